@@ -1,0 +1,45 @@
+//! The built-in templates, one per product the importer covers. The TOML
+//! files live in the repository's `templates/` folder and are compiled in.
+
+use crate::template::Template;
+
+/// The TOML text of each built-in template, by name.
+pub const SOURCES: [(&str, &str); 7] = [
+    ("coaching-leads", include_str!("../../templates/coaching-leads.toml")),
+    ("partner-leads", include_str!("../../templates/partner-leads.toml")),
+    ("client-accounts", include_str!("../../templates/client-accounts.toml")),
+    ("crm-clients", include_str!("../../templates/crm-clients.toml")),
+    ("clients", include_str!("../../templates/clients.toml")),
+    ("leads", include_str!("../../templates/leads.toml")),
+    ("companies", include_str!("../../templates/companies.toml")),
+];
+
+/// Every built-in template, in the order of [`SOURCES`].
+///
+/// ```
+/// let names: Vec<String> = csv_import_core::builtin::all().into_iter().map(|t| t.name).collect();
+/// assert!(names.contains(&"crm-clients".to_string()));
+/// ```
+pub fn all() -> Vec<Template> {
+    SOURCES.iter().map(|(name, _)| get(name).expect("built-in name")).collect()
+}
+
+/// The built-in template with this name.
+pub fn get(name: &str) -> Option<Template> {
+    let (_, text) = SOURCES.iter().find(|(n, _)| *n == name)?;
+    // The files are part of the build and tested below; a broken one is a bug.
+    Some(Template::from_toml(text).unwrap_or_else(|e| panic!("built-in template {name}: {e}")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_builtin_parses_and_is_named_as_its_file() {
+        for (name, _) in SOURCES {
+            assert_eq!(get(name).unwrap().name, name);
+        }
+        assert!(get("nope").is_none());
+    }
+}

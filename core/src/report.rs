@@ -1,0 +1,210 @@
+//! Run the whole pipeline over a file and report: counts, file errors, row
+//! errors, the valid records, and an error-report CSV a user can fix.
+
+use crate::decode::decode;
+use crate::error::{FileError, FileErrorCode, RowError};
+use crate::map::{map_headers, Column, Override};
+use crate::parse::{RawRow, RowReader};
+use crate::record::Record;
+use crate::sniff::sniff_delimiter;
+use crate::template::{FieldType, Template};
+use crate::validate::{FileRules, Validator};
+use serde::{Deserialize, Serialize};
+
+/// What the caller decides instead of the engine.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Options {
+    /// Force this encoding (a WHATWG label such as `windows-1252`).
+    pub encoding: Option<String>,
+    /// Force this delimiter.
+    pub delimiter: Option<u8>,
+    /// Column mapping choices, applied after automatic matching.
+    pub overrides: Vec<Override>,
+    /// The current time, RFC 3339, for `default = "now"` fields. The engine
+    /// has no clock of its own (it runs in browsers too).
+    pub now: String,
+    /// Keep the original cells of invalid rows (for the error-report CSV).
+    pub keep_invalid_rows: bool,
+}
+
+/// Row counts.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RowCounts {
+    /// Data rows in the file (blank rows not counted).
+    pub total: u64,
+    /// Rows that passed every check.
+    pub valid: u64,
+    /// Rows with at least one error.
+    pub invalid: u64,
+}
+
+/// The outcome of checking one file.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Report {
+    /// The template's name.
+    pub template: String,
+    /// The encoding used, as a WHATWG label (`utf-8`, `windows-1252`, ...).
+    pub encoding: String,
+    /// The delimiter used, as a one-character string.
+    pub delimiter: String,
+    /// The file's header cells, as decoded.
+    #[serde(skip)]
+    pub header: Vec<String>,
+    /// Each column and the field it maps to.
+    pub columns: Vec<Column>,
+    /// Row counts.
+    pub rows: RowCounts,
+    /// Problems with the file as a whole; any of them stops the import.
+    pub file_errors: Vec<FileError>,
+    /// Problems with rows, in file order.
+    pub errors: Vec<RowError>,
+    /// The valid rows, normalised.
+    #[serde(skip)]
+    pub records: Vec<Record>,
+    /// The original cells of invalid rows, when asked for.
+    #[serde(skip)]
+    pub invalid_rows: Vec<RawRow>,
+}
+
+impl Report {
+    /// Whether the file can be imported as it is: no file error and no invalid row.
+    pub fn is_clean(&self) -> bool {
+        self.file_errors.is_empty() && self.rows.invalid == 0
+    }
+
+    /// The error-report CSV: the original header plus an `errors` column,
+    /// then each invalid row with its cells as in the file and what is wrong.
+    ///
+    /// Cells a spreadsheet would run as a formula get a leading `'`, and
+    /// password columns are left empty: a report must never carry them.
+    /// Needs [`Options::keep_invalid_rows`].
+    pub fn error_report_csv(&self, template: &Template) -> String {
+        let secret: Vec<bool> = self
+            .columns
+            .iter()
+            .map(|c| c.field.as_deref().and_then(|k| template.field(k)).is_some_and(|f| f.kind == FieldType::Password))
+            .collect();
+        let width = self.invalid_rows.iter().map(|r| r.cells.len()).chain([self.header.len()]).max().unwrap_or(0);
+        let mut writer = csv::WriterBuilder::new().flexible(true).from_writer(Vec::new());
+        let mut header: Vec<String> = self.header.iter().map(|h| escape_formula(h)).collect();
+        header.resize(width, String::new());
+        header.push("errors".to_string());
+        let mut errors = self.errors.iter().peekable();
+        // csv::Writer into a Vec cannot fail on I/O; a failure here is a bug.
+        writer.write_record(&header).expect("writing CSV to memory");
+        for row in &self.invalid_rows {
+            let mut cells: Vec<String> = (0..width)
+                .map(|i| {
+                    if secret.get(i).copied().unwrap_or(false) {
+                        String::new()
+                    } else {
+                        row.cells.get(i).map(|c| escape_formula(c)).unwrap_or_default()
+                    }
+                })
+                .collect();
+            let mut messages = Vec::new();
+            while let Some(e) = errors.next_if(|e| e.row <= row.row) {
+                if e.row == row.row {
+                    let place = e.header.as_deref().or(e.field.as_deref()).unwrap_or("row");
+                    messages.push(format!("{place}: {} [{}]", e.message, e.code.as_str()));
+                }
+            }
+            cells.push(escape_formula(&messages.join("; ")));
+            writer.write_record(&cells).expect("writing CSV to memory");
+        }
+        let bytes = writer.into_inner().expect("flushing CSV to memory");
+        String::from_utf8(bytes).expect("CSV of UTF-8 cells is UTF-8")
+    }
+}
+
+/// Prefix a cell that a spreadsheet would run as a formula with `'`.
+pub fn escape_formula(cell: &str) -> String {
+    match cell.as_bytes().first() {
+        Some(b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r') => format!("'{cell}"),
+        _ => cell.to_string(),
+    }
+}
+
+/// Decode, sniff, parse, map and validate `bytes` for `template`.
+///
+/// Never panics on any input: every problem is in the report.
+pub fn check(bytes: &[u8], template: &Template, options: &Options) -> Report {
+    let mut report = Report { template: template.name.clone(), ..Report::default() };
+    let decoded = match decode(bytes, options.encoding.as_deref()) {
+        Ok(decoded) => decoded,
+        Err(e) => {
+            report.file_errors.push(e);
+            return report;
+        }
+    };
+    report.encoding = decoded.encoding.to_string();
+    let delimiter = options.delimiter.unwrap_or_else(|| sniff_delimiter(&decoded.text));
+    report.delimiter = char::from(delimiter).to_string();
+    let mut reader = match RowReader::new(&decoded.text, delimiter) {
+        Ok(reader) => reader,
+        Err(e) => {
+            report.file_errors.push(e);
+            return report;
+        }
+    };
+    report.header = reader.header().to_vec();
+    let mapping = map_headers(reader.header(), template, &options.overrides);
+    report.columns = mapping.columns.clone();
+    report.file_errors.extend(mapping.file_errors.iter().cloned());
+
+    let needs_clock = template.fields.iter().any(|f| f.default.as_deref() == Some("now"));
+    if needs_clock && options.now.is_empty() {
+        report.file_errors.push(FileError::new(
+            FileErrorCode::InvalidOption,
+            "The template fills some dates with the current time, but no time was given.",
+        ));
+    }
+    let validator = if report.file_errors.is_empty() {
+        match Validator::new(template, &mapping, &options.now) {
+            Ok(v) => Some(v),
+            Err(message) => {
+                report.file_errors.push(FileError::new(FileErrorCode::InvalidOption, message));
+                None
+            }
+        }
+    } else {
+        None
+    };
+
+    let mut rules = FileRules::new(template);
+    while let Some(pos) = reader.next_row() {
+        report.rows.total += 1;
+        let Some(validator) = &validator else { continue };
+        let cells = reader.record();
+        let outcome = rules.admit(validator, pos, validator.check_row(pos, cells), cells);
+        match outcome {
+            Ok(record) => {
+                report.rows.valid += 1;
+                report.records.push(record);
+            }
+            Err(errors) => {
+                report.rows.invalid += 1;
+                report.errors.extend(errors);
+                if options.keep_invalid_rows {
+                    report.invalid_rows.push(RawRow {
+                        row: pos.row,
+                        line: pos.line,
+                        cells: cells.iter().map(str::to_string).collect(),
+                    });
+                }
+            }
+        }
+    }
+    if let Some(max) = template.max_rows {
+        if report.rows.total > max {
+            report.file_errors.push(FileError::new(
+                FileErrorCode::TooManyRows,
+                format!(
+                    "The file has {} rows; {} takes at most {} per file. Split it into files of {} rows or fewer.",
+                    report.rows.total, template.label, max, max
+                ),
+            ));
+        }
+    }
+    report
+}

@@ -1,0 +1,272 @@
+//! Templates: what an import expects. A template is data (TOML on disk, JSON
+//! on the wire) so that a workspace can shape its own without code.
+
+use serde::{Deserialize, Serialize};
+
+/// An import template: the fields a file may carry and the rules of the import.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Template {
+    /// Stable name, e.g. `crm-clients`.
+    pub name: String,
+    /// Human title, e.g. "CRM clients".
+    pub label: String,
+    /// One or two sentences shown above the upload area.
+    #[serde(default)]
+    pub description: String,
+    /// What is imported, e.g. `clients`, `leads`, `coaching_pairs`.
+    #[serde(default)]
+    pub entity: String,
+    /// The fields, in the order of the sample file.
+    pub fields: Vec<Field>,
+    /// Upsert keys, tried in order: a row updates the record that matches the
+    /// first key it has a value for; otherwise it inserts.
+    #[serde(default)]
+    pub key: Vec<String>,
+    /// What an invalid row does to the import.
+    #[serde(default)]
+    pub on_invalid: OnInvalid,
+    /// The most data rows a file may have.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_rows: Option<u64>,
+    /// The state a new record starts in, e.g. `pending`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub initial_state: Option<String>,
+    /// The permission a user needs to import with this template.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub permission: Option<String>,
+    /// Header prefixes of dynamic attribute columns, e.g. `attribute:`.
+    /// Empty: the template takes no dynamic columns.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub attribute_prefixes: Vec<String>,
+    /// Whether the import runs in the background after the upload.
+    #[serde(default)]
+    pub background: bool,
+    /// Notes shown after a successful import (e.g. "No invitation is sent").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub success_note: Option<String>,
+    /// A sample file that validates clean.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sample: Option<Sample>,
+}
+
+/// What an invalid row does to the whole import.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OnInvalid {
+    /// Skip the invalid rows and import the valid ones.
+    #[default]
+    Skip,
+    /// Import nothing until every row is valid.
+    Reject,
+}
+
+/// A sample file: header and rows, as text.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Sample {
+    /// Header cells; defaults to each field's label in order.
+    #[serde(default)]
+    pub header: Vec<String>,
+    /// Data rows.
+    pub rows: Vec<Vec<String>>,
+}
+
+/// One field of a template.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Field {
+    /// Stable key, e.g. `email`; also how the field is named in records.
+    pub key: String,
+    /// The header of the sample file, e.g. `Lead Email`. Defaults to the key.
+    #[serde(default)]
+    pub label: String,
+    /// The value type.
+    #[serde(rename = "type", default)]
+    pub kind: FieldType,
+    /// An empty value is an error (unless a default or generator fills it).
+    #[serde(default)]
+    pub required: bool,
+    /// No two rows of a file may share the value (after normalising).
+    #[serde(default)]
+    pub unique: bool,
+    /// Several columns may map to this field (`tag`, `tag`, ...).
+    #[serde(default)]
+    pub repeatable: bool,
+    /// The value used when the cell is empty. For date and datetime fields,
+    /// `now` means the time of the import.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub default: Option<String>,
+    /// How the value is made when the cell is empty.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub generated: Option<Generator>,
+    /// The most characters a text value may have.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_length: Option<usize>,
+    /// A regular expression the whole value must match.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pattern: Option<String>,
+    /// What a `pattern` failure should tell the user, e.g. "two capital letters".
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pattern_hint: Option<String>,
+    /// Accepted date formats, first is shown in messages: `YYYYMMDD`,
+    /// `YYYY-MM-DD`, `DD/MM/YYYY`, ... Defaults to `YYYY-MM-DD`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub formats: Vec<String>,
+    /// The options of an enum field.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub options: Vec<EnumOption>,
+    /// Other headers that mean this field, e.g. `E-Mail Address`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub synonyms: Vec<String>,
+    /// What the value must refer to on the server.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reference: Option<Reference>,
+    /// A short help text shown next to the column.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub help: Option<String>,
+}
+
+impl Field {
+    /// The header text the sample file uses for this field.
+    pub fn header(&self) -> &str {
+        if self.label.is_empty() { &self.key } else { &self.label }
+    }
+}
+
+/// The value type of a field.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FieldType {
+    /// Free text, trimmed.
+    #[default]
+    Text,
+    /// An email address, lowercased.
+    Email,
+    /// A whole number.
+    Integer,
+    /// A decimal number.
+    Decimal,
+    /// Yes or no.
+    Boolean,
+    /// A calendar date in one of the field's formats; stored as `YYYY-MM-DD`.
+    Date,
+    /// A date and time; stored as RFC 3339.
+    Datetime,
+    /// One of the field's options.
+    Enum,
+    /// A password that must meet the policy; stored only as a hash.
+    Password,
+    /// A phone number.
+    Phone,
+    /// A web address.
+    Url,
+    /// An identifier: letters, digits, `-` and `_`.
+    Id,
+}
+
+impl FieldType {
+    /// The snake_case name, as in templates.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FieldType::Text => "text",
+            FieldType::Email => "email",
+            FieldType::Integer => "integer",
+            FieldType::Decimal => "decimal",
+            FieldType::Boolean => "boolean",
+            FieldType::Date => "date",
+            FieldType::Datetime => "datetime",
+            FieldType::Enum => "enum",
+            FieldType::Password => "password",
+            FieldType::Phone => "phone",
+            FieldType::Url => "url",
+            FieldType::Id => "id",
+        }
+    }
+}
+
+/// One option of an enum field.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EnumOption {
+    /// The canonical value stored.
+    pub value: String,
+    /// Other spellings accepted, case-insensitively.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub aliases: Vec<String>,
+}
+
+/// How a generated field is made when its cell is empty.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Generator {
+    /// A username from the email's local part, or else first and last name;
+    /// unique within the file.
+    Username,
+}
+
+/// What a value must refer to; checked by the server, which knows the data.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Reference {
+    /// A user of the workspace, by email.
+    User,
+    /// A partner of the workspace, by ID.
+    Partner,
+    /// A partner user, by ID; must belong to the row's partner.
+    PartnerUser,
+    /// A tag of the workspace, by name.
+    Tag,
+    /// A record of the template's own entity, by ID.
+    Record,
+}
+
+impl Template {
+    /// The field with this key.
+    pub fn field(&self, key: &str) -> Option<&Field> {
+        self.fields.iter().find(|f| f.key == key)
+    }
+
+    /// Parse a template from TOML text and check it.
+    #[cfg(feature = "builtin-templates")]
+    pub fn from_toml(text: &str) -> Result<Template, String> {
+        let template: Template = toml::from_str(text).map_err(|e| e.to_string())?;
+        template.check()?;
+        Ok(template)
+    }
+
+    /// Check the template is coherent: unique keys, known upsert keys,
+    /// options on enums, patterns that compile, formats that parse.
+    pub fn check(&self) -> Result<(), String> {
+        if self.fields.is_empty() {
+            return Err(format!("template {}: it has no fields", self.name));
+        }
+        for (i, field) in self.fields.iter().enumerate() {
+            if field.key.trim().is_empty() {
+                return Err(format!("template {}: field {} has an empty key", self.name, i + 1));
+            }
+            if self.fields[..i].iter().any(|f| f.key == field.key) {
+                return Err(format!("template {}: field {} appears twice", self.name, field.key));
+            }
+            if field.kind == FieldType::Enum && field.options.is_empty() {
+                return Err(format!("template {}: enum field {} has no options", self.name, field.key));
+            }
+            if let Some(pattern) = &field.pattern {
+                if let Err(e) = regex_lite::Regex::new(pattern) {
+                    return Err(format!("template {}: field {} has a bad pattern: {e}", self.name, field.key));
+                }
+            }
+            for format in &field.formats {
+                if let Err(e) = crate::value::DateFormat::parse(format) {
+                    return Err(format!("template {}: field {}: {e}", self.name, field.key));
+                }
+            }
+        }
+        for key in &self.key {
+            if self.field(key).is_none() {
+                return Err(format!("template {}: upsert key {key} is not a field", self.name));
+            }
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,163 @@
+//! Phone numbers: 7 to 15 digits (the E.164 limit) with the punctuation
+//! people write, an optional leading `+` and an optional extension.
+
+use super::{describe_char, quote};
+use crate::error::{RowErrorCode, ValueError};
+use crate::record::Value;
+
+const MIN_DIGITS: usize = 7;
+const MAX_DIGITS: usize = 15;
+const MAX_EXTENSION: usize = 10;
+const EG: &str = "e.g. +44 20 7946 0958 or (030) 1234567 x12";
+
+/// A trimmed cell; runs of white space become one space.
+pub(super) fn check(s: &str) -> Result<Value, ValueError> {
+    let tidy = problem(s).map_err(|p| ValueError::new(RowErrorCode::InvalidPhone, format!("{} {p}", quote(s))))?;
+    // Most numbers are already tidy: copy them as they are.
+    if tidy {
+        return Ok(Value::Text(s.to_owned()));
+    }
+    let mut out = String::with_capacity(s.len());
+    for word in s.split_whitespace() {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(word);
+    }
+    Ok(Value::Text(out))
+}
+
+/// Whether the number is valid, and if so whether its white space is
+/// already single spaces.
+fn problem(s: &str) -> Result<bool, String> {
+    // The extension starts at the first letter: `x12`, `ext. 12`, `extension 12`.
+    let (main, extension) = match s.find(|c: char| c.is_ascii_alphabetic()) {
+        Some(i) => (&s[..i], Some(&s[i..])),
+        None => (s, None),
+    };
+    if let Some(ext) = extension {
+        extension_problem(ext)?;
+    }
+    let mut digits = 0;
+    let mut open = false;
+    let mut tidy = extension.is_none_or(|e| !e.contains(|c: char| c.is_whitespace() && c != ' ') && !e.contains("  "));
+    let mut space_before = false;
+    for (i, c) in main.char_indices() {
+        let space = c.is_whitespace();
+        tidy &= !space || (c == ' ' && !space_before);
+        space_before = space;
+        match c {
+            '0'..='9' => digits += 1,
+            '+' if i == 0 => {}
+            '+' => {
+                return Err(format!(
+                    "has a '+' that is not at the start. Keep '+' only before the country code, {EG}."
+                ));
+            }
+            '(' if open => return Err(format!("has a '(' inside brackets. Remove the extra bracket, {EG}.")),
+            '(' => open = true,
+            ')' if !open => return Err(format!("has a ')' without a '('. Remove it or add the '(', {EG}.")),
+            ')' => open = false,
+            '-' | '.' | '/' if i == 0 => {
+                return Err(format!("starts with '{c}'. Start with a digit, '+' or '(', {EG}."));
+            }
+            '-' | '.' | '/' => {}
+            c if c.is_whitespace() => {}
+            c => {
+                return Err(format!(
+                    "contains {}, which a phone number cannot have. Use digits, spaces, + - . / ( ) and an extension such as x12, {EG}.",
+                    describe_char(c)
+                ));
+            }
+        }
+    }
+    if open {
+        return Err(format!("has a '(' that is never closed. Add the ')', {EG}."));
+    }
+    if digits == 0 {
+        return Err(format!("has no digits. Write the phone number, {EG}."));
+    }
+    if !(MIN_DIGITS..=MAX_DIGITS).contains(&digits) {
+        return Err(format!(
+            "has {digits} digits; a phone number has {MIN_DIGITS} to {MAX_DIGITS}, country code included. Check the number, {EG}."
+        ));
+    }
+    Ok(tidy)
+}
+
+/// `x12`, `ext12`, `ext. 12`, `extension 12`, in any case.
+fn extension_problem(ext: &str) -> Result<(), String> {
+    let lower = |n: usize| ext.get(..n).map(str::to_ascii_lowercase);
+    let word = if lower(9).as_deref() == Some("extension") {
+        9
+    } else if lower(3).as_deref() == Some("ext") {
+        3
+    } else if lower(1).as_deref() == Some("x") {
+        1
+    } else {
+        let c = ext.chars().next().unwrap_or('?');
+        return Err(format!(
+            "contains {}, which a phone number cannot have. Use only digits and an extension such as x12, {EG}.",
+            describe_char(c)
+        ));
+    };
+    let rest = ext[word..].strip_prefix('.').unwrap_or(&ext[word..]).trim_start();
+    let n = rest.len();
+    if n == 0 || n > MAX_EXTENSION || !rest.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(format!(
+            "has an extension that is not 1 to {MAX_EXTENSION} digits. Write it as x12 or ext. 12 at the end, {EG}."
+        ));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ok(s: &str) -> String {
+        match check(s) {
+            Ok(Value::Text(t)) => t,
+            other => panic!("{s}: {other:?}"),
+        }
+    }
+
+    fn err(s: &str) -> String {
+        let e = check(s).unwrap_err();
+        assert_eq!(e.code, RowErrorCode::InvalidPhone);
+        e.message
+    }
+
+    #[test]
+    fn valid_numbers() {
+        assert_eq!(ok("+44 20 7946 0958"), "+44 20 7946 0958");
+        assert_eq!(ok("(030) 1234567"), "(030) 1234567");
+        assert_eq!(ok("030/1234567"), "030/1234567");
+        assert_eq!(ok("555-123-4567"), "555-123-4567");
+        assert_eq!(ok("555.123.4567"), "555.123.4567");
+        assert_eq!(ok("1234567"), "1234567");
+        assert_eq!(ok("+123456789012345"), "+123456789012345");
+        assert_eq!(ok("+44  20\t7946   0958"), "+44 20 7946 0958");
+        assert_eq!(ok("555-123-4567 x123"), "555-123-4567 x123");
+        assert_eq!(ok("555-123-4567 ext. 123"), "555-123-4567 ext. 123");
+        assert_eq!(ok("555-123-4567 EXT 12"), "555-123-4567 EXT 12");
+        assert_eq!(ok("555-123-4567x9"), "555-123-4567x9");
+        assert_eq!(ok("555-123-4567 extension 9"), "555-123-4567 extension 9");
+    }
+
+    #[test]
+    fn invalid_numbers() {
+        assert!(err("123456").contains("has 6 digits"));
+        assert!(err("+1234567890123456").contains("has 16 digits"));
+        assert!(err("44+20 7946 0958").contains("'+' that is not at the start"));
+        assert!(err("call me").contains("contains 'c'"));
+        assert!(err("555-123-4567 x").contains("extension"));
+        assert!(err("555-123-4567 x12a").contains("extension"));
+        assert!(err("555 123 4567 #12").contains("contains '#'"));
+        assert!(err("(030 1234567").contains("never closed"));
+        assert!(err("030) 1234567").contains("without a '('"));
+        assert!(err("-555-123-4567").contains("starts with '-'"));
+        assert!(err("=5551234567").contains("contains '='"));
+        assert!(err("@5551234567").contains("contains '@'"));
+    }
+}
