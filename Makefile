@@ -1,0 +1,81 @@
+# csv-import: the two commands a newcomer needs are `make run` and `make test`.
+# Every target installs what it needs first, and skips what is already there.
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+CARGO_LEPTOS_VERSION := 0.3.5
+WASM_BINDGEN_VERSION := $(shell awk '/^name = "wasm-bindgen"$$/ {getline; gsub(/"/, "", $$3); print $$3; exit}' Cargo.lock)
+CARGO_BIN := $(HOME)/.cargo/bin
+TARGET_DIR := $(or $(CARGO_TARGET_DIR),$(CURDIR)/target)
+NODE_BIN := $(CURDIR)/end2end/node_modules/.bin
+export PATH := $(CARGO_BIN):$(NODE_BIN):$(PATH)
+
+# What the server needs at run time to find the compiled site.
+SITE_ENV := LEPTOS_OUTPUT_NAME=csv-import LEPTOS_SITE_ROOT=$(CURDIR)/target/site LEPTOS_SITE_PKG_DIR=pkg
+
+.PHONY: help run test bench setup setup-rust setup-node setup-browser test-core test-server test-e2e build-site
+
+help:
+	@echo "make run    build in release and serve on http://127.0.0.1:3000 (SQLite under ./data/)"
+	@echo "make test   run every test: core, server (SQLite and PostgreSQL), wasm build, Playwright"
+	@echo "make bench  run the benchmarks and print their figures"
+
+## Installs ##################################################################
+
+setup: setup-rust setup-node
+
+setup-rust:
+	@rustup target list --installed | grep -qx wasm32-unknown-unknown || rustup target add wasm32-unknown-unknown
+	@if ! cargo leptos --version 2>/dev/null | grep -q "$(CARGO_LEPTOS_VERSION)"; then \
+		echo "Installing cargo-leptos $(CARGO_LEPTOS_VERSION) (about 16 minutes, once)"; \
+		cargo install cargo-leptos@$(CARGO_LEPTOS_VERSION) --locked --features no_downloads; \
+	fi
+	@if ! wasm-bindgen --version 2>/dev/null | grep -q "$(WASM_BINDGEN_VERSION)"; then \
+		echo "Installing wasm-bindgen-cli $(WASM_BINDGEN_VERSION) (about 3 minutes, once)"; \
+		cargo install wasm-bindgen-cli --version $(WASM_BINDGEN_VERSION) --force; \
+	fi
+
+# Playwright and wasm-opt (npm's binaryen; Debian's is too old).
+setup-node:
+	@if [ ! -x $(NODE_BIN)/playwright ] || [ ! -x $(NODE_BIN)/wasm-opt ] || \
+	    [ end2end/package-lock.json -nt end2end/node_modules/.package-lock.json ]; then \
+		cd end2end && npm ci --no-audit --no-fund; \
+	fi
+
+setup-browser:
+	@if [ ! -x /usr/bin/chromium ]; then \
+		if [ "$$(id -u)" = 0 ]; then \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
+		else \
+			echo "The browser tests need Chromium at /usr/bin/chromium: run 'sudo apt-get install chromium'."; exit 1; \
+		fi; \
+	fi
+
+## Run #######################################################################
+
+run: setup
+	cargo leptos build --release
+	$(SITE_ENV) LEPTOS_ENV=PROD $(TARGET_DIR)/release/csv-import serve --addr 127.0.0.1:3000
+
+## Tests #####################################################################
+
+test: setup setup-browser test-core test-server test-e2e
+
+test-core:
+	cargo test -p csv-import-core
+
+test-server:
+	cargo test -p csv-import
+
+build-site:
+	cargo leptos build
+
+test-e2e: build-site
+	cd end2end && CSV_IMPORT_BIN=$(TARGET_DIR)/debug/csv-import $(SITE_ENV) npx playwright test
+
+## Benchmarks ################################################################
+
+bench:
+	cargo bench -p csv-import-core --bench pipeline

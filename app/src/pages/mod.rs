@@ -1,0 +1,3 @@
+//! Pages of the demo portal.
+
+pub mod home;

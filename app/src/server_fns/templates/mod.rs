@@ -1,0 +1,3 @@
+//! Import templates.
+
+pub mod list_templates;

@@ -1,0 +1,164 @@
+//! The command line: `csv-import [serve|validate|parse|sample|templates]`.
+
+mod check;
+
+use crate::error::Error;
+use clap::{Parser, Subcommand, ValueEnum};
+use csv_import_core::Template;
+use std::process::ExitCode;
+
+/// csv-import: check and import CSV files against templates.
+#[derive(Debug, Parser)]
+#[command(name = "csv-import", version, about)]
+pub struct Cli {
+    /// What to do; `serve` when left out.
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Serve the web app (the default).
+    Serve {
+        /// Address to listen on, e.g. 127.0.0.1:3000.
+        #[arg(long)]
+        addr: Option<String>,
+        /// Database URL: sqlite://PATH or postgres://... (env DATABASE_URL).
+        #[arg(long, env = "DATABASE_URL", default_value = crate::db::DEFAULT_URL)]
+        database_url: String,
+    },
+    /// Check a CSV file against a template without importing it.
+    /// Exit 0: every row valid; 1: some rows invalid; 2: a file error or bad usage.
+    Validate {
+        #[command(flatten)]
+        read: ReadArgs,
+        /// A built-in template name, or a path to a template .toml file.
+        #[arg(long, short)]
+        template: String,
+        /// Map a column to a field (HEADER=FIELD), or ignore it (HEADER=); repeatable.
+        /// HEADER may be #N for the N-th column.
+        #[arg(long = "map", value_name = "HEADER=FIELD")]
+        map: Vec<String>,
+        /// Also print the normalised valid rows (JSON only).
+        #[arg(long)]
+        records: bool,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+        /// Write the error report CSV (invalid rows plus an `errors` column) here.
+        #[arg(long, value_name = "PATH")]
+        error_report: Option<String>,
+        /// The CSV file; `-` for standard input.
+        file: String,
+    },
+    /// Show what the importer reads from a file: header and cells as decoded.
+    Parse {
+        #[command(flatten)]
+        read: ReadArgs,
+        /// Output format (JSON only for now).
+        #[arg(long, value_enum, default_value_t = ParseFormat::Json)]
+        format: ParseFormat,
+        /// The CSV file; `-` for standard input.
+        file: String,
+    },
+    /// Print a template's sample CSV file, which validates clean.
+    Sample {
+        /// A built-in template name, or a path to a template .toml file.
+        #[arg(long, short)]
+        template: String,
+    },
+    /// List the built-in templates and their fields.
+    Templates {
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
+}
+
+/// How the file is read.
+#[derive(Debug, clap::Args)]
+pub struct ReadArgs {
+    /// Force an encoding (a WHATWG label: utf-8, windows-1252, utf-16le, ...).
+    #[arg(long)]
+    pub encoding: Option<String>,
+    /// Force a delimiter: , ; | or tab.
+    #[arg(long)]
+    pub delimiter: Option<String>,
+}
+
+/// Output formats.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// For people.
+    Text,
+    /// For programs: one JSON object.
+    Json,
+}
+
+/// Output formats of `parse`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ParseFormat {
+    /// One JSON object.
+    Json,
+}
+
+/// Run a parsed command line; the exit code follows the command's contract.
+pub fn run(cli: Cli) -> ExitCode {
+    let command = cli.command.unwrap_or(Command::Serve {
+        addr: None,
+        database_url: std::env::var("DATABASE_URL").unwrap_or_else(|_| crate::db::DEFAULT_URL.to_string()),
+    });
+    let result = match command {
+        Command::Serve { addr, database_url } => serve(addr, database_url),
+        Command::Validate { read, template, map, records, format, error_report, file } => {
+            check::validate(&read, &template, &map, records, format, error_report.as_deref(), &file)
+        }
+        Command::Parse { read, format: ParseFormat::Json, file } => check::parse(&read, &file),
+        Command::Sample { template } => load_template(&template).map(|t| {
+            print!("{}", csv_import_core::sample::sample_csv(&t));
+            ExitCode::SUCCESS
+        }),
+        Command::Templates { format } => Ok(check::templates(format)),
+    };
+    result.unwrap_or_else(|e| {
+        eprintln!("csv-import: {e}");
+        ExitCode::from(2)
+    })
+}
+
+fn serve(addr: Option<String>, database_url: String) -> Result<ExitCode, Error> {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info,sqlx=warn".into()),
+        )
+        .init();
+    let runtime = tokio::runtime::Runtime::new().map_err(|source| Error::Io { path: "tokio runtime".into(), source })?;
+    runtime.block_on(crate::serve::serve(crate::serve::ServeConfig { addr, database_url }))?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// A built-in template by name, or a template file by path.
+pub fn load_template(name_or_path: &str) -> Result<Template, Error> {
+    if name_or_path.ends_with(".toml") || name_or_path.contains('/') {
+        let text = std::fs::read_to_string(name_or_path)
+            .map_err(|source| Error::Io { path: name_or_path.to_string(), source })?;
+        return Template::from_toml(&text).map_err(|e| Error::Template(format!("{name_or_path}: {e}")));
+    }
+    csv_import_core::builtin::get(name_or_path).ok_or_else(|| {
+        let names: Vec<&str> = csv_import_core::builtin::SOURCES.iter().map(|(n, _)| *n).collect();
+        Error::Template(format!("no template is named {name_or_path:?}; built-in: {}", names.join(", ")))
+    })
+}
+
+/// The bytes of FILE, or of standard input for `-`.
+fn read_input(file: &str) -> Result<Vec<u8>, Error> {
+    if file == "-" {
+        let mut bytes = Vec::new();
+        std::io::Read::read_to_end(&mut std::io::stdin(), &mut bytes)
+            .map_err(|source| Error::Io { path: "standard input".into(), source })?;
+        Ok(bytes)
+    } else {
+        std::fs::read(file).map_err(|source| Error::Io { path: file.to_string(), source })
+    }
+}

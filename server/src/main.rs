@@ -1,0 +1,7 @@
+use clap::Parser;
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    let cli = csv_import::cli::Cli::parse();
+    csv_import::cli::run(cli)
+}

@@ -1,0 +1,76 @@
+//! The HTTP server: the Leptos app, its server functions, and plain routes
+//! (sample files).
+
+use crate::db::Db;
+use app::{shell, App};
+use axum::extract::Path;
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::Router;
+use leptos::prelude::*;
+use leptos_axum::{generate_route_list, LeptosRoutes};
+
+/// Settings of `csv-import serve`.
+#[derive(Clone, Debug)]
+pub struct ServeConfig {
+    /// Where to listen, e.g. `127.0.0.1:3000`; defaults to the Leptos site address.
+    pub addr: Option<String>,
+    /// The database URL.
+    pub database_url: String,
+}
+
+/// The whole router for a connected database.
+pub fn router(leptos_options: LeptosOptions, db: Db) -> Router {
+    let routes = generate_route_list(App);
+    let shell_options = leptos_options.clone();
+    Router::new()
+        .route("/templates/{name}/sample.csv", get(sample_csv))
+        .route("/healthz", get(|| async { "ok" }))
+        .leptos_routes_with_context(
+            &leptos_options,
+            routes,
+            move || provide_context(db.clone()),
+            move || shell(shell_options.clone()),
+        )
+        .fallback(leptos_axum::file_and_error_handler(shell))
+        .with_state(leptos_options)
+}
+
+/// Serve until Ctrl-C.
+pub async fn serve(config: ServeConfig) -> Result<(), crate::error::Error> {
+    let conf = get_configuration(None).map_err(|e| crate::error::Error::Usage(format!("Leptos configuration: {e}")))?;
+    let mut leptos_options = conf.leptos_options;
+    if let Some(addr) = &config.addr {
+        leptos_options.site_addr =
+            addr.parse().map_err(|e| crate::error::Error::Usage(format!("--addr {addr}: {e}")))?;
+    }
+    let addr = leptos_options.site_addr;
+    let db = crate::db::connect(&config.database_url).await?;
+    let app = router(leptos_options, db);
+    let listener = tokio::net::TcpListener::bind(&addr)
+        .await
+        .map_err(|source| crate::error::Error::Io { path: addr.to_string(), source })?;
+    tracing::info!("listening on http://{addr}");
+    axum::serve(listener, app.into_make_service())
+        .with_graceful_shutdown(async {
+            let _ = tokio::signal::ctrl_c().await;
+        })
+        .await
+        .map_err(|source| crate::error::Error::Io { path: addr.to_string(), source })
+}
+
+/// `GET /templates/{name}/sample.csv`: the template's sample file, as a download.
+async fn sample_csv(Path(name): Path<String>) -> Response {
+    match csv_import_core::builtin::get(&name) {
+        Some(template) => (
+            [
+                (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
+                (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{name}-sample.csv\"")),
+            ],
+            csv_import_core::sample::sample_csv(&template),
+        )
+            .into_response(),
+        None => (StatusCode::NOT_FOUND, format!("No template is named {name:?}.")).into_response(),
+    }
+}

@@ -1,0 +1,160 @@
+//! The `csv-import` command line, run as a user would run it.
+
+use serde_json::Value;
+use std::path::PathBuf;
+use std::process::{Command, Output};
+
+fn fixture(name: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../core/tests/fixtures").join(name)
+}
+
+fn run(args: &[&str], stdin: Option<&[u8]>) -> Output {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_csv-import"));
+    command.args(args);
+    match stdin {
+        None => command.output().expect("run csv-import"),
+        Some(bytes) => {
+            use std::io::Write;
+            let mut child = command
+                .stdin(std::process::Stdio::piped())
+                .stdout(std::process::Stdio::piped())
+                .stderr(std::process::Stdio::piped())
+                .spawn()
+                .expect("spawn csv-import");
+            child.stdin.take().unwrap().write_all(bytes).unwrap();
+            child.wait_with_output().unwrap()
+        }
+    }
+}
+
+fn json(output: &Output) -> Value {
+    serde_json::from_slice(&output.stdout)
+        .unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(&output.stdout)))
+}
+
+#[test]
+fn every_sample_validates_clean() {
+    for name in ["coaching-leads", "partner-leads", "client-accounts", "crm-clients", "clients", "leads", "companies"] {
+        let sample = run(&["sample", "--template", name], None);
+        assert!(sample.status.success());
+        let check = run(&["validate", "--template", name, "--format", "json", "-"], Some(&sample.stdout));
+        let report = json(&check);
+        assert_eq!(check.status.code(), Some(0), "{name}: {report}");
+        assert_eq!(report["rows"]["invalid"], 0, "{name}");
+        assert!(report["rows"]["valid"].as_u64().unwrap() >= 2, "{name}");
+    }
+}
+
+#[test]
+fn invalid_rows_exit_1_with_positions() {
+    let file = b"Email;First Name\nann@x.com;Ann\nbob@;Bob\nANN@x.com;Annie\n";
+    let out = run(&["validate", "-t", "clients", "--format", "json", "--records", "-"], Some(file));
+    assert_eq!(out.status.code(), Some(1));
+    let report = json(&out);
+    assert_eq!(report["delimiter"], ";");
+    assert_eq!(report["encoding"], "utf-8");
+    assert_eq!(report["rows"]["total"], 3);
+    assert_eq!(report["rows"]["valid"], 1);
+    let errors = report["errors"].as_array().unwrap();
+    assert_eq!(errors[0]["row"], 2);
+    assert_eq!(errors[0]["line"], 3);
+    assert_eq!(errors[0]["code"], "invalid_email");
+    assert_eq!(errors[0]["header"], "Email");
+    assert_eq!(errors[1]["code"], "duplicate_in_file");
+    assert_eq!(report["records"][0]["email"], "ann@x.com");
+    assert_eq!(report["records"][0]["first_name"], "Ann");
+    assert_eq!(report["columns"][1]["field"], "first_name");
+}
+
+#[test]
+fn file_errors_exit_2() {
+    let out = run(&["validate", "-t", "coaching-leads", "--format", "json", "-"], Some(b"Coach Email\na@b.co\n"));
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(json(&out)["file_errors"][0]["code"], "missing_required_column");
+
+    let out = run(&["validate", "-t", "clients", "--format", "json", fixture("fake.xlsx.csv").to_str().unwrap()], None);
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(json(&out)["file_errors"][0]["code"], "not_text");
+}
+
+#[test]
+fn bad_usage_exits_2_with_a_message() {
+    let out = run(&["validate", "-t", "no-such-template", "x.csv"], None);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("built-in: coaching-leads"));
+    let out = run(&["validate", "-t", "clients", "--delimiter", "xx", "-"], Some(b"a\n"));
+    assert_eq!(out.status.code(), Some(2));
+    let out = run(&["validate"], None);
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn overrides_and_forced_options_are_honoured() {
+    let file = "Nom;Courriel\nZoé;zoe@example.fr\n".as_bytes();
+    let out = run(
+        &["validate", "-t", "clients", "--map", "Nom=first_name", "--map", "Courriel=email", "--format", "json", "--records", "-"],
+        Some(file),
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stdout));
+    assert_eq!(json(&out)["records"][0]["first_name"], "Zoé");
+
+    // Forcing the comma makes one column of the whole line: no email column.
+    let out = run(&["validate", "-t", "clients", "--delimiter", ",", "--map", "#1=first_name", "--format", "json", "-"], Some(file));
+    assert_eq!(json(&out)["delimiter"], ",");
+}
+
+#[test]
+fn windows_1252_semicolon_export_keeps_its_accents() {
+    let out = run(&["parse", "--format", "json", fixture("excel_1252_semicolon.csv").to_str().unwrap()], None);
+    assert!(out.status.success());
+    let parsed = json(&out);
+    assert_eq!(parsed["encoding"], "windows-1252");
+    assert_eq!(parsed["delimiter"], ";");
+    let text = parsed.to_string();
+    assert!(text.contains('é'), "{text}");
+}
+
+#[test]
+fn parse_shows_cells_untrimmed() {
+    let out = run(&["parse", "--format", "json", "-"], Some(b"a,b\n  x ,\"y\ny\"\n"));
+    let parsed = json(&out);
+    assert_eq!(parsed["header"], serde_json::json!(["a", "b"]));
+    assert_eq!(parsed["rows"][0], serde_json::json!(["  x ", "y\ny"]));
+}
+
+#[test]
+fn error_report_escapes_formulas_and_leaves_out_passwords() {
+    let dir = tempfile::tempdir().unwrap();
+    let report = dir.path().join("errors.csv");
+    let file = b"email_address,initial_password,first_name,last_name,birthdate,gender\n\
+                 a@example.com,weakpass,=HYPERLINK(1),Lee,19810230,male\n";
+    let out = run(
+        &["validate", "-t", "client-accounts", "--error-report", report.to_str().unwrap(), "-"],
+        Some(file),
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let text = std::fs::read_to_string(&report).unwrap();
+    assert!(text.starts_with("email_address,initial_password,first_name,last_name,birthdate,gender,errors"));
+    assert!(text.contains("'=HYPERLINK(1)"), "{text}");
+    assert!(!text.contains("weakpass"), "a password leaked into the report: {text}");
+    assert!(!String::from_utf8_lossy(&out.stdout).contains("weakpass"));
+    assert!(text.contains("weak_password") && text.contains("invalid_date") && text.contains("formula"));
+}
+
+#[test]
+fn templates_lists_every_builtin() {
+    let out = run(&["templates", "--format", "json"], None);
+    let list = json(&out);
+    let names: Vec<&str> = list.as_array().unwrap().iter().map(|t| t["name"].as_str().unwrap()).collect();
+    assert_eq!(names, ["coaching-leads", "partner-leads", "client-accounts", "crm-clients", "clients", "leads", "companies"]);
+}
+
+#[test]
+fn a_template_file_can_be_given_by_path() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("pets.toml");
+    std::fs::write(&path, "name = \"pets\"\nlabel = \"Pets\"\n[[fields]]\nkey = \"name\"\nrequired = true\n").unwrap();
+    let out = run(&["validate", "-t", path.to_str().unwrap(), "--format", "json", "-"], Some(b"name\nRex\n\n"));
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(json(&out)["template"], "pets");
+}
