@@ -2,6 +2,7 @@
 //! functions they call. Built twice: with `ssr` into the server, with
 //! `hydrate` into the browser's wasm.
 
+pub mod model;
 pub mod pages;
 pub mod server_fns;
 

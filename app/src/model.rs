@@ -1,0 +1,210 @@
+//! What the browser and the server say to each other: the inputs and outputs
+//! of the server functions. Plain data, shared by both builds.
+
+use csv_import_core::{Record, Template};
+use serde::{Deserialize, Serialize};
+
+/// A user's role in a workspace; it decides the permissions.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    /// May import with every template.
+    Admin,
+    /// May import clients and leads.
+    Staff,
+    /// May look, not import.
+    Viewer,
+}
+
+impl Role {
+    /// The role's name as stored.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Admin => "admin",
+            Role::Staff => "staff",
+            Role::Viewer => "viewer",
+        }
+    }
+
+    /// The role stored under this name.
+    pub fn parse(name: &str) -> Option<Role> {
+        match name {
+            "admin" => Some(Role::Admin),
+            "staff" => Some(Role::Staff),
+            "viewer" => Some(Role::Viewer),
+            _ => None,
+        }
+    }
+
+    /// Whether the role grants a template's `permission`.
+    pub fn grants(self, permission: &str) -> bool {
+        match self {
+            Role::Admin => true,
+            Role::Staff => matches!(permission, "import_clients" | "import_leads"),
+            Role::Viewer => false,
+        }
+    }
+}
+
+/// The workspace a session works in.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WorkspaceInfo {
+    /// Database id.
+    pub id: i64,
+    /// Short name in URLs, e.g. `acme`.
+    pub slug: String,
+    /// Display name, e.g. `Acme`.
+    pub name: String,
+}
+
+/// Who is signed in, where, and as what.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SessionInfo {
+    /// Database id of the user.
+    pub user_id: i64,
+    /// The user's email.
+    pub email: String,
+    /// The user's name.
+    pub name: String,
+    /// The workspace of the session.
+    pub workspace: WorkspaceInfo,
+    /// The user's role there.
+    pub role: Role,
+}
+
+/// A template, and whether the current user may import with it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct TemplateAccess {
+    /// The template.
+    pub template: Template,
+    /// Whether the user may import with it.
+    pub may_import: bool,
+    /// Why not, when they may not.
+    pub reason: Option<String>,
+}
+
+/// One page of a workspace's records of one kind.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct RecordPage {
+    /// Column headers (the template's field labels).
+    pub columns: Vec<String>,
+    /// The rows, values as text in column order.
+    pub rows: Vec<RecordRow>,
+    /// How many records match the search.
+    pub total: u64,
+    /// 0-based page number.
+    pub page: u32,
+    /// Rows per page.
+    pub per_page: u32,
+}
+
+/// One stored record, for display.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct RecordRow {
+    /// Database id.
+    pub id: i64,
+    /// Values as text, in the page's column order.
+    pub values: Vec<String>,
+}
+
+/// A row that was not imported, and why.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SkippedRow {
+    /// Data row number in the file, 1-based.
+    pub row: u64,
+    /// What was wrong, one entry per problem.
+    pub reasons: Vec<String>,
+}
+
+/// What the browser tells the server when an import starts.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct StartImport {
+    /// The template's name.
+    pub template: String,
+    /// The file's name, for the history.
+    pub file_name: String,
+    /// Data rows in the file.
+    pub total_rows: u64,
+    /// Rows the browser found invalid and will not send, with their reasons.
+    pub skipped: Vec<SkippedRow>,
+}
+
+/// The server's answer to [`StartImport`].
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ImportStarted {
+    /// The import's id, to name in every batch.
+    pub import_id: String,
+    /// The most rows a batch may carry.
+    pub max_batch_rows: u32,
+}
+
+/// One batch of valid, normalised rows.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Batch {
+    /// The import the batch belongs to.
+    pub import_id: String,
+    /// 0-based sequence number; a batch sent twice is applied once.
+    pub seq: u32,
+    /// The rows.
+    pub rows: Vec<Record>,
+}
+
+/// What one batch did.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BatchResult {
+    /// New records.
+    pub inserted: u64,
+    /// Records changed.
+    pub updated: u64,
+    /// Records that already had these values.
+    pub unchanged: u64,
+    /// Rows the server refused, with their reasons.
+    pub skipped: Vec<SkippedRow>,
+    /// The batch had been applied before; nothing was done again.
+    pub already_applied: bool,
+}
+
+/// The state of an import.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ImportState {
+    /// Batches are arriving.
+    Running,
+    /// Every batch was committed.
+    Done,
+    /// Stopped by the user; committed batches stay.
+    Cancelled,
+}
+
+/// An import as the history shows it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ImportSummary {
+    /// Its id.
+    pub id: String,
+    /// The template's name.
+    pub template: String,
+    /// The file's name.
+    pub file_name: String,
+    /// Who imported it.
+    pub user_email: String,
+    /// When it started (RFC 3339).
+    pub created_at: String,
+    /// When it ended (RFC 3339).
+    pub finished_at: Option<String>,
+    /// Running, done or cancelled.
+    pub state: ImportState,
+    /// Data rows in the file.
+    pub total_rows: u64,
+    /// New records.
+    pub inserted: u64,
+    /// Records changed.
+    pub updated: u64,
+    /// Records that already had these values.
+    pub unchanged: u64,
+    /// Rows not imported.
+    pub skipped: u64,
+    /// Each skipped row with its reasons (empty in lists).
+    pub skipped_rows: Vec<SkippedRow>,
+    /// A note for the user (e.g. "No invitation was sent").
+    pub note: Option<String>,
+}
