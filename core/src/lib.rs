@@ -41,6 +41,7 @@ pub mod record;
 pub mod report;
 pub mod sample;
 pub mod sniff;
+pub mod table;
 pub mod template;
 pub mod validate;
 pub mod value;

@@ -1,0 +1,151 @@
+//! Checking a file held in memory. The review grid keeps every parsed row so
+//! that a cell edited in place is checked again at once, without reading the
+//! file again; this module loads such a table and checks it.
+
+use crate::decode::decode;
+use crate::error::FileError;
+use crate::map::map_headers;
+use crate::parse::{parse, Table};
+use crate::report::{Options, Report};
+use crate::sniff::sniff_delimiter;
+use crate::template::Template;
+use crate::validate::{FileRules, Validator};
+use crate::error::{FileErrorCode, Position};
+
+/// A decoded and parsed file.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Loaded {
+    /// The encoding used, as a WHATWG label.
+    pub encoding: String,
+    /// The delimiter used.
+    pub delimiter: u8,
+    /// The header and the rows, cells as decoded.
+    pub table: Table,
+}
+
+/// Decode and parse `bytes`, honouring the forced encoding and delimiter of `options`.
+///
+/// ```
+/// use csv_import_core::{report::Options, table::load};
+/// let loaded = load(b"a;b\n1;2\n", &Options::default()).unwrap();
+/// assert_eq!(loaded.delimiter, b';');
+/// assert_eq!(loaded.table.rows[0].cells, vec!["1", "2"]);
+/// ```
+pub fn load(bytes: &[u8], options: &Options) -> Result<Loaded, FileError> {
+    let decoded = decode(bytes, options.encoding.as_deref())?;
+    let delimiter = options.delimiter.unwrap_or_else(|| sniff_delimiter(&decoded.text));
+    let table = parse(&decoded.text, delimiter)?;
+    Ok(Loaded { encoding: decoded.encoding.to_string(), delimiter, table })
+}
+
+/// Map and validate a loaded file, as [`crate::check`] does for bytes.
+/// The report's records are filled; its `invalid_rows` are not (the caller
+/// has the rows already).
+pub fn check_table(loaded: &Loaded, template: &Template, options: &Options) -> Report {
+    let rows = loaded.table.rows.iter().map(|r| (Position { row: r.row, line: r.line }, r.cells.as_slice()));
+    check_rows(&loaded.table.header, rows, template, options, &loaded.encoding, loaded.delimiter)
+}
+
+/// Map and validate `rows` (each with its position) under `header`.
+pub fn check_rows<'r>(
+    header: &[String],
+    rows: impl ExactSizeIterator<Item = (Position, &'r [String])>,
+    template: &Template,
+    options: &Options,
+    encoding: &str,
+    delimiter: u8,
+) -> Report {
+    let mut report = Report {
+        template: template.name.clone(),
+        encoding: encoding.to_string(),
+        delimiter: char::from(delimiter).to_string(),
+        header: header.to_vec(),
+        ..Report::default()
+    };
+    let mapping = map_headers(header, template, &options.overrides);
+    report.columns = mapping.columns.clone();
+    report.file_errors = mapping.file_errors.clone();
+    report.rows.total = rows.len() as u64;
+    if template.fields.iter().any(|f| f.default.as_deref() == Some("now")) && options.now.is_empty() {
+        report.file_errors.push(FileError::new(
+            FileErrorCode::InvalidOption,
+            "The template fills some dates with the current time, but no time was given.",
+        ));
+    }
+    if let Some(max) = template.max_rows.filter(|max| report.rows.total > *max) {
+        report.file_errors.push(FileError::new(
+            FileErrorCode::TooManyRows,
+            format!(
+                "The file has {} rows; {} takes at most {max} per file. Split it into files of {max} rows or fewer.",
+                report.rows.total, template.label
+            ),
+        ));
+    }
+    if report.file_errors.iter().any(|e| e.code != FileErrorCode::TooManyRows) {
+        return report;
+    }
+    let validator = match Validator::new(template, &mapping, &options.now) {
+        Ok(v) => v,
+        Err(message) => {
+            report.file_errors.push(FileError::new(FileErrorCode::InvalidOption, message));
+            return report;
+        }
+    };
+    let mut rules = FileRules::new(template);
+    for (pos, cells) in rows {
+        match rules.admit(&validator, pos, validator.check_row(pos, cells), cells) {
+            Ok(record) => {
+                report.rows.valid += 1;
+                report.records.push(record);
+            }
+            Err(errors) => {
+                report.rows.invalid += 1;
+                report.errors.extend(errors);
+            }
+        }
+    }
+    report
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::check;
+
+    #[test]
+    fn checking_a_loaded_table_matches_checking_the_bytes() {
+        let template = crate::builtin::get("clients").unwrap();
+        let bytes = "First Name;Email\nAnn;ann@x.com\n;bob@x.com\nCy;ANN@x.com\n\nDé;bad@\n".as_bytes();
+        let options = Options { now: "2026-01-01T00:00:00Z".into(), ..Options::default() };
+        let direct = check(bytes, &template, &options);
+        let loaded = load(bytes, &options).unwrap();
+        let from_table = check_table(&loaded, &template, &options);
+        assert_eq!(from_table.rows, direct.rows);
+        assert_eq!(from_table.errors, direct.errors);
+        assert_eq!(from_table.records, direct.records);
+        assert_eq!(from_table.columns, direct.columns);
+    }
+
+    #[test]
+    fn an_edited_cell_is_checked_again() {
+        let template = crate::builtin::get("clients").unwrap();
+        let options = Options::default();
+        let mut loaded = load(b"First Name,Email\nAnn,not-an-email\n", &options).unwrap();
+        assert_eq!(check_table(&loaded, &template, &options).rows.invalid, 1);
+        loaded.table.rows[0].cells[1] = "ann@example.com".into();
+        let report = check_table(&loaded, &template, &options);
+        assert_eq!(report.rows.valid, 1);
+        assert!(report.errors.is_empty());
+    }
+
+    #[test]
+    fn too_many_rows_is_reported_with_the_rows_still_checked() {
+        let mut template = crate::builtin::get("clients").unwrap();
+        template.max_rows = Some(1);
+        let loaded = load(b"First Name\nAnn\nBob\n", &Options::default()).unwrap();
+        let report = check_table(&loaded, &template, &Options::default());
+        assert_eq!(report.file_errors[0].code, FileErrorCode::TooManyRows);
+        assert!(report.file_errors[0].message.contains("The file has 2 rows"));
+        assert_eq!(report.rows.valid, 2);
+    }
+}
