@@ -2,6 +2,11 @@
 //! functions they call. Built twice: with `ssr` into the server, with
 //! `hydrate` into the browser's wasm.
 
+pub mod analysis;
+#[cfg(feature = "ssr")]
+pub mod backend;
+pub mod browser;
+pub mod components;
 pub mod model;
 pub mod pages;
 pub mod server_fns;
@@ -9,7 +14,7 @@ pub mod server_fns;
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
 use leptos_router::{
-    components::{Route, Router, Routes},
+    components::{Route, Router, Routes, A},
     StaticSegment,
 };
 
@@ -46,14 +51,69 @@ pub fn App() -> impl IntoView {
         <Stylesheet id="leptos" href="/pkg/csv-import.css"/>
         <Title text="csv-import"/>
         <Router>
-            <header class="topbar">
-                <a class="brand" href="/">"csv-import"</a>
-            </header>
+            <a class="skip-link" href="#main">"Skip to content"</a>
+            <TopBar/>
             <main id="main">
                 <Routes fallback=|| view! { <p class="notice">"Page not found."</p> }>
                     <Route path=StaticSegment("") view=pages::home::HomePage/>
+                    <Route path=StaticSegment("sign-in") view=pages::sign_in::SignInPage/>
+                    <Route
+                        path=StaticSegment("clients")
+                        view=|| view! { <pages::records::RecordsPage entity="clients" template="clients" title="Clients"/> }
+                    />
+                    <Route
+                        path=StaticSegment("leads")
+                        view=|| view! { <pages::records::RecordsPage entity="leads" template="leads" title="Leads"/> }
+                    />
+                    <Route
+                        path=StaticSegment("companies")
+                        view=|| view! { <pages::records::RecordsPage entity="companies" template="companies" title="Companies"/> }
+                    />
+                    <Route path=StaticSegment("imports") view=pages::imports::ImportsPage/>
+                    <Route path=StaticSegment("check") view=pages::check::CheckPage/>
                 </Routes>
             </main>
         </Router>
+    }
+}
+
+/// The portal's navigation and who is signed in.
+#[component]
+fn TopBar() -> impl IntoView {
+    let session = Resource::new(|| (), |_| server_fns::auth::current_user::current_user());
+    let logout = ServerAction::<server_fns::auth::logout::Logout>::new();
+    Effect::new(move |_| {
+        if let Some(Ok(_)) = logout.value().get() {
+            if let Some(window) = web_sys::window() {
+                let _ = window.location().set_href("/sign-in");
+            }
+        }
+    });
+    view! {
+        <header class="topbar">
+            <a class="brand" href="/">"csv-import"</a>
+            <nav aria-label="Main">
+                <A href="/clients">"Clients"</A>
+                <A href="/leads">"Leads"</A>
+                <A href="/companies">"Companies"</A>
+                <A href="/imports">"Imports"</A>
+                <A href="/check">"Check a file"</A>
+            </nav>
+            <div class="session">
+                <Suspense fallback=|| ()>
+                    {move || Suspend::new(async move {
+                        match session.await {
+                            Ok(Some(s)) => view! {
+                                <span class="who">{format!("{} · {} ({})", s.email, s.workspace.name, s.role.as_str())}</span>
+                                <button type="button" class="link-button" on:click=move |_| { logout.dispatch(server_fns::auth::logout::Logout {}); }>
+                                    "Sign out"
+                                </button>
+                            }.into_any(),
+                            _ => view! { <a href="/sign-in">"Sign in"</a> }.into_any(),
+                        }
+                    })}
+                </Suspense>
+            </div>
+        </header>
     }
 }

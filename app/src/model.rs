@@ -208,3 +208,16 @@ pub struct ImportSummary {
     /// A note for the user (e.g. "No invitation was sent").
     pub note: Option<String>,
 }
+
+/// A demo account, listed on the sign-in page when the server runs in demo mode.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DemoAccount {
+    /// The email to sign in with.
+    pub email: String,
+    /// Its password (the same for every demo account).
+    pub password: String,
+    /// Its role.
+    pub role: Role,
+    /// The workspace's display name.
+    pub workspace: String,
+}

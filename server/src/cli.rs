@@ -1,4 +1,4 @@
-//! The command line: `csv-import [serve|validate|parse|sample|templates]`.
+//! The command line: `csv-import [serve|validate|parse|sample|templates|user]`.
 
 mod check;
 
@@ -27,6 +27,14 @@ pub enum Command {
         /// Database URL: sqlite://PATH or postgres://... (env DATABASE_URL).
         #[arg(long, env = "DATABASE_URL", default_value = crate::db::DEFAULT_URL)]
         database_url: String,
+        /// Do not seed the demo workspaces and accounts (seeded on SQLite otherwise).
+        #[arg(long)]
+        no_demo: bool,
+    },
+    /// Manage the users who may sign in.
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
     },
     /// Check a CSV file against a template without importing it.
     /// Exit 0: every row valid; 1: some rows invalid; 2: a file error or bad usage.
@@ -76,6 +84,55 @@ pub enum Command {
     },
 }
 
+/// `csv-import user ...`.
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// Add a user to a workspace (created if missing) with a role; an
+    /// existing user gets the new name, password and role. The password is
+    /// read from CSV_IMPORT_PASSWORD, or else asked for on standard input.
+    Add {
+        /// The email the user signs in with.
+        #[arg(long)]
+        email: String,
+        /// The user's name.
+        #[arg(long)]
+        name: String,
+        /// The workspace's slug, e.g. acme.
+        #[arg(long)]
+        workspace: String,
+        /// The workspace's display name, if it is created (defaults to the slug).
+        #[arg(long)]
+        workspace_name: Option<String>,
+        /// The user's role in the workspace.
+        #[arg(long, value_enum)]
+        role: RoleArg,
+        /// Database URL: sqlite://PATH or postgres://... (env DATABASE_URL).
+        #[arg(long, env = "DATABASE_URL", default_value = crate::db::DEFAULT_URL)]
+        database_url: String,
+    },
+}
+
+/// A role on the command line.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum RoleArg {
+    /// May import with every template.
+    Admin,
+    /// May import clients and leads.
+    Staff,
+    /// May look, not import.
+    Viewer,
+}
+
+impl From<RoleArg> for app::model::Role {
+    fn from(role: RoleArg) -> Self {
+        match role {
+            RoleArg::Admin => app::model::Role::Admin,
+            RoleArg::Staff => app::model::Role::Staff,
+            RoleArg::Viewer => app::model::Role::Viewer,
+        }
+    }
+}
+
 /// How the file is read.
 #[derive(Debug, clap::Args)]
 pub struct ReadArgs {
@@ -108,9 +165,13 @@ pub fn run(cli: Cli) -> ExitCode {
     let command = cli.command.unwrap_or(Command::Serve {
         addr: None,
         database_url: std::env::var("DATABASE_URL").unwrap_or_else(|_| crate::db::DEFAULT_URL.to_string()),
+        no_demo: false,
     });
     let result = match command {
-        Command::Serve { addr, database_url } => serve(addr, database_url),
+        Command::Serve { addr, database_url, no_demo } => serve(addr, database_url, !no_demo),
+        Command::User { command: UserCommand::Add { email, name, workspace, workspace_name, role, database_url } } => {
+            user_add(&database_url, email, name, workspace, workspace_name, role.into())
+        }
         Command::Validate { read, template, map, records, format, error_report, file } => {
             check::validate(&read, &template, &map, records, format, error_report.as_deref(), &file)
         }
@@ -127,14 +188,67 @@ pub fn run(cli: Cli) -> ExitCode {
     })
 }
 
-fn serve(addr: Option<String>, database_url: String) -> Result<ExitCode, Error> {
-    tracing_subscriber::fmt()
+fn init_logs() {
+    let _ = tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info,sqlx=warn".into()),
         )
-        .init();
-    let runtime = tokio::runtime::Runtime::new().map_err(|source| Error::Io { path: "tokio runtime".into(), source })?;
-    runtime.block_on(crate::serve::serve(crate::serve::ServeConfig { addr, database_url }))?;
+        .with_writer(std::io::stderr)
+        .try_init();
+}
+
+fn runtime() -> Result<tokio::runtime::Runtime, Error> {
+    tokio::runtime::Runtime::new().map_err(|source| Error::Io { path: "tokio runtime".into(), source })
+}
+
+fn serve(addr: Option<String>, database_url: String, demo: bool) -> Result<ExitCode, Error> {
+    init_logs();
+    runtime()?.block_on(crate::serve::serve(crate::serve::ServeConfig { addr, database_url, demo }))?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `csv-import user add`.
+fn user_add(
+    database_url: &str,
+    email: String,
+    name: String,
+    workspace: String,
+    workspace_name: Option<String>,
+    role: app::model::Role,
+) -> Result<ExitCode, Error> {
+    init_logs();
+    let password = match std::env::var("CSV_IMPORT_PASSWORD") {
+        Ok(p) if !p.is_empty() => p,
+        _ => {
+            eprint!("Password for {email} (at least {} characters): ", app::backend::auth::MIN_PASSWORD);
+            let mut line = String::new();
+            std::io::stdin()
+                .read_line(&mut line)
+                .map_err(|source| Error::Io { path: "standard input".into(), source })?;
+            line.trim_end_matches(['\r', '\n']).to_string()
+        }
+    };
+    let new = app::backend::auth::NewUser {
+        email,
+        name,
+        password,
+        workspace_slug: workspace,
+        workspace_name,
+        role,
+    };
+    let added = runtime()?.block_on(async {
+        let db = crate::db::connect(database_url).await?;
+        app::backend::auth::add_user(&db, &new).await.map_err(Error::from)
+    })?;
+    let slug = new.workspace_slug.trim().to_lowercase();
+    println!(
+        "{} {} {} workspace {slug}{} as {}.",
+        if added.created_user { "Added" } else { "Updated" },
+        new.email.trim().to_lowercase(),
+        if added.created_user { "to" } else { "in" },
+        if added.created_workspace { " (new)" } else { "" },
+        new.role.as_str()
+    );
     Ok(ExitCode::SUCCESS)
 }
 

@@ -16,12 +16,12 @@ pub enum Error {
     /// A template name or file that does not work.
     #[error("{0}")]
     Template(String),
-    /// The database could not be reached or migrated.
-    #[error("database: {0}")]
-    Database(#[from] sqlx::Error),
-    /// Migrations failed.
-    #[error("database migration: {0}")]
-    Migrate(#[from] sqlx::migrate::MigrateError),
+    /// The database could not be opened, reached or migrated.
+    #[error("{0}")]
+    Db(#[from] app::backend::db::DbError),
+    /// A server-side operation (e.g. adding a user) was refused or failed.
+    #[error("{0}")]
+    App(#[from] app::server_fns::AppError),
     /// Bad usage the argument parser could not catch.
     #[error("{0}")]
     Usage(String),

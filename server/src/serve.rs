@@ -1,15 +1,22 @@
 //! The HTTP server: the Leptos app, its server functions, and plain routes
 //! (sample files).
 
-use crate::db::Db;
+use crate::db::{Backend, Db};
+use app::backend::DemoMode;
 use app::{shell, App};
-use axum::extract::Path;
+use axum::extract::{DefaultBodyLimit, Path};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
 use leptos::prelude::*;
 use leptos_axum::{generate_route_list, LeptosRoutes};
+use tower_http::limit::RequestBodyLimitLayer;
+
+/// The largest request body accepted: 8 MiB. A batch of 500 rows (the most
+/// `commit_batch` takes) of the built-in templates is well under 1 MiB of
+/// JSON even with long values, so every batch fits with room to spare.
+pub const BODY_LIMIT: usize = 8 * 1024 * 1024;
 
 /// Settings of `csv-import serve`.
 #[derive(Clone, Debug)]
@@ -18,22 +25,33 @@ pub struct ServeConfig {
     pub addr: Option<String>,
     /// The database URL.
     pub database_url: String,
+    /// Seed the demo workspaces and accounts (SQLite only).
+    pub demo: bool,
 }
 
-/// The whole router for a connected database.
-pub fn router(leptos_options: LeptosOptions, db: Db) -> Router {
+/// The whole router for a connected database. `demo` tells the sign-in page
+/// to list the demo accounts (seed them with `app::backend::demo::seed`).
+pub fn router(leptos_options: LeptosOptions, db: Db, demo: bool) -> Router {
     let routes = generate_route_list(App);
     let shell_options = leptos_options.clone();
+    let demo = DemoMode(demo);
     Router::new()
         .route("/templates/{name}/sample.csv", get(sample_csv))
         .route("/healthz", get(|| async { "ok" }))
         .leptos_routes_with_context(
             &leptos_options,
             routes,
-            move || provide_context(db.clone()),
+            move || {
+                provide_context(db.clone());
+                provide_context(demo);
+            },
             move || shell(shell_options.clone()),
         )
         .fallback(leptos_axum::file_and_error_handler(shell))
+        // Axum's extractors honour DefaultBodyLimit; server functions read
+        // the raw body, which RequestBodyLimitLayer caps (413 beyond it).
+        .layer(DefaultBodyLimit::max(BODY_LIMIT))
+        .layer(RequestBodyLimitLayer::new(BODY_LIMIT))
         .with_state(leptos_options)
 }
 
@@ -47,7 +65,12 @@ pub async fn serve(config: ServeConfig) -> Result<(), crate::error::Error> {
     }
     let addr = leptos_options.site_addr;
     let db = crate::db::connect(&config.database_url).await?;
-    let app = router(leptos_options, db);
+    let demo = config.demo && db.backend == Backend::Sqlite;
+    if demo {
+        app::backend::demo::seed(&db).await?;
+        tracing::info!("demo data is on: workspaces acme and globex (turn off with --no-demo)");
+    }
+    let app = router(leptos_options, db, demo);
     let listener = tokio::net::TcpListener::bind(&addr)
         .await
         .map_err(|source| crate::error::Error::Io { path: addr.to_string(), source })?;

@@ -1,3 +1,7 @@
 //! Pages of the demo portal.
 
+pub mod check;
 pub mod home;
+pub mod imports;
+pub mod records;
+pub mod sign_in;

@@ -1,4 +1,16 @@
 //! Server functions, one per file, grouped by domain. Each is a public HTTP
-//! endpoint and checks its caller and input itself.
+//! endpoint, `POST /api/<name>`, and checks its caller and input itself:
+//! the session (401), the role's permission (403), the workspace (an id of
+//! another workspace is a 404) and every value it is sent (400).
+//!
+//! Inputs are form-urlencoded (the Leptos default, so `ActionForm` works),
+//! except `start_import` and `commit_batch`, which take JSON. Outputs are
+//! JSON; errors are [`AppError`] as JSON with the matching HTTP status.
 
+pub mod auth;
+pub mod error;
+pub mod imports;
+pub mod records;
 pub mod templates;
+
+pub use error::AppError;

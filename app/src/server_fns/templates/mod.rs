@@ -1,3 +1,4 @@
 //! Import templates.
 
+pub mod get_template;
 pub mod list_templates;

@@ -1,0 +1,115 @@
+//! The demo data: workspace "Acme" with an admin, a staff member and a
+//! viewer, workspace "Globex" with an admin (for cross-workspace checks),
+//! and a few clients, leads and companies in Acme. Every demo account has
+//! the password [`PASSWORD`]. Seeding twice changes nothing.
+
+use super::auth::{ensure_workspace, hash_password_async, insert_user, set_membership};
+use super::db::Db;
+use super::records::{self, RecordTable};
+use crate::model::{DemoAccount, Role};
+use crate::server_fns::AppError;
+
+/// The password of every demo account; shown on the sign-in page in demo mode.
+pub const PASSWORD: &str = "demo-password";
+
+/// The demo accounts: email, name, role, workspace slug, workspace name.
+pub const ACCOUNTS: [(&str, &str, Role, &str, &str); 4] = [
+    ("admin@acme.test", "Ada Admin", Role::Admin, "acme", "Acme"),
+    ("staff@acme.test", "Sam Staff", Role::Staff, "acme", "Acme"),
+    ("viewer@acme.test", "Vic Viewer", Role::Viewer, "acme", "Acme"),
+    ("admin@globex.test", "Gil Globex", Role::Admin, "globex", "Globex"),
+];
+
+/// The demo accounts as the sign-in page shows them.
+pub fn accounts() -> Vec<DemoAccount> {
+    ACCOUNTS
+        .iter()
+        .map(|(email, _, role, _, workspace)| DemoAccount {
+            email: email.to_string(),
+            password: PASSWORD.to_string(),
+            role: *role,
+            workspace: workspace.to_string(),
+        })
+        .collect()
+}
+
+/// Sample records of Acme, per table, values in the template's field order.
+const RECORDS: [(&str, &[&[&str]]); 3] = [
+    (
+        "clients",
+        &[
+            &["Dana", "Whitfield", "dana.whitfield@example.net", "+1 212 555 0134", "Whitfield & Co"],
+            &["Eitan", "Mor", "eitan.mor@example.org", "", "Blue Harbor"],
+            &["Freya", "Lindqvist", "freya.lindqvist@example.se", "+46 8 123 456 78", ""],
+        ],
+    ),
+    (
+        "leads",
+        &[
+            &["Hiro", "Tanaka", "hiro.tanaka@example.jp", "", "Kumo Systems", "Trade show", "new"],
+            &["Inès", "Moreau", "ines.moreau@example.fr", "+33 1 23 45 67 89", "Atelier Moreau", "Website", "contacted"],
+        ],
+    ),
+    (
+        "companies",
+        &[
+            &["Blue Harbor", "https://blueharbor.example.org", "hello@blueharbor.example.org", "", "12 Quay Street", "Portland", "United States"],
+            &["Kumo Systems", "https://kumo.example.jp", "", "+81 3 1234 5678", "", "Tokyo", "Japan"],
+        ],
+    ),
+];
+
+/// Create what is missing of the demo data. Existing users keep their
+/// password and role; a table that already has records in Acme gets no
+/// sample records.
+pub async fn seed(db: &Db) -> Result<(), AppError> {
+    let mut hash: Option<String> = None;
+    for (email, name, role, slug, workspace_name) in ACCOUNTS {
+        let (workspace_id, _) = ensure_workspace(db, slug, Some(workspace_name)).await?;
+        let existing: Option<i64> =
+            sqlx::query_scalar("SELECT id FROM users WHERE email = $1").bind(email).fetch_optional(&db.pool).await?;
+        let user_id = match existing {
+            Some(id) => id,
+            None => {
+                // One hash serves every demo account: they share a published
+                // password anyway, and hashing is slow by design.
+                if hash.is_none() {
+                    hash = Some(hash_password_async(PASSWORD.to_string()).await?);
+                }
+                insert_user(db, email, name, hash.as_deref().unwrap_or_default()).await?
+            }
+        };
+        let member: Option<String> =
+            sqlx::query_scalar("SELECT role FROM memberships WHERE workspace_id = $1 AND user_id = $2")
+                .bind(workspace_id)
+                .bind(user_id)
+                .fetch_optional(&db.pool)
+                .await?;
+        if member.is_none() {
+            set_membership(db, workspace_id, user_id, role).await?;
+        }
+    }
+
+    let (acme, _) = ensure_workspace(db, "acme", Some("Acme")).await?;
+    let now = super::now();
+    for (name, rows) in RECORDS {
+        let template = super::access::template(name)?;
+        let Some(table) = records::table_for(&template) else { continue };
+        if has_records(db, table, acme).await? {
+            continue;
+        }
+        let values: Vec<Vec<Option<String>>> = rows
+            .iter()
+            .map(|row| row.iter().map(|v| (!v.is_empty()).then(|| v.to_string())).collect())
+            .collect();
+        let mut conn = db.pool.acquire().await?;
+        records::insert_many(&mut conn, &template, table, acme, &values, &now).await?;
+    }
+    Ok(())
+}
+
+async fn has_records(db: &Db, table: RecordTable, workspace_id: i64) -> Result<bool, AppError> {
+    let sql = format!("SELECT COUNT(*) FROM {} WHERE workspace_id = $1", table.name);
+    let count: i64 = sqlx::query_scalar(&sql).bind(workspace_id).fetch_one(&db.pool).await?;
+    Ok(count > 0)
+}

@@ -1,0 +1,482 @@
+//! Imports: their bookkeeping (`imports`, `import_batches`, `import_skips`)
+//! and the commit of one batch of rows.
+//!
+//! A batch is committed in one transaction that first claims its
+//! `(import_id, seq)` row in `import_batches`; a batch sent again finds the
+//! claim and gets the stored counts back (`already_applied`), so a retry
+//! never applies rows twice. Records are inserted, or updated by the
+//! template's key; nothing is ever deleted.
+
+use super::db::Db;
+use super::recheck::Rechecker;
+use super::records::{self, key_text, Existing, RecordTable};
+use super::{clean_text, now, random_hex};
+use crate::model::{BatchResult, ImportStarted, ImportState, ImportSummary, SessionInfo, SkippedRow, StartImport};
+use crate::server_fns::AppError;
+use csv_import_core::template::OnInvalid;
+use csv_import_core::{Record, Template};
+use sqlx::Row;
+use std::collections::HashMap;
+
+/// The most rows one batch may carry. A batch of 500 rows of the built-in
+/// templates is well under 1 MiB of JSON; the server accepts bodies up to
+/// 8 MiB.
+pub const MAX_BATCH_ROWS: u32 = 500;
+
+/// The most data rows an import may announce.
+pub const MAX_TOTAL_ROWS: u64 = 10_000_000;
+
+/// Reasons kept per skipped row, and characters per reason.
+const MAX_REASONS: usize = 20;
+const MAX_REASON_CHARS: usize = 1_000;
+
+/// Skipped rows returned with one import (the count is always complete).
+const MAX_LISTED_SKIPS: i64 = 10_000;
+
+/// Imports returned by [`list`].
+const MAX_LISTED_IMPORTS: i64 = 200;
+
+/// An import as far as access checks need it.
+#[derive(Clone, Debug)]
+pub struct ImportHead {
+    /// Its id.
+    pub id: String,
+    /// The workspace it belongs to.
+    pub workspace_id: i64,
+    /// Who started it.
+    pub user_id: i64,
+    /// The template's name.
+    pub template: String,
+    /// running, done or cancelled.
+    pub state: ImportState,
+}
+
+/// Whether `id` has the form of an import id (32 lowercase hex digits).
+pub fn valid_id(id: &str) -> bool {
+    id.len() == 32 && id.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+}
+
+fn not_found() -> AppError {
+    AppError::NotFound("There is no such import in this workspace.".to_string())
+}
+
+fn state_of(text: &str) -> Result<ImportState, AppError> {
+    match text {
+        "running" => Ok(ImportState::Running),
+        "done" => Ok(ImportState::Done),
+        "cancelled" => Ok(ImportState::Cancelled),
+        other => Err(AppError::internal("import state", format!("unknown state {other:?}"))),
+    }
+}
+
+fn state_text(state: ImportState) -> &'static str {
+    match state {
+        ImportState::Running => "running",
+        ImportState::Done => "done",
+        ImportState::Cancelled => "cancelled",
+    }
+}
+
+/// The import `id` of the session's workspace; 404 for any other (an id of
+/// another workspace is not told apart from an unknown one).
+pub async fn find(db: &Db, session: &SessionInfo, id: &str) -> Result<ImportHead, AppError> {
+    let id = id.trim();
+    if !valid_id(id) {
+        return Err(not_found());
+    }
+    let row = sqlx::query("SELECT workspace_id, user_id, template, state FROM imports WHERE id = $1 AND workspace_id = $2")
+        .bind(id.to_string())
+        .bind(session.workspace.id)
+        .fetch_optional(&db.pool)
+        .await?
+        .ok_or_else(not_found)?;
+    Ok(ImportHead {
+        id: id.to_string(),
+        workspace_id: row.try_get(0)?,
+        user_id: row.try_get(1)?,
+        template: row.try_get(2)?,
+        state: state_of(&row.try_get::<String, _>(3)?)?,
+    })
+}
+
+/// Reasons as stored: at most [`MAX_REASONS`], each cut to
+/// [`MAX_REASON_CHARS`], never none.
+fn clean_reasons(reasons: &[String]) -> Vec<String> {
+    let mut out: Vec<String> = reasons
+        .iter()
+        .map(|r| r.trim().chars().filter(|c| *c == '\n' || !c.is_control()).take(MAX_REASON_CHARS).collect::<String>())
+        .filter(|r| !r.is_empty())
+        .take(MAX_REASONS)
+        .collect();
+    if out.is_empty() {
+        out.push("Skipped.".to_string());
+    }
+    out
+}
+
+/// Start an import of `template` for the session: checks the announced rows
+/// and stores the rows the browser skipped.
+pub async fn start(
+    db: &Db,
+    session: &SessionInfo,
+    template: &Template,
+    input: &StartImport,
+) -> Result<ImportStarted, AppError> {
+    let file_name = clean_text(&input.file_name, 255);
+    let file_name = if file_name.is_empty() { "(unnamed file)".to_string() } else { file_name };
+    let limit = template.max_rows.unwrap_or(MAX_TOTAL_ROWS).min(MAX_TOTAL_ROWS);
+    if input.total_rows > limit {
+        return Err(AppError::BadRequest(format!(
+            "The file has {} rows; the most this import takes is {limit}. Split the file.",
+            input.total_rows
+        )));
+    }
+    if input.skipped.len() as u64 > input.total_rows {
+        return Err(AppError::BadRequest(format!(
+            "{} rows are listed as skipped, but the file has only {} rows.",
+            input.skipped.len(),
+            input.total_rows
+        )));
+    }
+    if let Some(bad) = input.skipped.iter().find(|s| s.row == 0 || s.row > input.total_rows) {
+        return Err(AppError::BadRequest(format!(
+            "Skipped row {} is not a row of the file (1 to {}).",
+            bad.row, input.total_rows
+        )));
+    }
+    if template.on_invalid == OnInvalid::Reject && !input.skipped.is_empty() {
+        return Err(AppError::BadRequest(format!(
+            "This template imports nothing until every row is valid: fix the {} invalid rows and upload again.",
+            input.skipped.len()
+        )));
+    }
+
+    let id = random_hex(16)?;
+    let created = now();
+    let mut tx = db.pool.begin().await?;
+    sqlx::query(
+        "INSERT INTO imports (id, workspace_id, user_id, template, file_name, state, total_rows, skipped, note, created_at) \
+         VALUES ($1, $2, $3, $4, $5, 'running', $6, $7, $8, $9)",
+    )
+    .bind(id.clone())
+    .bind(session.workspace.id)
+    .bind(session.user_id)
+    .bind(template.name.clone())
+    .bind(file_name)
+    .bind(i64::try_from(input.total_rows).unwrap_or(i64::MAX))
+    .bind(input.skipped.len() as i64)
+    .bind(template.success_note.clone())
+    .bind(created)
+    .execute(&mut *tx)
+    .await?;
+    insert_skips(&mut tx, &id, None, &input.skipped).await?;
+    tx.commit().await?;
+    Ok(ImportStarted { import_id: id, max_batch_rows: MAX_BATCH_ROWS })
+}
+
+async fn insert_skips(
+    conn: &mut sqlx::AnyConnection,
+    import_id: &str,
+    seq: Option<u32>,
+    skipped: &[SkippedRow],
+) -> Result<(), AppError> {
+    for chunk in skipped.chunks(200) {
+        let tuples: Vec<String> = (0..chunk.len())
+            .map(|i| format!("(${}, ${}, ${}, ${})", 4 * i + 1, 4 * i + 2, 4 * i + 3, 4 * i + 4))
+            .collect();
+        let sql = format!("INSERT INTO import_skips (import_id, seq, row, reasons) VALUES {}", tuples.join(", "));
+        let mut query = sqlx::query(&sql).persistent(chunk.len() == 200);
+        for s in chunk {
+            let reasons = serde_json::to_string(&clean_reasons(&s.reasons))
+                .map_err(|e| AppError::internal("encoding reasons", e))?;
+            query = query
+                .bind(import_id.to_string())
+                .bind(seq.map(i64::from))
+                .bind(i64::try_from(s.row).unwrap_or(i64::MAX))
+                .bind(reasons);
+        }
+        query.execute(&mut *conn).await?;
+    }
+    Ok(())
+}
+
+/// What a batch will do, decided before the transaction: the rows to store
+/// (row number, values as stored) and the rows refused.
+struct Checked {
+    valid: Vec<(u64, Vec<Option<String>>)>,
+    skipped: Vec<SkippedRow>,
+}
+
+/// Check every row again with core, and refuse rows that repeat a unique or
+/// key value of an earlier row of the batch.
+fn check_rows(template: &Template, rows: &[Record], now: &str) -> Result<Checked, AppError> {
+    let checker = Rechecker::new(template, now).map_err(|e| AppError::internal("template", e))?;
+    let watched: Vec<usize> = template
+        .fields
+        .iter()
+        .enumerate()
+        .filter(|(_, f)| f.unique || template.key.contains(&f.key))
+        .map(|(i, _)| i)
+        .collect();
+    let mut seen: Vec<HashMap<String, u64>> = vec![HashMap::new(); template.fields.len()];
+    let mut checked = Checked { valid: Vec::with_capacity(rows.len()), skipped: Vec::new() };
+    for record in rows {
+        let values = match checker.check(record) {
+            Ok(values) => values,
+            Err(reasons) => {
+                checked.skipped.push(SkippedRow { row: record.row, reasons });
+                continue;
+            }
+        };
+        let stored: Vec<Option<String>> = values.iter().map(records::stored).collect();
+        let mut reasons = Vec::new();
+        for &i in &watched {
+            let Some(value) = &stored[i] else { continue };
+            if let Some(first) = seen[i].get(&key_text(value)) {
+                let header = template.fields[i].header();
+                reasons.push(format!(
+                    "{header}: Same {header} as row {first} (\"{}\"): each row needs its own. Remove or merge one of the two rows.",
+                    clean_text(value, 40)
+                ));
+            }
+        }
+        if !reasons.is_empty() {
+            checked.skipped.push(SkippedRow { row: record.row, reasons });
+            continue;
+        }
+        for &i in &watched {
+            if let Some(value) = &stored[i] {
+                seen[i].insert(key_text(value), record.row);
+            }
+        }
+        checked.valid.push((record.row, stored));
+    }
+    Ok(checked)
+}
+
+/// Commit one batch of `head`'s import (whose template is `template`, stored
+/// in `table`). The caller has checked the session, its workspace and its
+/// permission.
+pub async fn commit(
+    db: &Db,
+    head: &ImportHead,
+    template: &Template,
+    table: RecordTable,
+    seq: u32,
+    rows: &[Record],
+) -> Result<BatchResult, AppError> {
+    if head.state != ImportState::Running {
+        if let Some(done) = stored_batch(db, &head.id, seq).await? {
+            return Ok(done);
+        }
+        return Err(AppError::Conflict(format!(
+            "This import is {}; start a new import to send more rows.",
+            state_text(head.state)
+        )));
+    }
+    let now = now();
+    let checked = check_rows(template, rows, &now)?;
+
+    let mut tx = db.pool.begin().await?;
+    let claimed = sqlx::query(
+        "INSERT INTO import_batches (import_id, seq, created_at) VALUES ($1, $2, $3) ON CONFLICT (import_id, seq) DO NOTHING",
+    )
+    .bind(head.id.clone())
+    .bind(i64::from(seq))
+    .bind(now.clone())
+    .execute(&mut *tx)
+    .await?
+    .rows_affected();
+    if claimed == 0 {
+        tx.rollback().await?;
+        return stored_batch(db, &head.id, seq)
+            .await?
+            .ok_or_else(|| AppError::internal("commit_batch", "a claimed batch is not stored"));
+    }
+
+    // Each row is matched by the first key field it has a value for.
+    let keys: Vec<(usize, &str)> = template
+        .key
+        .iter()
+        .filter_map(|k| template.fields.iter().position(|f| &f.key == k).map(|i| (i, k.as_str())))
+        .collect();
+    let row_keys: Vec<Option<(usize, String)>> = checked
+        .valid
+        .iter()
+        .map(|(_, values)| keys.iter().enumerate().find_map(|(j, (i, _))| values[*i].as_deref().map(|v| (j, key_text(v)))))
+        .collect();
+    let mut existing: Vec<HashMap<String, Existing>> = Vec::with_capacity(keys.len());
+    for (j, (_, key)) in keys.iter().enumerate() {
+        let wanted: Vec<String> = row_keys.iter().flatten().filter(|(k, _)| *k == j).map(|(_, v)| v.clone()).collect();
+        existing.push(if wanted.is_empty() {
+            HashMap::new()
+        } else {
+            records::find_by_key(&mut tx, template, table, head.workspace_id, key, &wanted).await?
+        });
+    }
+
+    let mut result = BatchResult::default();
+    let mut inserts: Vec<Vec<Option<String>>> = Vec::new();
+    for ((_, values), key) in checked.valid.into_iter().zip(row_keys) {
+        match key.and_then(|(j, k)| existing[j].get(&k)) {
+            None => inserts.push(values),
+            Some(found) if found.values == values => result.unchanged += 1,
+            Some(found) => {
+                records::update(&mut tx, template, table, found.id, &values, &now).await?;
+                result.updated += 1;
+            }
+        }
+    }
+    result.inserted = inserts.len() as u64;
+    records::insert_many(&mut tx, template, table, head.workspace_id, &inserts, &now).await?;
+    insert_skips(&mut tx, &head.id, Some(seq), &checked.skipped).await?;
+    result.skipped = checked.skipped;
+    let skipped = result.skipped.len() as i64;
+
+    sqlx::query(
+        "UPDATE import_batches SET inserted = $1, updated = $2, unchanged = $3, skipped = $4 WHERE import_id = $5 AND seq = $6",
+    )
+    .bind(result.inserted as i64)
+    .bind(result.updated as i64)
+    .bind(result.unchanged as i64)
+    .bind(skipped)
+    .bind(head.id.clone())
+    .bind(i64::from(seq))
+    .execute(&mut *tx)
+    .await?;
+    let running = sqlx::query(
+        "UPDATE imports SET inserted = inserted + $1, updated = updated + $2, unchanged = unchanged + $3, \
+         skipped = skipped + $4 WHERE id = $5 AND state = 'running'",
+    )
+    .bind(result.inserted as i64)
+    .bind(result.updated as i64)
+    .bind(result.unchanged as i64)
+    .bind(skipped)
+    .bind(head.id.clone())
+    .execute(&mut *tx)
+    .await?
+    .rows_affected();
+    if running == 0 {
+        tx.rollback().await?;
+        return Err(AppError::Conflict("This import ended while the batch was sent; nothing of the batch was stored.".into()));
+    }
+    tx.commit().await?;
+    Ok(result)
+}
+
+/// The counts a batch had when it was committed, if it was.
+async fn stored_batch(db: &Db, import_id: &str, seq: u32) -> Result<Option<BatchResult>, AppError> {
+    let row = sqlx::query("SELECT inserted, updated, unchanged FROM import_batches WHERE import_id = $1 AND seq = $2")
+        .bind(import_id.to_string())
+        .bind(i64::from(seq))
+        .fetch_optional(&db.pool)
+        .await?;
+    let Some(row) = row else { return Ok(None) };
+    let skipped = skips(db, import_id, Some(seq)).await?;
+    Ok(Some(BatchResult {
+        inserted: count(row.try_get(0)?),
+        updated: count(row.try_get(1)?),
+        unchanged: count(row.try_get(2)?),
+        skipped,
+        already_applied: true,
+    }))
+}
+
+fn count(n: i64) -> u64 {
+    u64::try_from(n).unwrap_or(0)
+}
+
+/// The skipped rows of an import (of one batch, or all of them), by row.
+async fn skips(db: &Db, import_id: &str, seq: Option<u32>) -> Result<Vec<SkippedRow>, AppError> {
+    let rows = match seq {
+        Some(seq) => {
+            sqlx::query("SELECT row, reasons FROM import_skips WHERE import_id = $1 AND seq = $2 ORDER BY row")
+                .bind(import_id.to_string())
+                .bind(i64::from(seq))
+                .fetch_all(&db.pool)
+                .await?
+        }
+        None => {
+            sqlx::query(&format!(
+                "SELECT row, reasons FROM import_skips WHERE import_id = $1 ORDER BY row LIMIT {MAX_LISTED_SKIPS}"
+            ))
+            .bind(import_id.to_string())
+            .fetch_all(&db.pool)
+            .await?
+        }
+    };
+    rows.into_iter()
+        .map(|r| {
+            let reasons: String = r.try_get(1)?;
+            Ok(SkippedRow {
+                row: count(r.try_get(0)?),
+                reasons: serde_json::from_str(&reasons).unwrap_or_else(|_| vec![reasons]),
+            })
+        })
+        .collect::<Result<Vec<_>, sqlx::Error>>()
+        .map_err(AppError::from)
+}
+
+/// End a running import as done or cancelled (an ended one stays as it is).
+pub async fn finish(db: &Db, head: &ImportHead, cancelled: bool) -> Result<(), AppError> {
+    let state = if cancelled { ImportState::Cancelled } else { ImportState::Done };
+    sqlx::query("UPDATE imports SET state = $1, finished_at = $2 WHERE id = $3 AND state = 'running'")
+        .bind(state_text(state))
+        .bind(now())
+        .bind(head.id.clone())
+        .execute(&db.pool)
+        .await?;
+    Ok(())
+}
+
+const SUMMARY_COLUMNS: &str = "i.id, i.template, i.file_name, u.email, i.created_at, i.finished_at, i.state, \
+     i.total_rows, i.inserted, i.updated, i.unchanged, i.skipped, i.note";
+
+fn summary_of(row: &sqlx::any::AnyRow) -> Result<ImportSummary, AppError> {
+    Ok(ImportSummary {
+        id: row.try_get(0)?,
+        template: row.try_get(1)?,
+        file_name: row.try_get(2)?,
+        user_email: row.try_get(3)?,
+        created_at: row.try_get(4)?,
+        finished_at: row.try_get(5)?,
+        state: state_of(&row.try_get::<String, _>(6)?)?,
+        total_rows: count(row.try_get(7)?),
+        inserted: count(row.try_get(8)?),
+        updated: count(row.try_get(9)?),
+        unchanged: count(row.try_get(10)?),
+        skipped: count(row.try_get(11)?),
+        skipped_rows: Vec::new(),
+        note: row.try_get(12)?,
+    })
+}
+
+/// One import with its skipped rows (the first 10,000 by row).
+pub async fn summary(db: &Db, head: &ImportHead) -> Result<ImportSummary, AppError> {
+    let row = sqlx::query(&format!(
+        "SELECT {SUMMARY_COLUMNS} FROM imports i JOIN users u ON u.id = i.user_id WHERE i.id = $1 AND i.workspace_id = $2"
+    ))
+    .bind(head.id.clone())
+    .bind(head.workspace_id)
+    .fetch_optional(&db.pool)
+    .await?
+    .ok_or_else(not_found)?;
+    let mut summary = summary_of(&row)?;
+    summary.skipped_rows = skips(db, &head.id, None).await?;
+    Ok(summary)
+}
+
+/// The workspace's imports, newest first (the latest 200), without their
+/// skipped rows.
+pub async fn list(db: &Db, workspace_id: i64) -> Result<Vec<ImportSummary>, AppError> {
+    sqlx::query(&format!(
+        "SELECT {SUMMARY_COLUMNS} FROM imports i JOIN users u ON u.id = i.user_id WHERE i.workspace_id = $1 \
+         ORDER BY i.created_at DESC, i.id DESC LIMIT {MAX_LISTED_IMPORTS}"
+    ))
+    .bind(workspace_id)
+    .fetch_all(&db.pool)
+    .await?
+    .iter()
+    .map(summary_of)
+    .collect()
+}

@@ -1,0 +1,102 @@
+//! Server-only code (feature `ssr`): the database, sessions and passwords,
+//! the record tables, the server-side check of imported rows, and the import
+//! bookkeeping. Server functions call into here after checking their caller.
+
+pub mod access;
+pub mod auth;
+pub mod db;
+pub mod demo;
+pub mod imports;
+pub mod recheck;
+pub mod records;
+
+use crate::server_fns::AppError;
+use axum::http::{header, StatusCode};
+use db::Db;
+use leptos::prelude::use_context;
+use sha2::{Digest, Sha256};
+
+/// Whether the server runs in demo mode (the demo workspaces are seeded and
+/// the sign-in page may show their accounts). Provided as Leptos context.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct DemoMode(pub bool);
+
+/// The database from the Leptos context the server provides.
+pub fn db() -> Result<Db, AppError> {
+    use_context::<Db>().ok_or_else(|| AppError::internal("context", "no database in the Leptos context"))
+}
+
+/// The current time as RFC 3339 in UTC with milliseconds,
+/// e.g. `2026-11-21T05:20:43.120Z`. Always the same width, so that the
+/// text sorts in time order.
+pub fn now() -> String {
+    rfc3339(time::OffsetDateTime::now_utc())
+}
+
+/// `t` as RFC 3339 in UTC with milliseconds.
+pub fn rfc3339(t: time::OffsetDateTime) -> String {
+    let t = t.to_offset(time::UtcOffset::UTC);
+    format!(
+        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}Z",
+        t.year(),
+        u8::from(t.month()),
+        t.day(),
+        t.hour(),
+        t.minute(),
+        t.second(),
+        t.millisecond()
+    )
+}
+
+/// `bytes` random bytes from the operating system, as lowercase hex.
+pub fn random_hex(bytes: usize) -> Result<String, AppError> {
+    let mut buf = vec![0u8; bytes];
+    getrandom::fill(&mut buf).map_err(|e| AppError::internal("random bytes", e))?;
+    Ok(hex(&buf))
+}
+
+/// SHA-256 of `text`, as lowercase hex.
+pub fn sha256_hex(text: &str) -> String {
+    hex(&Sha256::digest(text.as_bytes()))
+}
+
+fn hex(bytes: &[u8]) -> String {
+    use std::fmt::Write;
+    let mut out = String::with_capacity(bytes.len() * 2);
+    for b in bytes {
+        let _ = write!(out, "{b:02x}");
+    }
+    out
+}
+
+/// Set the HTTP status of the server function's response, unless the request
+/// is a plain HTML form post (which Leptos answers with a redirect back to
+/// the form). Does nothing outside a server function request.
+pub fn set_status(status: u16) {
+    let Some(options) = use_context::<leptos_axum::ResponseOptions>() else { return };
+    let plain_form = use_context::<axum::http::request::Parts>().is_some_and(|parts| {
+        parts
+            .headers
+            .get(header::ACCEPT)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.contains("text/html"))
+    });
+    if !plain_form && let Ok(status) = StatusCode::from_u16(status) {
+        options.set_status(status);
+    }
+}
+
+/// Text from a request trimmed, with control characters removed and cut to
+/// `max` characters.
+pub fn clean_text(text: &str, max: usize) -> String {
+    text.trim().chars().filter(|c| !c.is_control()).take(max).collect()
+}
+
+/// Add a `Set-Cookie` header to the server function's response.
+pub fn set_cookie(value: &str) {
+    let Some(options) = use_context::<leptos_axum::ResponseOptions>() else { return };
+    match axum::http::HeaderValue::from_str(value) {
+        Ok(value) => options.append_header(header::SET_COOKIE, value),
+        Err(e) => tracing::error!("a Set-Cookie value is not a header value: {e}"),
+    }
+}

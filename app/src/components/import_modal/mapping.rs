@@ -1,0 +1,229 @@
+//! Step 2: each column of the file and the field it goes to; the encoding
+//! and delimiter, changeable.
+
+use super::state::{ModalState, Step};
+use csv_import_core::map::{MatchKind, Override};
+use csv_import_core::FileErrorCode;
+use leptos::prelude::*;
+
+/// Encodings offered when the detected one looks wrong.
+const ENCODINGS: [(&str, &str); 9] = [
+    ("utf-8", "UTF-8"),
+    ("windows-1252", "Windows-1252 (Excel, Western Europe)"),
+    ("utf-16le", "UTF-16 LE (Excel Unicode text)"),
+    ("utf-16be", "UTF-16 BE"),
+    ("iso-8859-2", "ISO-8859-2 (Central Europe)"),
+    ("iso-8859-15", "ISO-8859-15 (Latin-9)"),
+    ("macintosh", "Mac Roman"),
+    ("shift_jis", "Shift_JIS (Japanese)"),
+    ("gbk", "GBK (Chinese)"),
+];
+
+const DELIMITERS: [(&str, &str); 4] = [(",", "Comma ,"), (";", "Semicolon ;"), ("\t", "Tab"), ("|", "Pipe |")];
+
+#[component]
+pub fn MappingStep(state: ModalState) -> impl IntoView {
+    let template = state.template();
+    let fields: Vec<(String, String, bool)> =
+        template.fields.iter().map(|f| (f.key.clone(), f.header().to_string(), f.required)).collect();
+
+    let set_field = move |index: usize, field: Option<String>| {
+        let column = format!("#{}", index + 1);
+        state.options.update(|o| {
+            o.overrides.retain(|x| x.column != column);
+            o.overrides.push(Override { column, field });
+        });
+        state.recheck();
+    };
+    let reread = move || {
+        state.options.update(|o| o.overrides.clear());
+        leptos::task::spawn_local(async move { state.analyze().await });
+    };
+
+    let blocking = move || {
+        state.analysis.with(|a| {
+            a.as_ref()
+                .map(|a| a.report.file_errors.iter().filter(|e| e.code != FileErrorCode::TooManyRows).cloned().collect::<Vec<_>>())
+                .unwrap_or_default()
+        })
+    };
+    let encoding = move || state.analysis.with(|a| a.as_ref().map(|a| a.report.encoding.clone()).unwrap_or_default());
+    let delimiter = move || state.analysis.with(|a| a.as_ref().map(|a| a.report.delimiter.clone()).unwrap_or_default());
+
+    let rows = move || {
+        let fields = fields.clone();
+        state.analysis.with(|analysis| {
+            let Some(analysis) = analysis else { return Vec::new() };
+            analysis
+                .report
+                .columns
+                .iter()
+                .map(|column| {
+                    let samples: Vec<String> = analysis
+                        .rows
+                        .iter()
+                        .filter_map(|r| r.cells.get(column.index))
+                        .filter(|c| !c.trim().is_empty())
+                        .take(3)
+                        .map(|c| c.chars().take(40).collect())
+                        .collect();
+                    let index = column.index;
+                    let selected = column.field.clone().unwrap_or_default();
+                    let how = match column.how {
+                        MatchKind::Exact | MatchKind::Normalized => "matched by name",
+                        MatchKind::Synonym => "matched by a known alias",
+                        MatchKind::Similar => "matched by similar spelling: check it",
+                        MatchKind::Chosen => "your choice",
+                        MatchKind::Attribute => "custom attribute",
+                        MatchKind::Unmapped => "ignored",
+                    };
+                    let secret = column
+                        .field
+                        .as_deref()
+                        .and_then(|k| template.field(k))
+                        .is_some_and(|f| f.kind == csv_import_core::FieldType::Password);
+                    let label_id = format!("map-col-{index}");
+                    let options = fields.clone();
+                    view! {
+                        <tr class:unmapped=column.field.is_none() && column.attribute.is_none()>
+                            <th scope="row" id=label_id.clone()>{column.header.clone()}</th>
+                            <td class="samples">
+                                {if secret { "••••••••".to_string() } else { samples.join(" · ") }}
+                            </td>
+                            <td>
+                                {match &column.attribute {
+                                    Some(name) => view! { <span>{format!("Attribute: {name}")}</span> }.into_any(),
+                                    None => view! {
+                                        <select
+                                            aria-labelledby=label_id
+                                            on:change=move |ev| {
+                                                let value = event_target_value(&ev);
+                                                set_field(index, (!value.is_empty()).then_some(value));
+                                            }
+                                        >
+                                            <option value="" selected=selected.is_empty()>"— ignore this column —"</option>
+                                            {options
+                                                .into_iter()
+                                                .map(|(key, label, required)| {
+                                                    let is_selected = key == selected;
+                                                    let text = if required { format!("{label} (required)") } else { label };
+                                                    view! { <option value=key selected=is_selected>{text}</option> }
+                                                })
+                                                .collect_view()}
+                                        </select>
+                                    }.into_any(),
+                                }}
+                            </td>
+                            <td class="match-kind">{how}</td>
+                        </tr>
+                    }
+                })
+                .collect::<Vec<_>>()
+        })
+    };
+
+    view! {
+        <div class="file-settings">
+            <label>
+                "Encoding "
+                <select on:change=move |ev| {
+                    let value = event_target_value(&ev);
+                    state.options.update(|o| o.encoding = (!value.is_empty()).then_some(value));
+                    reread();
+                }>
+                    <option value="" selected=move || state.options.with(|o| o.encoding.is_none())>
+                        {move || format!("Detected: {}", encoding())}
+                    </option>
+                    {ENCODINGS
+                        .iter()
+                        .map(|(value, label)| {
+                            let value = value.to_string();
+                            let chosen = value.clone();
+                            view! {
+                                <option
+                                    value=value
+                                    selected=move || state.options.with(|o| o.encoding.as_deref() == Some(chosen.as_str()))
+                                >
+                                    {*label}
+                                </option>
+                            }
+                        })
+                        .collect_view()}
+                </select>
+            </label>
+            <label>
+                "Delimiter "
+                <select on:change=move |ev| {
+                    let value = event_target_value(&ev);
+                    state.options.update(|o| o.delimiter = (!value.is_empty()).then_some(value));
+                    reread();
+                }>
+                    <option value="" selected=move || state.options.with(|o| o.delimiter.is_none())>
+                        {move || format!("Detected: {}", delimiter_label(&delimiter()))}
+                    </option>
+                    {DELIMITERS
+                        .iter()
+                        .map(|(value, label)| {
+                            let chosen = value.to_string();
+                            view! {
+                                <option
+                                    value=*value
+                                    selected=move || state.options.with(|o| o.delimiter.as_deref() == Some(chosen.as_str()))
+                                >
+                                    {*label}
+                                </option>
+                            }
+                        })
+                        .collect_view()}
+                </select>
+            </label>
+            <span class="file-name">{move || state.file_name.get()}</span>
+        </div>
+        <table class="mapping">
+            <caption class="visually-hidden">"Columns of the file and the fields they go to"</caption>
+            <thead>
+                <tr>
+                    <th scope="col">"Column in your file"</th>
+                    <th scope="col">"Sample values"</th>
+                    <th scope="col">"Goes to field"</th>
+                    <th scope="col">"How"</th>
+                </tr>
+            </thead>
+            <tbody>{rows}</tbody>
+        </table>
+        {move || {
+            let problems = blocking();
+            (!problems.is_empty()).then(|| view! {
+                <div class="error" role="alert" id="mapping-problems">
+                    <p>"Fix the mapping before going on:"</p>
+                    <ul>{problems.into_iter().map(|p| view! { <li>{p.message}</li> }).collect_view()}</ul>
+                </div>
+            })
+        }}
+        <footer class="modal-footer">
+            <button type="button" on:click=move |_| {
+                state.analysis.set(None);
+                state.step.set(Step::Upload);
+            }>"Back"</button>
+            <button
+                type="button"
+                class="primary"
+                disabled=move || !blocking().is_empty()
+                aria-describedby=move || (!blocking().is_empty()).then_some("mapping-problems")
+                on:click=move |_| state.step.set(Step::Review)
+            >
+                "Next: review rows"
+            </button>
+        </footer>
+    }
+}
+
+fn delimiter_label(d: &str) -> &'static str {
+    match d {
+        "," => "comma",
+        ";" => "semicolon",
+        "\t" => "tab",
+        "|" => "pipe",
+        _ => "none",
+    }
+}

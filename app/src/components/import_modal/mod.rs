@@ -1,0 +1,116 @@
+//! The import modal: upload, map columns, review, import, result.
+//!
+//! The file is read and checked in a Web Worker; the page only renders. In
+//! preview mode the modal stops after the review and nothing of the file
+//! leaves the browser.
+
+mod grid;
+mod mapping;
+mod review;
+mod run;
+mod state;
+mod upload;
+
+use crate::model::{ImportSummary, TemplateAccess};
+use leptos::prelude::*;
+use state::{ModalState, Step};
+
+pub use state::Mode;
+
+/// The import modal for one template. `on_close` gets the import's summary
+/// when rows were imported.
+#[component]
+pub fn ImportModal(
+    /// The template and whether the user may import with it.
+    access: TemplateAccess,
+    /// Import, or only check the file.
+    mode: Mode,
+    /// Called when the modal closes.
+    #[prop(into)]
+    on_close: Callback<Option<ImportSummary>>,
+) -> impl IntoView {
+    let state = ModalState::new(access, mode);
+    let dialog = NodeRef::<leptos::html::Dialog>::new();
+    Effect::new(move |_| {
+        if let Some(dialog) = dialog.get() {
+            if !dialog.open() {
+                let _ = dialog.show_modal();
+            }
+        }
+    });
+    let close = move || {
+        let step = state.step.get_untracked();
+        if step == Step::Importing {
+            state.cancel_requested.set(true);
+            return;
+        }
+        let would_lose_work = state.analysis.with_untracked(Option::is_some) && step != Step::Done;
+        if would_lose_work && !crate::browser::confirm("Close the import? The file and your changes in it will be lost.") {
+            return;
+        }
+        on_close.run(state.result.get_untracked());
+    };
+    let title = state.access.with_value(|a| a.template.label.clone());
+    let heading = match mode {
+        Mode::Import => format!("Import {title}"),
+        Mode::Preview => format!("Check a file: {title}"),
+    };
+    view! {
+        <dialog
+            node_ref=dialog
+            class="import-modal"
+            aria-labelledby="import-modal-title"
+            aria-describedby="import-modal-step"
+            on:cancel=move |ev: leptos::ev::Event| {
+                // Escape: ask before losing work instead of closing at once.
+                ev.prevent_default();
+                close();
+            }
+        >
+            <header class="modal-header">
+                <h2 id="import-modal-title">{heading}</h2>
+                <button type="button" class="icon-button" aria-label="Close dialog" on:click=move |_| close()>"×"</button>
+            </header>
+            <StepIndicator state/>
+            <div class="modal-body" aria-live="polite">
+                {move || state.busy.get().map(|message| view! {
+                    <p class="busy" role="status"><span class="spinner" aria-hidden="true"></span>{message}</p>
+                })}
+                {move || match state.step.get() {
+                    Step::Upload => view! { <upload::UploadStep state/> }.into_any(),
+                    Step::Mapping => view! { <mapping::MappingStep state/> }.into_any(),
+                    Step::Review => view! { <review::ReviewStep state/> }.into_any(),
+                    Step::Importing | Step::Done => view! { <run::RunStep state on_close/> }.into_any(),
+                }}
+            </div>
+        </dialog>
+    }
+}
+
+/// Where the user is: a list of the steps with the current one marked.
+#[component]
+fn StepIndicator(state: ModalState) -> impl IntoView {
+    let steps = state.steps();
+    view! {
+        <ol class="steps" id="import-modal-step" aria-label="Steps">
+            {steps
+                .into_iter()
+                .enumerate()
+                .map(|(i, (step, label))| {
+                    let current = move || state.step.get() == step;
+                    let done = move || state.step.get() > step;
+                    view! {
+                        <li
+                            class:current=current
+                            class:done=done
+                            aria-current=move || current().then_some("step")
+                        >
+                            <span class="step-number" aria-hidden="true">{i + 1}</span>
+                            {label}
+                        </li>
+                    }
+                })
+                .collect_view()}
+        </ol>
+    }
+}

@@ -1,0 +1,39 @@
+//! Sign in, with the demo accounts listed when the demo seed is on.
+
+use crate::server_fns::auth::login::Login;
+use leptos::form::ActionForm;
+use leptos::prelude::*;
+
+#[component]
+pub fn SignInPage() -> impl IntoView {
+    let login = ServerAction::<Login>::new();
+    Effect::new(move |_| {
+        if let Some(Ok(_)) = login.value().get() {
+            // A full load, so every part of the page sees the new session.
+            if let Some(window) = web_sys::window() {
+                let _ = window.location().set_href("/clients");
+            }
+        }
+    });
+    let error = move || login.value().get().and_then(|r| r.err()).map(|e| e.to_string());
+    view! {
+        <section class="sign-in">
+            <h1>"Sign in"</h1>
+            <ActionForm action=login attr:class="form" attr:aria-describedby="sign-in-error">
+                <label>"Email" <input type="email" name="email" autocomplete="username" required/></label>
+                <label>"Password" <input type="password" name="password" autocomplete="current-password" required/></label>
+                <button type="submit" class="primary" disabled=move || login.pending().get()>"Sign in"</button>
+            </ActionForm>
+            <p id="sign-in-error" class="error" role="alert" hidden=move || error().is_none()>{error}</p>
+            <aside class="demo-accounts" aria-labelledby="demo-heading">
+                <h2 id="demo-heading">"Demo accounts"</h2>
+                <p>"Password for all three: " <code>"demo-password"</code></p>
+                <ul>
+                    <li><code>"admin@acme.test"</code>" — may import everything"</li>
+                    <li><code>"staff@acme.test"</code>" — may import clients and leads"</li>
+                    <li><code>"viewer@acme.test"</code>" — may look, not import"</li>
+                </ul>
+            </aside>
+        </section>
+    }
+}

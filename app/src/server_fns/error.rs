@@ -1,0 +1,115 @@
+//! The error every server function returns: a kind the UI can match on and
+//! a message a person can act on. On the wire it is JSON,
+//! `{"error": "forbidden", "message": "Your role (viewer) may not import clients. Ask an admin."}`,
+//! and the HTTP status says the same (401, 403, 404, 400, 409, 500).
+
+use leptos::server_fn::codec::JsonEncoding;
+use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
+use leptos::server_fn::Bytes;
+use serde::{Deserialize, Serialize};
+use thiserror::Error;
+
+/// Why a server function did not do what was asked.
+#[derive(Clone, Debug, PartialEq, Eq, Error, Serialize, Deserialize)]
+#[serde(tag = "error", content = "message", rename_all = "snake_case")]
+pub enum AppError {
+    /// No valid session, or a wrong email or password (401).
+    #[error("{0}")]
+    Unauthenticated(String),
+    /// Signed in, but the role or workspace does not allow it (403).
+    #[error("{0}")]
+    Forbidden(String),
+    /// Nothing with that name or id in this workspace (404).
+    #[error("{0}")]
+    NotFound(String),
+    /// The input is not valid; the message says what to change (400).
+    #[error("{0}")]
+    BadRequest(String),
+    /// The request clashes with the current state, e.g. a finished import (409).
+    #[error("{0}")]
+    Conflict(String),
+    /// A fault on the server (500). The details are in the server's log only.
+    #[error("Something went wrong on the server. Try again; if it keeps happening, tell your administrator.")]
+    Internal,
+    /// Browser only: the server could not be reached. Worth a retry.
+    #[error("The server could not be reached ({0}). Check the connection and try again.")]
+    Network(String),
+}
+
+impl AppError {
+    /// The 401 for a request without a valid session.
+    pub fn sign_in() -> AppError {
+        AppError::Unauthenticated("Sign in to continue.".to_string())
+    }
+
+    /// The HTTP status this error is answered with.
+    pub fn status(&self) -> u16 {
+        match self {
+            AppError::Unauthenticated(_) => 401,
+            AppError::Forbidden(_) => 403,
+            AppError::NotFound(_) => 404,
+            AppError::BadRequest(_) => 400,
+            AppError::Conflict(_) => 409,
+            AppError::Internal => 500,
+            AppError::Network(_) => 503,
+        }
+    }
+
+    /// A server fault: logs `what` and the cause, returns [`AppError::Internal`]
+    /// (whose message says nothing of either).
+    #[cfg(feature = "ssr")]
+    pub fn internal(what: &str, cause: impl std::fmt::Display) -> AppError {
+        tracing::error!("{what}: {cause}");
+        AppError::Internal
+    }
+}
+
+#[cfg(feature = "ssr")]
+impl From<sqlx::Error> for AppError {
+    fn from(e: sqlx::Error) -> AppError {
+        AppError::internal("database", e)
+    }
+}
+
+/// The most characters of a decoder's message passed on to the caller.
+const MAX_DETAIL: usize = 300;
+
+fn shorten(s: &str) -> String {
+    match s.char_indices().nth(MAX_DETAIL) {
+        Some((cut, _)) => format!("{}…", &s[..cut]),
+        None => s.to_string(),
+    }
+}
+
+impl FromServerFnError for AppError {
+    type Encoder = JsonEncoding;
+
+    fn from_server_fn_error(value: ServerFnErrorErr) -> AppError {
+        match value {
+            // The server could not read the arguments: the caller's fault.
+            ServerFnErrorErr::Args(m) | ServerFnErrorErr::MissingArg(m) => {
+                AppError::BadRequest(format!("The request is not valid: {}", shorten(&m)))
+            }
+            #[cfg(feature = "ssr")]
+            ServerFnErrorErr::Deserialization(m) => {
+                AppError::BadRequest(format!("The request is not valid: {}", shorten(&m)))
+            }
+            ServerFnErrorErr::Request(m) => AppError::Network(shorten(&m)),
+            #[cfg(feature = "ssr")]
+            other => AppError::internal("server function", other),
+            #[cfg(not(feature = "ssr"))]
+            _ => AppError::Internal,
+        }
+    }
+
+    /// Encodes the error as JSON. On the server this is where an error
+    /// becomes a response, so it also sets the HTTP status (through
+    /// `leptos_axum::ResponseOptions`): a 403 is a real 403. A plain HTML form
+    /// post (no JavaScript) keeps Leptos' redirect back to the form instead,
+    /// with the error in the URL.
+    fn ser(&self) -> Bytes {
+        #[cfg(feature = "ssr")]
+        crate::backend::set_status(self.status());
+        serde_json::to_vec(self).map(Bytes::from).unwrap_or_else(|_| Bytes::from_static(br#"{"error":"internal"}"#))
+    }
+}

@@ -1,0 +1,29 @@
+use crate::model::{Batch, BatchResult};
+use crate::server_fns::AppError;
+use leptos::prelude::*;
+use leptos::server_fn::codec::Json;
+
+/// Commits one batch of an import's valid rows (at most 500), so that a big
+/// file is stored in steps the user can follow and a lost answer can be
+/// retried: the same `(import_id, seq)` is applied once. Every row is
+/// checked again on the server; a row that fails is skipped with its
+/// reasons, never stored. Inserts, or updates by the template's key; never
+/// deletes. JSON body: `{"batch": {"import_id", "seq", "rows"}}`.
+#[server(endpoint = "commit_batch", input = Json)]
+pub async fn commit_batch(batch: Batch) -> Result<BatchResult, AppError> {
+    use crate::backend::{access, auth, db, imports};
+    let session = auth::current_session().await?;
+    let db = db()?;
+    // 404 unless the import is in the session's workspace.
+    let head = imports::find(&db, &session, &batch.import_id).await?;
+    // The role may have changed since the import started.
+    let (template, table) = access::importable(&session, &head.template)?;
+    if batch.rows.len() > imports::MAX_BATCH_ROWS as usize {
+        return Err(AppError::BadRequest(format!(
+            "A batch may carry at most {} rows; this one has {}. Send smaller batches.",
+            imports::MAX_BATCH_ROWS,
+            batch.rows.len()
+        )));
+    }
+    imports::commit(&db, &head, &template, table, batch.seq, &batch.rows).await
+}

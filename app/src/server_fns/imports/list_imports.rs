@@ -1,0 +1,12 @@
+use crate::model::ImportSummary;
+use crate::server_fns::AppError;
+use leptos::prelude::*;
+
+/// The workspace's import history, newest first (the latest 200; skipped
+/// rows left out, see `get_import`). Every role may look.
+#[server(endpoint = "list_imports")]
+pub async fn list_imports() -> Result<Vec<ImportSummary>, AppError> {
+    use crate::backend::{auth, db, imports};
+    let session = auth::current_session().await?;
+    imports::list(&db()?, session.workspace.id).await
+}

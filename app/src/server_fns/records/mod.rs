@@ -1,0 +1,3 @@
+//! The workspace's records (clients, leads, companies).
+
+pub mod list_records;

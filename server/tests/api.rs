@@ -1,0 +1,729 @@
+//! The server functions over HTTP, as a browser calls them: the real axum
+//! router, real requests (`POST /api/<name>`, form-urlencoded or JSON), real
+//! cookies, against a real SQLite file and the real PostgreSQL. Every
+//! scenario runs on both (`<scenario>::sqlite`, `<scenario>::postgres`).
+
+mod common;
+
+use axum::body::Body;
+use axum::http::{header, HeaderMap, Request, StatusCode};
+use csv_import::db::Db;
+use leptos::prelude::LeptosOptions;
+use serde_json::{json, Value};
+use tower::ServiceExt;
+
+/// Runs `scenario(db)` on a fresh SQLite file and on a fresh PostgreSQL schema.
+macro_rules! on_both {
+    ($($scenario:ident),* $(,)?) => {$(
+        mod $scenario {
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn sqlite() {
+                let (db, _dir) = crate::common::sqlite().await;
+                super::$scenario(db).await;
+            }
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn postgres() {
+                let Some(db) = crate::common::postgres().await else { return };
+                super::$scenario(db).await;
+            }
+        }
+    )*};
+}
+
+on_both!(
+    login_sets_a_session_cookie,
+    wrong_password_or_unknown_email_is_401,
+    no_cookie_is_401,
+    logout_ends_the_session,
+    viewer_may_not_import,
+    staff_may_import_clients_not_companies,
+    import_inserts_then_unchanged_then_updated,
+    tampered_rows_are_skipped_not_committed,
+    another_workspaces_import_is_404,
+    a_batch_sent_twice_is_applied_once,
+    malformed_requests_are_4xx,
+    get_import_lists_browser_and_server_skips,
+    finished_imports_take_no_more_batches,
+    records_are_searched_and_paged_per_workspace,
+    demo_seed_is_idempotent,
+);
+
+/// The app's router on `db`, with the demo data seeded.
+struct Api {
+    router: axum::Router,
+    db: Db,
+}
+
+/// A response: status, headers, and the body as JSON (`Null` if it is not).
+#[derive(Debug)]
+struct Reply {
+    status: StatusCode,
+    headers: HeaderMap,
+    text: String,
+    body: Value,
+}
+
+impl Reply {
+    /// The `error` kind and `message` of an `AppError` body.
+    fn error(&self) -> (&str, &str) {
+        (self.body["error"].as_str().unwrap_or(""), self.body["message"].as_str().unwrap_or(""))
+    }
+}
+
+fn form_encode(pairs: &[(&str, &str)]) -> String {
+    let encode = |s: &str| {
+        s.bytes()
+            .map(|b| match b {
+                b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
+                b' ' => "+".to_string(),
+                _ => format!("%{b:02X}"),
+            })
+            .collect::<String>()
+    };
+    pairs.iter().map(|(k, v)| format!("{}={}", encode(k), encode(v))).collect::<Vec<_>>().join("&")
+}
+
+impl Api {
+    async fn new(db: Db) -> Api {
+        app::backend::demo::seed(&db).await.expect("demo seed");
+        Api::without_seed(db, true)
+    }
+
+    fn without_seed(db: Db, demo: bool) -> Api {
+        let options = LeptosOptions::builder().output_name("csv-import").site_root("target/site").build();
+        Api { router: csv_import::serve::router(options, db.clone(), demo), db }
+    }
+
+    /// A POST as a browser's `fetch` sends it, Content-Length included.
+    async fn request(&self, path: &str, content_type: &str, body: impl Into<Vec<u8>>, cookie: Option<&str>) -> Reply {
+        let body: Vec<u8> = body.into();
+        let mut request = Request::builder()
+            .method("POST")
+            .uri(path)
+            .header(header::CONTENT_TYPE, content_type)
+            .header(header::CONTENT_LENGTH, body.len())
+            .header(header::ACCEPT, "application/json");
+        if let Some(cookie) = cookie {
+            request = request.header(header::COOKIE, cookie);
+        }
+        let response = self.router.clone().oneshot(request.body(Body::from(body)).unwrap()).await.unwrap();
+        let status = response.status();
+        let headers = response.headers().clone();
+        let bytes = axum::body::to_bytes(response.into_body(), usize::MAX).await.unwrap();
+        let text = String::from_utf8_lossy(&bytes).to_string();
+        let body = serde_json::from_str(&text).unwrap_or(Value::Null);
+        Reply { status, headers, text, body }
+    }
+
+    /// A form-urlencoded call, as `ActionForm` and the default encoding send it.
+    async fn form(&self, name: &str, pairs: &[(&str, &str)], cookie: Option<&str>) -> Reply {
+        self.request(&format!("/api/{name}"), "application/x-www-form-urlencoded", form_encode(pairs), cookie).await
+    }
+
+    /// A JSON call (`start_import`, `commit_batch`).
+    async fn json(&self, name: &str, body: Value, cookie: Option<&str>) -> Reply {
+        self.request(&format!("/api/{name}"), "application/json", body.to_string(), cookie).await
+    }
+
+    /// Sign in with the demo password; the `Cookie` header value to send.
+    async fn login(&self, email: &str) -> String {
+        let reply = self.form("login", &[("email", email), ("password", "demo-password")], None).await;
+        assert_eq!(reply.status, StatusCode::OK, "{email} signs in: {}", reply.text);
+        let set_cookie = reply.headers.get(header::SET_COOKIE).expect("Set-Cookie").to_str().unwrap();
+        set_cookie.split(';').next().unwrap().to_string()
+    }
+
+    /// Start an import; its id. Panics unless it is a 200.
+    async fn start(&self, cookie: &str, template: &str, total_rows: u64, skipped: Value) -> String {
+        let reply = self
+            .json(
+                "start_import",
+                json!({"import": {"template": template, "file_name": "people.csv", "total_rows": total_rows, "skipped": skipped}}),
+                Some(cookie),
+            )
+            .await;
+        assert_eq!(reply.status, StatusCode::OK, "start_import: {}", reply.text);
+        assert_eq!(reply.body["max_batch_rows"], 500);
+        reply.body["import_id"].as_str().unwrap().to_string()
+    }
+
+    async fn batch(&self, cookie: &str, import_id: &str, seq: u32, rows: Value) -> Reply {
+        self.json("commit_batch", json!({"batch": {"import_id": import_id, "seq": seq, "rows": rows}}), Some(cookie))
+            .await
+    }
+
+    async fn count(&self, table: &str, workspace_slug: &str) -> i64 {
+        sqlx::query_scalar(&format!(
+            "SELECT COUNT(*) FROM {table} t JOIN workspaces w ON w.id = t.workspace_id WHERE w.slug = $1"
+        ))
+        .bind(workspace_slug)
+        .fetch_one(&self.db.pool)
+        .await
+        .unwrap()
+    }
+}
+
+/// Three valid client rows (first_name, last_name, email, phone, company).
+fn three_clients() -> Value {
+    json!([
+        {"row": 1, "values": ["Ann", "Lee", "ann.lee@example.com", "+1 415 555 0101", "Northwind"]},
+        {"row": 2, "values": ["Bruno", "Díaz", "bruno.diaz@example.es", "+34 912 345 678", "Contoso Ibérica"]},
+        {"row": 3, "values": ["Chloé", "Martin", "chloe.martin@example.fr", null, null]},
+    ])
+}
+
+fn counts(reply: &Reply) -> (u64, u64, u64, usize, bool) {
+    let b = &reply.body;
+    (
+        b["inserted"].as_u64().unwrap(),
+        b["updated"].as_u64().unwrap(),
+        b["unchanged"].as_u64().unwrap(),
+        b["skipped"].as_array().unwrap().len(),
+        b["already_applied"].as_bool().unwrap(),
+    )
+}
+
+async fn login_sets_a_session_cookie(db: Db) {
+    let api = Api::new(db).await;
+    let reply = api.form("login", &[("email", " Admin@Acme.test "), ("password", "demo-password")], None).await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.text);
+    assert_eq!(reply.body["email"], "admin@acme.test");
+    assert_eq!(reply.body["role"], "admin");
+    assert_eq!(reply.body["workspace"]["slug"], "acme");
+    let set_cookie = reply.headers.get(header::SET_COOKIE).unwrap().to_str().unwrap().to_string();
+    for part in ["HttpOnly", "SameSite=Lax", "Path=/", "Max-Age=1209600"] {
+        assert!(set_cookie.contains(part), "{set_cookie} has {part}");
+    }
+    assert!(!set_cookie.contains("Secure"), "no Secure flag unless CSV_IMPORT_SECURE_COOKIES=1");
+    let token = set_cookie.split(';').next().unwrap().strip_prefix("csv_import_session=").unwrap();
+    assert_eq!(token.len(), 64);
+
+    // Only the token's hash is stored.
+    let ids: Vec<String> = sqlx::query_scalar("SELECT id FROM sessions").fetch_all(&api.db.pool).await.unwrap();
+    assert_eq!(ids, vec![app::backend::sha256_hex(token)]);
+
+    let cookie = format!("csv_import_session={token}");
+    let me = api.form("current_user", &[], Some(&cookie)).await;
+    assert_eq!(me.status, StatusCode::OK);
+    assert_eq!(me.body["email"], "admin@acme.test");
+
+    // The Globex admin lands in Globex.
+    let globex = api.form("login", &[("email", "admin@globex.test"), ("password", "demo-password")], None).await;
+    assert_eq!(globex.body["workspace"]["slug"], "globex");
+}
+
+async fn wrong_password_or_unknown_email_is_401(db: Db) {
+    let api = Api::new(db).await;
+    for (email, password) in [("admin@acme.test", "wrong-password"), ("nobody@acme.test", "demo-password"), ("", "")] {
+        let reply = api.form("login", &[("email", email), ("password", password)], None).await;
+        assert_eq!(reply.status, StatusCode::UNAUTHORIZED, "{email}: {}", reply.text);
+        assert_eq!(reply.error(), ("unauthenticated", "Email or password is wrong."));
+        assert!(reply.headers.get(header::SET_COOKIE).is_none());
+    }
+    let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM sessions").fetch_one(&api.db.pool).await.unwrap();
+    assert_eq!(count, 0);
+}
+
+async fn no_cookie_is_401(db: Db) {
+    let api = Api::new(db).await;
+    let forged = format!("csv_import_session={}", "ab".repeat(32));
+    for cookie in [None, Some("csv_import_session=garbage"), Some(forged.as_str())] {
+        for (name, pairs) in [
+            ("get_template", vec![("name", "clients")]),
+            ("list_records", vec![("entity", "clients"), ("search", ""), ("page", "0")]),
+            ("list_imports", vec![]),
+            ("get_import", vec![("import_id", "0123456789abcdef0123456789abcdef")]),
+            ("finish_import", vec![("import_id", "0123456789abcdef0123456789abcdef"), ("cancelled", "true")]),
+        ] {
+            let reply = api.form(name, &pairs, cookie).await;
+            assert_eq!(reply.status, StatusCode::UNAUTHORIZED, "{name} {cookie:?}: {}", reply.text);
+            assert_eq!(reply.error().0, "unauthenticated");
+        }
+        let reply = api
+            .json(
+                "start_import",
+                json!({"import": {"template": "clients", "file_name": "a.csv", "total_rows": 1, "skipped": []}}),
+                cookie,
+            )
+            .await;
+        assert_eq!(reply.status, StatusCode::UNAUTHORIZED, "{}", reply.text);
+        let reply = api.batch(cookie.unwrap_or(""), "0123456789abcdef0123456789abcdef", 0, three_clients()).await;
+        assert_eq!(reply.status, StatusCode::UNAUTHORIZED, "{}", reply.text);
+        // Not signed in is an answer, not an error.
+        let me = api.form("current_user", &[], cookie).await;
+        assert_eq!((me.status, me.body.clone()), (StatusCode::OK, Value::Null));
+    }
+    assert_eq!(api.count("clients", "acme").await, 3, "only the seeded clients");
+}
+
+async fn logout_ends_the_session(db: Db) {
+    let api = Api::new(db).await;
+    let cookie = api.login("staff@acme.test").await;
+    let out = api.form("logout", &[], Some(&cookie)).await;
+    assert_eq!(out.status, StatusCode::OK, "{}", out.text);
+    let cleared = out.headers.get(header::SET_COOKIE).unwrap().to_str().unwrap();
+    assert!(cleared.starts_with("csv_import_session=;") && cleared.contains("Max-Age=0"), "{cleared}");
+    // The old cookie no longer works, even if the browser kept it.
+    let reply = api.form("list_imports", &[], Some(&cookie)).await;
+    assert_eq!(reply.status, StatusCode::UNAUTHORIZED);
+}
+
+async fn viewer_may_not_import(db: Db) {
+    let api = Api::new(db).await;
+    let viewer = api.login("viewer@acme.test").await;
+    let access = api.form("get_template", &[("name", "clients")], Some(&viewer)).await;
+    assert_eq!(access.status, StatusCode::OK, "{}", access.text);
+    assert_eq!(access.body["may_import"], false);
+    assert_eq!(access.body["reason"], "Your role (viewer) may not import clients. Ask an admin.");
+    assert_eq!(access.body["template"]["name"], "clients");
+
+    let reply = api
+        .json(
+            "start_import",
+            json!({"import": {"template": "clients", "file_name": "a.csv", "total_rows": 3, "skipped": []}}),
+            Some(&viewer),
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::FORBIDDEN, "{}", reply.text);
+    assert_eq!(reply.error(), ("forbidden", "Your role (viewer) may not import clients. Ask an admin."));
+
+    // Nor may a viewer send rows into an import an admin started.
+    let admin = api.login("admin@acme.test").await;
+    let import_id = api.start(&admin, "clients", 3, json!([])).await;
+    let reply = api.batch(&viewer, &import_id, 0, three_clients()).await;
+    assert_eq!(reply.status, StatusCode::FORBIDDEN, "{}", reply.text);
+    assert_eq!(api.count("clients", "acme").await, 3, "nothing committed");
+    // But a viewer may look at the history.
+    let list = api.form("list_imports", &[], Some(&viewer)).await;
+    assert_eq!(list.status, StatusCode::OK);
+    assert_eq!(list.body.as_array().unwrap().len(), 1);
+}
+
+async fn staff_may_import_clients_not_companies(db: Db) {
+    let api = Api::new(db).await;
+    let staff = api.login("staff@acme.test").await;
+    let access = api.form("get_template", &[("name", "companies")], Some(&staff)).await;
+    assert_eq!(access.body["may_import"], false);
+    assert_eq!(access.body["reason"], "Your role (staff) may not import companies. Ask an admin.");
+    let access = api.form("get_template", &[("name", "leads")], Some(&staff)).await;
+    assert_eq!((access.body["may_import"].clone(), access.body["reason"].clone()), (json!(true), Value::Null));
+
+    let import_id = api.start(&staff, "clients", 3, json!([])).await;
+    let reply = api.batch(&staff, &import_id, 0, three_clients()).await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.text);
+    assert_eq!(counts(&reply), (3, 0, 0, 0, false));
+
+    let reply = api
+        .json(
+            "start_import",
+            json!({"import": {"template": "companies", "file_name": "c.csv", "total_rows": 1, "skipped": []}}),
+            Some(&staff),
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::FORBIDDEN, "{}", reply.text);
+
+    // A staff member may not slip company rows into an admin's companies import.
+    let admin = api.login("admin@acme.test").await;
+    let companies = api.start(&admin, "companies", 1, json!([])).await;
+    let row = json!([{"row": 1, "values": ["Initech", null, null, null, null, null, null]}]);
+    let reply = api.batch(&staff, &companies, 0, row.clone()).await;
+    assert_eq!(reply.status, StatusCode::FORBIDDEN, "{}", reply.text);
+    assert_eq!(api.count("companies", "acme").await, 2, "only the seeded companies");
+    let reply = api.batch(&admin, &companies, 0, row).await;
+    assert_eq!(counts(&reply), (1, 0, 0, 0, false));
+
+    // Unknown templates are a 404; templates without a table a 400.
+    let reply = api.form("get_template", &[("name", "nope")], Some(&admin)).await;
+    assert_eq!(reply.status, StatusCode::NOT_FOUND);
+    let access = api.form("get_template", &[("name", "coaching-leads")], Some(&admin)).await;
+    assert_eq!(access.body["may_import"], false);
+    let reply = api
+        .json(
+            "start_import",
+            json!({"import": {"template": "coaching-leads", "file_name": "c.csv", "total_rows": 1, "skipped": []}}),
+            Some(&admin),
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::BAD_REQUEST, "{}", reply.text);
+}
+
+async fn import_inserts_then_unchanged_then_updated(db: Db) {
+    let api = Api::new(db).await;
+    let admin = api.login("admin@acme.test").await;
+    let first = api.start(&admin, "clients", 3, json!([])).await;
+    let reply = api.batch(&admin, &first, 0, three_clients()).await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.text);
+    assert_eq!(counts(&reply), (3, 0, 0, 0, false));
+    let done = api.form("finish_import", &[("import_id", &first), ("cancelled", "false")], Some(&admin)).await;
+    assert_eq!(done.status, StatusCode::OK, "{}", done.text);
+    assert_eq!(done.body["state"], "done");
+    assert_eq!((done.body["inserted"].clone(), done.body["total_rows"].clone()), (json!(3), json!(3)));
+    assert!(done.body["finished_at"].is_string());
+    assert_eq!(api.count("clients", "acme").await, 6);
+
+    // The same rows again, in a new import: nothing changes.
+    let second = api.start(&admin, "clients", 3, json!([])).await;
+    let reply = api.batch(&admin, &second, 0, three_clients()).await;
+    assert_eq!(counts(&reply), (0, 0, 3, 0, false));
+
+    // One phone changed; the email (the key) matches whatever its case.
+    let third = api.start(&admin, "clients", 3, json!([])).await;
+    let mut rows = three_clients();
+    rows[0]["values"][3] = json!("+1 415 555 0199");
+    rows[0]["values"][2] = json!("ANN.LEE@EXAMPLE.COM");
+    let reply = api.batch(&admin, &third, 0, rows).await;
+    assert_eq!(counts(&reply), (0, 1, 2, 0, false));
+    assert_eq!(api.count("clients", "acme").await, 6, "updated, not inserted");
+    let phone: Option<String> = sqlx::query_scalar("SELECT phone FROM clients WHERE email = 'ann.lee@example.com'")
+        .fetch_one(&api.db.pool)
+        .await
+        .unwrap();
+    assert_eq!(phone.as_deref(), Some("+1 415 555 0199"));
+    // Rows without a key value are inserted.
+    let reply = api.batch(&admin, &third, 1, json!([{"row": 4, "values": ["Dora", null, null, null, null]}])).await;
+    assert_eq!(counts(&reply), (1, 0, 0, 0, false));
+
+    let list = api.form("list_imports", &[], Some(&admin)).await;
+    let ids: Vec<&str> = list.body.as_array().unwrap().iter().map(|i| i["id"].as_str().unwrap()).collect();
+    assert_eq!(ids, vec![third.as_str(), second.as_str(), first.as_str()], "newest first");
+    assert_eq!(list.body[0]["user_email"], "admin@acme.test");
+    assert_eq!(list.body[0]["updated"], 1);
+    assert_eq!(list.body[0]["state"], "running");
+}
+
+async fn tampered_rows_are_skipped_not_committed(db: Db) {
+    let api = Api::new(db).await;
+    let admin = api.login("admin@acme.test").await;
+    let import_id = api.start(&admin, "leads", 6, json!([])).await;
+    let rows = json!([
+        // Claimed valid by a tampering client, but not.
+        {"row": 1, "values": ["Eve", "Hacker", "not-an-email", null, null, null, "new"]},
+        {"row": 2, "values": ["=HYPERLINK(\"http://x\")", null, "eve@example.com", null, null, null, "new"]},
+        {"row": 3, "values": ["Too", "Few", "few@example.com"]},
+        {"row": 4, "values": [null, "Nofirst", "nofirst@example.com", null, null, null, "new"]},
+        {"row": 5, "values": ["Stat", "Us", "status@example.com", null, null, null, "sleeping"]},
+        // Valid, and normalised again by the server: lowercased email, default status.
+        {"row": 6, "values": ["Val", "Id", "Val.Id@Example.COM", null, null, null, null]},
+        // A second row with the same email within the batch.
+        {"row": 7, "values": ["Val", "Again", "val.id@example.com", null, null, null, "new"]},
+    ]);
+    let reply = api.batch(&admin, &import_id, 0, rows).await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.text);
+    assert_eq!(counts(&reply), (1, 0, 0, 6, false));
+    let skipped = reply.body["skipped"].as_array().unwrap();
+    let reasons = |row: u64| -> String {
+        skipped.iter().find(|s| s["row"] == row).map(|s| s["reasons"].to_string()).unwrap_or_default()
+    };
+    assert!(reasons(1).contains("Email: ") && reasons(1).contains("not-an-email"), "{}", reasons(1));
+    assert!(reasons(2).contains("formula"), "{}", reasons(2));
+    assert!(reasons(3).contains("Malformed row"), "{}", reasons(3));
+    assert!(reasons(4).contains("First Name is required"), "{}", reasons(4));
+    assert!(reasons(5).contains("Status: "), "{}", reasons(5));
+    assert!(reasons(7).contains("Same Email as row 6"), "{}", reasons(7));
+    assert_eq!(api.count("leads", "acme").await, 3, "two seeded leads and the one valid row");
+    let stored: (String, Option<String>) =
+        sqlx::query_as("SELECT email, status FROM leads WHERE first_name = 'Val'").fetch_one(&api.db.pool).await.unwrap();
+    assert_eq!(stored, ("val.id@example.com".to_string(), Some("new".to_string())));
+    let evil: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM leads WHERE email IN ('not-an-email', 'eve@example.com')")
+        .fetch_one(&api.db.pool)
+        .await
+        .unwrap();
+    assert_eq!(evil, 0);
+
+    // More than 500 rows is refused as a whole.
+    let many: Vec<Value> =
+        (1..=501).map(|i| json!({"row": i, "values": ["A", null, format!("a{i}@example.com"), null, null, null, "new"]})).collect();
+    let reply = api.batch(&admin, &import_id, 1, Value::Array(many)).await;
+    assert_eq!(reply.status, StatusCode::BAD_REQUEST, "{}", reply.text);
+    assert_eq!(api.count("leads", "acme").await, 3);
+}
+
+async fn another_workspaces_import_is_404(db: Db) {
+    let api = Api::new(db).await;
+    let globex = api.login("admin@globex.test").await;
+    let acme = api.login("admin@acme.test").await;
+    let globex_import = api.start(&globex, "clients", 3, json!([{"row": 3, "reasons": ["Email: bad"]}])).await;
+
+    let reply = api.batch(&acme, &globex_import, 0, three_clients()).await;
+    assert_eq!(reply.status, StatusCode::NOT_FOUND, "{}", reply.text);
+    assert_eq!(reply.error().0, "not_found");
+    for name in ["get_import", "finish_import"] {
+        let reply = api.form(name, &[("import_id", &globex_import), ("cancelled", "true")], Some(&acme)).await;
+        assert_eq!(reply.status, StatusCode::NOT_FOUND, "{name}: {}", reply.text);
+    }
+    assert_eq!(api.count("clients", "acme").await, 3);
+    assert_eq!(api.count("clients", "globex").await, 0);
+    let list = api.form("list_imports", &[], Some(&acme)).await;
+    assert_eq!(list.body, json!([]), "Globex's import is not in Acme's history");
+
+    // The owner's batch still works, and lands in Globex only.
+    let reply = api.batch(&globex, &globex_import, 0, three_clients()).await;
+    assert_eq!(counts(&reply), (3, 0, 0, 0, false));
+    assert_eq!(api.count("clients", "globex").await, 3);
+    assert_eq!(api.count("clients", "acme").await, 3);
+    // Acme's records page does not show them.
+    let page = api.form("list_records", &[("entity", "clients"), ("search", "ann.lee"), ("page", "0")], Some(&acme)).await;
+    assert_eq!(page.body["total"], 0, "{}", page.text);
+}
+
+async fn a_batch_sent_twice_is_applied_once(db: Db) {
+    let api = Api::new(db).await;
+    let admin = api.login("admin@acme.test").await;
+    let import_id = api.start(&admin, "clients", 4, json!([])).await;
+    let mut rows = three_clients();
+    rows.as_array_mut().unwrap().push(json!({"row": 4, "values": ["Bad", null, "bad@", null, null]}));
+    let first = api.batch(&admin, &import_id, 0, rows.clone()).await;
+    assert_eq!(counts(&first), (3, 0, 0, 1, false));
+    let again = api.batch(&admin, &import_id, 0, rows.clone()).await;
+    assert_eq!(again.status, StatusCode::OK, "{}", again.text);
+    assert_eq!(counts(&again), (3, 0, 0, 1, true), "the stored counts, with its skipped rows");
+    assert_eq!(again.body["skipped"][0]["row"], 4);
+    // Even with other rows under the same number: the first version stays.
+    let other = api.batch(&admin, &import_id, 0, json!([{"row": 1, "values": ["Zed", null, "zed@example.com", null, null]}])).await;
+    assert!(counts(&other).4, "already applied");
+    assert_eq!(api.count("clients", "acme").await, 6);
+    let summary = api.form("get_import", &[("import_id", &import_id)], Some(&admin)).await;
+    assert_eq!((summary.body["inserted"].clone(), summary.body["skipped"].clone()), (json!(3), json!(1)));
+
+    // Two copies at the same time: still once.
+    let seq1 = json!([{"row": 5, "values": ["Kim", null, "kim@example.com", null, null]}]);
+    let (a, b) = tokio::join!(api.batch(&admin, &import_id, 1, seq1.clone()), api.batch(&admin, &import_id, 1, seq1));
+    assert_eq!((a.status, b.status), (StatusCode::OK, StatusCode::OK), "{} {}", a.text, b.text);
+    assert_eq!([counts(&a).4, counts(&b).4].iter().filter(|x| **x).count(), 1, "one applied, one found applied");
+    assert_eq!(api.count("clients", "acme").await, 7);
+}
+
+async fn malformed_requests_are_4xx(db: Db) {
+    let api = Api::new(db).await;
+    let admin = api.login("admin@acme.test").await;
+    let import_id = api.start(&admin, "clients", 3, json!([])).await;
+    let path = "/api/commit_batch";
+    for body in [
+        "{not json".to_string(),
+        json!({"batch": {"import_id": import_id, "seq": 0}}).to_string(),
+        json!({"batch": {"import_id": import_id, "seq": -1, "rows": []}}).to_string(),
+        json!({"batch": {"import_id": import_id, "seq": 0, "rows": [{"row": 1, "values": [{"a": 1}]}]}}).to_string(),
+        String::new(),
+    ] {
+        let reply = api.request(path, "application/json", body.clone(), Some(&admin)).await;
+        assert_eq!(reply.status, StatusCode::BAD_REQUEST, "{body}: {}", reply.text);
+        assert_eq!(reply.error().0, "bad_request", "{}", reply.text);
+    }
+    // Missing or mistyped form fields.
+    let reply = api.form("list_records", &[("entity", "clients")], Some(&admin)).await;
+    assert_eq!(reply.status, StatusCode::BAD_REQUEST, "{}", reply.text);
+    let reply = api.form("list_records", &[("entity", "clients"), ("search", ""), ("page", "minus one")], Some(&admin)).await;
+    assert_eq!(reply.status, StatusCode::BAD_REQUEST, "{}", reply.text);
+    let reply = api.form("list_records", &[("entity", "users; DROP TABLE users"), ("search", ""), ("page", "0")], Some(&admin)).await;
+    assert_eq!(reply.status, StatusCode::BAD_REQUEST, "{}", reply.text);
+    let reply = api.form("get_import", &[("import_id", "../../etc/passwd")], Some(&admin)).await;
+    assert_eq!(reply.status, StatusCode::NOT_FOUND, "{}", reply.text);
+    // Inconsistent announcements.
+    let reply = api
+        .json(
+            "start_import",
+            json!({"import": {"template": "clients", "file_name": "a.csv", "total_rows": 1, "skipped": [{"row": 9, "reasons": ["x"]}]}}),
+            Some(&admin),
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::BAD_REQUEST, "{}", reply.text);
+    // A body over the limit is refused before it is read.
+    let huge = vec![b' '; csv_import::serve::BODY_LIMIT + 1];
+    let reply = api.request(path, "application/json", huge, Some(&admin)).await;
+    assert_eq!(reply.status, StatusCode::PAYLOAD_TOO_LARGE);
+    // An unknown server function.
+    let reply = api.form("drop_everything", &[], Some(&admin)).await;
+    assert!(reply.status.is_client_error(), "{}", reply.status);
+    assert_eq!(api.count("clients", "acme").await, 3);
+}
+
+async fn get_import_lists_browser_and_server_skips(db: Db) {
+    let api = Api::new(db).await;
+    let staff = api.login("staff@acme.test").await;
+    let browser_skips = json!([
+        {"row": 2, "reasons": ["Email: \"bob@\" has nothing after the @."]},
+        {"row": 5, "reasons": ["First Name: First Name is required: fill it in, or skip this row."]},
+    ]);
+    let import_id = api.start(&staff, "clients", 5, browser_skips).await;
+    let rows = json!([
+        {"row": 1, "values": ["Ann", "Lee", "ann.lee@example.com", null, null]},
+        {"row": 3, "values": ["Cy", "<b>bold</b>", "cy@example.com", null, null]},
+        {"row": 4, "values": ["Di", null, "di@example.com", "not a phone", null]},
+    ]);
+    let reply = api.batch(&staff, &import_id, 0, rows).await;
+    assert_eq!(counts(&reply), (1, 0, 0, 2, false));
+
+    let summary = api.form("get_import", &[("import_id", &import_id)], Some(&staff)).await;
+    assert_eq!(summary.status, StatusCode::OK, "{}", summary.text);
+    let body = &summary.body;
+    assert_eq!((body["template"].clone(), body["file_name"].clone()), (json!("clients"), json!("people.csv")));
+    assert_eq!((body["total_rows"].clone(), body["inserted"].clone(), body["skipped"].clone()), (json!(5), json!(1), json!(4)));
+    let rows: Vec<u64> = body["skipped_rows"].as_array().unwrap().iter().map(|s| s["row"].as_u64().unwrap()).collect();
+    assert_eq!(rows, vec![2, 3, 4, 5], "browser and server skips, by row");
+    assert!(body["skipped_rows"][0]["reasons"][0].as_str().unwrap().contains("bob@"));
+    assert!(body["skipped_rows"][1]["reasons"][0].as_str().unwrap().starts_with("Last Name: "));
+    assert!(body["skipped_rows"][2]["reasons"][0].as_str().unwrap().starts_with("Phone: "));
+
+    // A viewer of the workspace may look too; lists leave the rows out.
+    let viewer = api.login("viewer@acme.test").await;
+    let seen = api.form("get_import", &[("import_id", &import_id)], Some(&viewer)).await;
+    assert_eq!(seen.body["skipped_rows"].as_array().unwrap().len(), 4);
+    let list = api.form("list_imports", &[], Some(&viewer)).await;
+    assert_eq!(list.body[0]["skipped_rows"], json!([]));
+    assert_eq!(list.body[0]["skipped"], 4);
+
+    // Cancelling keeps what was committed and returns the rows too.
+    let cancelled = api.form("finish_import", &[("import_id", &import_id), ("cancelled", "true")], Some(&staff)).await;
+    assert_eq!(cancelled.body["state"], "cancelled");
+    assert_eq!(cancelled.body["skipped_rows"].as_array().unwrap().len(), 4);
+    assert_eq!(api.count("clients", "acme").await, 4);
+}
+
+async fn finished_imports_take_no_more_batches(db: Db) {
+    let api = Api::new(db).await;
+    let admin = api.login("admin@acme.test").await;
+    let import_id = api.start(&admin, "clients", 3, json!([])).await;
+    let first = api.batch(&admin, &import_id, 0, three_clients()).await;
+    assert_eq!(counts(&first), (3, 0, 0, 0, false));
+    let done = api.form("finish_import", &[("import_id", &import_id), ("cancelled", "false")], Some(&admin)).await;
+    assert_eq!(done.body["state"], "done");
+    // A new batch after the end is a conflict...
+    let late = api.batch(&admin, &import_id, 1, json!([{"row": 9, "values": ["Late", null, "late@example.com", null, null]}])).await;
+    assert_eq!(late.status, StatusCode::CONFLICT, "{}", late.text);
+    // ...but a retry of a committed one still gets its answer.
+    let retry = api.batch(&admin, &import_id, 0, three_clients()).await;
+    assert_eq!(counts(&retry), (3, 0, 0, 0, true));
+    // Finishing again changes nothing.
+    let again = api.form("finish_import", &[("import_id", &import_id), ("cancelled", "true")], Some(&admin)).await;
+    assert_eq!((again.body["state"].clone(), again.body["finished_at"].clone()), (json!("done"), done.body["finished_at"].clone()));
+    assert_eq!(api.count("clients", "acme").await, 6);
+}
+
+async fn records_are_searched_and_paged_per_workspace(db: Db) {
+    let api = Api::new(db).await;
+    let admin = api.login("admin@acme.test").await;
+    let import_id = api.start(&admin, "clients", 30, json!([])).await;
+    let rows: Vec<Value> = (1..=30)
+        .map(|i| json!({"row": i, "values": [format!("Person{i:02}"), "Smith", format!("p{i}@example.com"), null, if i % 2 == 0 { "Even_Co" } else { "Odd%Co" }]}))
+        .collect();
+    assert_eq!(counts(&api.batch(&admin, &import_id, 0, Value::Array(rows)).await), (30, 0, 0, 0, false));
+
+    let page = |search: &'static str, page: &'static str| {
+        let admin = admin.clone();
+        let api = &api;
+        async move { api.form("list_records", &[("entity", "clients"), ("search", search), ("page", page)], Some(&admin)).await }
+    };
+    let first = page("", "0").await;
+    assert_eq!(first.status, StatusCode::OK, "{}", first.text);
+    assert_eq!(first.body["columns"], json!(["First Name", "Last Name", "Email", "Phone", "Company"]));
+    assert_eq!((first.body["total"].clone(), first.body["per_page"].clone()), (json!(33), json!(25)));
+    assert_eq!(first.body["rows"].as_array().unwrap().len(), 25);
+    assert_eq!(first.body["rows"][0]["values"][0], "Person30", "newest first");
+    let second = page("", "1").await;
+    assert_eq!(second.body["rows"].as_array().unwrap().len(), 8);
+
+    // Case-insensitive, over names, email and company; % and _ are literal.
+    assert_eq!(page("SMITH", "0").await.body["total"], 30);
+    assert_eq!(page("person07 smith", "0").await.body["total"], 1);
+    assert_eq!(page("P7@EXAMPLE", "0").await.body["total"], 1);
+    assert_eq!(page("odd%co", "0").await.body["total"], 15);
+    assert_eq!(page("n_co", "0").await.body["total"], 15, "only Even_Co");
+    assert_eq!(page("whitfield", "0").await.body["total"], 1, "a seeded client");
+    assert_eq!(page("'; DROP TABLE clients; --", "0").await.body["total"], 0);
+
+    let leads = api.form("list_records", &[("entity", "leads"), ("search", ""), ("page", "0")], Some(&admin)).await;
+    assert_eq!(leads.body["total"], 2);
+    let companies = api.form("list_records", &[("entity", "companies"), ("search", "kumo"), ("page", "0")], Some(&admin)).await;
+    assert_eq!(companies.body["total"], 1);
+    assert_eq!(companies.body["rows"][0]["values"][5], "Tokyo");
+
+    let globex = api.login("admin@globex.test").await;
+    let theirs = api.form("list_records", &[("entity", "clients"), ("search", ""), ("page", "0")], Some(&globex)).await;
+    assert_eq!(theirs.body["total"], 0);
+}
+
+async fn demo_seed_is_idempotent(db: Db) {
+    let api = Api::new(db.clone()).await;
+    app::backend::demo::seed(&db).await.unwrap();
+    app::backend::demo::seed(&db).await.unwrap();
+    let users: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users").fetch_one(&db.pool).await.unwrap();
+    let workspaces: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM workspaces").fetch_one(&db.pool).await.unwrap();
+    assert_eq!((users, workspaces), (4, 2));
+    assert_eq!((api.count("clients", "acme").await, api.count("leads", "acme").await, api.count("companies", "acme").await), (3, 2, 2));
+    let roles: Vec<(String, String)> = sqlx::query_as(
+        "SELECT u.email, m.role FROM memberships m JOIN users u ON u.id = m.user_id ORDER BY u.email",
+    )
+    .fetch_all(&db.pool)
+    .await
+    .unwrap();
+    assert_eq!(
+        roles,
+        [("admin@acme.test", "admin"), ("admin@globex.test", "admin"), ("staff@acme.test", "staff"), ("viewer@acme.test", "viewer")]
+            .map(|(e, r)| (e.to_string(), r.to_string()))
+    );
+    let hash: String = sqlx::query_scalar("SELECT password_hash FROM users WHERE email = 'staff@acme.test'")
+        .fetch_one(&db.pool)
+        .await
+        .unwrap();
+    assert!(hash.starts_with("$argon2id$"), "{hash}");
+
+    // Demo mode lists the accounts; otherwise the list is empty.
+    let demo = api.form("demo_accounts", &[], None).await;
+    assert_eq!(demo.body.as_array().unwrap().len(), 4);
+    assert_eq!(demo.body[0]["password"], "demo-password");
+    let quiet = Api::without_seed(db, false);
+    assert_eq!(quiet.form("demo_accounts", &[], None).await.body, json!([]));
+}
+
+/// `csv-import user add`, run as an operator would, then signing in with it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn user_add_creates_a_user_who_can_sign_in() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}/users.db", dir.path().display());
+    let run = |args: &[&str], password: Option<&str>, stdin: &str| {
+        use std::io::Write;
+        let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_csv-import"));
+        command.args(["user", "add"]).args(args).env("DATABASE_URL", &url).env_remove("CSV_IMPORT_PASSWORD");
+        if let Some(p) = password {
+            command.env("CSV_IMPORT_PASSWORD", p);
+        }
+        let mut child = command
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        child.stdin.take().unwrap().write_all(stdin.as_bytes()).unwrap();
+        child.wait_with_output().unwrap()
+    };
+    let args = ["--email", "Pat@Initech.test", "--name", "Pat", "--workspace", "initech", "--role", "staff"];
+    let out = run(&args, Some("correct horse"), "");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), "Added pat@initech.test to workspace initech (new) as staff.");
+
+    // The password from standard input; an existing user is updated.
+    let mut admin_args = args;
+    admin_args[7] = "admin";
+    let out = run(&admin_args, None, "another password\n");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stdout).starts_with("Updated pat@initech.test"));
+
+    // Too short a password, a bad role, a bad slug: refused with a message.
+    let out = run(&args, Some("short"), "");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("must have 8 to"), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = run(&["--email", "a@b.test", "--name", "A", "--workspace", "initech", "--role", "owner"], Some("long enough"), "");
+    assert_eq!(out.status.code(), Some(2));
+    let out = run(&["--email", "a@b.test", "--name", "A", "--workspace", "Not A Slug", "--role", "viewer"], Some("long enough"), "");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("workspace slug"), "{}", String::from_utf8_lossy(&out.stderr));
+
+    let db = csv_import::db::connect(&url).await.unwrap();
+    let api = Api::without_seed(db, false);
+    let old = api.form("login", &[("email", "pat@initech.test"), ("password", "correct horse")], None).await;
+    assert_eq!(old.status, StatusCode::UNAUTHORIZED);
+    let reply = api.form("login", &[("email", "pat@initech.test"), ("password", "another password")], None).await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.text);
+    assert_eq!((reply.body["role"].clone(), reply.body["workspace"]["slug"].clone()), (json!("admin"), json!("initech")));
+}
