@@ -220,4 +220,24 @@ test("a viewer cannot import, in the page or by calling the server", async ({ pa
   const button = page.getByRole("button", { name: "Import", exact: true });
   await expect(button).toBeDisabled();
   await expect(page.locator("#import-blocked-reason")).toContainText("viewer");
+  // The server function is a public endpoint: calling it directly is refused too.
+  const response = await page.request.post("/api/start_import", {
+    data: { import: { template: "clients", file_name: "x.csv", total_rows: 1, skipped: [] } },
+  });
+  expect(response.status()).toBe(403);
+  const batch = await page.request.post("/api/commit_batch", {
+    data: { batch: { import_id: "not-mine", seq: 0, rows: [] } },
+  });
+  expect([403, 404]).toContain(batch.status());
+});
+
+test("the sign-in page lists the demo accounts and refuses a wrong password", async ({ page }) => {
+  await page.goto("/sign-in");
+  await expect(page.locator("body")).toHaveAttribute("data-hydrated", "true");
+  await expect(page.locator(".demo-accounts")).toContainText("viewer@acme.test");
+  await page.getByLabel("Email").fill("admin@acme.test");
+  await page.getByLabel("Password").fill("wrong");
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page.getByRole("alert")).toContainText("Email or password is wrong");
+  await page.screenshot({ path: "screenshots/sign-in.png" });
 });

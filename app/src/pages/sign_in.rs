@@ -1,5 +1,6 @@
 //! Sign in, with the demo accounts listed when the demo seed is on.
 
+use crate::server_fns::auth::demo_accounts::demo_accounts;
 use crate::server_fns::auth::login::Login;
 use leptos::form::ActionForm;
 use leptos::prelude::*;
@@ -16,6 +17,7 @@ pub fn SignInPage() -> impl IntoView {
         }
     });
     let error = move || login.value().get().and_then(|r| r.err()).map(|e| e.to_string());
+    let accounts = Resource::new(|| (), |_| demo_accounts());
     view! {
         <section class="sign-in">
             <h1>"Sign in"</h1>
@@ -25,15 +27,28 @@ pub fn SignInPage() -> impl IntoView {
                 <button type="submit" class="primary" disabled=move || login.pending().get()>"Sign in"</button>
             </ActionForm>
             <p id="sign-in-error" class="error" role="alert" hidden=move || error().is_none()>{error}</p>
-            <aside class="demo-accounts" aria-labelledby="demo-heading">
-                <h2 id="demo-heading">"Demo accounts"</h2>
-                <p>"Password for all three: " <code>"demo-password"</code></p>
-                <ul>
-                    <li><code>"admin@acme.test"</code>" — may import everything"</li>
-                    <li><code>"staff@acme.test"</code>" — may import clients and leads"</li>
-                    <li><code>"viewer@acme.test"</code>" — may look, not import"</li>
-                </ul>
-            </aside>
+            <Suspense fallback=|| ()>
+                {move || Suspend::new(async move {
+                    let list = accounts.await.unwrap_or_default();
+                    let password = list.first().map(|a| a.password.clone()).unwrap_or_default();
+                    (!list.is_empty()).then(|| view! {
+                        <aside class="demo-accounts" aria-labelledby="demo-heading">
+                            <h2 id="demo-heading">"Demo accounts"</h2>
+                            <p>"Password for all of them: " <code>{password}</code></p>
+                            <ul>
+                                {list.into_iter().map(|a| {
+                                    let what = match a.role {
+                                        crate::model::Role::Admin => "may import everything",
+                                        crate::model::Role::Staff => "may import clients and leads",
+                                        crate::model::Role::Viewer => "may look, not import",
+                                    };
+                                    view! { <li><code>{a.email}</code>{format!(" — {}, {what}", a.workspace)}</li> }
+                                }).collect_view()}
+                            </ul>
+                        </aside>
+                    })
+                })}
+            </Suspense>
         </section>
     }
 }
