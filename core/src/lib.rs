@@ -51,5 +51,5 @@ pub mod builtin;
 
 pub use error::{FileError, FileErrorCode, Position, RowError, RowErrorCode, ValueError};
 pub use record::{Record, Value};
-pub use report::{check, Options, Report};
+pub use report::{check, check_verdicts, Options, Report};
 pub use template::{Field, FieldType, Template};

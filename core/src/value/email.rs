@@ -3,7 +3,9 @@
 
 use super::{describe_char, quote};
 use crate::error::{RowErrorCode, ValueError};
+#[cfg(test)]
 use crate::record::Value;
+use std::borrow::Cow;
 
 /// Whether `s`, exactly as given, is a valid email address.
 ///
@@ -21,35 +23,59 @@ use crate::record::Value;
 /// assert!(!is_valid_email("ann lee@example.com"));
 /// ```
 pub fn is_valid_email(s: &str) -> bool {
+    scan(s).is_some()
+}
+
+/// Whether `s` is a valid email address ([`is_valid_email`]) and, if so,
+/// whether it has upper-case letters: one pass for both.
+fn scan(s: &str) -> Option<bool> {
     let b = s.as_bytes();
-    let Some(at) = b.iter().position(|&c| c == b'@') else { return false };
-    if at == 0 || !b[..at].iter().all(|&c| LOCAL[c as usize]) {
-        return false;
+    let at = b.iter().position(|&c| c == b'@')?;
+    let mut upper = false;
+    if at == 0 {
+        return None;
+    }
+    for &c in &b[..at] {
+        if !LOCAL[c as usize] {
+            return None;
+        }
+        upper |= c.is_ascii_uppercase();
     }
     // One pass over the domain: label lengths, hyphens at label edges, dots.
     let (mut label, mut dots, mut prev) = (0, 0, b'.');
     for &c in &b[at + 1..] {
         match c {
-            b'.' if label == 0 || prev == b'-' => return false,
+            b'.' if label == 0 || prev == b'-' => return None,
             b'.' => (label, dots) = (0, dots + 1),
-            b'-' if label == 0 => return false,
+            b'-' if label == 0 => return None,
             b'-' => label += 1,
-            c if c.is_ascii_alphanumeric() => label += 1,
-            _ => return false,
+            c if c.is_ascii_alphanumeric() => {
+                label += 1;
+                upper |= c.is_ascii_uppercase();
+            }
+            _ => return None,
         }
         if label > 63 {
-            return false;
+            return None;
         }
         prev = c;
     }
-    label > 0 && prev != b'-' && dots > 0
+    (label > 0 && prev != b'-' && dots > 0).then_some(upper)
 }
 
 /// A trimmed cell: checked, then lowercased.
+#[cfg(test)]
 pub(super) fn check(s: &str) -> Result<Value, ValueError> {
-    if is_valid_email(s) {
+    check_str(s).map(|t| Value::Text(t.into_owned()))
+}
+
+/// A trimmed cell: checked, then lowercased, borrowed if it already is.
+pub(super) fn check_str(s: &str) -> Result<Cow<'_, str>, ValueError> {
+    match scan(s) {
         // Valid addresses are ASCII, so this is exact.
-        return Ok(Value::Text(s.to_ascii_lowercase()));
+        Some(true) => return Ok(Cow::Owned(s.to_ascii_lowercase())),
+        Some(false) => return Ok(Cow::Borrowed(s)),
+        None => {}
     }
     // The slow path names the problem; it agrees with the fast one (tested).
     let p = problem(s).unwrap_or_else(|| "is not a valid email address. Correct it, e.g. name@example.com.".into());

@@ -3,6 +3,7 @@
 
 use super::quote;
 use crate::error::{RowErrorCode, ValueError};
+#[cfg(test)]
 use crate::record::Value;
 use crate::template::EnumOption;
 use std::collections::HashMap;
@@ -56,9 +57,15 @@ impl Choices {
     }
 
     /// A trimmed cell.
+    #[cfg(test)]
     pub(super) fn check(&self, s: &str) -> Result<Value, ValueError> {
+        self.check_str(s).map(|v| Value::Text(v.to_string()))
+    }
+
+    /// A trimmed cell: the canonical value of its option.
+    pub(super) fn check_str(&self, s: &str) -> Result<&str, ValueError> {
         if let Some(i) = self.find(s) {
-            return Ok(Value::Text(self.values[i].clone()));
+            return Ok(&self.values[i]);
         }
         let mut message = format!("{} is not one of the options.", quote(s));
         if let Some(best) = self.closest(s) {

@@ -3,7 +3,9 @@
 
 use super::{describe_char, quote};
 use crate::error::{RowErrorCode, ValueError};
+#[cfg(test)]
 use crate::record::Value;
+use std::borrow::Cow;
 
 const MIN_DIGITS: usize = 7;
 const MAX_DIGITS: usize = 15;
@@ -11,11 +13,17 @@ const MAX_EXTENSION: usize = 10;
 const EG: &str = "e.g. +44 20 7946 0958 or (030) 1234567 x12";
 
 /// A trimmed cell; runs of white space become one space.
+#[cfg(test)]
 pub(super) fn check(s: &str) -> Result<Value, ValueError> {
+    check_str(s).map(|t| Value::Text(t.into_owned()))
+}
+
+/// [`check`], borrowing the number when it needs no change.
+pub(super) fn check_str(s: &str) -> Result<Cow<'_, str>, ValueError> {
     let tidy = problem(s).map_err(|p| ValueError::new(RowErrorCode::InvalidPhone, format!("{} {p}", quote(s))))?;
-    // Most numbers are already tidy: copy them as they are.
+    // Most numbers are already tidy: keep them as they are.
     if tidy {
-        return Ok(Value::Text(s.to_owned()));
+        return Ok(Cow::Borrowed(s));
     }
     let mut out = String::with_capacity(s.len());
     for word in s.split_whitespace() {
@@ -24,7 +32,7 @@ pub(super) fn check(s: &str) -> Result<Value, ValueError> {
         }
         out.push_str(word);
     }
-    Ok(Value::Text(out))
+    Ok(Cow::Owned(out))
 }
 
 /// Whether the number is valid, and if so whether its white space is

@@ -281,3 +281,71 @@ proptest! {
         }
     }
 }
+
+/// `dangerous` as it was before its shortcut for plain first characters.
+fn dangerous_reference(raw: &str, kind: FieldType) -> Result<(), ValueError> {
+    if !formula_exempt(kind) {
+        let lead = raw.trim_start_matches(' ').chars().next();
+        let trigger = match lead {
+            Some(c @ ('=' | '+' | '-' | '@' | '\t' | '\r')) => Some(c),
+            _ => raw.trim_start().chars().next().filter(|c| matches!(c, '=' | '+' | '-' | '@')),
+        };
+        if let Some(c) = trigger {
+            return Err(formula_error(raw.trim_start_matches(' ').trim_end(), c));
+        }
+    }
+    let tag = raw.match_indices('<').find_map(|(i, _)| {
+        matches!(raw.as_bytes().get(i + 1), Some(b'a'..=b'z' | b'A'..=b'Z' | b'/' | b'!' | b'?')).then_some(i)
+    });
+    if tag.is_some() {
+        return Err(ValueError::new(RowErrorCode::Markup, find_tag(raw).unwrap_or_default().to_string()));
+    }
+    Ok(())
+}
+
+proptest! {
+    #[test]
+    fn trim_shortcut_is_str_trim(s in "[ \\t\\r\\n\\u{b}\\u{a0}\\u{3000}aé=<]{0,6}|\\PC{0,8}") {
+        prop_assert_eq!(trim(&s), s.trim());
+    }
+
+    #[test]
+    fn dangerous_shortcut_changes_nothing(raw in "[ \\t\\r\\n\\u{b}\\u{a0}=+\\-@a1é<>/]{0,8}|\\PC{0,12}", kind in 0usize..3) {
+        let kind = [FieldType::Text, FieldType::Integer, FieldType::Email][kind];
+        let (got, want) = (dangerous(&raw, kind), dangerous_reference(&raw, kind));
+        match (&got, &want) {
+            // The reference does not build the markup message; the tag found is enough.
+            (Err(g), Err(w)) if w.code == RowErrorCode::Markup => {
+                prop_assert_eq!(g.code, RowErrorCode::Markup);
+                prop_assert!(g.message.contains(&w.message));
+            }
+            _ => prop_assert_eq!(got, want),
+        }
+    }
+
+    #[test]
+    fn borrowed_checks_agree_with_owned_ones(raw in "[ aA.@\\-_é1+()x]{1,16}|\\PC{1,16}", kind in 0usize..12) {
+        let kinds = ["text", "email", "integer", "decimal", "boolean", "date", "datetime", "password", "phone", "url", "id", "enum"];
+        let c = if kinds[kind] == "enum" {
+            checker(r#"{"key": "v", "type": "enum", "options": [{"value": "Alpha", "aliases": ["a", "ä"]}, {"value": "b"}]}"#)
+        } else {
+            of(kinds[kind])
+        };
+        prop_assume!(!raw.trim().is_empty());
+        let cell = c.check_cell(&raw);
+        // Text that needs no change is the cell itself, not a copy.
+        if let Ok(Checked::Text(Cow::Borrowed(t))) = &cell
+            && kinds[kind] != "enum"
+        {
+            prop_assert!(raw.as_bytes().as_ptr_range().contains(&t.as_ptr()));
+        }
+        prop_assert_eq!(cell.map(Checked::into_value), c.check(&raw));
+    }
+}
+
+#[test]
+fn emails_are_lowercased_and_borrowed_when_they_already_are() {
+    let c = of("email");
+    assert_eq!(c.check_cell(" ann@example.com "), Ok(Checked::Text(Cow::Borrowed("ann@example.com"))));
+    assert_eq!(c.check_cell("Ann@Example.COM"), Ok(Checked::Text(Cow::Owned("ann@example.com".to_string()))));
+}
