@@ -37,6 +37,7 @@ pub mod decode;
 pub mod error;
 pub mod map;
 pub mod parse;
+pub mod recheck;
 pub mod record;
 pub mod report;
 pub mod sample;

@@ -122,18 +122,7 @@ impl<'t> Validator<'t> {
                     .enumerate()
                     .filter_map(|(c, t)| matches!(t, Target::Field(f) if *f == i).then_some(c))
                     .collect();
-                let default = match field.default.as_deref() {
-                    None => None,
-                    Some("now") if matches!(field.kind, FieldType::Date | FieldType::Datetime) => {
-                        let value = if field.kind == FieldType::Date { now.get(..10).unwrap_or(now) } else { now };
-                        Some(Value::Text(value.to_string()))
-                    }
-                    Some(text) => Some(
-                        checker
-                            .check(text)
-                            .map_err(|e| format!("field {}: its default does not pass: {}", field.key, e.message))?,
-                    ),
-                };
+                let default = checker.default_value(now)?;
                 Ok(FieldPlan { checker, columns, default })
             })
             .collect::<Result<Vec<_>, String>>()?;

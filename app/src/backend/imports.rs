@@ -8,7 +8,7 @@
 //! template's key; nothing is ever deleted.
 
 use super::db::Db;
-use super::recheck::Rechecker;
+use csv_import_core::recheck::Rechecker;
 use super::records::{self, key_text, Existing, RecordTable};
 use super::{clean_text, now, random_hex};
 use crate::model::{BatchResult, ImportStarted, ImportState, ImportSummary, SessionInfo, SkippedRow, StartImport};

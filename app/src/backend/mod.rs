@@ -7,7 +7,6 @@ pub mod auth;
 pub mod db;
 pub mod demo;
 pub mod imports;
-pub mod recheck;
 pub mod records;
 
 use crate::server_fns::AppError;

@@ -114,6 +114,25 @@ impl FieldChecker {
         &self.field
     }
 
+    /// The value an empty cell takes: the field's `default`, normalised, or
+    /// for a date or datetime field whose default is `now`, the date or time
+    /// `now` (RFC 3339). Fails, naming the field, if the default does not pass
+    /// the field's own checks.
+    pub fn default_value(&self, now: &str) -> Result<Option<Value>, String> {
+        let field = &self.field;
+        match field.default.as_deref() {
+            None => Ok(None),
+            Some("now") if matches!(field.kind, FieldType::Date | FieldType::Datetime) => {
+                let text = if field.kind == FieldType::Date { now.get(..10).unwrap_or(now) } else { now };
+                Ok(Some(Value::Text(text.to_string())))
+            }
+            Some(text) => self
+                .check(text)
+                .map(Some)
+                .map_err(|e| format!("field {}: its default does not pass: {}", field.key, e.message)),
+        }
+    }
+
     /// Checks and normalises one non-empty cell.
     ///
     /// `raw` is the cell exactly as in the file, untrimmed; the caller

@@ -1,16 +1,15 @@
-//! The server's own check of the rows a browser sends: the browser validated
-//! them with `csv-import-core`, but a request can say anything, so every
-//! value goes through the same field checks again before it is stored.
+//! Checking records again: the browser validated its rows with this crate,
+//! but a request can say anything, so the server puts every value of a
+//! record it receives through the same field checks before storing it.
 //!
 //! A [`Record`] holds normalised values; each is turned back into cell text
 //! (a list item by item) and checked by the field's
-//! [`FieldChecker`](csv_import_core::value::FieldChecker). Empty values follow
+//! [`FieldChecker`](crate::value::FieldChecker). Empty values follow
 //! core's rules for empty cells: the field's default, else nothing, else
 //! "required".
 
-use csv_import_core::template::FieldType;
-use csv_import_core::value::FieldChecker;
-use csv_import_core::{Record, Template, Value};
+use crate::value::FieldChecker;
+use crate::{Record, Template, Value};
 
 /// A template's fields compiled once for every row of a batch.
 pub struct Rechecker<'t> {
@@ -27,18 +26,7 @@ impl<'t> Rechecker<'t> {
         let mut defaults = Vec::with_capacity(template.fields.len());
         for field in &template.fields {
             let checker = FieldChecker::new(field)?;
-            let default = match field.default.as_deref() {
-                None => None,
-                Some("now") if matches!(field.kind, FieldType::Date | FieldType::Datetime) => {
-                    let text = if field.kind == FieldType::Date { now.get(..10).unwrap_or(now) } else { now };
-                    Some(Value::Text(text.to_string()))
-                }
-                Some(text) => Some(
-                    checker
-                        .check(text)
-                        .map_err(|e| format!("field {}: its default does not pass: {}", field.key, e.message))?,
-                ),
-            };
+            let default = checker.default_value(now)?;
             checkers.push(checker);
             defaults.push(default);
         }
@@ -120,4 +108,62 @@ impl<'t> Rechecker<'t> {
 
 fn required(header: &str) -> String {
     format!("{header}: {header} is required: fill it in, or skip this row.")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn record(values: Vec<Value>) -> Record {
+        Record { row: 1, values, attributes: Vec::new() }
+    }
+
+    #[test]
+    fn normalised_records_pass_and_come_back_the_same() {
+        let template = crate::builtin::get("clients").unwrap();
+        let checker = Rechecker::new(&template, "2026-01-01T00:00:00Z").unwrap();
+        let values = vec![
+            Value::Text("Ann".into()),
+            Value::Null,
+            Value::Text("ann@example.com".into()),
+            Value::Text("+1 415 555 0101".into()),
+            Value::Null,
+        ];
+        assert_eq!(checker.check(&record(values.clone())), Ok(values));
+    }
+
+    #[test]
+    fn tampered_values_are_refused_with_the_column_named() {
+        let template = crate::builtin::get("clients").unwrap();
+        let checker = Rechecker::new(&template, "2026-01-01T00:00:00Z").unwrap();
+        let values = vec![
+            Value::Text("=cmd".into()),
+            Value::Null,
+            Value::Text("not-an-email".into()),
+            Value::Null,
+            Value::Null,
+        ];
+        let reasons = checker.check(&record(values)).unwrap_err();
+        assert_eq!(reasons.len(), 2);
+        assert!(reasons[0].starts_with("First Name:"), "{reasons:?}");
+        assert!(reasons[1].starts_with("Email:"), "{reasons:?}");
+        let short = checker.check(&record(vec![Value::Text("Ann".into())])).unwrap_err();
+        assert!(short[0].starts_with("Malformed row"), "{short:?}");
+        let missing = checker.check(&record(vec![Value::Null; 5])).unwrap_err();
+        assert!(missing[0].contains("is required"), "{missing:?}");
+    }
+
+    #[test]
+    fn empty_values_take_the_defaults() {
+        let template = crate::builtin::get("crm-clients").unwrap();
+        let checker = Rechecker::new(&template, "2026-01-01T00:00:00Z").unwrap();
+        let mut values = vec![Value::Null; template.fields.len()];
+        values[1] = Value::Text("Ann".into());
+        values[4] = Value::Text("ann@example.com".into());
+        let checked = checker.check(&record(values)).unwrap();
+        let by_key = |key: &str| &checked[template.fields.iter().position(|f| f.key == key).unwrap()];
+        assert_eq!(by_key("project"), &Value::Text("default".into()));
+        assert_eq!(by_key("active"), &Value::Bool(true));
+        assert_eq!(by_key("created"), &Value::Text("2026-01-01T00:00:00Z".into()));
+    }
 }
