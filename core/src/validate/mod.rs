@@ -1,0 +1,351 @@
+//! Validate rows against a template.
+//!
+//! Validation has two layers. [`Validator::check_row`] looks at one row on
+//! its own (types, required, defaults, dangerous content, ragged rows) and
+//! can run on any row in any order, which is what an in-place edit needs.
+//! [`FileRules`] then sees the rows in file order for what depends on the
+//! other rows: uniqueness within the file and generated values.
+
+use crate::error::{Position, RowError, RowErrorCode, ValueError};
+use crate::map::{Mapping, MatchKind};
+use crate::record::{Record, Value};
+use crate::template::{Field, FieldType, Template};
+use crate::value::{trim, Checked, FieldChecker};
+
+mod file_rules;
+mod seen;
+
+use file_rules::{lowercase, unique_key};
+pub use file_rules::FileRules;
+use std::borrow::Cow;
+
+/// The cells of one row, from any container.
+pub trait Cells {
+    /// How many cells the row has.
+    fn len(&self) -> usize;
+    /// The cell at `index`, if the row has one.
+    fn get(&self, index: usize) -> Option<&str>;
+    /// Whether the row has no cells.
+    fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+impl Cells for csv::StringRecord {
+    fn len(&self) -> usize {
+        csv::StringRecord::len(self)
+    }
+    fn get(&self, index: usize) -> Option<&str> {
+        csv::StringRecord::get(self, index)
+    }
+}
+
+impl Cells for crate::parse::TextRecord {
+    #[inline]
+    fn len(&self) -> usize {
+        crate::parse::TextRecord::len(self)
+    }
+    #[inline]
+    fn get(&self, index: usize) -> Option<&str> {
+        crate::parse::TextRecord::get(self, index)
+    }
+}
+
+impl<S: AsRef<str>> Cells for [S] {
+    fn len(&self) -> usize {
+        <[S]>::len(self)
+    }
+    fn get(&self, index: usize) -> Option<&str> {
+        <[S]>::get(self, index).map(AsRef::as_ref)
+    }
+}
+
+impl<S: AsRef<str>> Cells for Vec<S> {
+    fn len(&self) -> usize {
+        Vec::len(self)
+    }
+    fn get(&self, index: usize) -> Option<&str> {
+        self.as_slice().get(index).map(AsRef::as_ref)
+    }
+}
+
+/// Where a file column's values go.
+#[derive(Clone, Debug)]
+enum Target {
+    Field(usize),
+    Attribute(String),
+    Ignored,
+}
+
+/// One template field, compiled: its checker, its columns, its default.
+struct FieldPlan {
+    checker: FieldChecker,
+    columns: Vec<usize>,
+    default: Option<Value>,
+}
+
+/// Checks rows of one file against one template and mapping.
+pub struct Validator<'t> {
+    template: &'t Template,
+    header: Vec<String>,
+    targets: Vec<Target>,
+    fields: Vec<FieldPlan>,
+    attribute_checker: FieldChecker,
+}
+
+/// The outcome of one row: a record when valid, or its errors.
+pub type RowOutcome = Result<Record, Vec<RowError>>;
+
+impl<'t> Validator<'t> {
+    /// Compile `template` for a file with this header and mapping. `now` is
+    /// the RFC 3339 time used for `default = "now"` date and datetime fields.
+    pub fn new(template: &'t Template, mapping: &Mapping, now: &str) -> Result<Validator<'t>, String> {
+        let targets = mapping
+            .columns
+            .iter()
+            .map(|c| match (&c.field, &c.attribute) {
+                (Some(key), _) => template
+                    .fields
+                    .iter()
+                    .position(|f| &f.key == key)
+                    .map(Target::Field)
+                    .ok_or_else(|| format!("the mapping names an unknown field {key}")),
+                (None, Some(name)) if c.how == MatchKind::Attribute => Ok(Target::Attribute(name.clone())),
+                _ => Ok(Target::Ignored),
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        let fields = template
+            .fields
+            .iter()
+            .enumerate()
+            .map(|(i, field)| {
+                let checker = FieldChecker::new(field)?;
+                let columns = targets
+                    .iter()
+                    .enumerate()
+                    .filter_map(|(c, t)| matches!(t, Target::Field(f) if *f == i).then_some(c))
+                    .collect();
+                let default = checker.default_value(now)?;
+                Ok(FieldPlan { checker, columns, default })
+            })
+            .collect::<Result<Vec<_>, String>>()?;
+        let attribute_field = Field {
+            key: "attribute".into(),
+            label: String::new(),
+            kind: FieldType::Text,
+            required: false,
+            unique: false,
+            repeatable: false,
+            default: None,
+            generated: None,
+            max_length: Some(10_000),
+            pattern: None,
+            pattern_hint: None,
+            formats: Vec::new(),
+            options: Vec::new(),
+            synonyms: Vec::new(),
+            reference: None,
+            help: None,
+        };
+        Ok(Validator {
+            template,
+            header: mapping.columns.iter().map(|c| c.header.clone()).collect(),
+            targets,
+            fields,
+            attribute_checker: FieldChecker::new(&attribute_field)?,
+        })
+    }
+
+    /// The template this validator checks against.
+    pub fn template(&self) -> &'t Template {
+        self.template
+    }
+
+    /// Check one row on its own. Generated fields left empty stay `Null`
+    /// here; [`FileRules::admit`] fills them.
+    pub fn check_row<C: Cells + ?Sized>(&self, pos: Position, cells: &C) -> RowOutcome {
+        let mut errors = Vec::new();
+        let mut values = Vec::with_capacity(self.fields.len());
+        let mut attributes = Vec::new();
+        self.walk_row(pos, cells, &mut errors, |item| match item {
+            Item::Field(_, found) => values.push(found.into_value()),
+            Item::Attribute(name, value) => attributes.push((name.to_string(), value.into_cell())),
+        });
+        if errors.is_empty() {
+            Ok(Record { row: pos.row, values, attributes })
+        } else {
+            errors.sort_by_key(|e| e.column.unwrap_or(usize::MAX));
+            Err(errors)
+        }
+    }
+
+    /// The checks of [`check_row`](Validator::check_row): pushes the row's
+    /// errors (unsorted) and hands each field's value, then each attribute's,
+    /// to `found`, borrowed where it can be, so that a caller that needs
+    /// only the verdict does not pay for building a record.
+    #[inline]
+    fn walk_row<'a, C: Cells + ?Sized>(
+        &'a self,
+        pos: Position,
+        cells: &'a C,
+        errors: &mut Vec<RowError>,
+        mut found: impl FnMut(Item<'a>),
+    ) {
+        // Called only when there is an error: the clones stay off the hot path.
+        let error = |column: Option<usize>, field: Option<&Field>, e: ValueError| RowError {
+            row: pos.row,
+            line: pos.line,
+            column,
+            field: field.map(|f| f.key.clone()),
+            header: column.and_then(|c| self.header.get(c).map(|h| h.trim().to_string())),
+            code: e.code,
+            message: e.message,
+        };
+
+        let width = self.header.len();
+        if cells.len() > width {
+            let extra: Vec<&str> = (width..cells.len()).filter_map(|i| cells.get(i)).filter(|c| !c.trim().is_empty()).collect();
+            if !extra.is_empty() {
+                let first = (width..cells.len()).find(|&i| cells.get(i).is_some_and(|c| !c.trim().is_empty()));
+                errors.push(error(
+                    first,
+                    None,
+                    ValueError::new(
+                        RowErrorCode::ExtraCells,
+                        format!(
+                            "This row has {} cells but the header has {width} columns; {} are in no column. \
+                             Remove them, or put quotes around a value that contains the delimiter.",
+                            cells.len(),
+                            quote_list(&extra)
+                        ),
+                    ),
+                ));
+            }
+        }
+
+        for (i, (field, plan)) in self.template.fields.iter().zip(&self.fields).enumerate() {
+            if field.repeatable {
+                let mut items = Vec::new();
+                for &c in &plan.columns {
+                    let raw = cells.get(c).unwrap_or("");
+                    if trim(raw).is_empty() {
+                        continue;
+                    }
+                    match plan.checker.check_cell(raw) {
+                        Ok(v) => {
+                            let text = v.into_cell();
+                            if !items.iter().any(|i: &String| i.eq_ignore_ascii_case(&text)) {
+                                items.push(text);
+                            }
+                        }
+                        Err(e) => errors.push(error(Some(c), Some(field), e)),
+                    }
+                }
+                if items.is_empty() && field.required {
+                    errors.push(error(plan.columns.first().copied(), Some(field), required(field)));
+                }
+                found(Item::Field(i, Found::List(items)));
+                continue;
+            }
+            let column = plan.columns.first().copied();
+            let raw = column.and_then(|c| cells.get(c)).unwrap_or("");
+            let value = if trim(raw).is_empty() {
+                match (&plan.default, field.generated, field.required) {
+                    (Some(default), _, _) => Found::Default(default),
+                    (None, Some(_), _) | (None, None, false) => Found::Null,
+                    (None, None, true) => {
+                        errors.push(error(column, Some(field), required(field)));
+                        Found::Null
+                    }
+                }
+            } else {
+                match plan.checker.check_cell(raw) {
+                    Ok(v) => Found::Cell(v),
+                    Err(e) => {
+                        errors.push(error(column, Some(field), e));
+                        Found::Null
+                    }
+                }
+            };
+            found(Item::Field(i, value));
+        }
+
+        for (c, target) in self.targets.iter().enumerate() {
+            let Target::Attribute(name) = target else { continue };
+            let raw = cells.get(c).unwrap_or("");
+            if trim(raw).is_empty() {
+                continue;
+            }
+            match self.attribute_checker.check_cell(raw) {
+                Ok(v) => found(Item::Attribute(name, v)),
+                Err(e) => errors.push(error(Some(c), None, e)),
+            }
+        }
+    }
+
+    /// The 0-based file column of a field, if mapped (the first, for repeatable fields).
+    pub fn column_of(&self, field_index: usize) -> Option<usize> {
+        self.fields.get(field_index).and_then(|p| p.columns.first().copied())
+    }
+
+    fn header_of(&self, field_index: usize) -> Option<String> {
+        self.column_of(field_index).and_then(|c| self.header.get(c)).map(|h| h.trim().to_string())
+    }
+}
+
+/// What [`Validator::walk_row`] found in a row.
+enum Item<'a> {
+    /// The value of the template field with this index.
+    Field(usize, Found<'a>),
+    /// An attribute column's name and value.
+    Attribute(&'a str, Checked<'a>),
+}
+
+/// One field's value in a row.
+enum Found<'a> {
+    /// Empty (or in error).
+    Null,
+    /// Empty, so the field's default.
+    Default(&'a Value),
+    /// The checked cell.
+    Cell(Checked<'a>),
+    /// A repeatable field's values.
+    List(Vec<String>),
+}
+
+impl Found<'_> {
+    /// The value a record holds.
+    fn into_value(self) -> Value {
+        match self {
+            Found::Null => Value::Null,
+            Found::Default(value) => value.clone(),
+            Found::Cell(checked) => checked.into_value(),
+            Found::List(items) => Value::List(items),
+        }
+    }
+
+    /// What [`unique_key`] gives for [`into_value`](Found::into_value),
+    /// without building the value.
+    fn unique_key(&self) -> Option<Cow<'_, str>> {
+        match self {
+            Found::Null => None,
+            Found::Default(value) => unique_key(value),
+            Found::Cell(Checked::Text(text)) => Some(lowercase(text)),
+            Found::Cell(Checked::Value(value)) => unique_key(value),
+            Found::List(items) => Some(Cow::Owned(items.join(", "))),
+        }
+    }
+}
+
+fn required(field: &Field) -> ValueError {
+    ValueError::new(
+        RowErrorCode::Required,
+        format!("{} is required: fill it in, or skip this row.", field.header()),
+    )
+}
+
+fn quote_list(values: &[&str]) -> String {
+    let shown: Vec<String> = values.iter().take(3).map(|v| format!("\"{}\"", crate::error::shorten(v))).collect();
+    let more = values.len().saturating_sub(3);
+    if more > 0 { format!("{} and {more} more", shown.join(", ")) } else { shown.join(", ") }
+}
