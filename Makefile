@@ -67,6 +67,7 @@ test-core:
 	cargo test -p csv-import-core
 
 test-server:
+	cargo test -p app --features ssr --lib
 	cargo test -p csv-import
 
 build-site:

@@ -21,6 +21,10 @@ pub struct CheckOptions {
     pub overrides: Vec<Override>,
     /// The current time, RFC 3339, for `default = "now"` fields.
     pub now: String,
+    /// Values the server said do not exist, by field key (see
+    /// [`Options::unknown`]); empty in preview mode, which asks no server.
+    #[serde(default)]
+    pub unknown: Vec<(String, Vec<String>)>,
 }
 
 impl CheckOptions {
@@ -32,6 +36,7 @@ impl CheckOptions {
             overrides: self.overrides.clone(),
             now: self.now.clone(),
             keep_invalid_rows: false,
+            unknown: self.unknown.clone(),
         }
     }
 }

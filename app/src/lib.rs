@@ -41,6 +41,8 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
+    // Bumped when a background import finishes, so record pages reload.
+    provide_context(components::notifications::ImportsFinished::new());
     // Tells tests (and curious people) that the wasm has taken over the page.
     Effect::new(move |_| {
         if let Some(body) = document().body() {
@@ -69,7 +71,9 @@ pub fn App() -> impl IntoView {
                         path=StaticSegment("companies")
                         view=|| view! { <pages::records::RecordsPage entity="companies" template="companies" title="Companies"/> }
                     />
+                    <Route path=StaticSegment("coaches") view=pages::coaches::CoachesPage/>
                     <Route path=StaticSegment("imports") view=pages::imports::ImportsPage/>
+                    <Route path=StaticSegment("data") view=pages::data::DataPage/>
                     <Route path=StaticSegment("check") view=pages::check::CheckPage/>
                 </Routes>
             </main>
@@ -96,9 +100,12 @@ fn TopBar() -> impl IntoView {
                 <A href="/clients">"Clients"</A>
                 <A href="/leads">"Leads"</A>
                 <A href="/companies">"Companies"</A>
+                <A href="/coaches">"Coaches"</A>
                 <A href="/imports">"Imports"</A>
+                <A href="/data">"Data management"</A>
                 <A href="/check">"Check a file"</A>
             </nav>
+            <components::notifications::Notifications/>
             <div class="session">
                 <Suspense fallback=|| ()>
                     {move || Suspend::new(async move {

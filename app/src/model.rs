@@ -207,6 +207,64 @@ pub struct ImportSummary {
     pub skipped_rows: Vec<SkippedRow>,
     /// A note for the user (e.g. "No invitation was sent").
     pub note: Option<String>,
+    /// The background job of the import, when it runs in the background.
+    #[serde(default)]
+    pub job: Option<JobState>,
+}
+
+/// The state of a background import's job.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum JobState {
+    /// Waiting for a runner.
+    Queued,
+    /// A runner is committing the staged rows.
+    Running,
+    /// Every staged batch was committed.
+    Done,
+    /// It stopped on an error; the batches committed before stay.
+    Failed,
+}
+
+impl JobState {
+    /// The state's name as stored.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            JobState::Queued => "queued",
+            JobState::Running => "running",
+            JobState::Done => "done",
+            JobState::Failed => "failed",
+        }
+    }
+
+    /// The state stored under this name.
+    pub fn parse(name: &str) -> Option<JobState> {
+        match name {
+            "queued" => Some(JobState::Queued),
+            "running" => Some(JobState::Running),
+            "done" => Some(JobState::Done),
+            "failed" => Some(JobState::Failed),
+            _ => None,
+        }
+    }
+}
+
+/// What `stage_batch` did with one batch of a background import.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Staged {
+    /// Rows kept for the job.
+    pub rows: u64,
+    /// The batch had been staged before; the first version stays.
+    pub already_staged: bool,
+}
+
+/// Background imports that finished since a time, for the in-page notice.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct FinishedImports {
+    /// The server's time of the answer: the `since` of the next call.
+    pub now: String,
+    /// The imports whose job ended after `since`, oldest first.
+    pub finished: Vec<ImportSummary>,
 }
 
 /// A demo account, listed on the sign-in page when the server runs in demo mode.
@@ -220,4 +278,31 @@ pub struct DemoAccount {
     pub role: Role,
     /// The workspace's display name.
     pub workspace: String,
+}
+
+/// A person as lists show them.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Person {
+    /// Their email.
+    pub email: String,
+    /// Their name.
+    pub name: String,
+}
+
+/// A lead of the workspace's coaching and the coaches they may see.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CoachingLead {
+    /// The lead.
+    pub lead: Person,
+    /// Their coaches, by email.
+    pub coaches: Vec<Person>,
+}
+
+/// The leads matching a search (the first 200, by email).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CoachingPage {
+    /// The leads.
+    pub leads: Vec<CoachingLead>,
+    /// How many leads match the search.
+    pub total: u64,
 }

@@ -25,6 +25,12 @@ pub struct Options {
     pub now: String,
     /// Keep the original cells of invalid rows (for the error-report CSV).
     pub keep_invalid_rows: bool,
+    /// Values the server said do not exist, by field key: a cell of a field
+    /// with a `reference` whose normalised value is listed is an error
+    /// (`unknown_user`, `unknown_tag`, `unknown_partner` or `unknown_id`).
+    /// The engine cannot know what exists; the caller asks the server with
+    /// the distinct values only and passes its answer here.
+    pub unknown: Vec<(String, Vec<String>)>,
 }
 
 /// Row counts.
@@ -189,7 +195,7 @@ fn run(bytes: &[u8], template: &Template, options: &Options, keep_records: bool)
     }
     let validator = if report.file_errors.is_empty() {
         match Validator::new(template, &mapping, &options.now) {
-            Ok(v) => Some(v),
+            Ok(v) => Some(v.with_unknown(&options.unknown)),
             Err(message) => {
                 report.file_errors.push(FileError::new(FileErrorCode::InvalidOption, message));
                 None

@@ -85,7 +85,7 @@ pub fn check_rows<'r>(
         return report;
     }
     let validator = match Validator::new(template, &mapping, &options.now) {
-        Ok(v) => v,
+        Ok(v) => v.with_unknown(&options.unknown),
         Err(message) => {
             report.file_errors.push(FileError::new(FileErrorCode::InvalidOption, message));
             return report;

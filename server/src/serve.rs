@@ -5,7 +5,7 @@ use crate::db::{Backend, Db};
 use app::backend::DemoMode;
 use app::{shell, App};
 use axum::extract::{DefaultBodyLimit, Path};
-use axum::http::{header, StatusCode};
+use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
@@ -35,8 +35,13 @@ pub fn router(leptos_options: LeptosOptions, db: Db, demo: bool) -> Router {
     let routes = generate_route_list(App);
     let shell_options = leptos_options.clone();
     let demo = DemoMode(demo);
+    let report_db = db.clone();
     Router::new()
         .route("/templates/{name}/sample.csv", get(sample_csv))
+        .route(
+            "/imports/{id}/errors.csv",
+            get(move |path: Path<String>, headers: HeaderMap| error_report(report_db.clone(), path, headers)),
+        )
         .route("/healthz", get(|| async { "ok" }))
         .leptos_routes_with_context(
             &leptos_options,
@@ -70,6 +75,9 @@ pub async fn serve(config: ServeConfig) -> Result<(), crate::error::Error> {
         app::backend::demo::seed(&db).await?;
         tracing::info!("demo data is on: workspaces acme and globex (turn off with --no-demo)");
     }
+    // The background import runner (seed 004); every server process runs
+    // one, and they share the jobs through the database.
+    let runner = app::backend::jobs::spawn(db.clone(), app::backend::jobs::RunnerConfig::from_env());
     let app = router(leptos_options, db, demo);
     let listener = tokio::net::TcpListener::bind(&addr)
         .await
@@ -80,7 +88,39 @@ pub async fn serve(config: ServeConfig) -> Result<(), crate::error::Error> {
             let _ = tokio::signal::ctrl_c().await;
         })
         .await
-        .map_err(|source| crate::error::Error::Io { path: addr.to_string(), source })
+        .map_err(|source| crate::error::Error::Io { path: addr.to_string(), source })?;
+    runner.abort();
+    Ok(())
+}
+
+/// `GET /imports/{id}/errors.csv`: an import's skipped rows with their
+/// reasons, as a CSV download. Needs a session in the import's workspace
+/// (401; another workspace's import is a 404).
+async fn error_report(db: Db, Path(id): Path<String>, headers: HeaderMap) -> Response {
+    use app::backend::{auth, error_report, imports};
+    use app::server_fns::AppError;
+    let answer = async {
+        let token = auth::token_of(&headers).ok_or_else(AppError::sign_in)?;
+        let session = auth::session_for_token(&db, &token).await?.ok_or_else(AppError::sign_in)?;
+        let head = imports::find(&db, &session, &id).await?;
+        error_report::csv(&db, &head).await
+    }
+    .await;
+    match answer {
+        Ok(csv) => (
+            [
+                (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
+                (header::CONTENT_DISPOSITION, format!("attachment; filename=\"import-{id}-errors.csv\"")),
+            ],
+            // The BOM makes Excel read the file as UTF-8.
+            format!("\u{feff}{csv}"),
+        )
+            .into_response(),
+        Err(e) => {
+            let status = StatusCode::from_u16(e.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+            (status, e.to_string()).into_response()
+        }
+    }
 }
 
 /// `GET /templates/{name}/sample.csv`: the template's sample file, as a download.

@@ -336,12 +336,12 @@ async fn staff_may_import_clients_not_companies(db: Db) {
     // Unknown templates are a 404; templates without a table a 400.
     let reply = api.form("get_template", &[("name", "nope")], Some(&admin)).await;
     assert_eq!(reply.status, StatusCode::NOT_FOUND);
-    let access = api.form("get_template", &[("name", "coaching-leads")], Some(&admin)).await;
+    let access = api.form("get_template", &[("name", "partner-leads")], Some(&admin)).await;
     assert_eq!(access.body["may_import"], false);
     let reply = api
         .json(
             "start_import",
-            json!({"import": {"template": "coaching-leads", "file_name": "c.csv", "total_rows": 1, "skipped": []}}),
+            json!({"import": {"template": "partner-leads", "file_name": "c.csv", "total_rows": 1, "skipped": []}}),
             Some(&admin),
         )
         .await;
@@ -649,7 +649,7 @@ async fn demo_seed_is_idempotent(db: Db) {
     app::backend::demo::seed(&db).await.unwrap();
     let users: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users").fetch_one(&db.pool).await.unwrap();
     let workspaces: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM workspaces").fetch_one(&db.pool).await.unwrap();
-    assert_eq!((users, workspaces), (4, 2));
+    assert_eq!((users, workspaces), (8, 2));
     assert_eq!((api.count("clients", "acme").await, api.count("leads", "acme").await, api.count("companies", "acme").await), (3, 2, 2));
     let roles: Vec<(String, String)> = sqlx::query_as(
         "SELECT u.email, m.role FROM memberships m JOIN users u ON u.id = m.user_id ORDER BY u.email",
@@ -659,8 +659,17 @@ async fn demo_seed_is_idempotent(db: Db) {
     .unwrap();
     assert_eq!(
         roles,
-        [("admin@acme.test", "admin"), ("admin@globex.test", "admin"), ("staff@acme.test", "staff"), ("viewer@acme.test", "viewer")]
-            .map(|(e, r)| (e.to_string(), r.to_string()))
+        [
+            ("admin@acme.test", "admin"),
+            ("admin@globex.test", "admin"),
+            ("coach.amy@example.com", "viewer"),
+            ("coach.ben@example.com", "viewer"),
+            ("dana.lead@example.com", "viewer"),
+            ("eli.lead@example.com", "viewer"),
+            ("staff@acme.test", "staff"),
+            ("viewer@acme.test", "viewer"),
+        ]
+        .map(|(e, r)| (e.to_string(), r.to_string()))
     );
     let hash: String = sqlx::query_scalar("SELECT password_hash FROM users WHERE email = 'staff@acme.test'")
         .fetch_one(&db.pool)

@@ -30,9 +30,29 @@ pub fn refusal(role: Role, template: &Template) -> Option<String> {
     Some(format!("Your role ({}) may not import {}. Ask an admin.", role.as_str(), what(template)))
 }
 
+/// Where the server stores a template's rows.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Store {
+    /// A record table (clients, leads, companies), upserted by the template's key.
+    Records(RecordTable),
+    /// Coaching leads and pairs (`entity = "coaching_pairs"`), by `backend::coaching`.
+    Coaching,
+}
+
+/// Where the server stores `template`'s rows, if it stores them at all.
+pub fn store_for(template: &Template) -> Option<Store> {
+    if let Some(table) = records::table_for(template) {
+        return Some(Store::Records(table));
+    }
+    match template.entity.as_str() {
+        super::coaching::ENTITY => Some(Store::Coaching),
+        _ => None,
+    }
+}
+
 /// Why the server cannot store imports of `template`, or `None` when it can.
 pub fn unsupported(template: &Template) -> Option<String> {
-    match records::table_for(template) {
+    match store_for(template) {
         Some(_) => None,
         None => Some(format!(
             "This server does not store {} imports yet. You can still check a file against the template.",
@@ -45,12 +65,23 @@ pub fn unsupported(template: &Template) -> Option<String> {
 /// 404 for an unknown template, 403 when the role lacks the permission, 400
 /// when the server has no table for it.
 pub fn importable(session: &SessionInfo, name: &str) -> Result<(Template, RecordTable), AppError> {
+    match importable_into(session, name)? {
+        (template, Store::Records(table)) => Ok((template, table)),
+        (template, _) => Err(AppError::BadRequest(format!(
+            "Imports of {} are not stored in a record table.",
+            what(&template)
+        ))),
+    }
+}
+
+/// [`importable`] for any template the server stores, with where it goes.
+pub fn importable_into(session: &SessionInfo, name: &str) -> Result<(Template, Store), AppError> {
     let template = template(name)?;
     if let Some(reason) = refusal(session.role, &template) {
         return Err(AppError::Forbidden(reason));
     }
-    match records::table_for(&template) {
-        Some(table) => Ok((template, table)),
+    match store_for(&template) {
+        Some(store) => Ok((template, store)),
         None => Err(AppError::BadRequest(unsupported(&template).unwrap_or_default())),
     }
 }

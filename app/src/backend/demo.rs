@@ -1,6 +1,7 @@
 //! The demo data: workspace "Acme" with an admin, a staff member and a
 //! viewer, workspace "Globex" with an admin (for cross-workspace checks),
-//! and a few clients, leads and companies in Acme. Every demo account has
+//! a few clients, leads and companies in Acme, and four more Acme members
+//! to import as coaching leads and coaches ([`MEMBERS`]). Every demo account has
 //! the password [`PASSWORD`]. Seeding twice changes nothing.
 
 use super::auth::{ensure_workspace, hash_password_async, insert_user, set_membership};
@@ -18,6 +19,15 @@ pub const ACCOUNTS: [(&str, &str, Role, &str, &str); 4] = [
     ("staff@acme.test", "Sam Staff", Role::Staff, "acme", "Acme"),
     ("viewer@acme.test", "Vic Viewer", Role::Viewer, "acme", "Acme"),
     ("admin@globex.test", "Gil Globex", Role::Admin, "globex", "Globex"),
+];
+
+/// More Acme members (viewers, not listed on the sign-in page) to import as
+/// coaching leads and coaches: the `coaching-leads` sample file names them.
+pub const MEMBERS: [(&str, &str); 4] = [
+    ("dana.lead@example.com", "Dana Lead"),
+    ("eli.lead@example.com", "Eli Lead"),
+    ("coach.amy@example.com", "Amy Coach"),
+    ("coach.ben@example.com", "Ben Coach"),
 ];
 
 /// The demo accounts as the sign-in page shows them.
@@ -64,7 +74,8 @@ const RECORDS: [(&str, &[&[&str]]); 3] = [
 /// sample records.
 pub async fn seed(db: &Db) -> Result<(), AppError> {
     let mut hash: Option<String> = None;
-    for (email, name, role, slug, workspace_name) in ACCOUNTS {
+    let members = MEMBERS.iter().map(|(email, name)| (*email, *name, Role::Viewer, "acme", "Acme"));
+    for (email, name, role, slug, workspace_name) in ACCOUNTS.into_iter().chain(members) {
         let (workspace_id, _) = ensure_workspace(db, slug, Some(workspace_name)).await?;
         let existing: Option<i64> =
             sqlx::query_scalar("SELECT id FROM users WHERE email = $1").bind(email).fetch_optional(&db.pool).await?;

@@ -9,14 +9,16 @@
 
 use super::db::Db;
 use csv_import_core::recheck::Rechecker;
+use super::access::Store;
 use super::records::{self, key_text, Existing, RecordTable};
+use super::references;
 use super::{clean_text, now, random_hex};
 use crate::model::{BatchResult, ImportStarted, ImportState, ImportSummary, SessionInfo, SkippedRow, StartImport};
 use crate::server_fns::AppError;
 use csv_import_core::template::OnInvalid;
 use csv_import_core::{Record, Template};
 use sqlx::Row;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 /// The most rows one batch may carry. A batch of 500 rows of the built-in
 /// templates is well under 1 MiB of JSON; the server accepts bodies up to
@@ -207,15 +209,15 @@ struct Checked {
     skipped: Vec<SkippedRow>,
 }
 
-/// Check every row again with core, and refuse rows that repeat a unique or
-/// key value of an earlier row of the batch.
-fn check_rows(template: &Template, rows: &[Record], now: &str) -> Result<Checked, AppError> {
+/// Check every row again with core, and refuse rows that repeat a unique
+/// value (or, with `watch_keys`, a key value) of an earlier row of the batch.
+fn check_rows(template: &Template, rows: &[Record], now: &str, watch_keys: bool) -> Result<Checked, AppError> {
     let checker = Rechecker::new(template, now).map_err(|e| AppError::internal("template", e))?;
     let watched: Vec<usize> = template
         .fields
         .iter()
         .enumerate()
-        .filter(|(_, f)| f.unique || template.key.contains(&f.key))
+        .filter(|(_, f)| f.unique || (watch_keys && template.key.contains(&f.key)))
         .map(|(i, _)| i)
         .collect();
     let mut seen: Vec<HashMap<String, u64>> = vec![HashMap::new(); template.fields.len()];
@@ -265,6 +267,56 @@ pub async fn commit(
     seq: u32,
     rows: &[Record],
 ) -> Result<BatchResult, AppError> {
+    commit_to(db, head, template, Store::Records(table), seq, rows).await
+}
+
+/// Skip the rows whose referenced values (users, ...) do not exist in the
+/// workspace, with core's reason; the browser flagged them already, but a
+/// request can say anything and users come and go.
+async fn check_references(
+    conn: &mut sqlx::AnyConnection,
+    template: &Template,
+    workspace_id: i64,
+    checked: &mut Checked,
+) -> Result<(), AppError> {
+    for (i, field) in template.fields.iter().enumerate() {
+        let Some(reference) = field.reference else { continue };
+        if !references::supported(reference) {
+            continue;
+        }
+        let values: Vec<String> = checked.valid.iter().filter_map(|(_, v)| v[i].clone()).collect();
+        if values.is_empty() {
+            continue;
+        }
+        let values = references::distinct(&values).unwrap_or(values);
+        let missing: HashSet<String> =
+            references::unknown(conn, workspace_id, reference, &values).await?.iter().map(|v| key_text(v)).collect();
+        if missing.is_empty() {
+            continue;
+        }
+        let (keep, drop): (Vec<_>, Vec<_>) = std::mem::take(&mut checked.valid)
+            .into_iter()
+            .partition(|(_, v)| v[i].as_deref().is_none_or(|v| !missing.contains(&key_text(v))));
+        checked.valid = keep;
+        for (row, values) in drop {
+            let value = values[i].clone().unwrap_or_default();
+            let error = csv_import_core::validate::reference_error(field, &value);
+            checked.skipped.push(SkippedRow { row, reasons: vec![format!("{}: {}", field.header(), error.message)] });
+        }
+    }
+    checked.skipped.sort_by_key(|s| s.row);
+    Ok(())
+}
+
+/// [`commit`] into `store`: a record table, or an entity's own committer.
+pub async fn commit_to(
+    db: &Db,
+    head: &ImportHead,
+    template: &Template,
+    store: Store,
+    seq: u32,
+    rows: &[Record],
+) -> Result<BatchResult, AppError> {
     if head.state != ImportState::Running {
         if let Some(done) = stored_batch(db, &head.id, seq).await? {
             return Ok(done);
@@ -275,7 +327,8 @@ pub async fn commit(
         )));
     }
     let now = now();
-    let checked = check_rows(template, rows, &now)?;
+    // A coaching pair's key is both emails together: one lead has many rows.
+    let mut checked = check_rows(template, rows, &now, matches!(store, Store::Records(_)))?;
 
     let mut tx = db.pool.begin().await?;
     let claimed = sqlx::query(
@@ -293,6 +346,17 @@ pub async fn commit(
             .await?
             .ok_or_else(|| AppError::internal("commit_batch", "a claimed batch is not stored"));
     }
+
+    check_references(&mut tx, template, head.workspace_id, &mut checked).await?;
+    let table = match store {
+        Store::Records(table) => table,
+        Store::Coaching => {
+            let mut result = super::coaching::commit(&mut tx, head.workspace_id, template, checked.valid, &now).await?;
+            checked.skipped.extend(result.skipped.drain(..));
+            checked.skipped.sort_by_key(|s| s.row);
+            return finish_batch(tx, head, seq, result, checked.skipped).await;
+        }
+    };
 
     // Each row is matched by the first key field it has a value for.
     let keys: Vec<(usize, &str)> = template
@@ -329,8 +393,20 @@ pub async fn commit(
     }
     result.inserted = inserts.len() as u64;
     records::insert_many(&mut tx, template, table, head.workspace_id, &inserts, &now).await?;
-    insert_skips(&mut tx, &head.id, Some(seq), &checked.skipped).await?;
-    result.skipped = checked.skipped;
+    finish_batch(tx, head, seq, result, checked.skipped).await
+}
+
+/// Store the batch's skipped rows and counts, add them to the import's, and
+/// commit the transaction.
+async fn finish_batch(
+    mut tx: sqlx::Transaction<'_, sqlx::Any>,
+    head: &ImportHead,
+    seq: u32,
+    mut result: BatchResult,
+    skipped_rows: Vec<SkippedRow>,
+) -> Result<BatchResult, AppError> {
+    insert_skips(&mut tx, &head.id, Some(seq), &skipped_rows).await?;
+    result.skipped = skipped_rows;
     let skipped = result.skipped.len() as i64;
 
     sqlx::query(
@@ -429,10 +505,16 @@ pub async fn finish(db: &Db, head: &ImportHead, cancelled: bool) -> Result<(), A
     Ok(())
 }
 
-const SUMMARY_COLUMNS: &str = "i.id, i.template, i.file_name, u.email, i.created_at, i.finished_at, i.state, \
-     i.total_rows, i.inserted, i.updated, i.unchanged, i.skipped, i.note";
+/// The columns [`summary_of`] reads, from `imports i JOIN users u` and
+/// [`SUMMARY_JOINS`].
+pub(crate) const SUMMARY_COLUMNS: &str = "i.id, i.template, i.file_name, u.email, i.created_at, i.finished_at, i.state, \
+     i.total_rows, i.inserted, i.updated, i.unchanged, i.skipped, i.note, j.state";
 
-fn summary_of(row: &sqlx::any::AnyRow) -> Result<ImportSummary, AppError> {
+/// The joins [`SUMMARY_COLUMNS`] need (the background job, if any).
+pub(crate) const SUMMARY_JOINS: &str =
+    "FROM imports i JOIN users u ON u.id = i.user_id LEFT JOIN import_jobs j ON j.import_id = i.id";
+
+pub(crate) fn summary_of(row: &sqlx::any::AnyRow) -> Result<ImportSummary, AppError> {
     Ok(ImportSummary {
         id: row.try_get(0)?,
         template: row.try_get(1)?,
@@ -448,13 +530,14 @@ fn summary_of(row: &sqlx::any::AnyRow) -> Result<ImportSummary, AppError> {
         skipped: count(row.try_get(11)?),
         skipped_rows: Vec::new(),
         note: row.try_get(12)?,
+        job: row.try_get::<Option<String>, _>(13)?.as_deref().and_then(crate::model::JobState::parse),
     })
 }
 
 /// One import with its skipped rows (the first 10,000 by row).
 pub async fn summary(db: &Db, head: &ImportHead) -> Result<ImportSummary, AppError> {
     let row = sqlx::query(&format!(
-        "SELECT {SUMMARY_COLUMNS} FROM imports i JOIN users u ON u.id = i.user_id WHERE i.id = $1 AND i.workspace_id = $2"
+        "SELECT {SUMMARY_COLUMNS} {SUMMARY_JOINS} WHERE i.id = $1 AND i.workspace_id = $2"
     ))
     .bind(head.id.clone())
     .bind(head.workspace_id)
@@ -470,7 +553,7 @@ pub async fn summary(db: &Db, head: &ImportHead) -> Result<ImportSummary, AppErr
 /// skipped rows.
 pub async fn list(db: &Db, workspace_id: i64) -> Result<Vec<ImportSummary>, AppError> {
     sqlx::query(&format!(
-        "SELECT {SUMMARY_COLUMNS} FROM imports i JOIN users u ON u.id = i.user_id WHERE i.workspace_id = $1 \
+        "SELECT {SUMMARY_COLUMNS} {SUMMARY_JOINS} WHERE i.workspace_id = $1 \
          ORDER BY i.created_at DESC, i.id DESC LIMIT {MAX_LISTED_IMPORTS}"
     ))
     .bind(workspace_id)

@@ -4,10 +4,15 @@
 
 pub mod access;
 pub mod auth;
+pub mod coaching;
 pub mod db;
 pub mod demo;
+pub mod error_report;
+pub mod existing;
 pub mod imports;
+pub mod jobs;
 pub mod records;
+pub mod references;
 
 use crate::server_fns::AppError;
 use axum::http::{header, StatusCode};

@@ -1,3 +1,4 @@
 //! Components shared by the pages.
 
 pub mod import_modal;
+pub mod notifications;

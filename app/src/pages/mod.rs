@@ -1,6 +1,8 @@
 //! Pages of the demo portal.
 
 pub mod check;
+pub mod coaches;
+pub mod data;
 pub mod home;
 pub mod imports;
 pub mod records;

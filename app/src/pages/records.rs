@@ -19,9 +19,11 @@ pub fn RecordsPage(
     let search = RwSignal::new(String::new());
     let page = RwSignal::new(0_u32);
     let reload = RwSignal::new(0_u32);
+    // A background import that finished shows its records without a reload.
+    let finished = use_context::<crate::components::notifications::ImportsFinished>();
     let records = Resource::new(
-        move || (search.get(), page.get(), reload.get()),
-        move |(search, page, _)| list_records(entity.to_string(), search, page),
+        move || (search.get(), page.get(), reload.get(), finished.map(|f| f.0.get())),
+        move |(search, page, _, _)| list_records(entity.to_string(), search, page),
     );
     let access = Resource::new(|| (), move |_| get_template(template.to_string()));
     let open = RwSignal::new(false);
@@ -29,7 +31,9 @@ pub fn RecordsPage(
 
     let on_close = move |summary: Option<crate::model::ImportSummary>| {
         open.set(false);
-        if let Some(summary) = summary {
+        if summary.as_ref().is_some_and(|s| s.job.is_some()) {
+            notice.set(Some(crate::pages::data::STARTED.to_string()));
+        } else if let Some(summary) = summary {
             notice.set(Some(format!(
                 "Import finished: {} inserted, {} updated, {} unchanged, {} skipped.",
                 summary.inserted, summary.updated, summary.unchanged, summary.skipped
@@ -91,7 +95,7 @@ pub fn RecordsPage(
                             <nav class="pager" aria-label="Pages">
                                 <button type="button" disabled=current == 0 on:click=move |_| page.update(|p| *p = p.saturating_sub(1))>"Previous"</button>
                                 <span>{format!("Page {} of {pages} · {} records", current + 1, data.total)}</span>
-                                <button type="button" disabled=(current as u64) + 1 >= pages on:click=move |_| page.update(|p| *p += 1)>"Next"</button>
+                                <button type="button" disabled={(current as u64) + 1 >= pages} on:click=move |_| page.update(|p| *p += 1)>"Next"</button>
                             </nav>
                         }.into_any()
                     }

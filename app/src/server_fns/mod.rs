@@ -4,10 +4,11 @@
 //! another workspace is a 404) and every value it is sent (400).
 //!
 //! Inputs are form-urlencoded (the Leptos default, so `ActionForm` works),
-//! except `start_import` and `commit_batch`, which take JSON. Outputs are
+//! except `start_import`, `commit_batch` and `check_references`, which take JSON. Outputs are
 //! JSON; errors are [`AppError`] as JSON with the matching HTTP status.
 
 pub mod auth;
+pub mod coaching;
 pub mod error;
 pub mod imports;
 pub mod records;

@@ -9,7 +9,7 @@
 use crate::error::{Position, RowError, RowErrorCode, ValueError};
 use crate::map::{Mapping, MatchKind};
 use crate::record::{Record, Value};
-use crate::template::{Field, FieldType, Template};
+use crate::template::{Field, FieldType, Reference, Template};
 use crate::value::{trim, Checked, FieldChecker};
 
 mod file_rules;
@@ -18,6 +18,7 @@ mod seen;
 use file_rules::{lowercase, unique_key};
 pub use file_rules::FileRules;
 use std::borrow::Cow;
+use std::collections::HashSet;
 
 /// The cells of one row, from any container.
 pub trait Cells {
@@ -91,6 +92,10 @@ pub struct Validator<'t> {
     targets: Vec<Target>,
     fields: Vec<FieldPlan>,
     attribute_checker: FieldChecker,
+    /// Per field index: the values (lowercased) the server said do not
+    /// exist; empty when there are none at all, so the common case costs
+    /// one bounds check per cell.
+    unknown: Vec<Option<HashSet<String>>>,
 }
 
 /// The outcome of one row: a record when valid, or its errors.
@@ -153,7 +158,52 @@ impl<'t> Validator<'t> {
             targets,
             fields,
             attribute_checker: FieldChecker::new(&attribute_field)?,
+            unknown: Vec::new(),
         })
+    }
+
+    /// Flag the values the server said do not exist: `unknown` lists, by
+    /// field key, normalised values of fields that have a `reference`. A
+    /// cell whose value is listed (case ignored) gets the reference's error
+    /// (`unknown_user`, `unknown_tag`, `unknown_partner`, `unknown_id`).
+    /// Keys of fields without a reference, or of no field, are ignored.
+    ///
+    /// ```
+    /// use csv_import_core::map::map_headers;
+    /// use csv_import_core::validate::Validator;
+    /// use csv_import_core::Position;
+    ///
+    /// let template = csv_import_core::builtin::get("coaching-leads").unwrap();
+    /// let header = ["Lead Email".to_string(), "Coach Email".to_string()];
+    /// let mapping = map_headers(&header, &template, &[]);
+    /// let unknown = [("coach_email".to_string(), vec!["coach.x@example.com".to_string()])];
+    /// let validator = Validator::new(&template, &mapping, "").unwrap().with_unknown(&unknown);
+    /// let errors = validator.check_row(Position { row: 1, line: 2 }, &["dana@example.com", "Coach.X@example.com"][..]).unwrap_err();
+    /// assert_eq!(errors[0].code.as_str(), "unknown_user");
+    /// ```
+    pub fn with_unknown(mut self, unknown: &[(String, Vec<String>)]) -> Validator<'t> {
+        let mut sets: Vec<Option<HashSet<String>>> = vec![None; self.template.fields.len()];
+        for (key, values) in unknown {
+            let Some(i) = self.template.fields.iter().position(|f| &f.key == key && f.reference.is_some()) else {
+                continue;
+            };
+            let set = sets[i].get_or_insert_with(HashSet::new);
+            set.extend(values.iter().map(|v| trim(v).to_lowercase()).filter(|v| !v.is_empty()));
+        }
+        self.unknown = if sets.iter().any(Option::is_some) { sets } else { Vec::new() };
+        self
+    }
+
+    /// The error for a checked value of field `i` that the server said does
+    /// not exist, if it is one.
+    #[inline]
+    fn unknown_reference(&self, i: usize, field: &Field, value: &Checked<'_>) -> Option<ValueError> {
+        let set = self.unknown.get(i)?.as_ref()?;
+        let text: Cow<'_, str> = match value {
+            Checked::Text(t) => Cow::Borrowed(t.as_ref()),
+            Checked::Value(v) => Cow::Owned(v.to_cell()),
+        };
+        set.contains(lowercase(&text).as_ref()).then(|| reference_error(field, &text))
     }
 
     /// The template this validator checks against.
@@ -233,6 +283,10 @@ impl<'t> Validator<'t> {
                     }
                     match plan.checker.check_cell(raw) {
                         Ok(v) => {
+                            if let Some(e) = self.unknown_reference(i, field, &v) {
+                                errors.push(error(Some(c), Some(field), e));
+                                continue;
+                            }
                             let text = v.into_cell();
                             if !items.iter().any(|i: &String| i.eq_ignore_ascii_case(&text)) {
                                 items.push(text);
@@ -260,7 +314,13 @@ impl<'t> Validator<'t> {
                 }
             } else {
                 match plan.checker.check_cell(raw) {
-                    Ok(v) => Found::Cell(v),
+                    Ok(v) => match self.unknown_reference(i, field, &v) {
+                        Some(e) => {
+                            errors.push(error(column, Some(field), e));
+                            Found::Null
+                        }
+                        None => Found::Cell(v),
+                    },
                     Err(e) => {
                         errors.push(error(column, Some(field), e));
                         Found::Null
@@ -342,6 +402,37 @@ fn required(field: &Field) -> ValueError {
         RowErrorCode::Required,
         format!("{} is required: fill it in, or skip this row.", field.header()),
     )
+}
+
+/// The error of a value of `field` (which has a `reference`) that does not
+/// exist on the server: its code and a message with the fix. The server
+/// uses it too, for the rows it checks again at commit.
+pub fn reference_error(field: &Field, value: &str) -> ValueError {
+    let shown = crate::error::shorten(value);
+    let header = field.header();
+    let (code, message) = match field.reference {
+        Some(Reference::User) | None => (
+            RowErrorCode::UnknownUser,
+            format!("{shown} is not a user of this workspace. Invite them first, or correct the email."),
+        ),
+        Some(Reference::Tag) => (
+            RowErrorCode::UnknownTag,
+            format!("There is no tag \"{shown}\" in this workspace. Create the tag first, or correct its name."),
+        ),
+        Some(Reference::Partner) => (
+            RowErrorCode::UnknownPartner,
+            format!("There is no partner with the ID \"{shown}\" in this workspace. Check the {header} against the partner list."),
+        ),
+        Some(Reference::PartnerUser) => (
+            RowErrorCode::UnknownPartner,
+            format!("There is no partner user with the ID \"{shown}\" in this workspace. Check the {header} against the partner's users."),
+        ),
+        Some(Reference::Record) => (
+            RowErrorCode::UnknownId,
+            format!("No record of this workspace has the ID \"{shown}\". Leave {header} empty to add a new record, or correct it."),
+        ),
+    };
+    ValueError::new(code, message)
 }
 
 fn quote_list(values: &[&str]) -> String {

@@ -27,6 +27,7 @@ pub fn validate(
         overrides,
         now: crate::now_rfc3339(),
         keep_invalid_rows: error_report.is_some(),
+        ..Options::default()
     };
     let bytes = read_input(file)?;
     let report = check(&bytes, &template, &options);

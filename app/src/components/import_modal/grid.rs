@@ -18,6 +18,8 @@ pub fn Grid(state: ModalState) -> impl IntoView {
     let scroll_top = RwSignal::new(0.0_f64);
     let editing = RwSignal::new(None::<(usize, usize)>);
     let template = state.template();
+    // The key column, whose values existing records may have already.
+    let key_column = Memo::new(move |_| super::existing::key_column(&state).map(|(_, c)| c));
 
     // Columns of the file with the field each maps to; password columns are masked.
     let columns = Memo::new(move |_| {
@@ -105,6 +107,9 @@ pub fn Grid(state: ModalState) -> impl IntoView {
                                     .map(|list| list.iter().map(|e| e.message.clone()).collect())
                                     .unwrap_or_default();
                                 let invalid = !reasons.is_empty();
+                                let exists = !invalid
+                                    && key_column.get() == Some(column)
+                                    && state.existing.with(|e| e.contains(&super::existing::key_text(&text)));
                                 let reason_id = format!("reason-{}-{column}", row.row);
                                 let reason = reasons.join(" ");
                                 let is_editing = editing.get() == Some((index, column));
@@ -166,10 +171,15 @@ pub fn Grid(state: ModalState) -> impl IntoView {
                                             role="gridcell"
                                             class="cell"
                                             class:invalid=invalid
+                                            class:exists=exists
                                             tabindex=if invalid { "0" } else { "-1" }
                                             aria-invalid=invalid.then_some("true")
                                             aria-describedby=invalid.then(|| reason_id.clone())
-                                            title=invalid.then(|| reason.clone())
+                                            title=if invalid {
+                                                Some(reason.clone())
+                                            } else {
+                                                exists.then(|| "Matches an existing record: importing this row updates it.".to_string())
+                                            }
                                             data-row=row.row
                                             data-column=column
                                             on:dblclick=move |_| editing.set(Some((index, column)))

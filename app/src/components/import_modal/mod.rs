@@ -4,8 +4,10 @@
 //! preview mode the modal stops after the review and nothing of the file
 //! leaves the browser.
 
+mod existing;
 mod grid;
 mod mapping;
+mod references;
 mod review;
 mod run;
 mod state;

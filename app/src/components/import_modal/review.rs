@@ -14,7 +14,12 @@ pub fn ReviewStep(state: ModalState) -> impl IntoView {
     let counts = move || state.analysis.with(|a| a.as_ref().map(|a| a.report.rows).unwrap_or_default());
     let valid = move || counts().valid;
     let invalid = move || counts().invalid;
-    let can_import = move || valid() > 0 && !(rejects && invalid() > 0);
+    let checking = move || state.refs_checking.get() > 0;
+    let can_import = move || valid() > 0 && !(rejects && invalid() > 0) && !checking();
+    let has_references = super::references::has_references(&template);
+    // Flag the rows that will update existing records (one call, distinct values only).
+    Effect::new(move |_| untrack(|| super::existing::check(state)));
+    let matching = move || super::existing::matching_rows(&state);
 
     let download_errors = {
         let template = template.clone();
@@ -46,6 +51,11 @@ pub fn ReviewStep(state: ModalState) -> impl IntoView {
             <span class="count">{move || format!("{} rows", counts().total)}</span>
             <span class="count ok">{move || format!("{} valid", valid())}</span>
             <span class="count bad" class:zero=move || invalid() == 0>{move || format!("{} with errors", invalid())}</span>
+            {move || match matching() {
+                0 => None,
+                1 => Some(view! { <span class="count exists">"1 row matches an existing record and will update it"</span> }.into_any()),
+                n => Some(view! { <span class="count exists">{format!("{n} rows match existing records and will update them")}</span> }.into_any()),
+            }}
         </div>
         <div class="review-tools">
             <label class="toggle">
@@ -61,6 +71,18 @@ pub fn ReviewStep(state: ModalState) -> impl IntoView {
             </button>
             <span class="hint">"Tab moves between cells with errors; Enter or a double click edits a cell."</span>
         </div>
+        {move || checking().then(|| view! {
+            <p class="busy" role="status" id="references-checking">
+                <span class="spinner" aria-hidden="true"></span>
+                "Checking with the server which of the emails and IDs exist…"
+            </p>
+        })}
+        {move || state.refs_error.get().map(|message| view! { <p class="error" role="alert">{message}</p> })}
+        {(has_references && state.mode == Mode::Preview).then(|| view! {
+            <p class="notice" id="references-not-checked">
+                "Whether users, tags or partners exist is not checked in a preview: that would send values to the server. The import checks them."
+            </p>
+        })}
         <Grid state/>
         {move || (rejects && invalid() > 0).then(|| view! {
             <p class="error" role="alert" id="reject-reason">

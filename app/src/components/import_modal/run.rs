@@ -4,7 +4,10 @@
 use super::state::{ModalState, Step};
 use crate::analysis::recheck;
 use crate::model::{Batch, ImportSummary, SkippedRow, StartImport};
-use crate::server_fns::imports::{commit_batch::commit_batch, finish_import::finish_import, start_import::start_import};
+use crate::server_fns::imports::{
+    commit_batch::commit_batch, finish_import::finish_import, queue_import::queue_import, stage_batch::stage_batch,
+    start_import::start_import,
+};
 use leptos::prelude::*;
 use std::collections::BTreeMap;
 
@@ -49,6 +52,9 @@ async fn import(state: ModalState) -> Result<(), String> {
     .await
     .map_err(|e| format!("The import could not start: {e}"))?;
 
+    // Background templates (seed 004): the batches are staged, then a job
+    // commits them on the server while the user goes on working.
+    let background = template.background;
     let batch_size = started.max_batch_rows.max(1) as usize;
     let mut cancelled = false;
     let mut sent = 0_u64;
@@ -63,7 +69,12 @@ async fn import(state: ModalState) -> Result<(), String> {
             attempt += 1;
             // The same (import, seq) is applied once however often it is sent,
             // so a batch whose answer was lost can be sent again safely.
-            match commit_batch(batch.clone()).await {
+            let sent_batch = if background {
+                stage_batch(batch.clone()).await.map(|_| ())
+            } else {
+                commit_batch(batch.clone()).await.map(|_| ())
+            };
+            match sent_batch {
                 Ok(_) => break,
                 Err(e) if attempt >= ATTEMPTS => {
                     let _ = finish_import(started.import_id.clone(), true).await;
@@ -77,6 +88,13 @@ async fn import(state: ModalState) -> Result<(), String> {
         sent += rows.len() as u64;
         state.progress.set((sent, total));
     }
+    if background && !cancelled {
+        let summary = queue_import(started.import_id.clone())
+            .await
+            .map_err(|e| format!("The rows were uploaded but the import could not be started: {e}"))?;
+        state.result.set(Some(summary));
+        return Ok(());
+    }
     let summary = finish_import(started.import_id.clone(), cancelled)
         .await
         .map_err(|e| format!("The rows were sent but the import could not be closed: {e}"))?;
@@ -86,6 +104,16 @@ async fn import(state: ModalState) -> Result<(), String> {
 
 #[component]
 pub fn RunStep(state: ModalState, on_close: Callback<Option<ImportSummary>>) -> impl IntoView {
+    // A background import is queued: the modal closes and the page says so.
+    Effect::new(move |_| {
+        if state.step.get() == Step::Done
+            && state.error.with(Option::is_none)
+            && let Some(summary) = state.result.get().filter(|s| s.job.is_some())
+        {
+            on_close.run(Some(summary));
+        }
+    });
+    let background = state.access.with_value(|a| a.template.background);
     let percent = move || {
         let (done, total) = state.progress.get();
         if total == 0 { 100 } else { (done * 100 / total) as u32 }
@@ -99,7 +127,11 @@ pub fn RunStep(state: ModalState, on_close: Callback<Option<ImportSummary>>) -> 
                         if state.cancel_requested.get() {
                             format!("Stopping after the current batch… {done} of {total} rows saved")
                         } else {
-                            format!("Importing… {done} of {total} rows saved")
+                            if background {
+                                format!("Uploading… {done} of {total} rows sent")
+                            } else {
+                                format!("Importing… {done} of {total} rows saved")
+                            }
                         }
                     }}
                 </p>

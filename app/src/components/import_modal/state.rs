@@ -4,7 +4,7 @@ use crate::analysis::{recheck, Analysis, CheckOptions};
 use crate::model::{ImportSummary, TemplateAccess};
 use csv_import_core::{FileErrorCode, Report, RowError};
 use leptos::prelude::*;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 /// What the modal is for.
@@ -55,6 +55,15 @@ pub struct ModalState {
     pub progress: RwSignal<(u64, u64)>,
     pub cancel_requested: RwSignal<bool>,
     pub result: RwSignal<Option<ImportSummary>>,
+    /// Key values of the file that existing records of the workspace have
+    /// (lowercased): their rows will update those records.
+    pub existing: RwSignal<std::collections::HashSet<String>>,
+    /// Reference checks under way (import mode).
+    pub refs_checking: RwSignal<u32>,
+    /// Values already sent to `check_references`, by field key.
+    pub refs_asked: StoredValue<HashMap<String, HashSet<String>>>,
+    /// Why the last reference check failed.
+    pub refs_error: RwSignal<Option<String>>,
 }
 
 impl ModalState {
@@ -74,6 +83,10 @@ impl ModalState {
             progress: RwSignal::new((0, 0)),
             cancel_requested: RwSignal::new(false),
             result: RwSignal::new(None),
+            existing: RwSignal::new(Default::default()),
+            refs_checking: RwSignal::new(0),
+            refs_asked: StoredValue::new(HashMap::new()),
+            refs_error: RwSignal::new(None),
         }
     }
 
@@ -95,6 +108,7 @@ impl ModalState {
     pub fn set_analysis(&self, analysis: Analysis) {
         self.errors.set(index_errors(&analysis.report));
         self.analysis.set(Some(analysis));
+        super::references::check(*self);
     }
 
     /// Check every row again with the current options (after an edit or a
@@ -113,6 +127,7 @@ impl ModalState {
         });
         if let Some(index) = index {
             self.errors.set(index);
+            super::references::check(*self);
         }
     }
 

@@ -17,7 +17,7 @@ pub async fn commit_batch(batch: Batch) -> Result<BatchResult, AppError> {
     // 404 unless the import is in the session's workspace.
     let head = imports::find(&db, &session, &batch.import_id).await?;
     // The role may have changed since the import started.
-    let (template, table) = access::importable(&session, &head.template)?;
+    let (template, store) = access::importable_into(&session, &head.template)?;
     if batch.rows.len() > imports::MAX_BATCH_ROWS as usize {
         return Err(AppError::BadRequest(format!(
             "A batch may carry at most {} rows; this one has {}. Send smaller batches.",
@@ -25,5 +25,5 @@ pub async fn commit_batch(batch: Batch) -> Result<BatchResult, AppError> {
             batch.rows.len()
         )));
     }
-    imports::commit(&db, &head, &template, table, batch.seq, &batch.rows).await
+    imports::commit_to(&db, &head, &template, store, batch.seq, &batch.rows).await
 }

@@ -1,4 +1,5 @@
 //! Import templates.
 
+pub mod check_references;
 pub mod get_template;
 pub mod list_templates;

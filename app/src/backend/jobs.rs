@@ -1,0 +1,393 @@
+//! Background imports (seed 004): the browser stages an import's valid rows
+//! batch by batch (`import_staged`), then queues a job (`import_jobs`); a
+//! runner claims the job and commits the staged batches one by one through
+//! the same path as `commit_batch` ([`imports::commit`]).
+//!
+//! Several runners, in one process or in several processes sharing one
+//! PostgreSQL, share the jobs: a runner claims one queued job at a time with
+//! a row lock (PostgreSQL: `SELECT ... FOR UPDATE SKIP LOCKED` in a
+//! transaction; SQLite, which has one writer: one atomic `UPDATE ... WHERE
+//! state = 'queued'`). A running job sends a heartbeat after each batch; one
+//! whose heartbeat is older than [`RunnerConfig::stale`] was abandoned (its
+//! process stopped) and is claimed again. It then resumes without
+//! duplicates: the batches already committed are in `import_batches`, and
+//! [`imports::commit`] skips them.
+
+use super::db::{Backend, Db};
+use super::imports::{self, ImportHead, SUMMARY_COLUMNS, SUMMARY_JOINS};
+use super::{access, now, random_hex, records, rfc3339};
+use crate::model::{ImportState, ImportSummary, Staged};
+use crate::server_fns::AppError;
+use csv_import_core::Record;
+use sqlx::Row;
+use std::time::Duration;
+
+/// A job is tried this many times before it is marked failed.
+pub const MAX_ATTEMPTS: i64 = 3;
+
+/// How a runner behaves.
+#[derive(Clone, Debug)]
+pub struct RunnerConfig {
+    /// The runner's name, stored in `claimed_by`; unique per runner.
+    pub name: String,
+    /// How long an idle runner waits before it looks for a job again.
+    pub poll: Duration,
+    /// A running job whose heartbeat is older than this is claimed again.
+    pub stale: Duration,
+}
+
+impl RunnerConfig {
+    /// A runner with a fresh random name, polling every 500 ms, taking over
+    /// jobs silent for 30 s.
+    pub fn new() -> RunnerConfig {
+        let suffix = random_hex(4).unwrap_or_else(|_| "0".to_string());
+        RunnerConfig {
+            name: format!("runner-{}-{suffix}", std::process::id()),
+            poll: Duration::from_millis(500),
+            stale: Duration::from_secs(30),
+        }
+    }
+
+    /// [`RunnerConfig::new`] with `CSV_IMPORT_JOB_POLL_MS` and
+    /// `CSV_IMPORT_JOB_STALE_SECS` from the environment when set.
+    pub fn from_env() -> RunnerConfig {
+        let mut config = RunnerConfig::new();
+        let number = |name: &str| std::env::var(name).ok().and_then(|v| v.trim().parse::<u64>().ok());
+        if let Some(ms) = number("CSV_IMPORT_JOB_POLL_MS").filter(|ms| *ms > 0) {
+            config.poll = Duration::from_millis(ms);
+        }
+        if let Some(secs) = number("CSV_IMPORT_JOB_STALE_SECS").filter(|s| *s > 0) {
+            config.stale = Duration::from_secs(secs);
+        }
+        config
+    }
+}
+
+impl Default for RunnerConfig {
+    fn default() -> RunnerConfig {
+        RunnerConfig::new()
+    }
+}
+
+/// A job a runner has claimed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Claim {
+    /// The job's id.
+    pub id: i64,
+    /// Its import.
+    pub import_id: String,
+}
+
+/// Whether the import has a job already (staging is over).
+async fn has_job(db: &Db, import_id: &str) -> Result<bool, AppError> {
+    let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM import_jobs WHERE import_id = $1")
+        .bind(import_id.to_string())
+        .fetch_one(&db.pool)
+        .await?;
+    Ok(n > 0)
+}
+
+/// Keep one batch of a background import's rows for its job. The same
+/// `(import, seq)` is kept once; the first version stays. The rows are
+/// checked again with core when the job commits them.
+pub async fn stage(db: &Db, head: &ImportHead, seq: u32, rows: &[Record]) -> Result<Staged, AppError> {
+    if head.state != ImportState::Running {
+        return Err(AppError::Conflict("This import has ended; start a new import to send more rows.".into()));
+    }
+    let stored = || {
+        sqlx::query_scalar::<_, i64>("SELECT row_count FROM import_staged WHERE import_id = $1 AND seq = $2")
+            .bind(head.id.clone())
+            .bind(i64::from(seq))
+    };
+    if has_job(db, &head.id).await? {
+        // A retry of a batch sent before the job was queued gets its answer.
+        if let Some(n) = stored().fetch_optional(&db.pool).await? {
+            return Ok(Staged { rows: u64::try_from(n).unwrap_or(0), already_staged: true });
+        }
+        return Err(AppError::Conflict(
+            "This import is already queued; start a new import to send more rows.".into(),
+        ));
+    }
+    let payload = serde_json::to_string(rows).map_err(|e| AppError::internal("encoding a batch", e))?;
+    let added = sqlx::query(
+        "INSERT INTO import_staged (import_id, seq, payload, row_count, created_at) VALUES ($1, $2, $3, $4, $5) \
+         ON CONFLICT (import_id, seq) DO NOTHING",
+    )
+    .bind(head.id.clone())
+    .bind(i64::from(seq))
+    .bind(payload)
+    .bind(rows.len() as i64)
+    .bind(now())
+    .execute(&db.pool)
+    .await?
+    .rows_affected();
+    if added == 0 {
+        let n = stored().fetch_one(&db.pool).await?;
+        return Ok(Staged { rows: u64::try_from(n).unwrap_or(0), already_staged: true });
+    }
+    Ok(Staged { rows: rows.len() as u64, already_staged: false })
+}
+
+/// Queue the job that commits the import's staged batches. Queueing twice
+/// queues once.
+pub async fn queue(db: &Db, head: &ImportHead) -> Result<(), AppError> {
+    if has_job(db, &head.id).await? {
+        return Ok(());
+    }
+    if head.state != ImportState::Running {
+        return Err(AppError::Conflict("This import has ended; start a new import.".into()));
+    }
+    sqlx::query(
+        "INSERT INTO import_jobs (import_id, workspace_id, state, attempts, created_at) VALUES ($1, $2, 'queued', 0, $3) \
+         ON CONFLICT (import_id) DO NOTHING",
+    )
+    .bind(head.id.clone())
+    .bind(head.workspace_id)
+    .bind(now())
+    .execute(&db.pool)
+    .await?;
+    Ok(())
+}
+
+/// Claim one job for `config.name`: a queued one, or a running one whose
+/// heartbeat is stale. `None` when there is none.
+pub async fn claim(db: &Db, config: &RunnerConfig) -> Result<Option<Claim>, AppError> {
+    let now_t = time::OffsetDateTime::now_utc();
+    let now = rfc3339(now_t);
+    let stale = time::Duration::try_from(config.stale).unwrap_or(time::Duration::seconds(30));
+    let stale_before = rfc3339(now_t - stale);
+    match db.backend {
+        Backend::Postgres => {
+            let mut tx = db.pool.begin().await?;
+            let row = sqlx::query(
+                "SELECT id, import_id FROM import_jobs \
+                 WHERE state = 'queued' OR (state = 'running' AND heartbeat_at < $1) \
+                 ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED",
+            )
+            .bind(stale_before)
+            .fetch_optional(&mut *tx)
+            .await?;
+            let Some(row) = row else {
+                tx.rollback().await?;
+                return Ok(None);
+            };
+            let claim = Claim { id: row.try_get(0)?, import_id: row.try_get(1)? };
+            sqlx::query(
+                "UPDATE import_jobs SET state = 'running', claimed_by = $1, claimed_at = $2, heartbeat_at = $3, \
+                 attempts = attempts + 1 WHERE id = $4",
+            )
+            .bind(config.name.clone())
+            .bind(now.clone())
+            .bind(now)
+            .bind(claim.id)
+            .execute(&mut *tx)
+            .await?;
+            tx.commit().await?;
+            Ok(Some(claim))
+        }
+        Backend::Sqlite => {
+            // One statement, and SQLite has one writer: two runners cannot
+            // both see the job queued.
+            let row = sqlx::query(
+                "UPDATE import_jobs SET state = 'running', claimed_by = $1, claimed_at = $2, heartbeat_at = $3, \
+                 attempts = attempts + 1 \
+                 WHERE id = (SELECT id FROM import_jobs \
+                             WHERE state = 'queued' OR (state = 'running' AND heartbeat_at < $4) ORDER BY id LIMIT 1) \
+                 AND (state = 'queued' OR (state = 'running' AND heartbeat_at < $5)) \
+                 RETURNING id, import_id",
+            )
+            .bind(config.name.clone())
+            .bind(now.clone())
+            .bind(now)
+            .bind(stale_before.clone())
+            .bind(stale_before)
+            .fetch_optional(&db.pool)
+            .await?;
+            match row {
+                Some(row) => Ok(Some(Claim { id: row.try_get(0)?, import_id: row.try_get(1)? })),
+                None => Ok(None),
+            }
+        }
+    }
+}
+
+/// Tell the others this runner still works on the job; false when another
+/// runner has taken it over (this one was silent too long).
+async fn heartbeat(db: &Db, config: &RunnerConfig, claim: &Claim) -> Result<bool, AppError> {
+    let n = sqlx::query("UPDATE import_jobs SET heartbeat_at = $1 WHERE id = $2 AND claimed_by = $3 AND state = 'running'")
+        .bind(now())
+        .bind(claim.id)
+        .bind(config.name.clone())
+        .execute(&db.pool)
+        .await?
+        .rows_affected();
+    Ok(n > 0)
+}
+
+/// The import of a job, read without a session (the runner acts for the
+/// user who queued it).
+async fn head_of(db: &Db, import_id: &str) -> Result<ImportHead, AppError> {
+    let row = sqlx::query("SELECT workspace_id, user_id, template, state FROM imports WHERE id = $1")
+        .bind(import_id.to_string())
+        .fetch_optional(&db.pool)
+        .await?
+        .ok_or_else(|| AppError::internal("job", format!("import {import_id} is missing")))?;
+    let state = match row.try_get::<String, _>(3)?.as_str() {
+        "running" => ImportState::Running,
+        "done" => ImportState::Done,
+        _ => ImportState::Cancelled,
+    };
+    Ok(ImportHead {
+        id: import_id.to_string(),
+        workspace_id: row.try_get(0)?,
+        user_id: row.try_get(1)?,
+        template: row.try_get(2)?,
+        state,
+    })
+}
+
+/// Commit a claimed job's staged batches, in order; batches committed
+/// before (by a runner that stopped) are skipped by [`imports::commit`].
+/// Returns false when another runner took the job over midway.
+pub async fn run(db: &Db, config: &RunnerConfig, claim: &Claim) -> Result<bool, AppError> {
+    let head = head_of(db, &claim.import_id).await?;
+    if head.state == ImportState::Running {
+        let template = access::template(&head.template)?;
+        let table = records::table_for(&template)
+            .ok_or_else(|| AppError::internal("job", format!("no table for {}", template.name)))?;
+        let seqs: Vec<i64> = sqlx::query_scalar("SELECT seq FROM import_staged WHERE import_id = $1 ORDER BY seq")
+            .bind(head.id.clone())
+            .fetch_all(&db.pool)
+            .await?;
+        for seq in seqs {
+            if !heartbeat(db, config, claim).await? {
+                return Ok(false);
+            }
+            let payload: String = sqlx::query_scalar("SELECT payload FROM import_staged WHERE import_id = $1 AND seq = $2")
+                .bind(head.id.clone())
+                .bind(seq)
+                .fetch_one(&db.pool)
+                .await?;
+            let rows: Vec<Record> =
+                serde_json::from_str(&payload).map_err(|e| AppError::internal("reading a staged batch", e))?;
+            let seq = u32::try_from(seq).map_err(|e| AppError::internal("staged seq", e))?;
+            let mut tries = 0;
+            loop {
+                match imports::commit(db, &head, &template, table, seq, &rows).await {
+                    Ok(_) => break,
+                    // Another import added the same record at the same moment:
+                    // the batch finds it when tried again.
+                    Err(AppError::Conflict(_)) if tries < 5 => {
+                        tries += 1;
+                        tokio::time::sleep(Duration::from_millis(100 * tries)).await;
+                    }
+                    Err(e) => return Err(e),
+                }
+            }
+        }
+        imports::finish(db, &head, false).await?;
+    }
+    let ended = sqlx::query(
+        "UPDATE import_jobs SET state = 'done', finished_at = $1, heartbeat_at = $2, error = NULL \
+         WHERE id = $3 AND claimed_by = $4 AND state = 'running'",
+    )
+    .bind(now())
+    .bind(now())
+    .bind(claim.id)
+    .bind(config.name.clone())
+    .execute(&db.pool)
+    .await?
+    .rows_affected();
+    if ended == 0 {
+        return Ok(false);
+    }
+    sqlx::query("DELETE FROM import_staged WHERE import_id = $1").bind(head.id.clone()).execute(&db.pool).await?;
+    Ok(true)
+}
+
+/// A job that stopped on an error goes back to the queue, or fails after
+/// [`MAX_ATTEMPTS`] (its import then ends as cancelled: what was committed
+/// stays).
+async fn failed(db: &Db, config: &RunnerConfig, claim: &Claim, error: &AppError) -> Result<(), AppError> {
+    let attempts: i64 = sqlx::query_scalar("SELECT attempts FROM import_jobs WHERE id = $1")
+        .bind(claim.id)
+        .fetch_one(&db.pool)
+        .await?;
+    let give_up = attempts >= MAX_ATTEMPTS;
+    let message = super::clean_text(&error.to_string(), 500);
+    sqlx::query(
+        "UPDATE import_jobs SET state = $1, error = $2, finished_at = $3 WHERE id = $4 AND claimed_by = $5 AND state = 'running'",
+    )
+    .bind(if give_up { "failed" } else { "queued" })
+    .bind(message)
+    .bind(give_up.then(now))
+    .bind(claim.id)
+    .bind(config.name.clone())
+    .execute(&db.pool)
+    .await?;
+    if give_up {
+        let head = head_of(db, &claim.import_id).await?;
+        imports::finish(db, &head, true).await?;
+    }
+    Ok(())
+}
+
+/// Claim one job and run it. True when a job was claimed.
+pub async fn run_once(db: &Db, config: &RunnerConfig) -> Result<bool, AppError> {
+    let Some(claim) = claim(db, config).await? else { return Ok(false) };
+    match run(db, config, &claim).await {
+        Ok(true) => tracing::info!("import {} committed by {}", claim.import_id, config.name),
+        Ok(false) => tracing::warn!("import {}: another runner took the job over", claim.import_id),
+        Err(e) => {
+            tracing::warn!("import {}: the job stopped: {e}", claim.import_id);
+            failed(db, config, &claim, &e).await?;
+        }
+    }
+    Ok(true)
+}
+
+/// Start a runner: a task that runs jobs one at a time and, when there is
+/// none, looks again every `config.poll`. Runs until the runtime stops (or
+/// the handle is aborted).
+pub fn spawn(db: Db, config: RunnerConfig) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        loop {
+            match run_once(&db, &config).await {
+                Ok(true) => continue,
+                Ok(false) => {}
+                Err(e) => tracing::warn!("job runner {}: {e}", config.name),
+            }
+            tokio::time::sleep(config.poll).await;
+        }
+    })
+}
+
+/// Whether `since` is a time as [`now`] writes it (`2026-11-21T05:20:43.120Z`).
+pub fn valid_time(since: &str) -> bool {
+    let b = since.as_bytes();
+    b.len() == 24
+        && b.iter().enumerate().all(|(i, c)| match i {
+            4 | 7 => *c == b'-',
+            10 => *c == b'T',
+            13 | 16 => *c == b':',
+            19 => *c == b'.',
+            23 => *c == b'Z',
+            _ => c.is_ascii_digit(),
+        })
+}
+
+/// The workspace's background imports whose job ended (done or failed)
+/// after `since`, oldest first (at most 50).
+pub async fn finished_since(db: &Db, workspace_id: i64, since: &str) -> Result<Vec<ImportSummary>, AppError> {
+    sqlx::query(&format!(
+        "SELECT {SUMMARY_COLUMNS} {SUMMARY_JOINS} WHERE i.workspace_id = $1 AND j.state IN ('done', 'failed') \
+         AND j.finished_at > $2 ORDER BY j.finished_at, i.id LIMIT 50"
+    ))
+    .bind(workspace_id)
+    .bind(since.to_string())
+    .fetch_all(&db.pool)
+    .await?
+    .iter()
+    .map(imports::summary_of)
+    .collect()
+}

@@ -1,0 +1,130 @@
+//! Reference checks: which of the values a file names do not exist in the
+//! workspace (users by email, and later tags, partners, records by ID). The
+//! browser asks with the distinct values of one field (never rows) to flag
+//! cells before the import; the commit asks again for the rows it is sent.
+
+use crate::server_fns::AppError;
+use csv_import_core::template::Reference;
+use csv_import_core::Template;
+use sqlx::AnyConnection;
+use std::collections::{HashMap, HashSet};
+
+/// The most distinct values one check may ask about.
+pub const MAX_VALUES: usize = 10_000;
+
+/// Values bound per query.
+const CHUNK: usize = 500;
+
+/// The reference kind's name as in templates.
+pub fn kind_name(reference: Reference) -> &'static str {
+    match reference {
+        Reference::User => "user",
+        Reference::Tag => "tag",
+        Reference::Partner => "partner",
+        Reference::PartnerUser => "partner_user",
+        Reference::Record => "record",
+    }
+}
+
+/// Whether this server can check references of this kind.
+pub fn supported(reference: Reference) -> bool {
+    matches!(reference, Reference::User)
+}
+
+/// Why a kind of reference cannot be checked yet (a 400).
+fn not_supported(reference: Reference) -> AppError {
+    AppError::BadRequest(format!(
+        "Checking {} references is not supported yet; only users can be checked.",
+        kind_name(reference)
+    ))
+}
+
+/// The field `key` of `template` and its reference: 400 when the template
+/// has no such field or the field refers to nothing.
+pub fn field_reference(template: &Template, key: &str) -> Result<Reference, AppError> {
+    let key = key.trim();
+    let field = template.field(key).ok_or_else(|| {
+        AppError::BadRequest(format!(
+            "The template {} has no field \"{}\".",
+            template.name,
+            super::clean_text(key, 60)
+        ))
+    })?;
+    field.reference.ok_or_else(|| {
+        AppError::BadRequest(format!("The field {} refers to nothing the server could check.", field.key))
+    })
+}
+
+/// The distinct, trimmed, non-empty values of a request (first spelling
+/// kept), or a 400 when there are more than [`MAX_VALUES`].
+pub fn distinct(values: &[String]) -> Result<Vec<String>, AppError> {
+    let mut seen = HashSet::new();
+    let mut out = Vec::new();
+    for value in values {
+        let value = value.trim();
+        if value.is_empty() || value.chars().count() > 1_000 {
+            continue;
+        }
+        if seen.insert(value.to_lowercase()) {
+            out.push(value.to_string());
+            if out.len() > MAX_VALUES {
+                return Err(AppError::BadRequest(format!(
+                    "At most {MAX_VALUES} distinct values can be checked at once. Send them in several calls."
+                )));
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// The values (as given) that do not exist in the workspace as `reference`.
+/// Compared ignoring case.
+pub async fn unknown(
+    conn: &mut AnyConnection,
+    workspace_id: i64,
+    reference: Reference,
+    values: &[String],
+) -> Result<Vec<String>, AppError> {
+    match reference {
+        Reference::User => {
+            let known = user_ids(conn, workspace_id, values).await?;
+            Ok(values.iter().filter(|v| !known.contains_key(&v.trim().to_lowercase())).cloned().collect())
+        }
+        Reference::Tag | Reference::Partner | Reference::PartnerUser | Reference::Record => {
+            Err(not_supported(reference))
+        }
+    }
+}
+
+/// The ids of the workspace's members among `emails`, by lowercase email.
+pub async fn user_ids(
+    conn: &mut AnyConnection,
+    workspace_id: i64,
+    emails: &[String],
+) -> Result<HashMap<String, i64>, AppError> {
+    let wanted: Vec<String> = emails
+        .iter()
+        .map(|e| e.trim().to_lowercase())
+        .filter(|e| !e.is_empty())
+        .collect::<HashSet<_>>()
+        .into_iter()
+        .collect();
+    let mut found = HashMap::new();
+    for chunk in wanted.chunks(CHUNK) {
+        let placeholders: Vec<String> = (0..chunk.len()).map(|i| format!("${}", i + 2)).collect();
+        // Emails are stored lowercase (a CHECK constraint), so the index is used.
+        let sql = format!(
+            "SELECT u.email, u.id FROM users u JOIN memberships m ON m.user_id = u.id \
+             WHERE m.workspace_id = $1 AND u.email IN ({})",
+            placeholders.join(", ")
+        );
+        let mut query = sqlx::query_as::<_, (String, i64)>(&sql).persistent(false).bind(workspace_id);
+        for email in chunk {
+            query = query.bind(email.clone());
+        }
+        for (email, id) in query.fetch_all(&mut *conn).await? {
+            found.insert(email, id);
+        }
+    }
+    Ok(found)
+}

@@ -1,0 +1,118 @@
+//! Values that must exist on the server (users, ...): in import mode the
+//! modal asks the server about the distinct values of each such field,
+//! never the rows, and flags the cells of the values it does not know. In
+//! preview mode nothing is asked: nothing of the file leaves the browser.
+
+use super::state::{ModalState, Mode};
+use crate::analysis::Analysis;
+use crate::server_fns::templates::check_references::check_references;
+use csv_import_core::value::FieldChecker;
+use csv_import_core::Template;
+use leptos::prelude::*;
+use std::collections::{BTreeSet, HashSet};
+
+/// The most values one call asks about (the server's limit).
+const PER_CALL: usize = 10_000;
+
+/// For every mapped field with a `reference`: its key and the distinct,
+/// non-empty values of its column(s), normalised as core stores them.
+/// Cells that are not valid values (a malformed email) are left out: they
+/// are flagged for that already.
+pub fn distinct_values(analysis: &Analysis, template: &Template) -> Vec<(String, Vec<String>)> {
+    let mut out = Vec::new();
+    for field in template.fields.iter().filter(|f| f.reference.is_some()) {
+        let columns: Vec<usize> =
+            analysis.report.columns.iter().filter(|c| c.field.as_deref() == Some(field.key.as_str())).map(|c| c.index).collect();
+        if columns.is_empty() {
+            continue;
+        }
+        let Ok(checker) = FieldChecker::new(field) else { continue };
+        let mut values = BTreeSet::new();
+        for row in &analysis.rows {
+            for &c in &columns {
+                let Some(raw) = row.cells.get(c).filter(|raw| !raw.trim().is_empty()) else { continue };
+                if let Ok(value) = checker.check(raw) {
+                    let text = value.to_cell();
+                    if !text.is_empty() {
+                        values.insert(text);
+                    }
+                }
+            }
+        }
+        if !values.is_empty() {
+            out.push((field.key.clone(), values.into_iter().collect()));
+        }
+    }
+    out
+}
+
+/// Whether the template has fields the server must check.
+pub fn has_references(template: &Template) -> bool {
+    template.fields.iter().any(|f| f.reference.is_some())
+}
+
+/// Ask the server about the values not asked about yet, then check the
+/// rows again with what it does not know. Import mode only.
+pub fn check(state: ModalState) {
+    if state.mode != Mode::Import {
+        return;
+    }
+    let template = state.template();
+    if !has_references(&template) {
+        return;
+    }
+    let wanted = state.analysis.with_untracked(|a| a.as_ref().map(|a| distinct_values(a, &template))).unwrap_or_default();
+    let mut asks: Vec<(String, Vec<String>)> = Vec::new();
+    state.refs_asked.update_value(|asked| {
+        for (field, values) in wanted {
+            let seen = asked.entry(field.clone()).or_default();
+            let new: Vec<String> = values.into_iter().filter(|v| seen.insert(v.clone())).collect();
+            if !new.is_empty() {
+                asks.push((field, new));
+            }
+        }
+    });
+    if asks.is_empty() {
+        return;
+    }
+    state.refs_checking.update(|n| *n += 1);
+    state.refs_error.set(None);
+    leptos::task::spawn_local(async move {
+        let mut changed = false;
+        for (field, values) in asks {
+            for chunk in values.chunks(PER_CALL) {
+                let answer = check_references(template.name.clone(), field.clone(), chunk.to_vec()).await;
+                if state.refs_checking.try_get_untracked().is_none() {
+                    // The modal was closed meanwhile.
+                    return;
+                }
+                match answer {
+                    Ok(unknown) if unknown.is_empty() => {}
+                    Ok(unknown) => {
+                        changed = true;
+                        state.options.update(|o| match o.unknown.iter_mut().find(|(k, _)| *k == field) {
+                            Some((_, list)) => list.extend(unknown),
+                            None => o.unknown.push((field.clone(), unknown)),
+                        });
+                    }
+                    Err(e) => {
+                        // Asked again at the next check.
+                        let failed: HashSet<&String> = chunk.iter().collect();
+                        state.refs_asked.update_value(|asked| {
+                            if let Some(seen) = asked.get_mut(&field) {
+                                seen.retain(|v| !failed.contains(v));
+                            }
+                        });
+                        state.refs_error.set(Some(format!(
+                            "Could not check with the server whether these values exist ({e}). They are checked again when you import."
+                        )));
+                    }
+                }
+            }
+        }
+        state.refs_checking.update(|n| *n = n.saturating_sub(1));
+        if changed {
+            state.recheck();
+        }
+    });
+}

@@ -1,0 +1,118 @@
+//! The in-page notice that a background import finished (seed 004): the top
+//! bar asks the server every few seconds which of the workspace's background
+//! imports ended since the last answer, and announces each in an
+//! `aria-live` region, with a link to the Imports page. Pages that list
+//! records reload when one arrives ([`ImportsFinished`]).
+
+use crate::model::{ImportSummary, JobState};
+use crate::server_fns::imports::import_notifications::import_notifications;
+use crate::server_fns::AppError;
+use leptos::prelude::*;
+use std::time::Duration;
+
+/// How often the page asks.
+const POLL: Duration = Duration::from_secs(2);
+
+/// Counts the background imports that finished while the page is open;
+/// provided by the app, bumped by [`Notifications`], tracked by the record
+/// pages to reload.
+#[derive(Clone, Copy, Debug)]
+pub struct ImportsFinished(pub RwSignal<u32>);
+
+impl ImportsFinished {
+    /// A fresh counter.
+    pub fn new() -> ImportsFinished {
+        ImportsFinished(RwSignal::new(0))
+    }
+}
+
+impl Default for ImportsFinished {
+    fn default() -> ImportsFinished {
+        ImportsFinished::new()
+    }
+}
+
+/// What the notice says about one finished import.
+pub fn message(summary: &ImportSummary) -> String {
+    let imported = summary.inserted + summary.updated + summary.unchanged;
+    match summary.job {
+        Some(JobState::Failed) => format!(
+            "Import of {} failed: {imported} imported before it stopped, {} skipped.",
+            summary.file_name, summary.skipped
+        ),
+        _ => format!("Import of {} finished: {imported} imported, {} skipped.", summary.file_name, summary.skipped),
+    }
+}
+
+/// The notices, in the top bar.
+#[component]
+pub fn Notifications() -> impl IntoView {
+    let items = RwSignal::new(Vec::<ImportSummary>::new());
+    let finished = use_context::<ImportsFinished>();
+    let since = StoredValue::new(String::new());
+    let busy = StoredValue::new(false);
+    let stopped = StoredValue::new(false);
+    // Effects run in the browser only: the server renders no polling.
+    Effect::new(move |_| {
+        let poll = move || {
+            if busy.get_value() || stopped.get_value() {
+                return;
+            }
+            busy.set_value(true);
+            leptos::task::spawn_local(async move {
+                match import_notifications(since.get_value()).await {
+                    Ok(answer) => {
+                        since.set_value(answer.now);
+                        if !answer.finished.is_empty() {
+                            items.update(|list| list.extend(answer.finished));
+                            if let Some(finished) = finished {
+                                finished.0.update(|n| *n += 1);
+                            }
+                        }
+                    }
+                    // Not signed in: nothing to tell.
+                    Err(AppError::Unauthenticated(_)) => stopped.set_value(true),
+                    Err(_) => {}
+                }
+                busy.set_value(false);
+            });
+        };
+        poll();
+        if let Ok(handle) = set_interval_with_handle(poll, POLL) {
+            on_cleanup(move || handle.clear());
+        }
+    });
+    view! {
+        <div class="notifications" role="status" aria-live="polite" aria-label="Notifications">
+            <For each=move || items.get() key=|s| s.id.clone() let:summary>
+                {
+                    let id = summary.id.clone();
+                    let failed = summary.job == Some(JobState::Failed);
+                    view! {
+                        <p
+                            class="notification"
+                            class:failed=failed
+                            data-import=summary.id.clone()
+                            data-inserted=summary.inserted
+                            data-updated=summary.updated
+                            data-unchanged=summary.unchanged
+                            data-skipped=summary.skipped
+                        >
+                            <span>{message(&summary)}</span>
+                            " "
+                            <a href="/imports">"See imports"</a>
+                            <button
+                                type="button"
+                                class="icon-button"
+                                aria-label="Dismiss"
+                                on:click=move |_| items.update(|list| list.retain(|s| s.id != id))
+                            >
+                                "×"
+                            </button>
+                        </p>
+                    }
+                }
+            </For>
+        </div>
+    }
+}

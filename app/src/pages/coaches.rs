@@ -1,0 +1,149 @@
+//! The Coaches page (seed 000): each lead of the workspace's coaching with
+//! the coaches they may see, searchable by email, and the "Import leads"
+//! button that opens the import modal for `coaching-leads`.
+
+use crate::components::import_modal::{ImportModal, Mode};
+use crate::model::ImportSummary;
+use crate::server_fns::coaching::list_coaching::list_coaching;
+use crate::server_fns::templates::get_template::get_template;
+use leptos::prelude::*;
+
+/// The template the Import leads button uses.
+const TEMPLATE: &str = "coaching-leads";
+
+/// Leads and their coaches.
+#[component]
+pub fn CoachesPage() -> impl IntoView {
+    let search = RwSignal::new(String::new());
+    let reload = RwSignal::new(0_u32);
+    let leads = Resource::new(move || (search.get(), reload.get()), move |(search, _)| list_coaching(search));
+    let access = Resource::new(|| (), move |_| get_template(TEMPLATE.to_string()));
+    let open = RwSignal::new(false);
+    let notice = RwSignal::new(None::<String>);
+
+    let on_close = move |summary: Option<ImportSummary>| {
+        open.set(false);
+        if let Some(summary) = summary {
+            notice.set(Some(format!(
+                "Import finished: {} rows added, {} already there, {} skipped. Imports never remove a lead or a coach.",
+                summary.inserted + summary.updated,
+                summary.unchanged,
+                summary.skipped
+            )));
+            reload.update(|n| *n += 1);
+        }
+    };
+    view! {
+        <div class="page-head">
+            <h1>"Coaches"</h1>
+            <Suspense fallback=|| ()>
+                {move || Suspend::new(async move {
+                    match access.await {
+                        Ok(access) if access.may_import => view! {
+                            <button type="button" class="primary" on:click=move |_| open.set(true)>
+                                "Import leads"
+                            </button>
+                        }.into_any(),
+                        Ok(access) => view! {
+                            <span class="import-blocked">
+                                <button type="button" class="primary" disabled aria-describedby="import-blocked-reason">
+                                    "Import leads"
+                                </button>
+                                <span id="import-blocked-reason" class="hint">
+                                    {access.reason.unwrap_or_default()}
+                                    " Importing leads needs the Manage coaching permission."
+                                </span>
+                            </span>
+                        }.into_any(),
+                        Err(_) => ().into_any(),
+                    }
+                })}
+            </Suspense>
+        </div>
+        <p class="hint">
+            "A lead may see the coaches listed next to them. Import a file with one row per lead and coach; importing adds leads and coaches, it never removes any."
+        </p>
+        {move || notice.get().map(|n| view! { <p class="success" role="status">{n}</p> })}
+        <form class="search" role="search" on:submit=|ev| ev.prevent_default()>
+            <label>
+                <span class="visually-hidden">"Search leads and coaches"</span>
+                <input
+                    type="search"
+                    placeholder="Search by lead or coach email"
+                    on:input=move |ev| search.set(event_target_value(&ev))
+                />
+            </label>
+        </form>
+        <Transition fallback=|| view! { <p aria-busy="true">"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                match leads.await {
+                    Ok(page) if page.leads.is_empty() => view! {
+                        <p class="notice">
+                            {if search.get_untracked().trim().is_empty() {
+                                "No leads yet. Import a file of leads and their coaches."
+                            } else {
+                                "No lead or coach matches the search."
+                            }}
+                        </p>
+                    }.into_any(),
+                    Ok(page) => {
+                        let shown = page.leads.len();
+                        view! {
+                            <table class="records coaching">
+                                <thead>
+                                    <tr>
+                                        <th scope="col">"Lead"</th>
+                                        <th scope="col">"Coaches they may see"</th>
+                                    </tr>
+                                </thead>
+                                <tbody>
+                                    {page.leads.into_iter().map(|l| { let key = l.lead.email.clone(); view! {
+                                        <tr data-lead=key>
+                                            <td>
+                                                <span class="person-name">{l.lead.name}</span>
+                                                " "
+                                                <span class="person-email">{l.lead.email}</span>
+                                            </td>
+                                            <td>
+                                                {if l.coaches.is_empty() {
+                                                    view! { <span class="hint">"No coach yet"</span> }.into_any()
+                                                } else {
+                                                    view! {
+                                                        <ul class="coaches">
+                                                            {l.coaches.into_iter().map(|c| view! {
+                                                                <li>
+                                                                    <span class="person-name">{c.name}</span>
+                                                                    " "
+                                                                    <span class="person-email">{c.email}</span>
+                                                                </li>
+                                                            }).collect_view()}
+                                                        </ul>
+                                                    }.into_any()
+                                                }}
+                                            </td>
+                                        </tr>
+                                    }}).collect_view()}
+                                </tbody>
+                            </table>
+                            <p class="hint">
+                                {if page.total as usize > shown {
+                                    format!("{shown} of {} leads shown; search to find the others.", page.total)
+                                } else {
+                                    format!("{} leads", page.total)
+                                }}
+                            </p>
+                        }.into_any()
+                    }
+                    Err(e) => view! {
+                        <p class="error" role="alert">{e.to_string()} " " <a href="/sign-in">"Sign in"</a></p>
+                    }.into_any(),
+                }
+            })}
+        </Transition>
+        {move || open.get().then(|| {
+            access.get().and_then(Result::ok).map(|access| view! {
+                <ImportModal access mode=Mode::Import on_close=on_close/>
+            })
+        })}
+    }
+}

@@ -1,0 +1,3 @@
+//! Coaching: leads and the coaches they may see.
+
+pub mod list_coaching;

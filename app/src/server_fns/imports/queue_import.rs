@@ -1,0 +1,19 @@
+use crate::model::ImportSummary;
+use crate::server_fns::AppError;
+use leptos::prelude::*;
+
+/// Queues the job that commits a background import's staged batches and
+/// returns at once, so that the user can go on working while a runner (in
+/// this or another server process) imports the rows; the summary says
+/// `"job": "queued"`. Queueing twice queues once. Checks the session, the
+/// import's workspace (404) and the template's permission (403).
+#[server(endpoint = "queue_import")]
+pub async fn queue_import(import_id: String) -> Result<ImportSummary, AppError> {
+    use crate::backend::{access, auth, db, imports, jobs};
+    let session = auth::current_session().await?;
+    let db = db()?;
+    let head = imports::find(&db, &session, &import_id).await?;
+    access::importable(&session, &head.template)?;
+    jobs::queue(&db, &head).await?;
+    imports::summary(&db, &head).await
+}

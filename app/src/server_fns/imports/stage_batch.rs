@@ -1,0 +1,29 @@
+use crate::model::{Batch, Staged};
+use crate::server_fns::AppError;
+use leptos::prelude::*;
+use leptos::server_fn::codec::Json;
+
+/// Keeps one batch (at most 500 rows) of a background import's valid rows
+/// for its job, so that a big file is uploaded in steps that can be retried
+/// and the user need not wait for the commit: the same `(import_id, seq)`
+/// is kept once. Nothing is stored as a record yet; the job checks every row
+/// again with core when it commits, and skips a row that fails with its
+/// reasons. Same checks as `commit_batch`: the session, the import in the
+/// session's workspace (else 404), the template's permission (403).
+/// JSON body: `{"batch": {"import_id", "seq", "rows"}}`.
+#[server(endpoint = "stage_batch", input = Json)]
+pub async fn stage_batch(batch: Batch) -> Result<Staged, AppError> {
+    use crate::backend::{access, auth, db, imports, jobs};
+    let session = auth::current_session().await?;
+    let db = db()?;
+    let head = imports::find(&db, &session, &batch.import_id).await?;
+    let (_template, _table) = access::importable(&session, &head.template)?;
+    if batch.rows.len() > imports::MAX_BATCH_ROWS as usize {
+        return Err(AppError::BadRequest(format!(
+            "A batch may carry at most {} rows; this one has {}. Send smaller batches.",
+            imports::MAX_BATCH_ROWS,
+            batch.rows.len()
+        )));
+    }
+    jobs::stage(&db, &head, batch.seq, &batch.rows).await
+}

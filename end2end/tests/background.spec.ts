@@ -1,0 +1,158 @@
+import { test, expect, Page } from "@playwright/test";
+import * as fs from "node:fs";
+
+// Seed 004: Data management → choose a type → sample → upload, map,
+// validate → Import → "Import started…" → a notification without reload →
+// the records. Duplicate emails against existing records are flagged.
+
+async function signIn(page: Page, email: string) {
+  await page.goto("/sign-in");
+  await expect(page.locator("body")).toHaveAttribute("data-hydrated", "true");
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Password").fill("demo-password");
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.waitForURL("**/clients");
+  await expect(page.locator("body")).toHaveAttribute("data-hydrated", "true");
+}
+
+async function openDataPage(page: Page) {
+  await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Data management" }).click();
+  await page.waitForURL("**/data");
+  await expect(page.getByRole("heading", { name: "Data management" })).toBeVisible();
+}
+
+async function upload(page: Page, name: string, content: string) {
+  await page.locator('dialog input[type="file"]').setInputFiles({ name, mimeType: "text/csv", buffer: Buffer.from(content, "utf8") });
+}
+
+const unique = () => Math.random().toString(36).slice(2, 8);
+
+test("Data management: leads sample, mapping, background import, notification, records", async ({ page }) => {
+  await signIn(page, "admin@acme.test");
+  await openDataPage(page);
+  await page.getByRole("radio", { name: "Leads" }).check();
+
+  // The sample file of the chosen type.
+  const downloading = page.waitForEvent("download");
+  await page.getByRole("link", { name: "Download leads sample CSV" }).click();
+  const download = await downloading;
+  expect(download.suggestedFilename()).toBe("leads-sample.csv");
+  const sample = fs.readFileSync(await download.path(), "utf8");
+  expect(sample.split(/\r?\n/)[0]).toBe("First Name,Last Name,Email,Phone,Company,Source,Status");
+  await page.screenshot({ path: "screenshots/background-data-page.png" });
+
+  // An export from another tool: other headers, one column to map by hand,
+  // an extra column, and one bad row.
+  const tag = unique();
+  const file = [
+    "Given Name;Surname;E-mail;Mobile;Organisation;How we met;Lead Status;Notes",
+    `Amélie;Dubois;amelie.${tag}@example.fr;+33 6 12 34 56 78;Café Lumière;Trade fair;open;met at booth 4`,
+    `Jonas;Weber;jonas.${tag}@example.de;+49 151 2345 6789;Weber GmbH;Trade fair;working;`,
+    `Sofía;Ruiz;sofia.${tag}@example.es;;"Ruiz, Hijos y Cía";Website;qualified;`,
+    `Liam;O'Brien;liam.${tag}@example.ie;+353 1 234 5678;;Referral;new;call back`,
+    `Bad;Row;not-an-email.${tag};;;Website;new;`,
+    `Mei;Chen;mei.${tag}@example.com;+1 415 555 0199;Lotus Labs;Webinar;lost;`,
+  ].join("\r\n");
+  await page.getByRole("button", { name: "Import leads" }).click();
+  const dialog = page.getByRole("dialog");
+  await expect(dialog).toBeVisible();
+  await upload(page, `fair-${tag}.csv`, file);
+  await expect(dialog.locator(".steps li.current")).toContainText("Map columns");
+  const row = (header: string) => dialog.locator("table.mapping tr", { has: page.locator(`th:text-is("${header}")`) });
+  await expect(row("Given Name").locator("select")).toHaveValue("first_name");
+  await expect(row("E-mail").locator("select")).toHaveValue("email");
+  await expect(row("Lead Status").locator("select")).toHaveValue("status");
+  await expect(row("How we met").locator("select")).toHaveValue("");
+  // Validate the mapping: the user maps the source column by hand.
+  await row("How we met").locator("select").selectOption("source");
+  await page.screenshot({ path: "screenshots/background-mapping.png" });
+  await dialog.getByRole("button", { name: "Next: review rows" }).click();
+  await expect(dialog.locator(".review-summary")).toContainText("5 valid");
+  await expect(dialog.locator(".review-summary")).toContainText("1 with errors");
+
+  await dialog.getByRole("button", { name: "Import 5 valid rows, skip 1" }).click();
+  await expect(dialog).toBeHidden();
+  await expect(page.getByRole("status").filter({ hasText: "Import started. Records will appear in the system shortly." })).toBeVisible();
+  await page.screenshot({ path: "screenshots/background-started.png" });
+
+  // The notification arrives without a reload.
+  const note = page.locator(".notifications .notification").first();
+  await expect(note).toHaveText(new RegExp(`Import of fair-${tag}\\.csv finished: 5 imported, 1 skipped\\.`));
+  await expect(page.locator(".notifications")).toHaveAttribute("aria-live", "polite");
+  await expect(note.getByRole("link", { name: "See imports" })).toHaveAttribute("href", "/imports");
+  await page.screenshot({ path: "screenshots/background-notification.png" });
+
+  // The records are there, with the mapped source and normalised status.
+  await page.getByRole("link", { name: "Open Leads" }).click();
+  await page.waitForURL("**/leads");
+  await page.getByRole("searchbox").fill(tag);
+  const table = page.locator("table.records");
+  await expect(table.locator("tbody tr")).toHaveCount(5);
+  await expect(table).toContainText("Amélie");
+  await expect(table).toContainText("Ruiz, Hijos y Cía");
+  await expect(table.locator("tr", { hasText: "Jonas" })).toContainText("Trade fair");
+  await expect(table.locator("tr", { hasText: "Jonas" })).toContainText("contacted");
+  await expect(table.locator("tr", { hasText: "Mei" })).toContainText("unqualified");
+  await expect(table).not.toContainText("not-an-email");
+  await page.screenshot({ path: "screenshots/background-records.png" });
+
+  // The Imports page: the background import, done, with its error report.
+  await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Imports" }).click();
+  const entry = page.locator("table.imports tr", { hasText: `fair-${tag}.csv` });
+  await expect(entry.locator("td[data-state]")).toHaveText("done");
+  const reportDownload = page.waitForEvent("download");
+  await entry.getByRole("link", { name: /Error report/ }).click();
+  const report = fs.readFileSync(await (await reportDownload).path(), "utf8");
+  expect(report).toContain("row,reasons");
+  expect(report).toMatch(/^5,.*not-an-email/m);
+  await page.screenshot({ path: "screenshots/background-imports.png" });
+});
+
+test("an email that already exists is flagged: the row will update the record", async ({ page }) => {
+  await signIn(page, "admin@acme.test");
+  await openDataPage(page);
+  await page.getByRole("radio", { name: "Leads" }).check();
+  await page.getByRole("button", { name: "Import leads" }).click();
+  const dialog = page.getByRole("dialog");
+  const tag = unique();
+  // hiro.tanaka@example.jp is a lead of the demo workspace already.
+  const file = [
+    "First Name,Last Name,Email,Company,Status",
+    "Hiro,Tanaka,Hiro.Tanaka@example.jp,Kumo Systems,qualified",
+    `Nora,Quinn,nora.${tag}@example.com,Quinn & Co,new`,
+  ].join("\n");
+  await upload(page, "existing.csv", file);
+  await dialog.getByRole("button", { name: "Next: review rows" }).click();
+  await expect(dialog.locator(".review-summary")).toContainText("2 valid");
+  await expect(dialog.locator(".review-summary")).toContainText("1 row matches an existing record and will update it");
+  const cell = (r: number, c: number) => dialog.locator(`.cell[data-row="${r}"][data-column="${c}"]`);
+  await expect(cell(1, 2)).toHaveClass(/exists/);
+  await expect(cell(1, 2)).not.toHaveClass(/invalid/);
+  await expect(cell(1, 2)).toHaveAttribute("title", /existing record/);
+  await expect(cell(2, 2)).not.toHaveClass(/exists/);
+  await page.screenshot({ path: "screenshots/background-existing.png" });
+
+  await dialog.getByRole("button", { name: "Import 2 rows" }).click();
+  const note = page.locator(".notifications .notification", { hasText: "existing.csv" });
+  await expect(note).toContainText("finished: 2 imported, 0 skipped.");
+  expect(await note.getAttribute("data-updated")).toBe("1");
+  expect(await note.getAttribute("data-inserted")).toBe("1");
+});
+
+test("preview mode asks nothing about existing records", async ({ page }) => {
+  await signIn(page, "admin@acme.test");
+  const calls: string[] = [];
+  page.on("request", (request) => {
+    if (request.url().includes("/api/existing_values")) calls.push(request.url());
+  });
+  await page.goto("/check");
+  await expect(page.locator("body")).toHaveAttribute("data-hydrated", "true");
+  await page.locator('button[data-template="leads"]').click();
+  const dialog = page.getByRole("dialog");
+  await upload(page, "private.csv", "First Name,Email\nHiro,hiro.tanaka@example.jp\n");
+  await dialog.getByRole("button", { name: "Next: review rows" }).click();
+  await expect(dialog.locator(".review-summary")).toContainText("1 valid");
+  await page.waitForTimeout(500);
+  await expect(dialog.locator(".review-summary")).not.toContainText("existing");
+  expect(calls).toEqual([]);
+});
