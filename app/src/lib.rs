@@ -72,6 +72,9 @@ pub fn App() -> impl IntoView {
                         view=|| view! { <pages::records::RecordsPage entity="companies" template="companies" title="Companies"/> }
                     />
                     <Route path=StaticSegment("coaches") view=pages::coaches::CoachesPage/>
+                    <Route path=StaticSegment("accounts") view=pages::accounts::AccountsPage/>
+                    <Route path=StaticSegment("tags") view=pages::tags::TagsPage/>
+                    <Route path=StaticSegment("crm") view=pages::crm::CrmPage/>
                     <Route path=StaticSegment("imports") view=pages::imports::ImportsPage/>
                     <Route path=StaticSegment("data") view=pages::data::DataPage/>
                     <Route path=StaticSegment("check") view=pages::check::CheckPage/>
@@ -101,6 +104,9 @@ fn TopBar() -> impl IntoView {
                 <A href="/leads">"Leads"</A>
                 <A href="/companies">"Companies"</A>
                 <A href="/coaches">"Coaches"</A>
+                <A href="/accounts">"Client accounts"</A>
+                <A href="/tags">"Tags"</A>
+                <A href="/crm">"CRM clients"</A>
                 <A href="/imports">"Imports"</A>
                 <A href="/data">"Data management"</A>
                 <A href="/check">"Check a file"</A>

@@ -25,6 +25,16 @@ impl<'t> Rechecker<'t> {
         let mut checkers = Vec::with_capacity(template.fields.len());
         let mut defaults = Vec::with_capacity(template.fields.len());
         for field in &template.fields {
+            // A record holds dates normalised to ISO (`YYYY-MM-DD`), whatever
+            // formats the file used (`YYYYMMDD`): accept that form as well.
+            let mut field = field.clone();
+            if field.kind == crate::template::FieldType::Date
+                && !field.formats.is_empty()
+                && !field.formats.iter().any(|f| f == "YYYY-MM-DD")
+            {
+                field.formats.push("YYYY-MM-DD".to_string());
+            }
+            let field = &field;
             let checker = FieldChecker::new(field)?;
             let default = checker.default_value(now)?;
             checkers.push(checker);
@@ -130,6 +140,24 @@ mod tests {
             Value::Null,
         ];
         assert_eq!(checker.check(&record(values.clone())), Ok(values));
+    }
+
+    #[test]
+    fn dates_of_a_template_format_come_back_in_iso_form() {
+        let template = crate::builtin::get("client-accounts").unwrap();
+        let checker = Rechecker::new(&template, "2026-01-01T00:00:00Z").unwrap();
+        let at = template.fields.iter().position(|f| f.key == "birthdate").unwrap();
+        let mut values: Vec<Value> = template.fields.iter().map(|_| Value::Null).collect();
+        values[0] = Value::Text("ada@example.com".into());
+        values[1] = Value::Text("Analytical#1815".into());
+        values[2] = Value::Text("Ada".into());
+        values[3] = Value::Text("Lovelace".into());
+        values[5] = Value::Text("female".into());
+        values[at] = Value::Text("1981-11-20".into());
+        let checked = checker.check(&record(values.clone())).unwrap();
+        assert_eq!(checked[at], Value::Text("1981-11-20".into()));
+        values[at] = Value::Text("1981-02-30".into());
+        assert!(checker.check(&record(values)).is_err());
     }
 
     #[test]

@@ -36,11 +36,16 @@ pub fn router(leptos_options: LeptosOptions, db: Db, demo: bool) -> Router {
     let shell_options = leptos_options.clone();
     let demo = DemoMode(demo);
     let report_db = db.clone();
+    let export_db = db.clone();
     Router::new()
         .route("/templates/{name}/sample.csv", get(sample_csv))
         .route(
             "/imports/{id}/errors.csv",
             get(move |path: Path<String>, headers: HeaderMap| error_report(report_db.clone(), path, headers)),
+        )
+        .route(
+            "/crm/export.csv",
+            get(move |headers: HeaderMap| crm_export(export_db.clone(), headers)),
         )
         .route("/healthz", get(|| async { "ok" }))
         .leptos_routes_with_context(
@@ -113,6 +118,40 @@ async fn error_report(db: Db, Path(id): Path<String>, headers: HeaderMap) -> Res
                 (header::CONTENT_DISPOSITION, format!("attachment; filename=\"import-{id}-errors.csv\"")),
             ],
             // The BOM makes Excel read the file as UTF-8.
+            format!("\u{feff}{csv}"),
+        )
+            .into_response(),
+        Err(e) => {
+            let status = StatusCode::from_u16(e.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+            (status, e.to_string()).into_response()
+        }
+    }
+}
+
+/// `GET /crm/export.csv`: the workspace's CRM clients in the `crm-clients`
+/// template's format, so that the edited file imports back as updates.
+/// Needs a session (401) whose role may import CRM clients (403).
+async fn crm_export(db: Db, headers: HeaderMap) -> Response {
+    use app::backend::{access, auth, crm};
+    use app::server_fns::AppError;
+    let answer = async {
+        let token = auth::token_of(&headers).ok_or_else(AppError::sign_in)?;
+        let session = auth::session_for_token(&db, &token).await?.ok_or_else(AppError::sign_in)?;
+        let template = access::template("crm-clients")?;
+        if let Some(reason) = access::refusal(session.role, &template) {
+            return Err(AppError::Forbidden(reason));
+        }
+        crm::export_csv(&db, session.workspace.id, &template).await.map(|csv| (session.workspace.slug, csv))
+    }
+    .await;
+    match answer {
+        Ok((slug, csv)) => (
+            [
+                (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
+                (header::CONTENT_DISPOSITION, format!("attachment; filename=\"crm-clients-{slug}.csv\"")),
+                (header::CACHE_CONTROL, "no-store".to_string()),
+            ],
+            // The BOM makes Excel read the file as UTF-8; the import skips it.
             format!("\u{feff}{csv}"),
         )
             .into_response(),

@@ -37,6 +37,10 @@ pub enum Store {
     Records(RecordTable),
     /// Coaching leads and pairs (`entity = "coaching_pairs"`), by `backend::coaching`.
     Coaching,
+    /// Client accounts (`entity = "client_accounts"`), by `backend::client_accounts`.
+    ClientAccounts,
+    /// CRM clients (`entity = "crm_clients"`), by `backend::crm`.
+    Crm,
 }
 
 /// Where the server stores `template`'s rows, if it stores them at all.
@@ -46,6 +50,8 @@ pub fn store_for(template: &Template) -> Option<Store> {
     }
     match template.entity.as_str() {
         super::coaching::ENTITY => Some(Store::Coaching),
+        super::crm::ENTITY => Some(Store::Crm),
+        super::client_accounts::ENTITY => Some(Store::ClientAccounts),
         _ => None,
     }
 }

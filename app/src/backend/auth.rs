@@ -56,7 +56,7 @@ pub async fn hash_password_async(password: String) -> Result<String, AppError> {
 
 /// [`verify_password`] off the async threads; with no hash (an unknown
 /// email) it checks a decoy, so that the answer takes as long, and is false.
-async fn verify_password_async(hash: Option<String>, password: String) -> Result<bool, AppError> {
+pub async fn verify_password_async(hash: Option<String>, password: String) -> Result<bool, AppError> {
     tokio::task::spawn_blocking(move || match hash {
         Some(hash) => verify_password(&hash, &password),
         None => {

@@ -116,8 +116,25 @@ pub async fn seed(db: &Db) -> Result<(), AppError> {
         let mut conn = db.pool.acquire().await?;
         records::insert_many(&mut conn, &template, table, acme, &values, &now).await?;
     }
+    // The tags the `client-accounts` sample file names (added if missing).
+    for tag in TAGS {
+        super::client_accounts::add_tag(db, acme, tag).await?;
+    }
+    // A few CRM clients (seed 003), added when their email is missing.
+    super::crm::seed(db, acme, &CRM_CLIENTS, &now).await?;
     Ok(())
 }
+
+/// CRM clients of Acme, values in the `crm-clients` template's field order
+/// (the ID is made when seeded).
+pub const CRM_CLIENTS: [[&str; 11]; 3] = [
+    ["", "John", "Doe", "", "john.doe@acme-clients.test", "john.doe", "default", "default", "true", "personal", "2024-06-13T15:06:02.802Z"],
+    ["", "Emma", "Smith", "Rose", "emma.smith@acme-clients.test", "emma.s", "default", "default", "false", "personal", "2024-07-01T07:33:52.343Z"],
+    ["", "Michael", "Brown", "", "michael.brown@acme-clients.test", "michael.brown", "default", "default", "true", "corporate", "2024-07-05T05:29:59.572Z"],
+];
+
+/// Tags of Acme, so that the `client-accounts` sample imports clean.
+pub const TAGS: [&str; 2] = ["vip", "newsletter"];
 
 async fn has_records(db: &Db, table: RecordTable, workspace_id: i64) -> Result<bool, AppError> {
     let sql = format!("SELECT COUNT(*) FROM {} WHERE workspace_id = $1", table.name);

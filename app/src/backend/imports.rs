@@ -281,7 +281,9 @@ async fn check_references(
 ) -> Result<(), AppError> {
     for (i, field) in template.fields.iter().enumerate() {
         let Some(reference) = field.reference else { continue };
-        if !references::supported(reference) {
+        // A repeatable field's values are lists: its entity's committer
+        // checks them item by item (client accounts' tags).
+        if !references::supported(reference) || field.repeatable {
             continue;
         }
         let values: Vec<String> = checked.valid.iter().filter_map(|(_, v)| v[i].clone()).collect();
@@ -328,7 +330,7 @@ pub async fn commit_to(
     }
     let now = now();
     // A coaching pair's key is both emails together: one lead has many rows.
-    let mut checked = check_rows(template, rows, &now, matches!(store, Store::Records(_)))?;
+    let mut checked = check_rows(template, rows, &now, matches!(store, Store::Records(_) | Store::Crm))?;
 
     let mut tx = db.pool.begin().await?;
     let claimed = sqlx::query(
@@ -352,6 +354,21 @@ pub async fn commit_to(
         Store::Records(table) => table,
         Store::Coaching => {
             let mut result = super::coaching::commit(&mut tx, head.workspace_id, template, checked.valid, &now).await?;
+            checked.skipped.extend(result.skipped.drain(..));
+            checked.skipped.sort_by_key(|s| s.row);
+            return finish_batch(tx, head, seq, result, checked.skipped).await;
+        }
+        Store::ClientAccounts => {
+            let valid = std::mem::take(&mut checked.valid);
+            let mut result =
+                super::client_accounts::commit(&mut tx, head.workspace_id, template, valid, rows, &now).await?;
+            checked.skipped.extend(result.skipped.drain(..));
+            checked.skipped.sort_by_key(|s| s.row);
+            return finish_batch(tx, head, seq, result, checked.skipped).await;
+        }
+        Store::Crm => {
+            let valid = std::mem::take(&mut checked.valid);
+            let mut result = super::crm::commit(&mut tx, head.workspace_id, template, valid, &now).await?;
             checked.skipped.extend(result.skipped.drain(..));
             checked.skipped.sort_by_key(|s| s.row);
             return finish_batch(tx, head, seq, result, checked.skipped).await;

@@ -4,7 +4,9 @@
 
 pub mod access;
 pub mod auth;
+pub mod client_accounts;
 pub mod coaching;
+pub mod crm;
 pub mod db;
 pub mod demo;
 pub mod error_report;

@@ -28,13 +28,13 @@ pub fn kind_name(reference: Reference) -> &'static str {
 
 /// Whether this server can check references of this kind.
 pub fn supported(reference: Reference) -> bool {
-    matches!(reference, Reference::User)
+    matches!(reference, Reference::User | Reference::Tag | Reference::Record)
 }
 
 /// Why a kind of reference cannot be checked yet (a 400).
 fn not_supported(reference: Reference) -> AppError {
     AppError::BadRequest(format!(
-        "Checking {} references is not supported yet; only users can be checked.",
+        "Checking {} references is not supported yet; only users, tags and CRM client IDs can be checked.",
         kind_name(reference)
     ))
 }
@@ -90,7 +90,13 @@ pub async fn unknown(
             let known = user_ids(conn, workspace_id, values).await?;
             Ok(values.iter().filter(|v| !known.contains_key(&v.trim().to_lowercase())).cloned().collect())
         }
-        Reference::Tag | Reference::Partner | Reference::PartnerUser | Reference::Record => {
+        Reference::Tag => {
+            let known = super::client_accounts::tag_ids(conn, workspace_id, values).await?;
+            Ok(values.iter().filter(|v| !known.contains_key(&v.trim().to_lowercase())).cloned().collect())
+        }
+        // Only the CRM clients template refers to records (its own IDs).
+        Reference::Record => super::crm::unknown_ids(conn, workspace_id, values).await,
+        Reference::Partner | Reference::PartnerUser => {
             Err(not_supported(reference))
         }
     }

@@ -8,10 +8,13 @@
 //! JSON; errors are [`AppError`] as JSON with the matching HTTP status.
 
 pub mod auth;
+pub mod client_accounts;
 pub mod coaching;
+pub mod crm;
 pub mod error;
 pub mod imports;
 pub mod records;
+pub mod tags;
 pub mod templates;
 
 pub use error::AppError;

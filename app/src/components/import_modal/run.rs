@@ -169,6 +169,12 @@ fn ResultView(summary: ImportSummary) -> impl IntoView {
     let cancelled = summary.state == crate::model::ImportState::Cancelled;
     let headline = if cancelled {
         "Import cancelled. The rows saved before you cancelled stay saved.".to_string()
+    } else if summary.template == "crm-clients" {
+        // Seed 003 imports both add and update clients: say which.
+        format!(
+            "{} clients updated, {} added, {} unchanged from {}.",
+            summary.updated, summary.inserted, summary.unchanged, summary.file_name
+        )
     } else {
         format!("Imported {} rows from {}.", summary.inserted + summary.updated + summary.unchanged, summary.file_name)
     };

@@ -1,0 +1,421 @@
+//! CRM clients (seed 003): clients with a system-generated ID. The
+//! `crm-clients` template stores its rows here: a row with an ID updates
+//! that client of the workspace, a row without one adds a client or updates
+//! the client with the same email. Emails and usernames are unique in a
+//! workspace. The export writes the clients in the template's own format,
+//! so an edited export imports back as updates.
+
+use super::db::Db;
+use crate::model::{BatchResult, CrmClient, CrmPage, SkippedRow};
+use crate::server_fns::AppError;
+use csv_import_core::report::escape_formula;
+use csv_import_core::Template;
+use sqlx::{AnyConnection, Row};
+
+/// The `entity` of templates stored here.
+pub const ENTITY: &str = "crm_clients";
+
+/// Clients listed by [`list`].
+pub const MAX_LISTED: i64 = 200;
+
+/// The table's columns, in the order of the template's fields.
+const COLUMNS: [(&str, &str); 11] = [
+    ("id", "id"),
+    ("firstName", "first_name"),
+    ("lastName", "last_name"),
+    ("middleName", "middle_name"),
+    ("email", "email"),
+    ("username", "username"),
+    ("project", "project"),
+    ("desk", "desk"),
+    ("active", "active"),
+    ("type", "client_type"),
+    ("created", "created"),
+];
+
+const ID: usize = 0;
+const EMAIL: usize = 4;
+const USERNAME: usize = 5;
+const CREATED: usize = 10;
+
+/// Whether `id` has the form of a client ID (24 lowercase hex digits).
+pub fn valid_id(id: &str) -> bool {
+    id.len() == 24 && id.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+}
+
+/// A client as stored, values in [`COLUMNS`] order.
+type Stored = Vec<Option<String>>;
+
+fn select_list() -> String {
+    COLUMNS.iter().map(|(_, c)| *c).collect::<Vec<_>>().join(", ")
+}
+
+fn stored_of(row: &sqlx::any::AnyRow) -> Result<Stored, AppError> {
+    let mut out = Vec::with_capacity(COLUMNS.len());
+    for i in 0..COLUMNS.len() {
+        out.push(row.try_get::<Option<String>, _>(i)?);
+    }
+    Ok(out)
+}
+
+async fn find_where(
+    conn: &mut AnyConnection,
+    workspace_id: i64,
+    column: &str,
+    value: &str,
+) -> Result<Option<Stored>, AppError> {
+    let sql = format!("SELECT {} FROM crm_clients WHERE workspace_id = $1 AND {column} = $2", select_list());
+    let row = sqlx::query(&sql).bind(workspace_id).bind(value.to_string()).fetch_optional(&mut *conn).await?;
+    row.as_ref().map(stored_of).transpose()
+}
+
+/// The IDs among `ids` that are not clients of the workspace (as given).
+pub async fn unknown_ids(conn: &mut AnyConnection, workspace_id: i64, ids: &[String]) -> Result<Vec<String>, AppError> {
+    let mut unknown = Vec::new();
+    for chunk in ids.chunks(500) {
+        let wanted: Vec<String> = chunk.iter().map(|v| v.trim().to_lowercase()).filter(|v| valid_id(v)).collect();
+        let mut known = std::collections::HashSet::new();
+        if !wanted.is_empty() {
+            let placeholders: Vec<String> = (0..wanted.len()).map(|i| format!("${}", i + 2)).collect();
+            let sql = format!(
+                "SELECT id FROM crm_clients WHERE workspace_id = $1 AND id IN ({})",
+                placeholders.join(", ")
+            );
+            let mut query = sqlx::query_scalar::<_, String>(&sql).persistent(false).bind(workspace_id);
+            for id in &wanted {
+                query = query.bind(id.clone());
+            }
+            known.extend(query.fetch_all(&mut *conn).await?);
+        }
+        unknown.extend(chunk.iter().filter(|v| !known.contains(&v.trim().to_lowercase())).cloned());
+    }
+    Ok(unknown)
+}
+
+/// The username made from an email: its local part, lowercase letters,
+/// digits, `.`, `_` and `-` only (as core makes it for an empty cell).
+fn username_base(email: &str) -> String {
+    let local = email.split('@').next().unwrap_or_default().to_lowercase();
+    let slug: String = local
+        .chars()
+        .filter_map(|c| match c {
+            'a'..='z' | '0'..='9' | '.' | '_' | '-' => Some(c),
+            ' ' => Some('.'),
+            _ => None,
+        })
+        .collect();
+    let slug = slug.trim_matches(|c| c == '.' || c == '-' || c == '_').to_string();
+    if slug.is_empty() { "user".to_string() } else { slug }
+}
+
+/// Whether `name` is what core generates for an empty username: the base
+/// made from the email, or that base with a number after it.
+fn looks_generated(name: &str, base: &str) -> bool {
+    name == base || name.strip_prefix(base).is_some_and(|rest| !rest.is_empty() && rest.bytes().all(|b| b.is_ascii_digit()))
+}
+
+/// Whether `username` belongs to a client of the workspace other than `me`.
+async fn username_taken(
+    conn: &mut AnyConnection,
+    workspace_id: i64,
+    username: &str,
+    me: Option<&str>,
+) -> Result<bool, AppError> {
+    let owner: Option<String> =
+        sqlx::query_scalar("SELECT id FROM crm_clients WHERE workspace_id = $1 AND username = $2")
+            .bind(workspace_id)
+            .bind(username.to_string())
+            .fetch_optional(&mut *conn)
+            .await?;
+    Ok(owner.is_some_and(|id| Some(id.as_str()) != me))
+}
+
+/// Store the valid rows of one batch (row number, values in field order).
+/// Runs in the batch's transaction.
+pub async fn commit(
+    conn: &mut AnyConnection,
+    workspace_id: i64,
+    template: &Template,
+    rows: Vec<(u64, Vec<Option<String>>)>,
+    now: &str,
+) -> Result<BatchResult, AppError> {
+    // The template's fields, by position in COLUMNS.
+    let mut at = Vec::with_capacity(COLUMNS.len());
+    for (key, _) in COLUMNS {
+        at.push(
+            template
+                .fields
+                .iter()
+                .position(|f| f.key == key)
+                .ok_or_else(|| AppError::internal("crm", format!("{} has no field {key}", template.name)))?,
+        );
+    }
+    let header = |i: usize| template.fields[at[i]].header().to_string();
+
+    let mut result = BatchResult::default();
+    for (row, values) in rows {
+        let mut wanted: Stored = at.iter().map(|&i| values.get(i).cloned().flatten()).collect();
+        let skip = |result: &mut BatchResult, reason: String| result.skipped.push(SkippedRow { row, reasons: vec![reason] });
+        let Some(email) = wanted[EMAIL].clone().map(|e| e.trim().to_lowercase()) else {
+            skip(&mut result, format!("{}: {} is required: fill it in, or skip this row.", header(EMAIL), header(EMAIL)));
+            continue;
+        };
+        wanted[EMAIL] = Some(email.clone());
+
+        // The client this row is about, if it exists.
+        let current = match wanted[ID].clone().map(|v| v.trim().to_lowercase()) {
+            Some(id) => {
+                let found = if valid_id(&id) { find_where(conn, workspace_id, "id", &id).await? } else { None };
+                match found {
+                    Some(found) => Some(found),
+                    None => {
+                        let field = &template.fields[at[ID]];
+                        let error = csv_import_core::validate::reference_error(field, &id);
+                        skip(&mut result, format!("{}: {}", field.header(), error.message));
+                        continue;
+                    }
+                }
+            }
+            None => find_where(conn, workspace_id, "email", &email).await?,
+        };
+        let me = current.as_ref().and_then(|c| c[ID].clone());
+
+        // The email may not belong to another client.
+        if let Some(owner) = find_where(conn, workspace_id, "email", &email).await?
+            && owner[ID] != me
+        {
+            skip(
+                &mut result,
+                format!(
+                    "{}: {email} belongs to another client (ID {}). Each client needs its own email: correct it, or use that client's ID.",
+                    header(EMAIL),
+                    owner[ID].clone().unwrap_or_default()
+                ),
+            );
+            continue;
+        }
+
+        // The username: a generated one (or none) is made free with a
+        // number; a chosen one must be free.
+        let base = username_base(&email);
+        let given = wanted[USERNAME].clone();
+        let generated = given.as_deref().is_none_or(|u| looks_generated(u, &base));
+        let username = match (&current, generated) {
+            (Some(c), true) if c[USERNAME].is_some() => c[USERNAME].clone().unwrap_or_default(),
+            (_, true) => {
+                let mut name = given.clone().unwrap_or_else(|| base.clone());
+                let mut n = 2;
+                while username_taken(conn, workspace_id, &name, me.as_deref()).await? {
+                    name = format!("{base}{n}");
+                    n += 1;
+                }
+                name
+            }
+            (_, false) => {
+                let name = given.clone().unwrap_or_default();
+                if username_taken(conn, workspace_id, &name, me.as_deref()).await? {
+                    skip(
+                        &mut result,
+                        format!(
+                            "{}: \"{name}\" is taken by another client. Choose another, or leave it empty to have one made.",
+                            header(USERNAME)
+                        ),
+                    );
+                    continue;
+                }
+                name
+            }
+        };
+        wanted[USERNAME] = Some(username);
+
+        match current {
+            Some(current) => {
+                wanted[ID] = current[ID].clone();
+                // An empty Created became "now": an update keeps the old date.
+                if wanted[CREATED].as_deref() == Some(now) {
+                    wanted[CREATED] = current[CREATED].clone();
+                }
+                if wanted == current {
+                    result.unchanged += 1;
+                    continue;
+                }
+                let sets: Vec<String> =
+                    COLUMNS.iter().skip(1).enumerate().map(|(i, (_, c))| format!("{c} = ${}", i + 1)).collect();
+                let sql = format!(
+                    "UPDATE crm_clients SET {}, updated_at = ${} WHERE workspace_id = ${} AND id = ${}",
+                    sets.join(", "),
+                    COLUMNS.len(),
+                    COLUMNS.len() + 1,
+                    COLUMNS.len() + 2
+                );
+                let mut query = sqlx::query(&sql).persistent(false);
+                for value in wanted.iter().skip(1) {
+                    query = query.bind(value.clone());
+                }
+                query.bind(now.to_string()).bind(workspace_id).bind(wanted[ID].clone()).execute(&mut *conn).await?;
+                result.updated += 1;
+            }
+            None => {
+                wanted[ID] = Some(super::random_hex(12)?);
+                insert(conn, workspace_id, &wanted, now).await?;
+                result.inserted += 1;
+            }
+        }
+    }
+    Ok(result)
+}
+
+async fn insert(conn: &mut AnyConnection, workspace_id: i64, values: &Stored, now: &str) -> Result<(), AppError> {
+    let placeholders: Vec<String> = (0..COLUMNS.len() + 2).map(|i| format!("${}", i + 1)).collect();
+    let sql = format!(
+        "INSERT INTO crm_clients ({}, workspace_id, updated_at) VALUES ({})",
+        select_list(),
+        placeholders.join(", ")
+    );
+    let mut query = sqlx::query(&sql).persistent(false);
+    for value in values {
+        query = query.bind(value.clone());
+    }
+    query.bind(workspace_id).bind(now.to_string()).execute(&mut *conn).await?;
+    Ok(())
+}
+
+/// Add the clients (values in template field order, ID ignored) that the
+/// workspace does not have yet by email. For the demo data.
+pub async fn seed(db: &Db, workspace_id: i64, clients: &[[&str; 11]], now: &str) -> Result<(), AppError> {
+    let mut conn = db.pool.acquire().await?;
+    for client in clients {
+        let email = client[EMAIL].to_lowercase();
+        if find_where(&mut conn, workspace_id, "email", &email).await?.is_some() {
+            continue;
+        }
+        let mut values: Stored = client.iter().map(|v| (!v.is_empty()).then(|| v.to_string())).collect();
+        values[ID] = Some(super::random_hex(12)?);
+        values[EMAIL] = Some(email);
+        insert(&mut conn, workspace_id, &values, now).await?;
+    }
+    Ok(())
+}
+
+fn client_of(values: Stored) -> CrmClient {
+    let mut v = values.into_iter();
+    let mut next = || v.next().flatten();
+    CrmClient {
+        id: next().unwrap_or_default(),
+        first_name: next().unwrap_or_default(),
+        last_name: next(),
+        middle_name: next(),
+        email: next().unwrap_or_default(),
+        username: next().unwrap_or_default(),
+        project: next().unwrap_or_default(),
+        desk: next().unwrap_or_default(),
+        active: next().is_some_and(|a| a == "true"),
+        client_type: next().unwrap_or_default(),
+        created: next().unwrap_or_default(),
+    }
+}
+
+/// The workspace's clients by email; with `search`, only those whose name,
+/// email or username contains it (case ignored). At most [`MAX_LISTED`].
+pub async fn list(db: &Db, workspace_id: i64, search: &str) -> Result<CrmPage, AppError> {
+    let search = super::clean_text(search, 200).to_lowercase();
+    let pattern = format!("%{}%", escape_like(&search));
+    let filter = "($2 = '' OR LOWER(first_name) LIKE $3 ESCAPE '\\' OR LOWER(COALESCE(last_name, '')) LIKE $3 ESCAPE '\\' \
+         OR email LIKE $3 ESCAPE '\\' OR LOWER(username) LIKE $3 ESCAPE '\\')";
+    let total: i64 =
+        sqlx::query_scalar(&format!("SELECT COUNT(*) FROM crm_clients WHERE workspace_id = $1 AND {filter}"))
+            .bind(workspace_id)
+            .bind(search.clone())
+            .bind(pattern.clone())
+            .fetch_one(&db.pool)
+            .await?;
+    let rows = sqlx::query(&format!(
+        "SELECT {} FROM crm_clients WHERE workspace_id = $1 AND {filter} ORDER BY email LIMIT {MAX_LISTED}",
+        select_list()
+    ))
+    .bind(workspace_id)
+    .bind(search)
+    .bind(pattern)
+    .fetch_all(&db.pool)
+    .await?;
+    let mut clients = Vec::with_capacity(rows.len());
+    for row in &rows {
+        clients.push(client_of(stored_of(row)?));
+    }
+    Ok(CrmPage { clients, total: u64::try_from(total).unwrap_or(0) })
+}
+
+/// One CSV cell: formula-escaped, quoted when it needs to be.
+fn cell(text: &str) -> String {
+    let text = escape_formula(text);
+    if text.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", text.replace('"', "\"\""))
+    } else {
+        text
+    }
+}
+
+/// Every client of the workspace as CSV in the template's format: the
+/// fields' headers, then one line per client by email. CRLF line ends.
+pub async fn export_csv(db: &Db, workspace_id: i64, template: &Template) -> Result<String, AppError> {
+    let rows = sqlx::query(&format!(
+        "SELECT {} FROM crm_clients WHERE workspace_id = $1 ORDER BY email",
+        select_list()
+    ))
+    .bind(workspace_id)
+    .fetch_all(&db.pool)
+    .await?;
+    let headers: Vec<String> = template.fields.iter().map(|f| cell(f.header())).collect();
+    let mut out = headers.join(",");
+    out.push_str("\r\n");
+    for row in &rows {
+        let stored = stored_of(row)?;
+        let line: Vec<String> = template
+            .fields
+            .iter()
+            .map(|f| {
+                COLUMNS
+                    .iter()
+                    .position(|(k, _)| *k == f.key)
+                    .and_then(|i| stored[i].as_deref())
+                    .map(cell)
+                    .unwrap_or_default()
+            })
+            .collect();
+        out.push_str(&line.join(","));
+        out.push_str("\r\n");
+    }
+    Ok(out)
+}
+
+/// `%`, `_` and `\` taken literally in a `LIKE ... ESCAPE '\'` pattern.
+fn escape_like(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn generated_usernames_are_recognised() {
+        assert_eq!(username_base("John.Doe+x@example.com"), "john.doex");
+        assert!(looks_generated("john", "john"));
+        assert!(looks_generated("john12", "john"));
+        assert!(!looks_generated("johnny", "john"));
+        assert!(!looks_generated("jd", "john"));
+    }
+
+    #[test]
+    fn cells_are_escaped() {
+        assert_eq!(cell("=1+1"), "'=1+1");
+        assert_eq!(cell("a,b"), "\"a,b\"");
+    }
+}

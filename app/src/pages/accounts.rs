@@ -1,0 +1,141 @@
+//! The Client accounts page (seed 002): the workspace's client accounts,
+//! searchable, each with its tags and custom attributes (never a password),
+//! and the "Import clients" button that opens the import modal for
+//! `client-accounts`.
+
+use crate::components::import_modal::{ImportModal, Mode};
+use crate::model::ImportSummary;
+use crate::server_fns::client_accounts::list_client_accounts::list_client_accounts;
+use crate::server_fns::templates::get_template::get_template;
+use leptos::prelude::*;
+
+/// The template the Import clients button uses.
+const TEMPLATE: &str = "client-accounts";
+
+/// Client accounts with their tags and attributes.
+#[component]
+pub fn AccountsPage() -> impl IntoView {
+    let search = RwSignal::new(String::new());
+    let reload = RwSignal::new(0_u32);
+    let accounts =
+        Resource::new(move || (search.get(), reload.get()), move |(search, _)| list_client_accounts(search));
+    let access = Resource::new(|| (), move |_| get_template(TEMPLATE.to_string()));
+    let open = RwSignal::new(false);
+    let notice = RwSignal::new(None::<String>);
+
+    let on_close = move |summary: Option<ImportSummary>| {
+        open.set(false);
+        if let Some(summary) = summary {
+            notice.set(Some(format!(
+                "Import finished: {} accounts added, {} updated, {} unchanged, {} skipped. {}",
+                summary.inserted,
+                summary.updated,
+                summary.unchanged,
+                summary.skipped,
+                summary.note.unwrap_or_default()
+            )));
+            reload.update(|n| *n += 1);
+        }
+    };
+    view! {
+        <div class="page-head">
+            <h1>"Client accounts"</h1>
+            <Suspense fallback=|| ()>
+                {move || Suspend::new(async move {
+                    match access.await {
+                        Ok(access) if access.may_import => view! {
+                            <button type="button" class="primary" on:click=move |_| open.set(true)>
+                                "Import clients"
+                            </button>
+                        }.into_any(),
+                        Ok(access) => view! {
+                            <span class="import-blocked">
+                                <button type="button" class="primary" disabled aria-describedby="import-blocked-reason">
+                                    "Import clients"
+                                </button>
+                                <span id="import-blocked-reason" class="hint">{access.reason.unwrap_or_default()}</span>
+                            </span>
+                        }.into_any(),
+                        Err(_) => ().into_any(),
+                    }
+                })}
+            </Suspense>
+        </div>
+        <p class="hint">
+            "Clients sign in with their email and the temporary password of the import; no invitation is sent. Tags must exist first: see "
+            <a href="/tags">"Tags"</a> "."
+        </p>
+        {move || notice.get().map(|n| view! { <p class="success" role="status">{n}</p> })}
+        <form class="search" role="search" on:submit=|ev| ev.prevent_default()>
+            <label>
+                <span class="visually-hidden">"Search client accounts"</span>
+                <input
+                    type="search"
+                    placeholder="Search by email, name or external ID"
+                    on:input=move |ev| search.set(event_target_value(&ev))
+                />
+            </label>
+        </form>
+        <Transition fallback=|| view! { <p aria-busy="true">"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                match accounts.await {
+                    Ok(page) if page.accounts.is_empty() => view! {
+                        <p class="notice">"No client account matches. Import a file of clients."</p>
+                    }.into_any(),
+                    Ok(page) => {
+                        let shown = page.accounts.len();
+                        view! {
+                            <table class="records accounts">
+                                <thead>
+                                    <tr>
+                                        <th scope="col">"Email"</th>
+                                        <th scope="col">"Name"</th>
+                                        <th scope="col">"Birthdate"</th>
+                                        <th scope="col">"Gender"</th>
+                                        <th scope="col">"External ID"</th>
+                                        <th scope="col">"Tags"</th>
+                                        <th scope="col">"Attributes"</th>
+                                    </tr>
+                                </thead>
+                                <tbody>
+                                    {page.accounts.into_iter().map(|a| { let key = a.email.clone(); view! {
+                                        <tr data-account=key>
+                                            <td>{a.email}</td>
+                                            <td>{format!("{} {}", a.first_name, a.last_name)}</td>
+                                            <td>{a.birthdate.unwrap_or_default()}</td>
+                                            <td>{a.gender.unwrap_or_default()}</td>
+                                            <td>{a.external_id.unwrap_or_default()}</td>
+                                            <td>{a.tags.join(", ")}</td>
+                                            <td>
+                                                <dl class="attributes">
+                                                    {a.attributes.into_iter().map(|(name, value)| view! {
+                                                        <dt>{name}</dt><dd>{value}</dd>
+                                                    }).collect_view()}
+                                                </dl>
+                                            </td>
+                                        </tr>
+                                    }}).collect_view()}
+                                </tbody>
+                            </table>
+                            <p class="hint">
+                                {if page.total as usize > shown {
+                                    format!("{shown} of {} accounts shown; search to find the others.", page.total)
+                                } else {
+                                    format!("{} accounts", page.total)
+                                }}
+                            </p>
+                        }.into_any()
+                    }
+                    Err(e) => view! {
+                        <p class="error" role="alert">{e.to_string()} " " <a href="/sign-in">"Sign in"</a></p>
+                    }.into_any(),
+                }
+            })}
+        </Transition>
+        {move || open.get().then(|| {
+            access.get().and_then(Result::ok).map(|access| view! {
+                <ImportModal access mode=Mode::Import on_close=on_close/>
+            })
+        })}
+    }
+}

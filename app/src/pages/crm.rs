@@ -1,0 +1,150 @@
+//! The CRM clients page (seed 003): the workspace's clients, searchable,
+//! with "Export" (a CSV in the `crm-clients` template's format, which
+//! imports back as updates) and "Import" (the modal for `crm-clients`).
+
+use crate::components::import_modal::{ImportModal, Mode};
+use crate::model::ImportSummary;
+use crate::server_fns::crm::list_crm_clients::list_crm_clients;
+use crate::server_fns::templates::get_template::get_template;
+use leptos::prelude::*;
+
+/// The template the Import button uses.
+const TEMPLATE: &str = "crm-clients";
+
+/// CRM clients.
+#[component]
+pub fn CrmPage() -> impl IntoView {
+    let search = RwSignal::new(String::new());
+    let reload = RwSignal::new(0_u32);
+    let clients = Resource::new(move || (search.get(), reload.get()), move |(search, _)| list_crm_clients(search));
+    let access = Resource::new(|| (), move |_| get_template(TEMPLATE.to_string()));
+    let open = RwSignal::new(false);
+    let notice = RwSignal::new(None::<String>);
+
+    let on_close = move |summary: Option<ImportSummary>| {
+        open.set(false);
+        if let Some(summary) = summary {
+            notice.set(Some(format!(
+                "Import finished: {} clients updated, {} added, {} unchanged, {} skipped.",
+                summary.updated, summary.inserted, summary.unchanged, summary.skipped
+            )));
+            reload.update(|n| *n += 1);
+        }
+    };
+    view! {
+        <div class="page-head">
+            <h1>"CRM clients"</h1>
+            <Suspense fallback=|| ()>
+                {move || Suspend::new(async move {
+                    match access.await {
+                        Ok(access) if access.may_import => view! {
+                            <span class="page-actions">
+                                <a class="button" href="/crm/export.csv" download="crm-clients.csv">"Export"</a>
+                                " "
+                                <button type="button" class="primary" on:click=move |_| open.set(true)>
+                                    "Import"
+                                </button>
+                            </span>
+                        }.into_any(),
+                        Ok(access) => view! {
+                            <span class="import-blocked">
+                                <button type="button" class="primary" disabled aria-describedby="import-blocked-reason">
+                                    "Import"
+                                </button>
+                                <span id="import-blocked-reason" class="hint">{access.reason.unwrap_or_default()}</span>
+                            </span>
+                        }.into_any(),
+                        Err(_) => ().into_any(),
+                    }
+                })}
+            </Suspense>
+        </div>
+        <p class="hint">
+            "Export the clients, edit the file and import it: rows with an ID update that client, rows without one add a client (or update the client with the same email). At most 5,000 rows per file."
+        </p>
+        {move || notice.get().map(|n| view! { <p class="success" role="status">{n}</p> })}
+        <form class="search" role="search" on:submit=|ev| ev.prevent_default()>
+            <label>
+                <span class="visually-hidden">"Search clients"</span>
+                <input
+                    type="search"
+                    placeholder="Search by name, email or username"
+                    on:input=move |ev| search.set(event_target_value(&ev))
+                />
+            </label>
+        </form>
+        <Transition fallback=|| view! { <p aria-busy="true">"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                match clients.await {
+                    Ok(page) if page.clients.is_empty() => view! {
+                        <p class="notice">
+                            {if search.get_untracked().trim().is_empty() {
+                                "No clients yet. Import a file of clients."
+                            } else {
+                                "No client matches the search."
+                            }}
+                        </p>
+                    }.into_any(),
+                    Ok(page) => {
+                        let shown = page.clients.len();
+                        view! {
+                            <table class="records crm">
+                                <thead>
+                                    <tr>
+                                        <th scope="col">"ID"</th>
+                                        <th scope="col">"Name"</th>
+                                        <th scope="col">"Email"</th>
+                                        <th scope="col">"Username"</th>
+                                        <th scope="col">"Project"</th>
+                                        <th scope="col">"Desk"</th>
+                                        <th scope="col">"Active"</th>
+                                        <th scope="col">"Type"</th>
+                                        <th scope="col">"Created"</th>
+                                    </tr>
+                                </thead>
+                                <tbody>
+                                    {page.clients.into_iter().map(|c| {
+                                        let name = [Some(c.first_name.clone()), c.middle_name.clone(), c.last_name.clone()]
+                                            .into_iter()
+                                            .flatten()
+                                            .collect::<Vec<_>>()
+                                            .join(" ");
+                                        let key = c.email.clone();
+                                        view! {
+                                            <tr data-email=key>
+                                                <td><code>{c.id}</code></td>
+                                                <td class="client-name">{name}</td>
+                                                <td class="client-email">{c.email}</td>
+                                                <td>{c.username}</td>
+                                                <td>{c.project}</td>
+                                                <td>{c.desk}</td>
+                                                <td>{if c.active { "yes" } else { "no" }}</td>
+                                                <td>{c.client_type}</td>
+                                                <td>{c.created}</td>
+                                            </tr>
+                                        }
+                                    }).collect_view()}
+                                </tbody>
+                            </table>
+                            <p class="hint">
+                                {if page.total as usize > shown {
+                                    format!("{shown} of {} clients shown; search to find the others.", page.total)
+                                } else {
+                                    format!("{} clients", page.total)
+                                }}
+                            </p>
+                        }.into_any()
+                    }
+                    Err(e) => view! {
+                        <p class="error" role="alert">{e.to_string()} " " <a href="/sign-in">"Sign in"</a></p>
+                    }.into_any(),
+                }
+            })}
+        </Transition>
+        {move || open.get().then(|| {
+            access.get().and_then(Result::ok).map(|access| view! {
+                <ImportModal access mode=Mode::Import on_close=on_close/>
+            })
+        })}
+    }
+}

@@ -1,0 +1,13 @@
+use crate::model::Tag;
+use crate::server_fns::AppError;
+use leptos::prelude::*;
+
+/// The workspace's tags with how many accounts carry each, for the Tags
+/// page: a client-accounts file may only name existing tags. Every role
+/// may look.
+#[server(endpoint = "list_tags")]
+pub async fn list_tags() -> Result<Vec<Tag>, AppError> {
+    use crate::backend::{auth, client_accounts, db};
+    let session = auth::current_session().await?;
+    client_accounts::list_tags(&db()?, session.workspace.id).await
+}

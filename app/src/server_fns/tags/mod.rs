@@ -1,0 +1,6 @@
+//! Tags of a workspace (client accounts, seed 002): imports may only name
+//! tags that exist.
+
+pub mod add_tag;
+pub mod delete_tag;
+pub mod list_tags;

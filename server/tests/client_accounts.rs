@@ -1,0 +1,328 @@
+//! Seed 002, client accounts with initial passwords, over HTTP as a browser calls it: the real
+//! router, real cookies, on a fresh SQLite file and a fresh PostgreSQL
+//! schema (`<scenario>::sqlite`, `<scenario>::postgres`).
+
+mod common;
+
+use axum::body::Body;
+use axum::http::{header, Request, StatusCode};
+use csv_import::db::Db;
+use leptos::prelude::LeptosOptions;
+use serde_json::{json, Value};
+use tower::ServiceExt;
+
+macro_rules! scenarios {
+    ($($name:ident),* $(,)?) => {$(
+        mod $name {
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn sqlite() {
+                let (db, _dir) = crate::common::sqlite().await;
+                super::$name(db).await;
+            }
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn postgres() {
+                let Some(db) = crate::common::postgres().await else { return };
+                super::$name(db).await;
+            }
+        }
+    )*};
+}
+
+scenarios!(
+    only_admins_may_import_client_accounts_or_change_tags,
+    imported_accounts_sign_in_with_their_hashed_initial_password,
+    bad_rows_are_skipped_on_the_server_too,
+    reimport_adds_tags_updates_attributes_and_counts_changes,
+    tags_are_checked_listed_added_and_deleted,
+);
+
+const TEMPLATE: &str = "client-accounts";
+const FORM: &str = "application/x-www-form-urlencoded";
+
+struct Client {
+    router: axum::Router,
+    db: Db,
+}
+
+struct Answer {
+    status: StatusCode,
+    body: Value,
+    text: String,
+}
+
+impl Client {
+    async fn new(db: Db) -> Client {
+        app::backend::demo::seed(&db).await.expect("demo seed");
+        let options = LeptosOptions::builder().output_name("csv-import").site_root("target/site").build();
+        Client { router: csv_import::serve::router(options, db.clone(), true), db }
+    }
+
+    async fn post(&self, name: &str, content_type: &str, body: String, cookie: Option<&str>) -> Answer {
+        let mut request = Request::builder()
+            .method("POST")
+            .uri(format!("/api/{name}"))
+            .header(header::CONTENT_TYPE, content_type)
+            .header(header::CONTENT_LENGTH, body.len())
+            .header(header::ACCEPT, "application/json");
+        if let Some(cookie) = cookie {
+            request = request.header(header::COOKIE, cookie);
+        }
+        let response = self.router.clone().oneshot(request.body(Body::from(body)).unwrap()).await.unwrap();
+        let status = response.status();
+        let cookie = response.headers().get(header::SET_COOKIE).map(|v| v.to_str().unwrap().to_string());
+        let bytes = axum::body::to_bytes(response.into_body(), usize::MAX).await.unwrap();
+        let text = String::from_utf8_lossy(&bytes).to_string();
+        let mut body = serde_json::from_str(&text).unwrap_or(Value::Null);
+        if let (Some(cookie), Value::Object(map)) = (cookie, &mut body) {
+            map.insert("__cookie".into(), Value::String(cookie.split(';').next().unwrap().to_string()));
+        }
+        Answer { status, body, text }
+    }
+
+    async fn json(&self, name: &str, body: Value, cookie: &str) -> Answer {
+        self.post(name, "application/json", body.to_string(), Some(cookie)).await
+    }
+
+    async fn form(&self, name: &str, body: &str, cookie: Option<&str>) -> Answer {
+        self.post(name, FORM, body.to_string(), cookie).await
+    }
+
+    async fn sign_in(&self, email: &str) -> String {
+        let body = format!("email={}&password=demo-password", email.replace('@', "%40"));
+        let answer = self.form("login", &body, None).await;
+        assert_eq!(answer.status, StatusCode::OK, "{email}: {}", answer.text);
+        answer.body["__cookie"].as_str().unwrap().to_string()
+    }
+
+    async fn start(&self, cookie: &str, total_rows: u64) -> Answer {
+        let import = json!({"import": {"template": TEMPLATE, "file_name": "clients.csv", "total_rows": total_rows, "skipped": []}});
+        self.json("start_import", import, cookie).await
+    }
+
+    /// Start an import, send `rows` as batch 0, finish it; the batch's answer
+    /// and the finished import's summary.
+    async fn import(&self, cookie: &str, rows: Value) -> (Value, Answer) {
+        let n = rows.as_array().unwrap().len() as u64;
+        let started = self.start(cookie, n).await;
+        assert_eq!(started.status, StatusCode::OK, "{}", started.text);
+        let id = started.body["import_id"].as_str().unwrap().to_string();
+        let batch = self.json("commit_batch", json!({"batch": {"import_id": id, "seq": 0, "rows": rows}}), cookie).await;
+        assert_eq!(batch.status, StatusCode::OK, "{}", batch.text);
+        let finished = self.form("finish_import", &format!("import_id={id}&cancelled=false"), Some(cookie)).await;
+        assert_eq!(finished.status, StatusCode::OK, "{}", finished.text);
+        (batch.body, finished)
+    }
+
+    async fn login(&self, email: &str, password: &str) -> bool {
+        let body = format!(
+            "workspace=acme&email={}&password={}",
+            urlencode(email),
+            urlencode(password)
+        );
+        let answer = self.form("client_login", &body, None).await;
+        assert_eq!(answer.status, StatusCode::OK, "{}", answer.text);
+        answer.body.as_bool().unwrap()
+    }
+
+    async fn hash_of(&self, email: &str) -> String {
+        sqlx::query_scalar("SELECT password_hash FROM client_accounts WHERE email = $1")
+            .bind(email.to_string())
+            .fetch_one(&self.db.pool)
+            .await
+            .unwrap()
+    }
+
+    async fn accounts(&self, cookie: &str, search: &str) -> Value {
+        let answer = self.form("list_client_accounts", &format!("search={}", urlencode(search)), Some(cookie)).await;
+        assert_eq!(answer.status, StatusCode::OK, "{}", answer.text);
+        assert!(!answer.text.contains("argon2"), "no hash is ever returned: {}", answer.text);
+        answer.body
+    }
+}
+
+fn urlencode(text: &str) -> String {
+    text.bytes()
+        .map(|b| if b.is_ascii_alphanumeric() || b"-._".contains(&b) { (b as char).to_string() } else { format!("%{b:02X}") })
+        .collect()
+}
+
+/// One row as the browser sends it: values in field order, attributes apart.
+fn row(n: u64, email: &str, password: &str, tags: &[&str], attributes: &[(&str, &str)]) -> Value {
+    json!({
+        "row": n,
+        "values": [email, password, "Ada", "Lovelace", "1981-11-20", "female", tags, format!("EXT-{n}")],
+        "attributes": attributes.iter().map(|(k, v)| json!([k, v])).collect::<Vec<_>>(),
+    })
+}
+
+fn counts(batch: &Value) -> (u64, u64, u64, usize) {
+    (
+        batch["inserted"].as_u64().unwrap(),
+        batch["updated"].as_u64().unwrap(),
+        batch["unchanged"].as_u64().unwrap(),
+        batch["skipped"].as_array().unwrap().len(),
+    )
+}
+
+async fn only_admins_may_import_client_accounts_or_change_tags(db: Db) {
+    let client = Client::new(db).await;
+    for (email, role) in [("staff@acme.test", "staff"), ("viewer@acme.test", "viewer")] {
+        let cookie = client.sign_in(email).await;
+        let start = client.start(&cookie, 1).await;
+        assert_eq!(start.status, StatusCode::FORBIDDEN, "{email}: {}", start.text);
+        assert!(start.body["message"].as_str().unwrap().contains(role), "{}", start.text);
+        let add = client.form("add_tag", "name=gold", Some(&cookie)).await;
+        assert_eq!(add.status, StatusCode::FORBIDDEN, "{email}: {}", add.text);
+        let delete = client.form("delete_tag", "id=1", Some(&cookie)).await;
+        assert_eq!(delete.status, StatusCode::FORBIDDEN, "{email}: {}", delete.text);
+        // Looking is allowed.
+        assert_eq!(client.form("list_tags", "", Some(&cookie)).await.status, StatusCode::OK);
+    }
+    let anonymous = client.form("list_client_accounts", "search=", None).await;
+    assert_eq!(anonymous.status, StatusCode::UNAUTHORIZED);
+    let admin = client.sign_in("admin@acme.test").await;
+    assert_eq!(client.start(&admin, 1).await.status, StatusCode::OK);
+}
+
+async fn imported_accounts_sign_in_with_their_hashed_initial_password(db: Db) {
+    let client = Client::new(db).await;
+    let admin = client.sign_in("admin@acme.test").await;
+    let rows = json!([
+        row(1, "ada.lovelace@example.com", "Analytical#1815", &["vip", "Newsletter"], &[("Program Start Date", "2024-07-17")]),
+        row(2, "charles.babbage@example.com", "Difference!1791", &[], &[]),
+    ]);
+    let (batch, finished) = client.import(&admin, rows).await;
+    assert_eq!(counts(&batch), (2, 0, 0, 0), "{batch}");
+    assert!(finished.text.contains("No invitation was sent"), "the summary carries the note: {}", finished.text);
+
+    let hash = client.hash_of("ada.lovelace@example.com").await;
+    assert!(hash.starts_with("$argon2id$"), "{hash}");
+    assert!(!hash.contains("Analytical"), "{hash}");
+    assert!(client.login("ada.lovelace@example.com", "Analytical#1815").await);
+    assert!(client.login("ADA.Lovelace@example.com", "Analytical#1815").await, "email case ignored");
+    assert!(!client.login("ada.lovelace@example.com", "analytical#1815").await);
+    assert!(!client.login("nobody@example.com", "Analytical#1815").await);
+    assert!(client.login("charles.babbage@example.com", "Difference!1791").await);
+
+    let page = client.accounts(&admin, "ada.lovelace").await;
+    assert_eq!(page["total"], 1, "{page}");
+    let ada = &page["accounts"][0];
+    assert_eq!(ada["email"], "ada.lovelace@example.com");
+    assert_eq!(ada["birthdate"], "1981-11-20");
+    assert_eq!(ada["gender"], "female");
+    assert_eq!(ada["external_id"], "EXT-1");
+    assert_eq!(ada["tags"], json!(["newsletter", "vip"]));
+    assert_eq!(ada["attributes"], json!([["Program Start Date", "2024-07-17"]]));
+
+    // The import's error report and record of skipped rows never hold a password.
+    let globex = client.sign_in("admin@globex.test").await;
+    assert_eq!(client.accounts(&globex, "").await["total"], 0, "another workspace sees none");
+}
+
+async fn bad_rows_are_skipped_on_the_server_too(db: Db) {
+    let client = Client::new(db).await;
+    let admin = client.sign_in("admin@acme.test").await;
+    // A tampered batch: the browser would have flagged these rows.
+    let mut bad_date = row(4, "d@example.com", "Good#Pass123", &[], &[]);
+    bad_date["values"][4] = json!("1981-02-30");
+    let (batch, _) = client
+        .import(
+            &admin,
+            json!([
+                row(1, "a@example.com", "Good#Pass123", &["vip"], &[]),
+                row(2, "b@example.com", "password", &[], &[]),
+                row(3, "c@example.com", "Good#Pass123", &["vip", "ghost-tag"], &[]),
+                bad_date,
+            ]),
+        )
+        .await;
+    assert_eq!(counts(&batch), (1, 0, 0, 3), "{batch}");
+    let text = batch.to_string();
+    assert!(!text.contains("Good#Pass123") && !text.contains("\"password\""), "no password is quoted: {text}");
+    let skipped = batch["skipped"].as_array().unwrap();
+    assert_eq!(skipped.iter().map(|s| s["row"].as_u64().unwrap()).collect::<Vec<_>>(), [2, 3, 4]);
+    assert!(skipped[1]["reasons"][0].as_str().unwrap().contains("ghost-tag"), "{batch}");
+    let stored: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM client_accounts").fetch_one(&client.db.pool).await.unwrap();
+    assert_eq!(stored, 1);
+}
+
+async fn reimport_adds_tags_updates_attributes_and_counts_changes(db: Db) {
+    let client = Client::new(db).await;
+    let admin = client.sign_in("admin@acme.test").await;
+    let first = json!([row(1, "ada@example.com", "Analytical#1815", &["vip"], &[("Level", "1"), ("Coach", "Amy")])]);
+    let (batch, _) = client.import(&admin, first.clone()).await;
+    assert_eq!(counts(&batch), (1, 0, 0, 0), "{batch}");
+    let hash = client.hash_of("ada@example.com").await;
+
+    // The same file: unchanged, and the hash is kept.
+    let (again, _) = client.import(&admin, first).await;
+    assert_eq!(counts(&again), (0, 0, 1, 0), "{again}");
+    assert_eq!(client.hash_of("ada@example.com").await, hash);
+
+    // A new tag is added (the old one stays); an attribute changes.
+    let (tagged, _) =
+        client.import(&admin, json!([row(1, "ada@example.com", "Analytical#1815", &["newsletter"], &[("Level", "2")])])).await;
+    assert_eq!(counts(&tagged), (0, 1, 0, 0), "{tagged}");
+    let page = client.accounts(&admin, "").await;
+    assert_eq!(page["accounts"][0]["tags"], json!(["newsletter", "vip"]));
+    assert_eq!(page["accounts"][0]["attributes"], json!([["Coach", "Amy"], ["Level", "2"]]));
+
+    // A new initial password replaces the old one.
+    let (password, _) = client.import(&admin, json!([row(1, "ada@example.com", "Another#Pass99", &[], &[])])).await;
+    assert_eq!(counts(&password), (0, 1, 0, 0), "{password}");
+    assert!(client.login("ada@example.com", "Another#Pass99").await);
+    assert!(!client.login("ada@example.com", "Analytical#1815").await);
+}
+
+async fn tags_are_checked_listed_added_and_deleted(db: Db) {
+    let client = Client::new(db).await;
+    let admin = client.sign_in("admin@acme.test").await;
+    let check = client
+        .json("check_references", json!({"template": TEMPLATE, "field": "tag", "values": ["VIP", "gold", "newsletter", "gold"]}), &admin)
+        .await;
+    assert_eq!(check.status, StatusCode::OK, "{}", check.text);
+    assert_eq!(check.body, json!(["gold"]));
+
+    assert_eq!(client.form("add_tag", "name=Gold", Some(&admin)).await.status, StatusCode::OK);
+    assert_eq!(client.form("add_tag", "name=gold", Some(&admin)).await.status, StatusCode::CONFLICT);
+    assert_eq!(client.form("add_tag", "name=+", Some(&admin)).await.status, StatusCode::BAD_REQUEST);
+    let check = client.json("check_references", json!({"template": TEMPLATE, "field": "tag", "values": ["gold"]}), &admin).await;
+    assert_eq!(check.body, json!([]));
+
+    client.import(&admin, json!([row(1, "ada@example.com", "Analytical#1815", &["vip"], &[])])).await;
+    let tags = client.form("list_tags", "", Some(&admin)).await.body;
+    let names: Vec<(&str, u64)> =
+        tags.as_array().unwrap().iter().map(|t| (t["name"].as_str().unwrap(), t["accounts"].as_u64().unwrap())).collect();
+    assert_eq!(names, [("Gold", 0), ("newsletter", 0), ("vip", 1)]);
+    let id_of = |name: &str| tags.as_array().unwrap().iter().find(|t| t["name"] == name).unwrap()["id"].as_i64().unwrap();
+
+    // A tag in use is refused with a message; an unused one goes.
+    let used = client.form("delete_tag", &format!("id={}", id_of("vip")), Some(&admin)).await;
+    assert_eq!(used.status, StatusCode::CONFLICT, "{}", used.text);
+    assert!(used.body["message"].as_str().unwrap().contains("used by 1 client account"), "{}", used.text);
+    let gold = client.form("delete_tag", &format!("id={}", id_of("Gold")), Some(&admin)).await;
+    assert_eq!(gold.status, StatusCode::OK, "{}", gold.text);
+    // Another workspace's admin cannot delete Acme's tag.
+    let globex = client.sign_in("admin@globex.test").await;
+    let theirs = client.form("delete_tag", &format!("id={}", id_of("newsletter")), Some(&globex)).await;
+    assert_eq!(theirs.status, StatusCode::NOT_FOUND, "{}", theirs.text);
+}
+
+/// How long 500 new accounts take to import (argon2id with the production
+/// parameters). Not run by default: `cargo test -p csv-import --test
+/// client_accounts -- --ignored --nocapture`.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore]
+async fn time_500_accounts() {
+    let (db, _dir) = common::sqlite().await;
+    let client = Client::new(db).await;
+    let admin = client.sign_in("admin@acme.test").await;
+    let rows: Vec<Value> =
+        (1..=500).map(|n| row(n, &format!("client{n}@example.com"), "Analytical#1815", &["vip"], &[])).collect();
+    let started = std::time::Instant::now();
+    let (batch, _) = client.import(&admin, json!(rows)).await;
+    let elapsed = started.elapsed();
+    assert_eq!(counts(&batch), (500, 0, 0, 0));
+    eprintln!("500 accounts imported in {:.1} s", elapsed.as_secs_f64());
+}
