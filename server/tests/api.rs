@@ -3,6 +3,7 @@
 //! cookies, against a real SQLite file and the real PostgreSQL. Every
 //! scenario runs on both (`<scenario>::sqlite`, `<scenario>::postgres`).
 
+#[macro_use]
 mod common;
 
 use axum::body::Body;
@@ -11,25 +12,6 @@ use csv_import::db::Db;
 use leptos::prelude::LeptosOptions;
 use serde_json::{json, Value};
 use tower::ServiceExt;
-
-/// Runs `scenario(db)` on a fresh SQLite file and on a fresh PostgreSQL schema.
-macro_rules! on_both {
-    ($($scenario:ident),* $(,)?) => {$(
-        mod $scenario {
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn sqlite() {
-                let (db, _dir) = crate::common::sqlite().await;
-                super::$scenario(db).await;
-            }
-
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn postgres() {
-                let Some(db) = crate::common::postgres().await else { return };
-                super::$scenario(db).await;
-            }
-        }
-    )*};
-}
 
 on_both!(
     login_sets_a_session_cookie,

@@ -4,6 +4,27 @@
 
 use csv_import::db::{self, Db};
 
+/// Runs each `scenario(db)` twice: on a fresh SQLite file and on a fresh
+/// PostgreSQL schema, as `<scenario>::sqlite` and `<scenario>::postgres`.
+#[allow(unused_macros)]
+macro_rules! on_both {
+    ($($scenario:ident),* $(,)?) => {$(
+        mod $scenario {
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn sqlite() {
+                let (db, _dir) = crate::common::sqlite().await;
+                super::$scenario(db).await;
+            }
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn postgres() {
+                let Some(db) = crate::common::postgres().await else { return };
+                super::$scenario(db).await;
+            }
+        }
+    )*};
+}
+
 /// A fresh SQLite database in a temporary folder (kept alive by the guard).
 pub async fn sqlite() -> (Db, tempfile::TempDir) {
     let dir = tempfile::tempdir().expect("temporary folder");

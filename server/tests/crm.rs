@@ -2,6 +2,7 @@
 //! real cookies, on a fresh SQLite file and a fresh PostgreSQL schema
 //! (`<scenario>::sqlite`, `<scenario>::postgres`).
 
+#[macro_use]
 mod common;
 
 use axum::body::Body;
@@ -11,25 +12,7 @@ use leptos::prelude::LeptosOptions;
 use serde_json::{json, Value};
 use tower::ServiceExt;
 
-macro_rules! scenarios {
-    ($($name:ident),* $(,)?) => {$(
-        mod $name {
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn sqlite() {
-                let (db, _dir) = crate::common::sqlite().await;
-                super::$name(db).await;
-            }
-
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn postgres() {
-                let Some(db) = crate::common::postgres().await else { return };
-                super::$name(db).await;
-            }
-        }
-    )*};
-}
-
-scenarios!(
+on_both!(
     viewers_may_neither_import_nor_export,
     a_row_without_id_inserts_with_defaults,
     a_row_with_an_id_updates_that_client,

@@ -4,6 +4,7 @@
 //! left running by a runner that stopped is resumed by another without
 //! duplicates. Every scenario runs on SQLite and on PostgreSQL.
 
+#[macro_use]
 mod common;
 
 use app::backend::jobs::{self, RunnerConfig};
@@ -14,24 +15,6 @@ use leptos::prelude::LeptosOptions;
 use serde_json::{json, Value};
 use std::time::Duration;
 use tower::ServiceExt;
-
-macro_rules! on_both {
-    ($($scenario:ident),* $(,)?) => {$(
-        mod $scenario {
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn sqlite() {
-                let (db, _dir) = crate::common::sqlite().await;
-                super::$scenario(db).await;
-            }
-
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn postgres() {
-                let Some(db) = crate::common::postgres().await else { return };
-                super::$scenario(db).await;
-            }
-        }
-    )*};
-}
 
 on_both!(
     a_runner_commits_a_staged_import,
