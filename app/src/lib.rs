@@ -26,6 +26,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
             <head>
                 <meta charset="utf-8"/>
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
+                <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
                 <AutoReload options=options.clone()/>
                 <HydrationScripts options/>
                 <MetaTags/>
@@ -111,12 +112,13 @@ fn TopBar() -> impl IntoView {
                 <A href="/data">"Data management"</A>
                 <A href="/check">"Check a file"</A>
             </nav>
-            <components::notifications::Notifications/>
             <div class="session">
                 <Suspense fallback=|| ()>
                     {move || Suspend::new(async move {
                         match session.await {
+                            // Only a signed-in user has imports to be told about.
                             Ok(Some(s)) => view! {
+                                <components::notifications::Notifications/>
                                 <span class="who">{format!("{} · {} ({})", s.email, s.workspace.name, s.role.as_str())}</span>
                                 <button type="button" class="link-button" on:click=move |_| { logout.dispatch(server_fns::auth::logout::Logout {}); }>
                                     "Sign out"
