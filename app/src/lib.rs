@@ -2,6 +2,9 @@
 //! functions they call. Built twice: with `ssr` into the server, with
 //! `hydrate` into the browser's wasm.
 
+// The views nest deeply enough to pass rustc's default type-layout depth.
+#![recursion_limit = "256"]
+
 pub mod analysis;
 #[cfg(feature = "ssr")]
 pub mod backend;

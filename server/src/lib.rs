@@ -2,6 +2,9 @@
 //! leptos_axum), the database (sqlx, SQLite or PostgreSQL) and the
 //! `validate`, `parse`, `sample` and `templates` commands.
 
+// The views nest deeply enough to pass rustc's default type-layout depth.
+#![recursion_limit = "256"]
+
 pub mod cli;
 pub mod db;
 pub mod error;

@@ -1,4 +1,5 @@
 //! Components shared by the pages.
 
+pub mod import_launcher;
 pub mod import_modal;
 pub mod notifications;

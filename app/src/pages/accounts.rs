@@ -3,10 +3,9 @@
 //! and the "Import clients" button that opens the import modal for
 //! `client-accounts`.
 
-use crate::components::import_modal::{ImportModal, Mode};
+use crate::components::import_launcher::ImportLauncher;
 use crate::model::ImportSummary;
 use crate::server_fns::client_accounts::list_client_accounts::list_client_accounts;
-use crate::server_fns::templates::get_template::get_template;
 use leptos::prelude::*;
 
 /// The template the Import clients button uses.
@@ -19,12 +18,9 @@ pub fn AccountsPage() -> impl IntoView {
     let reload = RwSignal::new(0_u32);
     let accounts =
         Resource::new(move || (search.get(), reload.get()), move |(search, _)| list_client_accounts(search));
-    let access = Resource::new(|| (), move |_| get_template(TEMPLATE.to_string()));
-    let open = RwSignal::new(false);
     let notice = RwSignal::new(None::<String>);
 
     let on_close = move |summary: Option<ImportSummary>| {
-        open.set(false);
         if let Some(summary) = summary {
             notice.set(Some(format!(
                 "Import finished: {} accounts added, {} updated, {} unchanged, {} skipped. {}",
@@ -40,26 +36,7 @@ pub fn AccountsPage() -> impl IntoView {
     view! {
         <div class="page-head">
             <h1>"Client accounts"</h1>
-            <Suspense fallback=|| ()>
-                {move || Suspend::new(async move {
-                    match access.await {
-                        Ok(access) if access.may_import => view! {
-                            <button type="button" class="primary" on:click=move |_| open.set(true)>
-                                "Import clients"
-                            </button>
-                        }.into_any(),
-                        Ok(access) => view! {
-                            <span class="import-blocked">
-                                <button type="button" class="primary" disabled aria-describedby="import-blocked-reason">
-                                    "Import clients"
-                                </button>
-                                <span id="import-blocked-reason" class="hint">{access.reason.unwrap_or_default()}</span>
-                            </span>
-                        }.into_any(),
-                        Err(_) => ().into_any(),
-                    }
-                })}
-            </Suspense>
+            <ImportLauncher template=TEMPLATE label="Import clients" on_close=on_close/>
         </div>
         <p class="hint">
             "Clients sign in with their email and the temporary password of the import; no invitation is sent. Tags must exist first: see "
@@ -132,10 +109,5 @@ pub fn AccountsPage() -> impl IntoView {
                 }
             })}
         </Transition>
-        {move || open.get().then(|| {
-            access.get().and_then(Result::ok).map(|access| view! {
-                <ImportModal access mode=Mode::Import on_close=on_close/>
-            })
-        })}
     }
 }

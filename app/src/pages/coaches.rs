@@ -2,10 +2,9 @@
 //! the coaches they may see, searchable by email, and the "Import leads"
 //! button that opens the import modal for `coaching-leads`.
 
-use crate::components::import_modal::{ImportModal, Mode};
+use crate::components::import_launcher::ImportLauncher;
 use crate::model::ImportSummary;
 use crate::server_fns::coaching::list_coaching::list_coaching;
-use crate::server_fns::templates::get_template::get_template;
 use leptos::prelude::*;
 
 /// The template the Import leads button uses.
@@ -17,12 +16,9 @@ pub fn CoachesPage() -> impl IntoView {
     let search = RwSignal::new(String::new());
     let reload = RwSignal::new(0_u32);
     let leads = Resource::new(move || (search.get(), reload.get()), move |(search, _)| list_coaching(search));
-    let access = Resource::new(|| (), move |_| get_template(TEMPLATE.to_string()));
-    let open = RwSignal::new(false);
     let notice = RwSignal::new(None::<String>);
 
     let on_close = move |summary: Option<ImportSummary>| {
-        open.set(false);
         if let Some(summary) = summary {
             notice.set(Some(format!(
                 "Import finished: {} rows added, {} already there, {} skipped. Imports never remove a lead or a coach.",
@@ -36,29 +32,7 @@ pub fn CoachesPage() -> impl IntoView {
     view! {
         <div class="page-head">
             <h1>"Coaches"</h1>
-            <Suspense fallback=|| ()>
-                {move || Suspend::new(async move {
-                    match access.await {
-                        Ok(access) if access.may_import => view! {
-                            <button type="button" class="primary" on:click=move |_| open.set(true)>
-                                "Import leads"
-                            </button>
-                        }.into_any(),
-                        Ok(access) => view! {
-                            <span class="import-blocked">
-                                <button type="button" class="primary" disabled aria-describedby="import-blocked-reason">
-                                    "Import leads"
-                                </button>
-                                <span id="import-blocked-reason" class="hint">
-                                    {access.reason.unwrap_or_default()}
-                                    " Importing leads needs the Manage coaching permission."
-                                </span>
-                            </span>
-                        }.into_any(),
-                        Err(_) => ().into_any(),
-                    }
-                })}
-            </Suspense>
+            <ImportLauncher template=TEMPLATE label="Import leads" blocked_hint="Importing leads needs the Manage coaching permission." on_close=on_close/>
         </div>
         <p class="hint">
             "A lead may see the coaches listed next to them. Import a file with one row per lead and coach; importing adds leads and coaches, it never removes any."
@@ -140,10 +114,5 @@ pub fn CoachesPage() -> impl IntoView {
                 }
             })}
         </Transition>
-        {move || open.get().then(|| {
-            access.get().and_then(Result::ok).map(|access| view! {
-                <ImportModal access mode=Mode::Import on_close=on_close/>
-            })
-        })}
     }
 }

@@ -2,10 +2,9 @@
 //! with "Export" (a CSV in the `crm-clients` template's format, which
 //! imports back as updates) and "Import" (the modal for `crm-clients`).
 
-use crate::components::import_modal::{ImportModal, Mode};
+use crate::components::import_launcher::ImportLauncher;
 use crate::model::ImportSummary;
 use crate::server_fns::crm::list_crm_clients::list_crm_clients;
-use crate::server_fns::templates::get_template::get_template;
 use leptos::prelude::*;
 
 /// The template the Import button uses.
@@ -17,12 +16,9 @@ pub fn CrmPage() -> impl IntoView {
     let search = RwSignal::new(String::new());
     let reload = RwSignal::new(0_u32);
     let clients = Resource::new(move || (search.get(), reload.get()), move |(search, _)| list_crm_clients(search));
-    let access = Resource::new(|| (), move |_| get_template(TEMPLATE.to_string()));
-    let open = RwSignal::new(false);
     let notice = RwSignal::new(None::<String>);
 
     let on_close = move |summary: Option<ImportSummary>| {
-        open.set(false);
         if let Some(summary) = summary {
             notice.set(Some(format!(
                 "Import finished: {} clients updated, {} added, {} unchanged, {} skipped.",
@@ -34,30 +30,12 @@ pub fn CrmPage() -> impl IntoView {
     view! {
         <div class="page-head">
             <h1>"CRM clients"</h1>
-            <Suspense fallback=|| ()>
-                {move || Suspend::new(async move {
-                    match access.await {
-                        Ok(access) if access.may_import => view! {
-                            <span class="page-actions">
-                                <a class="button" href="/crm/export.csv" download="crm-clients.csv">"Export"</a>
-                                " "
-                                <button type="button" class="primary" on:click=move |_| open.set(true)>
-                                    "Import"
-                                </button>
-                            </span>
-                        }.into_any(),
-                        Ok(access) => view! {
-                            <span class="import-blocked">
-                                <button type="button" class="primary" disabled aria-describedby="import-blocked-reason">
-                                    "Import"
-                                </button>
-                                <span id="import-blocked-reason" class="hint">{access.reason.unwrap_or_default()}</span>
-                            </span>
-                        }.into_any(),
-                        Err(_) => ().into_any(),
-                    }
-                })}
-            </Suspense>
+            <ImportLauncher
+                template=TEMPLATE
+                label="Import"
+                actions=|| view! { <a class="button" href="/crm/export.csv" download="crm-clients.csv">"Export"</a> }
+                on_close=on_close
+            />
         </div>
         <p class="hint">
             "Export the clients, edit the file and import it: rows with an ID update that client, rows without one add a client (or update the client with the same email). At most 5,000 rows per file."
@@ -141,10 +119,5 @@ pub fn CrmPage() -> impl IntoView {
                 }
             })}
         </Transition>
-        {move || open.get().then(|| {
-            access.get().and_then(Result::ok).map(|access| view! {
-                <ImportModal access mode=Mode::Import on_close=on_close/>
-            })
-        })}
     }
 }

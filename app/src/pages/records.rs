@@ -1,9 +1,8 @@
 //! The Clients, Leads and Companies pages: the workspace's records, with
 //! search and paging, and the Import button that opens the modal.
 
-use crate::components::import_modal::{ImportModal, Mode};
+use crate::components::import_launcher::ImportLauncher;
 use crate::server_fns::records::list_records::list_records;
-use crate::server_fns::templates::get_template::get_template;
 use leptos::prelude::*;
 
 /// A page of one kind of record.
@@ -25,12 +24,9 @@ pub fn RecordsPage(
         move || (search.get(), page.get(), reload.get(), finished.map(|f| f.0.get())),
         move |(search, page, _, _)| list_records(entity.to_string(), search, page),
     );
-    let access = Resource::new(|| (), move |_| get_template(template.to_string()));
-    let open = RwSignal::new(false);
     let notice = RwSignal::new(None::<String>);
 
     let on_close = move |summary: Option<crate::model::ImportSummary>| {
-        open.set(false);
         if summary.as_ref().is_some_and(|s| s.job.is_some()) {
             notice.set(Some(crate::pages::data::STARTED.to_string()));
         } else if let Some(summary) = summary {
@@ -44,24 +40,7 @@ pub fn RecordsPage(
     view! {
         <div class="page-head">
             <h1>{title}</h1>
-            <Suspense fallback=|| ()>
-                {move || Suspend::new(async move {
-                    match access.await {
-                        Ok(access) if access.may_import => view! {
-                            <button type="button" class="primary" on:click=move |_| open.set(true)>
-                                "Import"
-                            </button>
-                        }.into_any(),
-                        Ok(access) => view! {
-                            <span class="import-blocked">
-                                <button type="button" class="primary" disabled aria-describedby="import-blocked-reason">"Import"</button>
-                                <span id="import-blocked-reason" class="hint">{access.reason.unwrap_or_default()}</span>
-                            </span>
-                        }.into_any(),
-                        Err(_) => ().into_any(),
-                    }
-                })}
-            </Suspense>
+            <ImportLauncher template=template label="Import" on_close=on_close/>
         </div>
         {move || notice.get().map(|n| view! { <p class="success" role="status">{n}</p> })}
         <form class="search" role="search" on:submit=|ev| ev.prevent_default()>
@@ -105,14 +84,5 @@ pub fn RecordsPage(
                 }
             })}
         </Transition>
-        {move || open.get().then(|| {
-            access.get().and_then(Result::ok).map(|access| view! {
-                <ImportModal
-                    access
-                    mode=Mode::Import
-                    on_close=on_close
-                />
-            })
-        })}
     }
 }
