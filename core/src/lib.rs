@@ -42,6 +42,7 @@ pub mod record;
 pub mod report;
 pub mod sample;
 pub mod sniff;
+pub mod store;
 pub mod table;
 pub mod template;
 pub mod validate;
