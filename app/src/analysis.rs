@@ -1,14 +1,23 @@
-//! The file as the browser holds it while the user reviews it: decoded,
-//! parsed and checked. The Web Worker makes an [`Analysis`] from the file's
-//! bytes; the page keeps it, checks edited rows again with [`recheck`], and
-//! sends the valid records.
+//! The file as the import Web Worker holds it while the user reviews it.
+//!
+//! The worker reads the file in chunks into a [`Session`] (rows kept
+//! compactly in a [`RowStore`]) and checks it; the page holds only a
+//! [`Summary`] (counts, columns, the numbers of the rows with errors) and
+//! asks the worker, by [`Request`], for what it shows or sends: the rows in
+//! view, an edit checked again, the error report, the next batch to import.
+//! Nothing per cell crosses to the page except the rows in view.
 
-use csv_import_core::map::Override;
-use csv_import_core::parse::Table;
-use csv_import_core::report::{Options, Report};
-use csv_import_core::table::{check_rows, load, Loaded};
-use csv_import_core::{FileError, Position, Template};
+use csv_import_core::error::shorten;
+use csv_import_core::map::{map_headers, Mapping, Override};
+use csv_import_core::parse::RawRow;
+use csv_import_core::report::{Options, Report, RowCounts};
+use csv_import_core::store::{RowStore, StreamLoaded, StreamLoader};
+use csv_import_core::validate::{Cells, FileRules, Validator};
+use csv_import_core::value::FieldChecker;
+use csv_import_core::{FileError, FileErrorCode, Record, RowError, RowErrorCode, Template, Value};
 use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::hash::{Hash, Hasher};
 
 /// What the user chose instead of what was detected.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -41,54 +50,799 @@ impl CheckOptions {
     }
 }
 
-/// One parsed row, as sent from the worker to the page.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Row {
+/// What the page keeps of a checked file: no rows, no cells.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Summary {
+    /// Encoding, delimiter, columns, counts and file errors; `errors` is
+    /// left empty (the worker has them).
+    pub report: Report,
+    /// The header cells.
+    pub header: Vec<String>,
+    /// Up to three non-empty sample values per column (for the mapping step).
+    pub samples: Vec<Vec<String>>,
+    /// The numbers of the rows with errors, ascending.
+    pub error_rows: Vec<u64>,
+    /// Rows without errors whose key matches an existing record (see
+    /// [`Request::Existing`]).
+    pub matching: u64,
+}
+
+/// One row as the grid shows it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ViewRow {
     /// Data row number, 1-based.
     pub row: u64,
     /// Physical line, 1-based.
     pub line: u64,
-    /// Cells as decoded.
+    /// Cells as decoded (or as edited).
     pub cells: Vec<String>,
+    /// The row's errors.
+    pub errors: Vec<RowError>,
 }
 
-/// A checked file: the report plus every row, so the page can show and edit them.
+/// What an edit changed.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-pub struct Analysis {
-    /// Encoding, delimiter, columns, counts, file and row errors.
-    pub report: Report,
-    /// The header cells.
-    pub header: Vec<String>,
-    /// Every data row.
-    pub rows: Vec<Row>,
+pub struct EditOutcome {
+    /// The row counts now.
+    pub rows: RowCounts,
+    /// Rows whose errors changed (the edited one, and rows that were or
+    /// became duplicates of it), with whether they have errors now.
+    pub changed: Vec<(u64, bool)>,
+    /// As [`Summary::matching`].
+    pub matching: u64,
 }
 
-/// Decode, parse and check a file (the worker's job).
-pub fn analyze(bytes: &[u8], template: &Template, options: &CheckOptions) -> Analysis {
-    let engine_options = options.to_options();
-    match load(bytes, &engine_options) {
-        Ok(Loaded { encoding, delimiter, table: Table { header, rows, .. } }) => {
-            let positions = rows.iter().map(|r| (Position { row: r.row, line: r.line }, r.cells.as_slice()));
-            let report = check_rows(&header, positions, template, &engine_options, &encoding, delimiter);
-            let rows = rows.into_iter().map(|r| Row { row: r.row, line: r.line, cells: r.cells }).collect();
-            Analysis { report: Report { records: Vec::new(), ..report }, header, rows }
+/// A row that will not be imported, and why (as the server records it).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Skipped {
+    /// Data row number.
+    pub row: u64,
+    /// One entry per problem, naming the column.
+    pub reasons: Vec<String>,
+}
+
+/// The next rows to import.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct NextBatch {
+    /// Valid rows, normalised, in file order.
+    pub records: Vec<Record>,
+    /// No rows are left after these.
+    pub done: bool,
+}
+
+/// What the page asks the worker's session.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum Request {
+    /// Check every row again with these options (a mapping change, values
+    /// the server does not know): answers a [`Summary`].
+    Check { options: CheckOptions },
+    /// These rows (numbers), with their errors: answers `Vec<ViewRow>`.
+    Rows { rows: Vec<u64> },
+    /// Set one cell and check what it affects: answers an [`EditOutcome`].
+    Edit { row: u64, column: usize, value: String },
+    /// The error report CSV (original cells plus an `errors` column): answers a string.
+    ErrorReport,
+    /// The distinct values of each mapped field with a `reference`: answers
+    /// `Vec<(field key, values)>`.
+    References,
+    /// The distinct key texts (trimmed, lowercased) of a column, at most
+    /// `max`: answers `Vec<String>`.
+    KeyValues { column: usize, max: usize },
+    /// Key texts that existing records have: answers the number of valid
+    /// rows that match one.
+    Existing { column: usize, values: Vec<String> },
+    /// The rows with errors and why: answers `Vec<Skipped>`.
+    Skipped,
+    /// Start handing out valid records from the first row: answers the
+    /// number of valid rows.
+    StartCommit,
+    /// The next valid records, at most `size`: answers a [`NextBatch`].
+    NextBatch { size: usize },
+}
+
+/// The worker's file: its rows, what was found wrong in them, and the
+/// state of an import under way.
+pub struct Session {
+    template: Template,
+    encoding: String,
+    delimiter: u8,
+    header: Vec<String>,
+    store: RowStore,
+    options: CheckOptions,
+    mapping: Mapping,
+    report: Report,
+    /// Errors of each row that has some, in the order core reports them.
+    errors: BTreeMap<u64, Vec<RowError>>,
+    /// Per unique field (template index): a hash of each row's key, 0 for
+    /// none; rows with the same key have the same hash.
+    keys: Vec<(usize, Vec<u64>)>,
+    /// An edit can be checked alone (else the whole file is checked again).
+    incremental: bool,
+    existing: Option<(usize, HashSet<String>)>,
+    commit: Option<(FileRules, usize)>,
+}
+
+/// The text a key value is compared by (existing records).
+pub fn key_text(cell: &str) -> String {
+    cell.trim().to_lowercase()
+}
+
+impl Session {
+    /// A session for a file read by a [`StreamLoader`], checked with `options`.
+    /// `progress` gets the rows checked so far and the fraction done.
+    pub fn new(
+        template: Template,
+        loaded: StreamLoaded,
+        options: CheckOptions,
+        progress: &mut dyn FnMut(u64, f64),
+    ) -> Session {
+        let mut session = Session {
+            template,
+            encoding: loaded.encoding,
+            delimiter: loaded.delimiter,
+            header: loaded.header,
+            store: loaded.rows,
+            options: CheckOptions::default(),
+            mapping: Mapping { columns: Vec::new(), file_errors: Vec::new() },
+            report: Report::default(),
+            errors: BTreeMap::new(),
+            keys: Vec::new(),
+            incremental: false,
+            existing: None,
+            commit: None,
+        };
+        session.check(options, progress);
+        session
+    }
+
+    /// The rows.
+    pub fn store(&self) -> &RowStore {
+        &self.store
+    }
+
+    /// Map and check every row with `options`.
+    pub fn check(&mut self, options: CheckOptions, progress: &mut dyn FnMut(u64, f64)) {
+        let engine = options.to_options();
+        self.options = options;
+        self.commit = None;
+        self.errors.clear();
+        self.keys.clear();
+        let mapping = map_headers(&self.header, &self.template, &engine.overrides);
+        let total = self.store.len() as u64;
+        let mut report = Report {
+            template: self.template.name.clone(),
+            encoding: self.encoding.clone(),
+            delimiter: char::from(self.delimiter).to_string(),
+            header: self.header.clone(),
+            columns: mapping.columns.clone(),
+            file_errors: mapping.file_errors.clone(),
+            ..Report::default()
+        };
+        report.rows.total = total;
+        if self.template.fields.iter().any(|f| f.default.as_deref() == Some("now")) && engine.now.is_empty() {
+            report.file_errors.push(FileError::new(
+                FileErrorCode::InvalidOption,
+                "The template fills some dates with the current time, but no time was given.",
+            ));
         }
-        Err(error) => failed(template, error),
+        if let Some(max) = self.template.max_rows.filter(|max| total > *max) {
+            report.file_errors.push(FileError::new(
+                FileErrorCode::TooManyRows,
+                format!(
+                    "The file has {total} rows; {} takes at most {max} per file. Split it into files of {max} rows or fewer.",
+                    self.template.label
+                ),
+            ));
+        }
+        self.mapping = mapping;
+        if report.file_errors.iter().any(|e| e.code != FileErrorCode::TooManyRows) {
+            self.report = report;
+            return;
+        }
+        let template = self.template.clone();
+        let validator = match Validator::new(&template, &self.mapping, &engine.now) {
+            Ok(v) => v.with_unknown(&engine.unknown),
+            Err(message) => {
+                report.file_errors.push(FileError::new(FileErrorCode::InvalidOption, message));
+                self.report = report;
+                return;
+            }
+        };
+        let mut rules = FileRules::new(&template);
+        for index in 0..self.store.len() {
+            let pos = self.store.position(index);
+            match rules.verdict(&validator, pos, &self.store.row(index)) {
+                Ok(()) => report.rows.valid += 1,
+                Err(errors) => {
+                    report.rows.invalid += 1;
+                    self.errors.insert(pos.row, errors);
+                }
+            }
+            if index % 20_000 == 19_999 {
+                progress(index as u64 + 1, (index + 1) as f64 / total.max(1) as f64);
+            }
+        }
+        progress(total, 1.0);
+        self.report = report;
+        self.index_keys(&validator);
+    }
+
+    /// Hash every row's key of each unique field, so that an edit finds the
+    /// rows that share its old or new key without checking the file again.
+    fn index_keys(&mut self, validator: &Validator<'_>) {
+        self.incremental = self.template.fields.iter().all(|f| !(f.unique && f.repeatable))
+            && !self.template.fields.iter().any(|f| f.generated.is_some() && f.unique);
+        if !self.incremental {
+            return;
+        }
+        for (i, field) in self.template.fields.iter().enumerate() {
+            if !field.unique || validator.column_of(i).is_none() {
+                continue;
+            }
+            let Ok(checker) = FieldChecker::new(field) else {
+                self.incremental = false;
+                return;
+            };
+            let hashes = (0..self.store.len())
+                .map(|index| {
+                    let pos = self.store.position(index);
+                    let errors = self.errors.get(&pos.row).map(Vec::as_slice).unwrap_or(&[]);
+                    self.key_of(validator, &checker, i, index, errors).map(|k| hash_key(&k)).unwrap_or(0)
+                })
+                .collect();
+            self.keys.push((i, hashes));
+        }
+    }
+
+    /// The key a row claims for unique field `i`, as core's file rules
+    /// compute it: none when the field's own cell has an error.
+    fn key_of(
+        &self,
+        validator: &Validator<'_>,
+        checker: &FieldChecker,
+        i: usize,
+        index: usize,
+        errors: &[RowError],
+    ) -> Option<String> {
+        let field = &self.template.fields[i];
+        let own: Vec<&RowError> = errors.iter().filter(|e| e.code != RowErrorCode::DuplicateInFile).collect();
+        if own.iter().any(|e| e.field.as_deref() == Some(field.key.as_str())) {
+            return None;
+        }
+        let row = self.store.row(index);
+        let raw = validator.column_of(i).and_then(|c| row.get(c)).unwrap_or("");
+        let value = if raw.trim().is_empty() {
+            if !own.is_empty() {
+                return None;
+            }
+            checker.default_value(&self.options.now).ok().flatten()?
+        } else {
+            checker.check(raw).ok()?
+        };
+        match value {
+            Value::Null => None,
+            Value::Text(s) => Some(s.to_lowercase()),
+            other => Some(other.to_cell()),
+        }
+    }
+
+    /// The summary the page keeps.
+    pub fn summary(&self) -> Summary {
+        let samples = self
+            .report
+            .columns
+            .iter()
+            .map(|column| {
+                let mut samples = Vec::new();
+                for index in 0..self.store.len() {
+                    if let Some(cell) = self.store.row(index).get(column.index).filter(|c| !c.trim().is_empty()) {
+                        samples.push(cell.chars().take(40).collect());
+                        if samples.len() == 3 {
+                            break;
+                        }
+                    }
+                    if index > 1000 {
+                        break;
+                    }
+                }
+                samples
+            })
+            .collect();
+        Summary {
+            report: self.report.clone(),
+            header: self.header.clone(),
+            samples,
+            error_rows: self.errors.keys().copied().collect(),
+            matching: self.matching(),
+        }
+    }
+
+    /// Rows by number, with their errors; numbers out of range are left out.
+    pub fn rows(&self, rows: &[u64]) -> Vec<ViewRow> {
+        rows.iter()
+            .filter(|&&row| row >= 1 && row as usize <= self.store.len())
+            .map(|&row| {
+                let index = row as usize - 1;
+                ViewRow {
+                    row,
+                    line: self.store.position(index).line,
+                    cells: self.store.cells(index),
+                    errors: self.errors.get(&row).cloned().unwrap_or_default(),
+                }
+            })
+            .collect()
+    }
+
+    /// Set one cell and check again what it affects: the row itself and,
+    /// for unique fields, the rows that shared its old key or share its new one.
+    pub fn edit(&mut self, row: u64, column: usize, value: &str) -> EditOutcome {
+        let mut outcome = EditOutcome { rows: self.report.rows, matching: 0, changed: Vec::new() };
+        if row == 0 || row as usize > self.store.len() {
+            outcome.matching = self.matching();
+            return outcome;
+        }
+        let index = row as usize - 1;
+        if !self.store.set_cell(index, column, value) {
+            outcome.matching = self.matching();
+            return outcome;
+        }
+        self.commit = None;
+        let blocked = self.report.file_errors.iter().any(|e| e.code != FileErrorCode::TooManyRows);
+        if blocked {
+            outcome.matching = self.matching();
+            return outcome;
+        }
+        if !self.incremental {
+            let before = self.errors.clone();
+            self.check(self.options.clone(), &mut |_, _| {});
+            let mut rows: BTreeSet<u64> = before.keys().copied().collect();
+            rows.extend(self.errors.keys().copied());
+            outcome.changed = rows
+                .into_iter()
+                .filter(|r| before.get(r) != self.errors.get(r) || *r == row)
+                .map(|r| (r, self.errors.contains_key(&r)))
+                .collect();
+        } else {
+            outcome.changed = self.edit_incrementally(index);
+        }
+        let invalid = self.errors.len() as u64;
+        self.report.rows.invalid = invalid;
+        self.report.rows.valid = self.report.rows.total - invalid;
+        outcome.rows = self.report.rows;
+        outcome.matching = self.matching();
+        outcome
+    }
+
+    fn edit_incrementally(&mut self, index: usize) -> Vec<(u64, bool)> {
+        let template = self.template.clone();
+        let engine = self.options.to_options();
+        let Ok(validator) = Validator::new(&template, &self.mapping, &engine.now).map(|v| v.with_unknown(&engine.unknown))
+        else {
+            return Vec::new();
+        };
+        let pos = self.store.position(index);
+        let own = match validator.check_row(pos, &self.store.row(index)) {
+            Ok(_) => Vec::new(),
+            Err(errors) => errors,
+        };
+        // The row's own errors stand in for its errors until the duplicates are known.
+        let mut rows: BTreeMap<u64, Vec<RowError>> = BTreeMap::new();
+        rows.insert(pos.row, own.clone());
+        let mut fields_of: BTreeMap<u64, Vec<usize>> = BTreeMap::new();
+        fields_of.insert(pos.row, self.keys.iter().map(|(i, _)| *i).collect());
+        for k in 0..self.keys.len() {
+            let i = self.keys[k].0;
+            let Ok(checker) = FieldChecker::new(&template.fields[i]) else { continue };
+            let old = self.keys[k].1[index];
+            let new = self.key_of(&validator, &checker, i, index, &own).map(|key| hash_key(&key)).unwrap_or(0);
+            self.keys[k].1[index] = new;
+            // Rows with the old or the new key: their duplicate errors may change.
+            let wanted: Vec<u64> = [old, new].into_iter().filter(|h| *h != 0).collect();
+            let mut candidates: Vec<usize> = Vec::new();
+            if !wanted.is_empty() {
+                for (j, h) in self.keys[k].1.iter().enumerate() {
+                    if wanted.contains(h) {
+                        candidates.push(j);
+                    }
+                }
+            }
+            // The real keys (hashes may collide), in row order.
+            let keyed: Vec<(usize, String)> = candidates
+                .iter()
+                .filter_map(|&j| {
+                    let row_errors = if j == index {
+                        own.clone()
+                    } else {
+                        self.errors.get(&(j as u64 + 1)).cloned().unwrap_or_default()
+                    };
+                    self.key_of(&validator, &checker, i, j, &row_errors).map(|key| (j, key))
+                })
+                .collect();
+            for &j in &candidates {
+                let row = j as u64 + 1;
+                rows.entry(row).or_insert_with(|| {
+                    self.errors
+                        .get(&row)
+                        .map(|e| e.iter().filter(|e| e.code != RowErrorCode::DuplicateInFile).cloned().collect())
+                        .unwrap_or_default()
+                });
+                let fields = fields_of.entry(row).or_default();
+                if !fields.contains(&i) {
+                    fields.push(i);
+                }
+            }
+            // Remember, per candidate row, the first row with its key.
+            for &(j, ref key) in &keyed {
+                let first = keyed.iter().find(|(_, other)| other == key).map(|(f, _)| *f).unwrap_or(j);
+                if first < j {
+                    let position = self.store.position(j);
+                    let field = &template.fields[i];
+                    let column = validator.column_of(i);
+                    rows.get_mut(&position.row).expect("a candidate row").push(RowError {
+                        row: position.row,
+                        line: position.line,
+                        column,
+                        field: Some(field.key.clone()),
+                        header: column.and_then(|c| self.header.get(c)).map(|h| h.trim().to_string()),
+                        code: RowErrorCode::DuplicateInFile,
+                        message: format!(
+                            "Same {} as row {} (\"{}\"): each row needs its own. Remove or merge one of the two rows.",
+                            field.header(),
+                            first + 1,
+                            shorten(key)
+                        ),
+                    });
+                }
+            }
+        }
+        // Duplicate errors of fields not looked at stay as they were.
+        let mut changed = Vec::new();
+        for (row, mut errors) in rows {
+            let looked_at = fields_of.get(&row).cloned().unwrap_or_default();
+            if let Some(old) = self.errors.get(&row) {
+                let keep = old.iter().filter(|e| {
+                    e.code == RowErrorCode::DuplicateInFile
+                        && !looked_at.iter().any(|&i| e.field.as_deref() == Some(template.fields[i].key.as_str()))
+                });
+                errors.extend(keep.cloned());
+            }
+            // Own errors first, then duplicates in field order, then by column (as core sorts).
+            let order = |e: &RowError| {
+                if e.code == RowErrorCode::DuplicateInFile {
+                    1 + e.field.as_deref().and_then(|k| template.fields.iter().position(|f| f.key == k)).unwrap_or(0)
+                } else {
+                    0
+                }
+            };
+            errors.sort_by_key(|e| (e.column.unwrap_or(usize::MAX), order(e)));
+            let before = self.errors.get(&row).cloned();
+            if errors.is_empty() {
+                self.errors.remove(&row);
+            } else {
+                self.errors.insert(row, errors);
+            }
+            if before.as_ref() != self.errors.get(&row) || row == pos.row {
+                changed.push((row, self.errors.contains_key(&row)));
+            }
+        }
+        changed
+    }
+
+    /// The error report CSV.
+    pub fn error_report(&self) -> String {
+        let mut report = self.report.clone();
+        report.header = self.header.clone();
+        report.errors = self.errors.values().flatten().cloned().collect();
+        report.invalid_rows = self
+            .errors
+            .keys()
+            .map(|&row| {
+                let index = row as usize - 1;
+                RawRow { row, line: self.store.position(index).line, cells: self.store.cells(index) }
+            })
+            .collect();
+        report.error_report_csv(&self.template)
+    }
+
+    /// For every mapped field with a `reference`: its key and the distinct,
+    /// non-empty values of its column(s), normalised as core stores them.
+    /// Cells that are not valid values (a malformed email) are left out:
+    /// they are flagged for that already.
+    pub fn references(&self) -> Vec<(String, Vec<String>)> {
+        let mut out = Vec::new();
+        for field in self.template.fields.iter().filter(|f| f.reference.is_some()) {
+            let columns: Vec<usize> = self
+                .report
+                .columns
+                .iter()
+                .filter(|c| c.field.as_deref() == Some(field.key.as_str()))
+                .map(|c| c.index)
+                .collect();
+            if columns.is_empty() {
+                continue;
+            }
+            let Ok(checker) = FieldChecker::new(field) else { continue };
+            let mut values = BTreeSet::new();
+            for index in 0..self.store.len() {
+                let row = self.store.row(index);
+                for &c in &columns {
+                    let Some(raw) = row.get(c).filter(|raw| !raw.trim().is_empty()) else { continue };
+                    if let Ok(value) = checker.check(raw) {
+                        let text = value.to_cell();
+                        if !text.is_empty() {
+                            values.insert(text);
+                        }
+                    }
+                }
+            }
+            if !values.is_empty() {
+                out.push((field.key.clone(), values.into_iter().collect()));
+            }
+        }
+        out
+    }
+
+    /// The distinct key texts of a column, at most `max`.
+    pub fn key_values(&self, column: usize, max: usize) -> Vec<String> {
+        let mut values = BTreeSet::new();
+        for index in 0..self.store.len() {
+            if let Some(cell) = self.store.row(index).get(column) {
+                let text = key_text(cell);
+                if !text.is_empty() {
+                    values.insert(text);
+                }
+            }
+        }
+        values.into_iter().take(max).collect()
+    }
+
+    /// Keep the key texts existing records have; answers [`Self::matching`].
+    pub fn set_existing(&mut self, column: usize, values: Vec<String>) -> u64 {
+        self.existing = Some((column, values.iter().map(|v| key_text(v)).collect()));
+        self.matching()
+    }
+
+    /// How many rows without errors match an existing record.
+    pub fn matching(&self) -> u64 {
+        let Some((column, existing)) = &self.existing else { return 0 };
+        if existing.is_empty() {
+            return 0;
+        }
+        (0..self.store.len())
+            .filter(|&index| !self.errors.contains_key(&(index as u64 + 1)))
+            .filter(|&index| self.store.row(index).get(*column).is_some_and(|c| existing.contains(&key_text(c))))
+            .count() as u64
+    }
+
+    /// The rows with errors and why, as the import records them.
+    pub fn skipped(&self) -> Vec<Skipped> {
+        self.errors
+            .iter()
+            .map(|(&row, errors)| Skipped {
+                row,
+                reasons: errors
+                    .iter()
+                    .map(|e| {
+                        let place = e.header.clone().or(e.field.clone()).unwrap_or_else(|| "Row".into());
+                        format!("{place}: {}", e.message)
+                    })
+                    .collect(),
+            })
+            .collect()
+    }
+
+    /// Start handing out the valid records from the first row.
+    pub fn start_commit(&mut self) -> u64 {
+        self.commit = Some((FileRules::new(&self.template), 0));
+        self.report.rows.valid
+    }
+
+    /// The next valid records, at most `size`, in file order, with generated
+    /// values filled in; rows with errors are passed over.
+    pub fn next_batch(&mut self, size: usize) -> NextBatch {
+        let Some((mut rules, mut next)) = self.commit.take() else { return NextBatch { records: Vec::new(), done: true } };
+        let template = self.template.clone();
+        let engine = self.options.to_options();
+        let validator = match Validator::new(&template, &self.mapping, &engine.now) {
+            Ok(v) => v.with_unknown(&engine.unknown),
+            Err(_) => return NextBatch { records: Vec::new(), done: true },
+        };
+        let mut records = Vec::with_capacity(size.min(10_000));
+        while next < self.store.len() && records.len() < size.max(1) {
+            let pos = self.store.position(next);
+            let row = self.store.row(next);
+            let outcome = rules.admit(&validator, pos, validator.check_row(pos, &row), &row);
+            if let Ok(record) = outcome {
+                records.push(record);
+            }
+            next += 1;
+        }
+        let done = next >= self.store.len();
+        self.commit = Some((rules, next));
+        NextBatch { records, done }
+    }
+
+    /// Answer a request, as JSON.
+    pub fn handle(&mut self, request: Request) -> Result<String, serde_json::Error> {
+        match request {
+            Request::Check { options } => {
+                self.check(options, &mut |_, _| {});
+                serde_json::to_string(&self.summary())
+            }
+            Request::Rows { rows } => serde_json::to_string(&self.rows(&rows)),
+            Request::Edit { row, column, value } => serde_json::to_string(&self.edit(row, column, &value)),
+            Request::ErrorReport => serde_json::to_string(&self.error_report()),
+            Request::References => serde_json::to_string(&self.references()),
+            Request::KeyValues { column, max } => serde_json::to_string(&self.key_values(column, max)),
+            Request::Existing { column, values } => serde_json::to_string(&self.set_existing(column, values)),
+            Request::Skipped => serde_json::to_string(&self.skipped()),
+            Request::StartCommit => serde_json::to_string(&self.start_commit()),
+            Request::NextBatch { size } => serde_json::to_string(&self.next_batch(size)),
+        }
     }
 }
 
-/// An analysis of a file that could not be read at all.
-pub fn failed(template: &Template, error: FileError) -> Analysis {
-    Analysis {
+fn hash_key(key: &str) -> u64 {
+    let mut hasher = std::hash::DefaultHasher::new();
+    key.hash(&mut hasher);
+    hasher.finish().max(1)
+}
+
+/// The summary of a file that could not be read at all.
+pub fn failed(template: &Template, error: FileError) -> Summary {
+    Summary {
         report: Report { template: template.name.clone(), file_errors: vec![error], ..Report::default() },
-        ..Analysis::default()
+        ..Summary::default()
     }
 }
 
-/// Check the rows again (after an edit or a mapping change); the report's
-/// records are the valid rows, ready to send.
-pub fn recheck(analysis: &Analysis, template: &Template, options: &CheckOptions) -> Report {
-    let rows = analysis.rows.iter().map(|r| (Position { row: r.row, line: r.line }, r.cells.as_slice()));
-    let delimiter = analysis.report.delimiter.bytes().next().unwrap_or(b',');
-    check_rows(&analysis.header, rows, template, &options.to_options(), &analysis.report.encoding, delimiter)
+/// Read a whole file held in memory as the worker reads it, in chunks of
+/// `chunk` bytes (tests and tools).
+pub fn load_in_chunks(
+    bytes: &[u8],
+    chunk: usize,
+    template: Template,
+    options: CheckOptions,
+) -> Result<Session, Summary> {
+    let mut loader = StreamLoader::new(options.encoding.as_deref(), bytes.len());
+    for piece in bytes.chunks(chunk.max(1)) {
+        if !loader.feed(piece) {
+            break;
+        }
+    }
+    let delimiter = options.delimiter.as_deref().and_then(|d| d.bytes().next());
+    match loader.finish(delimiter, |_, _| {}) {
+        Ok(loaded) => Ok(Session::new(template, loaded, options, &mut |_, _| {})),
+        Err(error) => Err(failed(&template, error)),
+    }
+}
+
+#[cfg(all(test, feature = "ssr"))]
+mod tests {
+    use super::*;
+    use csv_import_core::report::check;
+
+    fn options() -> CheckOptions {
+        CheckOptions { now: "2026-01-01T00:00:00Z".into(), ..CheckOptions::default() }
+    }
+
+    fn session(text: &str, template: &str) -> Session {
+        let template = csv_import_core::builtin::get(template).unwrap();
+        load_in_chunks(text.as_bytes(), 5, template, options()).unwrap_or_else(|s| panic!("{s:?}"))
+    }
+
+    /// The errors a full check of the session's current cells gives.
+    fn full_check(session: &Session) -> BTreeMap<u64, Vec<RowError>> {
+        let mut fresh = Session {
+            template: session.template.clone(),
+            encoding: session.encoding.clone(),
+            delimiter: session.delimiter,
+            header: session.header.clone(),
+            store: session.store.clone(),
+            options: CheckOptions::default(),
+            mapping: session.mapping.clone(),
+            report: Report::default(),
+            errors: BTreeMap::new(),
+            keys: Vec::new(),
+            incremental: false,
+            existing: None,
+            commit: None,
+        };
+        fresh.check(session.options.clone(), &mut |_, _| {});
+        fresh.errors
+    }
+
+    #[test]
+    fn a_session_reports_what_core_reports() {
+        let text = "First Name;Email\nAnn;ann@x.com\n;bob@x.com\nCy;ANN@x.com\n\nDé;bad@\n";
+        let s = session(text, "clients");
+        let direct = check(text.as_bytes(), &csv_import_core::builtin::get("clients").unwrap(), &options().to_options());
+        let summary = s.summary();
+        assert_eq!(summary.report.rows, direct.rows);
+        assert_eq!(summary.error_rows, vec![2, 3, 4]);
+        let all: Vec<RowError> = s.errors.values().flatten().cloned().collect();
+        assert_eq!(all, direct.errors);
+        assert_eq!(summary.samples[0], vec!["Ann", "Cy", "Dé"]);
+        let rows = s.rows(&[3, 99]);
+        assert_eq!(rows.len(), 1);
+        assert_eq!(rows[0].cells, ["Cy", "ANN@x.com"]);
+        assert_eq!(rows[0].errors[0].code, RowErrorCode::DuplicateInFile);
+    }
+
+    #[test]
+    fn edits_change_the_same_errors_a_full_check_finds() {
+        let text = "First Name,Email\nAnn,a@x.com\nBob,a@x.com\nCy,a@x.com\nDi,d@x.com\nEd,bad\n";
+        let mut s = session(text, "clients");
+        assert_eq!(s.summary().error_rows, vec![2, 3, 5]);
+        let edits: &[(u64, usize, &str)] = &[
+            (1, 1, "z@x.com"),  // row 2 becomes the first a@x.com, row 3 its duplicate
+            (2, 1, "D@x.com"),  // row 2 duplicates row 4 now; row 3 is first of a@x.com
+            (4, 1, "bad"),      // row 4 invalid: row 2 is alone with d@x.com
+            (5, 1, "a@x.com"),  // row 5 fixed, but a duplicate of row 3
+            (3, 0, ""),         // row 3 loses its name: still claims a@x.com
+            (3, 1, "q@x.com"),  // row 3 leaves a@x.com: row 5 is first
+            (1, 1, "A@X.COM"),  // row 1 takes it again
+            (4, 1, "d@x.com"),
+        ];
+        for &(row, column, value) in edits {
+            let before = s.errors.clone();
+            let outcome = s.edit(row, column, value);
+            let expected = full_check(&s);
+            assert_eq!(s.errors, expected, "after setting row {row} to {value:?}");
+            assert_eq!(outcome.rows.invalid, expected.len() as u64);
+            for (r, errors) in &expected {
+                if before.get(r) != Some(errors) {
+                    assert!(outcome.changed.contains(&(*r, true)), "row {r} changed after {row}={value:?}: {outcome:?}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn batches_hold_the_valid_rows_once_each_in_order() {
+        let mut text = String::from("First Name,Email\n");
+        for i in 1..=25 {
+            let email = if i % 5 == 0 { "bad".to_string() } else { format!("p{i}@x.com") };
+            text.push_str(&format!("P{i},{email}\n"));
+        }
+        let mut s = session(&text, "clients");
+        assert_eq!(s.start_commit(), 20);
+        let mut rows = Vec::new();
+        loop {
+            let batch = s.next_batch(7);
+            assert!(batch.records.len() <= 7);
+            rows.extend(batch.records.iter().map(|r| r.row));
+            if batch.done {
+                break;
+            }
+        }
+        let expected: Vec<u64> = (1..=25).filter(|i| i % 5 != 0).collect();
+        assert_eq!(rows, expected);
+        assert_eq!(s.skipped().iter().map(|s| s.row).collect::<Vec<_>>(), vec![5, 10, 15, 20, 25]);
+        assert!(s.skipped()[0].reasons[0].starts_with("Email: "));
+    }
+
+    #[test]
+    fn reports_references_and_existing_keys_come_from_the_rows() {
+        let text = "First Name,Email\nAnn,ann@x.com\n=cmd,bob@x.com\nCy,CY@x.com\n";
+        let mut s = session(text, "clients");
+        let report = s.error_report();
+        assert!(report.starts_with("First Name,Email,errors"), "{report}");
+        assert!(report.contains("'=cmd"), "{report}");
+        assert_eq!(s.key_values(1, 10), ["ann@x.com", "bob@x.com", "cy@x.com"]);
+        assert_eq!(s.set_existing(1, vec!["cy@x.com".into(), "bob@x.com".into()]), 1);
+        assert_eq!(s.edit(2, 0, "Bob").matching, 2);
+    }
+
+    #[test]
+    fn a_file_over_the_template_limit_says_so() {
+        let mut text = String::from("firstName,email\n");
+        for i in 0..5001 {
+            text.push_str(&format!("P{i},p{i}@x.com\n"));
+        }
+        let s = session(&text, "crm-clients");
+        let summary = s.summary();
+        assert!(summary.report.file_errors.iter().any(|e| e.code == FileErrorCode::TooManyRows));
+    }
 }

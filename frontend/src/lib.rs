@@ -1,8 +1,15 @@
 //! The browser entry of csv-import: hydrates the server-rendered page, and
-//! gives the import Web Worker its entry point into the same wasm.
+//! gives the import Web Worker (`public/import-worker.js`) its entry points
+//! into the same wasm: a file is read in chunks ([`begin_file`],
+//! [`feed_file`], [`finish_file`]) into one session that then answers the
+//! page's requests ([`handle`]).
 
 #![recursion_limit = "256"]
 
+use app::analysis::{failed, CheckOptions, Request, Session};
+use csv_import_core::store::StreamLoader;
+use csv_import_core::Template;
+use std::cell::RefCell;
 use wasm_bindgen::prelude::*;
 
 /// Called by the page's hydration script once the wasm is loaded.
@@ -12,12 +19,90 @@ pub fn hydrate() {
     leptos::mount::hydrate_body(app::App);
 }
 
-/// The Web Worker's job: decode, parse and check a file's bytes for a
-/// template (JSON) with the user's options (JSON); returns the analysis as JSON.
 #[wasm_bindgen]
-pub fn analyze_file(bytes: &[u8], template_json: &str, options_json: &str) -> Result<String, JsError> {
+extern "C" {
+    /// A JavaScript function `(rows, fraction) => void`.
+    pub type Progress;
+    #[wasm_bindgen(method, js_name = call)]
+    fn report(this: &Progress, context: &JsValue, rows: f64, fraction: f64);
+}
+
+struct Loading {
+    template: Template,
+    options: CheckOptions,
+    loader: StreamLoader,
+}
+
+thread_local! {
+    static LOADING: RefCell<Option<Loading>> = const { RefCell::new(None) };
+    static SESSION: RefCell<Option<Session>> = const { RefCell::new(None) };
+}
+
+/// Start reading a file of `size` bytes for a template (JSON) with the
+/// user's options (JSON). The previous file, if any, is dropped.
+#[wasm_bindgen]
+pub fn begin_file(template_json: &str, options_json: &str, size: f64) -> Result<(), JsError> {
     console_error_panic_hook::set_once();
-    let template: csv_import_core::Template = serde_json::from_str(template_json)?;
-    let options: app::analysis::CheckOptions = serde_json::from_str(options_json)?;
-    Ok(serde_json::to_string(&app::analysis::analyze(bytes, &template, &options))?)
+    let template: Template = serde_json::from_str(template_json)?;
+    let options: CheckOptions = serde_json::from_str(options_json)?;
+    SESSION.with(|s| s.borrow_mut().take());
+    let loader = StreamLoader::new(options.encoding.as_deref(), size as usize);
+    LOADING.with(|l| *l.borrow_mut() = Some(Loading { template, options, loader }));
+    Ok(())
+}
+
+/// The next chunk of the file. False when the file turned out unreadable
+/// (the rest need not be read; [`finish_file`] says why).
+#[wasm_bindgen]
+pub fn feed_file(chunk: &[u8]) -> bool {
+    LOADING.with(|l| l.borrow_mut().as_mut().is_some_and(|l| l.loader.feed(chunk)))
+}
+
+/// Parse and check what was fed; `progress(rows, fraction)` is called now
+/// and then while parsing (fraction 0 to 0.5) and checking (0.5 to 1).
+/// Returns the file's summary as JSON.
+#[wasm_bindgen]
+pub fn finish_file(progress: &Progress) -> Result<String, JsError> {
+    let Some(Loading { template, options, loader }) = LOADING.with(|l| l.borrow_mut().take()) else {
+        return Err(JsError::new("No file is being read."));
+    };
+    let delimiter = options.delimiter.as_deref().and_then(|d| d.bytes().next());
+    let report = |rows: u64, fraction: f64| progress.report(&JsValue::NULL, rows as f64, fraction);
+    let summary = match loader.finish(delimiter, |rows, f| report(rows, f / 2.0)) {
+        Ok(loaded) => {
+            let session = Session::new(template, loaded, options, &mut |rows, f| report(rows, 0.5 + f / 2.0));
+            let summary = session.summary();
+            SESSION.with(|s| *s.borrow_mut() = Some(session));
+            summary
+        }
+        Err(error) => failed(&template, error),
+    };
+    Ok(serde_json::to_string(&summary)?)
+}
+
+/// Answer one of the page's requests (JSON, see `app::analysis::Request`) about the file read last.
+#[wasm_bindgen]
+pub fn handle(request_json: &str) -> Result<String, JsError> {
+    let request: Request = serde_json::from_str(request_json)?;
+    SESSION.with(|s| match s.borrow_mut().as_mut() {
+        Some(session) => Ok(session.handle(request)?),
+        None => Err(JsError::new("No file has been read.")),
+    })
+}
+
+/// The importer mounted into a page by `embed.js`; dropping it (`free()` in
+/// JavaScript) unmounts the modal.
+#[wasm_bindgen]
+pub struct MountedImport {
+    _handle: Box<dyn std::any::Any>,
+}
+
+/// `embed.js`'s entry: mount the import modal into `host` (an element in the
+/// `<csv-import>` shadow root) with the element's options (JSON, see
+/// `app::embed::EmbedOptions`); `on_event(kind, json)` hears `complete`,
+/// `cancel` and `close`.
+#[wasm_bindgen]
+pub fn mount_import(host: JsValue, options_json: &str, on_event: JsValue) -> Result<MountedImport, JsError> {
+    console_error_panic_hook::set_once();
+    app::embed::mount(host, options_json, on_event).map(|handle| MountedImport { _handle: handle }).map_err(|e| JsError::new(&e))
 }

@@ -1,10 +1,18 @@
 //! The review grid: every row of the file, virtualised (only the rows in
-//! view are in the page), invalid cells marked with their reason, cells
-//! editable in place.
+//! view are in the page, fetched from the worker that holds the file),
+//! invalid cells marked with their reason, cells editable in place.
+//!
+//! A million rows are too tall for a browser to scroll (element heights
+//! stop at about 33 million pixels), so past a limit the scroll bar is
+//! scaled: its position says where in the file the view is.
 
 use super::state::ModalState;
+use crate::analysis::{Request, ViewRow};
 use csv_import_core::FieldType;
 use leptos::prelude::*;
+use std::collections::{HashMap, HashSet};
+use std::hash::{Hash, Hasher};
+use wasm_bindgen::JsCast;
 
 /// Height of a row in pixels; fixed, so the rows in view follow from the scroll position.
 const ROW_HEIGHT: f64 = 36.0;
@@ -12,11 +20,47 @@ const ROW_HEIGHT: f64 = 36.0;
 const OVERSCAN: usize = 8;
 /// Height of the scrolling area in pixels.
 const VIEW_HEIGHT: f64 = 432.0;
+/// The tallest the scrolled body is made; taller files scale the scroll bar.
+const MAX_BODY: f64 = 8_000_000.0;
+/// Rows kept fetched before the cache is emptied down to the rows in view.
+const CACHE_ROWS: usize = 4_000;
+
+/// A row in view: its number, its place in the rows shown, what it shows
+/// (`None` while it is fetched) and a stamp of that.
+#[derive(Clone)]
+struct Item {
+    number: u64,
+    index: usize,
+    row: Option<ViewRow>,
+    stamp: u64,
+}
+
+/// Where the rows in view are: for a scroll position, the first row index
+/// drawn, how many, and each one's top in pixels.
+fn layout(scroll_top: f64, count: usize) -> (usize, usize, f64) {
+    let full = count as f64 * ROW_HEIGHT;
+    let body = full.min(MAX_BODY);
+    // The offset into the (unscaled) list that this scroll position shows.
+    let offset = if body < full && body > VIEW_HEIGHT {
+        scroll_top.min(body - VIEW_HEIGHT) * (full - VIEW_HEIGHT) / (body - VIEW_HEIGHT)
+    } else {
+        scroll_top
+    };
+    let first = ((offset / ROW_HEIGHT) as usize).saturating_sub(OVERSCAN).min(count);
+    let last = (first + (VIEW_HEIGHT / ROW_HEIGHT) as usize + 2 * OVERSCAN).min(count);
+    // Row k is drawn at scroll_top + (k * ROW_HEIGHT - offset).
+    (first, last - first, scroll_top - offset)
+}
 
 #[component]
 pub fn Grid(state: ModalState) -> impl IntoView {
     let scroll_top = RwSignal::new(0.0_f64);
-    let editing = RwSignal::new(None::<(usize, usize)>);
+    let editing = RwSignal::new(None::<(u64, usize)>);
+    let grid_ref = NodeRef::<leptos::html::Div>::new();
+    // A row to focus the first invalid cell of, once it is drawn (Tab past the view).
+    let focus_row = RwSignal::new(None::<u64>);
+    // Rows asked for and not answered yet, for the current generation.
+    let requested: StoredValue<(u64, HashSet<u64>)> = StoredValue::new((0, HashSet::new()));
     let template = state.template();
     // The key column, whose values existing records may have already.
     let key_column = Memo::new(move |_| super::existing::key_column(&state).map(|(_, c)| c));
@@ -41,188 +85,335 @@ pub fn Grid(state: ModalState) -> impl IntoView {
         })
     });
 
-    // Indexes of the rows shown: all, or only those with errors.
-    let shown = Memo::new(move |_| {
+    // How many rows are shown (all, or only those with errors): no list of
+    // a million indexes is built, so the filter is instant.
+    let count = Memo::new(move |_| {
         let only_errors = state.only_errors.get();
-        state.errors.with(|errors| {
-            state.analysis.with(|a| {
-                a.as_ref()
-                    .map(|a| {
-                        a.rows
-                            .iter()
-                            .enumerate()
-                            .filter(|(_, r)| !only_errors || errors.contains_key(&r.row))
-                            .map(|(i, _)| i)
-                            .collect::<Vec<_>>()
-                    })
-                    .unwrap_or_default()
-            })
+        state.analysis.with(|a| {
+            a.as_ref()
+                .map(|a| if only_errors { a.error_rows.len() } else { a.report.rows.total as usize })
+                .unwrap_or(0)
         })
     });
+    let row_at = move |i: usize| -> Option<u64> {
+        if state.only_errors.get_untracked() {
+            state.analysis.with_untracked(|a| a.as_ref().and_then(|a| a.error_rows.get(i).copied()))
+        } else {
+            Some(i as u64 + 1)
+        }
+    };
+    // The row numbers in view.
+    let in_view = Memo::new(move |_| {
+        let (first, n, _) = layout(scroll_top.get(), count.get());
+        state.only_errors.track();
+        state.analysis.with(|_| ());
+        (first..first + n).filter_map(row_at).collect::<Vec<u64>>()
+    });
+    // A new filter starts at the top.
+    Effect::new(move |previous: Option<bool>| {
+        let only = state.only_errors.get();
+        if previous.is_some_and(|p| p != only) {
+            if let Some(grid) = grid_ref.get_untracked() {
+                grid.set_scroll_top(0);
+            }
+            scroll_top.set(0.0);
+        }
+        only
+    });
 
-    let commit = move |index: usize, column: usize, value: String| {
-        editing.set(None);
-        let mut changed = false;
-        state.analysis.update(|a| {
-            if let Some(row) = a.as_mut().and_then(|a| a.rows.get_mut(index)) {
-                if row.cells.len() <= column {
-                    row.cells.resize(column + 1, String::new());
-                }
-                if row.cells[column] != value {
-                    row.cells[column] = value;
-                    changed = true;
-                }
+    // Fetch the rows in view that are not here yet.
+    Effect::new(move |_| {
+        let wanted = in_view.get();
+        let generation = state.generation.get();
+        requested.update_value(|(asked_in, asked)| {
+            if *asked_in != generation || asked.len() > CACHE_ROWS {
+                *asked_in = generation;
+                asked.clear();
             }
         });
-        if changed {
-            state.recheck();
+        let missing: Vec<u64> = state.rows.with_untracked(|rows| {
+            requested.with_value(|(_, asked)| {
+                wanted.iter().copied().filter(|row| !rows.contains_key(row) && !asked.contains(row)).collect()
+            })
+        });
+        if missing.is_empty() {
+            return;
+        }
+        requested.update_value(|(_, asked)| asked.extend(missing.iter().copied()));
+        leptos::task::spawn_local(async move {
+            let answer = crate::browser::ask::<Vec<ViewRow>>(&Request::Rows { rows: missing.clone() }).await;
+            if state.generation.try_get_untracked() != Some(generation) {
+                // Checked again meanwhile: these are out of date, and asked for again.
+                return;
+            }
+            requested.update_value(|(_, asked)| {
+                for row in &missing {
+                    asked.remove(row);
+                }
+            });
+            let Ok(rows) = answer else { return };
+            state.rows.update(|cache| {
+                if cache.len() > CACHE_ROWS {
+                    let keep: HashSet<u64> = in_view.get_untracked().into_iter().collect();
+                    cache.retain(|row, _| keep.contains(row));
+                }
+                for row in rows {
+                    cache.insert(row.row, row);
+                }
+            });
+        });
+    });
+
+    // Focus the first invalid cell of a row reached by Tab once it is drawn.
+    Effect::new(move |_| {
+        let Some(row) = focus_row.get() else { return };
+        let drawn = state.rows.with(|rows| rows.contains_key(&row));
+        if !drawn {
+            return;
+        }
+        let Some(grid) = grid_ref.get_untracked() else { return };
+        request_animation_frame(move || {
+            if let Ok(Some(cell)) = grid.query_selector(&format!(".cell.invalid[data-row=\"{row}\"]")) {
+                if let Ok(cell) = cell.dyn_into::<web_sys::HtmlElement>() {
+                    let _ = cell.focus();
+                }
+            }
+            focus_row.set(None);
+        });
+    });
+
+    // Tab from the last invalid cell in view: on to the next row with an error, wherever it is.
+    let tab_on = move |ev: &leptos::ev::KeyboardEvent, row: u64| {
+        if ev.key() != "Tab" || ev.shift_key() {
+            return;
+        }
+        let Some(grid) = grid_ref.get_untracked() else { return };
+        // Later rows drawn with an invalid cell: the browser's own Tab reaches them.
+        let later_in_view = state.rows.with_untracked(|cache| {
+            in_view.get_untracked().iter().any(|r| {
+                *r > row && cache.get(r).is_some_and(|v| v.errors.iter().any(|e| e.column.is_some()))
+            })
+        });
+        if later_in_view {
+            return;
+        }
+        let next = state.analysis.with_untracked(|a| {
+            a.as_ref().and_then(|a| {
+                let at = a.error_rows.partition_point(|&r| r <= row);
+                a.error_rows.get(at).copied()
+            })
+        });
+        let Some(next) = next else { return };
+        ev.prevent_default();
+        let index = if state.only_errors.get_untracked() {
+            state.analysis.with_untracked(|a| a.as_ref().and_then(|a| a.error_rows.binary_search(&next).ok())).unwrap_or(0)
+        } else {
+            next as usize - 1
+        };
+        let n = count.get_untracked();
+        let full = n as f64 * ROW_HEIGHT;
+        let body = full.min(MAX_BODY);
+        let target = (index as f64 * ROW_HEIGHT - ROW_HEIGHT * 2.0).max(0.0);
+        let top = if body < full && body > VIEW_HEIGHT {
+            target * (body - VIEW_HEIGHT) / (full - VIEW_HEIGHT)
+        } else {
+            target
+        };
+        grid.set_scroll_top(top as i32);
+        scroll_top.set(top);
+        focus_row.set(Some(next));
+    };
+
+    let commit = move |row: u64, column: usize, value: String| {
+        editing.set(None);
+        let same = state.rows.with_untracked(|rows| {
+            rows.get(&row).map(|r| r.cells.get(column).map(String::as_str).unwrap_or("") == value)
+        });
+        if same == Some(false) {
+            state.edit(row, column, value);
         }
     };
 
-    let body = move || {
-        let shown = shown.get();
-        let first = ((scroll_top.get() / ROW_HEIGHT) as usize).saturating_sub(OVERSCAN);
-        let last = (first + (VIEW_HEIGHT / ROW_HEIGHT) as usize + 2 * OVERSCAN).min(shown.len());
-        let columns = columns.get();
-        let width = columns.len();
-        state.errors.with(|errors| {
-            state.analysis.with(|a| {
-                let Some(a) = a else { return Vec::new() };
-                shown[first.min(last)..last]
-                    .iter()
-                    .enumerate()
-                    .map(|(offset, &index)| {
-                        let row = &a.rows[index];
-                        let row_errors = errors.get(&row.row);
-                        let top = (first + offset) as f64 * ROW_HEIGHT;
-                        let row_level: Vec<String> =
-                            row_errors.map(|e| e.row.iter().map(|e| e.message.clone()).collect()).unwrap_or_default();
-                        let cells = (0..width)
-                            .map(|column| {
-                                let text = row.cells.get(column).cloned().unwrap_or_default();
-                                let (_, _, secret) = &columns[column];
-                                let secret = *secret;
-                                let reasons: Vec<String> = row_errors
-                                    .and_then(|e| e.cells.get(&column))
-                                    .map(|list| list.iter().map(|e| e.message.clone()).collect())
-                                    .unwrap_or_default();
-                                let invalid = !reasons.is_empty();
-                                let exists = !invalid
-                                    && key_column.get() == Some(column)
-                                    && state.existing.with(|e| e.contains(&super::existing::key_text(&text)));
-                                let reason_id = format!("reason-{}-{column}", row.row);
-                                let reason = reasons.join(" ");
-                                let is_editing = editing.get() == Some((index, column));
-                                let shown_text = if secret && !text.is_empty() { "••••••••".to_string() } else { text.clone() };
-                                if is_editing {
-                                    let input = NodeRef::<leptos::html::Input>::new();
-                                    Effect::new(move |_| {
-                                        if let Some(input) = input.get() {
-                                            let _ = input.focus();
-                                            input.select();
-                                        }
-                                    });
-                                    let done = std::cell::Cell::new(false);
-                                    let finish = std::rc::Rc::new(move |value: Option<String>| {
-                                        if done.replace(true) {
-                                            return;
-                                        }
-                                        match value {
-                                            Some(value) => commit(index, column, value),
-                                            None => editing.set(None),
-                                        }
-                                    });
-                                    let on_key = {
-                                        let finish = finish.clone();
-                                        move |ev: leptos::ev::KeyboardEvent| match ev.key().as_str() {
-                                            "Enter" => {
-                                                // Stop here: the events are delegated, and the cell that
-                                                // replaces this input must not see this Enter and reopen.
-                                                ev.prevent_default();
-                                                ev.stop_propagation();
-                                                let value = event_target_value(&ev);
-                                                let finish = finish.clone();
-                                                queue_microtask(move || finish(Some(value)));
-                                            }
-                                            "Escape" => {
-                                                ev.prevent_default();
-                                                ev.stop_propagation();
-                                                finish(None);
-                                            }
-                                            _ => {}
-                                        }
-                                    };
-                                    view! {
-                                        <div role="gridcell" class="cell editing" class:invalid=invalid>
-                                            <input
-                                                node_ref=input
-                                                type=if secret { "password" } else { "text" }
-                                                value=text
-                                                aria-label=format!("Row {}, {}", row.row, columns[column].0)
-                                                on:keydown=on_key
-                                                on:blur=move |ev| finish(Some(event_target_value(&ev)))
-                                            />
-                                        </div>
-                                    }
-                                    .into_any()
-                                } else {
-                                    view! {
-                                        <div
-                                            role="gridcell"
-                                            class="cell"
-                                            class:invalid=invalid
-                                            class:exists=exists
-                                            tabindex=if invalid { "0" } else { "-1" }
-                                            aria-invalid=invalid.then_some("true")
-                                            aria-describedby=invalid.then(|| reason_id.clone())
-                                            title=if invalid {
-                                                Some(reason.clone())
-                                            } else {
-                                                exists.then(|| "Matches an existing record: importing this row updates it.".to_string())
-                                            }
-                                            data-row=row.row
-                                            data-column=column
-                                            on:dblclick=move |_| editing.set(Some((index, column)))
-                                            on:keydown=move |ev: leptos::ev::KeyboardEvent| {
-                                                if ev.key() == "Enter" || ev.key() == "F2" {
-                                                    ev.prevent_default();
-                                                    editing.set(Some((index, column)));
-                                                }
-                                            }
-                                        >
-                                            <span class="cell-text">{shown_text}</span>
-                                            {invalid.then(|| {
-                                                let (id, text) = (reason_id.clone(), reason.clone());
-                                                view! { <span class="cell-reason" id=id role="tooltip">{text}</span> }
-                                            })}
-                                        </div>
-                                    }
-                                    .into_any()
-                                }
-                            })
-                            .collect_view();
-                        let row_title = row_level.join(" ");
-                        view! {
-                            <div
-                                role="row"
-                                class="grid-row"
-                                class:has-errors=row_errors.is_some()
-                                style=format!("top:{top}px")
-                                aria-rowindex=row.row + 1
-                            >
-                                <div role="rowheader" class="cell row-number" title=(!row_title.is_empty()).then_some(row_title.clone())>
-                                    {row.row}
-                                    {(!row_level.is_empty()).then(|| view! {
-                                        <span class="row-flag" aria-label=format!("Row problem: {row_title}")>"!"</span>
-                                    })}
-                                </div>
-                                {cells}
-                            </div>
+    // The rows in view, each with a stamp of what it shows: a row whose
+    // stamp is unchanged keeps its elements when the view scrolls (and the
+    // cell that has the focus keeps it).
+    let items = move || {
+        let (first, _, _) = layout(scroll_top.get(), count.get());
+        let only = state.only_errors.get();
+        let editing_now = editing.get();
+        let existing_n = state.existing.with(|e| e.len());
+        let width = columns.with(Vec::len);
+        let numbers = in_view.get();
+        state.rows.with(|cache| {
+            numbers
+                .into_iter()
+                .enumerate()
+                .map(|(offset, number)| {
+                    let row = cache.get(&number).cloned();
+                    let mut hasher = std::hash::DefaultHasher::new();
+                    if let Some(r) = &row {
+                        r.cells.hash(&mut hasher);
+                        for e in &r.errors {
+                            (e.column, &e.message).hash(&mut hasher);
                         }
-                    })
-                    .collect::<Vec<_>>()
-            })
+                    }
+                    (row.is_some(), only, first + offset, editing_now.filter(|(r, _)| *r == number), existing_n, width).hash(&mut hasher);
+                    Item { number, index: first + offset, row, stamp: hasher.finish() }
+                })
+                .collect::<Vec<_>>()
         })
+    };
+
+    let render_row = move |item: Item| {
+        let index = item.index;
+        let top = move || {
+            let (_, _, shift) = layout(scroll_top.get(), count.get());
+            format!("top:{}px", shift + index as f64 * ROW_HEIGHT)
+        };
+        let number = item.number;
+        let columns = columns.get_untracked();
+        let width = columns.len();
+        let existing_key = key_column.get_untracked();
+        let Some(row) = item.row else {
+            return view! {
+                <div role="row" class="grid-row loading" style=top aria-rowindex=number + 1>
+                    <div role="rowheader" class="cell row-number">{number}</div>
+                    <div role="gridcell" class="cell placeholder" aria-busy="true">"…"</div>
+                </div>
+            }
+            .into_any();
+        };
+        let mut by_cell: HashMap<usize, Vec<String>> = HashMap::new();
+        let mut row_level: Vec<String> = Vec::new();
+        for e in &row.errors {
+            match e.column {
+                Some(c) => by_cell.entry(c).or_default().push(e.message.clone()),
+                None => row_level.push(e.message.clone()),
+            }
+        }
+        let has_errors = !row.errors.is_empty();
+        let number = row.row;
+        let cells = (0..width)
+            .map(|column| {
+                let text = row.cells.get(column).cloned().unwrap_or_default();
+                let secret = columns[column].2;
+                let reasons = by_cell.get(&column).cloned().unwrap_or_default();
+                let invalid = !reasons.is_empty();
+                let exists = !invalid
+                    && existing_key == Some(column)
+                    && state.existing.with_untracked(|e| e.contains(&super::existing::key_text(&text)));
+                let reason_id = format!("reason-{number}-{column}");
+                let reason = reasons.join(" ");
+                let is_editing = editing.get_untracked() == Some((number, column));
+                let shown_text = if secret && !text.is_empty() { "••••••••".to_string() } else { text.clone() };
+                if is_editing {
+                    let input = NodeRef::<leptos::html::Input>::new();
+                    Effect::new(move |_| {
+                        if let Some(input) = input.get() {
+                            let _ = input.focus();
+                            input.select();
+                        }
+                    });
+                    let done = std::cell::Cell::new(false);
+                    let finish = std::rc::Rc::new(move |value: Option<String>| {
+                        if done.replace(true) {
+                            return;
+                        }
+                        match value {
+                            Some(value) => commit(number, column, value),
+                            None => editing.set(None),
+                        }
+                    });
+                    let on_key = {
+                        let finish = finish.clone();
+                        move |ev: leptos::ev::KeyboardEvent| match ev.key().as_str() {
+                            "Enter" => {
+                                // Stop here: the events are delegated, and the cell that
+                                // replaces this input must not see this Enter and reopen.
+                                ev.prevent_default();
+                                ev.stop_propagation();
+                                let value = event_target_value(&ev);
+                                let finish = finish.clone();
+                                queue_microtask(move || finish(Some(value)));
+                            }
+                            "Escape" => {
+                                ev.prevent_default();
+                                ev.stop_propagation();
+                                finish(None);
+                            }
+                            _ => {}
+                        }
+                    };
+                    view! {
+                        <div role="gridcell" class="cell editing" class:invalid=invalid>
+                            <input
+                                node_ref=input
+                                type=if secret { "password" } else { "text" }
+                                value=text
+                                aria-label={(crate::i18n::text().cell_label)(number as u64, &columns[column].0)}
+                                on:keydown=on_key
+                                on:blur=move |ev| finish(Some(event_target_value(&ev)))
+                            />
+                        </div>
+                    }
+                    .into_any()
+                } else {
+                    view! {
+                        <div
+                            role="gridcell"
+                            class="cell"
+                            class:invalid=invalid
+                            class:exists=exists
+                            tabindex=if invalid { "0" } else { "-1" }
+                            aria-invalid=invalid.then_some("true")
+                            aria-describedby=invalid.then(|| reason_id.clone())
+                            title=if invalid {
+                                Some(reason.clone())
+                            } else {
+                                exists.then(|| crate::i18n::text().matches_existing.to_string())
+                            }
+                            data-row=number
+                            data-column=column
+                            on:dblclick=move |_| editing.set(Some((number, column)))
+                            on:keydown=move |ev: leptos::ev::KeyboardEvent| {
+                                if ev.key() == "Enter" || ev.key() == "F2" {
+                                    ev.prevent_default();
+                                    editing.set(Some((number, column)));
+                                } else if invalid {
+                                    tab_on(&ev, number);
+                                }
+                            }
+                        >
+                            <span class="cell-text">{shown_text}</span>
+                            {invalid.then(|| {
+                                let (id, text) = (reason_id.clone(), reason.clone());
+                                view! { <span class="cell-reason" id=id role="tooltip">{text}</span> }
+                            })}
+                        </div>
+                    }
+                    .into_any()
+                }
+            })
+            .collect_view();
+        let row_title = row_level.join(" ");
+        view! {
+            <div
+                role="row"
+                class="grid-row"
+                class:has-errors=has_errors
+                style=top
+                aria-rowindex=number + 1
+            >
+                <div role="rowheader" class="cell row-number" title=(!row_title.is_empty()).then_some(row_title.clone())>
+                    {number}
+                    {(!row_level.is_empty()).then(|| view! {
+                        <span class="row-flag" aria-label=format!("Row problem: {row_title}")>"!"</span>
+                    })}
+                </div>
+                {cells}
+            </div>
+        }
+        .into_any()
     };
 
     let template_columns = move || {
@@ -233,18 +424,19 @@ pub fn Grid(state: ModalState) -> impl IntoView {
         <div
             class="grid"
             role="grid"
-            aria-label="Rows of the file"
-            aria-rowcount=move || shown.with(Vec::len) + 1
+            aria-label={crate::i18n::text().grid_label}
+            aria-rowcount=move || count.get() + 1
             style=format!("height:{VIEW_HEIGHT}px")
+            node_ref=grid_ref
             on:scroll=move |ev| {
-                let target: Option<web_sys::Element> = ev.target().and_then(|t| wasm_bindgen::JsCast::dyn_into(t).ok());
+                let target: Option<web_sys::Element> = ev.target().and_then(|t| t.dyn_into().ok());
                 if let Some(target) = target {
                     scroll_top.set(target.scroll_top() as f64);
                 }
             }
         >
             <div role="row" class="grid-row grid-head" style=template_columns aria-rowindex="1">
-                <div role="columnheader" class="cell row-number">"Row"</div>
+                <div role="columnheader" class="cell row-number">{crate::i18n::text().row_header}</div>
                 {move || columns.get()
                     .into_iter()
                     .map(|(header, field, _)| { let unmapped = field.is_none(); view! {
@@ -255,12 +447,36 @@ pub fn Grid(state: ModalState) -> impl IntoView {
                     }})
                     .collect_view()}
             </div>
-            <div class="grid-body" style=move || format!("height:{}px;{}", shown.with(Vec::len) as f64 * ROW_HEIGHT, template_columns())>
-                {body}
+            <div
+                class="grid-body"
+                style=move || format!("height:{}px;{}", (count.get() as f64 * ROW_HEIGHT).min(MAX_BODY), template_columns())
+            >
+                <For each=items key=|item: &Item| (item.number, item.stamp) children=render_row/>
             </div>
         </div>
-        {move || shown.with(Vec::is_empty).then(|| view! {
+        {move || (count.get() == 0).then(|| view! {
             <p class="notice">{move || if state.only_errors.get() { "No row has an error." } else { "The file has no data rows." }}</p>
         })}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_view_follows_the_scroll_bar_to_the_last_row_of_a_million() {
+        let (first, n, shift) = layout(0.0, 1_000_000);
+        assert_eq!((first, shift), (0, 0.0));
+        assert!(n >= (VIEW_HEIGHT / ROW_HEIGHT) as usize);
+        // Scrolled to the bottom of the scaled body: the last rows are drawn, in view.
+        let bottom = MAX_BODY - VIEW_HEIGHT;
+        let (first, n, shift) = layout(bottom, 1_000_000);
+        assert_eq!(first + n, 1_000_000);
+        let last_top = shift + (first + n - 1) as f64 * ROW_HEIGHT;
+        assert!(last_top >= bottom && last_top + ROW_HEIGHT <= bottom + VIEW_HEIGHT + 0.5, "{last_top}");
+        // A short file is not scaled.
+        let (first, _, shift) = layout(360.0, 100);
+        assert_eq!((first, shift), (2, 0.0));
     }
 }

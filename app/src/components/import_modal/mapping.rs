@@ -58,24 +58,18 @@ pub fn MappingStep(state: ModalState) -> impl IntoView {
                 .report
                 .columns
                 .iter()
-                .map(|column| {
-                    let samples: Vec<String> = analysis
-                        .rows
-                        .iter()
-                        .filter_map(|r| r.cells.get(column.index))
-                        .filter(|c| !c.trim().is_empty())
-                        .take(3)
-                        .map(|c| c.chars().take(40).collect())
-                        .collect();
+                .enumerate()
+                .map(|(k, column)| {
+                    let samples: Vec<String> = analysis.samples.get(k).cloned().unwrap_or_default();
                     let index = column.index;
                     let selected = column.field.clone().unwrap_or_default();
                     let how = match column.how {
-                        MatchKind::Exact | MatchKind::Normalized => "matched by name",
-                        MatchKind::Synonym => "matched by a known alias",
-                        MatchKind::Similar => "matched by similar spelling: check it",
-                        MatchKind::Chosen => "your choice",
-                        MatchKind::Attribute => "custom attribute",
-                        MatchKind::Unmapped => "ignored",
+                        MatchKind::Exact | MatchKind::Normalized => crate::i18n::text().how_name,
+                        MatchKind::Synonym => crate::i18n::text().how_alias,
+                        MatchKind::Similar => crate::i18n::text().how_similar,
+                        MatchKind::Chosen => crate::i18n::text().how_chosen,
+                        MatchKind::Attribute => crate::i18n::text().how_attribute,
+                        MatchKind::Unmapped => crate::i18n::text().how_ignored,
                     };
                     let secret = column
                         .field
@@ -92,7 +86,7 @@ pub fn MappingStep(state: ModalState) -> impl IntoView {
                             </td>
                             <td>
                                 {match &column.attribute {
-                                    Some(name) => view! { <span>{format!("Attribute: {name}")}</span> }.into_any(),
+                                    Some(name) => view! { <span>{(crate::i18n::text().attribute)(name)}</span> }.into_any(),
                                     None => view! {
                                         <select
                                             aria-labelledby=label_id
@@ -101,12 +95,12 @@ pub fn MappingStep(state: ModalState) -> impl IntoView {
                                                 set_field(index, (!value.is_empty()).then_some(value));
                                             }
                                         >
-                                            <option value="" selected=selected.is_empty()>"— ignore this column —"</option>
+                                            <option value="" selected=selected.is_empty()>{crate::i18n::text().ignore_column}</option>
                                             {options
                                                 .into_iter()
                                                 .map(|(key, label, required)| {
                                                     let is_selected = key == selected;
-                                                    let text = if required { format!("{label} (required)") } else { label };
+                                                    let text = if required { (crate::i18n::text().required_field)(&label) } else { label };
                                                     view! { <option value=key selected=is_selected>{text}</option> }
                                                 })
                                                 .collect_view()}
@@ -125,14 +119,14 @@ pub fn MappingStep(state: ModalState) -> impl IntoView {
     view! {
         <div class="file-settings">
             <label>
-                "Encoding "
+                {crate::i18n::text().encoding_label}
                 <select on:change=move |ev| {
                     let value = event_target_value(&ev);
                     state.options.update(|o| o.encoding = (!value.is_empty()).then_some(value));
                     reread();
                 }>
                     <option value="" selected=move || state.options.with(|o| o.encoding.is_none())>
-                        {move || format!("Detected: {}", encoding())}
+                        {move || (crate::i18n::text().detected)(&encoding())}
                     </option>
                     {ENCODINGS
                         .iter()
@@ -152,14 +146,14 @@ pub fn MappingStep(state: ModalState) -> impl IntoView {
                 </select>
             </label>
             <label>
-                "Delimiter "
+                {crate::i18n::text().delimiter_label}
                 <select on:change=move |ev| {
                     let value = event_target_value(&ev);
                     state.options.update(|o| o.delimiter = (!value.is_empty()).then_some(value));
                     reread();
                 }>
                     <option value="" selected=move || state.options.with(|o| o.delimiter.is_none())>
-                        {move || format!("Detected: {}", delimiter_label(&delimiter()))}
+                        {move || (crate::i18n::text().detected)(&delimiter_label(&delimiter()))}
                     </option>
                     {DELIMITERS
                         .iter()
@@ -179,14 +173,15 @@ pub fn MappingStep(state: ModalState) -> impl IntoView {
             </label>
             <span class="file-name">{move || state.file_name.get()}</span>
         </div>
+        <super::upload::ReadingProgress state/>
         <table class="mapping">
-            <caption class="visually-hidden">"Columns of the file and the fields they go to"</caption>
+            <caption class="visually-hidden">{crate::i18n::text().mapping_caption}</caption>
             <thead>
                 <tr>
-                    <th scope="col">"Column in your file"</th>
-                    <th scope="col">"Sample values"</th>
-                    <th scope="col">"Goes to field"</th>
-                    <th scope="col">"How"</th>
+                    <th scope="col">{crate::i18n::text().col_column}</th>
+                    <th scope="col">{crate::i18n::text().col_samples}</th>
+                    <th scope="col">{crate::i18n::text().col_field}</th>
+                    <th scope="col">{crate::i18n::text().col_how}</th>
                 </tr>
             </thead>
             <tbody>{rows}</tbody>
@@ -195,7 +190,7 @@ pub fn MappingStep(state: ModalState) -> impl IntoView {
             let problems = blocking();
             (!problems.is_empty()).then(|| view! {
                 <div class="error" role="alert" id="mapping-problems">
-                    <p>"Fix the mapping before going on:"</p>
+                    <p>{crate::i18n::text().fix_mapping}</p>
                     <ul>{problems.into_iter().map(|p| view! { <li>{p.message}</li> }).collect_view()}</ul>
                 </div>
             })
@@ -204,7 +199,7 @@ pub fn MappingStep(state: ModalState) -> impl IntoView {
             <button type="button" on:click=move |_| {
                 state.analysis.set(None);
                 state.step.set(Step::Upload);
-            }>"Back"</button>
+            }>{crate::i18n::text().back}</button>
             <button
                 type="button"
                 class="primary"
@@ -212,7 +207,7 @@ pub fn MappingStep(state: ModalState) -> impl IntoView {
                 aria-describedby=move || (!blocking().is_empty()).then_some("mapping-problems")
                 on:click=move |_| state.step.set(Step::Review)
             >
-                "Next: review rows"
+                {crate::i18n::text().next_review}
             </button>
         </footer>
     }

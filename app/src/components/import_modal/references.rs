@@ -4,47 +4,14 @@
 //! preview mode nothing is asked: nothing of the file leaves the browser.
 
 use super::state::{ModalState, Mode};
-use crate::analysis::Analysis;
+use crate::analysis::Request;
 use crate::server_fns::templates::check_references::check_references;
-use csv_import_core::value::FieldChecker;
 use csv_import_core::Template;
 use leptos::prelude::*;
-use std::collections::{BTreeSet, HashSet};
+use std::collections::HashSet;
 
 /// The most values one call asks about (the server's limit).
 const PER_CALL: usize = 10_000;
-
-/// For every mapped field with a `reference`: its key and the distinct,
-/// non-empty values of its column(s), normalised as core stores them.
-/// Cells that are not valid values (a malformed email) are left out: they
-/// are flagged for that already.
-pub fn distinct_values(analysis: &Analysis, template: &Template) -> Vec<(String, Vec<String>)> {
-    let mut out = Vec::new();
-    for field in template.fields.iter().filter(|f| f.reference.is_some()) {
-        let columns: Vec<usize> =
-            analysis.report.columns.iter().filter(|c| c.field.as_deref() == Some(field.key.as_str())).map(|c| c.index).collect();
-        if columns.is_empty() {
-            continue;
-        }
-        let Ok(checker) = FieldChecker::new(field) else { continue };
-        let mut values = BTreeSet::new();
-        for row in &analysis.rows {
-            for &c in &columns {
-                let Some(raw) = row.cells.get(c).filter(|raw| !raw.trim().is_empty()) else { continue };
-                if let Ok(value) = checker.check(raw) {
-                    let text = value.to_cell();
-                    if !text.is_empty() {
-                        values.insert(text);
-                    }
-                }
-            }
-        }
-        if !values.is_empty() {
-            out.push((field.key.clone(), values.into_iter().collect()));
-        }
-    }
-    out
-}
 
 /// Whether the template has fields the server must check.
 pub fn has_references(template: &Template) -> bool {
@@ -61,20 +28,34 @@ pub fn check(state: ModalState) {
     if !has_references(&template) {
         return;
     }
-    let wanted = state.analysis.with_untracked(|a| a.as_ref().map(|a| distinct_values(a, &template))).unwrap_or_default();
-    let mut asks: Vec<(String, Vec<String>)> = Vec::new();
-    state.refs_asked.update_value(|asked| {
-        for (field, values) in wanted {
-            let seen = asked.entry(field.clone()).or_default();
-            let new: Vec<String> = values.into_iter().filter(|v| seen.insert(v.clone())).collect();
-            if !new.is_empty() {
-                asks.push((field, new));
+    state.refs_checking.update(|n| *n += 1);
+    state.refs_error.set(None);
+    leptos::task::spawn_local(async move {
+        // The worker has the rows: it answers the distinct values of each such field.
+        let wanted = crate::browser::ask::<Vec<(String, Vec<String>)>>(&Request::References).await.unwrap_or_default();
+        if state.refs_checking.try_get_untracked().is_none() {
+            return;
+        }
+        let mut asks: Vec<(String, Vec<String>)> = Vec::new();
+        state.refs_asked.update_value(|asked| {
+            for (field, values) in wanted {
+                let seen = asked.entry(field.clone()).or_default();
+                let new: Vec<String> = values.into_iter().filter(|v| seen.insert(v.clone())).collect();
+                if !new.is_empty() {
+                    asks.push((field, new));
+                }
             }
+        });
+        state.refs_checking.update(|n| *n = n.saturating_sub(1));
+        if !asks.is_empty() {
+            ask_server(state, template, asks);
         }
     });
-    if asks.is_empty() {
-        return;
-    }
+}
+
+/// Ask the server about `asks` (values not asked about before), then check
+/// the rows again with what it does not know.
+fn ask_server(state: ModalState, template: Template, asks: Vec<(String, Vec<String>)>) {
     state.refs_checking.update(|n| *n += 1);
     state.refs_error.set(None);
     leptos::task::spawn_local(async move {

@@ -1,18 +1,29 @@
 //! Steps 4 and 5: send the valid rows in batches with a progress bar, then
 //! show what happened to every row.
+//!
+//! The worker holds the rows: the page asks it for the next batch only once
+//! the previous one is saved, so at most one batch is in flight and in the
+//! page (back-pressure). A batch whose request fails for want of a
+//! connection is sent again, with growing pauses, until it goes through:
+//! the server applies a given (import, sequence number) once, so a batch
+//! that was saved but whose answer was lost is not applied twice.
 
-use super::state::{ModalState, Step};
-use crate::analysis::recheck;
+use super::state::{ModalState, RunProgress, Step};
+use crate::analysis::{NextBatch, Request, Skipped};
 use crate::model::{Batch, ImportSummary, SkippedRow, StartImport};
+use crate::server_fns::error::AppError;
 use crate::server_fns::imports::{
     commit_batch::commit_batch, finish_import::finish_import, queue_import::queue_import, stage_batch::stage_batch,
     start_import::start_import,
 };
 use leptos::prelude::*;
-use std::collections::BTreeMap;
+use std::future::Future;
 
-/// How often a batch is tried before the import stops with an error.
-const ATTEMPTS: u32 = 3;
+/// How often a request is tried while the server cannot be reached before
+/// the import stops with an error (about two minutes of pauses).
+const ATTEMPTS: u32 = 12;
+/// The longest pause between two tries, in milliseconds.
+const MAX_PAUSE_MS: u32 = 15_000;
 
 /// Start importing the valid rows (from the review step's button).
 pub fn start(state: ModalState) {
@@ -21,36 +32,73 @@ pub fn start(state: ModalState) {
     state.step.set(Step::Importing);
     leptos::task::spawn_local(async move {
         if let Err(message) = import(state).await {
-            state.error.set(Some(message));
+            let _ = state.error.try_set(Some(message));
         }
-        state.step.set(Step::Done);
+        let _ = state.step.try_set(Step::Done);
     });
+}
+
+/// Whether a failed request is worth sending again: the server could not be
+/// reached, or failed on its side; not when it refused the request.
+fn retryable(error: &AppError) -> bool {
+    matches!(error, AppError::Network(_) | AppError::Internal)
+}
+
+/// Run `request` until it succeeds, pausing longer after each failure
+/// (0.5 s, 1 s, 2 s, ... up to 15 s) while the progress says the import is
+/// reconnecting. Gives up after [`ATTEMPTS`] tries or on an error that a
+/// retry cannot fix.
+async fn with_retry<T, F, Fut>(state: ModalState, mut request: F) -> Result<T, AppError>
+where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = Result<T, AppError>>,
+{
+    let mut attempt = 0;
+    loop {
+        attempt += 1;
+        match request().await {
+            Ok(value) => {
+                if state.progress.with_untracked(|p| p.reconnecting.is_some()) {
+                    let _ = state.progress.try_update(|p| p.reconnecting = None);
+                }
+                return Ok(value);
+            }
+            Err(e) if retryable(&e) && attempt < ATTEMPTS => {
+                let _ = state.progress.try_update(|p| p.reconnecting = Some((e.to_string(), attempt)));
+                let pause = (500_u32 << (attempt - 1).min(5)).min(MAX_PAUSE_MS);
+                crate::browser::sleep_ms(pause).await;
+            }
+            Err(e) => {
+                let _ = state.progress.try_update(|p| p.reconnecting = None);
+                return Err(e);
+            }
+        }
+    }
 }
 
 async fn import(state: ModalState) -> Result<(), String> {
     let template = state.template();
-    let mut options = state.options.get_untracked();
-    options.now = crate::browser::now_rfc3339();
-    let report = state.analysis.with_untracked(|a| a.as_ref().map(|a| recheck(a, &template, &options)));
-    let Some(report) = report else { return Err("There is no file to import.".into()) };
+    let total_rows = state.analysis.with_untracked(|a| a.as_ref().map(|a| a.report.rows.total));
+    let Some(total_rows) = total_rows else { return Err("There is no file to import.".into()) };
+    // The worker has the rows and their errors: the skipped rows' reasons
+    // go with the import, the valid rows in batches.
+    let skipped: Vec<Skipped> = crate::browser::ask(&Request::Skipped).await?;
+    let skipped: Vec<SkippedRow> = skipped.into_iter().map(|s| SkippedRow { row: s.row, reasons: s.reasons }).collect();
+    let total: u64 = crate::browser::ask(&Request::StartCommit).await?;
+    state.progress.set(RunProgress { total, ..RunProgress::default() });
 
-    let mut skipped: BTreeMap<u64, Vec<String>> = BTreeMap::new();
-    for e in &report.errors {
-        let place = e.header.clone().or(e.field.clone()).unwrap_or_else(|| "Row".into());
-        skipped.entry(e.row).or_default().push(format!("{place}: {}", e.message));
-    }
-    let skipped: Vec<SkippedRow> = skipped.into_iter().map(|(row, reasons)| SkippedRow { row, reasons }).collect();
-    let total = report.records.len() as u64;
-    state.progress.set((0, total));
-
-    let started = start_import(StartImport {
-        template: template.name.clone(),
-        file_name: state.file_name.get_untracked(),
-        total_rows: report.rows.total,
-        skipped,
+    let file_name = state.file_name.get_untracked();
+    let started = with_retry(state, || {
+        start_import(StartImport {
+            template: template.name.clone(),
+            file_name: file_name.clone(),
+            total_rows,
+            skipped: skipped.clone(),
+        })
     })
     .await
     .map_err(|e| format!("The import could not start: {e}"))?;
+    drop(skipped);
 
     // Background templates (seed 004): the batches are staged, then a job
     // commits them on the server while the user goes on working.
@@ -58,48 +106,73 @@ async fn import(state: ModalState) -> Result<(), String> {
     let batch_size = started.max_batch_rows.max(1) as usize;
     let mut cancelled = false;
     let mut sent = 0_u64;
-    for (seq, rows) in report.records.chunks(batch_size).enumerate() {
+    let began = crate::browser::now_ms();
+    let mut seq = 0_u32;
+    loop {
         if state.cancel_requested.get_untracked() {
             cancelled = true;
             break;
         }
-        let batch = Batch { import_id: started.import_id.clone(), seq: seq as u32, rows: rows.to_vec() };
-        let mut attempt = 0;
-        loop {
-            attempt += 1;
-            // The same (import, seq) is applied once however often it is sent,
-            // so a batch whose answer was lost can be sent again safely.
-            let sent_batch = if background {
-                stage_batch(batch.clone()).await.map(|_| ())
-            } else {
-                commit_batch(batch.clone()).await.map(|_| ())
-            };
-            match sent_batch {
-                Ok(_) => break,
-                Err(e) if attempt >= ATTEMPTS => {
-                    let _ = finish_import(started.import_id.clone(), true).await;
-                    return Err(format!(
-                        "The import stopped after {sent} of {total} rows: {e}. The rows before were saved; import the file again to finish (saved rows come back as unchanged)."
-                    ));
-                }
-                Err(_) => {}
-            }
+        let next: NextBatch = crate::browser::ask(&Request::NextBatch { size: batch_size }).await?;
+        if next.records.is_empty() && next.done {
+            break;
         }
-        sent += rows.len() as u64;
-        state.progress.set((sent, total));
+        let rows = next.records.len() as u64;
+        let batch = Batch { import_id: started.import_id.clone(), seq, rows: next.records };
+        // The same (import, seq) is applied once however often it is sent,
+        // so a batch whose answer was lost can be sent again safely.
+        let outcome = with_retry(state, || {
+            let batch = batch.clone();
+            async move {
+                if background {
+                    stage_batch(batch).await.map(|_| ())
+                } else {
+                    commit_batch(batch).await.map(|_| ())
+                }
+            }
+        })
+        .await;
+        if let Err(e) = outcome {
+            let _ = finish_import(started.import_id.clone(), true).await;
+            return Err(format!(
+                "The import stopped after {sent} of {total} rows: {e}. The rows before were saved; import the file again to finish (saved rows come back as unchanged)."
+            ));
+        }
+        seq += 1;
+        sent += rows;
+        let seconds = ((crate::browser::now_ms() - began) / 1000.0).max(0.001);
+        let rate = sent as f64 / seconds;
+        let _ = state.progress.try_update(|p| {
+            p.done = sent;
+            p.rate = rate;
+            p.left = (rate > 0.0).then(|| total.saturating_sub(sent) as f64 / rate);
+        });
+        if next.done {
+            break;
+        }
     }
     if background && !cancelled {
-        let summary = queue_import(started.import_id.clone())
+        let summary = with_retry(state, || queue_import(started.import_id.clone()))
             .await
             .map_err(|e| format!("The rows were uploaded but the import could not be started: {e}"))?;
-        state.result.set(Some(summary));
+        let _ = state.result.try_set(Some(summary));
         return Ok(());
     }
-    let summary = finish_import(started.import_id.clone(), cancelled)
+    let summary = with_retry(state, || finish_import(started.import_id.clone(), cancelled))
         .await
         .map_err(|e| format!("The rows were sent but the import could not be closed: {e}"))?;
-    state.result.set(Some(summary));
+    let _ = state.result.try_set(Some(summary));
     Ok(())
+}
+
+/// Seconds as `1 h 02 min`, `3 min 05 s` or `12 s`.
+fn duration(seconds: f64) -> String {
+    let s = seconds.max(0.0).round() as u64;
+    match s {
+        0..60 => format!("{s} s"),
+        60..3600 => format!("{} min {:02} s", s / 60, s % 60),
+        _ => format!("{} h {:02} min", s / 3600, (s % 3600) / 60),
+    }
 }
 
 #[component]
@@ -115,26 +188,42 @@ pub fn RunStep(state: ModalState, on_close: Callback<Option<ImportSummary>>) -> 
     });
     let background = state.access.with_value(|a| a.template.background);
     let percent = move || {
-        let (done, total) = state.progress.get();
-        if total == 0 { 100 } else { (done * 100 / total) as u32 }
+        let p = state.progress.get();
+        if p.total == 0 { 100 } else { (p.done * 100 / p.total) as u32 }
     };
     view! {
         {move || (state.step.get() == Step::Importing).then(|| view! {
             <div class="progress-block">
                 <p id="progress-label">
                     {move || {
-                        let (done, total) = state.progress.get();
+                        let p = state.progress.get();
+                        let (done, total) = (super::upload::group(p.done), super::upload::group(p.total));
                         if state.cancel_requested.get() {
-                            format!("Stopping after the current batch… {done} of {total} rows saved")
+                            (crate::i18n::text().stopping)(&done, &total)
+                        } else if background {
+                            (crate::i18n::text().uploading)(&done, &total)
                         } else {
-                            if background {
-                                format!("Uploading… {done} of {total} rows sent")
-                            } else {
-                                format!("Importing… {done} of {total} rows saved")
-                            }
+                            (crate::i18n::text().importing)(&done, &total)
                         }
                     }}
                 </p>
+                <p class="hint" id="progress-rate">
+                    {move || {
+                        let p = state.progress.get();
+                        match p.left {
+                            Some(left) if p.done > 0 => {
+                                (crate::i18n::text().rate_left)(&super::upload::group(p.rate.round() as u64), &duration(left))
+                            }
+                            _ => crate::i18n::text().measuring.to_string(),
+                        }
+                    }}
+                </p>
+                {move || state.progress.with(|p| p.reconnecting.clone()).map(|(why, attempt)| view! {
+                    <p class="notice reconnecting" role="status" id="reconnecting">
+                        <span class="spinner" aria-hidden="true"></span>
+                        {(crate::i18n::text().reconnecting)(attempt + 1, &why)}
+                    </p>
+                })}
                 <progress
                     max="100"
                     value=percent
@@ -147,7 +236,7 @@ pub fn RunStep(state: ModalState, on_close: Callback<Option<ImportSummary>>) -> 
                         disabled=move || state.cancel_requested.get()
                         on:click=move |_| state.cancel_requested.set(true)
                     >
-                        "Cancel import"
+                        {crate::i18n::text().cancel_import}
                     </button>
                 </footer>
             </div>
@@ -157,7 +246,7 @@ pub fn RunStep(state: ModalState, on_close: Callback<Option<ImportSummary>>) -> 
             {move || state.result.get().map(|summary| view! { <ResultView summary/> })}
             <footer class="modal-footer">
                 <button type="button" class="primary" on:click=move |_| on_close.run(state.result.get_untracked())>
-                    "Close"
+                    {crate::i18n::text().close}
                 </button>
             </footer>
         })}
@@ -168,35 +257,32 @@ pub fn RunStep(state: ModalState, on_close: Callback<Option<ImportSummary>>) -> 
 fn ResultView(summary: ImportSummary) -> impl IntoView {
     let cancelled = summary.state == crate::model::ImportState::Cancelled;
     let headline = if cancelled {
-        "Import cancelled. The rows saved before you cancelled stay saved.".to_string()
+        crate::i18n::text().import_cancelled.to_string()
     } else if summary.template == "crm-clients" {
         // Seed 003 imports both add and update clients: say which.
-        format!(
-            "{} clients updated, {} added, {} unchanged from {}.",
-            summary.updated, summary.inserted, summary.unchanged, summary.file_name
-        )
+        (crate::i18n::text().crm_headline)(summary.updated, summary.inserted, summary.unchanged, &summary.file_name)
     } else {
-        format!("Imported {} rows from {}.", summary.inserted + summary.updated + summary.unchanged, summary.file_name)
+        (crate::i18n::text().imported_from)(summary.inserted + summary.updated + summary.unchanged, &summary.file_name)
     };
     let shown: Vec<SkippedRow> = summary.skipped_rows.iter().take(200).cloned().collect();
     let more = summary.skipped_rows.len().saturating_sub(shown.len());
     view! {
         <p class="result-headline" role="status">{headline}</p>
         <dl class="result-counts">
-            <div><dt>"Inserted"</dt><dd data-count="inserted">{summary.inserted}</dd></div>
-            <div><dt>"Updated"</dt><dd data-count="updated">{summary.updated}</dd></div>
-            <div><dt>"Unchanged"</dt><dd data-count="unchanged">{summary.unchanged}</dd></div>
-            <div><dt>"Skipped"</dt><dd data-count="skipped">{summary.skipped}</dd></div>
+            <div><dt>{crate::i18n::text().count_inserted}</dt><dd data-count="inserted">{summary.inserted}</dd></div>
+            <div><dt>{crate::i18n::text().count_updated}</dt><dd data-count="updated">{summary.updated}</dd></div>
+            <div><dt>{crate::i18n::text().count_unchanged}</dt><dd data-count="unchanged">{summary.unchanged}</dd></div>
+            <div><dt>{crate::i18n::text().count_skipped}</dt><dd data-count="skipped">{summary.skipped}</dd></div>
         </dl>
         {summary.note.clone().map(|note| view! { <p class="notice">{note}</p> })}
         {(!shown.is_empty()).then(|| view! {
-            <h3>"Skipped rows"</h3>
+            <h3>{crate::i18n::text().skipped_rows}</h3>
             <ul class="skipped-rows">
                 {shown.into_iter().map(|s| view! {
-                    <li><strong>{format!("Row {}: ", s.row)}</strong>{s.reasons.join("; ")}</li>
+                    <li><strong>{(crate::i18n::text().row_n)(s.row)}</strong>{s.reasons.join("; ")}</li>
                 }).collect_view()}
             </ul>
-            {(more > 0).then(|| view! { <p class="hint">{format!("… and {more} more; see the import's page.")}</p> })}
+            {(more > 0).then(|| view! { <p class="hint">{(crate::i18n::text().and_more)(more)}</p> })}
         })}
     }
 }

@@ -1,11 +1,15 @@
 //! The modal's state, shared by its steps.
+//!
+//! The file's rows live in the import Web Worker; the page keeps a
+//! [`Summary`] (counts, columns, the numbers of the rows with errors) and
+//! asks the worker for the rows it shows.
 
-use crate::analysis::{recheck, Analysis, CheckOptions};
+use crate::analysis::{CheckOptions, EditOutcome, Request, Summary, ViewRow};
+use crate::browser::ReadProgress;
 use crate::model::{ImportSummary, TemplateAccess};
-use csv_import_core::{FileErrorCode, Report, RowError};
+use csv_import_core::FileErrorCode;
 use leptos::prelude::*;
 use std::collections::{HashMap, HashSet};
-use std::sync::Arc;
 
 /// What the modal is for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -26,17 +30,20 @@ pub enum Step {
     Done,
 }
 
-/// The errors of one row, by column.
-#[derive(Clone, Debug, Default)]
-pub struct RowErrors {
-    /// Errors in one cell, by 0-based column.
-    pub cells: HashMap<usize, Vec<RowError>>,
-    /// Errors about the whole row (extra cells) or a field with no column.
-    pub row: Vec<RowError>,
+/// How an import under way is doing.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct RunProgress {
+    /// Rows saved (or sent, for background imports).
+    pub done: u64,
+    /// Rows to save.
+    pub total: u64,
+    /// Rows per second so far.
+    pub rate: f64,
+    /// Seconds left at that rate, once known.
+    pub left: Option<f64>,
+    /// The connection dropped: why, and the attempt under way.
+    pub reconnecting: Option<(String, u32)>,
 }
-
-/// Errors by data row number.
-pub type ErrorIndex = HashMap<u64, RowErrors>;
 
 /// Everything the steps share. All fields are signals, so it is `Copy`.
 #[derive(Clone, Copy)]
@@ -45,14 +52,22 @@ pub struct ModalState {
     pub access: StoredValue<TemplateAccess>,
     pub step: RwSignal<Step>,
     pub file_name: RwSignal<String>,
-    pub bytes: StoredValue<Option<Arc<Vec<u8>>>>,
+    /// The file picked, kept to read it again with other options.
+    pub file: StoredValue<Option<web_sys::File>, LocalStorage>,
     pub options: RwSignal<CheckOptions>,
-    pub analysis: RwSignal<Option<Analysis>>,
-    pub errors: RwSignal<ErrorIndex>,
+    /// What the worker found in the file (no rows).
+    pub analysis: RwSignal<Option<Summary>>,
+    /// Rows fetched from the worker for the grid, by row number; cleared
+    /// when the rows are checked again.
+    pub rows: RwSignal<HashMap<u64, ViewRow>>,
+    /// Bumped whenever the fetched rows are out of date.
+    pub generation: RwSignal<u64>,
     pub busy: RwSignal<Option<String>>,
+    /// Reading the file: how far the worker is.
+    pub reading: RwSignal<Option<ReadProgress>>,
     pub error: RwSignal<Option<String>>,
     pub only_errors: RwSignal<bool>,
-    pub progress: RwSignal<(u64, u64)>,
+    pub progress: RwSignal<RunProgress>,
     pub cancel_requested: RwSignal<bool>,
     pub result: RwSignal<Option<ImportSummary>>,
     /// Key values of the file that existing records of the workspace have
@@ -68,26 +83,31 @@ pub struct ModalState {
 
 impl ModalState {
     pub fn new(access: TemplateAccess, mode: Mode) -> ModalState {
-        ModalState {
+        let state = ModalState {
             mode,
             access: StoredValue::new(access),
             step: RwSignal::new(Step::Upload),
             file_name: RwSignal::new(String::new()),
-            bytes: StoredValue::new(None),
+            file: StoredValue::new_local(None),
             options: RwSignal::new(CheckOptions::default()),
             analysis: RwSignal::new(None),
-            errors: RwSignal::new(HashMap::new()),
+            rows: RwSignal::new(HashMap::new()),
+            generation: RwSignal::new(0),
             busy: RwSignal::new(None),
+            reading: RwSignal::new(None),
             error: RwSignal::new(None),
             only_errors: RwSignal::new(false),
-            progress: RwSignal::new((0, 0)),
+            progress: RwSignal::new(RunProgress::default()),
             cancel_requested: RwSignal::new(false),
             result: RwSignal::new(None),
             existing: RwSignal::new(Default::default()),
             refs_checking: RwSignal::new(0),
             refs_asked: StoredValue::new(HashMap::new()),
             refs_error: RwSignal::new(None),
-        }
+        };
+        // Closing the modal stops the worker: it frees the file's rows.
+        on_cleanup(crate::browser::stop_worker);
+        state
     }
 
     /// The template.
@@ -104,46 +124,117 @@ impl ModalState {
         steps
     }
 
-    /// Keep a new analysis, and index its errors for the grid.
-    pub fn set_analysis(&self, analysis: Analysis) {
-        self.errors.set(index_errors(&analysis.report));
-        self.analysis.set(Some(analysis));
+    /// Keep a new summary; the rows shown are fetched again.
+    pub fn set_analysis(&self, summary: Summary) {
+        self.analysis.set(Some(summary));
+        self.rows.set(HashMap::new());
+        self.generation.update(|g| *g += 1);
         super::references::check(*self);
     }
 
-    /// Check every row again with the current options (after an edit or a
-    /// mapping change), on the page: the rows are in memory already.
-    pub fn recheck(&self) {
-        let template = self.template();
+    /// The current options, with the clock read now.
+    fn options_now(&self) -> CheckOptions {
         let mut options = self.options.get_untracked();
         options.now = crate::browser::now_rfc3339();
-        let mut index = None;
-        self.analysis.update(|analysis| {
-            if let Some(analysis) = analysis {
-                let report = recheck(analysis, &template, &options);
-                index = Some(index_errors(&report));
-                analysis.report = Report { records: Vec::new(), ..report };
-            }
-        });
-        if let Some(index) = index {
-            self.errors.set(index);
-            super::references::check(*self);
-        }
+        options
     }
 
-    /// Read the file in the worker again with the current options.
+    /// Check every row again in the worker with the current options (after
+    /// a mapping change, or values the server does not know).
+    pub fn recheck(&self) {
+        let state = *self;
+        let options = self.options_now();
+        self.busy.set(Some("Checking the rows again…".into()));
+        leptos::task::spawn_local(async move {
+            let answer = crate::browser::ask::<Summary>(&Request::Check { options }).await;
+            let _ = state.busy.try_set(None);
+            match answer {
+                Ok(summary) => {
+                    if state.analysis.try_get_untracked().is_some() {
+                        state.set_analysis(summary);
+                    }
+                }
+                Err(message) => {
+                    let _ = state.error.try_set(Some(message));
+                }
+            }
+        });
+    }
+
+    /// Set one cell in the worker, which checks it again (and the rows that
+    /// share a unique value with it); only what changed comes back.
+    pub fn edit(&self, row: u64, column: usize, value: String) {
+        let state = *self;
+        // Shown at once; the worker's answer brings the errors.
+        self.rows.update(|rows| {
+            if let Some(r) = rows.get_mut(&row) {
+                if r.cells.len() <= column {
+                    r.cells.resize(column + 1, String::new());
+                }
+                r.cells[column] = value.clone();
+            }
+        });
+        leptos::task::spawn_local(async move {
+            match crate::browser::ask::<EditOutcome>(&Request::Edit { row, column, value }).await {
+                Ok(outcome) => {
+                    state.analysis.update(|a| {
+                        if let Some(a) = a {
+                            a.report.rows = outcome.rows;
+                            a.matching = outcome.matching;
+                            for &(row, bad) in &outcome.changed {
+                                match (a.error_rows.binary_search(&row), bad) {
+                                    (Err(at), true) => a.error_rows.insert(at, row),
+                                    (Ok(at), false) => {
+                                        a.error_rows.remove(at);
+                                    }
+                                    _ => {}
+                                }
+                            }
+                        }
+                    });
+                    // The changed rows that are shown (or were fetched) come again, with their errors.
+                    let mut again: Vec<u64> = state.rows.with_untracked(|rows| {
+                        outcome.changed.iter().map(|(r, _)| *r).filter(|r| rows.contains_key(r)).collect()
+                    });
+                    if !again.contains(&row) {
+                        again.push(row);
+                    }
+                    if let Ok(fresh) = crate::browser::ask::<Vec<ViewRow>>(&Request::Rows { rows: again }).await {
+                        let _ = state.rows.try_update(|rows| {
+                            for r in fresh {
+                                rows.insert(r.row, r);
+                            }
+                        });
+                    }
+                    super::references::check(state);
+                }
+                Err(message) => state.error.set(Some(message)),
+            }
+        });
+    }
+
+    /// Read the file in the worker (again) with the current options.
     pub async fn analyze(&self) {
-        let Some(bytes) = self.bytes.get_value() else { return };
+        let Some(file) = self.file.get_value() else { return };
         let template = self.template();
-        let mut options = self.options.get_untracked();
-        options.now = crate::browser::now_rfc3339();
+        let options = self.options_now();
         self.error.set(None);
-        self.busy.set(Some("Reading and checking the file…".into()));
-        let outcome = crate::browser::analyze_in_worker(bytes.as_ref().clone(), &template, &options).await;
-        self.busy.set(None);
+        let name = self.file_name.get_untracked();
+        self.busy.set(Some((crate::i18n::text().reading_name)(&name)));
+        self.reading.set(Some(ReadProgress { phase: "reading".into(), ..ReadProgress::default() }));
+        let state = *self;
+        let outcome = crate::browser::analyze_in_worker(&file, &template, &options, move |p| {
+            let _ = state.reading.try_set(Some(p));
+        })
+        .await;
+        if self.busy.try_set(None).is_some() {
+            // The modal was closed meanwhile.
+            return;
+        }
+        self.reading.set(None);
         match outcome {
-            Ok(analysis) => {
-                let stopping: Vec<String> = analysis
+            Ok(summary) => {
+                let stopping: Vec<String> = summary
                     .report
                     .file_errors
                     .iter()
@@ -160,7 +251,7 @@ impl ModalState {
                     .map(|e| e.message.clone())
                     .collect();
                 if stopping.is_empty() {
-                    self.set_analysis(analysis);
+                    self.set_analysis(summary);
                     if self.step.get_untracked() == Step::Upload {
                         self.step.set(Step::Mapping);
                     }
@@ -170,20 +261,17 @@ impl ModalState {
                     self.error.set(Some(stopping.join(" ")));
                 }
             }
+            Err(message) if message == "Cancelled." => {
+                self.analysis.set(None);
+                self.step.set(Step::Upload);
+                self.error.set(Some((crate::i18n::text().reading_cancelled)(&name)));
+            }
             Err(message) => self.error.set(Some(message)),
         }
     }
-}
 
-/// Errors by row and column, for the grid.
-pub fn index_errors(report: &Report) -> ErrorIndex {
-    let mut index: ErrorIndex = HashMap::new();
-    for error in &report.errors {
-        let entry = index.entry(error.row).or_default();
-        match error.column {
-            Some(column) => entry.cells.entry(column).or_default().push(error.clone()),
-            None => entry.row.push(error.clone()),
-        }
+    /// Stop reading the file at once (the worker is stopped and started afresh).
+    pub fn cancel_reading(&self) {
+        crate::browser::stop_worker();
     }
-    index
 }

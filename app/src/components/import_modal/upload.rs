@@ -2,7 +2,6 @@
 
 use super::state::ModalState;
 use leptos::prelude::*;
-use std::sync::Arc;
 use wasm_bindgen::JsCast;
 
 /// Files larger than this are refused before reading: past it a browser tab
@@ -15,10 +14,8 @@ fn wrong_kind(name: &str) -> Option<String> {
     let ext = name.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase()).unwrap_or_default();
     match ext.as_str() {
         "csv" | "tsv" | "txt" | "tab" | "" => None,
-        "xlsx" | "xls" | "xlsm" | "ods" | "numbers" => Some(format!(
-            "{name} is a spreadsheet, not a CSV file. Open it and save it as CSV (in Excel: File › Save As › CSV UTF-8), then upload that file."
-        )),
-        other => Some(format!("{name} is a .{other} file. Upload a CSV file (.csv, .tsv or .txt).")),
+        "xlsx" | "xls" | "xlsm" | "ods" | "numbers" => Some((crate::i18n::text().spreadsheet)(name)),
+        other => Some((crate::i18n::text().wrong_extension)(name, other)),
     }
 }
 
@@ -32,30 +29,15 @@ pub fn UploadStep(state: ModalState) -> impl IntoView {
             return;
         }
         if file.size() > MAX_BYTES {
-            state.error.set(Some(format!(
-                "{name} is {:.0} MB; the most a file may have is {:.0} MB. Split it into smaller files.",
-                file.size() / 1_048_576.0,
-                MAX_BYTES / 1_048_576.0
-            )));
+            state.error.set(Some((crate::i18n::text().too_big)(&name, file.size() / 1_048_576.0, MAX_BYTES / 1_048_576.0)));
             return;
         }
         state.error.set(None);
-        state.file_name.set(name.clone());
-        state.busy.set(Some(format!("Reading {name}…")));
-        leptos::task::spawn_local(async move {
-            let file = gloo_file::File::from(file);
-            match gloo_file::futures::read_as_bytes(&file).await {
-                Ok(bytes) => {
-                    state.bytes.set_value(Some(Arc::new(bytes)));
-                    state.options.update(|o| *o = Default::default());
-                    state.analyze().await;
-                }
-                Err(e) => {
-                    state.busy.set(None);
-                    state.error.set(Some(format!("{name} could not be read: {e}. Try again, or pick the file again.")));
-                }
-            }
-        });
+        state.file_name.set(name);
+        // The worker reads the file in slices: its bytes are never copied whole.
+        state.file.set_value(Some(file));
+        state.options.update(|o| *o = Default::default());
+        leptos::task::spawn_local(async move { state.analyze().await });
     };
     let on_drop = move |ev: web_sys::DragEvent| {
         ev.prevent_default();
@@ -63,7 +45,7 @@ pub fn UploadStep(state: ModalState) -> impl IntoView {
         let file = ev.data_transfer().and_then(|d| d.files()).and_then(|files| files.get(0));
         match file {
             Some(file) => take_file(file),
-            None => state.error.set(Some("Nothing to read was dropped. Drop a CSV file.".into())),
+            None => state.error.set(Some(crate::i18n::text().nothing_dropped.into())),
         }
     };
     let on_pick = move |ev: leptos::ev::Event| {
@@ -77,7 +59,7 @@ pub fn UploadStep(state: ModalState) -> impl IntoView {
         }
     };
     let template = state.template();
-    let sample_href = format!("/templates/{}/sample.csv", template.name);
+    let sample_href = crate::assets::url(&format!("templates/{}/sample.csv", template.name));
     let sample_name = format!("{}-sample.csv", template.name);
     let required: Vec<String> = template.fields.iter().filter(|f| f.required).map(|f| f.header().to_string()).collect();
     let optional: Vec<String> = template.fields.iter().filter(|f| !f.required).map(|f| f.header().to_string()).collect();
@@ -95,10 +77,10 @@ pub fn UploadStep(state: ModalState) -> impl IntoView {
             on:dragleave=move |_| dragging.set(false)
             on:drop=on_drop
         >
-            <p class="dropzone-title">"Drag and drop your CSV file here"</p>
-            <p>"or"</p>
+            <p class="dropzone-title">{crate::i18n::text().drop_here}</p>
+            <p>{crate::i18n::text().or_word}</p>
             <label class="button file-button">
-                "Choose a file"
+                {crate::i18n::text().choose_file}
                 <input
                     type="file"
                     class="visually-hidden"
@@ -108,21 +90,63 @@ pub fn UploadStep(state: ModalState) -> impl IntoView {
                 />
             </label>
             <p class="hint" id="upload-hint">
-                "CSV, TSV or TXT up to 200 MB, in any common encoding (UTF-8, UTF-16, Windows-1252) and with , ; tab or | between values."
+                {crate::i18n::text().upload_hint}
             </p>
         </div>
+        <ReadingProgress state/>
         {move || state.error.get().map(|message| view! { <p class="error" role="alert">{message}</p> })}
         <section class="expected-columns" aria-labelledby="expected-heading">
-            <h3 id="expected-heading">"Columns this import expects"</h3>
+            <h3 id="expected-heading">{crate::i18n::text().expected_columns}</h3>
             <p>{template.description.clone()}</p>
             <p>
-                <strong>"Required: "</strong>
+                <strong>{crate::i18n::text().required_label}</strong>
                 {required.join(", ")}
             </p>
-            {optional_text.map(|text| view! { <p><strong>"Optional: "</strong>{text}</p> })}
+            {optional_text.map(|text| view! { <p><strong>{crate::i18n::text().optional_label}</strong>{text}</p> })}
             <p>
-                <a href=sample_href download=sample_name>"Download sample CSV"</a>
+                <a href=sample_href download=sample_name>{crate::i18n::text().download_sample}</a>
             </p>
         </section>
     }
+}
+
+/// While the worker reads a file: rows read, how far, and a Cancel that
+/// stops it at once.
+#[component]
+pub fn ReadingProgress(state: ModalState) -> impl IntoView {
+    move || {
+        state.reading.get().map(|p| {
+            let what = match p.phase.as_str() {
+                "reading" => (crate::i18n::text().reading_file)(p.bytes as f64 / 1_048_576.0),
+                "parsing" => (crate::i18n::text().reading_rows)(&group(p.rows)),
+                _ => (crate::i18n::text().checking_rows)(&group(p.rows)),
+            };
+            let percent = p.percent.clamp(0.0, 100.0);
+            view! {
+                <div class="read-progress" id="read-progress">
+                    <p id="read-progress-label">{what}{format!(" ({percent:.0}%)")}</p>
+                    <progress
+                        max="100"
+                        value=percent
+                        aria-labelledby="read-progress-label"
+                        aria-valuetext=format!("{percent:.0}%")
+                    ></progress>
+                    <button type="button" on:click=move |_| state.cancel_reading()>{crate::i18n::text().cancel_reading}</button>
+                </div>
+            }
+        })
+    }
+}
+
+/// `1234567` as `1,234,567`.
+pub fn group(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
 }
