@@ -328,6 +328,14 @@ pub async fn commit_to(
             state_text(head.state)
         )));
     }
+    // Partner leads follow the workspace's lead registration form (seed 001).
+    let derived;
+    let template = if store == Store::PartnerLeads {
+        derived = super::partners::template_for(db, head.workspace_id).await?;
+        &derived
+    } else {
+        template
+    };
     let now = now();
     // A coaching pair's key is both emails together: one lead has many rows.
     let mut checked = check_rows(template, rows, &now, matches!(store, Store::Records(_) | Store::Crm))?;
@@ -366,6 +374,16 @@ pub async fn commit_to(
             checked.skipped.sort_by_key(|s| s.row);
             return finish_batch(tx, head, seq, result, checked.skipped).await;
         }
+        Store::PartnerLeads => {
+            let valid = std::mem::take(&mut checked.valid);
+            let skipped = std::mem::take(&mut checked.skipped);
+            let mut result = super::partners::commit(
+                &mut tx, head.workspace_id, head.user_id, &head.id, template, valid, skipped, &now,
+            )
+            .await?;
+            let skipped = std::mem::take(&mut result.skipped);
+            return finish_batch(tx, head, seq, result, skipped).await;
+        }
         Store::Crm => {
             let valid = std::mem::take(&mut checked.valid);
             let mut result = super::crm::commit(&mut tx, head.workspace_id, template, valid, &now).await?;
@@ -396,20 +414,25 @@ pub async fn commit_to(
         });
     }
 
+    // The counts are decided here, against the records read above in this
+    // transaction; the new and changed records are then written together in
+    // multi-row statements (`records::write_many`).
     let mut result = BatchResult::default();
-    let mut inserts: Vec<Vec<Option<String>>> = Vec::new();
+    let mut writes: Vec<records::Write> = Vec::with_capacity(checked.valid.len());
     for ((_, values), key) in checked.valid.into_iter().zip(row_keys) {
         match key.and_then(|(j, k)| existing[j].get(&k)) {
-            None => inserts.push(values),
+            None => {
+                result.inserted += 1;
+                writes.push(records::Write { id: None, values });
+            }
             Some(found) if found.values == values => result.unchanged += 1,
             Some(found) => {
-                records::update(&mut tx, template, table, found.id, &values, &now).await?;
                 result.updated += 1;
+                writes.push(records::Write { id: Some(found.id), values });
             }
         }
     }
-    result.inserted = inserts.len() as u64;
-    records::insert_many(&mut tx, template, table, head.workspace_id, &inserts, &now).await?;
+    records::write_many(&mut tx, template, table, head.workspace_id, &writes, &now).await?;
     finish_batch(tx, head, seq, result, checked.skipped).await
 }
 
