@@ -14,6 +14,9 @@ pub enum Role {
     Staff,
     /// May look, not import.
     Viewer,
+    /// A partner's user (seed 001): may import leads for their own partner
+    /// and see that partner's team and leads, nothing else.
+    Partner,
 }
 
 impl Role {
@@ -23,6 +26,7 @@ impl Role {
             Role::Admin => "admin",
             Role::Staff => "staff",
             Role::Viewer => "viewer",
+            Role::Partner => "partner",
         }
     }
 
@@ -32,6 +36,7 @@ impl Role {
             "admin" => Some(Role::Admin),
             "staff" => Some(Role::Staff),
             "viewer" => Some(Role::Viewer),
+            "partner" => Some(Role::Partner),
             _ => None,
         }
     }
@@ -42,6 +47,7 @@ impl Role {
             Role::Admin => true,
             Role::Staff => matches!(permission, "import_clients" | "import_leads"),
             Role::Viewer => false,
+            Role::Partner => permission == "import_partner_leads",
         }
     }
 }

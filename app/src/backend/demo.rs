@@ -1,7 +1,9 @@
 //! The demo data: workspace "Acme" with an admin, a staff member and a
 //! viewer, workspace "Globex" with an admin (for cross-workspace checks),
 //! a few clients, leads and companies in Acme, and four more Acme members
-//! to import as coaching leads and coaches ([`MEMBERS`]). Every demo account has
+//! to import as coaching leads and coaches ([`MEMBERS`]), and two partners
+//! whose first has a user who signs in with the partner role
+//! (`partners::PARTNERS`). Every demo account has
 //! the password [`PASSWORD`]. Seeding twice changes nothing.
 
 use super::auth::{ensure_workspace, hash_password_async, insert_user, set_membership};
@@ -14,11 +16,13 @@ use crate::server_fns::AppError;
 pub const PASSWORD: &str = "demo-password";
 
 /// The demo accounts: email, name, role, workspace slug, workspace name.
-pub const ACCOUNTS: [(&str, &str, Role, &str, &str); 4] = [
+pub const ACCOUNTS: [(&str, &str, Role, &str, &str); 5] = [
     ("admin@acme.test", "Ada Admin", Role::Admin, "acme", "Acme"),
     ("staff@acme.test", "Sam Staff", Role::Staff, "acme", "Acme"),
     ("viewer@acme.test", "Vic Viewer", Role::Viewer, "acme", "Acme"),
     ("admin@globex.test", "Gil Globex", Role::Admin, "globex", "Globex"),
+    // On partner P-1001's team as PU-2001 (seed 001): imports leads for that partner only.
+    ("partner@northwind.test", "Nora North", Role::Partner, "acme", "Acme"),
 ];
 
 /// More Acme members (viewers, not listed on the sign-in page) to import as
@@ -122,6 +126,8 @@ pub async fn seed(db: &Db) -> Result<(), AppError> {
     }
     // A few CRM clients (seed 003), added when their email is missing.
     super::crm::seed(db, acme, &CRM_CLIENTS, &now).await?;
+    // Partners with their teams and a few leads (seed 001).
+    super::partners::seed(db, acme).await?;
     Ok(())
 }
 

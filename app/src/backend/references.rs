@@ -1,5 +1,5 @@
 //! Reference checks: which of the values a file names do not exist in the
-//! workspace (users by email, and later tags, partners, records by ID). The
+//! workspace (users by email, tags, partners and partner users, records by ID). The
 //! browser asks with the distinct values of one field (never rows) to flag
 //! cells before the import; the commit asks again for the rows it is sent.
 
@@ -28,15 +28,10 @@ pub fn kind_name(reference: Reference) -> &'static str {
 
 /// Whether this server can check references of this kind.
 pub fn supported(reference: Reference) -> bool {
-    matches!(reference, Reference::User | Reference::Tag | Reference::Record)
-}
-
-/// Why a kind of reference cannot be checked yet (a 400).
-fn not_supported(reference: Reference) -> AppError {
-    AppError::BadRequest(format!(
-        "Checking {} references is not supported yet; only users, tags and CRM client IDs can be checked.",
-        kind_name(reference)
-    ))
+    matches!(
+        reference,
+        Reference::User | Reference::Tag | Reference::Record | Reference::Partner | Reference::PartnerUser
+    )
 }
 
 /// The field `key` of `template` and its reference: 400 when the template
@@ -96,9 +91,10 @@ pub async fn unknown(
         }
         // Only the CRM clients template refers to records (its own IDs).
         Reference::Record => super::crm::unknown_ids(conn, workspace_id, values).await,
-        Reference::Partner | Reference::PartnerUser => {
-            Err(not_supported(reference))
-        }
+        // Partner and partner user IDs (seed 001); whether a user belongs to
+        // the row's partner is a check of the pair (`partners::pair_problems`).
+        Reference::Partner => super::partners::unknown(conn, workspace_id, false, values).await,
+        Reference::PartnerUser => super::partners::unknown(conn, workspace_id, true, values).await,
     }
 }
 

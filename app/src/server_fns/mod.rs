@@ -4,7 +4,8 @@
 //! another workspace is a 404) and every value it is sent (400).
 //!
 //! Inputs are form-urlencoded (the Leptos default, so `ActionForm` works),
-//! except `start_import`, `commit_batch` and `check_references`, which take JSON. Outputs are
+//! except `start_import`, `commit_batch`, `check_references`, `check_partner_pairs`
+//! and `save_lead_form`, which take JSON. Outputs are
 //! JSON; errors are [`AppError`] as JSON with the matching HTTP status.
 
 pub mod auth;
@@ -13,6 +14,7 @@ pub mod coaching;
 pub mod crm;
 pub mod error;
 pub mod imports;
+pub mod partners;
 pub mod records;
 pub mod tags;
 pub mod templates;

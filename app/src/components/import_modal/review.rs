@@ -3,7 +3,6 @@
 
 use super::grid::Grid;
 use super::state::{Mode, ModalState, Step};
-use csv_import_core::parse::RawRow;
 use csv_import_core::template::OnInvalid;
 use leptos::prelude::*;
 
@@ -12,49 +11,70 @@ pub fn ReviewStep(state: ModalState) -> impl IntoView {
     let template = state.template();
     let rejects = template.on_invalid == OnInvalid::Reject;
     let counts = move || state.analysis.with(|a| a.as_ref().map(|a| a.report.rows).unwrap_or_default());
-    let valid = move || counts().valid;
-    let invalid = move || counts().invalid;
-    let checking = move || state.refs_checking.get() > 0;
-    let can_import = move || valid() > 0 && !(rejects && invalid() > 0) && !checking();
+    // Rows whose Partner User ID is not on the row's partner's team (seed
+    // 001): a check of two cells together, asked of the server by pairs.
+    let pair_errors = RwSignal::new(Vec::<super::pairs::PairError>::new());
+    let pairs_checking = RwSignal::new(false);
+    let pairs_generation = StoredValue::new(0_u64);
+    Effect::new(move |_| {
+        state.analysis.track();
+        untrack(|| super::pairs::check(state, pair_errors, pairs_checking, pairs_generation));
+    });
+    // Those rows, when the worker found nothing else wrong with them.
+    let pair_only = move || {
+        pair_errors.with(|errors| {
+            state.analysis.with(|a| {
+                let known = a.as_ref().map(|a| a.error_rows.as_slice()).unwrap_or(&[]);
+                errors.iter().map(|e| e.row).filter(|r| known.binary_search(r).is_err()).collect::<std::collections::BTreeSet<_>>().len()
+                    as u64
+            })
+        })
+    };
+    let valid = move || counts().valid.saturating_sub(pair_only());
+    let invalid = move || counts().invalid + pair_only();
+    let checking = move || state.refs_checking.get() > 0 || pairs_checking.get();
+    // Leads whose email is registered already are added again only when the user says so.
+    let duplicates = super::existing::duplicates(&template);
+    let duplicates_ok = RwSignal::new(false);
+    let can_import = move || {
+        valid() > 0
+            && !(rejects && invalid() > 0)
+            && !checking()
+            && !(duplicates && super::existing::matching_rows(&state) > 0 && !duplicates_ok.get())
+    };
     let has_references = super::references::has_references(&template);
     // Flag the rows that will update existing records (one call, distinct values only).
     Effect::new(move |_| untrack(|| super::existing::check(state)));
     let matching = move || super::existing::matching_rows(&state);
 
-    let download_errors = {
-        let template = template.clone();
-        move |_| {
-            let csv = state.analysis.with(|a| {
-                a.as_ref().map(|a| {
-                    let mut report = a.report.clone();
-                    report.header = a.header.clone();
-                    report.invalid_rows = state.errors.with(|errors| {
-                        a.rows
-                            .iter()
-                            .filter(|r| errors.contains_key(&r.row))
-                            .map(|r| RawRow { row: r.row, line: r.line, cells: r.cells.clone() })
-                            .collect()
-                    });
-                    report.error_report_csv(&template)
-                })
-            });
-            if let Some(csv) = csv {
-                let stem = state.file_name.with(|n| n.rsplit_once('.').map(|(s, _)| s.to_string()).unwrap_or(n.clone()));
-                // The BOM makes Excel read the report as UTF-8.
-                let _ = crate::browser::download_text(&format!("{stem}-errors.csv"), "text/csv;charset=utf-8", &format!("\u{feff}{csv}"));
+    let download_errors = move |_| {
+        leptos::task::spawn_local(async move {
+            // The worker has the rows: it writes the report, straight into the file.
+            let stem = state.file_name.with_untracked(|n| n.rsplit_once('.').map(|(s, _)| s.to_string()).unwrap_or(n.clone()));
+            let saved = crate::browser::download_from_worker(
+                &crate::analysis::Request::ErrorReport,
+                &format!("{stem}-errors.csv"),
+                "text/csv;charset=utf-8",
+            )
+            .await;
+            if let Err(message) = saved {
+                state.error.set(Some(message));
             }
-        }
+        });
     };
 
     view! {
         <div class="review-summary" role="status">
-            <span class="count">{move || format!("{} rows", counts().total)}</span>
-            <span class="count ok">{move || format!("{} valid", valid())}</span>
-            <span class="count bad" class:zero=move || invalid() == 0>{move || format!("{} with errors", invalid())}</span>
+            <span class="count">{move || (crate::i18n::text().n_rows)(counts().total as u64)}</span>
+            <span class="count ok">{move || (crate::i18n::text().n_valid)(valid() as u64)}</span>
+            <span class="count bad" class:zero=move || invalid() == 0>{move || (crate::i18n::text().n_errors)(invalid() as u64)}</span>
             {move || match matching() {
                 0 => None,
-                1 => Some(view! { <span class="count exists">"1 row matches an existing record and will update it"</span> }.into_any()),
-                n => Some(view! { <span class="count exists">{format!("{n} rows match existing records and will update them")}</span> }.into_any()),
+                n if duplicates => Some(view! {
+                    <span class="count exists">{(crate::i18n::text().n_registered)(n as u64)}</span>
+                }.into_any()),
+                1 => Some(view! { <span class="count exists">{crate::i18n::text().one_matches}</span> }.into_any()),
+                n => Some(view! { <span class="count exists">{(crate::i18n::text().n_match)(n as u64)}</span> }.into_any()),
             }}
         </div>
         <div class="review-tools">
@@ -64,36 +84,63 @@ pub fn ReviewStep(state: ModalState) -> impl IntoView {
                     prop:checked=move || state.only_errors.get()
                     on:change=move |ev| state.only_errors.set(event_target_checked(&ev))
                 />
-                " Show only rows with errors"
+                {crate::i18n::text().only_errors}
             </label>
             <button type="button" disabled=move || invalid() == 0 on:click=download_errors>
-                "Download error report (CSV)"
+                {crate::i18n::text().download_errors}
             </button>
-            <span class="hint">"Tab moves between cells with errors; Enter or a double click edits a cell."</span>
+            <span class="hint">{crate::i18n::text().grid_hint}</span>
         </div>
         {move || checking().then(|| view! {
             <p class="busy" role="status" id="references-checking">
                 <span class="spinner" aria-hidden="true"></span>
-                "Checking with the server which of the emails and IDs exist…"
+                {crate::i18n::text().checking_refs}
             </p>
         })}
+        {move || state.error.get().map(|message| view! { <p class="error" role="alert">{message}</p> })}
         {move || state.refs_error.get().map(|message| view! { <p class="error" role="alert">{message}</p> })}
         {(has_references && state.mode == Mode::Preview).then(|| view! {
             <p class="notice" id="references-not-checked">
-                "Whether users, tags or partners exist is not checked in a preview: that would send values to the server. The import checks them."
+                {crate::i18n::text().refs_not_checked}
             </p>
         })}
         <Grid state/>
+        {move || pair_errors.with(|errors| (!errors.is_empty()).then(|| view! {
+            <div class="error pair-errors" role="alert" id="pair-errors">
+                <p>{crate::i18n::text().pair_errors_intro}</p>
+                <ul>
+                    {errors.iter().take(100).map(|e| view! {
+                        <li>{(crate::i18n::text().row_column_message)(e.row as u64, &e.header, &e.message)}</li>
+                    }).collect_view()}
+                </ul>
+            </div>
+        }))}
+        {move || (duplicates && matching() > 0).then(|| view! {
+            <div class="notice duplicates" id="duplicate-warning">
+                <p>
+                    {(crate::i18n::text().n_duplicates)(matching() as u64)}
+                    {crate::i18n::text().duplicates_hint}
+                </p>
+                <label class="toggle">
+                    <input
+                        type="checkbox"
+                        prop:checked=move || duplicates_ok.get()
+                        on:change=move |ev| duplicates_ok.set(event_target_checked(&ev))
+                    />
+                    {crate::i18n::text().duplicates_anyway}
+                </label>
+            </div>
+        })}
         {move || (rejects && invalid() > 0).then(|| view! {
             <p class="error" role="alert" id="reject-reason">
-                "This import takes a file only when every row is valid. Fix the rows with errors here or in your file, then import."
+                {crate::i18n::text().reject_reason}
             </p>
         })}
         <footer class="modal-footer">
-            <button type="button" on:click=move |_| state.step.set(Step::Mapping)>"Back"</button>
+            <button type="button" on:click=move |_| state.step.set(Step::Mapping)>{crate::i18n::text().back}</button>
             {match state.mode {
                 Mode::Preview => view! {
-                    <p class="hint">"Preview only: nothing of this file was sent anywhere."</p>
+                    <p class="hint">{crate::i18n::text().preview_only}</p>
                 }.into_any(),
                 Mode::Import => view! {
                     <button
@@ -104,9 +151,9 @@ pub fn ReviewStep(state: ModalState) -> impl IntoView {
                         on:click=move |_| super::run::start(state)
                     >
                         {move || if invalid() > 0 && !rejects {
-                            format!("Import {} valid rows, skip {}", valid(), invalid())
+                            (crate::i18n::text().import_valid_skip)(valid() as u64, invalid() as u64)
                         } else {
-                            format!("Import {} rows", valid())
+                            (crate::i18n::text().import_rows)(valid() as u64)
                         }}
                     </button>
                 }.into_any(),

@@ -10,6 +10,7 @@ use leptos::prelude::*;
 pub async fn list_client_accounts(search: String) -> Result<ClientAccountPage, AppError> {
     use crate::backend::{auth, client_accounts, db};
     let session = auth::current_session().await?;
+    crate::backend::access::browse(&session)?;
     if search.chars().count() > 200 {
         return Err(AppError::BadRequest("The search is too long: use at most 200 characters.".to_string()));
     }

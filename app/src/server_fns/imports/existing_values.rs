@@ -5,29 +5,39 @@ use leptos::server_fn::codec::Json;
 /// Which of `values` the workspace's records already have in `field` (a
 /// key or unique field of the template, e.g. the clients' `email`), so that
 /// the review step can flag the rows that will update an existing record
-/// instead of adding one. The browser sends only the distinct values of the
-/// column (at most 10,000), never the rows; the answer is the matching ones,
-/// lowercased. Needs the template's permission (403); only the session's
-/// workspace is searched. JSON body: `{"template", "field", "values"}`.
+/// instead of adding one; for `partner-leads`, the emails of leads already
+/// registered, so that duplicates are flagged before they are added again.
+/// The browser sends only the distinct values of the column (at most
+/// 10,000), never the rows; the answer is the matching ones, lowercased.
+/// Needs the template's permission (403); only the session's workspace is
+/// searched. JSON body: `{"template", "field", "values"}`.
 #[server(endpoint = "existing_values", input = Json)]
 pub async fn existing_values(template: String, field: String, values: Vec<String>) -> Result<Vec<String>, AppError> {
-    use crate::backend::{access, auth, db, existing};
+    use crate::backend::access::{self, Store};
+    use crate::backend::{auth, db, existing, partners};
     let session = auth::current_session().await?;
-    let (template, table) = access::importable(&session, &template)?;
+    let (_, store) = access::importable_into(&session, &template)?;
+    if values.len() > existing::MAX_VALUES {
+        return Err(AppError::BadRequest(format!(
+            "At most {} values may be checked at once; {} were sent.",
+            existing::MAX_VALUES,
+            values.len()
+        )));
+    }
     let field = field.trim();
+    if store == Store::PartnerLeads {
+        if field != "email" {
+            return Err(AppError::BadRequest("Partner leads are matched by their email: ask about the field email.".into()));
+        }
+        return partners::existing_emails(&db()?, &session, &values).await;
+    }
+    let (template, table) = access::importable(&session, &template)?;
     let known = template.fields.iter().any(|f| f.key == field && (f.unique || template.key.iter().any(|k| k == field)));
     if !known {
         return Err(AppError::BadRequest(format!(
             "\"{}\" is not a key or unique field of {}.",
             crate::backend::clean_text(field, 60),
             template.name
-        )));
-    }
-    if values.len() > existing::MAX_VALUES {
-        return Err(AppError::BadRequest(format!(
-            "At most {} values may be checked at once; {} were sent.",
-            existing::MAX_VALUES,
-            values.len()
         )));
     }
     existing::existing(&db()?, table, field, session.workspace.id, &values).await

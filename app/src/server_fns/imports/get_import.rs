@@ -11,5 +11,9 @@ pub async fn get_import(import_id: String) -> Result<ImportSummary, AppError> {
     let session = auth::current_session().await?;
     let db = db()?;
     let head = imports::find(&db, &session, &import_id).await?;
+    // A partner's user sees their own imports only (seed 001).
+    if session.role == crate::model::Role::Partner && head.user_id != session.user_id {
+        return Err(AppError::NotFound("There is no such import in this workspace.".to_string()));
+    }
     imports::summary(&db, &head).await
 }

@@ -8,5 +8,6 @@ use leptos::prelude::*;
 pub async fn list_imports() -> Result<Vec<ImportSummary>, AppError> {
     use crate::backend::{auth, db, imports};
     let session = auth::current_session().await?;
+    crate::backend::access::browse(&session)?;
     imports::list(&db()?, session.workspace.id).await
 }

@@ -9,6 +9,7 @@ use leptos::prelude::*;
 pub async fn list_records(entity: String, search: String, page: u32) -> Result<RecordPage, AppError> {
     use crate::backend::{access, auth, db, records};
     let session = auth::current_session().await?;
+    crate::backend::access::browse(&session)?;
     let entity = entity.trim();
     if !records::TABLES.contains(&entity) {
         return Err(AppError::BadRequest(format!(

@@ -9,5 +9,6 @@ use leptos::prelude::*;
 pub async fn list_tags() -> Result<Vec<Tag>, AppError> {
     use crate::backend::{auth, client_accounts, db};
     let session = auth::current_session().await?;
+    crate::backend::access::browse(&session)?;
     client_accounts::list_tags(&db()?, session.workspace.id).await
 }

@@ -1,0 +1,929 @@
+//! Partner leads (seed 001): partners and their teams, each with an ID that
+//! import files name; the workspace's lead registration form, from which the
+//! `partner-leads` template is derived; and the leads, which start pending
+//! until an admin approves or rejects them.
+//!
+//! Rules of the import: Partner ID and Partner User ID must exist in the
+//! workspace and the user must belong to that partner (checked per row); a
+//! user with the partner role imports only for their own partner; any row
+//! that fails rejects the whole batch, nothing of it is stored.
+
+use super::db::Db;
+use super::{clean_text, now};
+use crate::model::{BatchResult, Role, SessionInfo, SkippedRow};
+use crate::server_fns::partners::{
+    FormField, FormFieldType, LeadForm, LeadPage, LeadState, PairProblem, Partner, PartnerDetails, PartnerLead,
+    PartnerUser,
+};
+use crate::server_fns::AppError;
+use csv_import_core::template::{EnumOption, Field, FieldType, Sample};
+use csv_import_core::Template;
+use sqlx::{AnyConnection, Row};
+use std::collections::{HashMap, HashSet};
+
+/// The `entity` of the template stored here.
+pub const ENTITY: &str = "partner_leads";
+
+/// The template's name.
+pub const TEMPLATE: &str = "partner-leads";
+
+/// The two fields every derived template ends with; the form may not use their keys.
+pub const RESERVED: [&str; 2] = ["partner_id", "partner_user_id"];
+
+/// The most fields a form may have.
+pub const MAX_FIELDS: usize = 40;
+
+/// The most options of a select field.
+pub const MAX_OPTIONS: usize = 100;
+
+/// Leads returned by [`list_leads`].
+pub const MAX_LISTED: i64 = 200;
+
+/// Values bound per query.
+const CHUNK: usize = 500;
+
+/// The built-in `partner-leads` template (the default form and the two ID fields).
+fn builtin() -> Result<Template, AppError> {
+    csv_import_core::builtin::get(TEMPLATE).ok_or_else(|| AppError::internal("partner-leads", "no built-in template"))
+}
+
+/// A label as people write it: `first_name` gives "First name".
+fn label_of(key: &str) -> String {
+    let words = key.replace('_', " ");
+    let mut chars = words.chars();
+    match chars.next() {
+        Some(c) => c.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
+/// The key made from a label: "Company size (people)" gives `company_size_people`.
+pub fn key_of(label: &str) -> String {
+    let mut key = String::new();
+    for c in label.trim().chars().flat_map(char::to_lowercase) {
+        if c.is_ascii_alphanumeric() {
+            key.push(c);
+        } else if !key.ends_with('_') && !key.is_empty() {
+            key.push('_');
+        }
+    }
+    key.trim_end_matches('_').chars().take(60).collect()
+}
+
+/// The default form: the built-in template's fields, without the two IDs.
+pub fn default_form() -> Vec<FormField> {
+    let Ok(template) = builtin() else { return Vec::new() };
+    template
+        .fields
+        .iter()
+        .filter(|f| !RESERVED.contains(&f.key.as_str()))
+        .map(|f| FormField {
+            label: label_of(&f.key),
+            key: f.key.clone(),
+            kind: match f.kind {
+                FieldType::Email => FormFieldType::Email,
+                FieldType::Phone => FormFieldType::Phone,
+                FieldType::Integer | FieldType::Decimal => FormFieldType::Number,
+                FieldType::Date | FieldType::Datetime => FormFieldType::Date,
+                FieldType::Url => FormFieldType::Url,
+                FieldType::Enum => FormFieldType::Select,
+                FieldType::Boolean => FormFieldType::Checkbox,
+                _ => FormFieldType::Text,
+            },
+            required: f.required,
+            options: f.options.iter().map(|o| o.value.clone()).collect(),
+        })
+        .collect()
+}
+
+/// A form as sent by an admin, cleaned and checked: every field needs a
+/// label; keys are made from labels when empty and must be unique; a select
+/// needs options; the form keeps a required `email` field (leads are told
+/// apart by it). The 400 names the field and the fix.
+pub fn clean_form(fields: Vec<FormField>) -> Result<Vec<FormField>, AppError> {
+    if fields.is_empty() {
+        return Err(AppError::BadRequest("The form needs at least one field: the lead's email.".into()));
+    }
+    if fields.len() > MAX_FIELDS {
+        return Err(AppError::BadRequest(format!("A form may have at most {MAX_FIELDS} fields; this one has {}.", fields.len())));
+    }
+    let mut out: Vec<FormField> = Vec::with_capacity(fields.len());
+    for (i, field) in fields.into_iter().enumerate() {
+        let n = i + 1;
+        let label = clean_text(&field.label, 100);
+        if label.is_empty() {
+            return Err(AppError::BadRequest(format!("Field {n} has no label. Give it one, e.g. \"Company\".")));
+        }
+        let key = if field.key.trim().is_empty() { key_of(&label) } else { clean_text(&field.key, 60) };
+        if key.is_empty()
+            || !key.starts_with(|c: char| c.is_ascii_lowercase())
+            || !key.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+        {
+            return Err(AppError::BadRequest(format!(
+                "Field {n} ({label}): the key \"{key}\" must start with a letter and use only lowercase letters, digits and _."
+            )));
+        }
+        if RESERVED.contains(&key.as_str()) {
+            return Err(AppError::BadRequest(format!(
+                "Field {n} ({label}): the key {key} is reserved: every import has the Partner ID and Partner User ID columns already."
+            )));
+        }
+        if let Some(first) = out.iter().position(|f| f.key == key) {
+            return Err(AppError::BadRequest(format!(
+                "Fields {} and {n} both have the key {key}. Give each field its own key.",
+                first + 1
+            )));
+        }
+        let mut options: Vec<String> = Vec::new();
+        if field.kind == FormFieldType::Select {
+            for option in &field.options {
+                let option = clean_text(option, 100);
+                if !option.is_empty() && !options.iter().any(|o| o.eq_ignore_ascii_case(&option)) {
+                    options.push(option);
+                }
+            }
+            if options.is_empty() {
+                return Err(AppError::BadRequest(format!(
+                    "Field {n} ({label}) is a select without options. Add its choices, separated by commas."
+                )));
+            }
+            if options.len() > MAX_OPTIONS {
+                return Err(AppError::BadRequest(format!("Field {n} ({label}) has more than {MAX_OPTIONS} options.")));
+            }
+        }
+        out.push(FormField { label, key, kind: field.kind, required: field.required, options });
+    }
+    match out.iter().find(|f| f.key == "email") {
+        Some(f) if f.kind == FormFieldType::Email && f.required => Ok(out),
+        _ => Err(AppError::BadRequest(
+            "The form needs a required field with the key email and the type email: leads are told apart by their email."
+                .into(),
+        )),
+    }
+}
+
+/// The workspace's form (the default one until an admin saves another).
+pub async fn form(conn: &mut AnyConnection, workspace_id: i64) -> Result<(Vec<FormField>, Option<String>), AppError> {
+    let row = sqlx::query("SELECT fields, updated_at FROM lead_forms WHERE workspace_id = $1")
+        .bind(workspace_id)
+        .fetch_optional(&mut *conn)
+        .await?;
+    let Some(row) = row else { return Ok((default_form(), None)) };
+    let text: String = row.try_get(0)?;
+    let fields: Vec<FormField> =
+        serde_json::from_str(&text).map_err(|e| AppError::internal("lead form", format!("stored form: {e}")))?;
+    Ok((fields, row.try_get(1)?))
+}
+
+/// The form as the editor shows it.
+pub async fn lead_form(db: &Db, session: &SessionInfo) -> Result<LeadForm, AppError> {
+    let mut conn = db.pool.acquire().await?;
+    let (fields, updated_at) = form(&mut conn, session.workspace.id).await?;
+    Ok(LeadForm { fields, updated_at, may_edit: session.role == Role::Admin })
+}
+
+/// Store the workspace's form (checked with [`clean_form`]).
+pub async fn save_form(db: &Db, session: &SessionInfo, fields: Vec<FormField>) -> Result<LeadForm, AppError> {
+    let fields = clean_form(fields)?;
+    derive(&fields)?;
+    let text = serde_json::to_string(&fields).map_err(|e| AppError::internal("lead form", e))?;
+    let updated = now();
+    sqlx::query(
+        "INSERT INTO lead_forms (workspace_id, fields, updated_at) VALUES ($1, $2, $3) \
+         ON CONFLICT (workspace_id) DO UPDATE SET fields = excluded.fields, updated_at = excluded.updated_at",
+    )
+    .bind(session.workspace.id)
+    .bind(text)
+    .bind(updated.clone())
+    .execute(&db.pool)
+    .await?;
+    Ok(LeadForm { fields, updated_at: Some(updated), may_edit: true })
+}
+
+/// The `partner-leads` template of a form: its fields in order (label as the
+/// header, key and the built-in synonyms also matched), then Partner ID and
+/// Partner User ID; a sample row that follows the form.
+pub fn derive(form: &[FormField]) -> Result<Template, AppError> {
+    let base = builtin()?;
+    let mut fields: Vec<Field> = form.iter().map(|f| field_of(f, base.field(&f.key))).collect();
+    for key in RESERVED {
+        let mut field = base.field(key).cloned().ok_or_else(|| AppError::internal("partner-leads", format!("no {key}")))?;
+        let label = if key == "partner_id" { "Partner ID" } else { "Partner User ID" };
+        field.synonyms.retain(|s| !s.eq_ignore_ascii_case(label));
+        field.synonyms.insert(0, field.key.clone());
+        field.label = label.to_string();
+        field.required = true;
+        fields.push(field);
+    }
+    let sample = base.sample.as_ref().map(|s| Sample {
+        header: Vec::new(),
+        rows: s
+            .rows
+            .iter()
+            .map(|row| {
+                fields
+                    .iter()
+                    .map(|f| match base.fields.iter().position(|b| b.key == f.key) {
+                        Some(i) if base.fields[i].kind == f.kind => row.get(i).cloned().unwrap_or_default(),
+                        _ => example(f),
+                    })
+                    .collect()
+            })
+            .collect(),
+    });
+    let template = Template { fields, sample, ..base };
+    template.check().map_err(|e| AppError::BadRequest(format!("The form does not make a valid import: {e}")))?;
+    Ok(template)
+}
+
+fn field_of(form: &FormField, base: Option<&Field>) -> Field {
+    let kind = match form.kind {
+        FormFieldType::Text => FieldType::Text,
+        FormFieldType::Email => FieldType::Email,
+        FormFieldType::Phone => FieldType::Phone,
+        FormFieldType::Number => FieldType::Decimal,
+        FormFieldType::Date => FieldType::Date,
+        FormFieldType::Url => FieldType::Url,
+        FormFieldType::Select => FieldType::Enum,
+        FormFieldType::Checkbox => FieldType::Boolean,
+    };
+    let mut synonyms = vec![form.key.clone()];
+    if let Some(base) = base {
+        synonyms.extend(base.synonyms.iter().cloned());
+    }
+    let mut seen = HashSet::new();
+    seen.insert(form.label.to_lowercase());
+    synonyms.retain(|s| seen.insert(s.to_lowercase()));
+    Field {
+        key: form.key.clone(),
+        label: form.label.clone(),
+        kind,
+        required: form.required,
+        unique: false,
+        repeatable: false,
+        default: None,
+        generated: None,
+        max_length: (kind == FieldType::Text).then(|| base.and_then(|b| b.max_length).unwrap_or(500)),
+        pattern: None,
+        pattern_hint: None,
+        formats: Vec::new(),
+        options: form.options.iter().map(|o| EnumOption { value: o.clone(), aliases: Vec::new() }).collect(),
+        synonyms,
+        reference: None,
+        help: None,
+    }
+}
+
+/// A value of the field's type for the sample file.
+fn example(field: &Field) -> String {
+    match field.kind {
+        FieldType::Email => "someone@example.com".into(),
+        FieldType::Phone => "+1 202 555 0100".into(),
+        FieldType::Integer | FieldType::Decimal => "12".into(),
+        FieldType::Date | FieldType::Datetime => "2026-01-15".into(),
+        FieldType::Url => "https://example.com".into(),
+        FieldType::Boolean => "yes".into(),
+        FieldType::Enum => field.options.first().map(|o| o.value.clone()).unwrap_or_default(),
+        _ => "Example".into(),
+    }
+}
+
+/// The workspace's `partner-leads` template.
+pub async fn template_for(db: &Db, workspace_id: i64) -> Result<Template, AppError> {
+    let mut conn = db.pool.acquire().await?;
+    template_in(&mut conn, workspace_id).await
+}
+
+/// [`template_for`] on a connection (a batch's transaction).
+pub async fn template_in(conn: &mut AnyConnection, workspace_id: i64) -> Result<Template, AppError> {
+    let (fields, _) = form(conn, workspace_id).await?;
+    derive(&fields)
+}
+
+/// IDs (partners or partner users) by lowercase ID: (database id, ID as
+/// stored, the partner's database id, the partner's ID).
+async fn find_codes(
+    conn: &mut AnyConnection,
+    workspace_id: i64,
+    users: bool,
+    values: &[String],
+) -> Result<HashMap<String, (i64, String, i64, String)>, AppError> {
+    let wanted: Vec<String> = values
+        .iter()
+        .map(|v| v.trim().to_lowercase())
+        .filter(|v| !v.is_empty())
+        .collect::<HashSet<_>>()
+        .into_iter()
+        .collect();
+    let mut found = HashMap::new();
+    for chunk in wanted.chunks(CHUNK) {
+        let placeholders: Vec<String> = (0..chunk.len()).map(|i| format!("${}", i + 2)).collect();
+        let sql = if users {
+            format!(
+                "SELECT u.code_key, u.id, u.code, p.id, p.code FROM partner_users u JOIN partners p ON p.id = u.partner_id \
+                 WHERE u.workspace_id = $1 AND u.code_key IN ({})",
+                placeholders.join(", ")
+            )
+        } else {
+            format!(
+                "SELECT code_key, id, code, id, code FROM partners WHERE workspace_id = $1 AND code_key IN ({})",
+                placeholders.join(", ")
+            )
+        };
+        let mut query = sqlx::query(&sql).persistent(false).bind(workspace_id);
+        for v in chunk {
+            query = query.bind(v.clone());
+        }
+        for row in query.fetch_all(&mut *conn).await? {
+            found.insert(row.try_get::<String, _>(0)?, (row.try_get(1)?, row.try_get(2)?, row.try_get(3)?, row.try_get(4)?));
+        }
+    }
+    Ok(found)
+}
+
+/// The values (as given) that are no partner ID (or, with `users`, no
+/// partner user ID) of the workspace; case ignored.
+pub async fn unknown(conn: &mut AnyConnection, workspace_id: i64, users: bool, values: &[String]) -> Result<Vec<String>, AppError> {
+    let known = find_codes(conn, workspace_id, users, values).await?;
+    Ok(values.iter().filter(|v| !known.contains_key(&v.trim().to_lowercase())).cloned().collect())
+}
+
+/// The partner (database id, ID) whose team the user is on, when the user's
+/// role in the workspace is `partner`: such a user imports and sees leads of
+/// that partner only. `Ok(None)` for every other role.
+pub async fn own_partner(conn: &mut AnyConnection, workspace_id: i64, user_id: i64) -> Result<Option<Option<(i64, String)>>, AppError> {
+    let role: Option<String> = sqlx::query_scalar("SELECT role FROM memberships WHERE workspace_id = $1 AND user_id = $2")
+        .bind(workspace_id)
+        .bind(user_id)
+        .fetch_optional(&mut *conn)
+        .await?;
+    if role.as_deref() != Some(Role::Partner.as_str()) {
+        return Ok(None);
+    }
+    let row = sqlx::query(
+        "SELECT p.id, p.code FROM partner_users u JOIN partners p ON p.id = u.partner_id \
+         WHERE u.workspace_id = $1 AND u.user_id = $2 ORDER BY u.id LIMIT 1",
+    )
+    .bind(workspace_id)
+    .bind(user_id)
+    .fetch_optional(&mut *conn)
+    .await?;
+    Ok(Some(match row {
+        Some(row) => Some((row.try_get(0)?, row.try_get(1)?)),
+        None => None,
+    }))
+}
+
+/// What is wrong with one row's pair, given what the server knows: the
+/// user's partner (`None` when the user ID is unknown: flagged as such
+/// already) and, for a partner's user, their own partner.
+fn pair_problem(
+    partner: &str,
+    user: &str,
+    user_partner: Option<&str>,
+    own: Option<Option<&str>>,
+) -> Option<(&'static str, String)> {
+    match own {
+        Some(None) => {
+            return Some((
+                "partner_id",
+                "You are not on any partner's team, so you cannot register leads. Ask an admin to add you to your partner's team."
+                    .to_string(),
+            ));
+        }
+        Some(Some(own)) if !own.eq_ignore_ascii_case(partner) => {
+            return Some((
+                "partner_id",
+                format!(
+                    "You may import leads only for your own partner, {own}; this row names {}. Use {own}, or ask an admin to import it.",
+                    clean_text(partner, 40)
+                ),
+            ));
+        }
+        _ => {}
+    }
+    let user_partner = user_partner?;
+    (!user_partner.eq_ignore_ascii_case(partner)).then(|| {
+        (
+            "partner_user_id",
+            format!(
+                "Partner user {} belongs to partner {user_partner}, not {}. Use the ID of someone on {}'s team (on its partner page), or correct the Partner ID.",
+                clean_text(user, 40),
+                clean_text(partner, 40),
+                clean_text(partner, 40)
+            ),
+        )
+    })
+}
+
+/// The problems of (Partner ID, Partner User ID) pairs for `user_id`'s
+/// import: a user on another partner's team, or (for a partner's user) a
+/// partner other than their own. Pairs without a problem are left out.
+pub async fn pair_problems(
+    conn: &mut AnyConnection,
+    workspace_id: i64,
+    user_id: i64,
+    pairs: &[(String, String)],
+) -> Result<Vec<PairProblem>, AppError> {
+    let own = own_partner(conn, workspace_id, user_id).await?;
+    let users: Vec<String> = pairs.iter().map(|(_, u)| u.clone()).collect();
+    let found = find_codes(conn, workspace_id, true, &users).await?;
+    let mut out = Vec::new();
+    for (partner, user) in pairs {
+        let user_partner = found.get(&user.trim().to_lowercase()).map(|(_, _, _, p)| p.as_str());
+        let own = own.as_ref().map(|o| o.as_ref().map(|(_, code)| code.as_str()));
+        if let Some((field, message)) = pair_problem(partner.trim(), user.trim(), user_partner, own) {
+            out.push(PairProblem { partner_id: partner.clone(), partner_user_id: user.clone(), field: field.into(), message });
+        }
+    }
+    Ok(out)
+}
+
+/// Store one batch's valid rows as pending leads, in the batch's
+/// transaction. `skipped` are the rows the checks before refused. Any
+/// refused row (there, or here: an unknown ID, a user of another partner, a
+/// partner other than the importer's own) rejects the batch: nothing of it
+/// is stored, and every row is reported with why.
+#[allow(clippy::too_many_arguments)]
+pub async fn commit(
+    conn: &mut AnyConnection,
+    workspace_id: i64,
+    importer: i64,
+    import_id: &str,
+    template: &Template,
+    valid: Vec<(u64, Vec<Option<String>>)>,
+    mut skipped: Vec<SkippedRow>,
+    now: &str,
+) -> Result<BatchResult, AppError> {
+    let index = |key: &str| {
+        template
+            .fields
+            .iter()
+            .position(|f| f.key == key)
+            .ok_or_else(|| AppError::internal("partner leads", format!("{} has no field {key}", template.name)))
+    };
+    let (partner_at, user_at, email_at) = (index("partner_id")?, index("partner_user_id")?, index("email")?);
+    let partner_codes: Vec<String> = valid.iter().filter_map(|(_, v)| v[partner_at].clone()).collect();
+    let user_codes: Vec<String> = valid.iter().filter_map(|(_, v)| v[user_at].clone()).collect();
+    let partners = find_codes(conn, workspace_id, false, &partner_codes).await?;
+    let users = find_codes(conn, workspace_id, true, &user_codes).await?;
+    let own = own_partner(conn, workspace_id, importer).await?;
+
+    let mut rows = Vec::with_capacity(valid.len());
+    for (row, values) in valid {
+        let partner = values[partner_at].clone().unwrap_or_default();
+        let user = values[user_at].clone().unwrap_or_default();
+        let mut reasons = Vec::new();
+        let partner_found = partners.get(&partner.trim().to_lowercase());
+        let user_found = users.get(&user.trim().to_lowercase());
+        for (at, found) in [(partner_at, partner_found.is_some()), (user_at, user_found.is_some())] {
+            if !found {
+                let field = &template.fields[at];
+                let value = values[at].clone().unwrap_or_default();
+                reasons.push(format!("{}: {}", field.header(), csv_import_core::validate::reference_error(field, &value).message));
+            }
+        }
+        let own = own.as_ref().map(|o| o.as_ref().map(|(_, code)| code.as_str()));
+        if let Some((field, message)) = pair_problem(&partner, &user, user_found.map(|u| u.3.as_str()), own) {
+            let at = if field == "partner_id" { partner_at } else { user_at };
+            reasons.push(format!("{}: {message}", template.fields[at].header()));
+        }
+        match (partner_found, user_found) {
+            (Some(p), Some(u)) if reasons.is_empty() => rows.push((row, p.0, u.0, values)),
+            _ => skipped.push(SkippedRow { row, reasons }),
+        }
+    }
+
+    if !skipped.is_empty() {
+        skipped.sort_by_key(|s| s.row);
+        let bad: Vec<String> = skipped.iter().take(5).map(|s| s.row.to_string()).collect();
+        let more = if skipped.len() > 5 { format!(" and {} more", skipped.len() - 5) } else { String::new() };
+        let why = format!(
+            "Not imported: row {}{more} of this file has errors, and this import takes a file only when every row is valid. Fix them and import the file again.",
+            bad.join(", ")
+        );
+        skipped.extend(rows.into_iter().map(|(row, ..)| SkippedRow { row, reasons: vec![why.clone()] }));
+        skipped.sort_by_key(|s| s.row);
+        return Ok(BatchResult { skipped, ..BatchResult::default() });
+    }
+
+    let state = template.initial_state.as_deref().and_then(LeadState::parse).unwrap_or_default();
+    let mut result = BatchResult::default();
+    for (_, partner_db, user_db, values) in rows {
+        let email = values[email_at].clone().unwrap_or_default().to_lowercase();
+        let details: Vec<(String, String)> = template
+            .fields
+            .iter()
+            .zip(&values)
+            .filter(|(f, _)| !RESERVED.contains(&f.key.as_str()))
+            .filter_map(|(f, v)| v.clone().map(|v| (f.key.clone(), v)))
+            .collect();
+        let details = serde_json::to_string(&details).map_err(|e| AppError::internal("partner leads", e))?;
+        sqlx::query(
+            "INSERT INTO partner_leads (workspace_id, partner_id, partner_user_id, email, field_values, state, import_id, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        )
+        .bind(workspace_id)
+        .bind(partner_db)
+        .bind(user_db)
+        .bind(email)
+        .bind(details)
+        .bind(state.as_str())
+        .bind(import_id.to_string())
+        .bind(now.to_string())
+        .execute(&mut *conn)
+        .await?;
+        result.inserted += 1;
+    }
+    Ok(result)
+}
+
+/// Which of `values` are emails of leads already registered (the
+/// workspace's, or for a partner's user their partner's), lowercased and
+/// sorted: the review step warns that importing adds them again.
+pub async fn existing_emails(db: &Db, session: &SessionInfo, values: &[String]) -> Result<Vec<String>, AppError> {
+    let mut conn = db.pool.acquire().await?;
+    let scope = scope(&mut conn, session).await?;
+    let wanted: Vec<String> = values
+        .iter()
+        .map(|v| v.trim().to_lowercase())
+        .filter(|v| !v.is_empty() && v.len() <= 1_000)
+        .collect::<std::collections::BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    let mut found = std::collections::BTreeSet::new();
+    for chunk in wanted.chunks(CHUNK) {
+        let placeholders: Vec<String> = (0..chunk.len()).map(|i| format!("${}", i + 3)).collect();
+        let sql = format!(
+            "SELECT DISTINCT email FROM partner_leads WHERE workspace_id = $1 AND ($2 = 0 OR partner_id = $2) AND email IN ({})",
+            placeholders.join(", ")
+        );
+        let mut query = sqlx::query_scalar::<_, String>(&sql).persistent(false).bind(session.workspace.id).bind(scope);
+        for v in chunk {
+            query = query.bind(v.clone());
+        }
+        found.extend(query.fetch_all(&mut *conn).await?);
+    }
+    Ok(found.into_iter().collect())
+}
+
+/// Which partner a session sees: 0 for all of them, or its own partner's
+/// database id (-1 when a partner's user is on no team: they see nothing).
+async fn scope(conn: &mut AnyConnection, session: &SessionInfo) -> Result<i64, AppError> {
+    if session.role != Role::Partner {
+        return Ok(0);
+    }
+    Ok(match own_partner(conn, session.workspace.id, session.user_id).await? {
+        Some(Some((id, _))) => id,
+        _ => -1,
+    })
+}
+
+fn count(n: i64) -> u64 {
+    u64::try_from(n).unwrap_or(0)
+}
+
+/// The partners a session may see (a partner's user: their own), by name.
+pub async fn list_partners(db: &Db, session: &SessionInfo) -> Result<Vec<Partner>, AppError> {
+    let mut conn = db.pool.acquire().await?;
+    let scope = scope(&mut conn, session).await?;
+    let rows = sqlx::query(
+        "SELECT p.code, p.name, \
+         (SELECT COUNT(*) FROM partner_users u WHERE u.partner_id = p.id), \
+         (SELECT COUNT(*) FROM partner_leads l WHERE l.partner_id = p.id), \
+         (SELECT COUNT(*) FROM partner_leads l WHERE l.partner_id = p.id AND l.state = 'pending') \
+         FROM partners p WHERE p.workspace_id = $1 AND ($2 = 0 OR p.id = $2) ORDER BY p.name, p.code",
+    )
+    .bind(session.workspace.id)
+    .bind(scope)
+    .fetch_all(&mut *conn)
+    .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(Partner {
+                id: r.try_get(0)?,
+                name: r.try_get(1)?,
+                team: count(r.try_get(2)?),
+                leads: count(r.try_get(3)?),
+                pending: count(r.try_get(4)?),
+            })
+        })
+        .collect()
+}
+
+/// One partner with its team; 404 for an ID the session may not see.
+pub async fn get_partner(db: &Db, session: &SessionInfo, id: &str) -> Result<PartnerDetails, AppError> {
+    let id = id.trim().to_lowercase();
+    let partner = list_partners(db, session)
+        .await?
+        .into_iter()
+        .find(|p| p.id.to_lowercase() == id)
+        .ok_or_else(|| AppError::NotFound(format!("There is no partner with the ID \"{}\" in this workspace.", clean_text(&id, 40))))?;
+    let rows = sqlx::query(
+        "SELECT u.code, u.name, u.email, u.user_id FROM partner_users u JOIN partners p ON p.id = u.partner_id \
+         WHERE p.workspace_id = $1 AND p.code_key = $2 ORDER BY u.name, u.code",
+    )
+    .bind(session.workspace.id)
+    .bind(id)
+    .fetch_all(&db.pool)
+    .await?;
+    let team = rows
+        .iter()
+        .map(|r| {
+            Ok(PartnerUser {
+                id: r.try_get(0)?,
+                name: r.try_get(1)?,
+                email: r.try_get(2)?,
+                you: r.try_get::<Option<i64>, _>(3)? == Some(session.user_id),
+            })
+        })
+        .collect::<Result<Vec<_>, AppError>>()?;
+    Ok(PartnerDetails { partner, team })
+}
+
+/// The leads a session may see, newest first (the latest [`MAX_LISTED`]),
+/// optionally of one state.
+pub async fn list_leads(db: &Db, session: &SessionInfo, state: Option<LeadState>) -> Result<LeadPage, AppError> {
+    let mut conn = db.pool.acquire().await?;
+    let scope = scope(&mut conn, session).await?;
+    let (form, _) = form(&mut conn, session.workspace.id).await?;
+    let state = state.map(|s| s.as_str()).unwrap_or("");
+    let total: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM partner_leads WHERE workspace_id = $1 AND ($2 = 0 OR partner_id = $2) AND ($3 = '' OR state = $3)",
+    )
+    .bind(session.workspace.id)
+    .bind(scope)
+    .bind(state)
+    .fetch_one(&mut *conn)
+    .await?;
+    let pending: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM partner_leads WHERE workspace_id = $1 AND ($2 = 0 OR partner_id = $2) AND state = 'pending'",
+    )
+    .bind(session.workspace.id)
+    .bind(scope)
+    .fetch_one(&mut *conn)
+    .await?;
+    let rows = sqlx::query(&format!(
+        "SELECT l.id, l.email, l.field_values, p.code, p.name, u.code, u.name, l.state, l.created_at, l.reviewed_at \
+         FROM partner_leads l JOIN partners p ON p.id = l.partner_id JOIN partner_users u ON u.id = l.partner_user_id \
+         WHERE l.workspace_id = $1 AND ($2 = 0 OR l.partner_id = $2) AND ($3 = '' OR l.state = $3) \
+         ORDER BY l.id DESC LIMIT {MAX_LISTED}"
+    ))
+    .bind(session.workspace.id)
+    .bind(scope)
+    .bind(state)
+    .fetch_all(&mut *conn)
+    .await?;
+    let leads = rows.iter().map(|r| lead_of(r, &form)).collect::<Result<Vec<_>, AppError>>()?;
+    Ok(LeadPage { leads, total: count(total), pending: count(pending), may_review: session.role == Role::Admin })
+}
+
+fn lead_of(r: &sqlx::any::AnyRow, form: &[FormField]) -> Result<PartnerLead, AppError> {
+    let values: String = r.try_get(2)?;
+    let values: Vec<(String, String)> = serde_json::from_str(&values).unwrap_or_default();
+    // In the form's order, with its labels; values of fields removed since, after.
+    let mut details: Vec<(String, String)> = form
+        .iter()
+        .filter(|f| f.key != "email")
+        .filter_map(|f| values.iter().find(|(k, _)| *k == f.key).map(|(_, v)| (f.label.clone(), v.clone())))
+        .collect();
+    details.extend(
+        values
+            .iter()
+            .filter(|(k, _)| k != "email" && !form.iter().any(|f| &f.key == k))
+            .map(|(k, v)| (label_of(k), v.clone())),
+    );
+    let state: String = r.try_get(7)?;
+    Ok(PartnerLead {
+        id: r.try_get(0)?,
+        email: r.try_get(1)?,
+        details,
+        partner_id: r.try_get(3)?,
+        partner_name: r.try_get(4)?,
+        partner_user_id: r.try_get(5)?,
+        partner_user_name: r.try_get(6)?,
+        state: LeadState::parse(&state).unwrap_or_default(),
+        created_at: r.try_get(8)?,
+        reviewed_at: r.try_get(9)?,
+    })
+}
+
+/// Approve or reject a pending lead (the caller checked that the session is
+/// an admin's). 404 for a lead of another workspace, 409 for one reviewed already.
+pub async fn review(db: &Db, session: &SessionInfo, id: i64, decision: LeadState) -> Result<LeadState, AppError> {
+    if decision == LeadState::Pending {
+        return Err(AppError::BadRequest("A lead can be approved or rejected; choose approve or reject.".into()));
+    }
+    let changed = sqlx::query(
+        "UPDATE partner_leads SET state = $1, reviewed_at = $2, reviewed_by = $3 \
+         WHERE id = $4 AND workspace_id = $5 AND state = 'pending'",
+    )
+    .bind(decision.as_str())
+    .bind(now())
+    .bind(session.user_id)
+    .bind(id)
+    .bind(session.workspace.id)
+    .execute(&db.pool)
+    .await?
+    .rows_affected();
+    if changed == 1 {
+        return Ok(decision);
+    }
+    let state: Option<String> = sqlx::query_scalar("SELECT state FROM partner_leads WHERE id = $1 AND workspace_id = $2")
+        .bind(id)
+        .bind(session.workspace.id)
+        .fetch_optional(&db.pool)
+        .await?;
+    match state {
+        None => Err(AppError::NotFound("There is no such lead in this workspace.".into())),
+        Some(state) => Err(AppError::Conflict(format!(
+            "This lead was {} already; only pending leads can be reviewed.",
+            LeadState::parse(&state).unwrap_or_default().as_str()
+        ))),
+    }
+}
+
+/// Demo partners: (ID, name, team of (ID, name, email)).
+pub const PARTNERS: [(&str, &str, &[(&str, &str, &str)]); 2] = [
+    (
+        "P-1001",
+        "Northwind Partners",
+        &[("PU-2001", "Nora North", "partner@northwind.test"), ("PU-2002", "Omar Ortiz", "omar.ortiz@northwind.test")],
+    ),
+    ("P-1002", "Contoso Resellers", &[("PU-2003", "Cleo Cole", "cleo.cole@contoso.test")]),
+];
+
+/// Demo leads: (partner user ID, email, first name, last name, company, state).
+pub const LEADS: [(&str, &str, &str, &str, &str, &str); 2] = [
+    ("PU-2002", "linus.t@example.net", "Linus", "Torvalds", "Kernel Works", "approved"),
+    ("PU-2003", "margaret.h@example.org", "Margaret", "Hamilton", "Apollo Software", "pending"),
+];
+
+/// Seed the demo partners, their teams (a partner user whose email is a
+/// user of the workspace is linked to that account) and a few leads; what
+/// exists stays as it is.
+pub async fn seed(db: &Db, workspace_id: i64) -> Result<(), AppError> {
+    let now = now();
+    for (code, name, team) in PARTNERS {
+        sqlx::query(
+            "INSERT INTO partners (workspace_id, code, code_key, name, created_at) VALUES ($1, $2, $3, $4, $5) \
+             ON CONFLICT (workspace_id, code_key) DO NOTHING",
+        )
+        .bind(workspace_id)
+        .bind(code)
+        .bind(code.to_lowercase())
+        .bind(name)
+        .bind(now.clone())
+        .execute(&db.pool)
+        .await?;
+        let partner: i64 = sqlx::query_scalar("SELECT id FROM partners WHERE workspace_id = $1 AND code_key = $2")
+            .bind(workspace_id)
+            .bind(code.to_lowercase())
+            .fetch_one(&db.pool)
+            .await?;
+        for (user_code, user_name, email) in team.iter() {
+            let account: Option<i64> = sqlx::query_scalar(
+                "SELECT u.id FROM users u JOIN memberships m ON m.user_id = u.id WHERE m.workspace_id = $1 AND u.email = $2",
+            )
+            .bind(workspace_id)
+            .bind(*email)
+            .fetch_optional(&db.pool)
+            .await?;
+            sqlx::query(
+                "INSERT INTO partner_users (workspace_id, partner_id, code, code_key, name, email, user_id, created_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (workspace_id, code_key) DO NOTHING",
+            )
+            .bind(workspace_id)
+            .bind(partner)
+            .bind(*user_code)
+            .bind(user_code.to_lowercase())
+            .bind(*user_name)
+            .bind(*email)
+            .bind(account)
+            .bind(now.clone())
+            .execute(&db.pool)
+            .await?;
+        }
+    }
+    let has_leads: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM partner_leads WHERE workspace_id = $1")
+        .bind(workspace_id)
+        .fetch_one(&db.pool)
+        .await?;
+    if has_leads > 0 {
+        return Ok(());
+    }
+    for (user_code, email, first, last, company, state) in LEADS {
+        let row = sqlx::query("SELECT id, partner_id FROM partner_users WHERE workspace_id = $1 AND code_key = $2")
+            .bind(workspace_id)
+            .bind(user_code.to_lowercase())
+            .fetch_one(&db.pool)
+            .await?;
+        let (user, partner): (i64, i64) = (row.try_get(0)?, row.try_get(1)?);
+        let values = serde_json::to_string(&[("first_name", first), ("last_name", last), ("email", email), ("company", company)])
+            .map_err(|e| AppError::internal("partner leads", e))?;
+        sqlx::query(
+            "INSERT INTO partner_leads (workspace_id, partner_id, partner_user_id, email, field_values, state, created_at, reviewed_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        )
+        .bind(workspace_id)
+        .bind(partner)
+        .bind(user)
+        .bind(email)
+        .bind(values)
+        .bind(state)
+        .bind(now.clone())
+        .bind((state != "pending").then(|| now.clone()))
+        .execute(&db.pool)
+        .await?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use csv_import_core::template::Reference;
+
+    fn field(label: &str, key: &str, kind: FormFieldType, required: bool) -> FormField {
+        FormField { label: label.into(), key: key.into(), kind, required, options: Vec::new() }
+    }
+
+    #[test]
+    fn the_default_form_derives_the_builtin_columns_with_the_two_ids_last() {
+        let template = derive(&default_form()).unwrap();
+        let keys: Vec<&str> = template.fields.iter().map(|f| f.key.as_str()).collect();
+        assert_eq!(keys, ["first_name", "last_name", "email", "company", "phone", "partner_id", "partner_user_id"]);
+        assert_eq!(template.fields[0].label, "First name");
+        assert!(template.fields[0].synonyms.iter().any(|s| s == "first_name"));
+        assert_eq!(template.fields[5].label, "Partner ID");
+        assert!(template.fields[5].required && template.fields[6].required);
+        assert_eq!(template.fields[6].reference, Some(Reference::PartnerUser));
+        let sample = csv_import_core::sample::sample_csv(&template);
+        assert!(sample.starts_with("First name,Last name,Email,Company,Phone,Partner ID,Partner User ID\r\n"), "{sample}");
+        assert!(sample.contains("grace.hopper@example.com"), "{sample}");
+    }
+
+    #[test]
+    fn a_custom_form_decides_the_columns_the_required_ones_and_the_sample() {
+        let mut budget = field("Budget band", "", FormFieldType::Select, true);
+        budget.options = vec!["Small".into(), " small ".into(), "Large".into()];
+        let form = clean_form(vec![
+            field("Email", "email", FormFieldType::Email, true),
+            field("Company size (people)", "", FormFieldType::Number, false),
+            budget,
+        ])
+        .unwrap();
+        assert_eq!(form[1].key, "company_size_people");
+        assert_eq!(form[2].options, ["Small", "Large"]);
+        let template = derive(&form).unwrap();
+        let required: Vec<&str> = template.fields.iter().filter(|f| f.required).map(|f| f.key.as_str()).collect();
+        assert_eq!(required, ["email", "budget_band", "partner_id", "partner_user_id"]);
+        assert_eq!(template.fields[2].kind, FieldType::Enum);
+        let sample = csv_import_core::sample::sample_csv(&template);
+        let mut lines = sample.lines();
+        assert_eq!(lines.next(), Some("Email,Company size (people),Budget band,Partner ID,Partner User ID"));
+        assert_eq!(lines.next(), Some("grace.hopper@example.com,12,Small,P-1001,PU-2001"));
+        // The sample is valid against the template it came from.
+        let report = csv_import_core::report::check(sample.as_bytes(), &template, &Default::default());
+        assert!(report.is_clean(), "{:?}", report.errors);
+    }
+
+    #[test]
+    fn a_form_without_email_or_with_a_reserved_key_or_a_bare_select_is_refused() {
+        let no_email = clean_form(vec![field("Company", "", FormFieldType::Text, true)]).unwrap_err();
+        assert!(no_email.to_string().contains("key email"), "{no_email}");
+        let reserved = clean_form(vec![
+            field("Email", "email", FormFieldType::Email, true),
+            field("Partner", "partner_id", FormFieldType::Text, false),
+        ])
+        .unwrap_err();
+        assert!(reserved.to_string().contains("reserved"), "{reserved}");
+        let select = clean_form(vec![
+            field("Email", "email", FormFieldType::Email, true),
+            field("Region", "", FormFieldType::Select, false),
+        ])
+        .unwrap_err();
+        assert!(select.to_string().contains("Field 2 (Region)"), "{select}");
+        let twice = clean_form(vec![
+            field("Email", "email", FormFieldType::Email, true),
+            field("E-mail", "email", FormFieldType::Email, false),
+        ])
+        .unwrap_err();
+        assert!(twice.to_string().contains("Fields 1 and 2"), "{twice}");
+    }
+
+    #[test]
+    fn a_pair_names_the_partner_of_the_user_or_the_partner_users_own() {
+        assert_eq!(pair_problem("P-1001", "PU-2001", Some("P-1001"), None), None);
+        assert_eq!(pair_problem("p-1001", "PU-2001", Some("P-1001"), None), None);
+        let (field, message) = pair_problem("P-1001", "PU-2003", Some("P-1002"), None).unwrap();
+        assert_eq!(field, "partner_user_id");
+        assert!(message.contains("belongs to partner P-1002, not P-1001"), "{message}");
+        // An unknown user is flagged by the reference check, not here.
+        assert_eq!(pair_problem("P-1001", "PU-9", None, None), None);
+        let (field, message) = pair_problem("P-1002", "PU-2003", Some("P-1002"), Some(Some("P-1001"))).unwrap();
+        assert_eq!(field, "partner_id");
+        assert!(message.contains("only for your own partner, P-1001"), "{message}");
+        assert!(pair_problem("P-1001", "PU-2001", Some("P-1001"), Some(None)).is_some());
+    }
+}
