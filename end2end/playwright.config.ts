@@ -45,6 +45,8 @@ export default defineConfig({
       LEPTOS_OUTPUT_NAME: process.env.LEPTOS_OUTPUT_NAME ?? "csv-import",
       LEPTOS_SITE_ROOT: process.env.LEPTOS_SITE_ROOT ?? path.join(__dirname, "..", "target", "site"),
       LEPTOS_SITE_PKG_DIR: "pkg",
+      // The partner portal of embed.spec.ts is served on the next port.
+      CSV_IMPORT_ALLOWED_ORIGINS: `http://127.0.0.1:${port + 1}`,
       RUST_LOG: "warn",
     },
   },

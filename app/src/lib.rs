@@ -6,10 +6,14 @@
 #![recursion_limit = "256"]
 
 pub mod analysis;
+pub mod assets;
 #[cfg(feature = "ssr")]
 pub mod backend;
 pub mod browser;
 pub mod components;
+#[cfg(feature = "hydrate")]
+pub mod embed;
+pub mod i18n;
 pub mod model;
 pub mod pages;
 pub mod server_fns;
@@ -18,7 +22,7 @@ use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
 use leptos_router::{
     components::{Route, Router, Routes, A},
-    StaticSegment,
+    ParamSegment, StaticSegment,
 };
 
 /// The HTML document around the app, rendered by the server.
@@ -79,9 +83,18 @@ pub fn App() -> impl IntoView {
                     <Route path=StaticSegment("accounts") view=pages::accounts::AccountsPage/>
                     <Route path=StaticSegment("tags") view=pages::tags::TagsPage/>
                     <Route path=StaticSegment("crm") view=pages::crm::CrmPage/>
+                    <Route path=StaticSegment("partners") view=pages::partners::PartnersPage/>
+                    <Route path=(StaticSegment("partners"), ParamSegment("id")) view=pages::partners::PartnerPage/>
+                    <Route path=StaticSegment("team") view=pages::partners::TeamPage/>
+                    <Route path=StaticSegment("partner-leads") view=pages::partner_leads::PartnerLeadsPage/>
+                    <Route path=StaticSegment("lead-form") view=pages::lead_form::LeadFormPage/>
                     <Route path=StaticSegment("imports") view=pages::imports::ImportsPage/>
                     <Route path=StaticSegment("data") view=pages::data::DataPage/>
                     <Route path=StaticSegment("check") view=pages::check::CheckPage/>
+                    <Route
+                        path=(StaticSegment("examples"), StaticSegment("leptos-host"))
+                        view=pages::embed_example::LeptosHostExample
+                    />
                 </Routes>
             </main>
         </Router>
@@ -111,6 +124,15 @@ fn TopBar() -> impl IntoView {
                 <A href="/accounts">"Client accounts"</A>
                 <A href="/tags">"Tags"</A>
                 <A href="/crm">"CRM clients"</A>
+                <A href="/partners">"Partners"</A>
+                <A href="/partner-leads">"Partner leads"</A>
+                <Suspense fallback=|| ()>
+                    {move || Suspend::new(async move {
+                        // A partner's user finds their team's IDs here (seed 001).
+                        matches!(session.await, Ok(Some(s)) if s.role == model::Role::Partner)
+                            .then(|| view! { <A href="/team">"Team members"</A> })
+                    })}
+                </Suspense>
                 <A href="/imports">"Imports"</A>
                 <A href="/data">"Data management"</A>
                 <A href="/check">"Check a file"</A>

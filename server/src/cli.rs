@@ -30,6 +30,10 @@ pub enum Command {
         /// Do not seed the demo workspaces and accounts (seeded on SQLite otherwise).
         #[arg(long)]
         no_demo: bool,
+        /// An origin whose pages may embed the importer, e.g. https://portal.example.com;
+        /// repeatable, or comma-separated in CSV_IMPORT_ALLOWED_ORIGINS.
+        #[arg(long = "allow-origin", value_name = "ORIGIN", env = "CSV_IMPORT_ALLOWED_ORIGINS", value_delimiter = ',')]
+        allowed_origins: Vec<String>,
     },
     /// Manage the users who may sign in.
     User {
@@ -166,9 +170,14 @@ pub fn run(cli: Cli) -> ExitCode {
         addr: None,
         database_url: std::env::var("DATABASE_URL").unwrap_or_else(|_| crate::db::DEFAULT_URL.to_string()),
         no_demo: false,
+        allowed_origins: std::env::var("CSV_IMPORT_ALLOWED_ORIGINS")
+            .map(|v| v.split(',').map(str::to_string).collect())
+            .unwrap_or_default(),
     });
     let result = match command {
-        Command::Serve { addr, database_url, no_demo } => serve(addr, database_url, !no_demo),
+        Command::Serve { addr, database_url, no_demo, allowed_origins } => {
+            serve(addr, database_url, !no_demo, allowed_origins)
+        }
         Command::User { command: UserCommand::Add { email, name, workspace, workspace_name, role, database_url } } => {
             user_add(&database_url, email, name, workspace, workspace_name, role.into())
         }
@@ -201,9 +210,10 @@ fn runtime() -> Result<tokio::runtime::Runtime, Error> {
     tokio::runtime::Runtime::new().map_err(|source| Error::Io { path: "tokio runtime".into(), source })
 }
 
-fn serve(addr: Option<String>, database_url: String, demo: bool) -> Result<ExitCode, Error> {
+fn serve(addr: Option<String>, database_url: String, demo: bool, allowed_origins: Vec<String>) -> Result<ExitCode, Error> {
     init_logs();
-    runtime()?.block_on(crate::serve::serve(crate::serve::ServeConfig { addr, database_url, demo }))?;
+    let config = crate::serve::ServeConfig { addr, database_url, demo, allowed_origins };
+    runtime()?.block_on(crate::serve::serve(config))?;
     Ok(ExitCode::SUCCESS)
 }
 

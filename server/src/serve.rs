@@ -1,5 +1,6 @@
 //! The HTTP server: the Leptos app, its server functions, and plain routes
-//! (sample files).
+//! (sample files). The importer that other pages embed is mounted at
+//! `/csv-import` by the same library function hosts use ([`crate::embed::router`]).
 
 use crate::db::{Backend, Db};
 use app::backend::DemoMode;
@@ -27,18 +28,33 @@ pub struct ServeConfig {
     pub database_url: String,
     /// Seed the demo workspaces and accounts (SQLite only).
     pub demo: bool,
+    /// Origins whose pages may embed the importer (`CSV_IMPORT_ALLOWED_ORIGINS`).
+    pub allowed_origins: Vec<String>,
 }
 
 /// The whole router for a connected database. `demo` tells the sign-in page
 /// to list the demo accounts (seed them with `app::backend::demo::seed`).
 pub fn router(leptos_options: LeptosOptions, db: Db, demo: bool) -> Router {
+    router_with_origins(leptos_options, db, demo, &[])
+}
+
+/// [`router`], letting pages of `allowed_origins` embed the importer
+/// (`/csv-import/embed.js`) and call the server with the user's session.
+pub fn router_with_origins(leptos_options: LeptosOptions, db: Db, demo: bool, allowed_origins: &[String]) -> Router {
+    let embed = crate::embed::EmbedConfig::new(db.clone(), leptos_options.site_root.as_ref())
+        .allow_origins(allowed_origins.iter().cloned());
+    let origins = crate::embed::Origins(std::sync::Arc::new(embed.allowed_origins.clone()));
     let routes = generate_route_list(App);
     let shell_options = leptos_options.clone();
     let demo = DemoMode(demo);
     let report_db = db.clone();
     let export_db = db.clone();
+    let sample_db = db.clone();
     Router::new()
-        .route("/templates/{name}/sample.csv", get(sample_csv))
+        .route(
+            "/templates/{name}/sample.csv",
+            get(move |path: Path<String>, headers: HeaderMap| workspace_sample_csv(sample_db.clone(), path, headers)),
+        )
         .route(
             "/imports/{id}/errors.csv",
             get(move |path: Path<String>, headers: HeaderMap| error_report(report_db.clone(), path, headers)),
@@ -48,6 +64,7 @@ pub fn router(leptos_options: LeptosOptions, db: Db, demo: bool) -> Router {
             get(move |headers: HeaderMap| crm_export(export_db.clone(), headers)),
         )
         .route("/healthz", get(|| async { "ok" }))
+        .nest("/csv-import", crate::embed::router(embed))
         .leptos_routes_with_context(
             &leptos_options,
             routes,
@@ -62,6 +79,8 @@ pub fn router(leptos_options: LeptosOptions, db: Db, demo: bool) -> Router {
         // the raw body, which RequestBodyLimitLayer caps (413 beyond it).
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .layer(RequestBodyLimitLayer::new(BODY_LIMIT))
+        // Cross-origin pages: CORS for the allow-list, 403 for others' POSTs.
+        .layer(axum::middleware::from_fn_with_state(origins, crate::embed::origin_guard))
         .with_state(leptos_options)
 }
 
@@ -83,7 +102,7 @@ pub async fn serve(config: ServeConfig) -> Result<(), crate::error::Error> {
     // The background import runner (seed 004); every server process runs
     // one, and they share the jobs through the database.
     let runner = app::backend::jobs::spawn(db.clone(), app::backend::jobs::RunnerConfig::from_env());
-    let app = router(leptos_options, db, demo);
+    let app = router_with_origins(leptos_options, db, demo, &config.allowed_origins);
     let listener = tokio::net::TcpListener::bind(&addr)
         .await
         .map_err(|source| crate::error::Error::Io { path: addr.to_string(), source })?;
@@ -101,7 +120,7 @@ pub async fn serve(config: ServeConfig) -> Result<(), crate::error::Error> {
 /// `GET /imports/{id}/errors.csv`: an import's skipped rows with their
 /// reasons, as a CSV download. Needs a session in the import's workspace
 /// (401; another workspace's import is a 404).
-async fn error_report(db: Db, Path(id): Path<String>, headers: HeaderMap) -> Response {
+pub(crate) async fn error_report(db: Db, Path(id): Path<String>, headers: HeaderMap) -> Response {
     use app::backend::{auth, error_report, imports};
     use app::server_fns::AppError;
     let answer = async {
@@ -111,11 +130,16 @@ async fn error_report(db: Db, Path(id): Path<String>, headers: HeaderMap) -> Res
         error_report::csv(&db, &head).await
     }
     .await;
+    csv_download(answer, &format!("import-{id}-errors.csv"))
+}
+
+/// A CSV download named `file_name`, or the error with its status.
+pub(crate) fn csv_download(answer: Result<String, app::server_fns::AppError>, file_name: &str) -> Response {
     match answer {
         Ok(csv) => (
             [
                 (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
-                (header::CONTENT_DISPOSITION, format!("attachment; filename=\"import-{id}-errors.csv\"")),
+                (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{file_name}\"")),
             ],
             // The BOM makes Excel read the file as UTF-8.
             format!("\u{feff}{csv}"),
@@ -163,8 +187,20 @@ async fn crm_export(db: Db, headers: HeaderMap) -> Response {
 }
 
 /// `GET /templates/{name}/sample.csv`: the template's sample file, as a download.
-async fn sample_csv(Path(name): Path<String>) -> Response {
-    match csv_import_core::builtin::get(&name) {
+pub(crate) async fn sample_csv(Path(name): Path<String>) -> Response {
+    sample_response(&name, csv_import_core::builtin::get(&name))
+}
+
+/// [`sample_csv`] for the signed-in user's workspace: `partner-leads`
+/// follows the workspace's lead registration form.
+async fn workspace_sample_csv(db: Db, Path(name): Path<String>, headers: HeaderMap) -> Response {
+    let token = app::backend::auth::token_of(&headers);
+    let template = app::backend::access::sample_template(&db, token.as_deref(), &name).await;
+    sample_response(&name, template)
+}
+
+fn sample_response(name: &str, template: Option<csv_import_core::Template>) -> Response {
+    match template {
         Some(template) => (
             [
                 (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),

@@ -22,8 +22,48 @@ pub fn template(name: &str) -> Result<Template, AppError> {
     })
 }
 
+/// `template` as the workspace uses it: `partner-leads` follows the
+/// workspace's lead registration form; the other templates are as built in.
+pub async fn for_workspace(db: &super::db::Db, workspace_id: i64, template: Template) -> Result<Template, AppError> {
+    if template.name == super::partners::TEMPLATE {
+        return super::partners::template_for(db, workspace_id).await;
+    }
+    Ok(template)
+}
+
+/// The template a sample file follows: the built-in one named `name`, or,
+/// for a session (by its cookie token), the one its workspace uses.
+pub async fn sample_template(db: &super::db::Db, token: Option<&str>, name: &str) -> Option<Template> {
+    let template = csv_import_core::builtin::get(name.trim())?;
+    let session = match token {
+        Some(token) => super::auth::session_for_token(db, token).await.ok().flatten(),
+        None => None,
+    };
+    match session {
+        Some(session) => for_workspace(db, session.workspace.id, template.clone()).await.ok().or(Some(template)),
+        None => Some(template),
+    }
+}
+
+/// 403 for a partner's user (seed 001), who sees the partner pages only
+/// (their partner, its team and its leads), never the workspace's records.
+pub fn browse(session: &SessionInfo) -> Result<(), AppError> {
+    if session.role == Role::Partner {
+        return Err(AppError::Forbidden(
+            "A partner's user sees only the partner pages: Team members and Partner leads.".to_string(),
+        ));
+    }
+    Ok(())
+}
+
 /// Why `role` may not import with `template`, or `None` when it may.
 pub fn refusal(role: Role, template: &Template) -> Option<String> {
+    // A host application may allow its user fewer templates than the role does.
+    if let Some(grant) = leptos::prelude::use_context::<super::host::HostGrant>() {
+        if !grant.allows(&template.name) {
+            return Some(format!("You may not import {} here. Ask an admin.", what(template)));
+        }
+    }
     if role.grants(permission_of(template)) {
         return None;
     }
@@ -41,6 +81,8 @@ pub enum Store {
     ClientAccounts,
     /// CRM clients (`entity = "crm_clients"`), by `backend::crm`.
     Crm,
+    /// Partner leads (`entity = "partner_leads"`), by `backend::partners`.
+    PartnerLeads,
 }
 
 /// Where the server stores `template`'s rows, if it stores them at all.
@@ -52,6 +94,7 @@ pub fn store_for(template: &Template) -> Option<Store> {
         super::coaching::ENTITY => Some(Store::Coaching),
         super::crm::ENTITY => Some(Store::Crm),
         super::client_accounts::ENTITY => Some(Store::ClientAccounts),
+        super::partners::ENTITY => Some(Store::PartnerLeads),
         _ => None,
     }
 }

@@ -3,7 +3,9 @@
 //! Passwords are hashed with argon2id (the crate's default parameters) and
 //! never stored or logged. A session is a random 32-byte token in the
 //! `csv_import_session` cookie (HttpOnly, SameSite=Lax, Path=/, Secure when
-//! `CSV_IMPORT_SECURE_COOKIES=1`); the database keeps only its SHA-256, so a
+//! `CSV_IMPORT_SECURE_COOKIES=1`; SameSite=None and Secure when
+//! `CSV_IMPORT_CROSS_SITE_COOKIES=1`, for embedding pages of other sites);
+//! the database keeps only its SHA-256, so a
 //! copy of the database signs nobody in. Sessions last 14 days.
 
 use super::db::Db;
@@ -86,6 +88,11 @@ pub fn expired_cookie() -> String {
 }
 
 fn cookie(value: &str, max_age: i64) -> String {
+    // Pages of another site (on the embed allow-list) need SameSite=None,
+    // which browsers accept only with Secure (HTTPS).
+    if std::env::var("CSV_IMPORT_CROSS_SITE_COOKIES").is_ok_and(|v| v == "1") {
+        return format!("{COOKIE}={value}; HttpOnly; SameSite=None; Secure; Path=/; Max-Age={max_age}");
+    }
     let secure = if std::env::var("CSV_IMPORT_SECURE_COOKIES").is_ok_and(|v| v == "1") { "; Secure" } else { "" };
     format!("{COOKIE}={value}; HttpOnly; SameSite=Lax; Path=/; Max-Age={max_age}{secure}")
 }
@@ -112,6 +119,16 @@ pub async fn current_session() -> Result<SessionInfo, AppError> {
 
 /// The session of the current request, or `None` when not signed in.
 pub async fn optional_session() -> Result<Option<SessionInfo>, AppError> {
+    // Mounted by a host application: the host's sign-in decides.
+    if let Some(super::host::HostAuth(identify)) = leptos::prelude::use_context::<super::host::HostAuth>() {
+        let parts: axum::http::request::Parts = leptos::prelude::use_context()
+            .ok_or_else(|| AppError::internal("context", "no request parts in the Leptos context"))?;
+        let db = super::db()?;
+        return Ok(super::host::session(&db, identify.as_ref(), &parts).await?.map(|(session, grant)| {
+            leptos::prelude::provide_context(grant);
+            session
+        }));
+    }
     let headers: HeaderMap =
         leptos_axum::extract().await.map_err(|e| AppError::internal("reading the request headers", e))?;
     let Some(token) = token_of(&headers) else { return Ok(None) };

@@ -11,8 +11,10 @@ pub mod db;
 pub mod demo;
 pub mod error_report;
 pub mod existing;
+pub mod host;
 pub mod imports;
 pub mod jobs;
+pub mod partners;
 pub mod records;
 pub mod references;
 

@@ -7,6 +7,7 @@
 mod existing;
 mod grid;
 mod mapping;
+mod pairs;
 mod references;
 mod review;
 mod run;
@@ -30,8 +31,26 @@ pub fn ImportModal(
     /// Called when the modal closes.
     #[prop(into)]
     on_close: Callback<Option<ImportSummary>>,
+    /// Replaces the title ("Import clients").
+    #[prop(optional, into)]
+    title: Option<String>,
+    /// Called once when the import has finished and its result shows.
+    #[prop(optional, into)]
+    on_done: Option<Callback<ImportSummary>>,
 ) -> impl IntoView {
+    let text = crate::i18n::text();
     let state = ModalState::new(access, mode);
+    if let Some(on_done) = on_done {
+        let told = StoredValue::new(false);
+        Effect::new(move |_| {
+            if state.step.get() == Step::Done && !told.get_value() {
+                if let Some(summary) = state.result.get() {
+                    told.set_value(true);
+                    on_done.run(summary);
+                }
+            }
+        });
+    }
     let dialog = NodeRef::<leptos::html::Dialog>::new();
     Effect::new(move |_| {
         if let Some(dialog) = dialog.get() {
@@ -47,16 +66,16 @@ pub fn ImportModal(
             return;
         }
         let would_lose_work = state.analysis.with_untracked(Option::is_some) && step != Step::Done;
-        if would_lose_work && !crate::browser::confirm("Close the import? The file and your changes in it will be lost.") {
+        if would_lose_work && !crate::browser::confirm(text.confirm_close) {
             return;
         }
         on_close.run(state.result.get_untracked());
     };
-    let title = state.access.with_value(|a| a.template.label.clone());
-    let heading = match mode {
-        Mode::Import => format!("Import {title}"),
-        Mode::Preview => format!("Check a file: {title}"),
-    };
+    let label = state.access.with_value(|a| a.template.label.clone());
+    let heading = title.unwrap_or_else(|| match mode {
+        Mode::Import => (text.import_title)(&label),
+        Mode::Preview => (text.preview_title)(&label),
+    });
     view! {
         <dialog
             node_ref=dialog
@@ -71,7 +90,7 @@ pub fn ImportModal(
         >
             <header class="modal-header">
                 <h2 id="import-modal-title">{heading}</h2>
-                <button type="button" class="icon-button" aria-label="Close dialog" on:click=move |_| close()>"×"</button>
+                <button type="button" class="icon-button" aria-label=text.close_dialog on:click=move |_| close()>"×"</button>
             </header>
             <StepIndicator state/>
             <div class="modal-body" aria-live="polite">
@@ -92,9 +111,10 @@ pub fn ImportModal(
 /// Where the user is: a list of the steps with the current one marked.
 #[component]
 fn StepIndicator(state: ModalState) -> impl IntoView {
+    let text = crate::i18n::text();
     let steps = state.steps();
     view! {
-        <ol class="steps" id="import-modal-step" aria-label="Steps">
+        <ol class="steps" id="import-modal-step" aria-label=text.steps>
             {steps
                 .into_iter()
                 .enumerate()
@@ -108,11 +128,24 @@ fn StepIndicator(state: ModalState) -> impl IntoView {
                             aria-current=move || current().then_some("step")
                         >
                             <span class="step-number" aria-hidden="true">{i + 1}</span>
-                            {label}
+                            {step_label(text, step, label)}
                         </li>
                     }
                 })
                 .collect_view()}
         </ol>
+    }
+}
+
+/// A step's name in the language in context (`fallback` for steps it lacks).
+fn step_label(text: &'static crate::i18n::Text, step: Step, fallback: &'static str) -> &'static str {
+    match step {
+        Step::Upload => text.step_upload,
+        Step::Mapping => text.step_mapping,
+        Step::Review => text.step_review,
+        Step::Importing => text.step_import,
+        Step::Done => text.step_done,
+        #[allow(unreachable_patterns)]
+        _ => fallback,
     }
 }

@@ -1,0 +1,330 @@
+//! csv-import as a library for an existing axum server: [`router`] returns a
+//! `Router` to nest under a path of the host's choosing (e.g.
+//! `/csv-import`), configured with the database and the host's own way to
+//! say who the user is and what they may import ([`Principal`]).
+//!
+//! The router serves everything the importer needs under that path:
+//!
+//! - `embed.js`: the custom element `<csv-import>` and `CsvImport.open()`;
+//! - `embed.css`: the theme of the element's shadow root;
+//! - `pkg/*` and `import-worker.js`: the wasm, its loader and the Web Worker
+//!   (read from the site folder cargo-leptos builds);
+//! - `api/*`: the server functions (templates, imports, batches);
+//! - `templates/{name}/sample.csv` and `imports/{id}/errors.csv`.
+//!
+//! Requests from other origins are answered only for origins on the
+//! allow-list ([`EmbedConfig::allow_origins`]), with credentials; a
+//! state-changing request (POST and the like) from an origin that is neither
+//! the server's own nor on the list is refused with a 403, which is the
+//! defence against cross-site request forgery.
+
+use crate::db::Db;
+use app::backend::host::{HostAuth, Identify};
+use app::backend::DemoMode;
+pub use app::backend::host::Principal;
+pub use app::model::Role;
+use axum::body::Body;
+use axum::extract::{Path, Request, State};
+use axum::http::{header, request::Parts, HeaderMap, HeaderValue, Method, StatusCode};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{any, get};
+use axum::Router;
+use leptos::prelude::provide_context;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+/// The module that defines `<csv-import>`; see EMBEDDING.md.
+const EMBED_JS: &str = include_str!("embed/embed.js");
+
+/// The shadow root's base styles and theme (CSS custom properties).
+const EMBED_CSS: &str = include_str!("embed/embed.css");
+
+/// Who the user of a request is.
+#[derive(Clone)]
+pub enum Identity {
+    /// csv-import's own sign-in (its session cookie): the standalone server.
+    SessionCookie,
+    /// The host application's sign-in.
+    Host(Arc<dyn Identify>),
+}
+
+/// What [`router`] needs.
+#[derive(Clone)]
+pub struct EmbedConfig {
+    /// The database (see [`crate::db::connect`]; it runs the migrations).
+    pub db: Db,
+    /// The folder cargo-leptos builds the site into (`target/site`): the
+    /// wasm is served from its `pkg/` folder.
+    pub site_root: PathBuf,
+    /// Whose sign-in decides who the user is.
+    pub identity: Identity,
+    /// Origins (`https://portal.example.com`) whose pages may embed the
+    /// importer; the server's own origin always may.
+    pub allowed_origins: Vec<String>,
+}
+
+impl EmbedConfig {
+    /// A configuration with csv-import's own sign-in and no other origins.
+    pub fn new(db: Db, site_root: impl Into<PathBuf>) -> EmbedConfig {
+        EmbedConfig { db, site_root: site_root.into(), identity: Identity::SessionCookie, allowed_origins: Vec::new() }
+    }
+
+    /// Use the host's sign-in: `identify` answers, for each request, who the
+    /// user is and what they may import (`None`: not signed in, a 401).
+    /// Usually a closure `|parts: &Parts| { ...; async move { Some(Principal { .. }) } }`.
+    pub fn identify(mut self, identify: impl Identify) -> EmbedConfig {
+        self.identity = Identity::Host(Arc::new(identify));
+        self
+    }
+
+    /// Let pages of these origins embed the importer (with credentials).
+    pub fn allow_origins<S: Into<String>>(mut self, origins: impl IntoIterator<Item = S>) -> EmbedConfig {
+        self.allowed_origins.extend(origins.into_iter().map(Into::into).filter_map(|o| normalize_origin(&o)));
+        self
+    }
+}
+
+/// The importer's router, to nest under a path of the host's choosing:
+/// `host_router.nest("/csv-import", csv_import::embed::router(config))`.
+/// Generic over the host router's state, which it does not use.
+pub fn router<S: Clone + Send + Sync + 'static>(config: EmbedConfig) -> Router<S> {
+    let EmbedConfig { db, site_root, identity, allowed_origins } = config;
+    let origins = Origins(Arc::new(allowed_origins));
+    let host = match &identity {
+        Identity::SessionCookie => None,
+        Identity::Host(identify) => Some(HostAuth(identify.clone())),
+    };
+    let server_fns = {
+        let db = db.clone();
+        move |request: Request| {
+            let db = db.clone();
+            let host = host.clone();
+            async move {
+                leptos_axum::handle_server_fns_with_context(
+                    move || {
+                        provide_context(db.clone());
+                        provide_context(DemoMode(false));
+                        if let Some(host) = host.clone() {
+                            provide_context(host);
+                        }
+                    },
+                    request,
+                )
+                .await
+                .into_response()
+            }
+        }
+    };
+    let pkg_root = site_root.clone();
+    let report = Reports { db, identity };
+    Router::new()
+        .route("/embed.js", get(|| async { asset("text/javascript; charset=utf-8", EMBED_JS) }))
+        .route("/embed.css", get(|| async { asset("text/css; charset=utf-8", EMBED_CSS) }))
+        .route(
+            "/import-worker.js",
+            get(move || {
+                let root = site_root.clone();
+                async move { static_file(root.join("import-worker.js")).await }
+            }),
+        )
+        .route(
+            "/pkg/{file}",
+            get(move |Path(file): Path<String>| {
+                let root = pkg_root.clone();
+                async move {
+                    if !safe_name(&file) {
+                        return (StatusCode::NOT_FOUND, "Not found.").into_response();
+                    }
+                    static_file(root.join("pkg").join(file)).await
+                }
+            }),
+        )
+        .route("/api/{*name}", any(server_fns))
+        .route("/templates/{name}/sample.csv", get(crate::serve::sample_csv))
+        .route(
+            "/imports/{id}/errors.csv",
+            get(move |path: Path<String>, parts: Parts| {
+                let report = report.clone();
+                async move { report.error_report(path, parts).await }
+            }),
+        )
+        .layer(axum::middleware::from_fn_with_state(origins, origin_guard))
+}
+
+/// Start the background import runner (clients, leads and companies import
+/// in the background): call once per server process, inside the tokio
+/// runtime. Several processes on one PostgreSQL share the jobs.
+pub fn spawn_background_imports(db: &Db) -> tokio::task::JoinHandle<()> {
+    app::backend::jobs::spawn(db.clone(), app::backend::jobs::RunnerConfig::from_env())
+}
+
+/// The origin allow-list, for [`origin_guard`].
+#[derive(Clone, Debug, Default)]
+pub struct Origins(pub Arc<Vec<String>>);
+
+impl Origins {
+    /// An allow-list from origins as configured (normalised; bad entries dropped).
+    pub fn new<S: AsRef<str>>(origins: impl IntoIterator<Item = S>) -> Origins {
+        Origins(Arc::new(origins.into_iter().filter_map(|o| normalize_origin(o.as_ref())).collect()))
+    }
+
+    fn allows(&self, origin: &str) -> bool {
+        normalize_origin(origin).is_some_and(|o| self.0.iter().any(|allowed| *allowed == o))
+    }
+}
+
+/// `https://Portal.Example.com/` → `https://portal.example.com`; `None` when
+/// it is not a scheme and a host.
+fn normalize_origin(origin: &str) -> Option<String> {
+    let origin = origin.trim().trim_end_matches('/').to_ascii_lowercase();
+    let (scheme, rest) = origin.split_once("://")?;
+    let valid = matches!(scheme, "http" | "https") && !rest.is_empty() && !rest.contains(['/', '?', '#', '@', ' ']);
+    valid.then_some(origin)
+}
+
+/// Whether `origin` is the origin the request was sent to (its `Host`).
+fn same_origin(origin: &str, headers: &HeaderMap) -> bool {
+    let host = headers.get(header::HOST).and_then(|h| h.to_str().ok()).map(str::to_ascii_lowercase);
+    let Some((scheme, authority)) = origin.split_once("://") else { return false };
+    let without_default_port = |a: &str| -> String {
+        let default = if scheme.eq_ignore_ascii_case("https") { ":443" } else { ":80" };
+        a.strip_suffix(default).unwrap_or(a).to_ascii_lowercase()
+    };
+    host.is_some_and(|h| without_default_port(&h) == without_default_port(authority))
+}
+
+/// CORS for the allowed origins, and the CSRF defence: a request that
+/// changes something (any method but GET and HEAD), sent by a page of
+/// another origin that is not on the allow-list, is refused (403). Browsers
+/// always send `Origin` with such requests; requests without it do not come
+/// from another site's page.
+pub async fn origin_guard(State(origins): State<Origins>, request: Request, next: Next) -> Response {
+    let origin = request.headers().get(header::ORIGIN).and_then(|o| o.to_str().ok()).map(str::to_string);
+    let Some(origin) = origin else { return next.run(request).await };
+    if same_origin(&origin, request.headers()) {
+        return next.run(request).await;
+    }
+    let safe = matches!(*request.method(), Method::GET | Method::HEAD);
+    if !origins.allows(&origin) {
+        if safe {
+            // No CORS headers: the browser keeps the answer from the page.
+            return next.run(request).await;
+        }
+        let message = format!(
+            "Pages of {origin} may not use this csv-import server. Add the origin to its allow-list (CSV_IMPORT_ALLOWED_ORIGINS)."
+        );
+        return (StatusCode::FORBIDDEN, message).into_response();
+    }
+    let Ok(allow_origin) = HeaderValue::from_str(&origin) else {
+        return (StatusCode::BAD_REQUEST, "The Origin header is not valid.").into_response();
+    };
+    let preflight =
+        request.method() == Method::OPTIONS && request.headers().contains_key(header::ACCESS_CONTROL_REQUEST_METHOD);
+    let mut response = if preflight {
+        let mut response = StatusCode::NO_CONTENT.into_response();
+        let headers = response.headers_mut();
+        headers.insert(header::ACCESS_CONTROL_ALLOW_METHODS, HeaderValue::from_static("GET, POST, PUT, PATCH, DELETE"));
+        let asked = request.headers().get(header::ACCESS_CONTROL_REQUEST_HEADERS).cloned();
+        headers.insert(
+            header::ACCESS_CONTROL_ALLOW_HEADERS,
+            asked.unwrap_or_else(|| HeaderValue::from_static("content-type, accept")),
+        );
+        headers.insert(header::ACCESS_CONTROL_MAX_AGE, HeaderValue::from_static("600"));
+        response
+    } else {
+        next.run(request).await
+    };
+    let headers = response.headers_mut();
+    headers.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, allow_origin);
+    headers.insert(header::ACCESS_CONTROL_ALLOW_CREDENTIALS, HeaderValue::from_static("true"));
+    headers.append(header::VARY, HeaderValue::from_static("Origin"));
+    response
+}
+
+fn asset(content_type: &'static str, body: &'static str) -> Response {
+    ([(header::CONTENT_TYPE, content_type), (header::CACHE_CONTROL, "no-cache")], body).into_response()
+}
+
+/// A file name without folders or tricks: letters, digits, `.`, `_`, `-`.
+fn safe_name(name: &str) -> bool {
+    !name.is_empty()
+        && !name.starts_with('.')
+        && name.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-'))
+}
+
+async fn static_file(path: PathBuf) -> Response {
+    let content_type = match path.extension().and_then(|e| e.to_str()) {
+        Some("js") => "text/javascript; charset=utf-8",
+        Some("wasm") => "application/wasm",
+        Some("css") => "text/css; charset=utf-8",
+        _ => "application/octet-stream",
+    };
+    match tokio::fs::read(&path).await {
+        Ok(bytes) => ([(header::CONTENT_TYPE, content_type), (header::CACHE_CONTROL, "no-cache")], Body::from(bytes))
+            .into_response(),
+        Err(_) => (StatusCode::NOT_FOUND, "Not found. Build the site with `cargo leptos build`.").into_response(),
+    }
+}
+
+/// The error report download, with the router's sign-in.
+#[derive(Clone)]
+struct Reports {
+    db: Db,
+    identity: Identity,
+}
+
+impl Reports {
+    async fn error_report(&self, path: Path<String>, parts: Parts) -> Response {
+        match &self.identity {
+            Identity::SessionCookie => crate::serve::error_report(self.db.clone(), path, parts.headers).await,
+            Identity::Host(identify) => {
+                use app::backend::{error_report, host, imports};
+                use app::server_fns::AppError;
+                let Path(id) = path;
+                let answer = async {
+                    let (session, _) =
+                        host::session(&self.db, identify.as_ref(), &parts).await?.ok_or_else(AppError::sign_in)?;
+                    let head = imports::find(&self.db, &session, &id).await?;
+                    error_report::csv(&self.db, &head).await
+                }
+                .await;
+                crate::serve::csv_download(answer, &format!("import-{id}-errors.csv"))
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn origins_are_compared_normalised() {
+        let origins = Origins::new(["https://Portal.Example.com/", "not an origin", "http://127.0.0.1:3131"]);
+        assert_eq!(origins.0.len(), 2, "the bad entry is dropped: {:?}", origins.0);
+        assert!(origins.allows("https://portal.example.com"));
+        assert!(origins.allows("http://127.0.0.1:3131"));
+        assert!(!origins.allows("http://127.0.0.1:3132"));
+        assert!(!origins.allows("https://portal.example.com.evil.test"));
+        assert!(!origins.allows("null"));
+    }
+
+    #[test]
+    fn same_origin_is_the_host_header() {
+        let mut headers = HeaderMap::new();
+        headers.insert(header::HOST, HeaderValue::from_static("app.example.com"));
+        assert!(same_origin("https://app.example.com", &headers));
+        assert!(same_origin("https://app.example.com:443", &headers));
+        assert!(!same_origin("https://app.example.com:8443", &headers));
+        assert!(!same_origin("https://evil.example.com", &headers));
+    }
+
+    #[test]
+    fn file_names_stay_in_their_folder() {
+        assert!(safe_name("csv-import.wasm"));
+        assert!(!safe_name("../secret"));
+        assert!(!safe_name(".env"));
+        assert!(!safe_name("a/b"));
+    }
+}

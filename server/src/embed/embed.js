@@ -1,0 +1,196 @@
+// csv-import for any web page: the <csv-import> element and CsvImport.open().
+//
+//   <script type="module" src="https://app.example.com/csv-import/embed.js"></script>
+//   <csv-import template="clients" workspace="acme" mode="import" lang="fr">Import clients</csv-import>
+//
+// The element shows a button (its text is the element's content) that opens
+// the import modal. It loads the wasm itself, from where this file is served.
+// Events (they bubble, and cross shadow roots):
+//   csv-import:complete  detail: { importId, template, fileName, state, job,
+//                                  totalRows, inserted, updated, unchanged, skipped }
+//   csv-import:cancel    detail: { template, mode }  (closed without importing)
+//   csv-import:close     detail: { template, mode }  (the modal closed)
+//   csv-import:error     detail: { message }        (the importer could not start)
+// Everything renders in a shadow root: the page's styles do not reach it and
+// its styles do not reach the page. Theme it with --csv-import-* custom
+// properties (see EMBEDDING.md).
+
+const BASE = new URL(".", import.meta.url).href;
+const ORIGIN = new URL(BASE).origin;
+
+let loading = null;
+
+/** The wasm module, loaded once per page. */
+function load() {
+  if (!loading) {
+    loading = (async () => {
+      sendCredentials();
+      const module = await import(BASE + "pkg/csv-import.js");
+      await module.default({ module_or_path: BASE + "pkg/csv-import.wasm" });
+      return module;
+    })();
+    loading.catch(() => {
+      loading = null;
+    });
+  }
+  return loading;
+}
+
+/**
+ * On a page of another origin, the importer's requests to its server carry
+ * the user's cookies (the server answers only origins on its allow-list).
+ * Only requests to the importer's own origin are changed.
+ */
+function sendCredentials() {
+  if (ORIGIN === location.origin || window.__csvImportCredentials) return;
+  window.__csvImportCredentials = true;
+  const pageFetch = window.fetch;
+  window.fetch = function (input, init) {
+    const url = input instanceof Request ? input.url : String(input instanceof URL ? input.href : input);
+    if (url.startsWith(ORIGIN + "/")) {
+      if (input instanceof Request) return pageFetch.call(this, new Request(input, { credentials: "include" }), init);
+      return pageFetch.call(this, input, { ...init, credentials: "include" });
+    }
+    return pageFetch.call(this, input, init);
+  };
+}
+
+const SHADOW = `
+  <link rel="stylesheet" href="${BASE}pkg/csv-import.css">
+  <link rel="stylesheet" href="${BASE}embed.css">
+  <div class="csv-import-root" part="root" style="visibility: hidden">
+    <button type="button" class="csv-import-launch" part="button"><slot></slot></button>
+    <div class="csv-import-mount"></div>
+  </div>`;
+
+class CsvImportElement extends HTMLElement {
+  static observedAttributes = ["lang"];
+
+  constructor() {
+    super();
+    this.attachShadow({ mode: "open" }).innerHTML = SHADOW;
+    this._button = this.shadowRoot.querySelector(".csv-import-launch");
+    this._mount = this.shadowRoot.querySelector(".csv-import-mount");
+    this._mounted = null;
+    this._button.addEventListener("click", () => this.open());
+    // Shown once its own styles are in, never half-styled.
+    const root = this.shadowRoot.querySelector(".csv-import-root");
+    const sheets = [...this.shadowRoot.querySelectorAll("link[rel=stylesheet]")].map(
+      (link) =>
+        new Promise((done) => {
+          link.addEventListener("load", done);
+          link.addEventListener("error", done);
+        }),
+    );
+    Promise.all(sheets).then(() => root.style.removeProperty("visibility"));
+  }
+
+  connectedCallback() {
+    if (!this.textContent.trim() && !this._button.querySelector(".csv-import-default")) {
+      const label = document.createElement("span");
+      label.className = "csv-import-default";
+      label.textContent = this.getAttribute("lang")?.toLowerCase().startsWith("fr") ? "Importer" : "Import";
+      this._button.replaceChildren(label);
+    }
+    if (this.hasAttribute("no-button")) this._button.hidden = true;
+    // Start loading early: the first click then opens at once.
+    load().catch(() => {});
+  }
+
+  disconnectedCallback() {
+    this.close();
+  }
+
+  /** The options the element's attributes give. */
+  options() {
+    const mode = (this.getAttribute("mode") || "import").trim();
+    return {
+      template: (this.getAttribute("template") || "").trim(),
+      workspace: this.getAttribute("workspace") || null,
+      mode,
+      lang: this.getAttribute("lang") || null,
+      title: this.getAttribute("title") || null,
+      base: BASE,
+    };
+  }
+
+  /** Open the modal. Resolves with the result, or null when closed without importing. */
+  async open() {
+    if (this._mounted) return this._pending;
+    const options = this.options();
+    let settle;
+    this._pending = new Promise((resolve) => (settle = resolve));
+    let result = null;
+    try {
+      if (!options.template) throw new Error('<csv-import> needs a template attribute, e.g. template="clients".');
+      const module = await load();
+      this._mounted = module.mount_import(this._mount, JSON.stringify(options), (kind, json) => {
+        const detail = JSON.parse(json);
+        const about = { template: options.template, mode: options.mode };
+        if (kind === "complete") {
+          result = detail;
+          this.dispatch("csv-import:complete", detail);
+        } else if (kind === "cancel") {
+          this.dispatch("csv-import:cancel", about);
+        } else if (kind === "close") {
+          // Unmount after the current event has been handled.
+          queueMicrotask(() => {
+            this.close();
+            this.dispatch("csv-import:close", about);
+            settle(result);
+          });
+        }
+      });
+    } catch (error) {
+      this._mounted = null;
+      const message = String((error && error.message) || error);
+      this.dispatch("csv-import:error", { message });
+      settle(null);
+    }
+    return this._pending;
+  }
+
+  /** Close the modal without asking. */
+  close() {
+    const mounted = this._mounted;
+    this._mounted = null;
+    if (mounted) mounted.free();
+  }
+
+  dispatch(type, detail) {
+    this.dispatchEvent(new CustomEvent(type, { detail, bubbles: true, composed: true }));
+  }
+}
+
+if (!customElements.get("csv-import")) {
+  customElements.define("csv-import", CsvImportElement);
+}
+
+/**
+ * Open the importer without writing the element in the page:
+ *   const result = await CsvImport.open({ template: "clients", workspace: "acme", mode: "import", lang: "en" });
+ * Resolves with the result (as in csv-import:complete) or null. Listeners
+ * for the events may be passed as onComplete, onCancel, onClose.
+ */
+export const CsvImport = {
+  async open({ template, workspace, mode, lang, title, onComplete, onCancel, onClose, theme } = {}) {
+    const element = document.createElement("csv-import");
+    for (const [name, value] of Object.entries({ template, workspace, mode, lang, title })) {
+      if (value != null) element.setAttribute(name, value);
+    }
+    element.setAttribute("no-button", "");
+    for (const [name, value] of Object.entries(theme || {})) element.style.setProperty(name, value);
+    if (onComplete) element.addEventListener("csv-import:complete", (e) => onComplete(e.detail));
+    if (onCancel) element.addEventListener("csv-import:cancel", (e) => onCancel(e.detail));
+    if (onClose) element.addEventListener("csv-import:close", (e) => onClose(e.detail));
+    document.body.append(element);
+    try {
+      return await element.open();
+    } finally {
+      element.remove();
+    }
+  },
+};
+
+window.CsvImport = CsvImport;
+export default CsvImport;

@@ -1,0 +1,299 @@
+//! csv-import as a library inside an existing axum app: the example app
+//! (`server/examples/existing_app.rs`, compiled in here as is) is started on
+//! a real port, and an import is driven through HTTP with the portal's own
+//! sign-in. Also the cross-origin rules of the standalone server: CORS for
+//! the allow-list, 403 for other origins' state-changing requests.
+
+#[macro_use]
+mod common;
+
+#[allow(dead_code)]
+#[path = "../examples/existing_app.rs"]
+mod existing_app;
+
+use csv_import::db::Db;
+use serde_json::{json, Value};
+use std::collections::HashMap;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+on_both!(
+    the_host_sign_in_decides_who_imports,
+    the_host_limits_templates_and_roles,
+    the_embed_script_and_assets_are_served,
+    other_origins_need_the_allow_list,
+);
+
+/// An HTTP answer: status, headers (lowercase names), body.
+#[derive(Debug)]
+struct Answer {
+    status: u16,
+    headers: HashMap<String, String>,
+    body: String,
+}
+
+impl Answer {
+    fn json(&self) -> Value {
+        serde_json::from_str(&self.body).unwrap_or(Value::Null)
+    }
+}
+
+/// A server on a free local port; stops when dropped.
+struct Running {
+    addr: std::net::SocketAddr,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}
+
+async fn start(router: axum::Router) -> Running {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("a free port");
+    let addr = listener.local_addr().unwrap();
+    let task = tokio::spawn(async move {
+        axum::serve(listener, router).await.expect("serves");
+    });
+    Running { addr, task }
+}
+
+impl Running {
+    /// One HTTP/1.1 request over a fresh connection.
+    async fn send(&self, method: &str, path: &str, headers: &[(&str, &str)], body: &str) -> Answer {
+        let mut stream = tokio::net::TcpStream::connect(self.addr).await.expect("connects");
+        let mut request = format!("{method} {path} HTTP/1.1\r\nHost: {}\r\nConnection: close\r\n", self.addr);
+        for (name, value) in headers {
+            request.push_str(&format!("{name}: {value}\r\n"));
+        }
+        request.push_str(&format!("Content-Length: {}\r\n\r\n{body}", body.len()));
+        stream.write_all(request.as_bytes()).await.unwrap();
+        let mut raw = Vec::new();
+        stream.read_to_end(&mut raw).await.unwrap();
+        let raw = String::from_utf8_lossy(&raw).to_string();
+        let (head, body) = raw.split_once("\r\n\r\n").expect("a head and a body");
+        let mut lines = head.lines();
+        let status = lines.next().unwrap().split(' ').nth(1).unwrap().parse().unwrap();
+        let headers = lines
+            .filter_map(|l| l.split_once(':'))
+            .map(|(k, v)| (k.trim().to_ascii_lowercase(), v.trim().to_string()))
+            .collect::<HashMap<_, _>>();
+        let chunked = headers.get("transfer-encoding").is_some_and(|v| v.contains("chunked"));
+        let body = if chunked { dechunk(body) } else { body.to_string() };
+        Answer { status, headers, body }
+    }
+
+    async fn form(&self, path: &str, body: &str, extra: &[(&str, &str)]) -> Answer {
+        let mut headers = vec![("Content-Type", "application/x-www-form-urlencoded"), ("Accept", "application/json")];
+        headers.extend_from_slice(extra);
+        self.send("POST", path, &headers, body).await
+    }
+
+    async fn json(&self, path: &str, body: Value, extra: &[(&str, &str)]) -> Answer {
+        let mut headers = vec![("Content-Type", "application/json"), ("Accept", "application/json")];
+        headers.extend_from_slice(extra);
+        self.send("POST", path, &headers, &body.to_string()).await
+    }
+}
+
+fn dechunk(mut body: &str) -> String {
+    let mut out = String::new();
+    while let Some((size, rest)) = body.split_once("\r\n") {
+        let size = usize::from_str_radix(size.trim(), 16).unwrap_or(0);
+        if size == 0 {
+            break;
+        }
+        out.push_str(&rest[..size]);
+        body = rest[size..].trim_start_matches("\r\n");
+    }
+    out
+}
+
+fn portal(db: Db) -> axum::Router {
+    existing_app::app(db, "target/site".into())
+}
+
+const ALICE: (&str, &str) = ("Cookie", "portal_user=alice");
+const VICTOR: (&str, &str) = ("Cookie", "portal_user=victor");
+
+async fn the_host_sign_in_decides_who_imports(db: Db) {
+    let server = start(portal(db.clone())).await;
+
+    // Not signed in to the portal: csv-import says so, whatever its own cookies.
+    let anonymous = server.form("/csv-import/api/get_template", "name=clients", &[]).await;
+    assert_eq!(anonymous.status, 401, "{}", anonymous.body);
+
+    // Alice, signed in by the portal, may import clients into her company.
+    let access = server.form("/csv-import/api/get_template", "name=clients", &[ALICE]).await;
+    assert_eq!(access.status, 200, "{}", access.body);
+    assert_eq!(access.json()["may_import"], true);
+    let me = server.form("/csv-import/api/current_user", "", &[ALICE]).await;
+    assert_eq!(me.json()["email"], "alice@northwind.test");
+    assert_eq!(me.json()["workspace"]["slug"], "northwind");
+
+    let started = server
+        .json(
+            "/csv-import/api/start_import",
+            json!({"import": {"template": "clients", "file_name": "people.csv", "total_rows": 3,
+                "skipped": [{"row": 3, "reasons": ["email: \"nope\" is not an email address."]}]}}),
+            &[ALICE],
+        )
+        .await;
+    assert_eq!(started.status, 200, "{}", started.body);
+    let import_id = started.json()["import_id"].as_str().unwrap().to_string();
+    let batch = server
+        .json(
+            "/csv-import/api/commit_batch",
+            json!({"batch": {"import_id": import_id, "seq": 0, "rows": [
+                {"row": 1, "values": ["Ann", "Lee", "ann.lee@example.com", null, "Northwind"]},
+                {"row": 2, "values": ["Bruno", "Díaz", "bruno.diaz@example.es", null, null]},
+            ]}}),
+            &[ALICE],
+        )
+        .await;
+    assert_eq!(batch.status, 200, "{}", batch.body);
+    assert_eq!(batch.json()["inserted"], 2);
+    let done =
+        server.form("/csv-import/api/finish_import", &format!("import_id={import_id}&cancelled=false"), &[ALICE]).await;
+    assert_eq!(done.status, 200, "{}", done.body);
+    assert_eq!((done.json()["inserted"].clone(), done.json()["skipped"].clone()), (json!(2), json!(1)));
+    assert_eq!(done.json()["user_email"], "alice@northwind.test");
+
+    let stored: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM clients c JOIN workspaces w ON w.id = c.workspace_id WHERE w.slug = 'northwind'",
+    )
+    .fetch_one(&db.pool)
+    .await
+    .unwrap();
+    assert_eq!(stored, 2, "the rows are in the portal user's workspace");
+
+    // The error report of the import, with the portal's sign-in.
+    let report = server.send("GET", &format!("/csv-import/imports/{import_id}/errors.csv"), &[ALICE], "").await;
+    assert_eq!(report.status, 200, "{}", report.body);
+    assert!(report.body.contains("is not an email address"), "{}", report.body);
+    let report = server.send("GET", &format!("/csv-import/imports/{import_id}/errors.csv"), &[], "").await;
+    assert_eq!(report.status, 401);
+
+    // A user the portal signed in cannot sign in to csv-import by password.
+    let login = server
+        .form("/csv-import/api/login", "email=alice%40northwind.test&password=%21host", &[])
+        .await;
+    assert_eq!(login.status, 401, "{}", login.body);
+}
+
+async fn the_host_limits_templates_and_roles(db: Db) {
+    let server = start(portal(db)).await;
+    // The portal allows clients and leads only, even to an admin.
+    let companies = server.form("/csv-import/api/get_template", "name=companies", &[ALICE]).await;
+    assert_eq!(companies.status, 200, "{}", companies.body);
+    assert_eq!(companies.json()["may_import"], false);
+    assert_eq!(companies.json()["reason"], "You may not import companies here. Ask an admin.");
+    let refused = server
+        .json(
+            "/csv-import/api/start_import",
+            json!({"import": {"template": "companies", "file_name": "c.csv", "total_rows": 1, "skipped": []}}),
+            &[ALICE],
+        )
+        .await;
+    assert_eq!(refused.status, 403, "{}", refused.body);
+
+    // Victor is a viewer in the portal: he may check a file, not import it.
+    let access = server.form("/csv-import/api/get_template", "name=clients", &[VICTOR]).await;
+    assert_eq!(access.json()["may_import"], false, "{}", access.body);
+    let refused = server
+        .json(
+            "/csv-import/api/start_import",
+            json!({"import": {"template": "clients", "file_name": "c.csv", "total_rows": 1, "skipped": []}}),
+            &[VICTOR],
+        )
+        .await;
+    assert_eq!(refused.status, 403, "{}", refused.body);
+
+    // The portal's own pages are untouched by the mount.
+    let home = server.send("GET", "/", &[ALICE], "").await;
+    assert_eq!(home.status, 200);
+    assert!(home.body.contains("<csv-import template=\"clients\""), "{}", home.body);
+}
+
+async fn the_embed_script_and_assets_are_served(db: Db) {
+    let server = start(portal(db)).await;
+    let script = server.send("GET", "/csv-import/embed.js", &[], "").await;
+    assert_eq!(script.status, 200);
+    assert!(script.headers["content-type"].starts_with("text/javascript"), "{:?}", script.headers);
+    assert!(script.body.contains("customElements.define(\"csv-import\""), "defines the element");
+    assert!(script.body.contains("csv-import:complete") && script.body.contains("csv-import:cancel"));
+    let css = server.send("GET", "/csv-import/embed.css", &[], "").await;
+    assert!(css.body.contains("--csv-import-accent"), "the theme's custom properties");
+    let sample = server.send("GET", "/csv-import/templates/clients/sample.csv", &[], "").await;
+    assert_eq!(sample.status, 200);
+    assert!(sample.body.starts_with("First Name,Last Name,Email"), "{}", sample.body);
+    // Nothing outside the site's pkg folder.
+    let escape = server.send("GET", "/csv-import/pkg/..%2F..%2FCargo.toml", &[], "").await;
+    assert_eq!(escape.status, 404);
+}
+
+async fn other_origins_need_the_allow_list(db: Db) {
+    app::backend::demo::seed(&db).await.expect("demo seed");
+    let options = leptos::prelude::LeptosOptions::builder().output_name("csv-import").site_root("target/site").build();
+    let partner = "http://partner.example.test";
+    let router = csv_import::serve::router_with_origins(options, db, true, &[format!("{partner}/")]);
+    let server = start(router).await;
+
+    let login = server.form("/api/login", "email=admin%40acme.test&password=demo-password", &[]).await;
+    assert_eq!(login.status, 200, "{}", login.body);
+    let cookie = login.headers["set-cookie"].split(';').next().unwrap().to_string();
+    let with_cookie = |origin: &'static str| [("Cookie", cookie.clone()), ("Origin", origin.to_string())];
+
+    // The preflight of an allowed origin: credentials allowed, origin echoed.
+    let preflight = server
+        .send(
+            "OPTIONS",
+            "/csv-import/api/start_import",
+            &[("Origin", partner), ("Access-Control-Request-Method", "POST"), ("Access-Control-Request-Headers", "content-type")],
+            "",
+        )
+        .await;
+    assert_eq!(preflight.status, 204, "{}", preflight.body);
+    assert_eq!(preflight.headers["access-control-allow-origin"], partner);
+    assert_eq!(preflight.headers["access-control-allow-credentials"], "true");
+    assert!(preflight.headers["access-control-allow-headers"].contains("content-type"));
+
+    // A call from the allowed origin, with the user's session cookie.
+    let headers = with_cookie("http://partner.example.test");
+    let headers: Vec<(&str, &str)> = headers.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let access = server.form("/csv-import/api/get_template", "name=clients", &headers).await;
+    assert_eq!(access.status, 200, "{}", access.body);
+    assert_eq!(access.json()["may_import"], true);
+    assert_eq!(access.headers["access-control-allow-origin"], partner);
+
+    // Another origin's page cannot make the user's browser change anything,
+    // on the embed mount or on the app's own server functions.
+    let headers = with_cookie("http://evil.example.test");
+    let headers: Vec<(&str, &str)> = headers.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    for path in ["/csv-import/api/start_import", "/api/start_import"] {
+        let forged = server
+            .json(path, json!({"import": {"template": "clients", "file_name": "x.csv", "total_rows": 1, "skipped": []}}), &headers)
+            .await;
+        assert_eq!(forged.status, 403, "{path}: {}", forged.body);
+        assert!(forged.body.contains("CSV_IMPORT_ALLOWED_ORIGINS"), "{}", forged.body);
+        assert!(!forged.headers.contains_key("access-control-allow-origin"));
+    }
+    let preflight = server
+        .send("OPTIONS", "/csv-import/api/start_import", &[("Origin", "http://evil.example.test"), ("Access-Control-Request-Method", "POST")], "")
+        .await;
+    assert_eq!(preflight.status, 403);
+    // Reading is not changing, but the browser gets no CORS headers to read it with.
+    let script = server.send("GET", "/csv-import/embed.js", &[("Origin", "http://evil.example.test")], "").await;
+    assert_eq!(script.status, 200);
+    assert!(!script.headers.contains_key("access-control-allow-origin"));
+    let script = server.send("GET", "/csv-import/embed.js", &[("Origin", partner)], "").await;
+    assert_eq!(script.headers["access-control-allow-origin"], partner);
+
+    // The server's own pages (same origin) work as before.
+    let own = format!("http://{}", server.addr);
+    let headers = [("Cookie", cookie.as_str()), ("Origin", own.as_str())];
+    let started = server
+        .json("/api/start_import", json!({"import": {"template": "clients", "file_name": "x.csv", "total_rows": 1, "skipped": []}}), &headers)
+        .await;
+    assert_eq!(started.status, 200, "{}", started.body);
+}
