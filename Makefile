@@ -15,7 +15,7 @@ export PATH := $(CARGO_BIN):$(NODE_BIN):$(PATH)
 # What the server needs at run time to find the compiled site.
 SITE_ENV := LEPTOS_OUTPUT_NAME=csv-import LEPTOS_SITE_ROOT=$(CURDIR)/target/site LEPTOS_SITE_PKG_DIR=pkg
 
-.PHONY: help run test bench setup setup-rust setup-node setup-browser test-core test-server test-e2e build-site
+.PHONY: help run test bench setup setup-rust setup-node setup-browser setup-sqlite3 test-core test-server test-e2e build-site
 
 help:
 	@echo "make run    build in release and serve on http://127.0.0.1:3000 (SQLite under ./data/)"
@@ -74,9 +74,23 @@ build-site:
 	cargo leptos build
 
 test-e2e: build-site
+	cargo build -p csv-import --examples
 	cd end2end && CSV_IMPORT_BIN=$(TARGET_DIR)/debug/csv-import $(SITE_ENV) npx playwright test
 
 ## Benchmarks ################################################################
 
-bench:
-	cargo bench -p csv-import-core --bench pipeline
+# Every figure of BENCHMARKS.md in one run, ending with a `name: value`
+# summary: data files, native core, the server's commit against sqlite3's
+# .import and PostgreSQL's COPY, and the release site in Chromium.
+bench: setup setup-browser setup-sqlite3
+	bench/run.sh
+
+# The sqlite3 shell, the bulk loader the commit benchmark compares with.
+setup-sqlite3:
+	@if ! command -v sqlite3 >/dev/null; then \
+		if [ "$$(id -u)" = 0 ]; then \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq sqlite3; \
+		else \
+			echo "The commit benchmark needs the sqlite3 shell: run 'sudo apt-get install sqlite3'."; exit 1; \
+		fi; \
+	fi

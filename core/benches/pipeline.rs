@@ -34,6 +34,11 @@
 //! * `field_*`: `FieldChecker::check` alone over every non-empty cell of
 //!   one column (owned values, as `check_row` makes them).
 //!
+//! With `CSV_IMPORT_BENCH_DATA=<folder>` (an absolute path: cargo runs
+//! benchmarks in the crate's folder) it only writes the data files the rest
+//! of `make bench` measures, `clients-<rows>.csv` for 5,000, 10,000, 100,000
+//! and 1,000,000 rows, with this same generator.
+//!
 //! A plain timing loop rather than criterion: the figures wanted are a few
 //! medians and their ratio, and this keeps the crate's dev-dependencies (and
 //! `cargo test` build times) as they are. Without `--bench` (as under
@@ -54,6 +59,13 @@ const WARM_UP: usize = 3;
 const RUNS: usize = 15;
 
 fn main() {
+    // `make bench` gets its data files from here, so that every figure is
+    // measured on the same rows: `CSV_IMPORT_BENCH_DATA=<folder>` writes
+    // `clients-<rows>.csv` for each size and stops.
+    if let Some(folder) = std::env::var_os("CSV_IMPORT_BENCH_DATA") {
+        write_files(std::path::Path::new(&folder));
+        return;
+    }
     // `cargo bench` passes `--bench`; `cargo test --benches` does not.
     let bench = std::env::args().any(|a| a == "--bench");
     // Other arguments pick stages by name, as in `-- field_`; the summary
@@ -316,6 +328,22 @@ const COMPANIES: [&str; 16] = [
 ];
 
 /// The file, `\r\n` line endings as Excel writes them.
+/// The files `make bench` measures: 5,000 rows (the end-to-end import),
+/// 10,000, 100,000 and 1,000,000 rows, each written only if missing or of
+/// another size than this generator makes.
+fn write_files(folder: &std::path::Path) {
+    std::fs::create_dir_all(folder).expect("the data folder can be made");
+    for rows in [5_000, 10_000, 100_000, 1_000_000] {
+        let path = folder.join(format!("clients-{rows}.csv"));
+        let bytes = generate(rows);
+        if std::fs::metadata(&path).is_ok_and(|m| m.len() == bytes.len() as u64) {
+            continue;
+        }
+        std::fs::write(&path, &bytes).expect("the data file can be written");
+        println!("wrote {} ({} rows, {} bytes)", path.display(), rows, bytes.len());
+    }
+}
+
 fn generate(rows: usize) -> Vec<u8> {
     let mut rng = Rng(0x5EED_CAFE);
     let mut out = String::with_capacity(rows * 90);

@@ -1,0 +1,393 @@
+// The browser figures of `make bench`, in headless Chromium against the
+// release build of the server (a fresh SQLite file, the demo accounts):
+//
+//   browser_rows_per_s_wasm      drop the 1M-row file into the Clients import
+//                                modal, until the review step shows its counts
+//   max_main_thread_task_ms      the longest main-thread task meanwhile
+//                                (PerformanceObserver, type "longtask")
+//   peak_worker_memory_mb        the worker's wasm memory at its last message
+//   browser_rows_per_s_papaparse Papa Parse in a Web Worker plus the same
+//                                rules in plain JavaScript, same file, same
+//                                browser (bench/papaparse-worker.js)
+//   browser_vs_papaparse_ratio   the two rates
+//   e2e_5000_rows_ms             drop a 5,000-row file to the "finished"
+//                                notification (the clients template imports
+//                                in the background)
+//   e2e_1m_rows_s                the same for the 1M-row file
+//   bundle_gzip_kb               JS, wasm and CSS the page and the modal
+//                                download, gzipped (level 9)
+//
+// Usage: node bench/browser.mjs --bin <csv-import> --site <target/site>
+//          --data <folder with clients-5000.csv and clients-1000000.csv>
+//          [--port 3210] [--only wasm,papaparse,e2e5k,e2e1m]
+// Prints `name: value` lines (`name: n/a (reason)` for what failed).
+//
+// It waits on what a user sees (step names, counts, notifications), not on
+// the modal's internals.
+
+import { createRequire } from "node:module";
+import { spawn } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import * as zlib from "node:zlib";
+import { fileURLToPath } from "node:url";
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const root = path.resolve(here, "..");
+const require = createRequire(path.join(root, "end2end", "package.json"));
+const { chromium } = require("playwright-core");
+const papaPath = require.resolve("papaparse/papaparse.min.js");
+
+const args = Object.fromEntries(
+  process.argv.slice(2).reduce((pairs, arg, i, all) => {
+    if (arg.startsWith("--")) pairs.push([arg.slice(2), all[i + 1]]);
+    return pairs;
+  }, []),
+);
+const bin = path.resolve(args.bin ?? path.join(root, "target", "release", "csv-import"));
+const site = path.resolve(args.site ?? path.join(root, "target", "site"));
+const data = path.resolve(args.data ?? path.join(root, "target", "bench-data"));
+const port = Number(args.port ?? 3210);
+const only = args.only ? new Set(args.only.split(",")) : null;
+const wanted = (name) => !only || only.has(name);
+const base = `http://127.0.0.1:${port}`;
+const bigFile = path.join(data, "clients-1000000.csv");
+const smallFile = path.join(data, "clients-5000.csv");
+
+const results = new Map();
+const result = (name, value) => {
+  results.set(name, value);
+  console.log(`  ${name}: ${value}`);
+};
+const na = (name, reason) => result(name, `n/a (${String(reason).split("\n")[0].slice(0, 160)})`);
+const dataRows = (file) => {
+  // Lines minus the header; the generator quotes no line breaks.
+  const bytes = fs.readFileSync(file);
+  let lines = 0;
+  for (const b of bytes) if (b === 10) lines++;
+  return lines - 1;
+};
+
+// --- The server ------------------------------------------------------------
+
+async function startServer() {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "csv-import-bench-"));
+  const server = spawn(bin, ["serve", "--addr", `127.0.0.1:${port}`], {
+    cwd: root,
+    env: {
+      ...process.env,
+      DATABASE_URL: `sqlite://${path.join(dir, "bench.db")}`,
+      LEPTOS_OUTPUT_NAME: "csv-import",
+      LEPTOS_SITE_ROOT: site,
+      LEPTOS_SITE_PKG_DIR: "pkg",
+      LEPTOS_ENV: "PROD",
+      RUST_LOG: "warn",
+    },
+    stdio: ["ignore", "inherit", "inherit"],
+  });
+  for (let i = 0; i < 600; i++) {
+    try {
+      const reply = await fetch(`${base}/healthz`);
+      if (reply.ok) return { server, dir };
+    } catch {}
+    if (server.exitCode !== null) throw new Error(`the server exited with ${server.exitCode}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error("the server did not answer /healthz within 60 s");
+}
+
+// --- In the page, before any script of the app -----------------------------
+
+function initScript() {
+  window.__bench = { longTasks: [], workerMemory: 0, measuredMemory: 0, maxGap: 0 };
+  // Long tasks are only reported from 50 ms up: a 10 ms timer whose lateness
+  // is the longest stretch the main thread was busy says how far below.
+  let last = performance.now();
+  const tick = () => {
+    const now = performance.now();
+    window.__bench.maxGap = Math.max(window.__bench.maxGap, now - last - 10);
+    last = now;
+    setTimeout(tick, 10);
+  };
+  setTimeout(tick, 10);
+  try {
+    new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) window.__bench.longTasks.push({ start: e.startTime, duration: e.duration });
+    }).observe({ type: "longtask", buffered: true });
+  } catch {}
+  // Read what the import worker says about its memory, without changing
+  // what it does: its own `wasmMemoryBytes`, and the wasm memory size the
+  // benchmark's wrapper of the worker script adds (`benchWasmMemoryBytes`).
+  const Base = window.Worker;
+  window.Worker = class extends Base {
+    constructor(...a) {
+      super(...a);
+      this.addEventListener("message", (event) => {
+        const m = event.data;
+        if (m && typeof m === "object") {
+          if (typeof m.wasmMemoryBytes === "number") window.__bench.workerMemory = Math.max(window.__bench.workerMemory, m.wasmMemoryBytes);
+          if (typeof m.benchWasmMemoryBytes === "number") window.__bench.measuredMemory = Math.max(window.__bench.measuredMemory, m.benchWasmMemoryBytes);
+        }
+      });
+    }
+  };
+}
+
+// Prepended to the import worker's script (served through page.route): it
+// keeps the wasm instance's memory and adds its size in bytes to every
+// message the worker posts. Wasm memory only grows, so the last size is the
+// peak.
+const WORKER_PRELUDE = `
+const __benchInstantiate = WebAssembly.instantiate;
+const __benchInstantiateStreaming = WebAssembly.instantiateStreaming;
+let __benchMemory = null;
+const __benchKeep = (r) => { const i = r && (r.instance || r); if (i && i.exports && i.exports.memory) __benchMemory = i.exports.memory; return r; };
+WebAssembly.instantiate = (...a) => __benchInstantiate.apply(WebAssembly, a).then(__benchKeep);
+if (__benchInstantiateStreaming) WebAssembly.instantiateStreaming = (...a) => __benchInstantiateStreaming.apply(WebAssembly, a).then(__benchKeep);
+const __benchPost = self.postMessage.bind(self);
+self.postMessage = (m, ...rest) => {
+  if (__benchMemory && m && typeof m === "object" && !Array.isArray(m) && !ArrayBuffer.isView(m) && !(m instanceof ArrayBuffer)) {
+    m = Object.assign({}, m, { benchWasmMemoryBytes: __benchMemory.buffer.byteLength });
+  }
+  return __benchPost(m, ...rest);
+};
+`;
+
+async function newPage(browser, { wrapWorker = false, record = null } = {}) {
+  const context = await browser.newContext({ baseURL: base });
+  await context.addInitScript(initScript);
+  const page = await context.newPage();
+  page.setDefaultTimeout(120_000);
+  if (wrapWorker) {
+    await page.route("**/import-worker.js", async (route) => {
+      const reply = await route.fetch();
+      const body = await reply.text();
+      // Module workers hoist their imports; the prelude runs before init().
+      const imports = body.match(/^(import[^;]*;\s*)+/m);
+      const text = imports && body.startsWith(imports[0])
+        ? imports[0] + WORKER_PRELUDE + body.slice(imports[0].length)
+        : WORKER_PRELUDE + body;
+      await route.fulfill({ response: reply, body: text, headers: { ...reply.headers(), "content-length": String(Buffer.byteLength(text)) } });
+    });
+  }
+  if (record) {
+    page.on("response", async (response) => {
+      const url = new URL(response.url());
+      if (url.origin !== base || !/\.(js|mjs|wasm|css)$/.test(url.pathname)) return;
+      try {
+        record.set(url.pathname, await response.body());
+      } catch {}
+    });
+  }
+  return { context, page };
+}
+
+async function signInAndOpenImport(page) {
+  await page.goto("/sign-in");
+  await page.locator('body[data-hydrated="true"]').waitFor();
+  await page.getByLabel("Email").fill("admin@acme.test");
+  await page.getByLabel("Password").fill("demo-password");
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.waitForURL("**/clients");
+  await page.locator('body[data-hydrated="true"]').waitFor();
+  await page.getByRole("button", { name: "Import", exact: true }).click();
+  const dialog = page.getByRole("dialog");
+  await dialog.waitFor();
+  return dialog;
+}
+
+// From the file to the review step's counts; milliseconds.
+async function dropAndReview(page, dialog, file, rows, timeout) {
+  const started = Date.now();
+  await dialog.locator('input[type="file"]').setInputFiles(file);
+  const next = dialog.getByRole("button", { name: "Next: review rows", exact: true });
+  const summary = dialog.locator(".review-summary");
+  // The modal may go straight to the review when the mapping is certain.
+  await Promise.race([next.waitFor({ timeout }), summary.waitFor({ timeout })]);
+  if (await next.isVisible()) await next.click();
+  await summary.filter({ hasText: "valid" }).waitFor({ timeout });
+  return Date.now() - started;
+}
+
+// --- Measurements ----------------------------------------------------------
+
+async function measureWasm(browser, bundle) {
+  const rows = dataRows(bigFile);
+  const { context, page } = await newPage(browser, { wrapWorker: true, record: bundle });
+  try {
+    const dialog = await signInAndOpenImport(page);
+    await page.evaluate(() => {
+      window.__bench.longTasks = [];
+      window.__bench.maxGap = 0;
+    });
+    const ms = await dropAndReview(page, dialog, bigFile, rows, 600_000);
+    // Let the last tasks of the review's first render be observed.
+    await page.waitForTimeout(500);
+    const bench = await page.evaluate(() => window.__bench);
+    const summary = (await dialog.locator(".review-summary").innerText()).replace(/\s+/g, " ");
+    console.log(`  (1M rows: review after ${ms} ms; ${summary})`);
+    result("browser_rows_per_s_wasm", Math.round(rows / (ms / 1000)));
+    const longest = bench.longTasks.reduce((m, t) => Math.max(m, t.duration), 0);
+    console.log(
+      `  (${bench.longTasks.length} long tasks of 50 ms or more; the main thread's longest busy stretch by a 10 ms timer: ${Math.round(bench.maxGap)} ms)`,
+    );
+    // With no long task reported, the timer's figure (every task is shorter).
+    result("max_main_thread_task_ms", Math.round(bench.longTasks.length > 0 ? longest : Math.max(0, bench.maxGap)));
+    const bytes = bench.workerMemory || bench.measuredMemory;
+    if (bytes > 0) {
+      if (!bench.workerMemory) console.log("  (worker memory: wasm memory size read by the benchmark's worker wrapper)");
+      result("peak_worker_memory_mb", (bytes / 1048576).toFixed(1));
+    } else {
+      na("peak_worker_memory_mb", "the worker reported no memory");
+    }
+    return rows / (ms / 1000);
+  } finally {
+    await context.close();
+  }
+}
+
+async function measurePapaparse(browser) {
+  const rows = dataRows(bigFile);
+  const { context, page } = await newPage(browser);
+  try {
+    await page.route("**/__bench/papaparse.html", (route) =>
+      route.fulfill({
+        contentType: "text/html",
+        body: `<!doctype html><meta charset="utf-8"><title>Papa Parse</title>
+<input type="file" id="file">
+<script>
+  window.done = null;
+  const worker = new Worker("/__bench/papaparse-worker.js");
+  worker.onmessage = (event) => { window.done = event.data; };
+  document.getElementById("file").addEventListener("change", (event) => {
+    worker.postMessage({ file: event.target.files[0] });
+  });
+</script>`,
+      }),
+    );
+    await page.route("**/__bench/papaparse.min.js", (route) =>
+      route.fulfill({ contentType: "text/javascript", body: fs.readFileSync(papaPath) }),
+    );
+    await page.route("**/__bench/papaparse-worker.js", (route) =>
+      route.fulfill({ contentType: "text/javascript", body: fs.readFileSync(path.join(here, "papaparse-worker.js")) }),
+    );
+    await page.goto("/__bench/papaparse.html");
+    const started = Date.now();
+    await page.locator("#file").setInputFiles(bigFile);
+    await page.waitForFunction(() => window.done !== null, null, { timeout: 600_000, polling: 50 });
+    const ms = Date.now() - started;
+    const done = await page.evaluate(() => window.done);
+    if (done.error) throw new Error(done.error);
+    console.log(`  (Papa Parse: ${done.rows} rows, ${done.valid} valid, ${done.invalid} invalid in ${ms} ms)`);
+    if (done.rows !== rows) throw new Error(`Papa Parse read ${done.rows} rows, not ${rows}`);
+    result("browser_rows_per_s_papaparse", Math.round(rows / (ms / 1000)));
+    return rows / (ms / 1000);
+  } finally {
+    await context.close();
+  }
+}
+
+// Drop to the "finished" notification; milliseconds.
+async function measureEndToEnd(browser, file, timeout) {
+  const rows = dataRows(file);
+  const { context, page } = await newPage(browser);
+  try {
+    const dialog = await signInAndOpenImport(page);
+    const before = await page.locator(".notification").count();
+    const started = Date.now();
+    await dropAndReview(page, dialog, file, rows, timeout);
+    await dialog.getByRole("button", { name: /^Import \d/ }).click();
+    // When the server has the import done (its history says so), polled
+    // every 50 ms; the page learns it at its next notification poll.
+    let doneMs = null;
+    const polling = (async () => {
+      while (doneMs === null && Date.now() - started < timeout) {
+        const reply = await page.request.post("/api/list_imports", { form: {} }).catch(() => null);
+        const list = reply && reply.ok() ? await reply.json().catch(() => null) : null;
+        const latest = Array.isArray(list) ? list[0] : null;
+        if (latest && latest.file_name === path.basename(file) && latest.state === "done") doneMs = Date.now() - started;
+        else await new Promise((r) => setTimeout(r, 50));
+      }
+    })();
+    const note = page.locator(".notification").nth(before);
+    await note.filter({ hasText: /finished: \d+ imported, \d+ skipped\./ }).waitFor({ timeout });
+    const ms = Date.now() - started;
+    await polling;
+    console.log(`  (${path.basename(file)}: ${(await note.innerText()).replace(/\s+/g, " ").trim()} after ${ms} ms; done on the server after ${doneMs} ms)`);
+    return ms;
+  } finally {
+    await context.close();
+  }
+}
+
+function bundleKb(bundle) {
+  let total = 0;
+  for (const [name, body] of [...bundle.entries()].sort()) {
+    const gz = zlib.gzipSync(body, { level: 9 }).length;
+    console.log(`  (bundle ${name}: ${body.length} bytes, ${gz} gzipped)`);
+    total += gz;
+  }
+  return total / 1024;
+}
+
+// --- Main ------------------------------------------------------------------
+
+const { server } = await startServer();
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+  args: [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-quic",
+    "--no-first-run",
+  ],
+});
+try {
+  const bundle = new Map();
+  let wasm = null;
+  let papa = null;
+  if (wanted("wasm")) {
+    try {
+      wasm = await measureWasm(browser, bundle);
+    } catch (e) {
+      for (const name of ["browser_rows_per_s_wasm", "max_main_thread_task_ms", "peak_worker_memory_mb"]) na(name, e.message);
+    }
+    if (bundle.size > 0 && [...bundle.keys()].some((name) => name.includes("worker"))) {
+      result("bundle_gzip_kb", bundleKb(bundle).toFixed(1));
+    } else {
+      na("bundle_gzip_kb", "the modal did not load its worker");
+    }
+  }
+  if (wanted("papaparse")) {
+    try {
+      papa = await measurePapaparse(browser);
+    } catch (e) {
+      na("browser_rows_per_s_papaparse", e.message);
+    }
+  }
+  if (wasm && papa) result("browser_vs_papaparse_ratio", (wasm / papa).toFixed(2));
+  else if (wanted("wasm") || wanted("papaparse")) na("browser_vs_papaparse_ratio", "a rate is missing");
+  if (wanted("e2e5k")) {
+    try {
+      result("e2e_5000_rows_ms", await measureEndToEnd(browser, smallFile, 120_000));
+    } catch (e) {
+      na("e2e_5000_rows_ms", e.message);
+    }
+  }
+  if (wanted("e2e1m")) {
+    try {
+      result("e2e_1m_rows_s", ((await measureEndToEnd(browser, bigFile, 1_500_000)) / 1000).toFixed(1));
+    } catch (e) {
+      na("e2e_1m_rows_s", e.message);
+    }
+  }
+} finally {
+  await browser.close();
+  server.kill("SIGTERM");
+}
+const out = args.out;
+if (out) fs.writeFileSync(out, [...results].map(([k, v]) => `${k}: ${v}\n`).join(""));

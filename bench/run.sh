@@ -1,0 +1,73 @@
+#!/usr/bin/env bash
+# `make bench`: every benchmark of csv-import in one run, then a summary of
+# `name: value` lines (BENCHMARKS.md says what each one is and how it went).
+#
+# 1. the data: clients files of 5k, 10k, 100k and 1M rows, about 5% invalid,
+#    written once under target/bench-data by core's benchmark generator;
+# 2. native: core's pipeline next to a bare csv parse (core/benches/pipeline.rs);
+# 3. commit: the server's commit path next to sqlite3 .import and psql \copy
+#    on the same rows (server/examples/bench_commit.rs, release build);
+# 4. browser: the release site in headless Chromium (bench/browser.mjs).
+#
+# Environment: BENCH_COMMIT_FILE (default the 100k file), BENCH_DATABASE_URL
+# (PostgreSQL, default postgres://postgres@127.0.0.1:5432/test), BENCH_PORT
+# (default 3210), BENCH_SKIP_SITE_BUILD=1 to use an existing release build.
+set -uo pipefail
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+target="${CARGO_TARGET_DIR:-$root/target}"
+data="$target/bench-data"
+out="$(mktemp -d "${TMPDIR:-/tmp}/csv-import-bench.XXXXXX")"
+trap 'rm -rf "$out"' EXIT
+
+step() { printf '\n== %s\n' "$*"; }
+
+step "data: $data"
+CSV_IMPORT_BENCH_DATA="$data" cargo bench -q -p csv-import-core --bench pipeline || echo "data generation failed"
+
+step "native: cargo bench -p csv-import-core --bench pipeline"
+cargo bench -q -p csv-import-core --bench pipeline 2>&1 | tee "$out/native.txt" || true
+
+step "commit: server commit path vs sqlite3 .import and psql \\copy"
+commit_file="${BENCH_COMMIT_FILE:-$data/clients-100000.csv}"
+if cargo build -q --release -p csv-import --example bench_commit; then
+  "$target/release/examples/bench_commit" "$commit_file" 2>&1 | tee "$out/commit.txt" || true
+else
+  echo "the commit benchmark did not build" | tee "$out/commit.txt"
+fi
+
+step "browser: cargo leptos build --release, then Chromium"
+site_ok=1
+if [ "${BENCH_SKIP_SITE_BUILD:-}" != 1 ]; then
+  cargo leptos build --release || site_ok=0
+fi
+if [ "$site_ok" = 1 ] && [ -x "$target/release/csv-import" ]; then
+  node bench/browser.mjs --bin "$target/release/csv-import" --site "$target/site" --data "$data" \
+    --port "${BENCH_PORT:-3210}" --out "$out/browser.txt" || true
+else
+  echo "the release site did not build" > "$out/browser-failed.txt"
+fi
+
+# The figure `name` from the outputs, or `n/a (why)`.
+figure() {
+  local name="$1" why="$2" line
+  line="$(cat "$out"/*.txt 2>/dev/null | grep -E "^${name}: " | tail -n 1)"
+  if [ -n "$line" ]; then echo "$line"; else echo "$name: n/a ($why)"; fi
+}
+
+step "summary ($(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2 / 1048576}' /proc/meminfo), $(date -u +%Y-%m-%dT%H:%MZ))"
+browser_why="the browser benchmark did not run"
+[ -f "$out/browser-failed.txt" ] && browser_why="the release site did not build"
+figure native_validate_over_parse "the native benchmark failed"
+for name in browser_rows_per_s_wasm browser_rows_per_s_papaparse browser_vs_papaparse_ratio \
+  max_main_thread_task_ms peak_worker_memory_mb; do
+  figure "$name" "$browser_why"
+done
+for name in commit_rows_per_s_sqlite sqlite_import_rows_per_s commit_vs_bulk_sqlite \
+  commit_rows_per_s_postgres postgres_copy_rows_per_s commit_vs_bulk_postgres; do
+  figure "$name" "the commit benchmark failed"
+done
+for name in e2e_5000_rows_ms e2e_1m_rows_s bundle_gzip_kb; do
+  figure "$name" "$browser_why"
+done

@@ -1,0 +1,218 @@
+//! The server's commit next to each database's own bulk loader, on the same
+//! rows: part of `make bench`.
+//!
+//! ```text
+//! cargo run --release -p csv-import --example bench_commit -- <clients.csv>
+//! ```
+//!
+//! The file is checked with core as the modal checks it; its valid records
+//! go, in batches of 500 as the modal sends them, through the server's
+//! commit path (`imports::find` and `imports::commit` per batch, as the
+//! `commit_batch` endpoint calls them, between `imports::start` and
+//! `imports::finish`) into a fresh SQLite file and a fresh schema of the
+//! local PostgreSQL. The same rows, as stored, are then written to a CSV file
+//! and loaded into a plain table by `sqlite3`'s `.import` and by `psql`'s
+//! `\copy` (COPY). It prints `name: value` lines:
+//!
+//! ```text
+//! commit_rows: ...
+//! commit_rows_per_s_sqlite: ...
+//! sqlite_import_rows_per_s: ...
+//! commit_vs_bulk_sqlite: ...
+//! commit_rows_per_s_postgres: ...
+//! postgres_copy_rows_per_s: ...
+//! commit_vs_bulk_postgres: ...
+//! ```
+//!
+//! PostgreSQL is `BENCH_DATABASE_URL` (default
+//! `postgres://postgres@127.0.0.1:5432/test`); where it does not answer, its
+//! figures are printed as `n/a (reason)`.
+
+use app::backend::{access, demo, imports, records};
+use app::model::{Role, SessionInfo, StartImport, WorkspaceInfo};
+use csv_import::db::{self, Db};
+use csv_import_core::{check, Options, Record};
+use sqlx::Row;
+use std::path::Path;
+use std::process::Command;
+use std::time::Instant;
+
+const BATCH: usize = imports::MAX_BATCH_ROWS as usize;
+
+#[tokio::main]
+async fn main() {
+    let path = std::env::args().nth(1).expect("usage: bench_commit <clients.csv>");
+    let bytes = std::fs::read(&path).expect("the data file can be read");
+    let template = access::template("clients").expect("the clients template");
+    let options = Options { now: csv_import::now_rfc3339(), ..Options::default() };
+    let report = check(&bytes, &template, &options);
+    assert!(report.file_errors.is_empty(), "{:?}", report.file_errors);
+    let rows = report.records;
+    println!("commit_rows: {}", rows.len());
+
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    // The rows as the server stores them, for the bulk loaders.
+    let csv_path = dir.path().join("rows.csv");
+    write_csv(&csv_path, &rows);
+    let columns: Vec<&str> = template.fields.iter().map(|f| f.key.as_str()).collect();
+    let create_plain = format!(
+        "CREATE TABLE clients_bulk ({})",
+        columns.iter().map(|c| format!("{c} TEXT")).collect::<Vec<_>>().join(", ")
+    );
+
+    // SQLite.
+    let url = format!("sqlite://{}/commit.db", dir.path().display());
+    let sqlite = db::connect(&url).await.expect("SQLite");
+    let commit_sqlite = commit_all(&sqlite, &rows).await;
+    let bulk_db = dir.path().join("bulk.db");
+    let bulk_sqlite = timed_command(
+        Command::new("sqlite3")
+            .arg(&bulk_db)
+            .arg("-cmd")
+            .arg(&create_plain)
+            .arg(format!(".import --csv {} clients_bulk", csv_path.display())),
+    )
+    .and_then(|seconds| {
+        let loaded = Command::new("sqlite3").arg(&bulk_db).arg("SELECT COUNT(*) FROM clients_bulk").output().ok()?;
+        let loaded: usize = String::from_utf8_lossy(&loaded.stdout).trim().parse().ok()?;
+        (loaded == rows.len()).then_some(seconds)
+    });
+    report_pair("sqlite", rows.len(), Some(commit_sqlite), bulk_sqlite, "sqlite_import_rows_per_s", "the sqlite3 shell");
+
+    // PostgreSQL.
+    let base = std::env::var("BENCH_DATABASE_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into());
+    match postgres(&base).await {
+        Err(reason) => {
+            for name in ["commit_rows_per_s_postgres", "postgres_copy_rows_per_s", "commit_vs_bulk_postgres"] {
+                println!("{name}: n/a ({reason})");
+            }
+        }
+        Ok((pg, admin, schema)) => {
+            let commit_pg = commit_all(&pg, &rows).await;
+            pg.pool.close().await;
+            let copy = timed_command(Command::new("psql").args(["-X", "-q", "-v", "ON_ERROR_STOP=1", &base]).args([
+                "-c",
+                &format!("SET search_path = {schema}; {create_plain}"),
+                "-c",
+                &format!("\\copy {schema}.clients_bulk FROM '{}' WITH (FORMAT csv)", csv_path.display()),
+            ]));
+            let loaded: Option<i64> = sqlx::query(&format!("SELECT COUNT(*) FROM {schema}.clients_bulk"))
+                .fetch_one(&admin)
+                .await
+                .ok()
+                .and_then(|r| r.try_get(0).ok());
+            let copy = copy.filter(|_| loaded == Some(rows.len() as i64));
+            report_pair("postgres", rows.len(), Some(commit_pg), copy, "postgres_copy_rows_per_s", "psql's \\copy");
+            let _ = sqlx::query(&format!("DROP SCHEMA {schema} CASCADE")).execute(&admin).await;
+        }
+    }
+}
+
+/// Print the three figures of one database.
+fn report_pair(db: &str, rows: usize, commit: Option<f64>, bulk: Option<f64>, bulk_name: &str, loader: &str) {
+    let per_s = |seconds: f64| rows as f64 / seconds;
+    match commit {
+        Some(s) => println!("commit_rows_per_s_{db}: {:.0}", per_s(s)),
+        None => println!("commit_rows_per_s_{db}: n/a (the commit failed)"),
+    }
+    match bulk {
+        Some(s) => println!("{bulk_name}: {:.0}", per_s(s)),
+        None => println!("{bulk_name}: n/a ({loader} did not load the rows)"),
+    }
+    match (commit, bulk) {
+        (Some(c), Some(b)) => println!("commit_vs_bulk_{db}: {:.2}", b / c),
+        _ => println!("commit_vs_bulk_{db}: n/a (a figure is missing)"),
+    }
+}
+
+/// Seconds a command takes, if it succeeds.
+fn timed_command(command: &mut Command) -> Option<f64> {
+    let start = Instant::now();
+    let output = command.output().ok()?;
+    let seconds = start.elapsed().as_secs_f64();
+    if !output.status.success() {
+        eprintln!("{:?}: {}", command, String::from_utf8_lossy(&output.stderr));
+        return None;
+    }
+    Some(seconds)
+}
+
+/// A fresh schema of the PostgreSQL at `base`, migrated: the app's pool,
+/// an admin pool and the schema's name.
+async fn postgres(base: &str) -> Result<(Db, sqlx::AnyPool, String), String> {
+    sqlx::any::install_default_drivers();
+    let admin = sqlx::AnyPool::connect(base).await.map_err(|e| format!("PostgreSQL at {base} does not answer: {e}"))?;
+    let schema = format!("bench_{}", std::process::id());
+    sqlx::query(&format!("CREATE SCHEMA {schema}")).execute(&admin).await.map_err(|e| e.to_string())?;
+    let separator = if base.contains('?') { '&' } else { '?' };
+    let url = format!("{base}{separator}options=-c%20search_path%3D{schema}");
+    let db = db::connect(&url).await.map_err(|e| e.to_string())?;
+    Ok((db, admin, schema))
+}
+
+/// Seconds to commit `rows` as one import of Acme's admin, batch by batch.
+async fn commit_all(db: &Db, rows: &[Record]) -> f64 {
+    demo::seed(db).await.expect("demo data");
+    let session = session(db).await;
+    let template = access::template("clients").unwrap();
+    let table = records::table_for(&template).unwrap();
+    let input = StartImport {
+        template: "clients".into(),
+        file_name: "clients.csv".into(),
+        total_rows: rows.len() as u64,
+        skipped: vec![],
+    };
+    let start = Instant::now();
+    let import = imports::start(db, &session, &template, &input).await.expect("start").import_id;
+    let mut inserted = 0;
+    for (seq, batch) in rows.chunks(BATCH).enumerate() {
+        let head = imports::find(db, &session, &import).await.expect("import");
+        let result = imports::commit(db, &head, &template, table, seq as u32, batch).await.expect("commit");
+        inserted += result.inserted;
+    }
+    let head = imports::find(db, &session, &import).await.expect("import");
+    imports::finish(db, &head, false).await.expect("finish");
+    let seconds = start.elapsed().as_secs_f64();
+    assert_eq!(inserted, rows.len() as u64, "every valid row of the file is a new client");
+    seconds
+}
+
+async fn session(db: &Db) -> SessionInfo {
+    let row = sqlx::query(
+        "SELECT w.id, w.name, u.id, u.name FROM workspaces w, users u WHERE w.slug = 'acme' AND u.email = 'admin@acme.test'",
+    )
+    .fetch_one(&db.pool)
+    .await
+    .expect("the demo admin");
+    SessionInfo {
+        user_id: row.get(2),
+        email: "admin@acme.test".into(),
+        name: row.get(3),
+        workspace: WorkspaceInfo { id: row.get(0), slug: "acme".into(), name: row.get(1) },
+        role: Role::Admin,
+    }
+}
+
+/// The records' values as stored, one CSV line each (no header).
+fn write_csv(path: &Path, rows: &[Record]) {
+    let mut out = String::with_capacity(rows.len() * 80);
+    for record in rows {
+        for (i, value) in record.values.iter().enumerate() {
+            if i > 0 {
+                out.push(',');
+            }
+            // Empty and missing values both load as empty text: the bulk
+            // loaders get the same bytes per row either way.
+            let text = records::stored(value).unwrap_or_default();
+            if text.contains([',', '"', '\r', '\n']) {
+                out.push('"');
+                out.push_str(&text.replace('"', "\"\""));
+                out.push('"');
+            } else {
+                out.push_str(&text);
+            }
+        }
+        out.push('\n');
+    }
+    std::fs::write(path, out).expect("the rows file can be written");
+}
