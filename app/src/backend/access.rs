@@ -26,7 +26,7 @@ pub fn template(name: &str) -> Result<Template, AppError> {
 /// workspace's lead registration form; the other templates are as built in.
 pub async fn for_workspace(db: &super::db::Db, workspace_id: i64, template: Template) -> Result<Template, AppError> {
     if template.name == super::partners::TEMPLATE {
-        return super::partners::template_for(db, workspace_id).await;
+        return super::lead_form::template_for(db, workspace_id).await;
     }
     Ok(template)
 }

@@ -331,7 +331,7 @@ pub async fn commit_to(
     // Partner leads follow the workspace's lead registration form (seed 001).
     let derived;
     let template = if store == Store::PartnerLeads {
-        derived = super::partners::template_for(db, head.workspace_id).await?;
+        derived = super::lead_form::template_for(db, head.workspace_id).await?;
         &derived
     } else {
         template

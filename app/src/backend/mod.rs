@@ -14,6 +14,7 @@ pub mod existing;
 pub mod host;
 pub mod imports;
 pub mod jobs;
+pub mod lead_form;
 pub mod partners;
 pub mod records;
 pub mod references;

@@ -7,7 +7,7 @@ use leptos::prelude::*;
 /// decide the `partner-leads` template). Every member may read it.
 #[server(endpoint = "get_lead_form")]
 pub async fn get_lead_form() -> Result<LeadForm, AppError> {
-    use crate::backend::{auth, db, partners};
+    use crate::backend::{auth, db, lead_form};
     let session = auth::current_session().await?;
-    partners::lead_form(&db()?, &session).await
+    lead_form::lead_form(&db()?, &session).await
 }

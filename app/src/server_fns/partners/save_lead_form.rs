@@ -11,7 +11,7 @@ use leptos::server_fn::codec::Json;
 /// "type", "required", "options"}]}`.
 #[server(endpoint = "save_lead_form", input = Json)]
 pub async fn save_lead_form(fields: Vec<FormField>) -> Result<LeadForm, AppError> {
-    use crate::backend::{auth, db, partners};
+    use crate::backend::{auth, db, lead_form};
     use crate::model::Role;
     let session = auth::current_session().await?;
     if session.role != Role::Admin {
@@ -20,5 +20,5 @@ pub async fn save_lead_form(fields: Vec<FormField>) -> Result<LeadForm, AppError
             session.role.as_str()
         )));
     }
-    partners::save_form(&db()?, &session, fields).await
+    lead_form::save_form(&db()?, &session, fields).await
 }
