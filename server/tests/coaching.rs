@@ -5,12 +5,9 @@
 #[macro_use]
 mod common;
 
-use axum::body::Body;
-use axum::http::{header, Request, StatusCode};
+use axum::http::StatusCode;
 use csv_import::db::Db;
-use leptos::prelude::LeptosOptions;
 use serde_json::{json, Value};
-use tower::ServiceExt;
 
 on_both!(
     only_admins_may_import_coaching_leads,
@@ -21,57 +18,9 @@ on_both!(
 
 const TEMPLATE: &str = "coaching-leads";
 
-struct Client {
-    router: axum::Router,
-    db: Db,
-}
-
-struct Answer {
-    status: StatusCode,
-    body: Value,
-    text: String,
-}
+use common::{Answer, Site as Client};
 
 impl Client {
-    async fn new(db: Db) -> Client {
-        app::backend::demo::seed(&db).await.expect("demo seed");
-        let options = LeptosOptions::builder().output_name("csv-import").site_root("target/site").build();
-        Client { router: csv_import::serve::router(options, db.clone(), true), db }
-    }
-
-    async fn post(&self, name: &str, content_type: &str, body: String, cookie: Option<&str>) -> Answer {
-        let mut request = Request::builder()
-            .method("POST")
-            .uri(format!("/api/{name}"))
-            .header(header::CONTENT_TYPE, content_type)
-            .header(header::CONTENT_LENGTH, body.len())
-            .header(header::ACCEPT, "application/json");
-        if let Some(cookie) = cookie {
-            request = request.header(header::COOKIE, cookie);
-        }
-        let response = self.router.clone().oneshot(request.body(Body::from(body)).unwrap()).await.unwrap();
-        let status = response.status();
-        let cookie = response.headers().get(header::SET_COOKIE).map(|v| v.to_str().unwrap().to_string());
-        let bytes = axum::body::to_bytes(response.into_body(), usize::MAX).await.unwrap();
-        let text = String::from_utf8_lossy(&bytes).to_string();
-        let mut body = serde_json::from_str(&text).unwrap_or(Value::Null);
-        if let (Some(cookie), Value::Object(map)) = (cookie, &mut body) {
-            map.insert("__cookie".into(), Value::String(cookie.split(';').next().unwrap().to_string()));
-        }
-        Answer { status, body, text }
-    }
-
-    async fn json(&self, name: &str, body: Value, cookie: &str) -> Answer {
-        self.post(name, "application/json", body.to_string(), Some(cookie)).await
-    }
-
-    async fn sign_in(&self, email: &str) -> String {
-        let body = format!("email={}&password=demo-password", email.replace('@', "%40"));
-        let answer = self.post("login", "application/x-www-form-urlencoded", body, None).await;
-        assert_eq!(answer.status, StatusCode::OK, "{email}: {}", answer.text);
-        answer.body["__cookie"].as_str().unwrap().to_string()
-    }
-
     async fn check(&self, cookie: &str, field: &str, values: Value) -> Answer {
         self.json("check_references", json!({"template": TEMPLATE, "field": field, "values": values}), cookie).await
     }
@@ -92,7 +41,7 @@ impl Client {
         let again = self.json("commit_batch", json!({"batch": {"import_id": id, "seq": 0, "rows": rows}}), cookie).await;
         assert_eq!(again.body["already_applied"], true, "a batch sent twice is applied once");
         let body = format!("import_id={id}&cancelled=false");
-        let finished = self.post("finish_import", "application/x-www-form-urlencoded", body, Some(cookie)).await;
+        let finished = self.form("finish_import", &body, Some(cookie)).await;
         assert_eq!(finished.status, StatusCode::OK, "{}", finished.text);
         batch.body
     }
@@ -143,18 +92,18 @@ async fn only_admins_may_import_coaching_leads(db: Db) {
         let check = client.check(&cookie, "coach_email", json!(["coach.amy@example.com"])).await;
         assert_eq!(check.status, StatusCode::FORBIDDEN, "{email}: {}", check.text);
         // The page explains it before the user picks a file.
-        let access = client.post("get_template", "application/x-www-form-urlencoded", format!("name={TEMPLATE}"), Some(&cookie)).await;
+        let access = client.form("get_template", &format!("name={TEMPLATE}"), Some(&cookie)).await;
         assert_eq!(access.body["may_import"], false);
         assert!(access.body["reason"].as_str().unwrap().contains(role), "{}", access.text);
     }
     // Not signed in: 401.
     let anonymous = client
-        .post("check_references", "application/json", json!({"template": TEMPLATE, "field": "coach_email", "values": []}).to_string(), None)
+        .send("POST", "/api/check_references", "application/json", json!({"template": TEMPLATE, "field": "coach_email", "values": []}).to_string(), None)
         .await;
     assert_eq!(anonymous.status, StatusCode::UNAUTHORIZED);
 
     let admin = client.sign_in("admin@acme.test").await;
-    let access = client.post("get_template", "application/x-www-form-urlencoded", format!("name={TEMPLATE}"), Some(&admin)).await;
+    let access = client.form("get_template", &format!("name={TEMPLATE}"), Some(&admin)).await;
     assert_eq!(access.body["may_import"], true, "{}", access.text);
     assert_eq!(client.start(&admin, 1).await.status, StatusCode::OK);
     assert_eq!(client.check(&admin, "coach_email", json!([])).await.status, StatusCode::OK);
@@ -280,21 +229,21 @@ async fn importing_adds_pairs_and_leads_and_never_deletes(db: Db) {
     assert!(pairs.contains(&"dana.lead@example.com > coach.amy@example.com".to_string()));
 
     // The Coaches page's list, searched by a coach's email.
-    let list = client.post("list_coaching", "application/x-www-form-urlencoded", "search=COACH.BEN".into(), Some(&admin)).await;
+    let list = client.form("list_coaching", "search=COACH.BEN", Some(&admin)).await;
     assert_eq!(list.status, StatusCode::OK, "{}", list.text);
     let leads: Vec<&str> = list.body["leads"].as_array().unwrap().iter().map(|l| l["lead"]["email"].as_str().unwrap()).collect();
     assert_eq!(leads, ["coach.ben@example.com", "dana.lead@example.com", "eli.lead@example.com"]);
     let dana = &list.body["leads"][1];
     let coaches: Vec<&str> = dana["coaches"].as_array().unwrap().iter().map(|c| c["email"].as_str().unwrap()).collect();
     assert_eq!(coaches, ["coach.amy@example.com", "coach.ben@example.com"]);
-    let eli = client.post("list_coaching", "application/x-www-form-urlencoded", "search=eli.".into(), Some(&admin)).await;
+    let eli = client.form("list_coaching", "search=eli.", Some(&admin)).await;
     assert_eq!(eli.body["total"], 1, "{}", eli.text);
 
     // Another workspace sees none of it; a viewer may look.
     let globex = client.sign_in("admin@globex.test").await;
-    let theirs = client.post("list_coaching", "application/x-www-form-urlencoded", "search=".into(), Some(&globex)).await;
+    let theirs = client.form("list_coaching", "search=", Some(&globex)).await;
     assert_eq!(theirs.body["total"], 0, "{}", theirs.text);
     let viewer = client.sign_in("viewer@acme.test").await;
-    let looks = client.post("list_coaching", "application/x-www-form-urlencoded", "search=".into(), Some(&viewer)).await;
+    let looks = client.form("list_coaching", "search=", Some(&viewer)).await;
     assert_eq!(looks.body["total"], 3, "{}", looks.text);
 }

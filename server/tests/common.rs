@@ -59,3 +59,71 @@ pub async fn postgres() -> Option<Db> {
     let url = format!("{base}{separator}options=-c%20search_path%3D{schema}");
     Some(db::connect(&url).await.expect("PostgreSQL connects and migrates"))
 }
+
+/// The demo site's router on `db`, called as a browser calls it: server
+/// functions by name, real cookies. Test files add their own helpers with
+/// `impl common::Site`.
+pub struct Site {
+    pub router: axum::Router,
+    pub db: Db,
+}
+
+/// A response: status, body as JSON (`Null` when it is not JSON, with a
+/// `__cookie` entry when it set one) and as text.
+pub struct Answer {
+    pub status: axum::http::StatusCode,
+    pub body: serde_json::Value,
+    pub text: String,
+}
+
+impl Site {
+    /// The site with the demo workspaces and accounts seeded.
+    pub async fn new(db: Db) -> Site {
+        app::backend::demo::seed(&db).await.expect("demo seed");
+        let options =
+            leptos::prelude::LeptosOptions::builder().output_name("csv-import").site_root("target/site").build();
+        Site { router: csv_import::serve::router(options, db.clone(), true), db }
+    }
+
+    pub async fn send(&self, method: &str, uri: &str, content_type: &str, body: String, cookie: Option<&str>) -> Answer {
+        use axum::http::header;
+        use tower::ServiceExt;
+        let mut request = axum::http::Request::builder()
+            .method(method)
+            .uri(uri)
+            .header(header::CONTENT_TYPE, content_type)
+            .header(header::CONTENT_LENGTH, body.len())
+            .header(header::ACCEPT, "application/json");
+        if let Some(cookie) = cookie {
+            request = request.header(header::COOKIE, cookie);
+        }
+        let response = self.router.clone().oneshot(request.body(axum::body::Body::from(body)).unwrap()).await.unwrap();
+        let status = response.status();
+        let cookie = response.headers().get(header::SET_COOKIE).map(|v| v.to_str().unwrap().to_string());
+        let bytes = axum::body::to_bytes(response.into_body(), usize::MAX).await.unwrap();
+        let text = String::from_utf8_lossy(&bytes).to_string();
+        let mut body = serde_json::from_str(&text).unwrap_or(serde_json::Value::Null);
+        if let (Some(cookie), serde_json::Value::Object(map)) = (cookie, &mut body) {
+            map.insert("__cookie".into(), serde_json::Value::String(cookie.split(';').next().unwrap().to_string()));
+        }
+        Answer { status, body, text }
+    }
+
+    /// A server function called with a form body.
+    pub async fn form(&self, name: &str, body: &str, cookie: Option<&str>) -> Answer {
+        self.send("POST", &format!("/api/{name}"), "application/x-www-form-urlencoded", body.to_string(), cookie).await
+    }
+
+    /// A server function called with a JSON body.
+    pub async fn json(&self, name: &str, body: serde_json::Value, cookie: &str) -> Answer {
+        self.send("POST", &format!("/api/{name}"), "application/json", body.to_string(), Some(cookie)).await
+    }
+
+    /// Sign in as a demo account; its session cookie.
+    pub async fn sign_in(&self, email: &str) -> String {
+        let body = format!("email={}&password=demo-password", email.replace('@', "%40"));
+        let answer = self.form("login", &body, None).await;
+        assert_eq!(answer.status, axum::http::StatusCode::OK, "{email}: {}", answer.text);
+        answer.body["__cookie"].as_str().unwrap().to_string()
+    }
+}

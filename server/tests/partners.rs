@@ -5,12 +5,9 @@
 #[macro_use]
 mod common;
 
-use axum::body::Body;
-use axum::http::{header, Request, StatusCode};
+use axum::http::StatusCode;
 use csv_import::db::Db;
-use leptos::prelude::LeptosOptions;
 use serde_json::{json, Value};
-use tower::ServiceExt;
 
 on_both!(
     partners_and_teams_show_their_ids_and_a_partner_sees_only_their_own,
@@ -24,61 +21,9 @@ on_both!(
 
 const TEMPLATE: &str = "partner-leads";
 
-struct Client {
-    router: axum::Router,
-    db: Db,
-}
-
-struct Answer {
-    status: StatusCode,
-    body: Value,
-    text: String,
-}
+use common::{Answer, Site as Client};
 
 impl Client {
-    async fn new(db: Db) -> Client {
-        app::backend::demo::seed(&db).await.expect("demo seed");
-        let options = LeptosOptions::builder().output_name("csv-import").site_root("target/site").build();
-        Client { router: csv_import::serve::router(options, db.clone(), true), db }
-    }
-
-    async fn send(&self, method: &str, uri: &str, content_type: &str, body: String, cookie: Option<&str>) -> Answer {
-        let mut request = Request::builder()
-            .method(method)
-            .uri(uri)
-            .header(header::CONTENT_TYPE, content_type)
-            .header(header::CONTENT_LENGTH, body.len())
-            .header(header::ACCEPT, "application/json");
-        if let Some(cookie) = cookie {
-            request = request.header(header::COOKIE, cookie);
-        }
-        let response = self.router.clone().oneshot(request.body(Body::from(body)).unwrap()).await.unwrap();
-        let status = response.status();
-        let cookie = response.headers().get(header::SET_COOKIE).map(|v| v.to_str().unwrap().to_string());
-        let bytes = axum::body::to_bytes(response.into_body(), usize::MAX).await.unwrap();
-        let text = String::from_utf8_lossy(&bytes).to_string();
-        let mut body = serde_json::from_str(&text).unwrap_or(Value::Null);
-        if let (Some(cookie), Value::Object(map)) = (cookie, &mut body) {
-            map.insert("__cookie".into(), Value::String(cookie.split(';').next().unwrap().to_string()));
-        }
-        Answer { status, body, text }
-    }
-
-    async fn form(&self, name: &str, body: &str, cookie: Option<&str>) -> Answer {
-        self.send("POST", &format!("/api/{name}"), "application/x-www-form-urlencoded", body.to_string(), cookie).await
-    }
-
-    async fn json(&self, name: &str, body: Value, cookie: &str) -> Answer {
-        self.send("POST", &format!("/api/{name}"), "application/json", body.to_string(), Some(cookie)).await
-    }
-
-    async fn sign_in(&self, email: &str) -> String {
-        let body = format!("email={}&password=demo-password", email.replace('@', "%40"));
-        let answer = self.form("login", &body, None).await;
-        assert_eq!(answer.status, StatusCode::OK, "{email}: {}", answer.text);
-        answer.body["__cookie"].as_str().unwrap().to_string()
-    }
-
     /// Start an import of `rows`, send them as batch 0, finish it; the batch's answer.
     async fn import(&self, cookie: &str, rows: Value) -> Value {
         let n = rows.as_array().unwrap().len() as u64;
