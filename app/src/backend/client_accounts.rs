@@ -293,11 +293,11 @@ async fn find(conn: &mut AnyConnection, workspace_id: i64, emails: &[String]) ->
     let mut found = HashMap::new();
     let wanted: Vec<&String> = emails.iter().collect::<HashSet<_>>().into_iter().collect();
     for chunk in wanted.chunks(CHUNK) {
-        let placeholders: Vec<String> = (0..chunk.len()).map(|i| format!("${}", i + 2)).collect();
+        let placeholders = super::placeholders(chunk.len(), 2);
         let sql = format!(
             "SELECT id, email, password_hash, first_name, last_name, birthdate, gender, external_id \
              FROM client_accounts WHERE workspace_id = $1 AND email IN ({})",
-            placeholders.join(", ")
+            placeholders
         );
         let mut query = sqlx::query(&sql).persistent(false).bind(workspace_id);
         for email in chunk {
@@ -328,19 +328,13 @@ async fn find(conn: &mut AnyConnection, workspace_id: i64, emails: &[String]) ->
 
 /// The ids of the workspace's tags among `names`, by lowercase name.
 pub async fn tag_ids(conn: &mut AnyConnection, workspace_id: i64, names: &[String]) -> Result<HashMap<String, i64>, AppError> {
-    let wanted: Vec<String> = names
-        .iter()
-        .map(|n| n.trim().to_lowercase())
-        .filter(|n| !n.is_empty())
-        .collect::<HashSet<_>>()
-        .into_iter()
-        .collect();
+    let wanted = super::distinct_keys(names);
     let mut found = HashMap::new();
     for chunk in wanted.chunks(CHUNK) {
-        let placeholders: Vec<String> = (0..chunk.len()).map(|i| format!("${}", i + 2)).collect();
+        let placeholders = super::placeholders(chunk.len(), 2);
         let sql = format!(
             "SELECT name_key, id FROM tags WHERE workspace_id = $1 AND name_key IN ({})",
-            placeholders.join(", ")
+            placeholders
         );
         let mut query = sqlx::query_as::<_, (String, i64)>(&sql).persistent(false).bind(workspace_id);
         for name in chunk {

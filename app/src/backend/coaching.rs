@@ -143,11 +143,11 @@ pub async fn list(db: &Db, workspace_id: i64, search: &str) -> Result<CoachingPa
     let position: HashMap<i64, usize> = out.iter().enumerate().map(|(i, (id, _))| (*id, i)).collect();
     let ids: Vec<i64> = out.iter().map(|(id, _)| *id).collect();
     for chunk in ids.chunks(200) {
-        let placeholders: Vec<String> = (0..chunk.len()).map(|i| format!("${}", i + 2)).collect();
+        let placeholders = super::placeholders(chunk.len(), 2);
         let sql = format!(
             "SELECT p.lead_user_id, c.email, c.name FROM coaching_pairs p JOIN users c ON c.id = p.coach_user_id \
              WHERE p.workspace_id = $1 AND p.lead_user_id IN ({}) ORDER BY c.email",
-            placeholders.join(", ")
+            placeholders
         );
         let mut query = sqlx::query(&sql).persistent(false).bind(workspace_id);
         for id in chunk {

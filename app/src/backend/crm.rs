@@ -76,10 +76,10 @@ pub async fn unknown_ids(conn: &mut AnyConnection, workspace_id: i64, ids: &[Str
         let wanted: Vec<String> = chunk.iter().map(|v| v.trim().to_lowercase()).filter(|v| valid_id(v)).collect();
         let mut known = std::collections::HashSet::new();
         if !wanted.is_empty() {
-            let placeholders: Vec<String> = (0..wanted.len()).map(|i| format!("${}", i + 2)).collect();
+            let placeholders = super::placeholders(wanted.len(), 2);
             let sql = format!(
                 "SELECT id FROM crm_clients WHERE workspace_id = $1 AND id IN ({})",
-                placeholders.join(", ")
+                placeholders
             );
             let mut query = sqlx::query_scalar::<_, String>(&sql).persistent(false).bind(workspace_id);
             for id in &wanted {
@@ -266,11 +266,11 @@ pub async fn commit(
 }
 
 async fn insert(conn: &mut AnyConnection, workspace_id: i64, values: &Stored, now: &str) -> Result<(), AppError> {
-    let placeholders: Vec<String> = (0..COLUMNS.len() + 2).map(|i| format!("${}", i + 1)).collect();
+    let placeholders = super::placeholders(COLUMNS.len() + 2, 1);
     let sql = format!(
         "INSERT INTO crm_clients ({}, workspace_id, updated_at) VALUES ({})",
         select_list(),
-        placeholders.join(", ")
+        placeholders
     );
     let mut query = sqlx::query(&sql).persistent(false);
     for value in values {

@@ -26,11 +26,11 @@ pub async fn existing(
     let wanted: Vec<String> = wanted.into_iter().collect();
     let mut found = BTreeSet::new();
     for chunk in wanted.chunks(500) {
-        let placeholders: Vec<String> = (0..chunk.len()).map(|i| format!("${}", i + 2)).collect();
+        let placeholders = super::placeholders(chunk.len(), 2);
         let sql = format!(
             "SELECT DISTINCT LOWER({field}) FROM {} WHERE workspace_id = $1 AND LOWER({field}) IN ({})",
             table.name,
-            placeholders.join(", ")
+            placeholders
         );
         let mut query = sqlx::query_scalar::<_, String>(&sql).persistent(false).bind(workspace_id);
         for v in chunk {

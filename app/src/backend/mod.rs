@@ -35,6 +35,21 @@ pub fn db() -> Result<Db, AppError> {
     use_context::<Db>().ok_or_else(|| AppError::internal("context", "no database in the Leptos context"))
 }
 
+/// Placeholders `$first, $first+1, ...` for `count` values bound in a
+/// statement (the same text for SQLite and PostgreSQL through the Any driver).
+pub fn placeholders(count: usize, first: usize) -> String {
+    (first..first + count).map(|i| format!("${i}")).collect::<Vec<_>>().join(", ")
+}
+
+/// The distinct keys of `values` as lookups by a case-insensitive key
+/// (emails, tag names, partner IDs) ask for them: trimmed, lowercase, empty
+/// ones left out.
+pub fn distinct_keys(values: &[String]) -> Vec<String> {
+    let keys: std::collections::HashSet<String> =
+        values.iter().map(|v| v.trim().to_lowercase()).filter(|v| !v.is_empty()).collect();
+    keys.into_iter().collect()
+}
+
 /// The current time as RFC 3339 in UTC with milliseconds,
 /// e.g. `2026-11-21T05:20:43.120Z`. Always the same width, so that the
 /// text sorts in time order.
@@ -107,5 +122,24 @@ pub fn set_cookie(value: &str) {
     match axum::http::HeaderValue::from_str(value) {
         Ok(value) => options.append_header(header::SET_COOKIE, value),
         Err(e) => tracing::error!("a Set-Cookie value is not a header value: {e}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn placeholders_number_from_the_first_free_one() {
+        assert_eq!(placeholders(3, 2), "$2, $3, $4");
+        assert_eq!(placeholders(1, 1), "$1");
+    }
+
+    #[test]
+    fn keys_are_distinct_trimmed_lowercase_and_never_empty() {
+        let values = ["Ann@Example.com ", "ann@example.com", "  ", "", "Bo@x.org"].map(String::from);
+        let mut keys = distinct_keys(&values);
+        keys.sort();
+        assert_eq!(keys, ["ann@example.com", "bo@x.org"]);
     }
 }

@@ -19,7 +19,7 @@ use crate::server_fns::partners::{
 use crate::server_fns::AppError;
 use csv_import_core::Template;
 use sqlx::{AnyConnection, Row};
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 /// The `entity` of the template stored here.
 pub const ENTITY: &str = "partner_leads";
@@ -41,26 +41,20 @@ async fn find_codes(
     users: bool,
     values: &[String],
 ) -> Result<HashMap<String, (i64, String, i64, String)>, AppError> {
-    let wanted: Vec<String> = values
-        .iter()
-        .map(|v| v.trim().to_lowercase())
-        .filter(|v| !v.is_empty())
-        .collect::<HashSet<_>>()
-        .into_iter()
-        .collect();
+    let wanted = super::distinct_keys(values);
     let mut found = HashMap::new();
     for chunk in wanted.chunks(CHUNK) {
-        let placeholders: Vec<String> = (0..chunk.len()).map(|i| format!("${}", i + 2)).collect();
+        let placeholders = super::placeholders(chunk.len(), 2);
         let sql = if users {
             format!(
                 "SELECT u.code_key, u.id, u.code, p.id, p.code FROM partner_users u JOIN partners p ON p.id = u.partner_id \
                  WHERE u.workspace_id = $1 AND u.code_key IN ({})",
-                placeholders.join(", ")
+                placeholders
             )
         } else {
             format!(
                 "SELECT code_key, id, code, id, code FROM partners WHERE workspace_id = $1 AND code_key IN ({})",
-                placeholders.join(", ")
+                placeholders
             )
         };
         let mut query = sqlx::query(&sql).persistent(false).bind(workspace_id);
@@ -286,10 +280,10 @@ pub async fn existing_emails(db: &Db, session: &SessionInfo, values: &[String]) 
         .collect();
     let mut found = std::collections::BTreeSet::new();
     for chunk in wanted.chunks(CHUNK) {
-        let placeholders: Vec<String> = (0..chunk.len()).map(|i| format!("${}", i + 3)).collect();
+        let placeholders = super::placeholders(chunk.len(), 3);
         let sql = format!(
             "SELECT DISTINCT email FROM partner_leads WHERE workspace_id = $1 AND ($2 = 0 OR partner_id = $2) AND email IN ({})",
-            placeholders.join(", ")
+            placeholders
         );
         let mut query = sqlx::query_scalar::<_, String>(&sql).persistent(false).bind(session.workspace.id).bind(scope);
         for v in chunk {

@@ -104,21 +104,15 @@ pub async fn user_ids(
     workspace_id: i64,
     emails: &[String],
 ) -> Result<HashMap<String, i64>, AppError> {
-    let wanted: Vec<String> = emails
-        .iter()
-        .map(|e| e.trim().to_lowercase())
-        .filter(|e| !e.is_empty())
-        .collect::<HashSet<_>>()
-        .into_iter()
-        .collect();
+    let wanted = super::distinct_keys(emails);
     let mut found = HashMap::new();
     for chunk in wanted.chunks(CHUNK) {
-        let placeholders: Vec<String> = (0..chunk.len()).map(|i| format!("${}", i + 2)).collect();
+        let placeholders = super::placeholders(chunk.len(), 2);
         // Emails are stored lowercase (a CHECK constraint), so the index is used.
         let sql = format!(
             "SELECT u.email, u.id FROM users u JOIN memberships m ON m.user_id = u.id \
              WHERE m.workspace_id = $1 AND u.email IN ({})",
-            placeholders.join(", ")
+            placeholders
         );
         let mut query = sqlx::query_as::<_, (String, i64)>(&sql).persistent(false).bind(workspace_id);
         for email in chunk {
