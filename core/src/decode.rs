@@ -31,6 +31,7 @@ use std::borrow::Cow;
 use encoding_rs::{CoderResult, Encoding, UTF_8, UTF_16BE, UTF_16LE};
 
 use crate::error::{FileError, FileErrorCode};
+use crate::messages::{self, Lang, NotText};
 
 /// How many bytes the UTF-16-without-BOM check looks at.
 const UTF16_SAMPLE: usize = 4096;
@@ -79,7 +80,12 @@ pub struct Decoded<'a> {
 /// assert!(err.message.contains("Excel"));
 /// ```
 pub fn decode<'a>(bytes: &'a [u8], forced: Option<&str>) -> Result<Decoded<'a>, FileError> {
-    let found = detect(bytes, forced, true)?;
+    decode_in(bytes, forced, Lang::En)
+}
+
+/// [`decode`], with the errors written in `lang`.
+pub fn decode_in<'a>(bytes: &'a [u8], forced: Option<&str>, lang: Lang) -> Result<Decoded<'a>, FileError> {
+    let found = detect(bytes, forced, true, lang)?;
     let body = &bytes[found.bom_len..];
     let text = if let Some(text) = found.utf8 {
         // The common case: validated once, no copy at all.
@@ -91,7 +97,7 @@ pub fn decode<'a>(bytes: &'a [u8], forced: Option<&str>) -> Result<Decoded<'a>, 
     };
     let text = strip_extra_boms(text);
     if is_blank(&text) {
-        return Err(empty_file());
+        return Err(empty_file(lang));
     }
     Ok(Decoded {
         text,
@@ -157,7 +163,12 @@ impl ChunkDecoder {
     /// may follow); the parser reports a file with no records as empty.
     /// Later chunks are not checked for NUL bytes.
     pub fn new(first_chunk: &[u8], forced: Option<&str>) -> Result<ChunkDecoder, FileError> {
-        let found = detect(first_chunk, forced, false)?;
+        ChunkDecoder::new_in(first_chunk, forced, Lang::En)
+    }
+
+    /// [`new`](ChunkDecoder::new), with the errors written in `lang`.
+    pub fn new_in(first_chunk: &[u8], forced: Option<&str>, lang: Lang) -> Result<ChunkDecoder, FileError> {
+        let found = detect(first_chunk, forced, false, lang)?;
         Ok(ChunkDecoder {
             // Removes the BOM of this encoding, even when it spans chunks.
             decoder: found.encoding.new_decoder_with_bom_removal(),
@@ -226,35 +237,36 @@ fn detect<'a>(
     bytes: &'a [u8],
     forced: Option<&str>,
     complete: bool,
+    lang: Lang,
 ) -> Result<Found<'a>, FileError> {
     if bytes.is_empty() {
-        return Err(empty_file());
+        return Err(empty_file(lang));
     }
     if let Some(kind) = binary_signature(bytes) {
-        return Err(not_text(kind));
+        return Err(not_text(lang, kind));
     }
     if let Some(label) = forced {
-        let encoding = encoding_for_label(label).ok_or_else(|| unknown_encoding(label))?;
+        let encoding = encoding_for_label(label).ok_or_else(|| unknown_encoding(label, lang))?;
         let bom_len = match Encoding::for_bom(bytes) {
             Some((bom_encoding, len)) if bom_encoding == encoding => len,
             _ => 0,
         };
         let utf16 = encoding == UTF_16LE || encoding == UTF_16BE;
         if !utf16 && memchr::memchr(0, bytes).is_some() {
-            return Err(not_text(NUL_BYTES));
+            return Err(not_text(lang, NotText::NulBytes));
         }
         return Ok(Found { encoding, bom_len, utf8: None });
     }
     if let Some((encoding, bom_len)) = Encoding::for_bom(bytes) {
         if encoding == UTF_8 && memchr::memchr(0, bytes).is_some() {
-            return Err(not_text(NUL_BYTES));
+            return Err(not_text(lang, NotText::NulBytes));
         }
         return Ok(Found { encoding, bom_len, utf8: None });
     }
     if memchr::memchr(0, bytes).is_some() {
         return match utf16_without_bom(bytes) {
             Some(encoding) => Ok(Found { encoding, bom_len: 0, utf8: None }),
-            None => Err(not_text(NUL_BYTES)),
+            None => Err(not_text(lang, NotText::NulBytes)),
         };
     }
     match std::str::from_utf8(bytes) {
@@ -298,19 +310,19 @@ fn utf16_without_bom(bytes: &[u8]) -> Option<&'static Encoding> {
 }
 
 /// What the file looks like when its first bytes are a known binary format.
-fn binary_signature(bytes: &[u8]) -> Option<&'static str> {
-    const SIGNATURES: &[(&[u8], &str)] = &[
-        (b"PK\x03\x04", XLSX),
-        (b"PK\x05\x06", XLSX),
-        (b"PK\x07\x08", XLSX),
-        (b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1", XLS),
-        (b"%PDF", PDF),
-        (b"\x89PNG\r\n\x1a\n", IMAGE),
-        (b"\xFF\xD8\xFF", IMAGE),
-        (b"GIF87a", IMAGE),
-        (b"GIF89a", IMAGE),
-        (b"\x1F\x8B", GZIP),
-        (b"\x7FELF", PROGRAM),
+fn binary_signature(bytes: &[u8]) -> Option<NotText> {
+    const SIGNATURES: &[(&[u8], NotText)] = &[
+        (b"PK\x03\x04", NotText::Xlsx),
+        (b"PK\x05\x06", NotText::Xlsx),
+        (b"PK\x07\x08", NotText::Xlsx),
+        (b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1", NotText::Xls),
+        (b"%PDF", NotText::Pdf),
+        (b"\x89PNG\r\n\x1a\n", NotText::Image),
+        (b"\xFF\xD8\xFF", NotText::Image),
+        (b"GIF87a", NotText::Image),
+        (b"GIF89a", NotText::Image),
+        (b"\x1F\x8B", NotText::Gzip),
+        (b"\x7FELF", NotText::Program),
     ];
     for &(signature, kind) in SIGNATURES {
         if bytes.starts_with(signature) {
@@ -320,47 +332,21 @@ fn binary_signature(bytes: &[u8]) -> Option<&'static str> {
     // "MZ" alone could start a CSV header; a Windows program also has NULs.
     let head = &bytes[..bytes.len().min(1024)];
     if bytes.starts_with(b"MZ") && memchr::memchr(0, head).is_some() {
-        return Some(PROGRAM);
+        return Some(NotText::Program);
     }
     None
 }
 
-const XLSX: &str = "This looks like an Excel workbook (.xlsx) or a zip file, not a CSV. \
-    In Excel choose File > Save As > CSV UTF-8, then upload that file.";
-const XLS: &str = "This looks like an old Excel workbook (.xls), not a CSV. \
-    In Excel choose File > Save As > CSV UTF-8, then upload that file.";
-const PDF: &str = "This looks like a PDF document, not a CSV. \
-    Export the data from the spreadsheet it came from as CSV UTF-8 and upload that file.";
-const IMAGE: &str = "This looks like an image, not a CSV. \
-    Export the data from your spreadsheet as CSV UTF-8 and upload that file.";
-const GZIP: &str = "This looks like a compressed (gzip) file, not a CSV. \
-    Decompress it first, then upload the CSV file inside.";
-const PROGRAM: &str = "This looks like a program, not a CSV. \
-    Export the data from your spreadsheet as CSV UTF-8 and upload that file.";
-const NUL_BYTES: &str = "This file contains binary data (NUL bytes), so it is not a CSV text file. \
-    Export the data from your spreadsheet as CSV UTF-8 and upload that file.";
-
-fn not_text(message: &str) -> FileError {
-    FileError::new(FileErrorCode::NotText, message)
+fn not_text(lang: Lang, kind: NotText) -> FileError {
+    FileError::new(FileErrorCode::NotText, messages::not_text(lang, kind))
 }
 
-fn empty_file() -> FileError {
-    FileError::new(
-        FileErrorCode::EmptyFile,
-        "The file is empty. Export the spreadsheet again with its header row and data.",
-    )
+fn empty_file(lang: Lang) -> FileError {
+    FileError::new(FileErrorCode::EmptyFile, messages::empty_file(lang))
 }
 
-fn unknown_encoding(label: &str) -> FileError {
-    FileError::new(
-        FileErrorCode::UnknownEncoding,
-        format!(
-            "Unknown encoding \"{}\". Use a standard name such as utf-8, utf-16le, \
-             windows-1252 (also latin1), iso-8859-2 or shift_jis, or leave the encoding \
-             empty to detect it.",
-            label.trim()
-        ),
-    )
+fn unknown_encoding(label: &str, lang: Lang) -> FileError {
+    FileError::new(FileErrorCode::UnknownEncoding, messages::unknown_encoding(lang, label.trim()))
 }
 
 /// Removes U+FEFF characters left at the start after the BOM: some tools

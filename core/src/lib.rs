@@ -36,6 +36,7 @@
 pub mod decode;
 pub mod error;
 pub mod map;
+pub mod messages;
 pub mod parse;
 pub mod recheck;
 pub mod record;
@@ -51,6 +52,7 @@ pub mod value;
 #[cfg(feature = "builtin-templates")]
 pub mod builtin;
 
+pub use messages::Lang;
 pub use error::{FileError, FileErrorCode, Position, RowError, RowErrorCode, ValueError};
 pub use record::{Record, Value};
 pub use report::{check, check_verdicts, Options, Report};

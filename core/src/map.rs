@@ -6,6 +6,7 @@
 //! can override any column. Unknown columns stay unmapped and are ignored.
 
 use crate::error::{FileError, FileErrorCode};
+use crate::messages::{self, Lang};
 use crate::template::Template;
 use serde::{Deserialize, Serialize};
 
@@ -128,6 +129,11 @@ pub fn normalize_header(header: &str) -> String {
 /// assert!(mapping.file_errors.is_empty());
 /// ```
 pub fn map_headers(header: &[String], template: &Template, overrides: &[Override]) -> Mapping {
+    map_headers_in(header, template, overrides, Lang::En)
+}
+
+/// [`map_headers`], with the file errors written in `lang`.
+pub fn map_headers_in(header: &[String], template: &Template, overrides: &[Override], lang: Lang) -> Mapping {
     let names: Vec<FieldNames> = template.fields.iter().map(FieldNames::new).collect();
     let mut columns: Vec<Column> = header
         .iter()
@@ -194,22 +200,15 @@ pub fn map_headers(header: &[String], template: &Template, overrides: &[Override
     let mut file_errors = Vec::new();
     for o in overrides {
         let Some(column) = columns.iter_mut().find(|c| o.applies_to(c.index, &c.header)) else {
-            file_errors.push(FileError::new(
-                FileErrorCode::InvalidOption,
-                format!("The mapping names a column \"{}\" that the file does not have.", o.column),
-            ));
+            file_errors.push(FileError::new(FileErrorCode::InvalidOption, messages::unknown_column(lang, &o.column)));
             continue;
         };
         match &o.field {
             Some(key) if template.field(key).is_none() => {
+                let fields = template.fields.iter().map(|f| f.key.as_str()).collect::<Vec<_>>().join(", ");
                 file_errors.push(FileError::new(
                     FileErrorCode::InvalidOption,
-                    format!(
-                        "The mapping sends column \"{}\" to \"{key}\", which is not a field of {}. Fields: {}.",
-                        column.header,
-                        template.label,
-                        template.fields.iter().map(|f| f.key.as_str()).collect::<Vec<_>>().join(", ")
-                    ),
+                    messages::unknown_field(lang, &column.header, key, &template.label, &fields),
                 ));
             }
             Some(key) => {
@@ -230,29 +229,18 @@ pub fn map_headers(header: &[String], template: &Template, overrides: &[Override
     for field in &template.fields {
         let mapped: Vec<&Column> = mapping.columns_for(&field.key).collect();
         if mapped.len() > 1 && !field.repeatable {
-            let list = mapped
-                .iter()
-                .map(|c| format!("{} (\"{}\")", c.index + 1, c.header.trim()))
-                .collect::<Vec<_>>()
-                .join(" and ");
+            let list: Vec<(usize, &str)> = mapped.iter().map(|c| (c.index + 1, c.header.trim())).collect();
             file_errors.push(FileError::for_field(
                 FileErrorCode::DuplicateHeader,
                 &field.key,
-                format!(
-                    "Columns {list} both map to {}. Keep one: remove the other column from the file, or ignore it in the mapping.",
-                    field.header()
-                ),
+                messages::duplicate_header(lang, &list, field.header()),
             ));
         }
         if mapped.is_empty() && field.required && field.default.is_none() && field.generated.is_none() {
             file_errors.push(FileError::for_field(
                 FileErrorCode::MissingRequiredColumn,
                 &field.key,
-                format!(
-                    "The file has no column for {} (required). Add a column headed \"{}\", or map one of the file's columns to it.",
-                    field.header(),
-                    field.header()
-                ),
+                messages::missing_required_column(lang, field.header()),
             ));
         }
     }

@@ -24,6 +24,7 @@
 //! ```
 
 use crate::error::{FileError, FileErrorCode, Position};
+use crate::messages::{self, Lang};
 
 /// One data record with its position.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -63,7 +64,12 @@ pub struct Table {
 /// assert_eq!(rows, [(1, 4, 2), (2, 6, 1), (3, 7, 3)]);
 /// ```
 pub fn parse(text: &str, delimiter: u8) -> Result<Table, FileError> {
-    let mut reader = RowReader::new(text, delimiter)?;
+    parse_in(text, delimiter, Lang::En)
+}
+
+/// [`parse`], with the errors written in `lang`.
+pub fn parse_in(text: &str, delimiter: u8, lang: Lang) -> Result<Table, FileError> {
+    let mut reader = RowReader::new_in(text, delimiter, lang)?;
     let mut rows = Vec::new();
     while let Some(pos) = reader.next_row() {
         rows.push(RawRow {
@@ -119,14 +125,13 @@ impl<'a> RowReader<'a> {
     /// [`FileErrorCode::InvalidOption`] when `delimiter` is not an ASCII
     /// byte or is a quote or line break.
     pub fn new(text: &'a str, delimiter: u8) -> Result<RowReader<'a>, FileError> {
+        RowReader::new_in(text, delimiter, Lang::En)
+    }
+
+    /// [`new`](RowReader::new), with the errors written in `lang`.
+    pub fn new_in(text: &'a str, delimiter: u8, lang: Lang) -> Result<RowReader<'a>, FileError> {
         if !delimiter.is_ascii() || matches!(delimiter, b'"' | b'\r' | b'\n') {
-            return Err(FileError::new(
-                FileErrorCode::InvalidOption,
-                format!(
-                    "The delimiter {:?} cannot separate columns. Use a comma, semicolon, tab or pipe.",
-                    delimiter as char
-                ),
-            ));
+            return Err(FileError::new(FileErrorCode::InvalidOption, messages::bad_delimiter(lang, delimiter as char)));
         }
         // A BOM before the first field would stop csv from seeing an opening
         // quote there; it is not a line break, so line numbers do not move.
@@ -146,11 +151,7 @@ impl<'a> RowReader<'a> {
             lone_crs: LoneCrs::new(bytes),
         };
         if !this.next_record() {
-            return Err(FileError::new(
-                FileErrorCode::EmptyFile,
-                "The file has no rows: every line is blank. \
-                 Export the spreadsheet again with its header row and data.",
-            ));
+            return Err(FileError::new(FileErrorCode::EmptyFile, messages::no_rows(lang)));
         }
         this.header_line = this.start_line();
         this.header = this
@@ -159,14 +160,7 @@ impl<'a> RowReader<'a> {
             .map(|cell| cell.trim_start_matches('\u{FEFF}').to_string())
             .collect();
         if this.header.iter().all(|cell| is_blank(cell)) {
-            return Err(FileError::new(
-                FileErrorCode::NoHeader,
-                format!(
-                    "The first row (line {}) has no column names. Put the column names in the \
-                     first row, then upload the file again.",
-                    this.header_line
-                ),
-            ));
+            return Err(FileError::new(FileErrorCode::NoHeader, messages::no_header(lang, this.header_line)));
         }
         Ok(this)
     }

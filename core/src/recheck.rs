@@ -8,6 +8,7 @@
 //! core's rules for empty cells: the field's default, else nothing, else
 //! "required".
 
+use crate::messages::{self, Lang};
 use crate::value::FieldChecker;
 use crate::{Record, Template, Value};
 
@@ -16,6 +17,7 @@ pub struct Rechecker<'t> {
     template: &'t Template,
     checkers: Vec<FieldChecker>,
     defaults: Vec<Option<Value>>,
+    lang: Lang,
 }
 
 impl<'t> Rechecker<'t> {
@@ -40,7 +42,16 @@ impl<'t> Rechecker<'t> {
             checkers.push(checker);
             defaults.push(default);
         }
-        Ok(Rechecker { template, checkers, defaults })
+        Ok(Rechecker { template, checkers, defaults, lang: Lang::En })
+    }
+
+    /// The same checks, with the reasons written in `lang`.
+    pub fn with_lang(mut self, lang: Lang) -> Rechecker<'t> {
+        for checker in &mut self.checkers {
+            checker.lang = lang;
+        }
+        self.lang = lang;
+        self
     }
 
     /// The record's values checked and normalised again, in field order, or
@@ -48,18 +59,18 @@ impl<'t> Rechecker<'t> {
     pub fn check(&self, record: &Record) -> Result<Vec<Value>, Vec<String>> {
         let fields = &self.template.fields;
         if record.values.len() != fields.len() {
-            return Err(vec![format!(
-                "Malformed row: it has {} values but the template {} has {} fields.",
+            return Err(vec![messages::malformed_width(
+                self.lang,
                 record.values.len(),
-                self.template.name,
-                fields.len()
+                &self.template.name,
+                fields.len(),
             )]);
         }
         let mut reasons = Vec::new();
         let mut values = Vec::with_capacity(fields.len());
         for (i, (field, value)) in fields.iter().zip(&record.values).enumerate() {
             let checker = &self.checkers[i];
-            let problem = |message: &str| format!("{}: {message}", field.header());
+            let problem = |message: &str| messages::reason(self.lang, field.header(), message);
             if field.repeatable {
                 let cells: Vec<String> = match value {
                     Value::Null => Vec::new(),
@@ -79,14 +90,14 @@ impl<'t> Rechecker<'t> {
                     }
                 }
                 if items.is_empty() && field.required {
-                    reasons.push(required(field.header()));
+                    reasons.push(required(field.header(), self.lang));
                 }
                 values.push(Value::List(items));
                 continue;
             }
             let cell = match value {
                 Value::List(_) => {
-                    reasons.push(problem("Malformed row: a list was sent for a field that takes one value."));
+                    reasons.push(problem(messages::malformed_list(self.lang)));
                     values.push(Value::Null);
                     continue;
                 }
@@ -97,7 +108,7 @@ impl<'t> Rechecker<'t> {
                     (Some(default), _, _) => default.clone(),
                     (None, Some(_), _) | (None, None, false) => Value::Null,
                     (None, None, true) => {
-                        reasons.push(required(field.header()));
+                        reasons.push(required(field.header(), self.lang));
                         Value::Null
                     }
                 }
@@ -116,8 +127,8 @@ impl<'t> Rechecker<'t> {
     }
 }
 
-fn required(header: &str) -> String {
-    format!("{header}: {header} is required: fill it in, or skip this row.")
+fn required(header: &str, lang: Lang) -> String {
+    messages::reason(lang, header, &messages::required(lang, header))
 }
 
 #[cfg(test)]

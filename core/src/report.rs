@@ -1,9 +1,10 @@
 //! Run the whole pipeline over a file and report: counts, file errors, row
 //! errors, the valid records, and an error-report CSV a user can fix.
 
-use crate::decode::decode;
+use crate::decode::decode_in;
 use crate::error::{FileError, FileErrorCode, RowError};
-use crate::map::{map_headers, Column, Override};
+use crate::map::{map_headers_in, Column, Override};
+use crate::messages::{self, Lang};
 use crate::parse::{RawRow, RowReader};
 use crate::record::Record;
 use crate::sniff::sniff_delimiter;
@@ -31,6 +32,8 @@ pub struct Options {
     /// The engine cannot know what exists; the caller asks the server with
     /// the distinct values only and passes its answer here.
     pub unknown: Vec<(String, Vec<String>)>,
+    /// The language of the messages (file and row errors).
+    pub lang: Lang,
 }
 
 /// Row counts.
@@ -85,6 +88,12 @@ impl Report {
     /// password columns are left empty: a report must never carry them.
     /// Needs [`Options::keep_invalid_rows`].
     pub fn error_report_csv(&self, template: &Template) -> String {
+        self.error_report_csv_in(template, Lang::En)
+    }
+
+    /// [`error_report_csv`](Report::error_report_csv), with its `errors`
+    /// column named and written in `lang` (the messages are as checked).
+    pub fn error_report_csv_in(&self, template: &Template, lang: Lang) -> String {
         let secret: Vec<bool> = self
             .columns
             .iter()
@@ -94,7 +103,7 @@ impl Report {
         let mut writer = csv::WriterBuilder::new().flexible(true).from_writer(Vec::new());
         let mut header: Vec<String> = self.header.iter().map(|h| escape_formula(h)).collect();
         header.resize(width, String::new());
-        header.push("errors".to_string());
+        header.push(messages::errors_column(lang).to_string());
         let mut errors = self.errors.iter().peekable();
         // csv::Writer into a Vec cannot fail on I/O; a failure here is a bug.
         writer.write_record(&header).expect("writing CSV to memory");
@@ -108,14 +117,15 @@ impl Report {
                     }
                 })
                 .collect();
-            let mut messages = Vec::new();
+            let mut found = Vec::new();
             while let Some(e) = errors.next_if(|e| e.row <= row.row) {
                 if e.row == row.row {
-                    let place = e.header.as_deref().or(e.field.as_deref()).unwrap_or("row");
-                    messages.push(format!("{place}: {} [{}]", e.message, e.code.as_str()));
+                    let place = e.header.as_deref().or(e.field.as_deref()).unwrap_or(messages::row_place(lang));
+                    let message = format!("{} [{}]", e.message, e.code.as_str());
+                    found.push(messages::reason(lang, place, &message));
                 }
             }
-            cells.push(escape_formula(&messages.join("; ")));
+            cells.push(escape_formula(&found.join("; ")));
             writer.write_record(&cells).expect("writing CSV to memory");
         }
         let bytes = writer.into_inner().expect("flushing CSV to memory");
@@ -164,7 +174,8 @@ pub fn check_verdicts(bytes: &[u8], template: &Template, options: &Options) -> R
 /// [`check`], keeping the records or not.
 fn run(bytes: &[u8], template: &Template, options: &Options, keep_records: bool) -> Report {
     let mut report = Report { template: template.name.clone(), ..Report::default() };
-    let decoded = match decode(bytes, options.encoding.as_deref()) {
+    let lang = options.lang;
+    let decoded = match decode_in(bytes, options.encoding.as_deref(), lang) {
         Ok(decoded) => decoded,
         Err(e) => {
             report.file_errors.push(e);
@@ -174,7 +185,7 @@ fn run(bytes: &[u8], template: &Template, options: &Options, keep_records: bool)
     report.encoding = decoded.encoding.to_string();
     let delimiter = options.delimiter.unwrap_or_else(|| sniff_delimiter(&decoded.text));
     report.delimiter = char::from(delimiter).to_string();
-    let mut reader = match RowReader::new(&decoded.text, delimiter) {
+    let mut reader = match RowReader::new_in(&decoded.text, delimiter, lang) {
         Ok(reader) => reader,
         Err(e) => {
             report.file_errors.push(e);
@@ -182,20 +193,17 @@ fn run(bytes: &[u8], template: &Template, options: &Options, keep_records: bool)
         }
     };
     report.header = reader.header().to_vec();
-    let mapping = map_headers(reader.header(), template, &options.overrides);
+    let mapping = map_headers_in(reader.header(), template, &options.overrides, lang);
     report.columns = mapping.columns.clone();
     report.file_errors.extend(mapping.file_errors.iter().cloned());
 
     let needs_clock = template.fields.iter().any(|f| f.default.as_deref() == Some("now"));
     if needs_clock && options.now.is_empty() {
-        report.file_errors.push(FileError::new(
-            FileErrorCode::InvalidOption,
-            "The template fills some dates with the current time, but no time was given.",
-        ));
+        report.file_errors.push(FileError::new(FileErrorCode::InvalidOption, messages::no_clock(lang)));
     }
     let validator = if report.file_errors.is_empty() {
         match Validator::new(template, &mapping, &options.now) {
-            Ok(v) => Some(v.with_unknown(&options.unknown)),
+            Ok(v) => Some(v.with_unknown(&options.unknown).with_lang(lang)),
             Err(message) => {
                 report.file_errors.push(FileError::new(FileErrorCode::InvalidOption, message));
                 None
@@ -237,10 +245,7 @@ fn run(bytes: &[u8], template: &Template, options: &Options, keep_records: bool)
         if report.rows.total > max {
             report.file_errors.push(FileError::new(
                 FileErrorCode::TooManyRows,
-                format!(
-                    "The file has {} rows; {} takes at most {} per file. Split it into files of {} rows or fewer.",
-                    report.rows.total, template.label, max, max
-                ),
+                messages::too_many_rows(lang, report.rows.total, &template.label, max),
             ));
         }
     }

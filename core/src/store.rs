@@ -28,6 +28,7 @@ use std::collections::HashMap;
 
 use crate::decode::ChunkDecoder;
 use crate::error::{FileError, Position};
+use crate::messages::Lang;
 use crate::parse::RowReader;
 use crate::sniff::sniff_delimiter;
 use crate::validate::Cells;
@@ -198,6 +199,7 @@ pub struct StreamLoader {
     scratch: String,
     error: Option<FileError>,
     bytes_read: u64,
+    lang: Lang,
 }
 
 /// A file read by a [`StreamLoader`].
@@ -227,7 +229,14 @@ impl StreamLoader {
             scratch: String::new(),
             error: None,
             bytes_read: 0,
+            lang: Lang::En,
         }
+    }
+
+    /// The same loader, writing its errors in `lang`.
+    pub fn with_lang(mut self, lang: Lang) -> StreamLoader {
+        self.lang = lang;
+        self
     }
 
     /// Takes the next chunk. Returns false once the file cannot be read
@@ -261,7 +270,7 @@ impl StreamLoader {
 
     fn start_decoding(&mut self) {
         let head = std::mem::take(&mut self.head);
-        match ChunkDecoder::new(&head, self.forced.as_deref()) {
+        match ChunkDecoder::new_in(&head, self.forced.as_deref(), self.lang) {
             Ok(mut decoder) => {
                 self.scratch.clear();
                 decoder.decode_chunk(&head, false, &mut self.scratch);
@@ -293,7 +302,7 @@ impl StreamLoader {
         let encoding = decoder.encoding().to_string();
         let text = self.text;
         let delimiter = delimiter.unwrap_or_else(|| sniff_delimiter(&text));
-        let mut reader = RowReader::new(&text, delimiter)?;
+        let mut reader = RowReader::new_in(&text, delimiter, self.lang)?;
         let header = reader.header().to_vec();
         // Cells are the text less delimiters, quotes and line breaks: the
         // store never needs more room than the text.

@@ -2,10 +2,11 @@
 //! that a cell edited in place is checked again at once, without reading the
 //! file again; this module loads such a table and checks it.
 
-use crate::decode::decode;
+use crate::decode::decode_in;
 use crate::error::FileError;
-use crate::map::map_headers;
-use crate::parse::{parse, Table};
+use crate::map::map_headers_in;
+use crate::messages;
+use crate::parse::{parse_in, Table};
 use crate::report::{Options, Report};
 use crate::sniff::sniff_delimiter;
 use crate::template::Template;
@@ -32,9 +33,9 @@ pub struct Loaded {
 /// assert_eq!(loaded.table.rows[0].cells, vec!["1", "2"]);
 /// ```
 pub fn load(bytes: &[u8], options: &Options) -> Result<Loaded, FileError> {
-    let decoded = decode(bytes, options.encoding.as_deref())?;
+    let decoded = decode_in(bytes, options.encoding.as_deref(), options.lang)?;
     let delimiter = options.delimiter.unwrap_or_else(|| sniff_delimiter(&decoded.text));
-    let table = parse(&decoded.text, delimiter)?;
+    let table = parse_in(&decoded.text, delimiter, options.lang)?;
     Ok(Loaded { encoding: decoded.encoding.to_string(), delimiter, table })
 }
 
@@ -62,30 +63,25 @@ pub fn check_rows<'r>(
         header: header.to_vec(),
         ..Report::default()
     };
-    let mapping = map_headers(header, template, &options.overrides);
+    let lang = options.lang;
+    let mapping = map_headers_in(header, template, &options.overrides, lang);
     report.columns = mapping.columns.clone();
     report.file_errors = mapping.file_errors.clone();
     report.rows.total = rows.len() as u64;
     if template.fields.iter().any(|f| f.default.as_deref() == Some("now")) && options.now.is_empty() {
-        report.file_errors.push(FileError::new(
-            FileErrorCode::InvalidOption,
-            "The template fills some dates with the current time, but no time was given.",
-        ));
+        report.file_errors.push(FileError::new(FileErrorCode::InvalidOption, messages::no_clock(lang)));
     }
     if let Some(max) = template.max_rows.filter(|max| report.rows.total > *max) {
         report.file_errors.push(FileError::new(
             FileErrorCode::TooManyRows,
-            format!(
-                "The file has {} rows; {} takes at most {max} per file. Split it into files of {max} rows or fewer.",
-                report.rows.total, template.label
-            ),
+            messages::too_many_rows(lang, report.rows.total, &template.label, max),
         ));
     }
     if report.file_errors.iter().any(|e| e.code != FileErrorCode::TooManyRows) {
         return report;
     }
     let validator = match Validator::new(template, &mapping, &options.now) {
-        Ok(v) => v.with_unknown(&options.unknown),
+        Ok(v) => v.with_unknown(&options.unknown).with_lang(lang),
         Err(message) => {
             report.file_errors.push(FileError::new(FileErrorCode::InvalidOption, message));
             return report;

@@ -212,10 +212,11 @@ fn claim(
         field: Some(field.key.clone()),
         header: validator.header_of(i),
         code: RowErrorCode::DuplicateInFile,
-        message: format!(
-            "Same {} as row {first} (\"{}\"): each row needs its own. Remove or merge one of the two rows.",
+        message: crate::messages::duplicate_in_file(
+            validator.lang,
             field.header(),
-            crate::error::shorten(key)
+            first,
+            &crate::error::shorten(key),
         ),
     });
 }

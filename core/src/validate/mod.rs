@@ -8,6 +8,7 @@
 
 use crate::error::{Position, RowError, RowErrorCode, ValueError};
 use crate::map::{Mapping, MatchKind};
+use crate::messages::{self, Lang, Missing};
 use crate::record::{Record, Value};
 use crate::template::{Field, FieldType, Reference, Template};
 use crate::value::{trim, Checked, FieldChecker};
@@ -96,6 +97,7 @@ pub struct Validator<'t> {
     /// exist; empty when there are none at all, so the common case costs
     /// one bounds check per cell.
     unknown: Vec<Option<HashSet<String>>>,
+    lang: Lang,
 }
 
 /// The outcome of one row: a record when valid, or its errors.
@@ -159,7 +161,23 @@ impl<'t> Validator<'t> {
             fields,
             attribute_checker: FieldChecker::new(&attribute_field)?,
             unknown: Vec::new(),
+            lang: Lang::En,
         })
+    }
+
+    /// The same validator, writing its messages in `lang`.
+    pub fn with_lang(mut self, lang: Lang) -> Validator<'t> {
+        for plan in &mut self.fields {
+            plan.checker.lang = lang;
+        }
+        self.attribute_checker.lang = lang;
+        self.lang = lang;
+        self
+    }
+
+    /// The language of this validator's messages.
+    pub fn lang(&self) -> Lang {
+        self.lang
     }
 
     /// Flag the values the server said do not exist: `unknown` lists, by
@@ -203,7 +221,7 @@ impl<'t> Validator<'t> {
             Checked::Text(t) => Cow::Borrowed(t.as_ref()),
             Checked::Value(v) => Cow::Owned(v.to_cell()),
         };
-        set.contains(lowercase(&text).as_ref()).then(|| reference_error(field, &text))
+        set.contains(lowercase(&text).as_ref()).then(|| reference_error_in(field, &text, self.lang))
     }
 
     /// The template this validator checks against.
@@ -260,15 +278,7 @@ impl<'t> Validator<'t> {
                 errors.push(error(
                     first,
                     None,
-                    ValueError::new(
-                        RowErrorCode::ExtraCells,
-                        format!(
-                            "This row has {} cells but the header has {width} columns; {} are in no column. \
-                             Remove them, or put quotes around a value that contains the delimiter.",
-                            cells.len(),
-                            quote_list(&extra)
-                        ),
-                    ),
+                    ValueError::new(RowErrorCode::ExtraCells, messages::extra_cells(self.lang, cells.len(), width, &extra)),
                 ));
             }
         }
@@ -296,7 +306,7 @@ impl<'t> Validator<'t> {
                     }
                 }
                 if items.is_empty() && field.required {
-                    errors.push(error(plan.columns.first().copied(), Some(field), required(field)));
+                    errors.push(error(plan.columns.first().copied(), Some(field), required(field, self.lang)));
                 }
                 found(Item::Field(i, Found::List(items)));
                 continue;
@@ -308,7 +318,7 @@ impl<'t> Validator<'t> {
                     (Some(default), _, _) => Found::Default(default),
                     (None, Some(_), _) | (None, None, false) => Found::Null,
                     (None, None, true) => {
-                        errors.push(error(column, Some(field), required(field)));
+                        errors.push(error(column, Some(field), required(field, self.lang)));
                         Found::Null
                     }
                 }
@@ -397,46 +407,36 @@ impl Found<'_> {
     }
 }
 
-fn required(field: &Field) -> ValueError {
-    ValueError::new(
-        RowErrorCode::Required,
-        format!("{} is required: fill it in, or skip this row.", field.header()),
-    )
+fn required(field: &Field, lang: Lang) -> ValueError {
+    ValueError::new(RowErrorCode::Required, messages::required(lang, field.header()))
 }
 
 /// The error of a value of `field` (which has a `reference`) that does not
 /// exist on the server: its code and a message with the fix. The server
 /// uses it too, for the rows it checks again at commit.
 pub fn reference_error(field: &Field, value: &str) -> ValueError {
-    let shown = crate::error::shorten(value);
-    let header = field.header();
-    let (code, message) = match field.reference {
-        Some(Reference::User) | None => (
-            RowErrorCode::UnknownUser,
-            format!("{shown} is not a user of this workspace. Invite them first, or correct the email."),
-        ),
-        Some(Reference::Tag) => (
-            RowErrorCode::UnknownTag,
-            format!("There is no tag \"{shown}\" in this workspace. Create the tag first, or correct its name."),
-        ),
-        Some(Reference::Partner) => (
-            RowErrorCode::UnknownPartner,
-            format!("There is no partner with the ID \"{shown}\" in this workspace. Check the {header} against the partner list."),
-        ),
-        Some(Reference::PartnerUser) => (
-            RowErrorCode::UnknownPartner,
-            format!("There is no partner user with the ID \"{shown}\" in this workspace. Check the {header} against the partner's users."),
-        ),
-        Some(Reference::Record) => (
-            RowErrorCode::UnknownId,
-            format!("No record of this workspace has the ID \"{shown}\". Leave {header} empty to add a new record, or correct it."),
-        ),
-    };
-    ValueError::new(code, message)
+    reference_error_in(field, value, Lang::En)
 }
 
-fn quote_list(values: &[&str]) -> String {
-    let shown: Vec<String> = values.iter().take(3).map(|v| format!("\"{}\"", crate::error::shorten(v))).collect();
-    let more = values.len().saturating_sub(3);
-    if more > 0 { format!("{} and {more} more", shown.join(", ")) } else { shown.join(", ") }
+/// [`reference_error`], with the message in `lang`.
+///
+/// ```
+/// use csv_import_core::validate::reference_error_in;
+/// use csv_import_core::Lang;
+///
+/// let template = csv_import_core::builtin::get("coaching-leads").unwrap();
+/// let coach = template.field("coach_email").unwrap();
+/// let error = reference_error_in(coach, "x@example.com", Lang::Fr);
+/// assert!(error.message.starts_with("x@example.com n’est pas un utilisateur de cet espace."), "{}", error.message);
+/// ```
+pub fn reference_error_in(field: &Field, value: &str, lang: Lang) -> ValueError {
+    let shown = crate::error::shorten(value);
+    let (code, missing) = match field.reference {
+        Some(Reference::User) | None => (RowErrorCode::UnknownUser, Missing::User),
+        Some(Reference::Tag) => (RowErrorCode::UnknownTag, Missing::Tag),
+        Some(Reference::Partner) => (RowErrorCode::UnknownPartner, Missing::Partner),
+        Some(Reference::PartnerUser) => (RowErrorCode::UnknownPartner, Missing::PartnerUser),
+        Some(Reference::Record) => (RowErrorCode::UnknownId, Missing::Record),
+    };
+    ValueError::new(code, messages::unknown_reference(lang, missing, &shown, field.header()))
 }

@@ -1,8 +1,8 @@
 //! Calendar dates in a template's formats (`YYYYMMDD`, `DD/MM/YYYY`, ...),
 //! checked against the real calendar and written as ISO `YYYY-MM-DD`.
 
-use super::quote;
 use crate::error::{RowErrorCode, ValueError};
+use crate::messages::{self, Impossible, Lang};
 use crate::record::Value;
 use std::fmt::Write;
 
@@ -186,21 +186,6 @@ fn digits(b: &[u8], pos: &mut usize, min: usize, max: usize) -> Option<u32> {
     Some(value)
 }
 
-const MONTHS: [&str; 12] = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-];
-
 pub(crate) fn is_leap(y: i32) -> bool {
     y % 4 == 0 && (y % 100 != 0 || y % 400 == 0)
 }
@@ -214,16 +199,16 @@ pub(crate) fn days_in_month(y: i32, m: u32) -> u32 {
     }
 }
 
-/// Why these fields are not a real day, e.g. "February 1981 has no day 30".
-pub(crate) fn calendar_problem(y: i32, m: u32, d: u32) -> Option<String> {
+/// Why these fields are not a real day (February 1981 has no day 30).
+pub(crate) fn calendar_problem(y: i32, m: u32, d: u32) -> Option<Impossible> {
     if y < 1 {
-        Some("there is no year 0".to_string())
+        Some(Impossible::Year0)
     } else if !(1..=12).contains(&m) {
-        Some(format!("there is no month {m}"))
+        Some(Impossible::Month(m))
     } else if d < 1 {
-        Some("there is no day 0".to_string())
+        Some(Impossible::Day0)
     } else if d > days_in_month(y, m) {
-        Some(format!("{} {y} has no day {d}", MONTHS[m as usize - 1]))
+        Some(Impossible::Day(y, m, d))
     } else {
         None
     }
@@ -263,28 +248,8 @@ pub(crate) fn push_iso_date(out: &mut String, y: i32, m: u32, d: u32) {
     push_num(out, d, 2);
 }
 
-/// `Use YYYYMMDD, e.g. 19811120` plus any other accepted formats.
-pub(crate) fn expected(formats: &[DateFormat]) -> String {
-    let mut out = String::new();
-    if let Some(first) = formats.first() {
-        let _ = write!(out, "Use {}, e.g. {}", first.spec, first.format_date(1981, 11, 20));
-        if formats.len() > 1 {
-            out.push_str(" (also accepted: ");
-            for (i, f) in formats[1..].iter().enumerate() {
-                if i > 0 {
-                    out.push_str(", ");
-                }
-                out.push_str(&f.spec);
-            }
-            out.push(')');
-        }
-        out.push('.');
-    }
-    out
-}
-
 /// A date cell, already trimmed, against the field's formats in order.
-pub(super) fn check(s: &str, formats: &[DateFormat]) -> Result<Value, ValueError> {
+pub(super) fn check(s: &str, formats: &[DateFormat], lang: Lang) -> Result<Value, ValueError> {
     let mut problem = None;
     for format in formats {
         if let Some((y, m, d)) = format.parse_fields(s) {
@@ -301,11 +266,9 @@ pub(super) fn check(s: &str, formats: &[DateFormat]) -> Result<Value, ValueError
             }
         }
     }
-    let message = match problem {
-        Some(p) => format!("{} is not a real day: {p}. Check the day and the month. {}", quote(s), expected(formats)),
-        None => format!("{} is not a date in the expected format. {}", quote(s), expected(formats)),
-    };
-    Err(ValueError::new(RowErrorCode::InvalidDate, message))
+    let specs: Vec<&str> = formats.iter().map(|f| f.spec.as_str()).collect();
+    let example = formats.first().map(|f| f.format_date(1981, 11, 20)).unwrap_or_default();
+    Err(ValueError::new(RowErrorCode::InvalidDate, messages::date(lang, s, problem, &specs, &example)))
 }
 
 #[cfg(test)]
@@ -391,12 +354,12 @@ mod tests {
     #[test]
     fn messages_name_the_format_and_the_missing_day() {
         let formats = [f("YYYYMMDD")];
-        let e = check("19810230", &formats).unwrap_err();
+        let e = check("19810230", &formats, Lang::En).unwrap_err();
         assert_eq!(e.code, RowErrorCode::InvalidDate);
         assert!(e.message.contains("February 1981 has no day 30"), "{}", e.message);
-        let e = check("20.11.1981", &formats).unwrap_err();
+        let e = check("20.11.1981", &formats, Lang::En).unwrap_err();
         assert!(e.message.contains("Use YYYYMMDD, e.g. 19811120"), "{}", e.message);
-        let e = check("2023-02-29", &[DateFormat::iso(), f("DD/MM/YYYY")]).unwrap_err();
+        let e = check("2023-02-29", &[DateFormat::iso(), f("DD/MM/YYYY")], Lang::En).unwrap_err();
         assert!(e.message.contains("February 2023 has no day 29"), "{}", e.message);
         assert!(e.message.contains("also accepted: DD/MM/YYYY"), "{}", e.message);
     }
@@ -404,7 +367,7 @@ mod tests {
     #[test]
     fn formats_are_tried_in_order() {
         let formats = [f("DD/MM/YYYY"), f("YYYY-MM-DD")];
-        assert_eq!(check("20/11/1981", &formats), Ok(Value::Text("1981-11-20".into())));
-        assert_eq!(check("1981-11-20", &formats), Ok(Value::Text("1981-11-20".into())));
+        assert_eq!(check("20/11/1981", &formats, Lang::En), Ok(Value::Text("1981-11-20".into())));
+        assert_eq!(check("1981-11-20", &formats, Lang::En), Ok(Value::Text("1981-11-20".into())));
     }
 }

@@ -3,10 +3,9 @@
 //! RFC 3339 with the given offset or `Z`.
 
 use super::date::{DateFormat, calendar_problem, push_iso_date, push_num};
-use super::quote;
 use crate::error::{RowErrorCode, ValueError};
+use crate::messages::{self, Impossible, Lang};
 use crate::record::Value;
-use std::fmt::Write;
 
 /// The date parts every date-time field accepts, before the field's own.
 pub(super) fn iso_formats() -> Vec<DateFormat> {
@@ -16,7 +15,7 @@ pub(super) fn iso_formats() -> Vec<DateFormat> {
 /// Why the part after the date is not a time.
 enum TimeProblem {
     Shape,
-    Range(String),
+    Range(Impossible),
 }
 
 /// The time of day, as parsed; `offset` is `None` for a bare local time.
@@ -35,8 +34,8 @@ enum Offset {
 
 /// A date-time cell, already trimmed. `formats` are the ISO forms then the
 /// field's own (`custom` of them), for the date part.
-pub(super) fn check(s: &str, formats: &[DateFormat], custom: usize) -> Result<Value, ValueError> {
-    let mut problem: Option<String> = None;
+pub(super) fn check(s: &str, formats: &[DateFormat], custom: usize, lang: Lang) -> Result<Value, ValueError> {
+    let mut problem: Option<Impossible> = None;
     for format in formats {
         let Some(((y, m, d), n)) = format.parse_prefix(s) else { continue };
         let time = match parse_time(&s[n..]) {
@@ -53,20 +52,8 @@ pub(super) fn check(s: &str, formats: &[DateFormat], custom: usize) -> Result<Va
         }
         return Ok(Value::Text(render(y, m, d, &time)));
     }
-    let mut message = match problem {
-        Some(p) => format!("{} is not a real date and time: {p}. Correct it.", quote(s)),
-        None => format!("{} is not a date and time.", quote(s)),
-    };
-    message.push_str(" Use e.g. 2024-06-13T15:06:02Z, 2024-06-13 15:06 or 2024-06-13 (midnight UTC)");
-    if custom > 0 {
-        let own = &formats[formats.len() - custom..];
-        let _ = write!(message, "; the date may also be written as {}", own[0].spec());
-        for f in &own[1..] {
-            let _ = write!(message, " or {}", f.spec());
-        }
-    }
-    message.push('.');
-    Err(ValueError::new(RowErrorCode::InvalidDatetime, message))
+    let own: Vec<&str> = formats[formats.len() - custom..].iter().map(DateFormat::spec).collect();
+    Err(ValueError::new(RowErrorCode::InvalidDatetime, messages::datetime(lang, s, problem, &own)))
 }
 
 fn render(y: i32, m: u32, d: u32, t: &Time) -> String {
@@ -125,14 +112,14 @@ fn parse_time(rest: &str) -> Result<Time<'_>, TimeProblem> {
         }
     }
     if hour > 23 {
-        return Err(TimeProblem::Range(format!("there is no hour {hour} (hours run from 0 to 23)")));
+        return Err(TimeProblem::Range(Impossible::Hour(hour)));
     }
     if minute > 59 {
-        return Err(TimeProblem::Range(format!("there is no minute {minute}")));
+        return Err(TimeProblem::Range(Impossible::Minute(minute)));
     }
     // 60 is a leap second.
     if second > 60 {
-        return Err(TimeProblem::Range(format!("there is no second {second}")));
+        return Err(TimeProblem::Range(Impossible::Second(second)));
     }
     while b.get(pos) == Some(&b' ') {
         pos += 1;
@@ -151,10 +138,7 @@ fn parse_time(rest: &str) -> Result<Time<'_>, TimeProblem> {
             }
             let minutes = number(b, &mut pos, 2, 2)?;
             if hours > 23 || minutes > 59 {
-                return Err(TimeProblem::Range(format!(
-                    "there is no time zone offset {}{hours:02}:{minutes:02} (offsets run from -23:59 to +23:59)",
-                    sign as char
-                )));
+                return Err(TimeProblem::Range(Impossible::Offset(sign as char, hours, minutes)));
             }
             Some(Offset::East { negative: sign == b'-', hours, minutes })
         }
@@ -196,14 +180,14 @@ mod tests {
     }
 
     fn ok(s: &str) -> String {
-        match check(s, &formats(&[]), 0) {
+        match check(s, &formats(&[]), 0, Lang::En) {
             Ok(Value::Text(t)) => t,
             other => panic!("{s}: {other:?}"),
         }
     }
 
     fn err(s: &str) -> String {
-        let e = check(s, &formats(&[]), 0).unwrap_err();
+        let e = check(s, &formats(&[]), 0, Lang::En).unwrap_err();
         assert_eq!(e.code, RowErrorCode::InvalidDatetime);
         e.message
     }
@@ -269,10 +253,10 @@ mod tests {
     #[test]
     fn field_formats_for_the_date_part() {
         let f = formats(&["DD.MM.YYYY", "YYYYMMDD"]);
-        assert_eq!(check("13.06.2024 15:06", &f, 2), Ok(Value::Text("2024-06-13T15:06:00Z".into())));
-        assert_eq!(check("20240613T15:06:02Z", &f, 2), Ok(Value::Text("2024-06-13T15:06:02Z".into())));
-        assert_eq!(check("2024-06-13", &f, 2), Ok(Value::Text("2024-06-13T00:00:00Z".into())));
-        let e = check("13/06/2024", &f, 2).unwrap_err();
+        assert_eq!(check("13.06.2024 15:06", &f, 2, Lang::En), Ok(Value::Text("2024-06-13T15:06:00Z".into())));
+        assert_eq!(check("20240613T15:06:02Z", &f, 2, Lang::En), Ok(Value::Text("2024-06-13T15:06:02Z".into())));
+        assert_eq!(check("2024-06-13", &f, 2, Lang::En), Ok(Value::Text("2024-06-13T00:00:00Z".into())));
+        let e = check("13/06/2024", &f, 2, Lang::En).unwrap_err();
         assert!(e.message.contains("may also be written as DD.MM.YYYY or YYYYMMDD"), "{}", e.message);
     }
 }

@@ -1,8 +1,8 @@
 //! Email addresses: the HTML standard's "valid email address" (what a
 //! browser's `<input type=email>` accepts), plus a dot in the domain.
 
-use super::{describe_char, quote};
 use crate::error::{RowErrorCode, ValueError};
+use crate::messages::{self, EmailProblem, Lang};
 #[cfg(test)]
 use crate::record::Value;
 use std::borrow::Cow;
@@ -66,11 +66,11 @@ fn scan(s: &str) -> Option<bool> {
 /// A trimmed cell: checked, then lowercased.
 #[cfg(test)]
 pub(super) fn check(s: &str) -> Result<Value, ValueError> {
-    check_str(s).map(|t| Value::Text(t.into_owned()))
+    check_str(s, Lang::En).map(|t| Value::Text(t.into_owned()))
 }
 
 /// A trimmed cell: checked, then lowercased, borrowed if it already is.
-pub(super) fn check_str(s: &str) -> Result<Cow<'_, str>, ValueError> {
+pub(super) fn check_str(s: &str, lang: Lang) -> Result<Cow<'_, str>, ValueError> {
     match scan(s) {
         // Valid addresses are ASCII, so this is exact.
         Some(true) => return Ok(Cow::Owned(s.to_ascii_lowercase())),
@@ -78,8 +78,8 @@ pub(super) fn check_str(s: &str) -> Result<Cow<'_, str>, ValueError> {
         None => {}
     }
     // The slow path names the problem; it agrees with the fast one (tested).
-    let p = problem(s).unwrap_or_else(|| "is not a valid email address. Correct it, e.g. name@example.com.".into());
-    Err(ValueError::new(RowErrorCode::InvalidEmail, format!("{} {p}", quote(s))))
+    let p = problem(s).unwrap_or(EmailProblem::Invalid);
+    Err(ValueError::new(RowErrorCode::InvalidEmail, messages::email(lang, s, p)))
 }
 
 /// The bytes of a local part, as a table for the hot path.
@@ -103,58 +103,48 @@ fn is_local_byte(c: u8) -> bool {
     LOCAL[c as usize]
 }
 
-/// What is wrong with an address, as the end of a message that starts with
-/// the quoted value; `None` when it is valid.
-fn problem(s: &str) -> Option<String> {
-    const EG: &str = "e.g. name@example.com";
+/// What is wrong with an address; `None` when it is valid.
+fn problem(s: &str) -> Option<EmailProblem<'_>> {
     if let Some(c) = s.chars().find(|c| c.is_whitespace()) {
-        return Some(format!("contains {}. Remove the space; an email address has none.", describe_char(c)));
+        return Some(EmailProblem::Space(c));
     }
     let Some(at) = s.find('@') else {
-        return Some(format!("has no @. Write the whole address, {EG}."));
+        return Some(EmailProblem::NoAt);
     };
     let (local, domain) = (&s[..at], &s[at + 1..]);
     if domain.contains('@') {
-        return Some(format!("has more than one @. Keep only one address per cell, {EG}."));
+        return Some(EmailProblem::ManyAt);
     }
     if local.is_empty() {
-        return Some(format!("has nothing before the @. Add the name part, {EG}."));
+        return Some(EmailProblem::NoLocal);
     }
     if let Some(c) = local.chars().find(|&c| !(c.is_ascii() && is_local_byte(c as u8))) {
-        return Some(format!(
-            "contains {} before the @, which an email address cannot have. Remove it or correct the address.",
-            describe_char(c)
-        ));
+        return Some(EmailProblem::LocalChar(c));
     }
     if domain.is_empty() {
-        return Some(format!("has nothing after the @. Add the domain, {EG}."));
+        return Some(EmailProblem::NoDomain);
     }
     if let Some(c) = domain.chars().find(|&c| !(c.is_ascii_alphanumeric() || c == '-' || c == '.')) {
-        return Some(format!(
-            "contains {} after the @; a domain has only letters, digits, '-' and '.'. Correct the domain, {EG}.",
-            describe_char(c)
-        ));
+        return Some(EmailProblem::DomainChar(c));
     }
     if !domain.contains('.') {
-        return Some(format!("has no domain ending after the @. Add the domain ending, {EG}."));
+        return Some(EmailProblem::NoDot);
     }
     if domain.starts_with('.') {
-        return Some(format!("has a dot right after the @. Remove the dot, {EG}."));
+        return Some(EmailProblem::DotAfterAt);
     }
     if domain.ends_with('.') {
-        return Some("ends with a dot. Remove the dot at the end.".to_string());
+        return Some(EmailProblem::EndsWithDot);
     }
     for label in domain.split('.') {
         if label.is_empty() {
-            return Some("has two dots in a row after the @. Remove one of them.".to_string());
+            return Some(EmailProblem::TwoDots);
         }
         if label.starts_with('-') || label.ends_with('-') {
-            return Some(format!(
-                "has a part of its domain that starts or ends with '-' (\"{label}\"). Correct the domain, {EG}."
-            ));
+            return Some(EmailProblem::LabelHyphen(label));
         }
         if label.len() > 63 {
-            return Some("has a part of its domain longer than 63 characters. Correct the domain.".to_string());
+            return Some(EmailProblem::LabelTooLong);
         }
     }
     None

@@ -33,6 +33,7 @@ pub use email::is_valid_email;
 pub use password::password_problems;
 
 use crate::error::{RowErrorCode, ValueError};
+use crate::messages::{self, IdProblem, Lang};
 use crate::record::Value;
 use crate::template::{Field, FieldType};
 use regex_lite::Regex;
@@ -56,6 +57,7 @@ pub struct FieldChecker {
     rules: Rules,
     // Anchored as `^(?:pattern)$` so the whole value must match.
     pattern: Option<Regex>,
+    pub(crate) lang: Lang,
 }
 
 /// What a type needs beyond the field itself, compiled.
@@ -106,7 +108,30 @@ impl FieldChecker {
                 Some(anchored)
             }
         };
-        Ok(FieldChecker { field: field.clone(), rules, pattern })
+        Ok(FieldChecker { field: field.clone(), rules, pattern, lang: Lang::En })
+    }
+
+    /// The same checker, writing its messages in `lang`.
+    ///
+    /// ```
+    /// use csv_import_core::value::FieldChecker;
+    /// use csv_import_core::{Field, Lang};
+    ///
+    /// let field: Field = serde_json::from_str(r#"{"key": "email", "type": "email"}"#).unwrap();
+    /// let email = FieldChecker::new(&field).unwrap().with_lang(Lang::Fr);
+    /// assert_eq!(
+    ///     email.check("x").unwrap_err().message,
+    ///     "« x » n’a pas de @. Écrivez l’adresse complète, p. ex. nom@example.com."
+    /// );
+    /// ```
+    pub fn with_lang(mut self, lang: Lang) -> FieldChecker {
+        self.lang = lang;
+        self
+    }
+
+    /// The language of this checker's messages.
+    pub fn lang(&self) -> Lang {
+        self.lang
     }
 
     /// The field this checker was compiled from.
@@ -150,25 +175,25 @@ impl FieldChecker {
     /// moment, so that a valid cell costs no allocation.
     #[inline]
     pub(crate) fn check_cell<'a>(&'a self, raw: &'a str) -> Result<Checked<'a>, ValueError> {
-        let kind = self.field.kind;
+        let (kind, lang) = (self.field.kind, self.lang);
         if kind != FieldType::Password {
-            dangerous(raw, kind)?;
+            dangerous(raw, kind, lang)?;
         }
         let s = trim(raw);
         let value = match &self.rules {
-            Rules::Date(formats) => Checked::Value(date::check(s, formats)?),
-            Rules::Datetime(formats, custom) => Checked::Value(datetime::check(s, formats, *custom)?),
-            Rules::Enum(choices) => Checked::Text(Cow::Borrowed(choices.check_str(s)?)),
+            Rules::Date(formats) => Checked::Value(date::check(s, formats, lang)?),
+            Rules::Datetime(formats, custom) => Checked::Value(datetime::check(s, formats, *custom, lang)?),
+            Rules::Enum(choices) => Checked::Text(Cow::Borrowed(choices.check_str(s, lang)?)),
             Rules::Plain => match kind {
                 FieldType::Text => Checked::Text(Cow::Borrowed(s)),
-                FieldType::Email => Checked::Text(email::check_str(s)?),
-                FieldType::Integer => Checked::Value(number::check_integer(s)?),
-                FieldType::Decimal => Checked::Value(number::check_decimal(s)?),
-                FieldType::Boolean => Checked::Value(check_boolean(s)?),
-                FieldType::Password => Checked::Value(password::check(raw)?),
-                FieldType::Phone => Checked::Text(phone::check_str(s)?),
-                FieldType::Url => Checked::Value(url::check(s)?),
-                FieldType::Id => Checked::Text(Cow::Borrowed(check_id(s)?)),
+                FieldType::Email => Checked::Text(email::check_str(s, lang)?),
+                FieldType::Integer => Checked::Value(number::check_integer(s, lang)?),
+                FieldType::Decimal => Checked::Value(number::check_decimal(s, lang)?),
+                FieldType::Boolean => Checked::Value(check_boolean(s, lang)?),
+                FieldType::Password => Checked::Value(password::check(raw, lang)?),
+                FieldType::Phone => Checked::Text(phone::check_str(s, lang)?),
+                FieldType::Url => Checked::Value(url::check(s, lang)?),
+                FieldType::Id => Checked::Text(Cow::Borrowed(check_id(s, lang)?)),
                 // Compiled into `rules` above; kept total for the compiler.
                 FieldType::Date | FieldType::Datetime | FieldType::Enum => Checked::Text(Cow::Borrowed(s)),
             },
@@ -203,35 +228,16 @@ impl FieldChecker {
             // Bytes bound chars from above, so most values skip the count.
             let len = if text.len() <= max { 0 } else { text.chars().count() };
             if len > max {
-                let message = if secret {
-                    format!("The password is {len} characters long; the most is {max}. Choose a shorter one.")
-                } else {
-                    format!(
-                        "{} is {len} characters long; the most is {max}. Shorten it to {max} characters or fewer.",
-                        quote(s)
-                    )
-                };
+                let message = messages::too_long(self.lang, (!secret).then_some(s), len, max);
                 return Err(ValueError::new(RowErrorCode::TooLong, message));
             }
         }
         if let Some(re) = &self.pattern
             && !re.is_match(text)
         {
-            let hint = self.field.pattern_hint.as_deref().map(str::trim).filter(|h| !h.is_empty());
-            let message = match (secret, hint) {
-                (true, Some(h)) => {
-                    format!("The password is not in the required form: {}. Choose one that is.", strip_dot(h))
-                }
-                (true, None) => "The password does not match the field's pattern. Choose one that does.".to_string(),
-                (false, Some(h)) => {
-                    format!("{} is not in the expected form: {}. Change it to match.", quote(s), strip_dot(h))
-                }
-                (false, None) => format!(
-                    "{} does not match the pattern {}. Change the value so that it matches.",
-                    quote(s),
-                    self.field.pattern.as_deref().unwrap_or_default()
-                ),
-            };
+            let hint = self.field.pattern_hint.as_deref().map(str::trim).filter(|h| !h.is_empty()).map(strip_dot);
+            let pattern = self.field.pattern.as_deref().unwrap_or_default();
+            let message = messages::pattern(self.lang, (!secret).then_some(s), hint, pattern);
             return Err(ValueError::new(RowErrorCode::Pattern, message));
         }
         Ok(())
@@ -283,7 +289,7 @@ fn formula_exempt(kind: FieldType) -> bool {
 }
 
 /// Formula and markup checks, shared by every type but passwords.
-fn dangerous(raw: &str, kind: FieldType) -> Result<(), ValueError> {
+fn dangerous(raw: &str, kind: FieldType, lang: Lang) -> Result<(), ValueError> {
     // Most cells start with a character that is neither white space nor a
     // trigger, and then neither rule below can apply.
     let plain_start = raw.chars().next().is_some_and(|c| !c.is_whitespace() && !matches!(c, '=' | '+' | '-' | '@'));
@@ -299,36 +305,14 @@ fn dangerous(raw: &str, kind: FieldType) -> Result<(), ValueError> {
         };
         if let Some(c) = trigger {
             // Quoted with the tab or line break still in view.
-            return Err(formula_error(raw.trim_start_matches(' ').trim_end(), c));
+            let message = messages::formula(lang, raw.trim_start_matches(' ').trim_end(), c);
+            return Err(ValueError::new(RowErrorCode::Formula, message));
         }
     }
     if let Some(tag) = find_tag(raw) {
-        let message = format!(
-            "{} contains an HTML tag ({}), which could run in a web page. Remove the < > part.",
-            quote(raw.trim()),
-            tag
-        );
-        return Err(ValueError::new(RowErrorCode::Markup, message));
+        return Err(ValueError::new(RowErrorCode::Markup, messages::markup(lang, raw.trim(), tag)));
     }
     Ok(())
-}
-
-fn formula_error(s: &str, c: char) -> ValueError {
-    let message = match c {
-        '\t' | '\r' => {
-            let name = if c == '\t' { "a tab" } else { "a carriage return" };
-            format!(
-                "{} starts with {name}, which a spreadsheet may read as the start of a formula. Remove the {} at the start.",
-                quote(s),
-                if c == '\t' { "tab" } else { "line break" }
-            )
-        }
-        _ => format!(
-            "{} starts with '{c}', which a spreadsheet would run as a formula. Remove the '{c}', or start the cell with an apostrophe (') to keep it as text.",
-            quote(s)
-        ),
-    };
-    ValueError::new(RowErrorCode::Formula, message)
 }
 
 /// The first HTML-like tag: `<` then a letter, `/`, `!` or `?` (`<b>`,
@@ -358,66 +342,28 @@ fn find_tag(s: &str) -> Option<&str> {
 const TRUE_WORDS: [&str; 5] = ["true", "yes", "1", "y", "t"];
 const FALSE_WORDS: [&str; 5] = ["false", "no", "0", "n", "f"];
 
-fn check_boolean(s: &str) -> Result<Value, ValueError> {
+fn check_boolean(s: &str, lang: Lang) -> Result<Value, ValueError> {
     if TRUE_WORDS.iter().any(|w| s.eq_ignore_ascii_case(w)) {
         return Ok(Value::Bool(true));
     }
     if FALSE_WORDS.iter().any(|w| s.eq_ignore_ascii_case(w)) {
         return Ok(Value::Bool(false));
     }
-    let message = format!("{} is not a yes/no value. Use one of: true, false, yes, no, 1, 0, y, n, t, f.", quote(s));
-    Err(ValueError::new(RowErrorCode::InvalidBoolean, message))
+    Err(ValueError::new(RowErrorCode::InvalidBoolean, messages::boolean(lang, s)))
 }
 
 const ID_MAX: usize = 64;
 
-fn check_id(s: &str) -> Result<&str, ValueError> {
+fn check_id(s: &str, lang: Lang) -> Result<&str, ValueError> {
     let bad = s.chars().find(|c| !(c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.')));
     let problem = if let Some(c) = bad {
-        format!("contains {}, which an ID cannot have", describe_char(c))
+        IdProblem::Char(c)
     } else if s.len() > ID_MAX {
-        format!("is {} characters long; an ID has at most {ID_MAX}", s.len())
+        IdProblem::TooLong(s.len())
     } else {
         return Ok(s);
     };
-    let message = format!("{} {problem}. Use 1 to {ID_MAX} letters, digits, '-', '_' or '.', e.g. AB-1042.", quote(s));
-    Err(ValueError::new(RowErrorCode::InvalidId, message))
-}
-
-/// The value in double quotes for a message: at most 40 characters, then
-/// `…`; tabs and line breaks shown as `\t`, `\r`, `\n`.
-pub(crate) fn quote(s: &str) -> String {
-    const MAX: usize = 40;
-    let mut out = String::with_capacity(s.len().min(4 * MAX) + 8);
-    out.push('"');
-    for (i, c) in s.chars().enumerate() {
-        if i == MAX {
-            out.push('…');
-            break;
-        }
-        match c {
-            '\t' => out.push_str("\\t"),
-            '\r' => out.push_str("\\r"),
-            '\n' => out.push_str("\\n"),
-            c if c.is_control() => out.push('\u{FFFD}'),
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
-}
-
-/// A character as a message shows it: `'x'`, or a name for white space.
-pub(crate) fn describe_char(c: char) -> String {
-    match c {
-        ' ' => "a space".to_string(),
-        '\t' => "a tab".to_string(),
-        '\n' | '\r' => "a line break".to_string(),
-        '\u{a0}' => "a non-breaking space".to_string(),
-        c if c.is_whitespace() => "a space character".to_string(),
-        c if c.is_control() => format!("the control character U+{:04X}", c as u32),
-        c => format!("'{c}'"),
-    }
+    Err(ValueError::new(RowErrorCode::InvalidId, messages::id(lang, s, problem, ID_MAX)))
 }
 
 fn strip_dot(s: &str) -> &str {

@@ -1,8 +1,8 @@
 //! Integers and decimals as people type them: a sign, thousands separators
 //! in groups of three, and a decimal point or comma.
 
-use super::{describe_char, quote};
 use crate::error::{RowErrorCode, ValueError};
+use crate::messages::{self, Lang};
 use crate::record::Value;
 
 /// A thousands separator. Spaces include the non-breaking ones spreadsheets
@@ -25,18 +25,7 @@ fn sep_of(c: char) -> Option<Sep> {
     }
 }
 
-#[derive(Debug, PartialEq, Eq)]
-enum Problem {
-    NotANumber,
-    Char(char),
-    Exponent,
-    Grouping,
-    // The digits on each side of a lone `,` that could be either separator.
-    Ambiguous,
-    NotWhole,
-    TooLarge,
-    TrailingSeparator,
-}
+use crate::messages::NumberProblem as Problem;
 
 /// A number split into its parts, borrowed from the cell.
 struct Parts<'a> {
@@ -159,22 +148,22 @@ fn digits(s: &str) -> impl Iterator<Item = u8> + '_ {
 }
 
 /// A trimmed integer cell.
-pub(super) fn check_integer(s: &str) -> Result<Value, ValueError> {
-    let parts = split(s, false).map_err(|p| error(s, p, false))?;
+pub(super) fn check_integer(s: &str, lang: Lang) -> Result<Value, ValueError> {
+    let parts = split(s, false).map_err(|p| error(s, p, false, lang))?;
     let mut magnitude: u64 = 0;
     for d in digits(parts.int) {
         magnitude = magnitude
             .checked_mul(10)
             .and_then(|m| m.checked_add(u64::from(d - b'0')))
-            .ok_or_else(|| error(s, Problem::TooLarge, false))?;
+            .ok_or_else(|| error(s, Problem::TooLarge, false, lang))?;
     }
     let value = if parts.negative { 0i64.checked_sub_unsigned(magnitude) } else { i64::try_from(magnitude).ok() };
-    value.map(Value::Int).ok_or_else(|| error(s, Problem::TooLarge, false))
+    value.map(Value::Int).ok_or_else(|| error(s, Problem::TooLarge, false, lang))
 }
 
 /// A trimmed decimal cell, written canonically: `-1234.5`.
-pub(super) fn check_decimal(s: &str) -> Result<Value, ValueError> {
-    let parts = split(s, true).map_err(|p| error(s, p, true))?;
+pub(super) fn check_decimal(s: &str, lang: Lang) -> Result<Value, ValueError> {
+    let parts = split(s, true).map_err(|p| error(s, p, true, lang))?;
     let mut out = String::with_capacity(parts.int.len() + parts.frac.len() + 2);
     let zero = digits(parts.int).chain(digits(parts.frac)).all(|d| d == b'0');
     // `-0` and `-0.0` are zero, not negative.
@@ -193,40 +182,8 @@ pub(super) fn check_decimal(s: &str) -> Result<Value, ValueError> {
     Ok(Value::Text(out))
 }
 
-fn error(s: &str, problem: Problem, decimal: bool) -> ValueError {
-    let q = quote(s);
-    let example = if decimal { "e.g. 1234.5 or -0.75" } else { "e.g. 1234 or -12" };
-    let kind = if decimal { "a number" } else { "a whole number" };
-    let message = match problem {
-        Problem::NotANumber => format!("{q} is not {kind}. Write digits, {example}."),
-        Problem::Char(c @ ('$' | '€' | '£' | '¥' | '%')) => {
-            format!("{q} contains {}. Remove it and write only the number, {example}.", describe_char(c))
-        }
-        Problem::Char(c) => {
-            format!("{q} contains {}, so it is not {kind}. Write only digits, {example}.", describe_char(c))
-        }
-        Problem::Exponent => format!("{q} is in scientific notation. Write the number out in full, e.g. 1500000."),
-        Problem::Grouping if decimal => format!(
-            "{q} has its separators in the wrong place. Write thousands in groups of three and one decimal separator, e.g. 1,234,567.89, or no thousands separators: 1234567.89."
-        ),
-        Problem::Grouping => format!(
-            "{q} has its thousands separators in the wrong place. Write groups of three digits, e.g. 1,234,567, or no separators: 1234567."
-        ),
-        Problem::Ambiguous => {
-            let (int, frac) = s.trim_start_matches(['-', '+', '\u{2212}']).split_once(',').unwrap_or((s, ""));
-            format!(
-                "{q} could mean {int}{frac} or {int}.{frac}. Write {int}{frac} for the whole number, or {int}.{frac} with a decimal point."
-            )
-        }
-        Problem::NotWhole => format!("{q} is not a whole number. Remove the decimal part, {example}."),
-        Problem::TooLarge => format!(
-            "{q} is too large; whole numbers here run from -9223372036854775808 to 9223372036854775807. Check the value."
-        ),
-        Problem::TrailingSeparator => {
-            format!("{q} ends with a decimal separator. Add the digits after it or remove it, {example}.")
-        }
-    };
-    ValueError::new(RowErrorCode::InvalidNumber, message)
+fn error(s: &str, problem: Problem, decimal: bool, lang: Lang) -> ValueError {
+    ValueError::new(RowErrorCode::InvalidNumber, messages::number(lang, s, problem, decimal))
 }
 
 #[cfg(test)]
@@ -234,7 +191,7 @@ mod tests {
     use super::*;
 
     fn int(s: &str) -> Result<i64, String> {
-        match check_integer(s) {
+        match check_integer(s, Lang::En) {
             Ok(Value::Int(i)) => Ok(i),
             Ok(v) => panic!("{v:?}"),
             Err(e) => Err(e.message),
@@ -242,7 +199,7 @@ mod tests {
     }
 
     fn dec(s: &str) -> Result<String, String> {
-        match check_decimal(s) {
+        match check_decimal(s, Lang::En) {
             Ok(Value::Text(t)) => Ok(t),
             Ok(v) => panic!("{v:?}"),
             Err(e) => Err(e.message),

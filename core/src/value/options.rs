@@ -1,8 +1,8 @@
 //! Enum fields: a value or alias of one option, in any case, stored as the
 //! option's canonical value.
 
-use super::quote;
 use crate::error::{RowErrorCode, ValueError};
+use crate::messages::{self, Lang};
 #[cfg(test)]
 use crate::record::Value;
 use crate::template::EnumOption;
@@ -59,24 +59,16 @@ impl Choices {
     /// A trimmed cell.
     #[cfg(test)]
     pub(super) fn check(&self, s: &str) -> Result<Value, ValueError> {
-        self.check_str(s).map(|v| Value::Text(v.to_string()))
+        self.check_str(s, Lang::En).map(|v| Value::Text(v.to_string()))
     }
 
     /// A trimmed cell: the canonical value of its option.
-    pub(super) fn check_str(&self, s: &str) -> Result<&str, ValueError> {
+    pub(super) fn check_str(&self, s: &str, lang: Lang) -> Result<&str, ValueError> {
         if let Some(i) = self.find(s) {
             return Ok(&self.values[i]);
         }
-        let mut message = format!("{} is not one of the options.", quote(s));
-        if let Some(best) = self.closest(s) {
-            message.push_str(&format!(" Did you mean {best}?"));
-        }
-        message.push_str(" Use one of: ");
-        message.push_str(&self.values[..self.values.len().min(LISTED)].join(", "));
-        if self.values.len() > LISTED {
-            message.push_str(&format!(", … ({} options in all)", self.values.len()));
-        }
-        message.push('.');
+        let listed = &self.values[..self.values.len().min(LISTED)];
+        let message = messages::enumeration(lang, s, self.closest(s), listed, self.values.len());
         Err(ValueError::new(RowErrorCode::InvalidEnum, message))
     }
 

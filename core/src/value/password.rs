@@ -2,6 +2,7 @@
 //! password or any part of it.
 
 use crate::error::{RowErrorCode, ValueError};
+use crate::messages::{self, Lang};
 use crate::record::Value;
 
 /// The fewest characters a password may have.
@@ -49,26 +50,13 @@ pub fn password_problems(s: &str) -> Vec<&'static str> {
     problems
 }
 
-/// "The password needs at least 8 characters, a digit and a symbol."
-pub(super) fn message(problems: &[&str]) -> String {
-    let mut out = String::from("The password needs ");
-    for (i, p) in problems.iter().enumerate() {
-        if i > 0 {
-            out.push_str(if i + 1 == problems.len() { " and " } else { ", " });
-        }
-        out.push_str(p);
-    }
-    out.push_str(". Choose a stronger one.");
-    out
-}
-
 /// An untrimmed cell: spaces are legal characters in a password.
-pub(super) fn check(raw: &str) -> Result<Value, ValueError> {
+pub(super) fn check(raw: &str, lang: Lang) -> Result<Value, ValueError> {
     let problems = password_problems(raw);
     if problems.is_empty() {
         Ok(Value::Text(raw.to_owned()))
     } else {
-        Err(ValueError::new(RowErrorCode::WeakPassword, message(&problems)))
+        Err(ValueError::new(RowErrorCode::WeakPassword, messages::weak_password(lang, &problems)))
     }
 }
 
@@ -89,13 +77,13 @@ mod tests {
     #[test]
     fn message_lists_what_is_missing() {
         assert_eq!(
-            check("Abcdefg").unwrap_err().message,
+            check("Abcdefg", Lang::En).unwrap_err().message,
             "The password needs at least 8 characters, a digit and a symbol. Choose a stronger one."
         );
         assert_eq!(
-            check("abcdefgh1!").unwrap_err().message,
+            check("abcdefgh1!", Lang::En).unwrap_err().message,
             "The password needs an uppercase letter. Choose a stronger one."
         );
-        assert_eq!(check(" Abcdef1 "), Ok(Value::Text(" Abcdef1 ".into())));
+        assert_eq!(check(" Abcdef1 ", Lang::En), Ok(Value::Text(" Abcdef1 ".into())));
     }
 }

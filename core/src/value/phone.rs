@@ -1,8 +1,8 @@
 //! Phone numbers: 7 to 15 digits (the E.164 limit) with the punctuation
 //! people write, an optional leading `+` and an optional extension.
 
-use super::{describe_char, quote};
 use crate::error::{RowErrorCode, ValueError};
+use crate::messages::{self, Lang, PhoneProblem};
 #[cfg(test)]
 use crate::record::Value;
 use std::borrow::Cow;
@@ -10,17 +10,16 @@ use std::borrow::Cow;
 const MIN_DIGITS: usize = 7;
 const MAX_DIGITS: usize = 15;
 const MAX_EXTENSION: usize = 10;
-const EG: &str = "e.g. +44 20 7946 0958 or (030) 1234567 x12";
 
 /// A trimmed cell; runs of white space become one space.
 #[cfg(test)]
 pub(super) fn check(s: &str) -> Result<Value, ValueError> {
-    check_str(s).map(|t| Value::Text(t.into_owned()))
+    check_str(s, Lang::En).map(|t| Value::Text(t.into_owned()))
 }
 
 /// [`check`], borrowing the number when it needs no change.
-pub(super) fn check_str(s: &str) -> Result<Cow<'_, str>, ValueError> {
-    let tidy = problem(s).map_err(|p| ValueError::new(RowErrorCode::InvalidPhone, format!("{} {p}", quote(s))))?;
+pub(super) fn check_str(s: &str, lang: Lang) -> Result<Cow<'_, str>, ValueError> {
+    let tidy = problem(s).map_err(|p| ValueError::new(RowErrorCode::InvalidPhone, messages::phone(lang, s, p)))?;
     // Most numbers are already tidy: keep them as they are.
     if tidy {
         return Ok(Cow::Borrowed(s));
@@ -37,7 +36,7 @@ pub(super) fn check_str(s: &str) -> Result<Cow<'_, str>, ValueError> {
 
 /// Whether the number is valid, and if so whether its white space is
 /// already single spaces.
-fn problem(s: &str) -> Result<bool, String> {
+fn problem(s: &str) -> Result<bool, PhoneProblem> {
     // The extension starts at the first letter: `x12`, `ext. 12`, `extension 12`.
     let (main, extension) = match s.find(|c: char| c.is_ascii_alphabetic()) {
         Some(i) => (&s[..i], Some(&s[i..])),
@@ -58,43 +57,36 @@ fn problem(s: &str) -> Result<bool, String> {
             '0'..='9' => digits += 1,
             '+' if i == 0 => {}
             '+' => {
-                return Err(format!(
-                    "has a '+' that is not at the start. Keep '+' only before the country code, {EG}."
-                ));
+                return Err(PhoneProblem::PlusInside);
             }
-            '(' if open => return Err(format!("has a '(' inside brackets. Remove the extra bracket, {EG}.")),
+            '(' if open => return Err(PhoneProblem::NestedBracket),
             '(' => open = true,
-            ')' if !open => return Err(format!("has a ')' without a '('. Remove it or add the '(', {EG}.")),
+            ')' if !open => return Err(PhoneProblem::UnopenedBracket),
             ')' => open = false,
             '-' | '.' | '/' if i == 0 => {
-                return Err(format!("starts with '{c}'. Start with a digit, '+' or '(', {EG}."));
+                return Err(PhoneProblem::BadStart(c));
             }
             '-' | '.' | '/' => {}
             c if c.is_whitespace() => {}
             c => {
-                return Err(format!(
-                    "contains {}, which a phone number cannot have. Use digits, spaces, + - . / ( ) and an extension such as x12, {EG}.",
-                    describe_char(c)
-                ));
+                return Err(PhoneProblem::Char(c));
             }
         }
     }
     if open {
-        return Err(format!("has a '(' that is never closed. Add the ')', {EG}."));
+        return Err(PhoneProblem::Unclosed);
     }
     if digits == 0 {
-        return Err(format!("has no digits. Write the phone number, {EG}."));
+        return Err(PhoneProblem::NoDigits);
     }
     if !(MIN_DIGITS..=MAX_DIGITS).contains(&digits) {
-        return Err(format!(
-            "has {digits} digits; a phone number has {MIN_DIGITS} to {MAX_DIGITS}, country code included. Check the number, {EG}."
-        ));
+        return Err(PhoneProblem::Digits(digits, MIN_DIGITS, MAX_DIGITS));
     }
     Ok(tidy)
 }
 
 /// `x12`, `ext12`, `ext. 12`, `extension 12`, in any case.
-fn extension_problem(ext: &str) -> Result<(), String> {
+fn extension_problem(ext: &str) -> Result<(), PhoneProblem> {
     let lower = |n: usize| ext.get(..n).map(str::to_ascii_lowercase);
     let word = if lower(9).as_deref() == Some("extension") {
         9
@@ -104,17 +96,12 @@ fn extension_problem(ext: &str) -> Result<(), String> {
         1
     } else {
         let c = ext.chars().next().unwrap_or('?');
-        return Err(format!(
-            "contains {}, which a phone number cannot have. Use only digits and an extension such as x12, {EG}.",
-            describe_char(c)
-        ));
+        return Err(PhoneProblem::ExtensionChar(c));
     };
     let rest = ext[word..].strip_prefix('.').unwrap_or(&ext[word..]).trim_start();
     let n = rest.len();
     if n == 0 || n > MAX_EXTENSION || !rest.bytes().all(|b| b.is_ascii_digit()) {
-        return Err(format!(
-            "has an extension that is not 1 to {MAX_EXTENSION} digits. Write it as x12 or ext. 12 at the end, {EG}."
-        ));
+        return Err(PhoneProblem::Extension(MAX_EXTENSION));
     }
     Ok(())
 }

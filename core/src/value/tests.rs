@@ -245,9 +245,11 @@ fn long_values_are_cut_in_messages() {
 
 #[test]
 fn quote_escapes_control_characters() {
+    let quote = |s: &str| messages::quote(Lang::En, s);
     assert_eq!(quote("a\tb\r\nc\u{7}"), "\"a\\tb\\r\\nc\u{FFFD}\"");
     assert_eq!(quote(&"é".repeat(41)), format!("\"{}…\"", "é".repeat(40)));
     assert_eq!(quote(&"é".repeat(40)), format!("\"{}\"", "é".repeat(40)));
+    assert_eq!(messages::quote(Lang::Fr, "a\tb"), "« a\\tb »");
 }
 
 proptest! {
@@ -257,7 +259,7 @@ proptest! {
         if let Err(e) = c.check(&pw) {
             prop_assert_eq!(e.code, RowErrorCode::WeakPassword);
             // The message depends only on what is missing...
-            prop_assert_eq!(&e.message, &password::message(&password_problems(&pw)));
+            prop_assert_eq!(&e.message, &messages::weak_password(Lang::En, &password_problems(&pw)));
             // ... and never contains it. (A password made only of letters of
             // the fixed words, such as "ass", could appear by coincidence.)
             let fixed = "The password needs at least 8 characters, an uppercase letter, a lowercase letter, a digit and a symbol. Choose a stronger one.";
@@ -291,7 +293,8 @@ fn dangerous_reference(raw: &str, kind: FieldType) -> Result<(), ValueError> {
             _ => raw.trim_start().chars().next().filter(|c| matches!(c, '=' | '+' | '-' | '@')),
         };
         if let Some(c) = trigger {
-            return Err(formula_error(raw.trim_start_matches(' ').trim_end(), c));
+            let message = messages::formula(Lang::En, raw.trim_start_matches(' ').trim_end(), c);
+            return Err(ValueError::new(RowErrorCode::Formula, message));
         }
     }
     let tag = raw.match_indices('<').find_map(|(i, _)| {
@@ -312,7 +315,7 @@ proptest! {
     #[test]
     fn dangerous_shortcut_changes_nothing(raw in "[ \\t\\r\\n\\u{b}\\u{a0}=+\\-@a1é<>/]{0,8}|\\PC{0,12}", kind in 0usize..3) {
         let kind = [FieldType::Text, FieldType::Integer, FieldType::Email][kind];
-        let (got, want) = (dangerous(&raw, kind), dangerous_reference(&raw, kind));
+        let (got, want) = (dangerous(&raw, kind, Lang::En), dangerous_reference(&raw, kind));
         match (&got, &want) {
             // The reference does not build the markup message; the tag found is enough.
             (Err(g), Err(w)) if w.code == RowErrorCode::Markup => {

@@ -1,26 +1,21 @@
 //! Web addresses: `http` or `https` only, with a real-looking host. A bare
 //! host (`example.com/about`) gets `https://`.
 
-use super::{describe_char, quote};
 use crate::error::{RowErrorCode, ValueError};
+use crate::messages::{self, Lang, UrlProblem};
 use crate::record::Value;
 
-const EG: &str = "e.g. https://example.com/page";
-
 /// A trimmed cell, written with a lowercase scheme and host.
-pub(super) fn check(s: &str) -> Result<Value, ValueError> {
-    normalise(s).map(Value::Text).map_err(|p| ValueError::new(RowErrorCode::InvalidUrl, format!("{} {p}", quote(s))))
+pub(super) fn check(s: &str, lang: Lang) -> Result<Value, ValueError> {
+    normalise(s).map(Value::Text).map_err(|p| ValueError::new(RowErrorCode::InvalidUrl, messages::url(lang, s, p)))
 }
 
-fn normalise(s: &str) -> Result<String, String> {
+fn normalise(s: &str) -> Result<String, UrlProblem<'_>> {
     // Bytes first: most addresses are ASCII.
     let clean = if s.is_ascii() { s.bytes().all(|b| b > b' ' && b != 0x7f) } else { !s.chars().any(bad_char) };
     if !clean {
         let c = s.chars().find(|&c| bad_char(c)).unwrap_or(' ');
-        return Err(format!(
-            "contains {}, which a web address cannot have. Remove it (a space inside a path is written %20), {EG}.",
-            describe_char(c)
-        ));
+        return Err(UrlProblem::Char(c));
     }
     let (scheme, rest) = split_scheme(s)?;
     let end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
@@ -52,7 +47,7 @@ fn bad_char(c: char) -> bool {
 }
 
 /// `http` or `https` and what follows `://`; no scheme for a bare host.
-fn split_scheme(s: &str) -> Result<(Option<&str>, &str), String> {
+fn split_scheme(s: &str) -> Result<(Option<&str>, &str), UrlProblem<'_>> {
     let Some(colon) = s.find(':') else { return Ok((None, s.strip_prefix("//").unwrap_or(s))) };
     let (name, after) = (&s[..colon], &s[colon + 1..]);
     let is_scheme = name.bytes().next().is_some_and(|b| b.is_ascii_alphabetic())
@@ -64,35 +59,25 @@ fn split_scheme(s: &str) -> Result<(Option<&str>, &str), String> {
         return Ok((None, s.strip_prefix("//").unwrap_or(s)));
     }
     if !(name.eq_ignore_ascii_case("http") || name.eq_ignore_ascii_case("https")) {
-        return Err(format!(
-            "is a '{}:' link, not a web address. Only addresses that start with http:// or https:// are accepted, {EG}.",
-            name.to_ascii_lowercase()
-        ));
+        return Err(UrlProblem::Scheme(name));
     }
     match after.strip_prefix("//") {
         Some(rest) => Ok((Some(name), rest)),
-        None => Err(format!(
-            "needs two slashes after '{name}:'. Write it as {}://{}.",
-            name.to_ascii_lowercase(),
-            after.trim_start_matches(['/', '\\'])
-        )),
+        None => Err(UrlProblem::Slashes(name, after)),
     }
 }
 
 /// `host` and `port` of `host:port`; IPv6 hosts are in brackets.
-fn split_port(authority: &str) -> Result<(&str, Option<&str>), String> {
+fn split_port(authority: &str) -> Result<(&str, Option<&str>), UrlProblem<'static>> {
     if authority.contains('@') {
         return Err(if authority.starts_with('@') || !authority.contains(':') {
-            format!("looks like an email address, not a web address. Put the website here, {EG}.")
+            UrlProblem::EmailLike
         } else {
-            format!("has a user name or password before the host ('…@'). Remove that part, {EG}.")
+            UrlProblem::UserInfo
         });
     }
     let host_end = if authority.starts_with('[') {
-        authority
-            .find(']')
-            .map(|i| i + 1)
-            .ok_or_else(|| format!("has a '[' without a ']'. Correct the address, {EG}."))?
+        authority.find(']').map(|i| i + 1).ok_or(UrlProblem::OpenBracket)?
     } else {
         authority.find(':').unwrap_or(authority.len())
     };
@@ -106,52 +91,39 @@ fn split_port(authority: &str) -> Result<(&str, Option<&str>), String> {
         && port.bytes().all(|b| b.is_ascii_digit())
         && port.parse::<u32>().is_ok_and(|p| p <= 65535);
     if !valid {
-        return Err(format!(
-            "has a port that is not a number from 0 to 65535 after the ':'. Correct or remove it, {EG}."
-        ));
+        return Err(UrlProblem::Port);
     }
     Ok((host, Some(port)))
 }
 
-fn check_host(host: &str, bare: bool) -> Result<(), String> {
+fn check_host(host: &str, bare: bool) -> Result<(), UrlProblem<'_>> {
     if host.is_empty() {
-        return Err(format!("has no host name. Write the whole address, {EG}."));
+        return Err(UrlProblem::NoHost);
     }
     if let Some(ip6) = host.strip_prefix('[') {
         let inner = ip6.strip_suffix(']').unwrap_or(ip6);
         if inner.contains(':') && inner.bytes().all(|b| b.is_ascii_hexdigit() || b == b':' || b == b'.') {
             return Ok(());
         }
-        return Err(format!("has a bracketed host that is not an IPv6 address. Correct the address, {EG}."));
+        return Err(UrlProblem::NotIpv6);
     }
     if host.eq_ignore_ascii_case("localhost") {
         return Ok(());
     }
     if let Some(c) = host.chars().find(|&c| !(c.is_alphanumeric() || matches!(c, '-' | '.' | '_'))) {
-        return Err(format!(
-            "has {} in its host name. A host has only letters, digits, '-' and '.', {EG}.",
-            describe_char(c)
-        ));
+        return Err(UrlProblem::HostChar(c));
     }
     if !host.contains('.') {
-        return Err(if bare {
-            format!("is not a web address. Write the whole address with its domain ending, {EG}.")
-        } else {
-            format!("has no domain ending in its host name. Add it, {EG}.")
-        });
+        return Err(if bare { UrlProblem::BareNoDot } else { UrlProblem::NoDot });
     }
     let mut last = "";
     let mut count = 0;
     for label in host.split('.') {
         if label.is_empty() {
-            return Err(format!(
-                "has an empty part in its host name (a dot at the start or end, or two in a row). Remove the extra dot, {EG}."
-            ));
+            return Err(UrlProblem::EmptyLabel);
         }
         if label.starts_with('-') || label.ends_with('-') || label.len() > 63 {
-            return Err(format!(
-                "has a part of its host name that starts or ends with '-' or is too long (\"{label}\"). Correct it, {EG}."
-            ));
+            return Err(UrlProblem::BadLabel(label));
         }
         (last, count) = (label, count + 1);
     }
@@ -160,7 +132,7 @@ fn check_host(host: &str, bare: bool) -> Result<(), String> {
     if numeric(last) {
         let octet = |l: &str| numeric(l) && l.len() <= 3 && l.parse::<u16>().is_ok_and(|n| n <= 255);
         if count != 4 || !host.split('.').all(octet) {
-            return Err(format!("is not a web address: its host ends in a number. Write the whole address, {EG}."));
+            return Err(UrlProblem::NumericHost);
         }
     }
     Ok(())
@@ -171,14 +143,14 @@ mod tests {
     use super::*;
 
     fn ok(s: &str) -> String {
-        match check(s) {
+        match check(s, Lang::En) {
             Ok(Value::Text(t)) => t,
             other => panic!("{s}: {other:?}"),
         }
     }
 
     fn err(s: &str) -> String {
-        let e = check(s).unwrap_err();
+        let e = check(s, Lang::En).unwrap_err();
         assert_eq!(e.code, RowErrorCode::InvalidUrl);
         e.message
     }
