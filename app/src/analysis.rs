@@ -8,13 +8,14 @@
 //! Nothing per cell crosses to the page except the rows in view.
 
 use csv_import_core::error::shorten;
-use csv_import_core::map::{map_headers, Mapping, Override};
+use csv_import_core::map::{map_headers_in, Mapping, Override};
+use csv_import_core::messages;
 use csv_import_core::parse::RawRow;
 use csv_import_core::report::{Options, Report, RowCounts};
 use csv_import_core::store::{RowStore, StreamLoaded, StreamLoader};
 use csv_import_core::validate::{Cells, FileRules, Validator};
 use csv_import_core::value::FieldChecker;
-use csv_import_core::{FileError, FileErrorCode, Record, RowError, RowErrorCode, Template, Value};
+use csv_import_core::{FileError, FileErrorCode, Lang, Record, RowError, RowErrorCode, Template, Value};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::hash::{Hash, Hasher};
@@ -34,6 +35,9 @@ pub struct CheckOptions {
     /// [`Options::unknown`]); empty in preview mode, which asks no server.
     #[serde(default)]
     pub unknown: Vec<(String, Vec<String>)>,
+    /// The language of the messages: the modal's.
+    #[serde(default)]
+    pub lang: Lang,
 }
 
 impl CheckOptions {
@@ -46,6 +50,7 @@ impl CheckOptions {
             now: self.now.clone(),
             keep_invalid_rows: false,
             unknown: self.unknown.clone(),
+            lang: self.lang,
         }
     }
 }
@@ -208,7 +213,8 @@ impl Session {
         self.commit = None;
         self.errors.clear();
         self.keys.clear();
-        let mapping = map_headers(&self.header, &self.template, &engine.overrides);
+        let lang = engine.lang;
+        let mapping = map_headers_in(&self.header, &self.template, &engine.overrides, lang);
         let total = self.store.len() as u64;
         let mut report = Report {
             template: self.template.name.clone(),
@@ -221,18 +227,12 @@ impl Session {
         };
         report.rows.total = total;
         if self.template.fields.iter().any(|f| f.default.as_deref() == Some("now")) && engine.now.is_empty() {
-            report.file_errors.push(FileError::new(
-                FileErrorCode::InvalidOption,
-                "The template fills some dates with the current time, but no time was given.",
-            ));
+            report.file_errors.push(FileError::new(FileErrorCode::InvalidOption, messages::no_clock(lang)));
         }
         if let Some(max) = self.template.max_rows.filter(|max| total > *max) {
             report.file_errors.push(FileError::new(
                 FileErrorCode::TooManyRows,
-                format!(
-                    "The file has {total} rows; {} takes at most {max} per file. Split it into files of {max} rows or fewer.",
-                    self.template.label
-                ),
+                messages::too_many_rows(lang, total, &self.template.label, max),
             ));
         }
         self.mapping = mapping;
@@ -242,7 +242,7 @@ impl Session {
         }
         let template = self.template.clone();
         let validator = match Validator::new(&template, &self.mapping, &engine.now) {
-            Ok(v) => v.with_unknown(&engine.unknown),
+            Ok(v) => v.with_unknown(&engine.unknown).with_lang(engine.lang),
             Err(message) => {
                 report.file_errors.push(FileError::new(FileErrorCode::InvalidOption, message));
                 self.report = report;
@@ -417,7 +417,8 @@ impl Session {
     fn edit_incrementally(&mut self, index: usize) -> Vec<(u64, bool)> {
         let template = self.template.clone();
         let engine = self.options.to_options();
-        let Ok(validator) = Validator::new(&template, &self.mapping, &engine.now).map(|v| v.with_unknown(&engine.unknown))
+        let Ok(validator) = Validator::new(&template, &self.mapping, &engine.now)
+            .map(|v| v.with_unknown(&engine.unknown).with_lang(engine.lang))
         else {
             return Vec::new();
         };
@@ -486,12 +487,7 @@ impl Session {
                         field: Some(field.key.clone()),
                         header: column.and_then(|c| self.header.get(c)).map(|h| h.trim().to_string()),
                         code: RowErrorCode::DuplicateInFile,
-                        message: format!(
-                            "Same {} as row {} (\"{}\"): each row needs its own. Remove or merge one of the two rows.",
-                            field.header(),
-                            first + 1,
-                            shorten(key)
-                        ),
+                        message: messages::duplicate_in_file(validator.lang(), field.header(), first as u64 + 1, &shorten(key)),
                     });
                 }
             }
@@ -542,7 +538,7 @@ impl Session {
                 RawRow { row, line: self.store.position(index).line, cells: self.store.cells(index) }
             })
             .collect();
-        report.error_report_csv(&self.template)
+        report.error_report_csv_in(&self.template, self.options.lang)
     }
 
     /// For every mapped field with a `reference`: its key and the distinct,
@@ -624,8 +620,9 @@ impl Session {
                 reasons: errors
                     .iter()
                     .map(|e| {
-                        let place = e.header.clone().or(e.field.clone()).unwrap_or_else(|| "Row".into());
-                        format!("{place}: {}", e.message)
+                        let row = || if self.options.lang == Lang::Fr { "Ligne" } else { "Row" }.to_string();
+                        let place = e.header.clone().or(e.field.clone()).unwrap_or_else(row);
+                        messages::reason(self.options.lang, &place, &e.message)
                     })
                     .collect(),
             })
@@ -645,7 +642,7 @@ impl Session {
         let template = self.template.clone();
         let engine = self.options.to_options();
         let validator = match Validator::new(&template, &self.mapping, &engine.now) {
-            Ok(v) => v.with_unknown(&engine.unknown),
+            Ok(v) => v.with_unknown(&engine.unknown).with_lang(engine.lang),
             Err(_) => return NextBatch { records: Vec::new(), done: true },
         };
         let mut records = Vec::with_capacity(size.min(10_000));
@@ -705,7 +702,7 @@ pub fn load_in_chunks(
     template: Template,
     options: CheckOptions,
 ) -> Result<Session, Summary> {
-    let mut loader = StreamLoader::new(options.encoding.as_deref(), bytes.len());
+    let mut loader = StreamLoader::new(options.encoding.as_deref(), bytes.len()).with_lang(options.lang);
     for piece in bytes.chunks(chunk.max(1)) {
         if !loader.feed(piece) {
             break;
@@ -768,6 +765,40 @@ mod tests {
         assert_eq!(rows.len(), 1);
         assert_eq!(rows[0].cells, ["Cy", "ANN@x.com"]);
         assert_eq!(rows[0].errors[0].code, RowErrorCode::DuplicateInFile);
+    }
+
+    #[test]
+    fn a_french_session_writes_french_messages() {
+        let text = "First Name,Email\nAnn,ann@x.com\nBob,bob.example.com\nCy,ANN@x.com\n";
+        let template = csv_import_core::builtin::get("clients").unwrap();
+        let options = CheckOptions { lang: Lang::Fr, ..options() };
+        // As the page sends it: a missing `lang` is English.
+        let json = serde_json::to_string(&options).unwrap();
+        assert_eq!(serde_json::from_str::<CheckOptions>(&json).unwrap(), options);
+        assert_eq!(serde_json::from_str::<CheckOptions>(r#"{"now": "", "overrides": []}"#).unwrap().lang, Lang::En);
+        let mut s = load_in_chunks(text.as_bytes(), 5, template, options).unwrap_or_else(|s| panic!("{s:?}"));
+        let rows = s.rows(&[2, 3]);
+        assert_eq!(
+            rows[0].errors[0].message,
+            "« bob.example.com » n’a pas de @. Écrivez l’adresse complète, p. ex. nom@example.com."
+        );
+        assert!(rows[1].errors[0].message.starts_with("Même Email qu’à la ligne 1"), "{}", rows[1].errors[0].message);
+        let skipped = s.skipped();
+        assert!(skipped[0].reasons[0].starts_with("Email : « bob.example.com » n’a pas de @."), "{skipped:?}");
+        let csv = s.error_report();
+        assert!(csv.starts_with("First Name,Email,erreurs\n"), "{csv}");
+        assert!(csv.contains("Email : « bob.example.com » n’a pas de @."), "{csv}");
+        // An edit is checked again in the same language.
+        s.edit(2, 1, "bob@");
+        assert!(s.rows(&[2])[0].errors[0].message.contains("n’a rien après le @"), "{:?}", s.rows(&[2]));
+        // So are the file's own errors.
+        let empty = load_in_chunks(b"", 5, csv_import_core::builtin::get("clients").unwrap(), CheckOptions {
+            lang: Lang::Fr,
+            ..CheckOptions::default()
+        })
+        .err()
+        .unwrap();
+        assert!(empty.report.file_errors[0].message.starts_with("Le fichier est vide."), "{empty:?}");
     }
 
     #[test]

@@ -109,7 +109,7 @@ fn with_worker<T>(f: impl FnOnce(&Client) -> Result<T, String>) -> Result<T, Str
             let on_error = {
                 let pending = pending.clone();
                 Closure::<dyn FnMut(JsValue)>::new(move |event: JsValue| {
-                    let message = format!("The file checker stopped: {}", js_error(event));
+                    let message = (crate::i18n::last_opened().text().checker_stopped)(&js_error(event));
                     reject_all(&pending, &message);
                     // A worker that failed is dropped so the next call starts afresh.
                     leptos::task::spawn_local(async { drop_client() });
@@ -160,7 +160,7 @@ async fn call_raw(message: js_sys::Object, progress: Option<Rc<dyn Fn(ReadProgre
 /// [`call_raw`], with the answer as a Rust string.
 async fn call(message: js_sys::Object, progress: Option<Rc<dyn Fn(ReadProgress)>>) -> Result<String, String> {
     let reply = call_raw(message, progress).await?;
-    reply.as_string().ok_or_else(|| "The file checker sent no answer.".to_string())
+    reply.as_string().ok_or_else(|| crate::i18n::last_opened().text().checker_no_answer.to_string())
 }
 
 /// Read and check `file` in the worker, in chunks, off the main thread.
@@ -178,7 +178,7 @@ pub async fn analyze_in_worker(
     set(&message, "template", &JsValue::from_str(&serde_json::to_string(template).map_err(|e| e.to_string())?))?;
     set(&message, "options", &JsValue::from_str(&serde_json::to_string(options).map_err(|e| e.to_string())?))?;
     let json = call(message, Some(Rc::new(progress))).await?;
-    serde_json::from_str(&json).map_err(|e| format!("The file checker's answer was not understood: {e}"))
+    serde_json::from_str(&json).map_err(|e| (crate::i18n::last_opened().text().checker_garbled)(&e.to_string()))
 }
 
 /// Ask the worker about the file it holds (see [`Request`]).
@@ -187,7 +187,7 @@ pub async fn ask<T: DeserializeOwned>(request: &Request) -> Result<T, String> {
     set(&message, "type", &JsValue::from_str("request"))?;
     set(&message, "json", &JsValue::from_str(&serde_json::to_string(request).map_err(|e| e.to_string())?))?;
     let json = call(message, None).await?;
-    serde_json::from_str(&json).map_err(|e| format!("The file checker's answer was not understood: {e}"))
+    serde_json::from_str(&json).map_err(|e| (crate::i18n::last_opened().text().checker_garbled)(&e.to_string()))
 }
 
 /// Ask the worker for a text (the error report) and save it as a file,

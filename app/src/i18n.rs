@@ -59,11 +59,43 @@ impl Locale {
             Locale::Fr => &FR,
         }
     }
+
+    /// The language of core's messages (row and file errors) for this locale.
+    pub fn core_lang(self) -> csv_import_core::Lang {
+        match self {
+            Locale::En => csv_import_core::Lang::En,
+            Locale::Fr => csv_import_core::Lang::Fr,
+        }
+    }
+
+    /// The locale of core's language (an import stores the modal's).
+    pub fn of_core(lang: csv_import_core::Lang) -> Locale {
+        match lang {
+            csv_import_core::Lang::En => Locale::En,
+            csv_import_core::Lang::Fr => Locale::Fr,
+        }
+    }
 }
 
-/// The language in context (provided by the embedding component), else English.
+/// The language in context (provided by the embedding component), else
+/// that of the modal opened last, else English.
 pub fn locale() -> Locale {
-    use_context::<Locale>().unwrap_or_default()
+    use_context::<Locale>().unwrap_or_else(last_opened)
+}
+
+thread_local! {
+    static LAST_OPENED: std::cell::Cell<Locale> = const { std::cell::Cell::new(Locale::En) };
+}
+
+/// Remember the language of a modal that opens: code outside the component
+/// tree (the worker's client, tasks) words its messages in it.
+pub fn set_last_opened(locale: Locale) {
+    LAST_OPENED.with(|cell| cell.set(locale));
+}
+
+/// The language of the modal opened last (English before any).
+pub fn last_opened() -> Locale {
+    LAST_OPENED.with(|cell| cell.get())
 }
 
 /// The texts of the language in context.
@@ -264,6 +296,81 @@ pub struct Text {
     pub reading_name: fn(&str) -> String,
     /// The modal's text `reading_cancelled`.
     pub reading_cancelled: fn(&str) -> String,
+    /// While the worker checks every row again after a change of options.
+    pub checking_again: &'static str,
+    /// The server could not say which values exist (the cause).
+    pub refs_failed: fn(&str) -> String,
+    /// Import pressed with no file read.
+    pub no_file: &'static str,
+    /// `start_import` failed (the cause).
+    pub start_failed: fn(&str) -> String,
+    /// A batch failed for good: rows sent, rows in all, the cause.
+    pub stopped_after: fn(u64, u64, &str) -> String,
+    /// The rows of a background import were staged but it could not be queued.
+    pub queue_failed: fn(&str) -> String,
+    /// Every batch was saved but `finish_import` failed.
+    pub finish_failed: fn(&str) -> String,
+    /// The worker failed (the browser's reason).
+    pub checker_stopped: fn(&str) -> String,
+    /// The worker answered nothing.
+    pub checker_no_answer: &'static str,
+    /// The worker's answer could not be read (the reason).
+    pub checker_garbled: fn(&str) -> String,
+    /// A host-supplied template this server does not import with (its name).
+    pub own_templates_only: fn(&str) -> String,
+    /// A background import ended: file, rows imported, rows skipped.
+    pub notice_finished: fn(&str, u64, u64) -> String,
+    /// A background import failed: file, rows imported before, rows skipped.
+    pub notice_failed: fn(&str, u64, u64) -> String,
+    /// The notices' region name.
+    pub notices: &'static str,
+    /// The link from a notice to the Imports page.
+    pub see_imports: &'static str,
+    /// A notice's close button.
+    pub dismiss: &'static str,
+    /// A fault on the server (500), whose details stay in its log.
+    pub server_fault: &'static str,
+    /// The server could not be reached (the browser's reason).
+    pub unreachable: fn(&str) -> String,
+    /// The encodings offered when the detected one looks wrong: WHATWG
+    /// label and what a user knows it as.
+    pub encodings: &'static [(&'static str, &'static str)],
+    /// The delimiters offered: the character and its name.
+    pub delimiters: &'static [(&'static str, &'static str)],
+    /// A detected delimiter's name (`,` `;` tab `|`, else none).
+    pub delimiter_name: fn(&str) -> &'static str,
+    /// A lead row whose email is already registered (imports add, never update).
+    pub already_registered: &'static str,
+
+    // Reasons the server gives for rows it refuses at commit (in the
+    // import's language) or finds while the modal checks partner pairs.
+    /// A partner's user who is on no partner's team.
+    pub on_no_team: &'static str,
+    /// A partner's user naming another partner: their own, the one named.
+    pub not_own_partner: fn(&str, &str) -> String,
+    /// A partner user of another partner: user, their partner, the one named.
+    pub other_partners_user: fn(&str, &str, &str) -> String,
+    /// A whole partner-leads batch refused: the first bad rows, how many more.
+    pub file_rejected: fn(&str, usize) -> String,
+    /// A client account's attribute too long: name, most characters of a
+    /// name, of a value.
+    pub attribute_too_long: fn(&str, usize, usize) -> String,
+    /// A client account row without email or password (only a tampered
+    /// request has one: the browser checks both).
+    pub malformed_account: &'static str,
+}
+
+impl Text {
+    /// What to show for a server function's error: the server's own
+    /// message, except for the two the browser words itself.
+    pub fn app_error(&self, error: &crate::server_fns::AppError) -> String {
+        use crate::server_fns::AppError;
+        match error {
+            AppError::Internal => self.server_fault.to_string(),
+            AppError::Network(why) => (self.unreachable)(why),
+            other => other.to_string(),
+        }
+    }
 }
 
 static EN: Text = Text {
@@ -364,6 +471,53 @@ static EN: Text = Text {
     cell_label: |row, column| format!("Row {row}, {column}"),
     reading_name: |name| format!("Reading and checking {name}…"),
     reading_cancelled: |name| format!("Reading {name} was cancelled. Pick the file again to start over."),
+    checking_again: "Checking the rows again…",
+    refs_failed: |e| format!("Could not check with the server whether these values exist ({e}). They are checked again when you import."),
+    no_file: "There is no file to import.",
+    start_failed: |e| format!("The import could not start: {e}"),
+    stopped_after: |sent, total, e| format!("The import stopped after {sent} of {total} rows: {e}. The rows before were saved; import the file again to finish (saved rows come back as unchanged)."),
+    queue_failed: |e| format!("The rows were uploaded but the import could not be started: {e}"),
+    finish_failed: |e| format!("The rows were sent but the import could not be closed: {e}"),
+    checker_stopped: |e| format!("The file checker stopped: {e}"),
+    checker_no_answer: "The file checker sent no answer.",
+    checker_garbled: |e| format!("The file checker's answer was not understood: {e}"),
+    own_templates_only: |name| format!("This server imports only with its own templates; the template \"{name}\" checks files without importing them."),
+    notice_finished: |file, imported, skipped| format!("Import of {file} finished: {imported} imported, {skipped} skipped."),
+    notice_failed: |file, imported, skipped| format!("Import of {file} failed: {imported} imported before it stopped, {skipped} skipped."),
+    notices: "Notifications",
+    see_imports: "See imports",
+    dismiss: "Dismiss",
+    server_fault: "Something went wrong on the server. Try again; if it keeps happening, tell your administrator.",
+    unreachable: |why| format!("The server could not be reached ({why}). Check the connection and try again."),
+    encodings: &[
+        ("utf-8", "UTF-8"),
+        ("windows-1252", "Windows-1252 (Excel, Western Europe)"),
+        ("utf-16le", "UTF-16 LE (Excel Unicode text)"),
+        ("utf-16be", "UTF-16 BE"),
+        ("iso-8859-2", "ISO-8859-2 (Central Europe)"),
+        ("iso-8859-15", "ISO-8859-15 (Latin-9)"),
+        ("macintosh", "Mac Roman"),
+        ("shift_jis", "Shift_JIS (Japanese)"),
+        ("gbk", "GBK (Chinese)"),
+    ],
+    delimiters: &[(",", "Comma ,"), (";", "Semicolon ;"), ("\t", "Tab"), ("|", "Pipe |")],
+    delimiter_name: |d| match d {
+        "," => "comma",
+        ";" => "semicolon",
+        "\t" => "tab",
+        "|" => "pipe",
+        _ => "none",
+    },
+    already_registered: "A lead with this email is already registered: importing this row adds it again as a new lead.",
+    on_no_team: "You are not on any partner's team, so you cannot register leads. Ask an admin to add you to your partner's team.",
+    not_own_partner: |own, named| format!("You may import leads only for your own partner, {own}; this row names {named}. Use {own}, or ask an admin to import it."),
+    other_partners_user: |user, theirs, named| format!("Partner user {user} belongs to partner {theirs}, not {named}. Use the ID of someone on {named}'s team (on its partner page), or correct the Partner ID."),
+    file_rejected: |rows, more| {
+        let more = if more > 0 { format!(" and {more} more") } else { String::new() };
+        format!("Not imported: row {rows}{more} of this file has errors, and this import takes a file only when every row is valid. Fix them and import the file again.")
+    },
+    attribute_too_long: |name, max_name, max_value| format!("attribute:{name}: too long: names take at most {max_name} characters, values {max_value}."),
+    malformed_account: "Malformed row: the email address and the initial password are required.",
 };
 
 static FR: Text = Text {
@@ -466,6 +620,53 @@ static FR: Text = Text {
     cell_label: |row, column| format!("Ligne {row}, {column}"),
     reading_name: |name| format!("Lecture et vérification de {name}…"),
     reading_cancelled: |name| format!("La lecture de {name} a été annulée. Choisissez de nouveau le fichier pour recommencer."),
+    checking_again: "Nouvelle vérification des lignes…",
+    refs_failed: |e| format!("Impossible de vérifier auprès du serveur si ces valeurs existent ({e}). Elles seront vérifiées de nouveau à l’import."),
+    no_file: "Il n’y a aucun fichier à importer.",
+    start_failed: |e| format!("L’import n’a pas pu démarrer : {e}"),
+    stopped_after: |sent, total, e| format!("L’import s’est arrêté après {sent} lignes sur {total} : {e}. Les lignes précédentes sont enregistrées ; importez de nouveau le fichier pour terminer (les lignes déjà enregistrées reviendront comme inchangées)."),
+    queue_failed: |e| format!("Les lignes ont été envoyées mais l’import n’a pas pu être lancé : {e}"),
+    finish_failed: |e| format!("Les lignes ont été envoyées mais l’import n’a pas pu être clôturé : {e}"),
+    checker_stopped: |e| format!("Le vérificateur de fichier s’est arrêté : {e}"),
+    checker_no_answer: "Le vérificateur de fichier n’a pas répondu.",
+    checker_garbled: |e| format!("La réponse du vérificateur de fichier est illisible : {e}"),
+    own_templates_only: |name| format!("Ce serveur n’importe qu’avec ses propres modèles ; le modèle « {name} » vérifie les fichiers sans les importer."),
+    notice_finished: |file, imported, skipped| format!("Import de {file} terminé : {imported} importées, {skipped} ignorées."),
+    notice_failed: |file, imported, skipped| format!("Échec de l’import de {file} : {imported} importées avant l’arrêt, {skipped} ignorées."),
+    notices: "Notifications",
+    see_imports: "Voir les imports",
+    dismiss: "Masquer",
+    server_fault: "Une erreur s’est produite sur le serveur. Réessayez ; si cela se reproduit, prévenez votre administrateur.",
+    unreachable: |why| format!("Le serveur est injoignable ({why}). Vérifiez la connexion et réessayez."),
+    encodings: &[
+        ("utf-8", "UTF-8"),
+        ("windows-1252", "Windows-1252 (Excel, Europe de l’Ouest)"),
+        ("utf-16le", "UTF-16 LE (texte Unicode d’Excel)"),
+        ("utf-16be", "UTF-16 BE"),
+        ("iso-8859-2", "ISO-8859-2 (Europe centrale)"),
+        ("iso-8859-15", "ISO-8859-15 (Latin-9)"),
+        ("macintosh", "Mac Roman"),
+        ("shift_jis", "Shift_JIS (japonais)"),
+        ("gbk", "GBK (chinois)"),
+    ],
+    delimiters: &[(",", "Virgule ,"), (";", "Point-virgule ;"), ("\t", "Tabulation"), ("|", "Barre verticale |")],
+    delimiter_name: |d| match d {
+        "," => "virgule",
+        ";" => "point-virgule",
+        "\t" => "tabulation",
+        "|" => "barre verticale",
+        _ => "aucun",
+    },
+    already_registered: "Un prospect avec cet e-mail est déjà enregistré : importer cette ligne l’ajoute de nouveau comme nouveau prospect.",
+    on_no_team: "Vous n’êtes dans l’équipe d’aucun partenaire : vous ne pouvez donc pas enregistrer de prospects. Demandez à un administrateur de vous ajouter à l’équipe de votre partenaire.",
+    not_own_partner: |own, named| format!("Vous ne pouvez importer des prospects que pour votre propre partenaire, {own} ; cette ligne nomme {named}. Utilisez {own}, ou demandez à un administrateur de l’importer."),
+    other_partners_user: |user, theirs, named| format!("L’utilisateur partenaire {user} appartient au partenaire {theirs}, pas à {named}. Utilisez l’identifiant d’un membre de l’équipe de {named} (sur sa page partenaire), ou corrigez l’identifiant du partenaire."),
+    file_rejected: |rows, more| {
+        let more = if more > 0 { format!(" et {more} autres") } else { String::new() };
+        format!("Non importé : la ligne {rows}{more} de ce fichier a des erreurs, et cet import n’accepte un fichier que si toutes ses lignes sont valides. Corrigez-les et importez de nouveau le fichier.")
+    },
+    attribute_too_long: |name, max_name, max_value| format!("attribute:{name} : trop long : un nom a au plus {max_name} caractères, une valeur {max_value}."),
+    malformed_account: "Ligne mal formée : l’adresse e-mail et le mot de passe initial sont obligatoires.",
 };
 
 #[cfg(test)]
@@ -510,5 +711,35 @@ mod tests {
         assert_eq!((fr.import_valid_skip)(3, 1), "Importer 3 lignes valides, ignorer 1");
         assert_eq!((fr.n_duplicates)(1), "1 ligne a l’e-mail d’un prospect déjà enregistré (marqué ↻).");
         assert!((fr.n_duplicates)(2).starts_with("2 lignes"));
+    }
+
+    #[test]
+    fn choices_and_server_reasons_exist_in_every_language() {
+        let (en, fr) = (Locale::En.text(), Locale::Fr.text());
+        // The same encodings and delimiters are offered, named in each language.
+        let values = |t: &Text| (t.encodings.iter().map(|e| e.0).collect::<Vec<_>>(), t.delimiters.iter().map(|d| d.0).collect::<Vec<_>>());
+        assert_eq!(values(en), values(fr));
+        assert_eq!((fr.delimiter_name)(";"), "point-virgule");
+        assert_eq!((en.delimiter_name)("\t"), "tab");
+        assert_ne!(en.delimiters, fr.delimiters);
+        for (e, f) in [
+            (en.on_no_team.to_string(), fr.on_no_team.to_string()),
+            ((en.not_own_partner)("P-1", "P-2"), (fr.not_own_partner)("P-1", "P-2")),
+            ((en.other_partners_user)("U", "P-1", "P-2"), (fr.other_partners_user)("U", "P-1", "P-2")),
+            ((en.file_rejected)("2, 4", 0), (fr.file_rejected)("2, 4", 0)),
+            ((en.notice_finished)("a.csv", 3, 1), (fr.notice_finished)("a.csv", 3, 1)),
+            (en.server_fault.to_string(), fr.server_fault.to_string()),
+            (en.malformed_account.to_string(), fr.malformed_account.to_string()),
+        ] {
+            assert!(!f.trim().is_empty());
+            assert_ne!(e, f);
+        }
+        assert_eq!((en.file_rejected)("2", 3), "Not imported: row 2 and 3 more of this file has errors, and this import takes a file only when every row is valid. Fix them and import the file again.");
+        assert!((fr.file_rejected)("2", 3).starts_with("Non importé : la ligne 2 et 3 autres"));
+        // The browser words the two errors it knows better than the server.
+        use crate::server_fns::AppError;
+        assert!(fr.app_error(&AppError::Internal).starts_with("Une erreur s’est produite"));
+        assert_eq!(fr.app_error(&AppError::Forbidden("No.".into())), "No.");
+        assert_eq!(en.app_error(&AppError::Internal), AppError::Internal.to_string());
     }
 }

@@ -133,6 +133,10 @@ pub struct StartImport {
     pub total_rows: u64,
     /// Rows the browser found invalid and will not send, with their reasons.
     pub skipped: Vec<SkippedRow>,
+    /// The modal's language: rows the server refuses at commit get their
+    /// reasons in it.
+    #[serde(default)]
+    pub lang: csv_import_core::Lang,
 }
 
 /// The server's answer to [`StartImport`].

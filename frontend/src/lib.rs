@@ -46,7 +46,7 @@ pub fn begin_file(template_json: &str, options_json: &str, size: f64) -> Result<
     let template: Template = serde_json::from_str(template_json)?;
     let options: CheckOptions = serde_json::from_str(options_json)?;
     SESSION.with(|s| s.borrow_mut().take());
-    let loader = StreamLoader::new(options.encoding.as_deref(), size as usize);
+    let loader = StreamLoader::new(options.encoding.as_deref(), size as usize).with_lang(options.lang);
     LOADING.with(|l| *l.borrow_mut() = Some(Loading { template, options, loader }));
     Ok(())
 }

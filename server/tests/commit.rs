@@ -11,7 +11,7 @@ mod common;
 use app::backend::{access, imports, records};
 use app::model::{BatchResult, Role, SessionInfo, StartImport, WorkspaceInfo};
 use csv_import::db::Db;
-use csv_import_core::Record;
+use csv_import_core::{Lang, Record};
 use serde_json::{json, Value};
 use sqlx::Row;
 use std::collections::BTreeMap;
@@ -20,6 +20,7 @@ on_both!(
     a_mixed_batch_counts_each_row_once,
     values_that_need_quoting_are_stored_as_sent,
     writes_cross_statement_chunks_and_repeat_ids,
+    rows_refused_at_commit_are_explained_in_the_modal_language,
 );
 
 /// A session of `email` in the workspace `slug` (demo data seeded).
@@ -49,8 +50,14 @@ async fn commit(db: &Db, session: &SessionInfo, template: &str, seq: u32, rows: 
 }
 
 async fn start(db: &Db, session: &SessionInfo, template: &str, total_rows: u64) -> String {
+    start_in(db, session, template, total_rows, Lang::En).await
+}
+
+/// [`start`] from a modal in `lang`.
+async fn start_in(db: &Db, session: &SessionInfo, template: &str, total_rows: u64, lang: Lang) -> String {
     let t = access::template(template).unwrap();
-    let input = StartImport { template: template.into(), file_name: "people.csv".into(), total_rows, skipped: vec![] };
+    let input =
+        StartImport { template: template.into(), file_name: "people.csv".into(), total_rows, skipped: vec![], lang };
     imports::start(db, session, &t, &input).await.expect("start").import_id
 }
 
@@ -292,4 +299,38 @@ async fn writes_cross_statement_chunks_and_repeat_ids(db: Db) {
         .await
         .unwrap();
     assert_eq!(globex_leads, 0);
+}
+
+/// The browser checked the rows in French; the rows the server refuses at
+/// commit (a value the browser let through, a repeat within the batch) get
+/// French reasons too, also when the batch comes in a later request.
+async fn rows_refused_at_commit_are_explained_in_the_modal_language(db: Db) {
+    app::backend::demo::seed(&db).await.expect("demo seed");
+    let acme = session(&db, "acme", "admin@acme.test").await;
+    let rows = json!([
+        client(1, "Ann", Some("ann@example.com"), None),
+        client(2, "Bob", Some("bob.example.com"), None),
+        client(3, "Cy", Some("ann@example.com"), None),
+    ]);
+    let french = start_in(&db, &acme, "clients", 3, Lang::Fr).await;
+    let result = commit_to(&db, &acme, &french, "clients", 0, &rows).await;
+    assert_eq!(result.inserted, 1);
+    let reasons: Vec<&str> = result.skipped.iter().flat_map(|s| s.reasons.iter().map(String::as_str)).collect();
+    assert_eq!(
+        reasons,
+        [
+            "Email : « bob.example.com » n’a pas de @. Écrivez l’adresse complète, p. ex. nom@example.com.",
+            "Email : Même Email qu’à la ligne 1 (« ann@example.com ») : chaque ligne doit avoir la sienne. \
+             Supprimez ou fusionnez l’une des deux lignes.",
+        ]
+    );
+
+    // An import started without a language (an older page) stays English.
+    let english = start(&db, &acme, "clients", 3).await;
+    let rows = json!([client(1, "Bob", Some("bob.example.com"), None)]);
+    let result = commit_to(&db, &acme, &english, "clients", 0, &rows).await;
+    assert_eq!(
+        result.skipped[0].reasons,
+        ["Email: \"bob.example.com\" has no @. Write the whole address, e.g. name@example.com."]
+    );
 }

@@ -154,6 +154,13 @@ async fn a_user_of_another_partner_is_flagged_and_rejects_the_whole_batch(db: Db
     assert_eq!(problems[0]["partner_user_id"], "PU-2003");
     assert_eq!(problems[0]["field"], "partner_user_id");
     assert!(problems[0]["message"].as_str().unwrap().contains("belongs to partner P-1002, not P-1001"), "{}", pairs.text);
+    // In the modal's language when it says which.
+    let french = client
+        .json("check_partner_pairs", json!({"pairs": [["P-1001", "PU-2003"]], "lang": "fr"}), &admin)
+        .await;
+    assert_eq!(french.status, StatusCode::OK, "{}", french.text);
+    let message = french.body[0]["message"].as_str().unwrap_or_default();
+    assert!(message.contains("appartient au partenaire P-1002, pas à P-1001"), "{}", french.text);
 
     // A batch with one such row, and one unknown partner: nothing is stored,
     // every row says why.

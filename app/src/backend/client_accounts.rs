@@ -23,7 +23,7 @@ use super::db::Db;
 use crate::model::{BatchResult, ClientAccount, ClientAccountPage, SkippedRow, Tag};
 use crate::server_fns::AppError;
 use csv_import_core::recheck::Rechecker;
-use csv_import_core::{Record, Template, Value};
+use csv_import_core::{messages, Lang, Record, Template, Value};
 use sqlx::{AnyConnection, Row};
 use std::collections::{HashMap, HashSet};
 
@@ -97,9 +97,11 @@ pub async fn commit(
     rows: Vec<(u64, Vec<Option<String>>)>,
     records: &[Record],
     now: &str,
+    lang: Lang,
 ) -> Result<BatchResult, AppError> {
+    let text = crate::i18n::Locale::of_core(lang).text();
     let at = Fields::of(template)?;
-    let checker = Rechecker::new(template, now).map_err(|e| AppError::internal("template", e))?;
+    let checker = Rechecker::new(template, now).map_err(|e| AppError::internal("template", e))?.with_lang(lang);
     let by_row: HashMap<u64, &Record> = records.iter().map(|r| (r.row, r)).collect();
     let tag_field = &template.fields[at.tag];
 
@@ -128,8 +130,8 @@ pub async fn commit(
             match tag_ids.get(&name.to_lowercase()) {
                 Some(id) => tags.push(*id),
                 None => {
-                    let error = csv_import_core::validate::reference_error(tag_field, &name);
-                    reasons.push(format!("{}: {}", tag_field.header(), error.message));
+                    let error = csv_import_core::validate::reference_error_in(tag_field, &name, lang);
+                    reasons.push(messages::reason(lang, tag_field.header(), &error.message));
                 }
             }
         }
@@ -140,10 +142,7 @@ pub async fn commit(
                 continue;
             }
             if name.chars().count() > MAX_ATTRIBUTE_NAME || value.chars().count() > MAX_ATTRIBUTE_VALUE {
-                reasons.push(format!(
-                    "attribute:{}: too long: names take at most {MAX_ATTRIBUTE_NAME} characters, values {MAX_ATTRIBUTE_VALUE}.",
-                    super::clean_text(name, 40)
-                ));
+                reasons.push((text.attribute_too_long)(&super::clean_text(name, 40), MAX_ATTRIBUTE_NAME, MAX_ATTRIBUTE_VALUE));
                 continue;
             }
             // The last cell of a name wins.
@@ -151,7 +150,7 @@ pub async fn commit(
             attributes.push((name.to_string(), value.to_string()));
         }
         let (Some(email), Some(password)) = (values[at.email].clone(), values[at.password].clone()) else {
-            reasons.push("Malformed row: the email address and the initial password are required.".to_string());
+            reasons.push(text.malformed_account.to_string());
             result.skipped.push(SkippedRow { row, reasons });
             continue;
         };

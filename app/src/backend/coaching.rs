@@ -7,7 +7,7 @@ use super::db::Db;
 use super::references;
 use crate::model::{BatchResult, CoachingLead, CoachingPage, Person, SkippedRow};
 use crate::server_fns::AppError;
-use csv_import_core::Template;
+use csv_import_core::{messages, Lang, Template};
 use sqlx::{AnyConnection, Row};
 use std::collections::HashMap;
 
@@ -27,6 +27,7 @@ pub async fn commit(
     template: &Template,
     rows: Vec<(u64, Vec<Option<String>>)>,
     now: &str,
+    lang: Lang,
 ) -> Result<BatchResult, AppError> {
     let index = |key: &str| {
         template
@@ -48,8 +49,8 @@ pub async fn commit(
             let id = ids.get(&email.trim().to_lowercase()).copied();
             if id.is_none() {
                 let field = &template.fields[at];
-                let error = csv_import_core::validate::reference_error(field, email);
-                reasons.push(format!("{}: {}", field.header(), error.message));
+                let error = csv_import_core::validate::reference_error_in(field, email, lang);
+                reasons.push(messages::reason(lang, field.header(), &error.message));
             }
             id
         };
@@ -57,7 +58,8 @@ pub async fn commit(
         let coach = id_of(coach_at);
         let Some(lead) = lead else {
             if reasons.is_empty() {
-                reasons.push(format!("{}: it is required.", template.fields[lead_at].header()));
+                let header = template.fields[lead_at].header();
+                reasons.push(messages::reason(lang, header, &messages::required(lang, header)));
             }
             result.skipped.push(SkippedRow { row, reasons });
             continue;

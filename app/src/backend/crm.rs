@@ -9,7 +9,7 @@ use super::db::Db;
 use crate::model::{BatchResult, CrmClient, CrmPage, SkippedRow};
 use crate::server_fns::AppError;
 use csv_import_core::report::escape_formula;
-use csv_import_core::Template;
+use csv_import_core::{messages, Lang, Template};
 use sqlx::{AnyConnection, Row};
 
 /// The `entity` of templates stored here.
@@ -138,6 +138,7 @@ pub async fn commit(
     template: &Template,
     rows: Vec<(u64, Vec<Option<String>>)>,
     now: &str,
+    lang: Lang,
 ) -> Result<BatchResult, AppError> {
     // The template's fields, by position in COLUMNS.
     let mut at = Vec::with_capacity(COLUMNS.len());
@@ -157,7 +158,8 @@ pub async fn commit(
         let mut wanted: Stored = at.iter().map(|&i| values.get(i).cloned().flatten()).collect();
         let skip = |result: &mut BatchResult, reason: String| result.skipped.push(SkippedRow { row, reasons: vec![reason] });
         let Some(email) = wanted[EMAIL].clone().map(|e| e.trim().to_lowercase()) else {
-            skip(&mut result, format!("{}: {} is required: fill it in, or skip this row.", header(EMAIL), header(EMAIL)));
+            let email = header(EMAIL);
+            skip(&mut result, messages::reason(lang, &email, &messages::required(lang, &email)));
             continue;
         };
         wanted[EMAIL] = Some(email.clone());
@@ -170,8 +172,8 @@ pub async fn commit(
                     Some(found) => Some(found),
                     None => {
                         let field = &template.fields[at[ID]];
-                        let error = csv_import_core::validate::reference_error(field, &id);
-                        skip(&mut result, format!("{}: {}", field.header(), error.message));
+                        let error = csv_import_core::validate::reference_error_in(field, &id, lang);
+                        skip(&mut result, messages::reason(lang, field.header(), &error.message));
                         continue;
                     }
                 }

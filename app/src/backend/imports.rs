@@ -8,7 +8,9 @@
 //! template's key; nothing is ever deleted.
 
 use super::db::Db;
+use csv_import_core::messages;
 use csv_import_core::recheck::Rechecker;
+use csv_import_core::Lang;
 use super::access::Store;
 use super::records::{self, key_text, Existing, RecordTable};
 use super::references;
@@ -51,6 +53,8 @@ pub struct ImportHead {
     pub template: String,
     /// running, done or cancelled.
     pub state: ImportState,
+    /// The language of the reasons for rows refused at commit (the modal's).
+    pub lang: Lang,
 }
 
 /// Whether `id` has the form of an import id (32 lowercase hex digits).
@@ -86,7 +90,9 @@ pub async fn find(db: &Db, session: &SessionInfo, id: &str) -> Result<ImportHead
     if !valid_id(id) {
         return Err(not_found());
     }
-    let row = sqlx::query("SELECT workspace_id, user_id, template, state FROM imports WHERE id = $1 AND workspace_id = $2")
+    let row = sqlx::query(
+        "SELECT workspace_id, user_id, template, state, lang FROM imports WHERE id = $1 AND workspace_id = $2",
+    )
         .bind(id.to_string())
         .bind(session.workspace.id)
         .fetch_optional(&db.pool)
@@ -98,6 +104,7 @@ pub async fn find(db: &Db, session: &SessionInfo, id: &str) -> Result<ImportHead
         user_id: row.try_get(1)?,
         template: row.try_get(2)?,
         state: state_of(&row.try_get::<String, _>(3)?)?,
+        lang: Lang::from_tag(&row.try_get::<String, _>(4)?),
     })
 }
 
@@ -157,8 +164,8 @@ pub async fn start(
     let created = now();
     let mut tx = db.pool.begin().await?;
     sqlx::query(
-        "INSERT INTO imports (id, workspace_id, user_id, template, file_name, state, total_rows, skipped, note, created_at) \
-         VALUES ($1, $2, $3, $4, $5, 'running', $6, $7, $8, $9)",
+        "INSERT INTO imports (id, workspace_id, user_id, template, file_name, state, total_rows, skipped, note, created_at, lang) \
+         VALUES ($1, $2, $3, $4, $5, 'running', $6, $7, $8, $9, $10)",
     )
     .bind(id.clone())
     .bind(session.workspace.id)
@@ -169,6 +176,7 @@ pub async fn start(
     .bind(input.skipped.len() as i64)
     .bind(template.success_note.clone())
     .bind(created)
+    .bind(input.lang.tag())
     .execute(&mut *tx)
     .await?;
     insert_skips(&mut tx, &id, None, &input.skipped).await?;
@@ -211,8 +219,14 @@ struct Checked {
 
 /// Check every row again with core, and refuse rows that repeat a unique
 /// value (or, with `watch_keys`, a key value) of an earlier row of the batch.
-fn check_rows(template: &Template, rows: &[Record], now: &str, watch_keys: bool) -> Result<Checked, AppError> {
-    let checker = Rechecker::new(template, now).map_err(|e| AppError::internal("template", e))?;
+fn check_rows(
+    template: &Template,
+    rows: &[Record],
+    now: &str,
+    watch_keys: bool,
+    lang: Lang,
+) -> Result<Checked, AppError> {
+    let checker = Rechecker::new(template, now).map_err(|e| AppError::internal("template", e))?.with_lang(lang);
     let watched: Vec<usize> = template
         .fields
         .iter()
@@ -236,10 +250,8 @@ fn check_rows(template: &Template, rows: &[Record], now: &str, watch_keys: bool)
             let Some(value) = &stored[i] else { continue };
             if let Some(first) = seen[i].get(&key_text(value)) {
                 let header = template.fields[i].header();
-                reasons.push(format!(
-                    "{header}: Same {header} as row {first} (\"{}\"): each row needs its own. Remove or merge one of the two rows.",
-                    clean_text(value, 40)
-                ));
+                let message = messages::duplicate_in_file(lang, header, *first, &clean_text(value, 40));
+                reasons.push(messages::reason(lang, header, &message));
             }
         }
         if !reasons.is_empty() {
@@ -278,6 +290,7 @@ async fn check_references(
     template: &Template,
     workspace_id: i64,
     checked: &mut Checked,
+    lang: Lang,
 ) -> Result<(), AppError> {
     for (i, field) in template.fields.iter().enumerate() {
         let Some(reference) = field.reference else { continue };
@@ -302,8 +315,8 @@ async fn check_references(
         checked.valid = keep;
         for (row, values) in drop {
             let value = values[i].clone().unwrap_or_default();
-            let error = csv_import_core::validate::reference_error(field, &value);
-            checked.skipped.push(SkippedRow { row, reasons: vec![format!("{}: {}", field.header(), error.message)] });
+            let error = csv_import_core::validate::reference_error_in(field, &value, lang);
+            checked.skipped.push(SkippedRow { row, reasons: vec![messages::reason(lang, field.header(), &error.message)] });
         }
     }
     checked.skipped.sort_by_key(|s| s.row);
@@ -338,7 +351,7 @@ pub async fn commit_to(
     };
     let now = now();
     // A coaching pair's key is both emails together: one lead has many rows.
-    let mut checked = check_rows(template, rows, &now, matches!(store, Store::Records(_) | Store::Crm))?;
+    let mut checked = check_rows(template, rows, &now, matches!(store, Store::Records(_) | Store::Crm), head.lang)?;
 
     let mut tx = db.pool.begin().await?;
     let claimed = sqlx::query(
@@ -357,11 +370,11 @@ pub async fn commit_to(
             .ok_or_else(|| AppError::internal("commit_batch", "a claimed batch is not stored"));
     }
 
-    check_references(&mut tx, template, head.workspace_id, &mut checked).await?;
+    check_references(&mut tx, template, head.workspace_id, &mut checked, head.lang).await?;
     let table = match store {
         Store::Records(table) => table,
         Store::Coaching => {
-            let mut result = super::coaching::commit(&mut tx, head.workspace_id, template, checked.valid, &now).await?;
+            let mut result = super::coaching::commit(&mut tx, head.workspace_id, template, checked.valid, &now, head.lang).await?;
             checked.skipped.extend(result.skipped.drain(..));
             checked.skipped.sort_by_key(|s| s.row);
             return finish_batch(tx, head, seq, result, checked.skipped).await;
@@ -369,7 +382,7 @@ pub async fn commit_to(
         Store::ClientAccounts => {
             let valid = std::mem::take(&mut checked.valid);
             let mut result =
-                super::client_accounts::commit(&mut tx, head.workspace_id, template, valid, rows, &now).await?;
+                super::client_accounts::commit(&mut tx, head.workspace_id, template, valid, rows, &now, head.lang).await?;
             checked.skipped.extend(result.skipped.drain(..));
             checked.skipped.sort_by_key(|s| s.row);
             return finish_batch(tx, head, seq, result, checked.skipped).await;
@@ -378,7 +391,7 @@ pub async fn commit_to(
             let valid = std::mem::take(&mut checked.valid);
             let skipped = std::mem::take(&mut checked.skipped);
             let mut result = super::partners::commit(
-                &mut tx, head.workspace_id, head.user_id, &head.id, template, valid, skipped, &now,
+                &mut tx, head.workspace_id, head.user_id, &head.id, template, valid, skipped, &now, head.lang,
             )
             .await?;
             let skipped = std::mem::take(&mut result.skipped);
@@ -386,7 +399,7 @@ pub async fn commit_to(
         }
         Store::Crm => {
             let valid = std::mem::take(&mut checked.valid);
-            let mut result = super::crm::commit(&mut tx, head.workspace_id, template, valid, &now).await?;
+            let mut result = super::crm::commit(&mut tx, head.workspace_id, template, valid, &now, head.lang).await?;
             checked.skipped.extend(result.skipped.drain(..));
             checked.skipped.sort_by_key(|s| s.row);
             return finish_batch(tx, head, seq, result, checked.skipped).await;

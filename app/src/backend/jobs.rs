@@ -227,7 +227,7 @@ async fn heartbeat(db: &Db, config: &RunnerConfig, claim: &Claim) -> Result<bool
 /// The import of a job, read without a session (the runner acts for the
 /// user who queued it).
 async fn head_of(db: &Db, import_id: &str) -> Result<ImportHead, AppError> {
-    let row = sqlx::query("SELECT workspace_id, user_id, template, state FROM imports WHERE id = $1")
+    let row = sqlx::query("SELECT workspace_id, user_id, template, state, lang FROM imports WHERE id = $1")
         .bind(import_id.to_string())
         .fetch_optional(&db.pool)
         .await?
@@ -243,6 +243,7 @@ async fn head_of(db: &Db, import_id: &str) -> Result<ImportHead, AppError> {
         user_id: row.try_get(1)?,
         template: row.try_get(2)?,
         state,
+        lang: csv_import_core::Lang::from_tag(&row.try_get::<String, _>(4)?),
     })
 }
 

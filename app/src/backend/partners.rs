@@ -17,7 +17,7 @@ use crate::server_fns::partners::{
     PartnerUser,
 };
 use crate::server_fns::AppError;
-use csv_import_core::Template;
+use csv_import_core::{messages, Lang, Template};
 use sqlx::{AnyConnection, Row};
 use std::collections::HashMap;
 
@@ -109,37 +109,19 @@ fn pair_problem(
     user: &str,
     user_partner: Option<&str>,
     own: Option<Option<&str>>,
+    lang: Lang,
 ) -> Option<(&'static str, String)> {
+    let text = crate::i18n::Locale::of_core(lang).text();
     match own {
-        Some(None) => {
-            return Some((
-                "partner_id",
-                "You are not on any partner's team, so you cannot register leads. Ask an admin to add you to your partner's team."
-                    .to_string(),
-            ));
-        }
+        Some(None) => return Some(("partner_id", text.on_no_team.to_string())),
         Some(Some(own)) if !own.eq_ignore_ascii_case(partner) => {
-            return Some((
-                "partner_id",
-                format!(
-                    "You may import leads only for your own partner, {own}; this row names {}. Use {own}, or ask an admin to import it.",
-                    clean_text(partner, 40)
-                ),
-            ));
+            return Some(("partner_id", (text.not_own_partner)(own, &clean_text(partner, 40))));
         }
         _ => {}
     }
     let user_partner = user_partner?;
     (!user_partner.eq_ignore_ascii_case(partner)).then(|| {
-        (
-            "partner_user_id",
-            format!(
-                "Partner user {} belongs to partner {user_partner}, not {}. Use the ID of someone on {}'s team (on its partner page), or correct the Partner ID.",
-                clean_text(user, 40),
-                clean_text(partner, 40),
-                clean_text(partner, 40)
-            ),
-        )
+        ("partner_user_id", (text.other_partners_user)(&clean_text(user, 40), user_partner, &clean_text(partner, 40)))
     })
 }
 
@@ -151,6 +133,7 @@ pub async fn pair_problems(
     workspace_id: i64,
     user_id: i64,
     pairs: &[(String, String)],
+    lang: Lang,
 ) -> Result<Vec<PairProblem>, AppError> {
     let own = own_partner(conn, workspace_id, user_id).await?;
     let users: Vec<String> = pairs.iter().map(|(_, u)| u.clone()).collect();
@@ -159,7 +142,7 @@ pub async fn pair_problems(
     for (partner, user) in pairs {
         let user_partner = found.get(&user.trim().to_lowercase()).map(|(_, _, _, p)| p.as_str());
         let own = own.as_ref().map(|o| o.as_ref().map(|(_, code)| code.as_str()));
-        if let Some((field, message)) = pair_problem(partner.trim(), user.trim(), user_partner, own) {
+        if let Some((field, message)) = pair_problem(partner.trim(), user.trim(), user_partner, own, lang) {
             out.push(PairProblem { partner_id: partner.clone(), partner_user_id: user.clone(), field: field.into(), message });
         }
     }
@@ -181,6 +164,7 @@ pub async fn commit(
     valid: Vec<(u64, Vec<Option<String>>)>,
     mut skipped: Vec<SkippedRow>,
     now: &str,
+    lang: Lang,
 ) -> Result<BatchResult, AppError> {
     let index = |key: &str| {
         template
@@ -207,13 +191,14 @@ pub async fn commit(
             if !found {
                 let field = &template.fields[at];
                 let value = values[at].clone().unwrap_or_default();
-                reasons.push(format!("{}: {}", field.header(), csv_import_core::validate::reference_error(field, &value).message));
+                let error = csv_import_core::validate::reference_error_in(field, &value, lang);
+                reasons.push(messages::reason(lang, field.header(), &error.message));
             }
         }
         let own = own.as_ref().map(|o| o.as_ref().map(|(_, code)| code.as_str()));
-        if let Some((field, message)) = pair_problem(&partner, &user, user_found.map(|u| u.3.as_str()), own) {
+        if let Some((field, message)) = pair_problem(&partner, &user, user_found.map(|u| u.3.as_str()), own, lang) {
             let at = if field == "partner_id" { partner_at } else { user_at };
-            reasons.push(format!("{}: {message}", template.fields[at].header()));
+            reasons.push(messages::reason(lang, template.fields[at].header(), &message));
         }
         match (partner_found, user_found) {
             (Some(p), Some(u)) if reasons.is_empty() => rows.push((row, p.0, u.0, values)),
@@ -224,11 +209,8 @@ pub async fn commit(
     if !skipped.is_empty() {
         skipped.sort_by_key(|s| s.row);
         let bad: Vec<String> = skipped.iter().take(5).map(|s| s.row.to_string()).collect();
-        let more = if skipped.len() > 5 { format!(" and {} more", skipped.len() - 5) } else { String::new() };
-        let why = format!(
-            "Not imported: row {}{more} of this file has errors, and this import takes a file only when every row is valid. Fix them and import the file again.",
-            bad.join(", ")
-        );
+        let text = crate::i18n::Locale::of_core(lang).text();
+        let why = (text.file_rejected)(&bad.join(", "), skipped.len().saturating_sub(5));
         skipped.extend(rows.into_iter().map(|(row, ..)| SkippedRow { row, reasons: vec![why.clone()] }));
         skipped.sort_by_key(|s| s.row);
         return Ok(BatchResult { skipped, ..BatchResult::default() });
@@ -572,16 +554,25 @@ mod tests {
 
     #[test]
     fn a_pair_names_the_partner_of_the_user_or_the_partner_users_own() {
-        assert_eq!(pair_problem("P-1001", "PU-2001", Some("P-1001"), None), None);
-        assert_eq!(pair_problem("p-1001", "PU-2001", Some("P-1001"), None), None);
-        let (field, message) = pair_problem("P-1001", "PU-2003", Some("P-1002"), None).unwrap();
+        let en = Lang::En;
+        assert_eq!(pair_problem("P-1001", "PU-2001", Some("P-1001"), None, en), None);
+        assert_eq!(pair_problem("p-1001", "PU-2001", Some("P-1001"), None, en), None);
+        let (field, message) = pair_problem("P-1001", "PU-2003", Some("P-1002"), None, en).unwrap();
         assert_eq!(field, "partner_user_id");
         assert!(message.contains("belongs to partner P-1002, not P-1001"), "{message}");
         // An unknown user is flagged by the reference check, not here.
-        assert_eq!(pair_problem("P-1001", "PU-9", None, None), None);
-        let (field, message) = pair_problem("P-1002", "PU-2003", Some("P-1002"), Some(Some("P-1001"))).unwrap();
+        assert_eq!(pair_problem("P-1001", "PU-9", None, None, en), None);
+        let (field, message) = pair_problem("P-1002", "PU-2003", Some("P-1002"), Some(Some("P-1001")), en).unwrap();
         assert_eq!(field, "partner_id");
         assert!(message.contains("only for your own partner, P-1001"), "{message}");
-        assert!(pair_problem("P-1001", "PU-2001", Some("P-1001"), Some(None)).is_some());
+        assert!(pair_problem("P-1001", "PU-2001", Some("P-1001"), Some(None), en).is_some());
+    }
+
+    #[test]
+    fn pair_problems_are_told_in_the_imports_language() {
+        let (_, message) = pair_problem("P-1001", "PU-2003", Some("P-1002"), None, Lang::Fr).unwrap();
+        assert!(message.starts_with("L’utilisateur partenaire PU-2003 appartient au partenaire P-1002, pas à P-1001."), "{message}");
+        let (_, message) = pair_problem("P-1002", "PU-2003", Some("P-1002"), Some(Some("P-1001")), Lang::Fr).unwrap();
+        assert!(message.contains("votre propre partenaire, P-1001"), "{message}");
     }
 }

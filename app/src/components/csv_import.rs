@@ -246,27 +246,24 @@ async fn wait_for_job(mut summary: ImportSummary) -> ImportSummary {
 
 /// The template and the user's access to it, or why the importer cannot open.
 async fn load(source: TemplateSource, workspace: Option<String>, text: &'static Text) -> Result<TemplateAccess, String> {
-    let session = current_user().await.map_err(|e| e.to_string())?.ok_or_else(|| text.sign_in.to_string())?;
+    let session = current_user().await.map_err(|e| text.app_error(&e))?.ok_or_else(|| text.sign_in.to_string())?;
     if let Some(asked) = workspace.map(|w| w.trim().to_lowercase()).filter(|w| !w.is_empty()) {
         if asked != session.workspace.slug {
             return Err((text.wrong_workspace)(&session.workspace.slug, &asked));
         }
     }
     match source {
-        TemplateSource::Name(name) => get_template(name).await.map_err(|e| e.to_string()),
+        TemplateSource::Name(name) => get_template(name).await.map_err(|e| text.app_error(&e)),
         TemplateSource::Value(template) => {
             let template = *template;
             match get_template(template.name.clone()).await {
                 Ok(access) if access.template == template => Ok(access),
                 Ok(_) | Err(AppError::NotFound(_)) => Ok(TemplateAccess {
-                    reason: Some(format!(
-                        "This server imports only with its own templates; the template \"{}\" checks files without importing them.",
-                        template.name
-                    )),
+                    reason: Some((text.own_templates_only)(&template.name)),
                     template,
                     may_import: false,
                 }),
-                Err(e) => Err(e.to_string()),
+                Err(e) => Err(text.app_error(&e)),
             }
         }
     }

@@ -6,6 +6,7 @@
 
 use crate::model::{ImportSummary, JobState};
 use crate::server_fns::imports::import_notifications::import_notifications;
+use crate::i18n::Text;
 use crate::server_fns::AppError;
 use leptos::prelude::*;
 use std::time::Duration;
@@ -33,20 +34,19 @@ impl Default for ImportsFinished {
 }
 
 /// What the notice says about one finished import.
-pub fn message(summary: &ImportSummary) -> String {
+pub fn message(text: &Text, summary: &ImportSummary) -> String {
     let imported = summary.inserted + summary.updated + summary.unchanged;
-    match summary.job {
-        Some(JobState::Failed) => format!(
-            "Import of {} failed: {imported} imported before it stopped, {} skipped.",
-            summary.file_name, summary.skipped
-        ),
-        _ => format!("Import of {} finished: {imported} imported, {} skipped.", summary.file_name, summary.skipped),
-    }
+    let say = match summary.job {
+        Some(JobState::Failed) => text.notice_failed,
+        _ => text.notice_finished,
+    };
+    say(&summary.file_name, imported, summary.skipped)
 }
 
 /// The notices, in the top bar.
 #[component]
 pub fn Notifications() -> impl IntoView {
+    let text = crate::i18n::text();
     let items = RwSignal::new(Vec::<ImportSummary>::new());
     let finished = use_context::<ImportsFinished>();
     let since = StoredValue::new(String::new());
@@ -83,7 +83,7 @@ pub fn Notifications() -> impl IntoView {
         }
     });
     view! {
-        <div class="notifications" role="status" aria-live="polite" aria-label="Notifications">
+        <div class="notifications" role="status" aria-live="polite" aria-label=text.notices>
             <For each=move || items.get() key=|s| s.id.clone() let:summary>
                 {
                     let id = summary.id.clone();
@@ -98,13 +98,13 @@ pub fn Notifications() -> impl IntoView {
                             data-unchanged=summary.unchanged
                             data-skipped=summary.skipped
                         >
-                            <span>{message(&summary)}</span>
+                            <span>{message(text, &summary)}</span>
                             " "
-                            <a href="/imports">"See imports"</a>
+                            <a href="/imports">{text.see_imports}</a>
                             <button
                                 type="button"
                                 class="icon-button"
-                                aria-label="Dismiss"
+                                aria-label=text.dismiss
                                 on:click=move |_| items.update(|list| list.retain(|s| s.id != id))
                             >
                                 "×"

@@ -64,6 +64,12 @@ pub fn Grid(state: ModalState) -> impl IntoView {
     let template = state.template();
     // The key column, whose values existing records may have already.
     let key_column = Memo::new(move |_| super::existing::key_column(&state).map(|(_, c)| c));
+    // Partner leads are added again, never updated: the mark says so.
+    let exists_note = if super::existing::duplicates(&template) {
+        state.text().already_registered
+    } else {
+        state.text().matches_existing
+    };
 
     // Columns of the file with the field each maps to; password columns are masked.
     let columns = Memo::new(move |_| {
@@ -370,7 +376,7 @@ pub fn Grid(state: ModalState) -> impl IntoView {
                             title=if invalid {
                                 Some(reason.clone())
                             } else {
-                                exists.then(|| crate::i18n::text().matches_existing.to_string())
+                                exists.then(|| exists_note.to_string())
                             }
                             data-row=number
                             data-column=column

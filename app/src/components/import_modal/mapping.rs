@@ -6,21 +6,6 @@ use csv_import_core::map::{MatchKind, Override};
 use csv_import_core::FileErrorCode;
 use leptos::prelude::*;
 
-/// Encodings offered when the detected one looks wrong.
-const ENCODINGS: [(&str, &str); 9] = [
-    ("utf-8", "UTF-8"),
-    ("windows-1252", "Windows-1252 (Excel, Western Europe)"),
-    ("utf-16le", "UTF-16 LE (Excel Unicode text)"),
-    ("utf-16be", "UTF-16 BE"),
-    ("iso-8859-2", "ISO-8859-2 (Central Europe)"),
-    ("iso-8859-15", "ISO-8859-15 (Latin-9)"),
-    ("macintosh", "Mac Roman"),
-    ("shift_jis", "Shift_JIS (Japanese)"),
-    ("gbk", "GBK (Chinese)"),
-];
-
-const DELIMITERS: [(&str, &str); 4] = [(",", "Comma ,"), (";", "Semicolon ;"), ("\t", "Tab"), ("|", "Pipe |")];
-
 #[component]
 pub fn MappingStep(state: ModalState) -> impl IntoView {
     let template = state.template();
@@ -128,7 +113,7 @@ pub fn MappingStep(state: ModalState) -> impl IntoView {
                     <option value="" selected=move || state.options.with(|o| o.encoding.is_none())>
                         {move || (crate::i18n::text().detected)(&encoding())}
                     </option>
-                    {ENCODINGS
+                    {crate::i18n::text().encodings
                         .iter()
                         .map(|(value, label)| {
                             let value = value.to_string();
@@ -153,9 +138,9 @@ pub fn MappingStep(state: ModalState) -> impl IntoView {
                     reread();
                 }>
                     <option value="" selected=move || state.options.with(|o| o.delimiter.is_none())>
-                        {move || (crate::i18n::text().detected)(&delimiter_label(&delimiter()))}
+                        {move || (crate::i18n::text().detected)((crate::i18n::text().delimiter_name)(&delimiter()))}
                     </option>
-                    {DELIMITERS
+                    {crate::i18n::text().delimiters
                         .iter()
                         .map(|(value, label)| {
                             let chosen = value.to_string();
@@ -210,15 +195,5 @@ pub fn MappingStep(state: ModalState) -> impl IntoView {
                 {crate::i18n::text().next_review}
             </button>
         </footer>
-    }
-}
-
-fn delimiter_label(d: &str) -> &'static str {
-    match d {
-        "," => "comma",
-        ";" => "semicolon",
-        "\t" => "tab",
-        "|" => "pipe",
-        _ => "none",
     }
 }

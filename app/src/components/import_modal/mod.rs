@@ -118,7 +118,7 @@ fn StepIndicator(state: ModalState) -> impl IntoView {
             {steps
                 .into_iter()
                 .enumerate()
-                .map(|(i, (step, label))| {
+                .map(|(i, step)| {
                     let current = move || state.step.get() == step;
                     let done = move || state.step.get() > step;
                     view! {
@@ -128,7 +128,7 @@ fn StepIndicator(state: ModalState) -> impl IntoView {
                             aria-current=move || current().then_some("step")
                         >
                             <span class="step-number" aria-hidden="true">{i + 1}</span>
-                            {step_label(text, step, label)}
+                            {step_label(text, step)}
                         </li>
                     }
                 })
@@ -138,14 +138,12 @@ fn StepIndicator(state: ModalState) -> impl IntoView {
 }
 
 /// A step's name in the language in context (`fallback` for steps it lacks).
-fn step_label(text: &'static crate::i18n::Text, step: Step, fallback: &'static str) -> &'static str {
+fn step_label(text: &'static crate::i18n::Text, step: Step) -> &'static str {
     match step {
         Step::Upload => text.step_upload,
         Step::Mapping => text.step_mapping,
         Step::Review => text.step_review,
         Step::Importing => text.step_import,
         Step::Done => text.step_done,
-        #[allow(unreachable_patterns)]
-        _ => fallback,
     }
 }

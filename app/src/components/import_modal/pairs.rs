@@ -64,7 +64,8 @@ pub fn check(state: ModalState, out: RwSignal<Vec<PairError>>, checking: RwSigna
     let mine = generation.get_value();
     checking.set(true);
     leptos::task::spawn_local(async move {
-        let outcome = find(&template, partner_at, user_at, p_col, u_col, total).await;
+        let lang = state.locale.core_lang();
+        let outcome = find(&template, partner_at, user_at, p_col, u_col, total, lang).await;
         if generation.try_get_value() != Some(mine) {
             return;
         }
@@ -93,6 +94,7 @@ async fn find(
     p_col: usize,
     u_col: usize,
     total: u64,
+    lang: csv_import_core::Lang,
 ) -> Result<Vec<(u64, bool, String)>, String> {
     let checkers = (
         FieldChecker::new(&template.fields[partner_at]).map_err(|e| e.to_string())?,
@@ -122,7 +124,7 @@ async fn find(
     let mut problems: HashMap<(String, String), (bool, String)> = HashMap::new();
     let pairs: Vec<(String, String)> = pairs.into_iter().collect();
     for chunk in pairs.chunks(10_000) {
-        for p in check_partner_pairs(chunk.to_vec()).await.map_err(|e| e.to_string())? {
+        for p in check_partner_pairs(chunk.to_vec(), Some(lang)).await.map_err(|e| e.to_string())? {
             problems.insert(
                 (p.partner_id.to_lowercase(), p.partner_user_id.to_lowercase()),
                 (p.field == "partner_id", p.message),

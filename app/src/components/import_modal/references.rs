@@ -84,9 +84,8 @@ fn ask_server(state: ModalState, template: Template, asks: Vec<(String, Vec<Stri
                                 seen.retain(|v| !failed.contains(v));
                             }
                         });
-                        state.refs_error.set(Some(format!(
-                            "Could not check with the server whether these values exist ({e}). They are checked again when you import."
-                        )));
+                        let text = state.text();
+                        state.refs_error.set(Some((text.refs_failed)(&text.app_error(&e))));
                     }
                 }
             }

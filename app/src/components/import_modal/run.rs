@@ -64,7 +64,7 @@ where
                 return Ok(value);
             }
             Err(e) if retryable(&e) && attempt < ATTEMPTS => {
-                let _ = state.progress.try_update(|p| p.reconnecting = Some((e.to_string(), attempt)));
+                let _ = state.progress.try_update(|p| p.reconnecting = Some((state.text().app_error(&e), attempt)));
                 let pause = (500_u32 << (attempt - 1).min(5)).min(MAX_PAUSE_MS);
                 crate::browser::sleep_ms(pause).await;
             }
@@ -79,7 +79,8 @@ where
 async fn import(state: ModalState) -> Result<(), String> {
     let template = state.template();
     let total_rows = state.analysis.with_untracked(|a| a.as_ref().map(|a| a.report.rows.total));
-    let Some(total_rows) = total_rows else { return Err("There is no file to import.".into()) };
+    let text = state.text();
+    let Some(total_rows) = total_rows else { return Err(text.no_file.into()) };
     // The worker has the rows and their errors: the skipped rows' reasons
     // go with the import, the valid rows in batches.
     let skipped: Vec<Skipped> = crate::browser::ask(&Request::Skipped).await?;
@@ -94,10 +95,11 @@ async fn import(state: ModalState) -> Result<(), String> {
             file_name: file_name.clone(),
             total_rows,
             skipped: skipped.clone(),
+            lang: state.locale.core_lang(),
         })
     })
     .await
-    .map_err(|e| format!("The import could not start: {e}"))?;
+    .map_err(|e| (text.start_failed)(&text.app_error(&e)))?;
     drop(skipped);
 
     // Background templates (seed 004): the batches are staged, then a job
@@ -134,9 +136,7 @@ async fn import(state: ModalState) -> Result<(), String> {
         .await;
         if let Err(e) = outcome {
             let _ = finish_import(started.import_id.clone(), true).await;
-            return Err(format!(
-                "The import stopped after {sent} of {total} rows: {e}. The rows before were saved; import the file again to finish (saved rows come back as unchanged)."
-            ));
+            return Err((text.stopped_after)(sent, total, &text.app_error(&e)));
         }
         seq += 1;
         sent += rows;
@@ -154,13 +154,13 @@ async fn import(state: ModalState) -> Result<(), String> {
     if background && !cancelled {
         let summary = with_retry(state, || queue_import(started.import_id.clone()))
             .await
-            .map_err(|e| format!("The rows were uploaded but the import could not be started: {e}"))?;
+            .map_err(|e| (text.queue_failed)(&text.app_error(&e)))?;
         let _ = state.result.try_set(Some(summary));
         return Ok(());
     }
     let summary = with_retry(state, || finish_import(started.import_id.clone(), cancelled))
         .await
-        .map_err(|e| format!("The rows were sent but the import could not be closed: {e}"))?;
+        .map_err(|e| (text.finish_failed)(&text.app_error(&e)))?;
     let _ = state.result.try_set(Some(summary));
     Ok(())
 }

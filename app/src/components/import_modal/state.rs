@@ -49,6 +49,9 @@ pub struct RunProgress {
 #[derive(Clone, Copy)]
 pub struct ModalState {
     pub mode: Mode,
+    /// The language of the modal, read once when it opens: event handlers
+    /// and tasks run outside the component tree, where context is not found.
+    pub locale: crate::i18n::Locale,
     pub access: StoredValue<TemplateAccess>,
     pub step: RwSignal<Step>,
     pub file_name: RwSignal<String>,
@@ -83,8 +86,11 @@ pub struct ModalState {
 
 impl ModalState {
     pub fn new(access: TemplateAccess, mode: Mode) -> ModalState {
+        let locale = crate::i18n::locale();
+        crate::i18n::set_last_opened(locale);
         let state = ModalState {
             mode,
+            locale,
             access: StoredValue::new(access),
             step: RwSignal::new(Step::Upload),
             file_name: RwSignal::new(String::new()),
@@ -110,16 +116,21 @@ impl ModalState {
         state
     }
 
+    /// The modal's texts, in its language.
+    pub fn text(&self) -> &'static crate::i18n::Text {
+        self.locale.text()
+    }
+
     /// The template.
     pub fn template(&self) -> csv_import_core::Template {
         self.access.with_value(|a| a.template.clone())
     }
 
-    /// The steps this mode shows, with their labels.
-    pub fn steps(&self) -> Vec<(Step, &'static str)> {
-        let mut steps = vec![(Step::Upload, "Upload"), (Step::Mapping, "Map columns"), (Step::Review, "Review")];
+    /// The steps this mode shows.
+    pub fn steps(&self) -> Vec<Step> {
+        let mut steps = vec![Step::Upload, Step::Mapping, Step::Review];
         if self.mode == Mode::Import {
-            steps.extend([(Step::Importing, "Import"), (Step::Done, "Done")]);
+            steps.extend([Step::Importing, Step::Done]);
         }
         steps
     }
@@ -136,6 +147,7 @@ impl ModalState {
     fn options_now(&self) -> CheckOptions {
         let mut options = self.options.get_untracked();
         options.now = crate::browser::now_rfc3339();
+        options.lang = self.locale.core_lang();
         options
     }
 
@@ -144,7 +156,7 @@ impl ModalState {
     pub fn recheck(&self) {
         let state = *self;
         let options = self.options_now();
-        self.busy.set(Some("Checking the rows again…".into()));
+        self.busy.set(Some(self.text().checking_again.into()));
         leptos::task::spawn_local(async move {
             let answer = crate::browser::ask::<Summary>(&Request::Check { options }).await;
             let _ = state.busy.try_set(None);

@@ -10,7 +10,11 @@ use leptos::server_fn::codec::Json;
 /// (never rows), at most 10,000; needs the `partner-leads` import
 /// permission. JSON body: `{"pairs": [["P-1001", "PU-2001"], ...]}`.
 #[server(endpoint = "check_partner_pairs", input = Json)]
-pub async fn check_partner_pairs(pairs: Vec<(String, String)>) -> Result<Vec<PairProblem>, AppError> {
+pub async fn check_partner_pairs(
+    pairs: Vec<(String, String)>,
+    /// The language of the problems' messages (English when left out).
+    lang: Option<csv_import_core::Lang>,
+) -> Result<Vec<PairProblem>, AppError> {
     use crate::backend::{access, auth, db, partners};
     let session = auth::current_session().await?;
     let template = access::template(partners::TEMPLATE)?;
@@ -33,5 +37,5 @@ pub async fn check_partner_pairs(pairs: Vec<(String, String)>) -> Result<Vec<Pai
     }
     let db = db()?;
     let mut conn = db.pool.acquire().await?;
-    partners::pair_problems(&mut conn, session.workspace.id, session.user_id, &pairs).await
+    partners::pair_problems(&mut conn, session.workspace.id, session.user_id, &pairs, lang.unwrap_or_default()).await
 }
