@@ -117,7 +117,7 @@ pub fn router<S: Clone + Send + Sync + 'static>(config: EmbedConfig) -> Router<S
         }
     };
     let pkg_root = site_root.clone();
-    let report = Reports { db, identity };
+    let downloads = Downloads { db, identity };
     Router::new()
         .route("/embed.js", get(|| async { asset("text/javascript; charset=utf-8", EMBED_JS) }))
         .route("/embed.css", get(|| async { asset("text/css; charset=utf-8", EMBED_CSS) }))
@@ -141,12 +141,21 @@ pub fn router<S: Clone + Send + Sync + 'static>(config: EmbedConfig) -> Router<S
             }),
         )
         .route("/api/{*name}", any(server_fns))
-        .route("/templates/{name}/sample.csv", get(crate::serve::sample_csv))
+        .route(
+            "/templates/{name}/sample.csv",
+            get({
+                let downloads = downloads.clone();
+                move |path: Path<String>, parts: Parts| {
+                    let downloads = downloads.clone();
+                    async move { downloads.sample(path, parts).await }
+                }
+            }),
+        )
         .route(
             "/imports/{id}/errors.csv",
             get(move |path: Path<String>, parts: Parts| {
-                let report = report.clone();
-                async move { report.error_report(path, parts).await }
+                let downloads = downloads.clone();
+                async move { downloads.error_report(path, parts).await }
             }),
         )
         .layer(axum::middleware::from_fn_with_state(origins, origin_guard))
@@ -267,14 +276,35 @@ async fn static_file(path: PathBuf) -> Response {
     }
 }
 
-/// The error report download, with the router's sign-in.
+/// The downloads (sample file, error report), with the router's sign-in.
 #[derive(Clone)]
-struct Reports {
+struct Downloads {
     db: Db,
     identity: Identity,
 }
 
-impl Reports {
+impl Downloads {
+    /// The template's sample file; for a signed-in user, as the workspace
+    /// has it (`partner-leads` follows the workspace's lead form).
+    async fn sample(&self, path: Path<String>, parts: Parts) -> Response {
+        match &self.identity {
+            Identity::SessionCookie => crate::serve::workspace_sample_csv(self.db.clone(), path, parts.headers).await,
+            Identity::Host(identify) => {
+                let Path(name) = path;
+                let mut template = csv_import_core::builtin::get(name.trim());
+                if let (Some(builtin), Ok(Some((session, _)))) =
+                    (&template, app::backend::host::session(&self.db, identify.as_ref(), &parts).await)
+                {
+                    let workspace = session.workspace.id;
+                    if let Ok(own) = app::backend::access::for_workspace(&self.db, workspace, builtin.clone()).await {
+                        template = Some(own);
+                    }
+                }
+                crate::serve::sample_response(&name, template)
+            }
+        }
+    }
+
     async fn error_report(&self, path: Path<String>, parts: Parts) -> Response {
         match &self.identity {
             Identity::SessionCookie => crate::serve::error_report(self.db.clone(), path, parts.headers).await,

@@ -186,20 +186,16 @@ async fn crm_export(db: Db, headers: HeaderMap) -> Response {
     }
 }
 
-/// `GET /templates/{name}/sample.csv`: the template's sample file, as a download.
-pub(crate) async fn sample_csv(Path(name): Path<String>) -> Response {
-    sample_response(&name, csv_import_core::builtin::get(&name))
-}
-
-/// [`sample_csv`] for the signed-in user's workspace: `partner-leads`
-/// follows the workspace's lead registration form.
-async fn workspace_sample_csv(db: Db, Path(name): Path<String>, headers: HeaderMap) -> Response {
+/// `GET /templates/{name}/sample.csv`: the template's sample file, as a
+/// download; for a signed-in user as the workspace has it (`partner-leads`
+/// follows the workspace's lead registration form).
+pub(crate) async fn workspace_sample_csv(db: Db, Path(name): Path<String>, headers: HeaderMap) -> Response {
     let token = app::backend::auth::token_of(&headers);
     let template = app::backend::access::sample_template(&db, token.as_deref(), &name).await;
     sample_response(&name, template)
 }
 
-fn sample_response(name: &str, template: Option<csv_import_core::Template>) -> Response {
+pub(crate) fn sample_response(name: &str, template: Option<csv_import_core::Template>) -> Response {
     match template {
         Some(template) => (
             [

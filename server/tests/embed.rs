@@ -227,6 +227,19 @@ async fn the_embed_script_and_assets_are_served(db: Db) {
     let sample = server.send("GET", "/csv-import/templates/clients/sample.csv", &[], "").await;
     assert_eq!(sample.status, 200);
     assert!(sample.body.starts_with("First Name,Last Name,Email"), "{}", sample.body);
+    // The partner-leads sample follows the portal user's workspace's form.
+    let form = json!({"fields": [
+        {"label": "Email", "key": "email", "type": "email", "required": true},
+        {"label": "Yearly budget", "key": "budget", "type": "number", "required": false},
+    ]});
+    let saved = server.json("/csv-import/api/save_lead_form", form, &[ALICE]).await;
+    assert_eq!(saved.status, 200, "{}", saved.body);
+    let own = server.send("GET", "/csv-import/templates/partner-leads/sample.csv", &[ALICE], "").await;
+    assert_eq!(own.status, 200, "{}", own.body);
+    let header = own.body.lines().next().unwrap_or_default();
+    assert!(header.contains("Yearly budget") && header.contains("Partner ID"), "{header}");
+    let anonymous = server.send("GET", "/csv-import/templates/partner-leads/sample.csv", &[], "").await;
+    assert!(!anonymous.body.contains("Yearly budget"), "without a sign-in, the built-in form: {}", anonymous.body);
     // Nothing outside the site's pkg folder.
     let escape = server.send("GET", "/csv-import/pkg/..%2F..%2FCargo.toml", &[], "").await;
     assert_eq!(escape.status, 404);
