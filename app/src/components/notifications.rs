@@ -12,7 +12,23 @@ use leptos::prelude::*;
 use std::time::Duration;
 
 /// How often the page asks.
-const POLL: Duration = Duration::from_secs(2);
+const POLL_MS: f64 = 2_000.0;
+/// How often it asks while an import this page handed over may end.
+const FAST_POLL_MS: f64 = 250.0;
+/// How long after a hand-over it asks that often: most background imports
+/// end within this; longer ones are told at the normal pace.
+const FAST_FOR_MS: f64 = 30_000.0;
+
+thread_local! {
+    static FAST_UNTIL: std::cell::Cell<f64> = const { std::cell::Cell::new(0.0) };
+}
+
+/// Tell the notices that this page just handed an import over: they ask
+/// more often for a while, so that a short import is announced as soon as
+/// it ends rather than up to [`POLL_MS`] later. Browser only.
+pub fn expect_import_end() {
+    FAST_UNTIL.with(|until| until.set(crate::browser::now_ms() + FAST_FOR_MS));
+}
 
 /// Counts the background imports that finished while the page is open;
 /// provided by the app, bumped by [`Notifications`], tracked by the record
@@ -52,12 +68,19 @@ pub fn Notifications() -> impl IntoView {
     let since = StoredValue::new(String::new());
     let busy = StoredValue::new(false);
     let stopped = StoredValue::new(false);
+    let last_asked = StoredValue::new(f64::NEG_INFINITY);
     // Effects run in the browser only: the server renders no polling.
     Effect::new(move |_| {
         let poll = move || {
             if busy.get_value() || stopped.get_value() {
                 return;
             }
+            let now = crate::browser::now_ms();
+            let pace = if now < FAST_UNTIL.with(|until| until.get()) { FAST_POLL_MS } else { POLL_MS };
+            if now - last_asked.get_value() < pace {
+                return;
+            }
+            last_asked.set_value(now);
             busy.set_value(true);
             leptos::task::spawn_local(async move {
                 match import_notifications(since.get_value()).await {
@@ -78,7 +101,7 @@ pub fn Notifications() -> impl IntoView {
             });
         };
         poll();
-        if let Ok(handle) = set_interval_with_handle(poll, POLL) {
+        if let Ok(handle) = set_interval_with_handle(poll, Duration::from_millis(FAST_POLL_MS as u64)) {
             on_cleanup(move || handle.clear());
         }
     });
