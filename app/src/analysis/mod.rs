@@ -1,0 +1,143 @@
+//! The file as the import Web Worker holds it while the user reviews it.
+//!
+//! The worker reads the file in chunks into a [`Session`] (rows kept
+//! compactly in a [`RowStore`]) and checks it; the page holds only a
+//! [`Summary`] (counts, columns, the numbers of the rows with errors) and
+//! asks the worker, by [`Request`], for what it shows or sends: the rows in
+//! view, an edit checked again, the error report, the next batch to import.
+//! Nothing per cell crosses to the page except the rows in view.
+
+mod session;
+
+pub use session::{failed, key_text, load_in_chunks, Session};
+
+use csv_import_core::report::{Options, Report, RowCounts};
+use csv_import_core::map::Override;
+use csv_import_core::{Lang, Record, RowError};
+use serde::{Deserialize, Serialize};
+
+/// What the user chose instead of what was detected.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CheckOptions {
+    /// A forced encoding label, or `None` to detect.
+    pub encoding: Option<String>,
+    /// A forced delimiter (`,` `;` `\t` `|`), or `None` to detect.
+    pub delimiter: Option<String>,
+    /// Column choices from the mapping step.
+    pub overrides: Vec<Override>,
+    /// The current time, RFC 3339, for `default = "now"` fields.
+    pub now: String,
+    /// Values the server said do not exist, by field key (see
+    /// [`Options::unknown`]); empty in preview mode, which asks no server.
+    #[serde(default)]
+    pub unknown: Vec<(String, Vec<String>)>,
+    /// The language of the messages: the modal's.
+    #[serde(default)]
+    pub lang: Lang,
+}
+
+impl CheckOptions {
+    /// The engine's options.
+    pub fn to_options(&self) -> Options {
+        Options {
+            encoding: self.encoding.clone(),
+            delimiter: self.delimiter.as_deref().and_then(|d| d.bytes().next()),
+            overrides: self.overrides.clone(),
+            now: self.now.clone(),
+            keep_invalid_rows: false,
+            unknown: self.unknown.clone(),
+            lang: self.lang,
+        }
+    }
+}
+
+/// What the page keeps of a checked file: no rows, no cells.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Summary {
+    /// Encoding, delimiter, columns, counts and file errors; `errors` is
+    /// left empty (the worker has them).
+    pub report: Report,
+    /// The header cells.
+    pub header: Vec<String>,
+    /// Up to three non-empty sample values per column (for the mapping step).
+    pub samples: Vec<Vec<String>>,
+    /// The numbers of the rows with errors, ascending.
+    pub error_rows: Vec<u64>,
+    /// Rows without errors whose key matches an existing record (see
+    /// [`Request::Existing`]).
+    pub matching: u64,
+}
+
+/// One row as the grid shows it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ViewRow {
+    /// Data row number, 1-based.
+    pub row: u64,
+    /// Physical line, 1-based.
+    pub line: u64,
+    /// Cells as decoded (or as edited).
+    pub cells: Vec<String>,
+    /// The row's errors.
+    pub errors: Vec<RowError>,
+}
+
+/// What an edit changed.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct EditOutcome {
+    /// The row counts now.
+    pub rows: RowCounts,
+    /// Rows whose errors changed (the edited one, and rows that were or
+    /// became duplicates of it), with whether they have errors now.
+    pub changed: Vec<(u64, bool)>,
+    /// As [`Summary::matching`].
+    pub matching: u64,
+}
+
+/// A row that will not be imported, and why (as the server records it).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Skipped {
+    /// Data row number.
+    pub row: u64,
+    /// One entry per problem, naming the column.
+    pub reasons: Vec<String>,
+}
+
+/// The next rows to import.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct NextBatch {
+    /// Valid rows, normalised, in file order.
+    pub records: Vec<Record>,
+    /// No rows are left after these.
+    pub done: bool,
+}
+
+/// What the page asks the worker's session.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum Request {
+    /// Check every row again with these options (a mapping change, values
+    /// the server does not know): answers a [`Summary`].
+    Check { options: CheckOptions },
+    /// These rows (numbers), with their errors: answers `Vec<ViewRow>`.
+    Rows { rows: Vec<u64> },
+    /// Set one cell and check what it affects: answers an [`EditOutcome`].
+    Edit { row: u64, column: usize, value: String },
+    /// The error report CSV (original cells plus an `errors` column): answers a string.
+    ErrorReport,
+    /// The distinct values of each mapped field with a `reference`: answers
+    /// `Vec<(field key, values)>`.
+    References,
+    /// The distinct key texts (trimmed, lowercased) of a column, at most
+    /// `max`: answers `Vec<String>`.
+    KeyValues { column: usize, max: usize },
+    /// Key texts that existing records have: answers the number of valid
+    /// rows that match one.
+    Existing { column: usize, values: Vec<String> },
+    /// The rows with errors and why: answers `Vec<Skipped>`.
+    Skipped,
+    /// Start handing out valid records from the first row: answers the
+    /// number of valid rows.
+    StartCommit,
+    /// The next valid records, at most `size`: answers a [`NextBatch`].
+    NextBatch { size: usize },
+}

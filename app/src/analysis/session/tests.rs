@@ -1,0 +1,161 @@
+//! The worker session against core's full check.
+
+use super::*;
+use csv_import_core::report::check;
+
+fn options() -> CheckOptions {
+    CheckOptions { now: "2026-01-01T00:00:00Z".into(), ..CheckOptions::default() }
+}
+
+fn session(text: &str, template: &str) -> Session {
+    let template = csv_import_core::builtin::get(template).unwrap();
+    load_in_chunks(text.as_bytes(), 5, template, options()).unwrap_or_else(|s| panic!("{s:?}"))
+}
+
+/// The errors a full check of the session's current cells gives.
+fn full_check(session: &Session) -> BTreeMap<u64, Vec<RowError>> {
+    let mut fresh = Session {
+        template: session.template.clone(),
+        encoding: session.encoding.clone(),
+        delimiter: session.delimiter,
+        header: session.header.clone(),
+        store: session.store.clone(),
+        options: CheckOptions::default(),
+        mapping: session.mapping.clone(),
+        report: Report::default(),
+        errors: BTreeMap::new(),
+        keys: Vec::new(),
+        incremental: false,
+        existing: None,
+        commit: None,
+    };
+    fresh.check(session.options.clone(), &mut |_, _| {});
+    fresh.errors
+}
+
+#[test]
+fn a_session_reports_what_core_reports() {
+    let text = "First Name;Email\nAnn;ann@x.com\n;bob@x.com\nCy;ANN@x.com\n\nDé;bad@\n";
+    let s = session(text, "clients");
+    let direct = check(text.as_bytes(), &csv_import_core::builtin::get("clients").unwrap(), &options().to_options());
+    let summary = s.summary();
+    assert_eq!(summary.report.rows, direct.rows);
+    assert_eq!(summary.error_rows, vec![2, 3, 4]);
+    let all: Vec<RowError> = s.errors.values().flatten().cloned().collect();
+    assert_eq!(all, direct.errors);
+    assert_eq!(summary.samples[0], vec!["Ann", "Cy", "Dé"]);
+    let rows = s.rows(&[3, 99]);
+    assert_eq!(rows.len(), 1);
+    assert_eq!(rows[0].cells, ["Cy", "ANN@x.com"]);
+    assert_eq!(rows[0].errors[0].code, RowErrorCode::DuplicateInFile);
+}
+
+#[test]
+fn a_french_session_writes_french_messages() {
+    let text = "First Name,Email\nAnn,ann@x.com\nBob,bob.example.com\nCy,ANN@x.com\n";
+    let template = csv_import_core::builtin::get("clients").unwrap();
+    let options = CheckOptions { lang: Lang::Fr, ..options() };
+    // As the page sends it: a missing `lang` is English.
+    let json = serde_json::to_string(&options).unwrap();
+    assert_eq!(serde_json::from_str::<CheckOptions>(&json).unwrap(), options);
+    assert_eq!(serde_json::from_str::<CheckOptions>(r#"{"now": "", "overrides": []}"#).unwrap().lang, Lang::En);
+    let mut s = load_in_chunks(text.as_bytes(), 5, template, options).unwrap_or_else(|s| panic!("{s:?}"));
+    let rows = s.rows(&[2, 3]);
+    assert_eq!(
+        rows[0].errors[0].message,
+        "« bob.example.com » n’a pas de @. Écrivez l’adresse complète, p. ex. nom@example.com."
+    );
+    assert!(rows[1].errors[0].message.starts_with("Même Email qu’à la ligne 1"), "{}", rows[1].errors[0].message);
+    let skipped = s.skipped();
+    assert!(skipped[0].reasons[0].starts_with("Email : « bob.example.com » n’a pas de @."), "{skipped:?}");
+    let csv = s.error_report();
+    assert!(csv.starts_with("First Name,Email,erreurs\n"), "{csv}");
+    assert!(csv.contains("Email : « bob.example.com » n’a pas de @."), "{csv}");
+    // An edit is checked again in the same language.
+    s.edit(2, 1, "bob@");
+    assert!(s.rows(&[2])[0].errors[0].message.contains("n’a rien après le @"), "{:?}", s.rows(&[2]));
+    // So are the file's own errors.
+    let empty = load_in_chunks(b"", 5, csv_import_core::builtin::get("clients").unwrap(), CheckOptions {
+        lang: Lang::Fr,
+        ..CheckOptions::default()
+    })
+    .err()
+    .unwrap();
+    assert!(empty.report.file_errors[0].message.starts_with("Le fichier est vide."), "{empty:?}");
+}
+
+#[test]
+fn edits_change_the_same_errors_a_full_check_finds() {
+    let text = "First Name,Email\nAnn,a@x.com\nBob,a@x.com\nCy,a@x.com\nDi,d@x.com\nEd,bad\n";
+    let mut s = session(text, "clients");
+    assert_eq!(s.summary().error_rows, vec![2, 3, 5]);
+    let edits: &[(u64, usize, &str)] = &[
+        (1, 1, "z@x.com"),  // row 2 becomes the first a@x.com, row 3 its duplicate
+        (2, 1, "D@x.com"),  // row 2 duplicates row 4 now; row 3 is first of a@x.com
+        (4, 1, "bad"),      // row 4 invalid: row 2 is alone with d@x.com
+        (5, 1, "a@x.com"),  // row 5 fixed, but a duplicate of row 3
+        (3, 0, ""),         // row 3 loses its name: still claims a@x.com
+        (3, 1, "q@x.com"),  // row 3 leaves a@x.com: row 5 is first
+        (1, 1, "A@X.COM"),  // row 1 takes it again
+        (4, 1, "d@x.com"),
+    ];
+    for &(row, column, value) in edits {
+        let before = s.errors.clone();
+        let outcome = s.edit(row, column, value);
+        let expected = full_check(&s);
+        assert_eq!(s.errors, expected, "after setting row {row} to {value:?}");
+        assert_eq!(outcome.rows.invalid, expected.len() as u64);
+        for (r, errors) in &expected {
+            if before.get(r) != Some(errors) {
+                assert!(outcome.changed.contains(&(*r, true)), "row {r} changed after {row}={value:?}: {outcome:?}");
+            }
+        }
+    }
+}
+
+#[test]
+fn batches_hold_the_valid_rows_once_each_in_order() {
+    let mut text = String::from("First Name,Email\n");
+    for i in 1..=25 {
+        let email = if i % 5 == 0 { "bad".to_string() } else { format!("p{i}@x.com") };
+        text.push_str(&format!("P{i},{email}\n"));
+    }
+    let mut s = session(&text, "clients");
+    assert_eq!(s.start_commit(), 20);
+    let mut rows = Vec::new();
+    loop {
+        let batch = s.next_batch(7);
+        assert!(batch.records.len() <= 7);
+        rows.extend(batch.records.iter().map(|r| r.row));
+        if batch.done {
+            break;
+        }
+    }
+    let expected: Vec<u64> = (1..=25).filter(|i| i % 5 != 0).collect();
+    assert_eq!(rows, expected);
+    assert_eq!(s.skipped().iter().map(|s| s.row).collect::<Vec<_>>(), vec![5, 10, 15, 20, 25]);
+    assert!(s.skipped()[0].reasons[0].starts_with("Email: "));
+}
+
+#[test]
+fn reports_references_and_existing_keys_come_from_the_rows() {
+    let text = "First Name,Email\nAnn,ann@x.com\n=cmd,bob@x.com\nCy,CY@x.com\n";
+    let mut s = session(text, "clients");
+    let report = s.error_report();
+    assert!(report.starts_with("First Name,Email,errors"), "{report}");
+    assert!(report.contains("'=cmd"), "{report}");
+    assert_eq!(s.key_values(1, 10), ["ann@x.com", "bob@x.com", "cy@x.com"]);
+    assert_eq!(s.set_existing(1, vec!["cy@x.com".into(), "bob@x.com".into()]), 1);
+    assert_eq!(s.edit(2, 0, "Bob").matching, 2);
+}
+
+#[test]
+fn a_file_over_the_template_limit_says_so() {
+    let mut text = String::from("firstName,email\n");
+    for i in 0..5001 {
+        text.push_str(&format!("P{i},p{i}@x.com\n"));
+    }
+    let s = session(&text, "crm-clients");
+    let summary = s.summary();
+    assert!(summary.report.file_errors.iter().any(|e| e.code == FileErrorCode::TooManyRows));
+}
