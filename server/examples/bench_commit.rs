@@ -6,7 +6,8 @@
 //! ```
 //!
 //! The file is checked with core as the modal checks it; its valid records
-//! go, in batches of 500 as the modal sends them, through the server's
+//! go, in batches of 500 as the modal sends them (`BENCH_BATCH_ROWS` sets
+//! another size, to measure what the batch size costs), through the server's
 //! commit path (`imports::find` and `imports::commit` per batch, as the
 //! `commit_batch` endpoint calls them, between `imports::start` and
 //! `imports::finish`) into a fresh SQLite file and a fresh schema of the
@@ -16,6 +17,7 @@
 //!
 //! ```text
 //! commit_rows: ...
+//! commit_batch_rows: ...
 //! commit_rows_per_s_sqlite: ...
 //! sqlite_import_rows_per_s: ...
 //! commit_vs_bulk_sqlite: ...
@@ -37,8 +39,6 @@ use std::path::Path;
 use std::process::Command;
 use std::time::Instant;
 
-const BATCH: usize = imports::MAX_BATCH_ROWS as usize;
-
 #[tokio::main]
 async fn main() {
     let path = std::env::args().nth(1).expect("usage: bench_commit <clients.csv>");
@@ -49,6 +49,11 @@ async fn main() {
     assert!(report.file_errors.is_empty(), "{:?}", report.file_errors);
     let rows = report.records;
     println!("commit_rows: {}", rows.len());
+    let batch_rows = match std::env::var("BENCH_BATCH_ROWS") {
+        Ok(n) => n.parse().ok().filter(|n| *n > 0).expect("BENCH_BATCH_ROWS is a number of rows, e.g. 1000"),
+        Err(_) => imports::MAX_BATCH_ROWS as usize,
+    };
+    println!("commit_batch_rows: {batch_rows}");
 
     let dir = tempfile::tempdir().expect("a temporary folder");
     // The rows as the server stores them, for the bulk loaders.
@@ -63,7 +68,7 @@ async fn main() {
     // SQLite.
     let url = format!("sqlite://{}/commit.db", dir.path().display());
     let sqlite = db::connect(&url).await.expect("SQLite");
-    let commit_sqlite = commit_all(&sqlite, &rows).await;
+    let commit_sqlite = commit_all(&sqlite, &rows, batch_rows).await;
     let bulk_db = dir.path().join("bulk.db");
     let bulk_sqlite = timed_command(
         Command::new("sqlite3")
@@ -88,7 +93,7 @@ async fn main() {
             }
         }
         Ok((pg, admin, schema)) => {
-            let commit_pg = commit_all(&pg, &rows).await;
+            let commit_pg = commit_all(&pg, &rows, batch_rows).await;
             pg.pool.close().await;
             let copy = timed_command(Command::new("psql").args(["-X", "-q", "-v", "ON_ERROR_STOP=1", &base]).args([
                 "-c",
@@ -150,8 +155,9 @@ async fn postgres(base: &str) -> Result<(Db, sqlx::AnyPool, String), String> {
     Ok((db, admin, schema))
 }
 
-/// Seconds to commit `rows` as one import of Acme's admin, batch by batch.
-async fn commit_all(db: &Db, rows: &[Record]) -> f64 {
+/// Seconds to commit `rows` as one import of Acme's admin, `batch_rows` per
+/// batch.
+async fn commit_all(db: &Db, rows: &[Record], batch_rows: usize) -> f64 {
     demo::seed(db).await.expect("demo data");
     let session = session(db).await;
     let template = access::template("clients").unwrap();
@@ -161,11 +167,12 @@ async fn commit_all(db: &Db, rows: &[Record]) -> f64 {
         file_name: "clients.csv".into(),
         total_rows: rows.len() as u64,
         skipped: vec![],
+        lang: Default::default(),
     };
     let start = Instant::now();
     let import = imports::start(db, &session, &template, &input).await.expect("start").import_id;
     let mut inserted = 0;
-    for (seq, batch) in rows.chunks(BATCH).enumerate() {
+    for (seq, batch) in rows.chunks(batch_rows).enumerate() {
         let head = imports::find(db, &session, &import).await.expect("import");
         let result = imports::commit(db, &head, &template, table, seq as u32, batch).await.expect("commit");
         inserted += result.inserted;

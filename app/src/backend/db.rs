@@ -5,12 +5,28 @@
 //! compiled into the binary (`app/build.rs` makes a new file rebuild it).
 
 use sqlx::any::{install_default_drivers, AnyPoolOptions};
-use sqlx::AnyPool;
+use sqlx::{AnyPool, Executor};
 use std::path::Path;
 use thiserror::Error;
 
 /// The database used when `DATABASE_URL` is not set: a file under `./data/`.
 pub const DEFAULT_URL: &str = "sqlite://data/csv-import.db";
+
+/// Set on every SQLite connection as it opens.
+///
+/// WAL lets readers go on while an import writes (the mode is stored in the
+/// file; each connection already waits 5 s for a busy lock, sqlx's default
+/// busy_timeout, instead of failing). `synchronous = NORMAL` in WAL mode
+/// syncs the log to disk at checkpoints instead of at every commit: a crash
+/// of the process loses nothing, a power cut or an OS crash may undo the
+/// commits made since the last checkpoint, and the file stays consistent.
+/// A checkpoint every 10,000 pages (about 40 MB of log) instead of SQLite's
+/// 1,000: an import's batch dirties hundreds of index pages, so the default
+/// copied the log back into the file every two or three batches. Each of the
+/// two made the commit of imported rows about 10% faster
+/// (`server/examples/bench_commit.rs`, BENCHMARKS.md).
+const SQLITE_PRAGMAS: &str =
+    "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA wal_autocheckpoint = 10000";
 
 /// Why the database could not be opened or migrated.
 #[derive(Debug, Error)]
@@ -81,14 +97,16 @@ pub async fn connect(url: &str) -> Result<Db, DbError> {
     let pool = AnyPoolOptions::new()
         // SQLite has one writer; more connections only queue on its lock.
         .max_connections(if backend == Backend::Sqlite { 4 } else { 16 })
+        .after_connect(move |conn, _| {
+            Box::pin(async move {
+                if backend == Backend::Sqlite {
+                    conn.execute(SQLITE_PRAGMAS).await?;
+                }
+                Ok(())
+            })
+        })
         .connect(&url)
         .await?;
-    if backend == Backend::Sqlite {
-        // WAL lets readers go on while an import writes; it is stored in the
-        // file. Each connection already waits 5 s for a busy lock (sqlx's
-        // default busy_timeout) instead of failing.
-        sqlx::query("PRAGMA journal_mode = WAL").execute(&pool).await?;
-    }
     let db = Db { pool, backend };
     migrate(&db).await?;
     Ok(db)

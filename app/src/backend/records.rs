@@ -281,8 +281,9 @@ pub async fn insert_many(
 /// Insert the new records and overwrite the existing ones of `writes` in as
 /// few statements as the database allows: one multi-row `INSERT ... ON
 /// CONFLICT (id) DO UPDATE` per chunk on SQLite (chunks sized to its
-/// parameter limit), and on PostgreSQL one `INSERT ... SELECT FROM unnest(..)
-/// ON CONFLICT (id) DO UPDATE` with each column as one array parameter. New
+/// parameter limit), and on PostgreSQL one `INSERT ... SELECT FROM unnest(..)`
+/// for the new records and one `UPDATE ... FROM unnest(..)` for the changed
+/// ones, each column as one array parameter. New
 /// records get `created_at` and `updated_at` = `now`, updated ones
 /// `updated_at`. A record is only ever updated within `workspace_id`. A key
 /// already taken by another record (a concurrent import) is a 409
@@ -386,23 +387,48 @@ async fn write_postgres(
     chunk: &[Write],
     now: &str,
 ) -> Result<(), AppError> {
+    // New records and changed ones in two statements: a plain INSERT lets
+    // the id default and skips the speculative insertion an `ON CONFLICT`
+    // costs per row (a fifth of the statement's time on all-new rows).
+    let (new, changed): (Vec<&Write>, Vec<&Write>) = chunk.iter().partition(|w| w.id.is_none());
     let name = table.name;
-    let arrays: Vec<String> = (0..columns.len()).map(|i| format!("${}::text[]", i + 4)).collect();
+    let cols = columns.join(", ");
     let values: Vec<String> = columns.iter().map(|c| format!("v.{c}")).collect();
-    let sql = format!(
-        "INSERT INTO {name} (id, workspace_id, {cols}, created_at, updated_at) \
-         SELECT COALESCE(v.id, nextval(pg_get_serial_sequence('{name}', 'id'))), $1, {values}, $2, $2 \
-         FROM unnest($3::bigint[], {arrays}) AS v(id, {cols}) \
-         ON CONFLICT (id) DO UPDATE SET {sets} WHERE {name}.workspace_id = excluded.workspace_id",
-        cols = columns.join(", "),
-        values = values.join(", "),
-        arrays = arrays.join(", "),
-        sets = upsert_sets(columns)
-    );
-    let mut query = sqlx::query(&sql).bind(workspace_id).bind(now.to_string()).bind(pg_id_array(chunk.iter().map(|w| w.id)));
-    for i in 0..columns.len() {
-        query = query.bind(pg_text_array(chunk.iter().map(|w| w.values[i].as_deref())));
+    if !new.is_empty() {
+        let arrays: Vec<String> = (0..columns.len()).map(|i| format!("${}::text[]", i + 3)).collect();
+        let sql = format!(
+            "INSERT INTO {name} (workspace_id, {cols}, created_at, updated_at) \
+             SELECT $1, {values}, $2, $2 FROM unnest({arrays}) AS v({cols})",
+            values = values.join(", "),
+            arrays = arrays.join(", "),
+        );
+        let mut query = sqlx::query(&sql).bind(workspace_id).bind(now.to_string());
+        for i in 0..columns.len() {
+            query = query.bind(pg_text_array(new.iter().map(|w| w.values[i].as_deref())));
+        }
+        query.execute(&mut *conn).await.map_err(conflict)?;
     }
-    query.execute(&mut *conn).await.map_err(conflict)?;
+    if !changed.is_empty() {
+        let arrays: Vec<String> = (0..columns.len()).map(|i| format!("${}::text[]", i + 4)).collect();
+        let sets: Vec<String> = columns.iter().map(|c| format!("{c} = v.{c}")).collect();
+        let sql = format!(
+            "UPDATE {name} SET {sets}, updated_at = $2 \
+             FROM unnest($3::bigint[], {arrays}) AS v(id, {cols}) \
+             WHERE {name}.id = v.id AND {name}.workspace_id = $1",
+            sets = sets.join(", "),
+            arrays = arrays.join(", "),
+        );
+        // Planned each time, as the key lookup: a plan kept from when the
+        // table was small could join it by a full scan.
+        let mut query = sqlx::query(&sql)
+            .persistent(false)
+            .bind(workspace_id)
+            .bind(now.to_string())
+            .bind(pg_id_array(changed.iter().map(|w| w.id)));
+        for i in 0..columns.len() {
+            query = query.bind(pg_text_array(changed.iter().map(|w| w.values[i].as_deref())));
+        }
+        query.execute(&mut *conn).await.map_err(conflict)?;
+    }
     Ok(())
 }
