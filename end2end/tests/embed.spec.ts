@@ -144,9 +144,14 @@ test("CsvImport.open checks a file in French and tells the page it was closed", 
   await expect(dialog).toContainText("Glissez-déposez votre fichier CSV ici");
   await dialog.locator('input[type="file"]').setInputFiles({ name: "clients.csv", mimeType: "text/csv", buffer: clientsFile(unique()) });
   await expect(dialog.getByRole("columnheader", { name: "Colonne de votre fichier" })).toBeVisible();
+  await expect(dialog.locator(".file-settings")).toContainText("Détecté : virgule");
+  await expect(dialog.locator(".file-settings")).toContainText("Point-virgule ;");
   await dialog.getByRole("button", { name: "Suivant : vérifier les lignes" }).click();
   await expect(dialog.locator(".review-summary")).toContainText("3 valides");
   await expect(dialog.locator(".review-summary")).toContainText("1 avec erreurs");
+  // The engine's own reasons are French too, in the grid and its tooltip.
+  const invalid = dialog.locator('[role="gridcell"].invalid').first();
+  await expect(invalid).toHaveAttribute("title", "« not-an-email » n’a pas de @. Écrivez l’adresse complète, p. ex. nom@example.com.");
   await expect(dialog).toContainText("Aperçu seulement : rien de ce fichier n’a été envoyé.");
   await page.screenshot({ path: "screenshots/embed-portal-preview-fr.png" });
   let asked = "";

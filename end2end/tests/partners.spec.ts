@@ -108,7 +108,9 @@ test("an admin finds the IDs, a file with errors is rejected whole, the fixed fi
   // Only distinct pairs went to the server, never rows.
   expect(pairBodies.length).toBeGreaterThanOrEqual(1);
   const sent = JSON.parse(pairBodies[pairBodies.length - 1]);
-  expect(Object.keys(sent)).toEqual(["pairs"]);
+  // The pairs and the modal's language (for the messages), nothing else.
+  expect(Object.keys(sent).sort()).toEqual(["lang", "pairs"]);
+  expect(sent.lang).toBe("en");
   expect(sent.pairs).toContainEqual(["P-1001", "PU-2003"]);
   expect(new Set(sent.pairs.map((p: string[]) => p.join("|"))).size).toBe(sent.pairs.length);
   await dialog.getByRole("button", { name: "Close dialog" }).click();
