@@ -101,6 +101,35 @@ pub fn App() -> impl IntoView {
     }
 }
 
+/// Who sees a link of the navigation.
+struct Shown {
+    /// Users of the workspace (admin, staff, viewer, or nobody signed in).
+    staff: bool,
+    /// A partner's user, who sees the partner pages only.
+    partner: bool,
+}
+
+const STAFF: Shown = Shown { staff: true, partner: false };
+const BOTH: Shown = Shown { staff: true, partner: true };
+
+/// The portal's pages, in the order of the navigation.
+const NAV: [(&str, &str, Shown); 13] = [
+    ("/clients", "Clients", STAFF),
+    ("/leads", "Leads", STAFF),
+    ("/companies", "Companies", STAFF),
+    ("/coaches", "Coaches", STAFF),
+    ("/accounts", "Client accounts", STAFF),
+    ("/tags", "Tags", STAFF),
+    ("/crm", "CRM clients", STAFF),
+    ("/partners", "Partners", STAFF),
+    ("/partner-leads", "Partner leads", BOTH),
+    // A partner's user finds their team's IDs here.
+    ("/team", "Team members", Shown { staff: false, partner: true }),
+    ("/imports", "Imports", STAFF),
+    ("/data", "Data management", STAFF),
+    ("/check", "Check a file", BOTH),
+];
+
 /// The portal's navigation and who is signed in.
 #[component]
 fn TopBar() -> impl IntoView {
@@ -117,25 +146,17 @@ fn TopBar() -> impl IntoView {
         <header class="topbar">
             <a class="brand" href="/">"csv-import"</a>
             <nav aria-label="Main">
-                <A href="/clients">"Clients"</A>
-                <A href="/leads">"Leads"</A>
-                <A href="/companies">"Companies"</A>
-                <A href="/coaches">"Coaches"</A>
-                <A href="/accounts">"Client accounts"</A>
-                <A href="/tags">"Tags"</A>
-                <A href="/crm">"CRM clients"</A>
-                <A href="/partners">"Partners"</A>
-                <A href="/partner-leads">"Partner leads"</A>
                 <Suspense fallback=|| ()>
                     {move || Suspend::new(async move {
-                        // A partner's user finds their team's IDs here (seed 001).
-                        matches!(session.await, Ok(Some(s)) if s.role == model::Role::Partner)
-                            .then(|| view! { <A href="/team">"Team members"</A> })
+                        // A partner's user sees only the partner pages (seed 001):
+                        // the others would answer 403.
+                        let partner = matches!(session.await, Ok(Some(s)) if s.role == model::Role::Partner);
+                        NAV.iter()
+                            .filter(|(_, _, shown)| if partner { shown.partner } else { shown.staff })
+                            .map(|(href, label, _)| view! { <A href=*href>{*label}</A> })
+                            .collect_view()
                     })}
                 </Suspense>
-                <A href="/imports">"Imports"</A>
-                <A href="/data">"Data management"</A>
-                <A href="/check">"Check a file"</A>
             </nav>
             <div class="session">
                 <Suspense fallback=|| ()>

@@ -156,6 +156,9 @@ test("a partner's user finds their team's IDs and imports for their own partner 
   // A partner's user lands on Partner leads.
   await signIn(page, "partner@northwind.test", "**/partner-leads");
   await expect(page.locator("body")).toHaveAttribute("data-hydrated", "true");
+  // The navigation shows the partner pages only, not pages that would refuse them.
+  const nav = page.getByRole("navigation", { name: "Main" });
+  await expect(nav.getByRole("link")).toHaveText(["Partner leads", "Team members", "Check a file"]);
   await page.getByRole("link", { name: "Team members" }).click();
   await page.waitForURL("**/team");
   await expect(page.getByRole("heading", { name: "Team members" })).toBeVisible();
