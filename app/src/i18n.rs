@@ -358,6 +358,12 @@ pub struct Text {
     /// A client account row without email or password (only a tampered
     /// request has one: the browser checks both).
     pub malformed_account: &'static str,
+    /// The host application does not let this user import these (what).
+    pub not_here: fn(&str) -> String,
+    /// The user's role may not import these: role, what.
+    pub role_may_not: fn(&str, &str) -> String,
+    /// The server has nowhere to store these (what): a check only.
+    pub not_stored: fn(&str) -> String,
 }
 
 impl Text {
@@ -518,6 +524,9 @@ static EN: Text = Text {
     },
     attribute_too_long: |name, max_name, max_value| format!("attribute:{name}: too long: names take at most {max_name} characters, values {max_value}."),
     malformed_account: "Malformed row: the email address and the initial password are required.",
+    not_here: |what| format!("You may not import {what} here. Ask an admin."),
+    role_may_not: |role, what| format!("Your role ({role}) may not import {what}. Ask an admin."),
+    not_stored: |what| format!("This server does not store {what} imports yet. You can still check a file against the template."),
 };
 
 static FR: Text = Text {
@@ -667,6 +676,9 @@ static FR: Text = Text {
     },
     attribute_too_long: |name, max_name, max_value| format!("attribute:{name} : trop long : un nom a au plus {max_name} caractères, une valeur {max_value}."),
     malformed_account: "Ligne mal formée : l’adresse e-mail et le mot de passe initial sont obligatoires.",
+    not_here: |what| format!("Vous ne pouvez pas importer « {what} » ici. Demandez à un administrateur."),
+    role_may_not: |role, what| format!("Votre rôle ({role}) ne permet pas d’importer « {what} ». Demandez à un administrateur."),
+    not_stored: |what| format!("Ce serveur n’enregistre pas encore les imports « {what} ». Vous pouvez quand même vérifier un fichier avec ce modèle."),
 };
 
 #[cfg(test)]

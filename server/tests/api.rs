@@ -259,6 +259,9 @@ async fn viewer_may_not_import(db: Db) {
     assert_eq!(access.body["may_import"], false);
     assert_eq!(access.body["reason"], "Your role (viewer) may not import clients. Ask an admin.");
     assert_eq!(access.body["template"]["name"], "clients");
+    // The modal asks in its own language.
+    let french = api.form("get_template", &[("name", "clients"), ("lang", "fr")], Some(&viewer)).await;
+    assert_eq!(french.body["reason"], "Votre rôle (viewer) ne permet pas d’importer « clients ». Demandez à un administrateur.");
 
     let reply = api
         .json(

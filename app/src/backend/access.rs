@@ -3,7 +3,7 @@
 use super::records::{self, RecordTable};
 use crate::model::{Role, SessionInfo};
 use crate::server_fns::AppError;
-use csv_import_core::Template;
+use csv_import_core::{Lang, Template};
 
 /// The permission a template needs; templates that name none are for admins.
 pub fn permission_of(template: &Template) -> &str {
@@ -58,16 +58,22 @@ pub fn browse(session: &SessionInfo) -> Result<(), AppError> {
 
 /// Why `role` may not import with `template`, or `None` when it may.
 pub fn refusal(role: Role, template: &Template) -> Option<String> {
+    refusal_in(role, template, Lang::En)
+}
+
+/// [`refusal`] in `lang` (the modal asks in its own).
+pub fn refusal_in(role: Role, template: &Template, lang: Lang) -> Option<String> {
+    let text = crate::i18n::Locale::of_core(lang).text();
     // A host application may allow its user fewer templates than the role does.
     if let Some(grant) = leptos::prelude::use_context::<super::host::HostGrant>() {
         if !grant.allows(&template.name) {
-            return Some(format!("You may not import {} here. Ask an admin.", what(template)));
+            return Some((text.not_here)(&what(template)));
         }
     }
     if role.grants(permission_of(template)) {
         return None;
     }
-    Some(format!("Your role ({}) may not import {}. Ask an admin.", role.as_str(), what(template)))
+    Some((text.role_may_not)(role.as_str(), &what(template)))
 }
 
 /// Where the server stores a template's rows.
@@ -101,12 +107,14 @@ pub fn store_for(template: &Template) -> Option<Store> {
 
 /// Why the server cannot store imports of `template`, or `None` when it can.
 pub fn unsupported(template: &Template) -> Option<String> {
+    unsupported_in(template, Lang::En)
+}
+
+/// [`unsupported`] in `lang`.
+pub fn unsupported_in(template: &Template, lang: Lang) -> Option<String> {
     match store_for(template) {
         Some(_) => None,
-        None => Some(format!(
-            "This server does not store {} imports yet. You can still check a file against the template.",
-            what(template)
-        )),
+        None => Some((crate::i18n::Locale::of_core(lang).text().not_stored)(&what(template))),
     }
 }
 

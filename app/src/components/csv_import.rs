@@ -19,7 +19,7 @@
 
 use crate::components::import_modal::ImportModal;
 pub use crate::components::import_modal::Mode;
-use crate::i18n::{Locale, Text};
+use crate::i18n::Locale;
 pub use crate::model::{ImportState, JobState};
 use crate::model::{ImportSummary, TemplateAccess};
 use crate::server_fns::auth::current_user::current_user;
@@ -147,8 +147,8 @@ pub fn CsvImport(
     let access = LocalResource::new(move || {
         let source = source.get_value();
         let workspace = workspace.clone();
-        let text = chosen.get().text();
-        async move { load(source, workspace, text).await }
+        let locale = chosen.get();
+        async move { load(source, workspace, locale).await }
     });
     let completed = StoredValue::new(false);
     let complete = move |summary: ImportSummary| {
@@ -245,7 +245,8 @@ async fn wait_for_job(mut summary: ImportSummary) -> ImportSummary {
 }
 
 /// The template and the user's access to it, or why the importer cannot open.
-async fn load(source: TemplateSource, workspace: Option<String>, text: &'static Text) -> Result<TemplateAccess, String> {
+async fn load(source: TemplateSource, workspace: Option<String>, locale: Locale) -> Result<TemplateAccess, String> {
+    let (text, lang) = (locale.text(), locale.core_lang());
     let session = current_user().await.map_err(|e| text.app_error(&e))?.ok_or_else(|| text.sign_in.to_string())?;
     if let Some(asked) = workspace.map(|w| w.trim().to_lowercase()).filter(|w| !w.is_empty()) {
         if asked != session.workspace.slug {
@@ -253,10 +254,10 @@ async fn load(source: TemplateSource, workspace: Option<String>, text: &'static 
         }
     }
     match source {
-        TemplateSource::Name(name) => get_template(name).await.map_err(|e| text.app_error(&e)),
+        TemplateSource::Name(name) => get_template(name, Some(lang)).await.map_err(|e| text.app_error(&e)),
         TemplateSource::Value(template) => {
             let template = *template;
-            match get_template(template.name.clone()).await {
+            match get_template(template.name.clone(), Some(lang)).await {
                 Ok(access) if access.template == template => Ok(access),
                 Ok(_) | Err(AppError::NotFound(_)) => Ok(TemplateAccess {
                     reason: Some((text.own_templates_only)(&template.name)),

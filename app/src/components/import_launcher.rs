@@ -23,7 +23,7 @@ pub fn ImportLauncher(
     #[prop(into)]
     on_close: Callback<Option<ImportSummary>>,
 ) -> impl IntoView {
-    let access = Resource::new(|| (), move |_| get_template(template.to_string()));
+    let access = Resource::new(|| (), move |_| get_template(template.to_string(), None));
     let open = RwSignal::new(false);
     let close = Callback::new(move |summary: Option<ImportSummary>| {
         open.set(false);

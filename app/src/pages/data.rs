@@ -19,7 +19,7 @@ const TYPES: [(&str, &str, &str); 3] =
 #[component]
 pub fn DataPage() -> impl IntoView {
     let chosen = RwSignal::new("clients");
-    let access = Resource::new(move || chosen.get(), |name| get_template(name.to_string()));
+    let access = Resource::new(move || chosen.get(), |name| get_template(name.to_string(), None));
     let open = RwSignal::new(None::<TemplateAccess>);
     let notice = RwSignal::new(None::<(String, bool)>);
 

@@ -7,11 +7,16 @@ use leptos::prelude::*;
 /// (e.g. "Your role (viewer) may not import clients. Ask an admin.").
 /// `partner-leads` comes as the workspace's lead registration form makes it.
 #[server(endpoint = "get_template")]
-pub async fn get_template(name: String) -> Result<TemplateAccess, AppError> {
+pub async fn get_template(
+    name: String,
+    /// The language of the refusal (English when left out).
+    lang: Option<csv_import_core::Lang>,
+) -> Result<TemplateAccess, AppError> {
     use crate::backend::{access, auth, db};
     let session = auth::current_session().await?;
     let template = access::template(&name)?;
     let template = access::for_workspace(&db()?, session.workspace.id, template).await?;
-    let reason = access::refusal(session.role, &template).or_else(|| access::unsupported(&template));
+    let lang = lang.unwrap_or_default();
+    let reason = access::refusal_in(session.role, &template, lang).or_else(|| access::unsupported_in(&template, lang));
     Ok(TemplateAccess { template, may_import: reason.is_none(), reason })
 }
