@@ -15,6 +15,7 @@ use tower::ServiceExt;
 
 on_both!(
     login_sets_a_session_cookie,
+    repeated_failed_sign_ins_are_refused_for_a_while,
     wrong_password_or_unknown_email_is_401,
     no_cookie_is_401,
     logout_ends_the_session,
@@ -205,6 +206,24 @@ async fn wrong_password_or_unknown_email_is_401(db: Db) {
     }
     let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM sessions").fetch_one(&api.db.pool).await.unwrap();
     assert_eq!(count, 0);
+}
+
+async fn repeated_failed_sign_ins_are_refused_for_a_while(db: Db) {
+    let api = Api::new(db).await;
+    // An email of its own: the count is kept per server process, per email.
+    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().subsec_nanos();
+    let email = format!("guess-{nanos}@acme.test");
+    for attempt in 1..=10 {
+        let reply = api.form("login", &[("email", &email), ("password", "guess")], None).await;
+        assert_eq!(reply.status, StatusCode::UNAUTHORIZED, "attempt {attempt}: {}", reply.text);
+    }
+    let refused = api.form("login", &[("email", &email), ("password", "guess")], None).await;
+    assert_eq!(refused.status, StatusCode::TOO_MANY_REQUESTS, "{}", refused.text);
+    assert_eq!(refused.error().0, "too_many_requests");
+    assert!(refused.error().1.starts_with("Too many failed sign-ins for this email. Wait 15 minutes"), "{}", refused.text);
+    // Other emails sign in as before.
+    let admin = api.form("login", &[("email", "admin@acme.test"), ("password", "demo-password")], None).await;
+    assert_eq!(admin.status, StatusCode::OK, "{}", admin.text);
 }
 
 async fn no_cookie_is_401(db: Db) {

@@ -15,6 +15,7 @@ on_both!(
     bad_rows_are_skipped_on_the_server_too,
     reimport_adds_tags_updates_attributes_and_counts_changes,
     tags_are_checked_listed_added_and_deleted,
+    repeated_failed_client_sign_ins_are_refused_for_a_while,
 );
 
 const TEMPLATE: &str = "client-accounts";
@@ -252,4 +253,20 @@ async fn time_500_accounts() {
     let elapsed = started.elapsed();
     assert_eq!(counts(&batch), (500, 0, 0, 0));
     eprintln!("500 accounts imported in {:.1} s", elapsed.as_secs_f64());
+}
+
+async fn repeated_failed_client_sign_ins_are_refused_for_a_while(db: Db) {
+    let client = Client::new(db).await;
+    // An email of its own: the count is kept per server process, per email.
+    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().subsec_nanos();
+    let email = format!("guess-{nanos}@example.com");
+    for _ in 0..10 {
+        assert!(!client.login(&email, "guess").await);
+    }
+    let body = format!("workspace=acme&email={}&password=guess", urlencode(&email));
+    let refused = client.form("client_login", &body, None).await;
+    assert_eq!(refused.status, StatusCode::TOO_MANY_REQUESTS, "{}", refused.text);
+    assert_eq!(refused.body["error"], "too_many_requests");
+    // Another client is not held up.
+    assert!(!client.login("nobody-else@example.com", "guess").await);
 }

@@ -18,6 +18,7 @@ pub mod lead_form;
 pub mod partners;
 pub mod records;
 pub mod references;
+pub mod throttle;
 
 use crate::server_fns::AppError;
 use axum::http::{header, StatusCode};

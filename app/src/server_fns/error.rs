@@ -28,6 +28,9 @@ pub enum AppError {
     /// The request clashes with the current state, e.g. a finished import (409).
     #[error("{0}")]
     Conflict(String),
+    /// Too many failed attempts; the message says how long to wait (429).
+    #[error("{0}")]
+    TooManyRequests(String),
     /// A fault on the server (500). The details are in the server's log only.
     #[error("Something went wrong on the server. Try again; if it keeps happening, tell your administrator.")]
     Internal,
@@ -50,6 +53,7 @@ impl AppError {
             AppError::NotFound(_) => 404,
             AppError::BadRequest(_) => 400,
             AppError::Conflict(_) => 409,
+            AppError::TooManyRequests(_) => 429,
             AppError::Internal => 500,
             AppError::Network(_) => 503,
         }
