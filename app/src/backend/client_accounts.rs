@@ -51,13 +51,7 @@ struct Fields {
 
 impl Fields {
     fn of(template: &Template) -> Result<Fields, AppError> {
-        let at = |key: &str| {
-            template
-                .fields
-                .iter()
-                .position(|f| f.key == key)
-                .ok_or_else(|| AppError::internal("client accounts", format!("{} has no field {key}", template.name)))
-        };
+        let at = |key: &str| super::field_at(template, key);
         Ok(Fields {
             email: at("email_address")?,
             password: at("initial_password")?,

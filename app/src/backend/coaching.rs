@@ -29,13 +29,7 @@ pub async fn commit(
     now: &str,
     lang: Lang,
 ) -> Result<BatchResult, AppError> {
-    let index = |key: &str| {
-        template
-            .fields
-            .iter()
-            .position(|f| f.key == key)
-            .ok_or_else(|| AppError::internal("coaching", format!("{} has no field {key}", template.name)))
-    };
+    let index = |key: &str| super::field_at(template, key);
     let (lead_at, coach_at) = (index("lead_email")?, index("coach_email")?);
     let emails: Vec<String> =
         rows.iter().flat_map(|(_, v)| [v[lead_at].clone(), v[coach_at].clone()]).flatten().collect();

@@ -141,16 +141,7 @@ pub async fn commit(
     lang: Lang,
 ) -> Result<BatchResult, AppError> {
     // The template's fields, by position in COLUMNS.
-    let mut at = Vec::with_capacity(COLUMNS.len());
-    for (key, _) in COLUMNS {
-        at.push(
-            template
-                .fields
-                .iter()
-                .position(|f| f.key == key)
-                .ok_or_else(|| AppError::internal("crm", format!("{} has no field {key}", template.name)))?,
-        );
-    }
+    let at = COLUMNS.iter().map(|(key, _)| super::field_at(template, key)).collect::<Result<Vec<_>, _>>()?;
     let header = |i: usize| template.fields[at[i]].header().to_string();
 
     let mut result = BatchResult::default();

@@ -36,6 +36,13 @@ pub fn db() -> Result<Db, AppError> {
     use_context::<Db>().ok_or_else(|| AppError::internal("context", "no database in the Leptos context"))
 }
 
+/// Where the field `key` of `template` is; a template a committer was
+/// written for always has it, so a missing one is a server fault.
+pub fn field_at(template: &csv_import_core::Template, key: &str) -> Result<usize, AppError> {
+    let missing = || AppError::internal("template", format!("{} has no field {key}", template.name));
+    template.fields.iter().position(|f| f.key == key).ok_or_else(missing)
+}
+
 /// Placeholders `$first, $first+1, ...` for `count` values bound in a
 /// statement (the same text for SQLite and PostgreSQL through the Any driver).
 pub fn placeholders(count: usize, first: usize) -> String {

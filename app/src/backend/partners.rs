@@ -166,13 +166,7 @@ pub async fn commit(
     now: &str,
     lang: Lang,
 ) -> Result<BatchResult, AppError> {
-    let index = |key: &str| {
-        template
-            .fields
-            .iter()
-            .position(|f| f.key == key)
-            .ok_or_else(|| AppError::internal("partner leads", format!("{} has no field {key}", template.name)))
-    };
+    let index = |key: &str| super::field_at(template, key);
     let (partner_at, user_at, email_at) = (index("partner_id")?, index("partner_user_id")?, index("email")?);
     let partner_codes: Vec<String> = valid.iter().filter_map(|(_, v)| v[partner_at].clone()).collect();
     let user_codes: Vec<String> = valid.iter().filter_map(|(_, v)| v[user_at].clone()).collect();
