@@ -1,19 +1,10 @@
 import { test, expect, Page } from "@playwright/test";
+import { signIn } from "./helpers";
 import AxeBuilder from "@axe-core/playwright";
 
 // The import modal for keyboard and screen-reader users: axe-core finds no
 // serious or critical violation at any step, and a whole import is done with
 // the keyboard only (the file is picked through the keyboard-opened chooser).
-
-async function signIn(page: Page, email: string) {
-  await page.goto("/sign-in");
-  await expect(page.locator("body")).toHaveAttribute("data-hydrated", "true");
-  await page.getByLabel("Email").fill(email);
-  await page.getByLabel("Password").fill("demo-password");
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await page.waitForURL("**/clients");
-  await expect(page.locator("body")).toHaveAttribute("data-hydrated", "true");
-}
 
 async function expectAccessible(page: Page, step: string) {
   const results = await new AxeBuilder({ page }).include("dialog.import-modal").analyze();

@@ -1,19 +1,10 @@
 import { test, expect, Page } from "@playwright/test";
+import { signIn } from "./helpers";
 import * as fs from "node:fs";
 
 // Seed 004: Data management → choose a type → sample → upload, map,
 // validate → Import → "Import started…" → a notification without reload →
 // the records. Duplicate emails against existing records are flagged.
-
-async function signIn(page: Page, email: string) {
-  await page.goto("/sign-in");
-  await expect(page.locator("body")).toHaveAttribute("data-hydrated", "true");
-  await page.getByLabel("Email").fill(email);
-  await page.getByLabel("Password").fill("demo-password");
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await page.waitForURL("**/clients");
-  await expect(page.locator("body")).toHaveAttribute("data-hydrated", "true");
-}
 
 async function openDataPage(page: Page) {
   await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Data management" }).click();

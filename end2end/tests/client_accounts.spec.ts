@@ -1,19 +1,11 @@
 import { test, expect, Page } from "@playwright/test";
+import { signIn } from "./helpers";
 import * as fs from "node:fs";
 
 // Seed 002: an admin creates a tag, imports client accounts with temporary
 // passwords (masked in the review), a weak password, an unknown tag and an
 // impossible birthdate are flagged; the valid rows import, no invitation is
 // sent, and an imported client can sign in with their initial password.
-
-async function signIn(page: Page, email: string) {
-  await page.goto("/sign-in");
-  await expect(page.locator("body")).toHaveAttribute("data-hydrated", "true");
-  await page.getByLabel("Email").fill(email);
-  await page.getByLabel("Password").fill("demo-password");
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await page.waitForURL("**/clients");
-}
 
 // Row 3: a weak password; row 4: a tag nobody created; row 5: 30 February.
 const FILE = [

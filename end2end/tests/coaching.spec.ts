@@ -1,17 +1,9 @@
 import { test, expect, Page } from "@playwright/test";
+import { signIn } from "./helpers";
 
 // Seed 000: an admin imports leads and the coaches they may see from the
 // Coaches page; unknown users and bad emails are flagged before anything is
 // imported; the valid rows import; the page shows each lead's coaches.
-
-async function signIn(page: Page, email: string) {
-  await page.goto("/sign-in");
-  await expect(page.locator("body")).toHaveAttribute("data-hydrated", "true");
-  await page.getByLabel("Email").fill(email);
-  await page.getByLabel("Password").fill("demo-password");
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await page.waitForURL("**/clients");
-}
 
 async function openCoaches(page: Page) {
   await page.getByRole("link", { name: "Coaches" }).click();

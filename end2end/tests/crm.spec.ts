@@ -1,18 +1,10 @@
 import { test, expect, Page } from "@playwright/test";
+import { signIn } from "./helpers";
 import * as fs from "node:fs";
 
 // Seed 003: staff export the CRM clients, edit the file and import it back:
 // rows with an ID update those clients (no duplicates); a file of more than
 // 5,000 rows is refused at upload, before anything is sent.
-
-async function signIn(page: Page, email: string) {
-  await page.goto("/sign-in");
-  await expect(page.locator("body")).toHaveAttribute("data-hydrated", "true");
-  await page.getByLabel("Email").fill(email);
-  await page.getByLabel("Password").fill("demo-password");
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await page.waitForURL("**/clients");
-}
 
 async function openCrm(page: Page) {
   await page.getByRole("link", { name: "CRM clients" }).click();

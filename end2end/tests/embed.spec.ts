@@ -1,4 +1,5 @@
 import { test, expect, Page } from "@playwright/test";
+import { signIn } from "./helpers";
 import AxeBuilder from "@axe-core/playwright";
 import * as fs from "node:fs";
 import * as http from "node:http";
@@ -41,15 +42,6 @@ test.afterAll(async () => {
   other?.close();
 });
 
-async function signIn(page: Page, email: string) {
-  await page.goto(`${importer}/sign-in`);
-  await expect(page.locator("body")).toHaveAttribute("data-hydrated", "true");
-  await page.getByLabel("Email").fill(email);
-  await page.getByLabel("Password").fill("demo-password");
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await page.waitForURL("**/clients");
-}
-
 const unique = () => Math.random().toString(36).slice(2, 8);
 
 function clientsFile(tag: string) {
@@ -75,7 +67,7 @@ async function expectAccessible(page: Page, what: string) {
 test("a partner portal on another origin imports through <csv-import>", async ({ page }) => {
   const errors: string[] = [];
   page.on("pageerror", (e) => errors.push(String(e)));
-  await signIn(page, "admin@acme.test");
+  await signIn(page, "admin@acme.test", { origin: importer });
   await page.goto(`http://127.0.0.1:${port + 1}/`);
 
   const launch = page.getByRole("button", { name: "Import clients", exact: true });
@@ -131,7 +123,7 @@ test("a partner portal on another origin imports through <csv-import>", async ({
 });
 
 test("CsvImport.open checks a file in French and tells the page it was closed", async ({ page }) => {
-  await signIn(page, "admin@acme.test");
+  await signIn(page, "admin@acme.test", { origin: importer });
   await page.goto(`http://127.0.0.1:${port + 1}/`);
   const cancelled = page.evaluate(
     () => new Promise((resolve) => document.addEventListener("csv-import:cancel", (e) => resolve((e as CustomEvent).detail), { once: true })),
@@ -167,7 +159,7 @@ test("CsvImport.open checks a file in French and tells the page it was closed", 
 });
 
 test("a page of an origin not on the allow-list cannot load the importer", async ({ page }) => {
-  await signIn(page, "admin@acme.test");
+  await signIn(page, "admin@acme.test", { origin: importer });
   const failures: string[] = [];
   page.on("pageerror", (e) => failures.push(String(e)));
   await page.goto(`http://127.0.0.1:${port + 2}/`);
@@ -193,7 +185,7 @@ test("a page of an origin not on the allow-list cannot load the importer", async
 });
 
 test("wrong workspace: the importer says so instead of importing elsewhere", async ({ page }) => {
-  await signIn(page, "admin@globex.test");
+  await signIn(page, "admin@globex.test", { origin: importer });
   await page.goto(`http://127.0.0.1:${port + 1}/`);
   await page.getByRole("button", { name: "Import clients", exact: true }).click();
   const dialog = page.getByRole("dialog", { name: "The importer cannot open" });
@@ -203,7 +195,7 @@ test("wrong workspace: the importer says so instead of importing elsewhere", asy
 });
 
 test("a Leptos host page mounts CsvImport and hears its callbacks", async ({ page }) => {
-  await signIn(page, "admin@acme.test");
+  await signIn(page, "admin@acme.test", { origin: importer });
   await page.goto(`${importer}/examples/leptos-host`);
   await expect(page.locator("body")).toHaveAttribute("data-hydrated", "true");
 

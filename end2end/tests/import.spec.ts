@@ -1,17 +1,8 @@
 import { test, expect, Locator, Page } from "@playwright/test";
+import { signIn } from "./helpers";
 
 // The import modal, end to end: sign in, open a list page, import a file,
 // see the result and the records. Every step is photographed for review.
-
-async function signIn(page: Page, email: string) {
-  await page.goto("/sign-in");
-  await expect(page.locator("body")).toHaveAttribute("data-hydrated", "true");
-  await page.getByLabel("Email").fill(email);
-  await page.getByLabel("Password").fill("demo-password");
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await page.waitForURL("**/clients");
-  await expect(page.locator("body")).toHaveAttribute("data-hydrated", "true");
-}
 
 async function openImport(page: Page, path = "/clients") {
   if (!page.url().endsWith(path)) {

@@ -1,4 +1,5 @@
 import { test, expect, Page } from "@playwright/test";
+import { signIn } from "./helpers";
 
 // Seed 001: partner leads. An admin finds the Partner ID and the Partner
 // User IDs on the Partners page, registers leads with "Register lead" →
@@ -8,15 +9,6 @@ import { test, expect, Page } from "@playwright/test";
 // rejects them. A partner's user finds their team's IDs under Team members
 // and imports for their own partner only. The registration form decides
 // the import's columns.
-
-async function signIn(page: Page, email: string, home = "**/clients") {
-  await page.goto("/sign-in");
-  await expect(page.locator("body")).toHaveAttribute("data-hydrated", "true");
-  await page.getByLabel("Email").fill(email);
-  await page.getByLabel("Password").fill("demo-password");
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await page.waitForURL(home);
-}
 
 async function openPartnerLeads(page: Page) {
   await page.getByRole("link", { name: "Partner leads", exact: true }).first().click();
@@ -154,7 +146,7 @@ test("an admin finds the IDs, a file with errors is rejected whole, the fixed fi
 test("a partner's user finds their team's IDs and imports for their own partner only", async ({ page }) => {
   page.on("dialog", (d) => d.accept());
   // A partner's user lands on Partner leads.
-  await signIn(page, "partner@northwind.test", "**/partner-leads");
+  await signIn(page, "partner@northwind.test", { home: "**/partner-leads" });
   await expect(page.locator("body")).toHaveAttribute("data-hydrated", "true");
   // The navigation shows the partner pages only, not pages that would refuse them.
   const nav = page.getByRole("navigation", { name: "Main" });

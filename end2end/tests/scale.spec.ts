@@ -1,19 +1,10 @@
 import { test, expect, Page } from "@playwright/test";
+import { signIn } from "./helpers";
 
 // Big files: the worker reads them in chunks with progress and a Cancel
 // that works at any moment; the review grid fetches only the rows in view;
 // the import streams batches, survives a dropped connection without losing
 // or repeating a row, and can be cancelled half-way.
-
-async function signIn(page: Page, email: string) {
-  await page.goto("/sign-in");
-  await expect(page.locator("body")).toHaveAttribute("data-hydrated", "true");
-  await page.getByLabel("Email").fill(email);
-  await page.getByLabel("Password").fill("demo-password");
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await page.waitForURL("**/clients");
-  await expect(page.locator("body")).toHaveAttribute("data-hydrated", "true");
-}
 
 async function openImport(page: Page, path: string) {
   if (!page.url().endsWith(path)) {
