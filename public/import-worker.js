@@ -1,6 +1,6 @@
 // The Web Worker that reads, checks and keeps an import's file, so the page
 // never freezes and never holds the rows. It loads the same wasm as the page
-// and calls its exports (frontend/src/lib.rs): begin_file, feed_file,
+// and calls its exports (frontend/src/lib.rs): begin_file, feed_file, rows_read,
 // finish_file and handle.
 //
 // Message protocol. Every message from the page has a numeric `id` and a
@@ -13,8 +13,10 @@
 //       is never copied. template, options: JSON strings (the template, and
 //       app::analysis::CheckOptions). Replaces any file read before.
 //   worker -> page  { id, type: "progress", phase, bytesRead, totalBytes, rows, percent }
-//       phase: "reading" (bytes of the file decoded, 0-50%), "parsing" (rows
-//       read, 50-75%) or "checking" (rows checked, 75-100%). percent: 0-100.
+//       phase: "reading" (bytes of the file read, 0-50%, before its first
+//       rows), "parsing" (the same, once rows were parsed: each slice is
+//       decoded and its rows parsed as it comes) or "checking" (rows
+//       checked, 50-100%). percent: 0-100.
 //   worker -> page  { id, type: "done", ok: true, json, wasmMemoryBytes, rows, millis }
 //       json: the file's summary (app::analysis::Summary: counts, columns,
 //       file errors, numbers of the rows with errors; never the rows).
@@ -36,7 +38,7 @@
 
 // Paths are relative to this file, so that it works wherever csv-import is
 // mounted (`/` or, say, `/csv-import/`).
-import init, { begin_file, feed_file, finish_file, handle } from "./pkg/csv-import.js";
+import init, { begin_file, feed_file, finish_file, handle, rows_read } from "./pkg/csv-import.js";
 
 const ready = init({ module_or_path: new URL("./pkg/csv-import.wasm", import.meta.url) });
 const CHUNK = 4 * 1024 * 1024;
@@ -81,13 +83,14 @@ async function analyze(id, { file, template, options, chunkSize }, wasm) {
     const end = Math.min(size, at + step);
     const bytes = new Uint8Array(await file.slice(at, end).arrayBuffer());
     const readable = feed_file(bytes);
-    progress("reading", 0, (50 * end) / size, end);
+    rows = rows_read();
+    progress(rows > 0 ? "parsing" : "reading", rows, (50 * end) / size, end);
     // A file that is not text (a workbook, an image) is refused from its first bytes.
     if (!readable) break;
   }
   const json = finish_file((rowsSoFar, fraction) => {
     rows = rowsSoFar;
-    progress(fraction < 0.5 ? "parsing" : "checking", rowsSoFar, 50 + 50 * fraction, size);
+    progress("checking", rowsSoFar, 50 + 50 * fraction, size);
   });
   self.postMessage({
     id,

@@ -106,13 +106,10 @@ pub fn parse_in(text: &str, delimiter: u8, lang: Lang) -> Result<Table, FileErro
 /// assert_eq!((ages, reader.rows_read()), (58, 2));
 /// ```
 pub struct RowReader<'a> {
-    bytes: &'a [u8],
-    reader: csv::Reader<&'a [u8]>,
-    record: TextRecord,
+    records: Records<'a>,
     header: Vec<String>,
     header_line: u64,
     rows: u64,
-    lone_crs: LoneCrs,
 }
 
 impl<'a> RowReader<'a> {
@@ -130,39 +127,16 @@ impl<'a> RowReader<'a> {
 
     /// [`new`](RowReader::new), with the errors written in `lang`.
     pub fn new_in(text: &'a str, delimiter: u8, lang: Lang) -> Result<RowReader<'a>, FileError> {
-        if !delimiter.is_ascii() || matches!(delimiter, b'"' | b'\r' | b'\n') {
-            return Err(FileError::new(FileErrorCode::InvalidOption, messages::bad_delimiter(lang, delimiter as char)));
-        }
+        check_delimiter(delimiter, lang)?;
         // A BOM before the first field would stop csv from seeing an opening
         // quote there; it is not a line break, so line numbers do not move.
-        let bytes = text.trim_start_matches('\u{FEFF}').as_bytes();
-        let reader = csv::ReaderBuilder::new()
-            .has_headers(false)
-            .flexible(true)
-            .delimiter(delimiter)
-            .from_reader(bytes);
-        let mut this = RowReader {
-            bytes,
-            reader,
-            record: TextRecord(csv::ByteRecord::new()),
-            header: Vec::new(),
-            header_line: 0,
-            rows: 0,
-            lone_crs: LoneCrs::new(bytes),
-        };
-        if !this.next_record() {
+        let mut records = Records::new(text.trim_start_matches('\u{FEFF}'), delimiter);
+        if !records.next_non_blank() {
             return Err(FileError::new(FileErrorCode::EmptyFile, messages::no_rows(lang)));
         }
-        this.header_line = this.start_line();
-        this.header = this
-            .record
-            .iter()
-            .map(|cell| cell.trim_start_matches('\u{FEFF}').to_string())
-            .collect();
-        if this.header.iter().all(|cell| is_blank(cell)) {
-            return Err(FileError::new(FileErrorCode::NoHeader, messages::no_header(lang, this.header_line)));
-        }
-        Ok(this)
+        let header_line = records.start_line();
+        let header = header_of(&records.record, header_line, lang)?;
+        Ok(RowReader { records, header, header_line, rows: 0 })
     }
 
     /// The header cells, with any byte order mark removed, otherwise as in
@@ -180,44 +154,101 @@ impl<'a> RowReader<'a> {
     /// `None` at the end of the text. Its cells are in
     /// [`record`](RowReader::record).
     pub fn next_row(&mut self) -> Option<Position> {
-        if !self.next_record() {
+        if !self.records.next_non_blank() {
             return None;
         }
         self.rows += 1;
-        Some(Position { row: self.rows, line: self.start_line() })
+        Some(Position { row: self.rows, line: self.records.start_line() })
     }
 
     /// The cells of the record [`next_row`](RowReader::next_row) last
     /// returned, exactly as in the text.
     pub fn record(&self) -> &TextRecord {
-        &self.record
+        &self.records.record
     }
 
     /// How many data rows [`next_row`](RowReader::next_row) has returned.
     pub fn rows_read(&self) -> u64 {
         self.rows
     }
+}
 
-    /// Reads records until one is not blank; false at the end.
-    fn next_record(&mut self) -> bool {
-        loop {
-            // Bytes, not a `StringRecord`: see `TextRecord`.
-            match self.reader.read_byte_record(&mut self.record.0) {
-                Ok(true) => {
-                    debug_assert!(self.record.0.iter().all(|f| std::str::from_utf8(f).is_ok()));
-                    if !self.record.iter().all(is_blank) {
-                        return true;
-                    }
-                }
-                Ok(false) => return false,
-                // See the type's docs: no I/O and no length checks.
-                Err(e) => unreachable!("reading CSV from a &str cannot fail: {e}"),
+/// A delimiter csv can split at: ASCII, and not a quote or line break.
+pub(crate) fn check_delimiter(delimiter: u8, lang: Lang) -> Result<(), FileError> {
+    if !delimiter.is_ascii() || matches!(delimiter, b'"' | b'\r' | b'\n') {
+        return Err(FileError::new(FileErrorCode::InvalidOption, messages::bad_delimiter(lang, delimiter as char)));
+    }
+    Ok(())
+}
+
+/// The header from its record: byte order marks removed from each cell;
+/// [`FileErrorCode::NoHeader`] if nothing else is left.
+pub(crate) fn header_of(record: &TextRecord, line: u64, lang: Lang) -> Result<Vec<String>, FileError> {
+    let header: Vec<String> = record.iter().map(|cell| cell.trim_start_matches('\u{FEFF}').to_string()).collect();
+    if header.iter().all(|cell| is_blank(cell)) {
+        return Err(FileError::new(FileErrorCode::NoHeader, messages::no_header(lang, line)));
+    }
+    Ok(header)
+}
+
+/// The records of one text, blank ones included, each with the line it
+/// starts on (counted from the start of the text) and where it ends: what
+/// [`RowReader`] reads a whole file with, and what a
+/// [`StreamLoader`](crate::store::StreamLoader) reads each piece of a file
+/// with as it arrives.
+pub(crate) struct Records<'a> {
+    bytes: &'a [u8],
+    reader: csv::Reader<&'a [u8]>,
+    pub(crate) record: TextRecord,
+    lone_crs: LoneCrs,
+}
+
+impl<'a> Records<'a> {
+    /// Records of `text`, split at `delimiter` (checked by the caller).
+    pub(crate) fn new(text: &'a str, delimiter: u8) -> Records<'a> {
+        let bytes = text.as_bytes();
+        let reader =
+            csv::ReaderBuilder::new().has_headers(false).flexible(true).delimiter(delimiter).from_reader(bytes);
+        Records { bytes, reader, record: TextRecord(csv::ByteRecord::new()), lone_crs: LoneCrs::new(bytes) }
+    }
+
+    /// Reads the next record into `record`; false at the end.
+    pub(crate) fn next_record(&mut self) -> bool {
+        // Bytes, not a `StringRecord`: see `TextRecord`.
+        match self.reader.read_byte_record(&mut self.record.0) {
+            Ok(more) => {
+                debug_assert!(self.record.0.iter().all(|f| std::str::from_utf8(f).is_ok()));
+                more
             }
+            // See the type's docs: no I/O and no length checks.
+            Err(e) => unreachable!("reading CSV from a &str cannot fail: {e}"),
         }
     }
 
-    /// The physical line the current record starts on.
-    fn start_line(&mut self) -> u64 {
+    /// Reads records until one is not blank; false at the end.
+    fn next_non_blank(&mut self) -> bool {
+        while self.next_record() {
+            if !self.record_is_blank() {
+                return true;
+            }
+        }
+        false
+    }
+
+    /// Whether the record read last has only white space.
+    pub(crate) fn record_is_blank(&self) -> bool {
+        self.record.iter().all(is_blank)
+    }
+
+    /// Where reading stopped: just past the last record read (its line
+    /// break may be partly left, as the `\n` of a `\r\n`).
+    pub(crate) fn offset(&self) -> usize {
+        self.reader.position().byte() as usize
+    }
+
+    /// The physical line the current record starts on, 1-based, counted
+    /// from the start of the text.
+    pub(crate) fn start_line(&mut self) -> u64 {
         // csv's record position is where it started reading, which is before
         // any blank lines it skipped on the way (only `\r` and `\n`), and
         // its line counts only `\n`, up to that position.

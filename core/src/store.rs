@@ -18,7 +18,7 @@
 //! for chunk in bytes.chunks(3) {
 //!     loader.feed(chunk);
 //! }
-//! let loaded = loader.finish(None, |_, _| {}).unwrap();
+//! let loaded = loader.finish().unwrap();
 //! assert_eq!(loaded.delimiter, b';');
 //! assert_eq!(loaded.header, ["Name", "Town"]);
 //! assert_eq!(loaded.rows.cells(0), ["Zoé", "Győr"]);
@@ -27,9 +27,11 @@
 use std::collections::HashMap;
 
 use crate::decode::ChunkDecoder;
-use crate::error::{FileError, Position};
-use crate::messages::Lang;
+use crate::error::{FileError, FileErrorCode, Position};
+use crate::messages::{self, Lang};
+#[cfg(doc)]
 use crate::parse::RowReader;
+use crate::parse::{check_delimiter, header_of, Records};
 use crate::sniff::sniff_delimiter;
 use crate::validate::Cells;
 
@@ -119,13 +121,12 @@ impl RowStore {
         true
     }
 
-    /// Make room for the rest of a file of `text_len` bytes, guessed from
-    /// the rows so far, so that the offsets do not grow by doubling (and
-    /// copying) all the way.
-    fn reserve_like(&mut self, text_len: usize) {
-        let (rows, cells, bytes) = (self.len().max(1), self.ends.len(), self.text.len().max(1));
-        let scale = text_len as f64 / bytes as f64 * 1.05;
+    /// Make room for `scale` times what the store holds now, so that its
+    /// buffers do not grow by doubling (and copying) all the way.
+    fn reserve_like(&mut self, scale: f64) {
+        let (rows, cells, bytes) = (self.len(), self.ends.len(), self.text.len());
         let more = |n: usize| ((n as f64 * scale) as usize).saturating_sub(n);
+        self.text.reserve(more(bytes));
         self.ends.reserve(more(cells));
         self.starts.reserve(more(rows));
         self.lines.reserve(more(rows));
@@ -181,25 +182,59 @@ impl Cells for StoredRow<'_> {
 /// How many bytes the encoding is detected from (as [`ChunkDecoder::new`] asks).
 const DETECT_BYTES: usize = 64 * 1024;
 
+/// How much text the delimiter is sniffed from before rows are parsed: all
+/// that [`sniff_delimiter`] reads, so that it decides as it would on the
+/// whole text.
+const SNIFF_BYTES: usize = 64 * 1024;
+
 /// Reads a file chunk by chunk into a [`RowStore`].
 ///
 /// [`feed`](StreamLoader::feed) the chunks in order, then
 /// [`finish`](StreamLoader::finish). The encoding is detected from the first
-/// 64 KiB (held back until that much has come, or the file ended); from then
-/// on each chunk is decoded as it comes, and a character cut between two
-/// chunks is decoded whole. The text is then parsed into the store and
-/// dropped: at most the text and the store are held at once.
+/// 64 KiB (held back until that much has come, or the file ended), and the
+/// delimiter from the first 64 KiB of text; from then on each chunk is
+/// decoded as it comes (a character cut between two chunks is decoded
+/// whole) and its complete records are parsed into the store at once. Only
+/// the text after the last complete record is kept for the next chunk, so
+/// the file is held about once, in the store, rather than as text and store
+/// together. The rows, their lines and the errors are those of
+/// [`RowReader`] on the whole text.
 pub struct StreamLoader {
     forced: Option<String>,
     head: Vec<u8>,
     decoder: Option<ChunkDecoder>,
-    text: String,
+    /// The delimiter: the caller's, or else sniffed once enough text came.
+    delimiter: Option<u8>,
+    delimiter_known: bool,
+    /// Decoded text not parsed yet: from the start of a record (or of the
+    /// file) to the end of what was decoded.
+    pending: String,
     /// Each chunk is decoded here first: a decoder reserves room for the
-    /// worst case (every byte malformed), which must not grow `text`.
+    /// worst case (every byte malformed), which must not grow `pending`.
     scratch: String,
+    /// Whether `pending` starts the file, byte order marks and all.
+    at_start: bool,
+    /// Line breaks before `pending`.
+    lines_before: u64,
+    /// What was left in `pending` after the last parse: one record not yet
+    /// complete. Parsing waits until `pending` is twice that, so that a
+    /// record that never ends (an unclosed quote) is not read again with
+    /// every chunk.
+    left: usize,
+    header: Option<Vec<String>>,
+    rows: RowStore,
+    /// Room in the store was made for the whole file, as guessed.
+    reserved: bool,
+    size: usize,
+    text_decoded: usize,
+    text_parsed: usize,
     error: Option<FileError>,
     bytes_read: u64,
     lang: Lang,
+    /// [`DETECT_BYTES`] and [`SNIFF_BYTES`]; smaller in tests, to cut files
+    /// of a few bytes in several parses.
+    detect_bytes: usize,
+    sniff_bytes: usize,
 }
 
 /// A file read by a [`StreamLoader`].
@@ -223,13 +258,24 @@ impl StreamLoader {
             forced: forced.map(str::to_string),
             head: Vec::new(),
             decoder: None,
-            // Most files are UTF-8 or a single-byte encoding: the text is
-            // about as long as the file, so it need not grow (and be copied).
-            text: String::with_capacity(size.saturating_add(16)),
+            delimiter: None,
+            delimiter_known: false,
+            pending: String::new(),
             scratch: String::new(),
+            at_start: true,
+            lines_before: 0,
+            left: 0,
+            header: None,
+            rows: RowStore::with_capacity(0),
+            reserved: false,
+            size,
+            text_decoded: 0,
+            text_parsed: 0,
             error: None,
             bytes_read: 0,
             lang: Lang::En,
+            detect_bytes: DETECT_BYTES,
+            sniff_bytes: SNIFF_BYTES,
         }
     }
 
@@ -239,8 +285,15 @@ impl StreamLoader {
         self
     }
 
+    /// The same loader, splitting at `delimiter` (when given) rather than
+    /// the one sniffed.
+    pub fn with_delimiter(mut self, delimiter: Option<u8>) -> StreamLoader {
+        self.delimiter = delimiter;
+        self
+    }
+
     /// Takes the next chunk. Returns false once the file cannot be read
-    /// (not text, unknown encoding): the rest need not be read;
+    /// (not text, unknown encoding, no header): the rest need not be read;
     /// [`finish`](StreamLoader::finish) says why.
     pub fn feed(&mut self, chunk: &[u8]) -> bool {
         if self.error.is_some() {
@@ -251,15 +304,16 @@ impl StreamLoader {
             Some(decoder) => {
                 self.scratch.clear();
                 decoder.decode_chunk(chunk, false, &mut self.scratch);
-                self.text.push_str(&self.scratch);
+                self.take_scratch();
             }
             None => {
                 self.head.extend_from_slice(chunk);
-                if self.head.len() >= DETECT_BYTES {
+                if self.head.len() >= self.detect_bytes {
                     self.start_decoding();
                 }
             }
         }
+        self.parse_pending(false);
         self.error.is_none()
     }
 
@@ -268,75 +322,156 @@ impl StreamLoader {
         self.bytes_read
     }
 
+    /// How many data rows were parsed so far.
+    pub fn rows_read(&self) -> u64 {
+        self.rows.len() as u64
+    }
+
     fn start_decoding(&mut self) {
         let head = std::mem::take(&mut self.head);
         match ChunkDecoder::new_in(&head, self.forced.as_deref(), self.lang) {
             Ok(mut decoder) => {
                 self.scratch.clear();
                 decoder.decode_chunk(&head, false, &mut self.scratch);
-                self.text.push_str(&self.scratch);
+                self.take_scratch();
                 self.decoder = Some(decoder);
             }
             Err(error) => self.error = Some(error),
         }
     }
 
-    /// Ends the file: sniffs the delimiter (unless `delimiter` forces one)
-    /// and parses every row into a [`RowStore`]. `progress` is called now
-    /// and then with the rows read so far and the fraction of the text
-    /// parsed (0 to 1).
+    fn take_scratch(&mut self) {
+        self.pending.push_str(&self.scratch);
+        self.text_decoded += self.scratch.len();
+    }
+
+    /// Parses the complete records of `pending` into the store (all of it
+    /// when `last`), and keeps only the rest.
+    fn parse_pending(&mut self, last: bool) {
+        if self.error.is_some() || self.decoder.is_none() {
+            return;
+        }
+        if !self.delimiter_known {
+            if !last && self.pending.len() < self.sniff_bytes {
+                return;
+            }
+            let delimiter = self.delimiter.unwrap_or_else(|| sniff_delimiter(&self.pending));
+            if let Err(error) = check_delimiter(delimiter, self.lang) {
+                self.error = Some(error);
+                return;
+            }
+            self.delimiter = Some(delimiter);
+            self.delimiter_known = true;
+        }
+        if self.at_start {
+            // A BOM before the first field would stop csv from seeing an
+            // opening quote there; it is not a line break.
+            let text = self.pending.trim_start_matches('\u{FEFF}');
+            if text.is_empty() && !last {
+                return;
+            }
+            let boms = self.pending.len() - text.len();
+            self.pending.drain(..boms);
+            self.at_start = false;
+        }
+        if !last && self.pending.len() < 2 * self.left {
+            return;
+        }
+        let delimiter = self.delimiter.unwrap_or(b',');
+        let mut records = Records::new(&self.pending, delimiter);
+        let len = self.pending.len();
+        let mut cut = 0;
+        while records.next_record() {
+            let end = records.offset();
+            // A record that reaches the end of the text so far may go on in
+            // the next chunk: it is read again then.
+            if end >= len && !last {
+                break;
+            }
+            cut = end;
+            if records.record_is_blank() {
+                continue;
+            }
+            let line = self.lines_before + records.start_line();
+            if self.header.is_none() {
+                match header_of(&records.record, line, self.lang) {
+                    Ok(header) => self.header = Some(header),
+                    Err(error) => {
+                        self.error = Some(error);
+                        return;
+                    }
+                }
+            } else {
+                self.rows.push(line, records.record.iter());
+            }
+        }
+        drop(records);
+        self.lines_before += line_breaks(self.pending.as_bytes(), cut);
+        self.pending.drain(..cut);
+        self.left = self.pending.len();
+        self.text_parsed += cut;
+        if !self.reserved && self.text_parsed > 0 && !last {
+            self.reserve_for_file();
+        }
+    }
+
+    /// Make room in the store for the whole file, guessed from what was
+    /// parsed so far, so that it does not grow by doubling (and copying).
+    fn reserve_for_file(&mut self) {
+        self.reserved = true;
+        let bytes_decoded = self.bytes_read.max(1) as f64 - self.head.len() as f64;
+        let text_per_byte = self.text_decoded as f64 / bytes_decoded.max(1.0);
+        let text_total = self.size as f64 * text_per_byte;
+        self.rows.reserve_like(text_total / self.text_parsed as f64 * 1.05);
+    }
+
+    /// Ends the file: parses what is left and returns the rows.
     ///
     /// Errors: those of [`crate::decode::decode`] and [`RowReader::new`].
-    pub fn finish(mut self, delimiter: Option<u8>, mut progress: impl FnMut(u64, f64)) -> Result<StreamLoaded, FileError> {
+    pub fn finish(mut self) -> Result<StreamLoaded, FileError> {
         if self.decoder.is_none() && self.error.is_none() {
             self.start_decoding();
         }
+        if let Some(decoder) = self.decoder.as_mut() {
+            self.scratch.clear();
+            decoder.decode_chunk(&[], true, &mut self.scratch);
+            self.take_scratch();
+        }
+        self.parse_pending(true);
         if let Some(error) = self.error {
             return Err(error);
         }
-        let mut decoder = self.decoder.expect("a decoder once the first chunk was read");
-        self.scratch.clear();
-        decoder.decode_chunk(&[], true, &mut self.scratch);
-        self.text.push_str(&self.scratch);
-        drop(self.scratch);
-        let encoding = decoder.encoding().to_string();
-        let text = self.text;
-        let delimiter = delimiter.unwrap_or_else(|| sniff_delimiter(&text));
-        let mut reader = RowReader::new_in(&text, delimiter, self.lang)?;
-        let header = reader.header().to_vec();
-        // Cells are the text less delimiters, quotes and line breaks: the
-        // store never needs more room than the text.
-        let mut rows = RowStore::with_capacity(text.len());
-        let total = text.len().max(1) as f64;
-        while let Some(pos) = reader.next_row() {
-            rows.push(pos.line, reader.record().iter());
-            if pos.row == 1024 {
-                rows.reserve_like(text.len());
-            }
-            if pos.row % 20_000 == 0 {
-                progress(pos.row, (rows.text.len() as f64 / total).min(1.0));
-            }
-        }
-        progress(rows.len() as u64, 1.0);
-        drop(reader);
-        drop(text);
-        Ok(StreamLoaded { encoding, delimiter, header, rows })
+        let Some(header) = self.header else {
+            return Err(FileError::new(FileErrorCode::EmptyFile, messages::no_rows(self.lang)));
+        };
+        let encoding = self.decoder.as_ref().map(|d| d.encoding().to_string()).unwrap_or_default();
+        let delimiter = self.delimiter.unwrap_or(b',');
+        Ok(StreamLoaded { encoding, delimiter, header, rows: self.rows })
     }
+}
+
+/// The line breaks in `bytes[..end]` as [`RowReader`] counts them: each
+/// `\n`, and each `\r` not followed by `\n` (looking past `end`).
+fn line_breaks(bytes: &[u8], end: usize) -> u64 {
+    let part = &bytes[..end];
+    let newlines = memchr::memchr_iter(b'\n', part).count();
+    let lone_crs = memchr::memchr_iter(b'\r', part).filter(|&i| bytes.get(i + 1) != Some(&b'\n')).count();
+    (newlines + lone_crs) as u64
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::error::FileErrorCode;
     use crate::report::Options;
     use crate::table::load;
+    use proptest::prelude::*;
 
     fn load_in_chunks(bytes: &[u8], size: usize) -> Result<StreamLoaded, FileError> {
         let mut loader = StreamLoader::new(None, bytes.len());
         for chunk in bytes.chunks(size) {
             loader.feed(chunk);
         }
-        loader.finish(None, |_, _| {})
+        loader.finish()
     }
 
     fn rows_of(loaded: &StreamLoaded) -> Vec<(Position, Vec<String>)> {
@@ -393,12 +528,95 @@ mod tests {
         let mut zip = b"PK\x03\x04\x14\x00\x06\x00".to_vec();
         zip.resize(DETECT_BYTES, 0);
         assert!(!loader.feed(&zip));
-        assert_eq!(loader.finish(None, |_, _| {}).unwrap_err().code, FileErrorCode::NotText);
+        assert_eq!(loader.finish().unwrap_err().code, FileErrorCode::NotText);
         let loader = StreamLoader::new(None, 0);
-        assert_eq!(loader.finish(None, |_, _| {}).unwrap_err().code, FileErrorCode::EmptyFile);
+        assert_eq!(loader.finish().unwrap_err().code, FileErrorCode::EmptyFile);
         let mut loader = StreamLoader::new(None, 4);
         loader.feed(b" \n\n");
-        assert_eq!(loader.finish(None, |_, _| {}).unwrap_err().code, FileErrorCode::EmptyFile);
+        assert_eq!(loader.finish().unwrap_err().code, FileErrorCode::EmptyFile);
+    }
+
+    /// What the whole-text reader makes of `bytes`, as a loader gives it.
+    fn whole(
+        bytes: &[u8],
+        delimiter: Option<u8>,
+    ) -> Result<(String, u8, Vec<String>, Vec<(Position, Vec<String>)>), FileError> {
+        let loaded = load(bytes, &Options { delimiter, ..Options::default() })?;
+        let rows = loaded.table.rows.iter().map(|r| (Position { row: r.row, line: r.line }, r.cells.clone())).collect();
+        Ok((loaded.encoding, loaded.delimiter, loaded.table.header, rows))
+    }
+
+    proptest! {
+        /// Records cut anywhere between chunks (in quotes, between `\r` and
+        /// `\n`, in a character), parsed as each chunk comes: the same
+        /// header, rows, lines and errors as the whole text.
+        #[test]
+        fn parsing_as_chunks_come_reads_like_the_whole_text(
+            text in "(\u{FEFF}){0,2}([ab;,\"\r\n é🎉]|\r\n|\"\"){0,80}",
+            chunk in 1usize..12,
+            detect in 1usize..8,
+            sniff in 1usize..16,
+            forced in proptest::option::of(prop_oneof![Just(b','), Just(b';')]),
+        ) {
+            let mut loader = StreamLoader::new(None, text.len()).with_delimiter(forced);
+            loader.detect_bytes = detect;
+            loader.sniff_bytes = sniff;
+            for piece in text.as_bytes().chunks(chunk) {
+                loader.feed(piece);
+            }
+            let got = loader.finish().map(|l| {
+                let rows = rows_of(&l);
+                (l.encoding, l.delimiter, l.header, rows)
+            });
+            // The sniffer saw only the first `sniff` bytes of text or more:
+            // compare with the same delimiter.
+            let delimiter = got.as_ref().map(|g| g.1).ok().or(forced);
+            let want = whole(text.as_bytes(), delimiter);
+            // A file of only BOMs and white space is "empty" to the whole-text
+            // decoder and "has no rows" to the parser: the same code.
+            let code = |r: &Result<_, FileError>| r.as_ref().err().map(|e| e.code);
+            prop_assert_eq!(code(&got), code(&want));
+            prop_assert_eq!(got.ok(), want.ok());
+        }
+    }
+
+    #[test]
+    fn a_record_that_never_ends_is_not_read_again_with_every_chunk() {
+        // An unclosed quote swallows the rest of the file into one cell.
+        let mut text = String::from("Name,Note\nAnn,\"open\n");
+        for i in 0..50_000 {
+            text.push_str(&format!("line {i},x\n"));
+        }
+        let mut loader = StreamLoader::new(None, text.len());
+        let mut parses = 0;
+        for piece in text.as_bytes().chunks(1024) {
+            let before = loader.left;
+            loader.feed(piece);
+            parses += usize::from(loader.left != before);
+        }
+        // Far fewer parses than the ~700 chunks: each waits for the text to double.
+        assert!(parses < 20, "{parses} parses");
+        let loaded = loader.finish().unwrap();
+        assert_eq!(loaded.rows.len(), 1);
+        assert!(loaded.rows.cells(0)[1].ends_with("line 49999,x\n"));
+    }
+
+    #[test]
+    fn the_store_holds_the_rows_not_the_text_as_well() {
+        let mut text = String::from("Name,Email\n");
+        for i in 0..100_000 {
+            text.push_str(&format!("Zoë {i},zoe{i}@example.com\n"));
+        }
+        let mut loader = StreamLoader::new(None, text.len());
+        for piece in text.as_bytes().chunks(1 << 20) {
+            loader.feed(piece);
+            // What waits to be parsed is never more than a chunk and a record.
+            assert!(loader.pending.capacity() <= 2 << 20, "{}", loader.pending.capacity());
+        }
+        let loaded = loader.finish().unwrap();
+        assert_eq!(loaded.rows.len(), 100_000);
+        // The cells' text, guessed from the first chunk, was reserved once.
+        assert!(loaded.rows.text.capacity() <= text.len(), "{} > {}", loaded.rows.text.capacity(), text.len());
     }
 
     #[test]

@@ -64,6 +64,8 @@ test("reading a big file shows its progress, and Cancel stops it at once", async
   const progress = dialog.locator("#read-progress");
   await expect(progress).toBeVisible();
   await expect(progress.locator("progress")).toHaveAttribute("value", /\d/);
+  // Rows are parsed as the file's slices arrive, and counted while reading.
+  await expect(progress).toContainText(/Reading rows… [\d,]+ rows/);
   await page.screenshot({ path: "screenshots/scale-reading.png" });
   await progress.getByRole("button", { name: "Cancel reading", exact: true }).click();
   await expect(dialog.getByRole("alert")).toContainText("Reading big.csv was cancelled");

@@ -46,31 +46,37 @@ pub fn begin_file(template_json: &str, options_json: &str, size: f64) -> Result<
     let template: Template = serde_json::from_str(template_json)?;
     let options: CheckOptions = serde_json::from_str(options_json)?;
     SESSION.with(|s| s.borrow_mut().take());
-    let loader = StreamLoader::new(options.encoding.as_deref(), size as usize).with_lang(options.lang);
+    let loader = options.loader(size as usize);
     LOADING.with(|l| *l.borrow_mut() = Some(Loading { template, options, loader }));
     Ok(())
 }
 
-/// The next chunk of the file. False when the file turned out unreadable
-/// (the rest need not be read; [`finish_file`] says why).
+/// The next chunk of the file, decoded and its complete rows parsed at
+/// once. False when the file turned out unreadable (the rest need not be
+/// read; [`finish_file`] says why).
 #[wasm_bindgen]
 pub fn feed_file(chunk: &[u8]) -> bool {
     LOADING.with(|l| l.borrow_mut().as_mut().is_some_and(|l| l.loader.feed(chunk)))
 }
 
-/// Parse and check what was fed; `progress(rows, fraction)` is called now
-/// and then while parsing (fraction 0 to 0.5) and checking (0.5 to 1).
-/// Returns the file's summary as JSON.
+/// How many data rows the file being read has so far.
+#[wasm_bindgen]
+pub fn rows_read() -> f64 {
+    LOADING.with(|l| l.borrow().as_ref().map_or(0.0, |l| l.loader.rows_read() as f64))
+}
+
+/// Parse the rest of what was fed, then check every row;
+/// `progress(rows, fraction)` is called now and then while checking
+/// (fraction 0 to 1). Returns the file's summary as JSON.
 #[wasm_bindgen]
 pub fn finish_file(progress: &Progress) -> Result<String, JsError> {
     let Some(Loading { template, options, loader }) = LOADING.with(|l| l.borrow_mut().take()) else {
         return Err(JsError::new("No file is being read."));
     };
-    let delimiter = options.delimiter.as_deref().and_then(|d| d.bytes().next());
-    let report = |rows: u64, fraction: f64| progress.report(&JsValue::NULL, rows as f64, fraction);
-    let summary = match loader.finish(delimiter, |rows, f| report(rows, f / 2.0)) {
+    let summary = match loader.finish() {
         Ok(loaded) => {
-            let session = Session::new(template, loaded, options, &mut |rows, f| report(rows, 0.5 + f / 2.0));
+            let report = &mut |rows: u64, fraction: f64| progress.report(&JsValue::NULL, rows as f64, fraction);
+            let session = Session::new(template, loaded, options, report);
             let summary = session.summary();
             SESSION.with(|s| *s.borrow_mut() = Some(session));
             summary

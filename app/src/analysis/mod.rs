@@ -13,6 +13,7 @@ pub use session::{failed, key_text, load_in_chunks, Session};
 
 use csv_import_core::report::{Options, Report, RowCounts};
 use csv_import_core::map::Override;
+use csv_import_core::store::StreamLoader;
 use csv_import_core::{Lang, Record, RowError};
 use serde::{Deserialize, Serialize};
 
@@ -48,6 +49,13 @@ impl CheckOptions {
             unknown: self.unknown.clone(),
             lang: self.lang,
         }
+    }
+
+    /// A loader for a file of `size` bytes read with these options (forced
+    /// encoding and delimiter, language of the errors).
+    pub fn loader(&self, size: usize) -> StreamLoader {
+        let options = self.to_options();
+        StreamLoader::new(options.encoding.as_deref(), size).with_delimiter(options.delimiter).with_lang(options.lang)
     }
 }
 

@@ -8,7 +8,7 @@ use csv_import_core::map::{map_headers_in, Mapping};
 use csv_import_core::messages;
 use csv_import_core::parse::RawRow;
 use csv_import_core::report::Report;
-use csv_import_core::store::{RowStore, StreamLoaded, StreamLoader};
+use csv_import_core::store::{RowStore, StreamLoaded};
 use csv_import_core::validate::{Cells, FileRules, Validator};
 use csv_import_core::value::FieldChecker;
 use csv_import_core::{FileError, FileErrorCode, Lang, RowError, RowErrorCode, Template, Value};
@@ -43,7 +43,9 @@ pub fn key_text(cell: &str) -> String {
 }
 
 impl Session {
-    /// A session for a file read by a [`StreamLoader`], checked with `options`.
+    /// A session for a file read by a
+    /// [`StreamLoader`](csv_import_core::store::StreamLoader), checked with
+    /// `options`.
     /// `progress` gets the rows checked so far and the fraction done.
     pub fn new(
         template: Template,
@@ -571,14 +573,13 @@ pub fn load_in_chunks(
     template: Template,
     options: CheckOptions,
 ) -> Result<Session, Summary> {
-    let mut loader = StreamLoader::new(options.encoding.as_deref(), bytes.len()).with_lang(options.lang);
+    let mut loader = options.loader(bytes.len());
     for piece in bytes.chunks(chunk.max(1)) {
         if !loader.feed(piece) {
             break;
         }
     }
-    let delimiter = options.delimiter.as_deref().and_then(|d| d.bytes().next());
-    match loader.finish(delimiter, |_, _| {}) {
+    match loader.finish() {
         Ok(loaded) => Ok(Session::new(template, loaded, options, &mut |_, _| {})),
         Err(error) => Err(failed(&template, error)),
     }
