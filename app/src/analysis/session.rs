@@ -120,6 +120,16 @@ impl Session {
                 return;
             }
         };
+        // Every row's key of each unique field, hashed, so that an edit finds
+        // the rows that share its old or new key without checking the file
+        // again; taken from what each verdict claimed (the keys `key_of`
+        // gives), in the same pass.
+        self.incremental = !template.fields.iter().any(|f| f.unique && (f.repeatable || f.generated.is_some()));
+        let indexed = template.fields.iter().enumerate().filter(|(i, f)| f.unique && validator.column_of(*i).is_some());
+        let mut keys: Vec<(usize, Vec<u64>)> = match self.incremental {
+            true => indexed.map(|(i, _)| (i, Vec::with_capacity(self.store.len()))).collect(),
+            false => Vec::new(),
+        };
         let mut rules = FileRules::new(&template);
         for index in 0..self.store.len() {
             let pos = self.store.position(index);
@@ -130,40 +140,16 @@ impl Session {
                     self.errors.insert(pos.row, errors);
                 }
             }
+            for (field, hashes) in &mut keys {
+                hashes.push(rules.claimed().find(|(i, _)| i == field).map_or(0, |(_, key)| hash_key(key)));
+            }
             if index % 20_000 == 19_999 {
                 progress(index as u64 + 1, (index + 1) as f64 / total.max(1) as f64);
             }
         }
         progress(total, 1.0);
         self.report = report;
-        self.index_keys(&validator);
-    }
-
-    /// Hash every row's key of each unique field, so that an edit finds the
-    /// rows that share its old or new key without checking the file again.
-    fn index_keys(&mut self, validator: &Validator<'_>) {
-        self.incremental = self.template.fields.iter().all(|f| !(f.unique && f.repeatable))
-            && !self.template.fields.iter().any(|f| f.generated.is_some() && f.unique);
-        if !self.incremental {
-            return;
-        }
-        for (i, field) in self.template.fields.iter().enumerate() {
-            if !field.unique || validator.column_of(i).is_none() {
-                continue;
-            }
-            let Ok(checker) = FieldChecker::new(field) else {
-                self.incremental = false;
-                return;
-            };
-            let hashes = (0..self.store.len())
-                .map(|index| {
-                    let pos = self.store.position(index);
-                    let errors = self.errors.get(&pos.row).map(Vec::as_slice).unwrap_or(&[]);
-                    self.key_of(validator, &checker, i, index, errors).map(|k| hash_key(&k)).unwrap_or(0)
-                })
-                .collect();
-            self.keys.push((i, hashes));
-        }
+        self.keys = keys;
     }
 
     /// The key a row claims for unique field `i`, as core's file rules

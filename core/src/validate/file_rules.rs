@@ -105,9 +105,14 @@ impl FileRules {
                 }
             }
         } else {
+            keys.clear();
+            spans.clear();
             for (i, seen) in seen.iter_mut().enumerate() {
                 let Some(seen) = seen else { continue };
                 if let Some(key) = recheck_key(validator, i, &errors, cells) {
+                    let start = keys.len();
+                    keys.push_str(&key);
+                    spans.push((i, start, keys.len()));
                     claim(seen, validator, pos, i, &key, &mut errors);
                 }
             }
@@ -118,6 +123,32 @@ impl FileRules {
             errors.sort_by_key(|e| e.column.unwrap_or(usize::MAX));
             Err(errors)
         }
+    }
+
+    /// The unique values the row last given to
+    /// [`verdict`](FileRules::verdict) claimed, by field index, as compared
+    /// (lower case): none for a field whose own cell has an error or that
+    /// is empty with no default. A caller that indexes rows by their keys
+    /// gets them here without checking the cells again.
+    ///
+    /// ```
+    /// use csv_import_core::error::Position;
+    /// use csv_import_core::map::map_headers;
+    /// use csv_import_core::validate::{FileRules, Validator};
+    ///
+    /// let template = csv_import_core::builtin::get("clients").unwrap();
+    /// let header = ["First Name".to_string(), "Email".to_string()];
+    /// let mapping = map_headers(&header, &template, &[]);
+    /// let validator = Validator::new(&template, &mapping, "").unwrap();
+    /// let email = template.fields.iter().position(|f| f.key == "email").unwrap();
+    /// let mut rules = FileRules::new(&template);
+    /// let _ = rules.verdict(&validator, Position { row: 1, line: 2 }, &["", "Ann@Example.com"][..]);
+    /// assert_eq!(rules.claimed().collect::<Vec<_>>(), [(email, "ann@example.com")]);
+    /// let _ = rules.verdict(&validator, Position { row: 2, line: 3 }, &["Bob", "not-an-email"][..]);
+    /// assert_eq!(rules.claimed().count(), 0);
+    /// ```
+    pub fn claimed(&self) -> impl Iterator<Item = (usize, &str)> {
+        self.spans.iter().map(|&(i, start, end)| (i, &self.keys[start..end]))
     }
 
     /// Apply the file rules to one row's outcome: a valid record may become

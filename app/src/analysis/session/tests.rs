@@ -114,6 +114,32 @@ fn edits_change_the_same_errors_a_full_check_finds() {
 }
 
 #[test]
+fn the_keys_indexed_while_checking_are_those_an_edit_computes() {
+    // Valid, duplicate, invalid elsewhere, invalid in the key, empty key.
+    let text = "First Name,Email\nAnn,A@x.com\nBob,a@X.com\n,c@x.com\nDi,bad\nEd,\nFy, f@x.com \n,F@X.COM\n";
+    let s = session(text, "clients");
+    let template = s.template.clone();
+    let engine = s.options.to_options();
+    let validator = Validator::new(&template, &s.mapping, &engine.now).unwrap();
+    assert!(s.incremental);
+    assert_eq!(s.keys.len(), 1);
+    let (field, hashes) = &s.keys[0];
+    let checker = FieldChecker::new(&template.fields[*field]).unwrap();
+    let recomputed: Vec<u64> = (0..s.store.len())
+        .map(|index| {
+            let errors = s.errors.get(&(index as u64 + 1)).map(Vec::as_slice).unwrap_or(&[]);
+            s.key_of(&validator, &checker, *field, index, errors).map_or(0, |key| hash_key(&key))
+        })
+        .collect();
+    assert_eq!(hashes, &recomputed);
+    // Rows 1 and 2 share a key; row 3, invalid for its name, has its own;
+    // row 4's is bad and row 5 has none.
+    assert!(hashes[0] != 0 && hashes[0] == hashes[1] && hashes[2] != 0 && hashes[1] != hashes[2]);
+    assert_eq!((hashes[3], hashes[4]), (0, 0));
+    assert_eq!(hashes[5], hashes[6]);
+}
+
+#[test]
 fn batches_hold_the_valid_rows_once_each_in_order() {
     let mut text = String::from("First Name,Email\n");
     for i in 1..=25 {
