@@ -26,7 +26,9 @@
 //!   eventually does); `native_validate_over_parse` is its time over
 //!   `bare_parse`'s;
 //! * `verdict_only`: [`check_verdicts`], the same report without records;
-//! * `stage_*`: the steps on their own: `decode` (UTF-8 check), `sniff`,
+//! * `stage_*`: the steps on their own: `decode` (UTF-8 check),
+//!   `stream_load` (the worker's read: decode and parse into a row store,
+//!   4 MiB at a time), `sniff`,
 //!   `row_reader` (parse with line numbers, cells as `&str`), `map_headers`,
 //!   `check_row` (reader plus row checks), `check_row_and_admit` (plus
 //!   uniqueness, records dropped), `verdict_no_unique` (`verdict_only` with
@@ -48,6 +50,7 @@ use csv_import_core::decode::decode;
 use csv_import_core::map::map_headers;
 use csv_import_core::parse::RowReader;
 use csv_import_core::sniff::sniff_delimiter;
+use csv_import_core::store::StreamLoader;
 use csv_import_core::validate::{FileRules, Validator};
 use csv_import_core::value::FieldChecker;
 use csv_import_core::{check, check_verdicts, Options, Template};
@@ -87,6 +90,7 @@ fn main() {
     let invalid_share = report.rows.invalid as f64 / rows as f64;
     assert!((0.03..0.08).contains(&invalid_share), "{invalid_share}");
     assert_eq!(bare_parse(&file), rows + 1);
+    assert_eq!(stream_load(&file), rows);
     let verdicts = check_verdicts(&file, &template, &options);
     assert!(verdicts.rows == report.rows && verdicts.errors == report.errors, "check_verdicts disagrees with check");
 
@@ -123,6 +127,9 @@ fn main() {
         });
         measure("stage_decode", &mut || {
             black_box(decode(black_box(&file), None).map(|d| d.text.len()).ok());
+        });
+        measure("stage_stream_load", &mut || {
+            black_box(stream_load(black_box(&file)));
         });
         measure("stage_sniff", &mut || {
             black_box(sniff_delimiter(black_box(&stages.text)));
@@ -186,6 +193,16 @@ fn bare_parse(file: &[u8]) -> usize {
         n += 1;
     }
     n
+}
+
+/// The worker's read: the file in 4 MiB slices through a `StreamLoader`,
+/// each slice's rows parsed into the store as it comes.
+fn stream_load(file: &[u8]) -> usize {
+    let mut loader = StreamLoader::new(None, file.len());
+    for slice in file.chunks(4 << 20) {
+        loader.feed(slice);
+    }
+    loader.finish().map(|loaded| loaded.rows.len()).unwrap_or(0)
 }
 
 /// One `field_*` stage per template field, in the template's order.
