@@ -87,7 +87,7 @@ pub fn check_rows<'r>(
             return report;
         }
     };
-    let mut rules = FileRules::new(template);
+    let mut rules = FileRules::with_rows(template, rows.len());
     for (pos, cells) in rows {
         match rules.admit(&validator, pos, validator.check_row(pos, cells), cells) {
             Ok(record) => {

@@ -130,7 +130,7 @@ impl Session {
             true => indexed.map(|(i, _)| (i, Vec::with_capacity(self.store.len()))).collect(),
             false => Vec::new(),
         };
-        let mut rules = FileRules::new(&template);
+        let mut rules = FileRules::with_rows(&template, self.store.len());
         for index in 0..self.store.len() {
             let pos = self.store.position(index);
             match rules.verdict(&validator, pos, &self.store.row(index)) {
@@ -488,7 +488,7 @@ impl Session {
 
     /// Start handing out the valid records from the first row.
     pub fn start_commit(&mut self) -> u64 {
-        self.commit = Some((FileRules::new(&self.template), 0));
+        self.commit = Some((FileRules::with_rows(&self.template, self.store.len()), 0));
         self.report.rows.valid
     }
 

@@ -34,6 +34,15 @@ impl FileRules {
         }
     }
 
+    /// Rules for one template and a file of about `rows` rows: the tables
+    /// of unique values are made that big at once, rather than grown (and
+    /// copied, the old table and the new one held together) as they fill.
+    pub fn with_rows(template: &Template, rows: usize) -> FileRules {
+        let mut rules = FileRules::new(template);
+        rules.seen.iter_mut().flatten().for_each(|seen| seen.reserve(rows));
+        rules
+    }
+
     /// Take names already used outside the file (say, existing usernames),
     /// so that generated ones avoid them.
     pub fn reserve_usernames<I: IntoIterator<Item = String>>(&mut self, names: I) {

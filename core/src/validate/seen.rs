@@ -41,6 +41,11 @@ impl<S: BuildHasher + Default> Default for SeenValues<S> {
 }
 
 impl<S: BuildHasher> SeenValues<S> {
+    /// Room for `values` more values without growing the table.
+    pub(super) fn reserve(&mut self, values: usize) {
+        self.first.reserve(values);
+    }
+
     /// The first row that had `value`, or `None` (and `row` is remembered as
     /// that first row).
     pub(super) fn first_row(&mut self, value: &str, row: u64) -> Option<u64> {
@@ -118,6 +123,18 @@ mod tests {
         assert_eq!(seen.first_row("cy@example.com", 6), Some(3));
         assert_eq!(seen.first_row("", 7), None);
         assert_eq!(seen.first_row("", 8), Some(7));
+    }
+
+    #[test]
+    fn a_reserved_table_does_not_grow() {
+        let mut seen = SeenValues::<RandomState>::default();
+        seen.reserve(5_000);
+        let capacity = seen.first.capacity();
+        for row in 0..5_000 {
+            assert_eq!(seen.first_row(&format!("p{row}@example.com"), row), None);
+        }
+        assert_eq!(seen.first.capacity(), capacity);
+        assert_eq!(seen.first_row("p42@example.com", 9_999), Some(42));
     }
 
     proptest! {
