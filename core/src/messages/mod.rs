@@ -416,36 +416,29 @@ pub(crate) fn email_local_too_long(lang: Lang, value: &str, len: usize, max: usi
 /// `unclosed_quote`: the cell (as cut, opening quote first) and where its
 /// quote opened.
 pub(crate) fn unclosed_quote(lang: Lang, problem: &QuoteProblem, cell: &str) -> String {
-    let q = quote(lang, cell);
+    // The value after the quote: the quote itself is what the message is about.
+    let q = quote(lang, cell.strip_prefix('"').unwrap_or(cell));
     let line = problem.line;
     let how = match (problem.run, lang) {
-        (QuoteRun::TooManyLines, Lang::En) => {
-            format!("is still open {MAX_QUOTED_LINE_BREAKS} lines later")
-        }
-        (QuoteRun::TooManyLines, Lang::Fr) => {
-            format!("est encore ouvert {MAX_QUOTED_LINE_BREAKS} lignes plus loin")
-        }
-        (QuoteRun::TooManyBytes, Lang::En) => {
-            format!("is still open after {} MiB of text", MAX_QUOTED_BYTES >> 20)
-        }
-        (QuoteRun::TooManyBytes, Lang::Fr) => format!(
-            "est encore ouvert après {} Mio de texte",
-            MAX_QUOTED_BYTES >> 20
-        ),
+        (QuoteRun::TooManyLines, Lang::En) => format!("is still open {MAX_QUOTED_LINE_BREAKS} lines later"),
+        (QuoteRun::TooManyLines, Lang::Fr) => format!("est encore ouvert {MAX_QUOTED_LINE_BREAKS} lignes plus loin"),
+        (QuoteRun::TooManyBytes, Lang::En) => format!("is still open after {} MiB of text", MAX_QUOTED_BYTES >> 20),
+        (QuoteRun::TooManyBytes, Lang::Fr) => format!("est encore ouvert après {} Mio de texte", MAX_QUOTED_BYTES >> 20),
         (_, Lang::En) => "is never closed".to_string(),
         (_, Lang::Fr) => "n’est jamais fermé".to_string(),
     };
     pick(
         lang,
         format!(
-            "The quote that starts {q} on line {line} {how}, so the lines after it would have become part of this cell; \
-             the row was cut at the end of line {line}. Add the closing quote where the value ends, or remove the quote \
-             (inside a quoted value, write a quote twice: \"\")."
+            "The quote before {q} on line {line} {how}, so the lines after it would have become part of this cell; \
+             the row was cut at the end of line {line}. Add the closing quote where the value ends, or remove the \
+             opening one (a quote inside a quoted value is written twice)."
         ),
         format!(
-            "Le guillemet qui ouvre {q} à la ligne {line} {how} : les lignes suivantes seraient entrées dans cette cellule ; \
-             la ligne a été coupée à la fin de la ligne {line}. Ajoutez le guillemet fermant là où la valeur se termine, \
-             ou supprimez le guillemet (dans une valeur entre guillemets, doublez-le : « \"\" »)."
+            "Le guillemet avant {q} à la ligne {line} {how} : les lignes suivantes seraient entrées dans cette \
+             cellule ; la ligne a été coupée à la fin de la ligne {line}. Ajoutez le guillemet fermant là où la valeur \
+             se termine, ou supprimez le guillemet ouvrant (un guillemet dans une valeur entre guillemets s’écrit \
+             deux fois)."
         ),
     )
 }
