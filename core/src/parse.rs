@@ -761,6 +761,173 @@ mod tests {
         assert_eq!(r.rows_read(), 2);
     }
 
+    /// The cells of every row, with its quote problem's column, line and run.
+    fn cut_rows(text: &str) -> Vec<(Vec<String>, Option<(usize, u64, QuoteRun)>)> {
+        let t = parse(text, b',').unwrap();
+        t.rows
+            .iter()
+            .map(|r| {
+                let problem = t.quote_problems.iter().find(|(row, _)| *row == r.row).map(|(_, q)| (q.column, q.line, q.run));
+                (r.cells.clone(), problem)
+            })
+            .collect()
+    }
+
+    fn strings(cells: &[&str]) -> Vec<String> {
+        cells.iter().map(|c| c.to_string()).collect()
+    }
+
+    #[test]
+    fn an_unclosed_quote_cuts_its_row_and_keeps_the_rows_after_it() {
+        let text = "First Name,Last Name,Email\nBob,\"Smith,bob@example.com\nAnn,Lee,ann@example.com\nCy,Ho,cy@example.com\n";
+        assert_eq!(
+            cut_rows(text),
+            [
+                (strings(&["Bob", "\"Smith", "bob@example.com"]), Some((1, 2, QuoteRun::Unclosed))),
+                (strings(&["Ann", "Lee", "ann@example.com"]), None),
+                (strings(&["Cy", "Ho", "cy@example.com"]), None),
+            ]
+        );
+        let lines: Vec<u64> = parse(text, b',').unwrap().rows.iter().map(|r| r.line).collect();
+        assert_eq!(lines, [2, 3, 4]);
+        // Also without a line break at the end, with CRLF, and as the last field.
+        assert_eq!(cut_rows("a,b\r\n1,\"x\r\n2,y")[1], (strings(&["2", "y"]), None));
+        assert_eq!(cut_rows("a,b\n1,\"x")[0], (strings(&["1", "\"x"]), Some((1, 2, QuoteRun::Unclosed))));
+    }
+
+    #[test]
+    fn stray_quotes_inside_unquoted_fields_are_text() {
+        let text = "Name,Size,Email\nBob,O\"Brien,x@y.z\nTV,5\" screen,a@b.c\n\"Ann\",3\"\",\"q\"\"r\"\n";
+        assert_eq!(
+            cut_rows(text),
+            [
+                (strings(&["Bob", "O\"Brien", "x@y.z"]), None),
+                (strings(&["TV", "5\" screen", "a@b.c"]), None),
+                (strings(&["Ann", "3\"\"", "q\"r"]), None),
+            ]
+        );
+    }
+
+    #[test]
+    fn quoted_cells_of_a_few_lines_are_kept_whole() {
+        let note = format!("\"{}\"", vec!["line"; MAX_QUOTED_LINE_BREAKS as usize + 1].join("\r\n"));
+        let text = format!("a,b\n1,{note}\n2,x\n");
+        let rows = cut_rows(&text);
+        assert_eq!(rows.len(), 2);
+        assert_eq!(rows[0].0[1].matches("\r\n").count() as u64, MAX_QUOTED_LINE_BREAKS);
+        assert_eq!((rows[0].1, rows[1].1), (None, None));
+    }
+
+    #[test]
+    fn a_quote_still_open_after_too_many_lines_is_cut_at_its_line() {
+        // A quoted note over two lines first, then a stray quote that closes
+        // only 10,000 lines later.
+        let mut text = String::from("a,b,c\n\"two\nlines\",\"stray,x\n");
+        for i in 0..10_000 {
+            text.push_str(&format!("{i},y,z\n"));
+        }
+        text.push_str("end\",w,v\n");
+        let t = parse(&text, b',').unwrap();
+        assert_eq!(t.rows.len(), 10_002);
+        assert_eq!(t.rows[0].cells, ["two\nlines", "\"stray", "x"]);
+        assert_eq!((t.rows[0].row, t.rows[0].line), (1, 2));
+        // The quote is on line 3, where the row was cut.
+        let problem = QuoteProblem { column: 1, line: 3, run: QuoteRun::TooManyLines };
+        assert_eq!(t.quote_problems, [(1, problem)]);
+        assert_eq!((t.rows[1].cells.clone(), t.rows[1].line), (strings(&["0", "y", "z"]), 4));
+        // The closing quote, inside an unquoted field, is text.
+        assert_eq!((t.rows[10_001].cells.clone(), t.rows[10_001].line), (strings(&["end\"", "w", "v"]), 10_004));
+    }
+
+    #[test]
+    fn a_quote_still_open_after_too_many_bytes_is_cut() {
+        let text = format!("a,b\n1,\"{}\",2\n3,4\n", "x".repeat(MAX_QUOTED_BYTES + 1));
+        let rows = cut_rows(&text);
+        assert_eq!(rows[0].1, Some((1, 2, QuoteRun::TooManyBytes)));
+        assert_eq!(rows[0].0.len(), 3);
+        assert_eq!(rows[1], (strings(&["3", "4"]), None));
+        // A quoted cell of a megabyte less a little is a cell (too long for
+        // any field, which the field says).
+        let text = format!("a,b\n1,\"{}\"\n", "x".repeat(MAX_QUOTED_BYTES - 10));
+        assert_eq!(cut_rows(&text)[0].1, None);
+    }
+
+    #[test]
+    fn a_runaway_quote_in_the_header_is_a_file_error() {
+        let e = parse("Name,\"Email\nAnn,ann@example.com\n", b',').unwrap_err();
+        assert_eq!(e.code, FileErrorCode::UnclosedQuote);
+        assert!(e.message.contains("column 2, line 1"), "{}", e.message);
+    }
+
+    #[test]
+    fn control_characters_in_the_header_are_a_file_error() {
+        let e = parse("Name,E\u{0}mail\nAnn,x\n", b',').unwrap_err();
+        assert_eq!(e.code, FileErrorCode::ControlCharacter);
+        assert!(e.message.contains("column 2"), "{}", e.message);
+        assert!(e.message.contains("U+0000 (NUL) at position 2"), "{}", e.message);
+        // Tabs and line breaks in a column name are white space.
+        assert_eq!(parse("\"First\nName\",\tEmail\nAnn,x\n", b',').unwrap().header, ["First\nName", "\tEmail"]);
+    }
+
+    /// Text of cells, delimiters, quotes anywhere, line breaks, and now and
+    /// then 60 lines at once, so that quotes run past the bounds too.
+    fn quoted_text() -> impl Strategy<Value = String> {
+        let lines = "x,\n".repeat(60);
+        proptest::collection::vec(
+            prop_oneof![
+                8 => prop::sample::select(vec!["a", "é", ",", "\"", "\"\"", "\n", "\r\n", "\r", " "]).prop_map(str::to_string),
+                1 => Just(lines),
+            ],
+            0..50,
+        )
+        .prop_map(|parts| format!("h,i\n{}", parts.concat()))
+    }
+
+    use proptest::prelude::*;
+
+    proptest! {
+        /// No row is lost: every line with a value is in some row (a row
+        /// spans the lines of its cells' line breaks), and no cell holds more
+        /// line breaks than a quoted field may.
+        #[test]
+        fn every_line_is_in_a_row(text in quoted_text()) {
+            let t = parse(&text, b',').unwrap();
+            let breaks = |cells: &[String]| cells.iter().map(|c| line_breaks_in(c.as_bytes())).sum::<u64>();
+            for row in &t.rows {
+                for cell in &row.cells {
+                    prop_assert!(line_breaks_in(cell.as_bytes()) <= MAX_QUOTED_LINE_BREAKS, "{cell:?}");
+                }
+            }
+            let spans: Vec<(u64, u64)> = t.rows.iter().map(|r| (r.line, r.line + breaks(&r.cells))).collect();
+            let mut line = 1;
+            let bytes = text.as_bytes();
+            let mut start = 0;
+            for i in 0..=bytes.len() {
+                let end = i == bytes.len() || bytes[i] == b'\n' || (bytes[i] == b'\r' && bytes.get(i + 1) != Some(&b'\n'));
+                if !end {
+                    continue;
+                }
+                let text_line = String::from_utf8_lossy(&bytes[start..i]);
+                let has_value = text_line.chars().any(|c| !c.is_whitespace() && c != ',' && c != '"');
+                if line > t.header_line && has_value {
+                    prop_assert!(spans.iter().any(|&(a, b)| a <= line && line <= b), "line {line} {text_line:?} in no row");
+                }
+                line += 1;
+                start = i + 1;
+            }
+        }
+
+        /// A row written after any text is read as that row: nothing before
+        /// it (a quote left open) takes it in.
+        #[test]
+        fn a_row_after_any_text_is_its_own(text in quoted_text()) {
+            let t = parse(&format!("{text}\nZZ,ZZ\n"), b',').unwrap();
+            let last = t.rows.last().unwrap();
+            prop_assert_eq!(&last.cells, &["ZZ", "ZZ"]);
+            prop_assert!(t.quote_problems.last().is_none_or(|(row, _)| *row < last.row));
+        }
+    }
+
     #[test]
     fn non_ascii_text() {
         let t = parse("Név;Város\nŐsz;Győr\n", b';').unwrap();
