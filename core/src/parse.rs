@@ -193,7 +193,7 @@ impl<'a> RowReader<'a> {
             return Err(FileError::new(FileErrorCode::EmptyFile, messages::no_rows(lang)));
         }
         let header_line = records.start_line();
-        let header = header_of(&records.record, header_line, lang)?;
+        let header = header_of(&records.record, header_line, 0, lang)?;
         Ok(RowReader { records, header, header_line, rows: 0 })
     }
 
@@ -242,7 +242,9 @@ pub(crate) fn check_delimiter(delimiter: u8, lang: Lang) -> Result<(), FileError
 
 /// The header from its record: byte order marks removed from each cell;
 /// [`FileErrorCode::NoHeader`] if nothing else is left.
-pub(crate) fn header_of(record: &TextRecord, line: u64, lang: Lang) -> Result<Vec<String>, FileError> {
+/// `shift` is what to add to the line of a quote problem (counted from the
+/// start of the text read, which may be a later piece of the file).
+pub(crate) fn header_of(record: &TextRecord, line: u64, shift: u64, lang: Lang) -> Result<Vec<String>, FileError> {
     let header: Vec<String> = record.iter().map(|cell| cell.trim_start_matches('\u{FEFF}').to_string()).collect();
     if header.iter().all(|cell| is_blank(cell)) {
         return Err(FileError::new(FileErrorCode::NoHeader, messages::no_header(lang, line)));
@@ -250,7 +252,7 @@ pub(crate) fn header_of(record: &TextRecord, line: u64, lang: Lang) -> Result<Ve
     if let Some(problem) = record.quote_problem() {
         return Err(FileError::new(
             FileErrorCode::UnclosedQuote,
-            messages::header_quote(lang, problem),
+            messages::header_quote(lang, &QuoteProblem { line: problem.line + shift, ..*problem }),
         ));
     }
     // Tabs and line breaks are white space in a column name; other control

@@ -31,7 +31,7 @@ use crate::error::{FileError, FileErrorCode, Position};
 use crate::messages::{self, Lang};
 #[cfg(doc)]
 use crate::parse::RowReader;
-use crate::parse::{QuoteProblem, Records, TextRecord, check_delimiter, header_of};
+use crate::parse::{QuoteProblem, Records, check_delimiter, header_of};
 use crate::sniff::sniff_delimiter;
 use crate::validate::Cells;
 
@@ -75,11 +75,11 @@ impl RowStore {
 
     /// Adds a row read from a file, starting on `line`, with its cells and
     /// its [`QuoteProblem`], if any.
-    pub fn push_record(&mut self, line: u64, record: &TextRecord) {
-        if let Some(problem) = record.quote_problem() {
-            self.quotes.push((self.len(), *problem));
+    pub fn push_cut<'a>(&mut self, line: u64, cells: impl IntoIterator<Item = &'a str>, quote: Option<QuoteProblem>) {
+        if let Some(problem) = quote {
+            self.quotes.push((self.len(), problem));
         }
-        self.push(line, record.iter());
+        self.push(line, cells);
     }
 
     /// How many rows there are.
@@ -447,7 +447,7 @@ impl StreamLoader {
             }
             let line = self.lines_before + records.start_line();
             if self.header.is_none() {
-                match header_of(&records.record, line, self.lang) {
+                match header_of(&records.record, line, self.lines_before, self.lang) {
                     Ok(header) => self.header = Some(header),
                     Err(error) => {
                         self.error = Some(error);
@@ -455,7 +455,9 @@ impl StreamLoader {
                     }
                 }
             } else {
-                self.rows.push_record(line, &records.record);
+                // The quote's line too is counted from the start of `pending`.
+                let quote = records.record.quote_problem().map(|q| QuoteProblem { line: q.line + self.lines_before, ..*q });
+                self.rows.push_cut(line, records.record.iter(), quote);
             }
         }
         drop(records);
@@ -528,8 +530,11 @@ mod tests {
         loader.finish()
     }
 
-    fn rows_of(loaded: &StreamLoaded) -> Vec<(Position, Vec<String>)> {
-        (0..loaded.rows.len()).map(|i| (loaded.rows.position(i), loaded.rows.cells(i))).collect()
+    /// Each row's position, cells and quote problem.
+    fn rows_of(loaded: &StreamLoaded) -> Vec<(Position, Vec<String>, Option<QuoteProblem>)> {
+        (0..loaded.rows.len())
+            .map(|i| (loaded.rows.position(i), loaded.rows.cells(i), loaded.rows.quote_problem(i).copied()))
+            .collect()
     }
 
     #[test]
@@ -541,7 +546,7 @@ mod tests {
             let loaded = load_in_chunks(text.as_bytes(), size).unwrap();
             assert_eq!(loaded.header, whole.table.header, "chunks of {size}");
             let expected: Vec<_> =
-                whole.table.rows.iter().map(|r| (Position { row: r.row, line: r.line }, r.cells.clone())).collect();
+                whole.table.rows.iter().map(|r| (Position { row: r.row, line: r.line }, r.cells.clone(), None)).collect();
             assert_eq!(rows_of(&loaded), expected, "chunks of {size}");
             assert_eq!(loaded.encoding, "utf-8");
         }
@@ -594,19 +599,29 @@ mod tests {
     fn whole(
         bytes: &[u8],
         delimiter: Option<u8>,
-    ) -> Result<(String, u8, Vec<String>, Vec<(Position, Vec<String>)>), FileError> {
+    ) -> Result<(String, u8, Vec<String>, Vec<(Position, Vec<String>, Option<QuoteProblem>)>), FileError> {
         let loaded = load(bytes, &Options { delimiter, ..Options::default() })?;
-        let rows = loaded.table.rows.iter().map(|r| (Position { row: r.row, line: r.line }, r.cells.clone())).collect();
+        let table = &loaded.table;
+        let quote = |row: u64| table.quote_problems.iter().find(|(r, _)| *r == row).map(|(_, q)| *q);
+        let rows = table.rows.iter().map(|r| (Position { row: r.row, line: r.line }, r.cells.clone(), quote(r.row))).collect();
         Ok((loaded.encoding, loaded.delimiter, loaded.table.header, rows))
     }
 
     proptest! {
         /// Records cut anywhere between chunks (in quotes, between `\r` and
         /// `\n`, in a character), parsed as each chunk comes: the same
-        /// header, rows, lines and errors as the whole text.
+        /// header, rows, lines, quote problems and errors as the whole text,
+        /// also where a quote never closes or runs past its bounds (the
+        /// blocks of 60 lines).
         #[test]
         fn parsing_as_chunks_come_reads_like_the_whole_text(
-            text in "(\u{FEFF}){0,2}([ab;,\"\r\n é🎉]|\r\n|\"\"){0,80}",
+            text in ("(\u{FEFF}){0,2}", proptest::collection::vec(
+                prop_oneof![
+                    12 => "([ab;,\"\r\n é🎉]|\r\n|\"\"){0,8}",
+                    1 => Just("x;y\n".repeat(60)),
+                ],
+                0..12,
+            )).prop_map(|(boms, parts)| boms + &parts.concat()),
             chunk in 1usize..12,
             detect in 1usize..8,
             sniff in 1usize..16,
