@@ -105,11 +105,6 @@ pub struct Field {
     /// own bound as well (see [`FieldType::max_chars`]).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_length: Option<usize>,
-    /// Whether a value may span several lines (line breaks and tabs
-    /// allowed). Defaults to true for `text` fields, false for the others,
-    /// which can never hold them.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub multiline: Option<bool>,
     /// A regular expression the whole value must match.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pattern: Option<String>,
@@ -145,10 +140,11 @@ impl Field {
         if self.label.is_empty() { &self.key } else { &self.label }
     }
 
-    /// Whether values may span several lines: `multiline`, or else whether
-    /// this is a `text` field.
+    /// Whether values may span several lines (line breaks and tabs): a
+    /// quoted multi-line note or address is ordinary CSV, so `text` fields
+    /// take them; every other type is one line.
     pub fn is_multiline(&self) -> bool {
-        self.multiline.unwrap_or(self.kind == FieldType::Text)
+        self.kind == FieldType::Text
     }
 
     /// The most characters a value may have: `max_length`, or for a text

@@ -55,7 +55,6 @@ fn field(kind: &str, options: &str) -> Field {
                     .collect(),
             ),
             "max" => json!(value.parse::<usize>().unwrap()),
-            "multiline" => json!(value.parse::<bool>().unwrap()),
             "pattern" => json!(value),
             "hint" => json!(value),
             _ => panic!("unknown setting {name}"),

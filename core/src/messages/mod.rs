@@ -415,7 +415,16 @@ pub(crate) fn email_local_too_long(lang: Lang, value: &str, len: usize, max: usi
 
 /// `unclosed_quote`: the cell (as cut, opening quote first) and where its
 /// quote opened.
-pub(crate) fn unclosed_quote(lang: Lang, problem: &QuoteProblem, cell: &str) -> String {
+///
+/// ```
+/// use csv_import_core::{messages::unclosed_quote, parse::parse, Lang};
+///
+/// let table = parse("a,b\n1,\"x,y\n2,z\n", b',').unwrap();
+/// let (row, problem) = table.quote_problems[0];
+/// let cell = &table.rows[row as usize - 1].cells[problem.column];
+/// assert!(unclosed_quote(Lang::En, &problem, cell).starts_with("The quote before \"x\" on line 2 is never closed"));
+/// ```
+pub fn unclosed_quote(lang: Lang, problem: &QuoteProblem, cell: &str) -> String {
     // The value after the quote: the quote itself is what the message is about.
     let q = quote(lang, cell.strip_prefix('"').unwrap_or(cell));
     let line = problem.line;

@@ -466,7 +466,6 @@ pub(crate) fn attribute_field() -> Field {
         default: None,
         generated: None,
         max_length: Some(crate::record::ATTRIBUTE_MAX_LENGTH),
-        multiline: None,
         pattern: None,
         pattern_hint: None,
         formats: Vec::new(),
