@@ -125,18 +125,9 @@ pub fn parse_in(text: &str, delimiter: u8, lang: Lang) -> Result<Table, FileErro
         if let Some(problem) = reader.record().quote_problem() {
             quote_problems.push((pos.row, *problem));
         }
-        rows.push(RawRow {
-            row: pos.row,
-            line: pos.line,
-            cells: reader.record().iter().map(String::from).collect(),
-        });
+        rows.push(RawRow { row: pos.row, line: pos.line, cells: reader.record().iter().map(String::from).collect() });
     }
-    Ok(Table {
-        header: reader.header,
-        header_line: reader.header_line,
-        rows,
-        quote_problems,
-    })
+    Ok(Table { header: reader.header, header_line: reader.header_line, rows, quote_problems })
 }
 
 /// Reads data records one at a time, for speed and bounded memory.
@@ -311,10 +302,7 @@ impl<'a> Records<'a> {
             base_newlines: 0,
             record_start: 0,
             record_csv_line: 1,
-            record: TextRecord {
-                fields: csv::ByteRecord::new(),
-                quote: None,
-            },
+            record: TextRecord { fields: csv::ByteRecord::new(), quote: None },
             lone_crs: LoneCrs::new(bytes),
         }
     }
@@ -330,17 +318,8 @@ impl<'a> Records<'a> {
         if !more {
             return false;
         }
-        debug_assert!(
-            self.record
-                .fields
-                .iter()
-                .all(|f| std::str::from_utf8(f).is_ok())
-        );
-        let (start, line) = self
-            .record
-            .fields
-            .position()
-            .map_or((0, 1), |p| (p.byte() as usize, p.line()));
+        debug_assert!(self.record.fields.iter().all(|f| std::str::from_utf8(f).is_ok()));
+        let (start, line) = self.record.fields.position().map_or((0, 1), |p| (p.byte() as usize, p.line()));
         self.record_start = self.base + start;
         self.record_csv_line = self.base_newlines + line;
         self.record.quote = None;
@@ -378,10 +357,7 @@ impl<'a> Records<'a> {
         // Blank lines csv skipped before the record are in `start_line`.
         let first = self.start_line();
         let record_text = &bytes[self.record_start..quote];
-        let skipped = record_text
-            .iter()
-            .position(|&b| b != b'\r' && b != b'\n')
-            .unwrap_or(record_text.len());
+        let skipped = record_text.iter().position(|&b| b != b'\r' && b != b'\n').unwrap_or(record_text.len());
         let line = first + line_breaks_in(&record_text[skipped..]);
         self.record.quote = Some(QuoteProblem { column, line, run });
         // Read on from the end of the quote's line.
@@ -433,11 +409,7 @@ impl<'a> Records<'a> {
 
 /// csv's reader as this module uses it: no header row, ragged records.
 fn csv_reader(bytes: &[u8], delimiter: u8) -> csv::Reader<&[u8]> {
-    csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .delimiter(delimiter)
-        .from_reader(bytes)
+    csv::ReaderBuilder::new().has_headers(false).flexible(true).delimiter(delimiter).from_reader(bytes)
 }
 
 /// The first quoted field of one record's text (`raw`, from where csv
@@ -511,9 +483,7 @@ fn runaway_quote(raw: &[u8], delimiter: u8, complete: bool) -> Option<(usize, us
 /// a lone `\r` each end one line.
 fn line_breaks_in(bytes: &[u8]) -> u64 {
     let newlines = memchr::memchr_iter(b'\n', bytes).count();
-    let lone_crs = memchr::memchr_iter(b'\r', bytes)
-        .filter(|&i| bytes.get(i + 1) != Some(&b'\n'))
-        .count();
+    let lone_crs = memchr::memchr_iter(b'\r', bytes).filter(|&i| bytes.get(i + 1) != Some(&b'\n')).count();
     (newlines + lone_crs) as u64
 }
 
@@ -769,7 +739,8 @@ mod tests {
         t.rows
             .iter()
             .map(|r| {
-                let problem = t.quote_problems.iter().find(|(row, _)| *row == r.row).map(|(_, q)| (q.column, q.line, q.run));
+                let problem =
+                    t.quote_problems.iter().find(|(row, _)| *row == r.row).map(|(_, q)| (q.column, q.line, q.run));
                 (r.cells.clone(), problem)
             })
             .collect()
@@ -781,7 +752,8 @@ mod tests {
 
     #[test]
     fn an_unclosed_quote_cuts_its_row_and_keeps_the_rows_after_it() {
-        let text = "First Name,Last Name,Email\nBob,\"Smith,bob@example.com\nAnn,Lee,ann@example.com\nCy,Ho,cy@example.com\n";
+        let text =
+            "First Name,Last Name,Email\nBob,\"Smith,bob@example.com\nAnn,Lee,ann@example.com\nCy,Ho,cy@example.com\n";
         assert_eq!(
             cut_rows(text),
             [

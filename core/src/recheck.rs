@@ -46,13 +46,7 @@ impl<'t> Rechecker<'t> {
             defaults.push(default);
         }
         let attribute = FieldChecker::new(&attribute_field())?;
-        Ok(Rechecker {
-            template,
-            checkers,
-            defaults,
-            attribute,
-            lang: Lang::En,
-        })
+        Ok(Rechecker { template, checkers, defaults, attribute, lang: Lang::En })
     }
 
     /// The same checks, with the reasons written in `lang`.
@@ -135,11 +129,7 @@ impl<'t> Rechecker<'t> {
             values.push(checked);
         }
         self.check_attributes(record, &mut reasons);
-        if reasons.is_empty() {
-            Ok(values)
-        } else {
-            Err(reasons)
-        }
+        if reasons.is_empty() { Ok(values) } else { Err(reasons) }
     }
 
     /// The record's attributes, each name and value checked as the browser
@@ -151,10 +141,7 @@ impl<'t> Rechecker<'t> {
     fn check_attributes(&self, record: &Record, reasons: &mut Vec<String>) {
         let Some(prefix) = self.template.attribute_prefixes.first() else {
             if !record.attributes.is_empty() {
-                reasons.push(messages::malformed_attributes(
-                    self.lang,
-                    &self.template.name,
-                ));
+                reasons.push(messages::malformed_attributes(self.lang, &self.template.name));
             }
             return;
         };

@@ -97,21 +97,11 @@ impl RowStore {
     pub fn row(&self, index: usize) -> StoredRow<'_> {
         let quote = self.quote_problem(index);
         if let Some(cells) = self.edited.get(&index) {
-            return StoredRow {
-                cells: StoredCells::Edited(cells),
-                quote,
-            };
+            return StoredRow { cells: StoredCells::Edited(cells), quote };
         }
         let (first, last) = (self.starts[index], self.starts[index + 1]);
         let start = if first == 0 { 0 } else { self.ends[first - 1] };
-        StoredRow {
-            cells: StoredCells::Packed {
-                text: &self.text,
-                start,
-                ends: &self.ends[first..last],
-            },
-            quote,
-        }
+        StoredRow { cells: StoredCells::Packed { text: &self.text, start, ends: &self.ends[first..last] }, quote }
     }
 
     /// The quote problem of the row at `index`, if it has one (and its
@@ -120,10 +110,7 @@ impl RowStore {
         if self.quotes.is_empty() {
             return None;
         }
-        self.quotes
-            .binary_search_by_key(&index, |(i, _)| *i)
-            .ok()
-            .map(|at| &self.quotes[at].1)
+        self.quotes.binary_search_by_key(&index, |(i, _)| *i).ok().map(|at| &self.quotes[at].1)
     }
 
     /// The position of the row at `index`: its row number and line.
@@ -144,10 +131,7 @@ impl RowStore {
         if self.row(index).get(column) == Some(value) {
             return false;
         }
-        if self
-            .quote_problem(index)
-            .is_some_and(|q| q.column == column)
-        {
+        if self.quote_problem(index).is_some_and(|q| q.column == column) {
             self.quotes.retain(|(i, _)| *i != index);
         }
         let mut cells = match self.edited.remove(&index) {
@@ -456,7 +440,8 @@ impl StreamLoader {
                 }
             } else {
                 // The quote's line too is counted from the start of `pending`.
-                let quote = records.record.quote_problem().map(|q| QuoteProblem { line: q.line + self.lines_before, ..*q });
+                let quote =
+                    records.record.quote_problem().map(|q| QuoteProblem { line: q.line + self.lines_before, ..*q });
                 self.rows.push_cut(line, records.record.iter(), quote);
             }
         }
@@ -545,8 +530,12 @@ mod tests {
         for size in 1..=8 {
             let loaded = load_in_chunks(text.as_bytes(), size).unwrap();
             assert_eq!(loaded.header, whole.table.header, "chunks of {size}");
-            let expected: Vec<_> =
-                whole.table.rows.iter().map(|r| (Position { row: r.row, line: r.line }, r.cells.clone(), None)).collect();
+            let expected: Vec<_> = whole
+                .table
+                .rows
+                .iter()
+                .map(|r| (Position { row: r.row, line: r.line }, r.cells.clone(), None))
+                .collect();
             assert_eq!(rows_of(&loaded), expected, "chunks of {size}");
             assert_eq!(loaded.encoding, "utf-8");
         }
@@ -603,7 +592,8 @@ mod tests {
         let loaded = load(bytes, &Options { delimiter, ..Options::default() })?;
         let table = &loaded.table;
         let quote = |row: u64| table.quote_problems.iter().find(|(r, _)| *r == row).map(|(_, q)| *q);
-        let rows = table.rows.iter().map(|r| (Position { row: r.row, line: r.line }, r.cells.clone(), quote(r.row))).collect();
+        let rows =
+            table.rows.iter().map(|r| (Position { row: r.row, line: r.line }, r.cells.clone(), quote(r.row))).collect();
         Ok((loaded.encoding, loaded.delimiter, loaded.table.header, rows))
     }
 
@@ -668,18 +658,9 @@ mod tests {
         assert_eq!(loaded.rows.len(), 50_001);
         assert_eq!(loaded.rows.cells(0), ["Ann", "\"open"]);
         let problem = loaded.rows.quote_problem(0).unwrap();
-        assert_eq!(
-            (problem.column, problem.line, problem.run),
-            (1, 2, QuoteRun::TooManyLines)
-        );
+        assert_eq!((problem.column, problem.line, problem.run), (1, 2, QuoteRun::TooManyLines));
         assert_eq!(loaded.rows.cells(50_000), ["line 49999", "x"]);
-        assert_eq!(
-            loaded.rows.position(50_000),
-            Position {
-                row: 50_001,
-                line: 50_002
-            }
-        );
+        assert_eq!(loaded.rows.position(50_000), Position { row: 50_001, line: 50_002 });
         assert!(loaded.rows.quote_problem(1).is_none());
         // As the whole text reads it.
         let whole = load(text.as_bytes(), &Options::default()).unwrap();

@@ -47,25 +47,9 @@ pub fn check_table(loaded: &Loaded, template: &Template, options: &Options) -> R
     let mut quotes = table.quote_problems.iter().peekable();
     let rows = table.rows.iter().map(|r| {
         let quote = quotes.next_if(|(row, _)| *row == r.row).map(|(_, q)| q);
-        (
-            Position {
-                row: r.row,
-                line: r.line,
-            },
-            WithQuote {
-                cells: r.cells.as_slice(),
-                quote,
-            },
-        )
+        (Position { row: r.row, line: r.line }, WithQuote { cells: r.cells.as_slice(), quote })
     });
-    check_rows(
-        &table.header,
-        rows,
-        template,
-        options,
-        &loaded.encoding,
-        loaded.delimiter,
-    )
+    check_rows(&table.header, rows, template, options, &loaded.encoding, loaded.delimiter)
 }
 
 /// Map and validate `rows` (each with its position) under `header`.

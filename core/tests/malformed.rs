@@ -9,7 +9,7 @@ use csv_import_core::report::Report;
 use csv_import_core::store::StreamLoader;
 use csv_import_core::table::{check_table, load};
 use csv_import_core::validate::{FileRules, Validator};
-use csv_import_core::{check, FileErrorCode, Lang, Options, Record, RowError, RowErrorCode, Template, Value};
+use csv_import_core::{FileErrorCode, Lang, Options, Record, RowError, RowErrorCode, Template, Value, check};
 
 fn fixture(name: &str) -> Vec<u8> {
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name);
@@ -93,7 +93,11 @@ fn a_quote_open_for_10000_lines_loses_none_of_them() {
     // Ann, Bob (cut), the 10,000 rows the quote would have swallowed, Zed.
     assert_eq!((report.rows.total, report.rows.valid, report.rows.invalid), (10_003, 10_002, 1));
     assert_eq!(errors(&report), [(2, 3, Some("Last Name"), "unclosed_quote")]);
-    assert!(report.errors[0].message.contains("on line 3 is still open 100 lines later"), "{}", report.errors[0].message);
+    assert!(
+        report.errors[0].message.contains("on line 3 is still open 100 lines later"),
+        "{}",
+        report.errors[0].message
+    );
     let last = report.records.last().unwrap();
     assert_eq!(last.text(&clients(), "last_name"), Some("Lee\""));
 }
@@ -126,7 +130,11 @@ fn control_characters_are_errors_in_the_cell_they_are_in() {
     assert!(messages[1].contains("U+001B (escape) at position 3"), "{}", messages[1]);
     assert!(messages[2].contains("U+007F (delete) at position 7"), "{}", messages[2]);
     assert!(messages[3].contains("U+0085 (next line) at position 7"), "{}", messages[3]);
-    assert!(messages[4].contains("U+000A (line feed) at position 15, but Email takes a single line"), "{}", messages[4]);
+    assert!(
+        messages[4].contains("U+000A (line feed) at position 15, but Email takes a single line"),
+        "{}",
+        messages[4]
+    );
     // A tab, and characters whose UTF-8 starts like a C1 control's, are text.
     assert_eq!(report.records.len(), 1);
     assert_eq!(report.records[0].text(&clients(), "company"), Some("Tab\tand £ are fine"));

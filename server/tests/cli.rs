@@ -124,12 +124,16 @@ fn parse_shows_cells_untrimmed() {
 
 #[test]
 fn an_unclosed_quote_is_an_error_in_validate_and_parse() {
-    let file = b"First Name,Last Name,Email\nBob,\"Smith,bob@example.com\nAnn,Lee,ann@example.com\nCy,Ho,cy@example.com\n";
+    let file =
+        b"First Name,Last Name,Email\nBob,\"Smith,bob@example.com\nAnn,Lee,ann@example.com\nCy,Ho,cy@example.com\n";
     let out = run(&["validate", "-t", "clients", "-"], Some(file));
     assert_eq!(out.status.code(), Some(1));
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(text.contains("clients: 3 rows, 2 valid, 1 invalid"), "{text}");
-    assert!(text.contains("row 1 (line 2), column \"Last Name\": The quote before \"Smith\" on line 2 is never closed"), "{text}");
+    assert!(
+        text.contains("row 1 (line 2), column \"Last Name\": The quote before \"Smith\" on line 2 is never closed"),
+        "{text}"
+    );
     assert!(text.contains("[unclosed_quote]"), "{text}");
 
     let out = run(&["parse", "--format", "json", "-"], Some(file));

@@ -20,9 +20,9 @@ use std::sync::LazyLock;
 
 use csv_import_core::decode::{decode, ChunkDecoder};
 use csv_import_core::map::Override;
-use csv_import_core::parse::{parse, MAX_QUOTED_LINE_BREAKS};
+use csv_import_core::parse::{MAX_QUOTED_LINE_BREAKS, parse};
 use csv_import_core::sniff::sniff_delimiter;
-use csv_import_core::{builtin, check, Options, Report, RowErrorCode, Template};
+use csv_import_core::{Options, Report, RowErrorCode, Template, builtin, check};
 use libfuzzer_sys::fuzz_target;
 
 static TEMPLATES: LazyLock<Vec<Template>> = LazyLock::new(builtin::all);

@@ -251,14 +251,7 @@ pub(crate) fn header_quote(lang: Lang, problem: &QuoteProblem) -> String {
 }
 
 /// `control_character`: in the name of column `column` (1-based), on `line`.
-pub(crate) fn header_control(
-    lang: Lang,
-    column: usize,
-    name: &str,
-    c: char,
-    position: usize,
-    line: u64,
-) -> String {
+pub(crate) fn header_control(lang: Lang, column: usize, name: &str, c: char, position: usize, line: u64) -> String {
     let (q, c) = (quote(lang, name), control_name(lang, c));
     pick(
         lang,

@@ -270,9 +270,7 @@ pub(crate) fn malformed_list(lang: Lang) -> &'static str {
 pub(crate) fn malformed_attributes(lang: Lang, template: &str) -> String {
     pick(
         lang,
-        format!(
-            "Malformed row: attributes were sent, but the template {template} has no attribute columns."
-        ),
+        format!("Malformed row: attributes were sent, but the template {template} has no attribute columns."),
         format!(
             "Ligne mal formée : des attributs ont été envoyés, mais le modèle {template} n’a pas de colonnes d’attributs."
         ),
@@ -361,13 +359,7 @@ pub fn control_character(
 
 /// `too_long` for a value longer than any of its type can be; `value` is
 /// `None` for a password.
-pub(crate) fn type_too_long(
-    lang: Lang,
-    value: Option<&str>,
-    kind: FieldType,
-    len: usize,
-    max: usize,
-) -> String {
+pub(crate) fn type_too_long(lang: Lang, value: Option<&str>, kind: FieldType, len: usize, max: usize) -> String {
     let Some(value) = value else {
         return too_long(lang, None, len, max);
     };
@@ -407,9 +399,7 @@ pub(crate) fn email_local_too_long(lang: Lang, value: &str, len: usize, max: usi
         format!(
             "{q} has {len} characters before the @; an email address has at most {max} there. Correct the address."
         ),
-        format!(
-            "{q} a {len} caractères avant le @ ; une adresse e-mail en a au plus {max}. Corrigez l’adresse."
-        ),
+        format!("{q} a {len} caractères avant le @ ; une adresse e-mail en a au plus {max}. Corrigez l’adresse."),
     )
 }
 
@@ -432,7 +422,9 @@ pub fn unclosed_quote(lang: Lang, problem: &QuoteProblem, cell: &str) -> String 
         (QuoteRun::TooManyLines, Lang::En) => format!("is still open {MAX_QUOTED_LINE_BREAKS} lines later"),
         (QuoteRun::TooManyLines, Lang::Fr) => format!("est encore ouvert {MAX_QUOTED_LINE_BREAKS} lignes plus loin"),
         (QuoteRun::TooManyBytes, Lang::En) => format!("is still open after {} MiB of text", MAX_QUOTED_BYTES >> 20),
-        (QuoteRun::TooManyBytes, Lang::Fr) => format!("est encore ouvert après {} Mio de texte", MAX_QUOTED_BYTES >> 20),
+        (QuoteRun::TooManyBytes, Lang::Fr) => {
+            format!("est encore ouvert après {} Mio de texte", MAX_QUOTED_BYTES >> 20)
+        }
         (_, Lang::En) => "is never closed".to_string(),
         (_, Lang::Fr) => "n’est jamais fermé".to_string(),
     };
@@ -454,12 +446,7 @@ pub fn unclosed_quote(lang: Lang, problem: &QuoteProblem, cell: &str) -> String 
 
 /// `control_character` or `too_long` for an attribute's name (a column
 /// header): `problem` is the character and its position, or the length.
-pub(crate) fn attribute_name(
-    lang: Lang,
-    name: &str,
-    problem: Result<usize, (char, usize)>,
-    max: usize,
-) -> String {
+pub(crate) fn attribute_name(lang: Lang, name: &str, problem: Result<usize, (char, usize)>, max: usize) -> String {
     let q = quote(lang, name);
     match (problem, lang) {
         (Err((c, position)), Lang::En) => format!(
@@ -472,9 +459,9 @@ pub(crate) fn attribute_name(
              Corrigez l’en-tête de la colonne.",
             control_name(lang, c)
         ),
-        (Ok(len), Lang::En) => format!(
-            "The attribute name {q} is {len} characters long; the most is {max}. Shorten the column's header."
-        ),
+        (Ok(len), Lang::En) => {
+            format!("The attribute name {q} is {len} characters long; the most is {max}. Shorten the column's header.")
+        }
         (Ok(len), Lang::Fr) => format!(
             "Le nom d’attribut {q} fait {len} caractères ; le maximum est {max}. Raccourcissez l’en-tête de la colonne."
         ),

@@ -297,11 +297,7 @@ impl<'t> Validator<'t> {
             };
             let cell = cells.get(q.column).unwrap_or("");
             let message = messages::unclosed_quote(self.lang, q, cell);
-            errors.push(error(
-                Some(q.column),
-                field,
-                ValueError::new(RowErrorCode::UnclosedQuote, message),
-            ));
+            errors.push(error(Some(q.column), field, ValueError::new(RowErrorCode::UnclosedQuote, message)));
             q.column
         });
 
@@ -342,11 +338,7 @@ impl<'t> Validator<'t> {
                 }
                 let cut = plan.columns.iter().any(|&c| broken == Some(c));
                 if items.is_empty() && field.required && !cut {
-                    errors.push(error(
-                        plan.columns.first().copied(),
-                        Some(field),
-                        required(field, self.lang),
-                    ));
+                    errors.push(error(plan.columns.first().copied(), Some(field), required(field, self.lang)));
                 }
                 found(Item::Field(i, Found::List(items)));
                 continue;
@@ -497,17 +489,8 @@ pub fn attribute_name_error(name: &str, lang: Lang) -> Option<ValueError> {
         let message = messages::attribute_name(lang, name, Err((c, position)), MAX);
         return Some(ValueError::new(RowErrorCode::ControlCharacter, message));
     }
-    let len = if name.len() <= MAX {
-        0
-    } else {
-        name.chars().count()
-    };
-    (len > MAX).then(|| {
-        ValueError::new(
-            RowErrorCode::TooLong,
-            messages::attribute_name(lang, name, Ok(len), MAX),
-        )
-    })
+    let len = if name.len() <= MAX { 0 } else { name.chars().count() };
+    (len > MAX).then(|| ValueError::new(RowErrorCode::TooLong, messages::attribute_name(lang, name, Ok(len), MAX)))
 }
 
 fn required(field: &Field, lang: Lang) -> ValueError {

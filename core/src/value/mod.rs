@@ -362,9 +362,7 @@ impl Controls {
 /// are looked at closely.
 #[inline]
 pub(crate) fn find_control(s: &str, allowed: Controls) -> Option<(usize, char)> {
-    let suspect = s
-        .bytes()
-        .fold(false, |any, b| any | (b < 0x20) | (b == 0x7f) | (b == 0xc2));
+    let suspect = s.bytes().fold(false, |any, b| any | (b < 0x20) | (b == 0x7f) | (b == 0xc2));
     if !suspect {
         return None;
     }
@@ -373,8 +371,7 @@ pub(crate) fn find_control(s: &str, allowed: Controls) -> Option<(usize, char)> 
 
 #[cold]
 fn find_control_slow(s: &str, allowed: Controls) -> Option<(usize, char)> {
-    s.char_indices()
-        .find(|&(_, c)| c.is_control() && !allowed.allows(c))
+    s.char_indices().find(|&(_, c)| c.is_control() && !allowed.allows(c))
 }
 
 /// The bound of a type other than text, on the value as written (trimmed):

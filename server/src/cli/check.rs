@@ -5,8 +5,8 @@ use crate::error::Error;
 use csv_import_core::map::Override;
 use csv_import_core::report::{check, Options, Report};
 use csv_import_core::sniff::{delimiter_name, parse_delimiter, sniff_delimiter};
-use csv_import_core::{messages, Lang, RowErrorCode, Template};
-use serde_json::{json, Value};
+use csv_import_core::{Lang, RowErrorCode, Template, messages};
+use serde_json::{Value, json};
 use std::process::ExitCode;
 
 /// `csv-import validate`.
