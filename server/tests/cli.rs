@@ -104,6 +104,18 @@ fn overrides_and_forced_options_are_honoured() {
 }
 
 #[test]
+fn french_headers_and_a_column_of_emails_map_without_help() {
+    let file = "Prénom;Nom;Contact\nZoé;Roy;zoe@example.fr\nLéa;Gay;lea@example.fr\nIan;Fox;ian@example.com\n".as_bytes();
+    let out = run(&["validate", "-t", "clients", "-"], Some(file));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{text}");
+    assert!(
+        text.contains("columns: Prénom -> first_name, Nom -> last_name, Contact -> email (looks like email addresses)"),
+        "{text}"
+    );
+}
+
+#[test]
 fn windows_1252_semicolon_export_keeps_its_accents() {
     let out = run(&["parse", "--format", "json", fixture("excel_1252_semicolon.csv").to_str().unwrap()], None);
     assert!(out.status.success());

@@ -17,9 +17,11 @@ use serde::{Deserialize, Serialize};
 use std::fmt::Write as _;
 
 mod files;
+mod mapping;
 mod values;
 
 pub use files::*;
+pub(crate) use mapping::*;
 pub(crate) use values::*;
 
 /// The language of the messages (English unless the caller says otherwise).

@@ -278,7 +278,10 @@ fn every_file_error_has_french() {
         (b"  \n \n", now()),
         (b"Email\na\n", Options { encoding: Some("nope".into()), ..now() }),
         (b"Email\na\n", Options { delimiter: Some(b'"'), ..now() }),
-        (b"Email,E-mail\na,b\n", now()),
+        (
+            b"Email,E-mail\na,b\n",
+            Options { overrides: vec![override_to("Email", Some("email")), override_to("E-mail", Some("email"))], ..now() },
+        ),
         (b"Name\nAnn\n", now()),
         (b"Email\na\nb\n", now()),
         (b"Email\na\n", Options::default()),

@@ -60,6 +60,7 @@ pub fn validate_json(report: &Report, template: &Template, records: bool) -> Val
             "field": c.field,
             "attribute": c.attribute,
             "match": c.how,
+            "looks_like": c.looks_like,
         })).collect::<Vec<_>>(),
         "rows": report.rows,
         "file_errors": report.file_errors,
@@ -91,7 +92,10 @@ fn validate_text(report: &Report, template: &Template) -> String {
         .columns
         .iter()
         .filter_map(|c| match (&c.field, &c.attribute) {
-            (Some(f), _) => Some(format!("{} -> {f}", c.header.trim())),
+            (Some(f), _) => Some(match c.looks_like {
+                Some(kind) => format!("{} -> {f} ({})", c.header.trim(), kind.reason(csv_import_core::Lang::En)),
+                None => format!("{} -> {f}", c.header.trim()),
+            }),
             (None, Some(a)) => Some(format!("{} -> attribute {a}", c.header.trim())),
             _ => None,
         })
