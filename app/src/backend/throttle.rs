@@ -23,7 +23,7 @@
 
 use crate::server_fns::AppError;
 use axum::extract::ConnectInfo;
-use axum::http::{header, request::Parts, HeaderMap};
+use axum::http::{HeaderMap, header, request::Parts};
 use std::collections::{HashMap, VecDeque};
 use std::net::{IpAddr, SocketAddr};
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -316,7 +316,9 @@ fn parse_hop(hop: &str) -> Option<IpAddr> {
     if let Some(rest) = hop.strip_prefix('[') {
         return rest.split_once(']')?.0.parse().ok();
     }
-    hop.parse().ok().or_else(|| hop.rsplit_once(':').and_then(|(ip, _port)| ip.parse::<std::net::Ipv4Addr>().ok()).map(IpAddr::V4))
+    hop.parse()
+        .ok()
+        .or_else(|| hop.rsplit_once(':').and_then(|(ip, _port)| ip.parse::<std::net::Ipv4Addr>().ok()).map(IpAddr::V4))
 }
 
 /// Loopback and private-network addresses: where the proxies are.
@@ -342,9 +344,14 @@ mod tests {
         let guard = SignIns::with_limits(3, 100, 1, false);
         let start = Instant::now();
         for i in 0..3 {
-            guard.attempt_at(Endpoint::Login, "", "a@x.test", "192.0.2.1", start + Duration::from_secs(i)).unwrap().failed();
+            guard
+                .attempt_at(Endpoint::Login, "", "a@x.test", "192.0.2.1", start + Duration::from_secs(i))
+                .unwrap()
+                .failed();
         }
-        let refused = guard.attempt_at(Endpoint::Login, "", "a@x.test", "192.0.2.1", start + Duration::from_secs(10)).unwrap_err();
+        let refused = guard
+            .attempt_at(Endpoint::Login, "", "a@x.test", "192.0.2.1", start + Duration::from_secs(10))
+            .unwrap_err();
         assert_eq!(refused.status(), 429);
         assert!(refused.to_string().contains("Wait 15 minutes and"), "{refused}");
         // Another address, another email, another endpoint: not affected.
@@ -406,7 +413,10 @@ mod tests {
         // A client reaching the server directly: its own address.
         let direct: Option<IpAddr> = Some("198.51.100.4".parse().unwrap());
         assert_eq!(client_address(direct, &h, true), "198.51.100.4");
-        let h = headers(&[("forwarded", "for=6.6.6.6, for=\"[2001:db8::1]:4711\";proto=https"), ("x-forwarded-for", "1.1.1.1")]);
+        let h = headers(&[
+            ("forwarded", "for=6.6.6.6, for=\"[2001:db8::1]:4711\";proto=https"),
+            ("x-forwarded-for", "1.1.1.1"),
+        ]);
         assert_eq!(client_address(proxy, &h, true), "2001:db8::1");
         let h = headers(&[("forwarded", "for=192.0.2.60:8080;by=10.0.0.2")]);
         assert_eq!(client_address(proxy, &h, true), "192.0.2.60");
