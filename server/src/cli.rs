@@ -186,7 +186,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Some(command) => command,
         None => match Cli::try_parse_from(["csv-import", "serve"]) {
             Ok(Cli { command: Some(command) }) => command,
-            Ok(_) => unreachable!("serve was named"),
+            Ok(_) => return ExitCode::from(2),
             Err(e) => e.exit(),
         },
     };

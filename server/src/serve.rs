@@ -311,3 +311,22 @@ pub(crate) fn sample_response(name: &'static str, template: Option<csv_import_co
         None => no_such_template(name),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_public_origin_defaults_to_the_listen_address() {
+        let loopback: SocketAddr = "127.0.0.1:3000".parse().unwrap();
+        assert_eq!(public_origins(None, loopback).unwrap(), ["http://127.0.0.1:3000", "http://localhost:3000"]);
+        let any: SocketAddr = "0.0.0.0:8080".parse().unwrap();
+        assert_eq!(public_origins(None, any).unwrap(), ["http://127.0.0.1:8080", "http://localhost:8080"]);
+        let lan: SocketAddr = "192.0.2.5:80".parse().unwrap();
+        assert_eq!(public_origins(None, lan).unwrap(), ["http://192.0.2.5"]);
+        let configured = public_origins(Some("https://Imports.Example.com:443/"), loopback).unwrap();
+        assert_eq!(configured, ["https://imports.example.com"]);
+        let wrong = public_origins(Some("imports.example.com/path"), loopback).unwrap_err();
+        assert!(wrong.contains("is not an origin"), "{wrong}");
+    }
+}

@@ -144,11 +144,6 @@ impl SignIns {
         leptos::prelude::use_context::<SignIns>().unwrap_or_else(|| FALLBACK.clone())
     }
 
-    /// Whether forwarded addresses are trusted.
-    pub fn trusts_forwarded(&self) -> bool {
-        self.0.trust_forwarded
-    }
-
     /// The client address of the current server function's request.
     pub fn client(&self) -> String {
         let parts = leptos::prelude::use_context::<Parts>();
