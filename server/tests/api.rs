@@ -730,12 +730,20 @@ async fn user_add_creates_a_user_who_can_sign_in() {
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), "Added pat@initech.test to workspace initech (new) as staff.");
 
+    // Signed in with the first password...
+    let api = Api::without_seed(csv_import::db::connect(&url).await.unwrap(), false);
+    let first = api.form("login", &[("email", "pat@initech.test"), ("password", "correct horse")], None).await;
+    assert_eq!(first.status, StatusCode::OK, "{}", first.text);
+    let cookie = first.headers[header::SET_COOKIE].to_str().unwrap().split(';').next().unwrap().to_string();
+
     // The password from standard input; an existing user is updated.
     let mut admin_args = args;
     admin_args[7] = "admin";
     let out = run(&admin_args, None, "another password\n");
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     assert!(String::from_utf8_lossy(&out.stdout).starts_with("Updated pat@initech.test"));
+    // ...and signed out by the new one.
+    assert_eq!(api.form("current_user", &[], Some(&cookie)).await.body, Value::Null);
 
     // Too short a password, a bad role, a bad slug: refused with a message.
     let out = run(&args, Some("short"), "");
