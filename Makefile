@@ -58,7 +58,7 @@ setup-browser:
 
 run: setup
 	cargo leptos build --release
-	$(SITE_ENV) LEPTOS_ENV=PROD $(TARGET_DIR)/release/csv-import serve --addr 127.0.0.1:3000
+	$(SITE_ENV) LEPTOS_ENV=PROD $(TARGET_DIR)/release/csv-import serve --demo --addr 127.0.0.1:3000
 
 ## Tests #####################################################################
 

@@ -73,7 +73,7 @@ const dataRows = (file) => {
 
 async function startServer() {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "csv-import-bench-"));
-  const server = spawn(bin, ["serve", "--addr", `127.0.0.1:${port}`], {
+  const server = spawn(bin, ["serve", "--demo", "--addr", `127.0.0.1:${port}`], {
     cwd: root,
     env: {
       ...process.env,

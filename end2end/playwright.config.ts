@@ -35,7 +35,8 @@ export default defineConfig({
     },
   },
   webServer: {
-    command: `${bin} serve --addr 127.0.0.1:${port}`,
+    // Demo mode (opt-in): the specs sign in with the demo accounts.
+    command: `${bin} serve --demo --addr 127.0.0.1:${port}`,
     cwd: path.join(__dirname, ".."),
     url: `http://127.0.0.1:${port}/healthz`,
     timeout: 60_000,

@@ -27,9 +27,24 @@ pub enum Command {
         /// Database URL: sqlite://PATH or postgres://... (env DATABASE_URL).
         #[arg(long, env = "DATABASE_URL", default_value = crate::db::DEFAULT_URL)]
         database_url: String,
-        /// Do not seed the demo workspaces and accounts (seeded on SQLite otherwise).
-        #[arg(long)]
+        /// Demo mode (SQLite only): seed the demo workspaces and accounts, whose
+        /// password is public, and list them on the sign-in page. Off unless
+        /// asked for (env CSV_IMPORT_DEMO=1); never on a server others can reach.
+        #[arg(long, env = "CSV_IMPORT_DEMO", value_parser = clap::builder::BoolishValueParser::new())]
+        demo: bool,
+        /// Accepted for older scripts: demo mode is off unless --demo.
+        #[arg(long, hide = true)]
         no_demo: bool,
+        /// The origin browsers reach the server at, e.g. https://imports.example.com
+        /// (env CSV_IMPORT_PUBLIC_ORIGIN); defaults to http:// and the listen address.
+        /// Requests that change something are accepted only from its pages (and the allow-list's).
+        #[arg(long, value_name = "URL", env = "CSV_IMPORT_PUBLIC_ORIGIN")]
+        public_origin: Option<String>,
+        /// Behind a reverse proxy: take the client's address (which failed sign-ins
+        /// are counted by) from Forwarded / X-Forwarded-For, the right-most hop that
+        /// is not a loopback or private-network address (env CSV_IMPORT_TRUST_FORWARDED=1).
+        #[arg(long, env = "CSV_IMPORT_TRUST_FORWARDED", value_parser = clap::builder::BoolishValueParser::new())]
+        trust_forwarded: bool,
         /// An origin whose pages may embed the importer, e.g. https://portal.example.com;
         /// repeatable, or comma-separated in CSV_IMPORT_ALLOWED_ORIGINS.
         #[arg(long = "allow-origin", value_name = "ORIGIN", env = "CSV_IMPORT_ALLOWED_ORIGINS", value_delimiter = ',')]
@@ -166,17 +181,18 @@ pub enum ParseFormat {
 
 /// Run a parsed command line; the exit code follows the command's contract.
 pub fn run(cli: Cli) -> ExitCode {
-    let command = cli.command.unwrap_or(Command::Serve {
-        addr: None,
-        database_url: std::env::var("DATABASE_URL").unwrap_or_else(|_| crate::db::DEFAULT_URL.to_string()),
-        no_demo: false,
-        allowed_origins: std::env::var("CSV_IMPORT_ALLOWED_ORIGINS")
-            .map(|v| v.split(',').map(str::to_string).collect())
-            .unwrap_or_default(),
-    });
+    // No command is `serve` with its defaults and environment variables.
+    let command = match cli.command {
+        Some(command) => command,
+        None => match Cli::try_parse_from(["csv-import", "serve"]) {
+            Ok(Cli { command: Some(command) }) => command,
+            Ok(_) => return ExitCode::from(2),
+            Err(e) => e.exit(),
+        },
+    };
     let result = match command {
-        Command::Serve { addr, database_url, no_demo, allowed_origins } => {
-            serve(addr, database_url, !no_demo, allowed_origins)
+        Command::Serve { addr, database_url, demo, no_demo: _, public_origin, allowed_origins, trust_forwarded } => {
+            serve(crate::serve::ServeConfig { addr, database_url, demo, allowed_origins, public_origin, trust_forwarded })
         }
         Command::User { command: UserCommand::Add { email, name, workspace, workspace_name, role, database_url } } => {
             user_add(&database_url, email, name, workspace, workspace_name, role.into())
@@ -210,9 +226,8 @@ fn runtime() -> Result<tokio::runtime::Runtime, Error> {
     tokio::runtime::Runtime::new().map_err(|source| Error::Io { path: "tokio runtime".into(), source })
 }
 
-fn serve(addr: Option<String>, database_url: String, demo: bool, allowed_origins: Vec<String>) -> Result<ExitCode, Error> {
+fn serve(config: crate::serve::ServeConfig) -> Result<ExitCode, Error> {
     init_logs();
-    let config = crate::serve::ServeConfig { addr, database_url, demo, allowed_origins };
     runtime()?.block_on(crate::serve::serve(config))?;
     Ok(ExitCode::SUCCESS)
 }

@@ -13,13 +13,16 @@
 //! - `templates/{name}/sample.csv` and `imports/{id}/errors.csv`.
 //!
 //! Requests from other origins are answered only for origins on the
-//! allow-list ([`EmbedConfig::allow_origins`]), with credentials; a
-//! state-changing request (POST and the like) from an origin that is neither
-//! the server's own nor on the list is refused with a 403, which is the
-//! defence against cross-site request forgery.
+//! allow-list ([`EmbedConfig::allow_origins`]), with credentials, and only
+//! on the importer's own endpoints ([`IMPORTER_FUNCTIONS`], the assets and
+//! the downloads); a state-changing request (POST and the like) from any
+//! other origin than the server's own ([`EmbedConfig::public_origin`]), or
+//! from an allowed one to another endpoint, is refused with a 403, which is
+//! the defence against cross-site request forgery.
 
 use crate::db::Db;
 use app::backend::host::{HostAuth, Identify};
+use app::backend::throttle::SignIns;
 use app::backend::DemoMode;
 pub use app::backend::host::Principal;
 pub use app::model::Role;
@@ -62,12 +65,25 @@ pub struct EmbedConfig {
     /// Origins (`https://portal.example.com`) whose pages may embed the
     /// importer; the server's own origin always may.
     pub allowed_origins: Vec<String>,
+    /// The origins of the server's own pages (scheme, host and port). Empty:
+    /// the origin a request names in its `Host` header, which is weaker
+    /// (a DNS rebinding page names its own); set it.
+    pub public_origins: Vec<String>,
+    /// The sign-in guard of the server functions `login` and `client_login`.
+    pub sign_ins: SignIns,
 }
 
 impl EmbedConfig {
     /// A configuration with csv-import's own sign-in and no other origins.
     pub fn new(db: Db, site_root: impl Into<PathBuf>) -> EmbedConfig {
-        EmbedConfig { db, site_root: site_root.into(), identity: Identity::SessionCookie, allowed_origins: Vec::new() }
+        EmbedConfig {
+            db,
+            site_root: site_root.into(),
+            identity: Identity::SessionCookie,
+            allowed_origins: Vec::new(),
+            public_origins: Vec::new(),
+            sign_ins: SignIns::new(false),
+        }
     }
 
     /// Use the host's sign-in: `identify` answers, for each request, who the
@@ -83,14 +99,40 @@ impl EmbedConfig {
         self.allowed_origins.extend(origins.into_iter().map(Into::into).filter_map(|o| normalize_origin(&o)));
         self
     }
+
+    /// The origin of the server's own pages, e.g. `https://portal.example.com`
+    /// (repeatable): a state-changing request is accepted from it without
+    /// the allow-list.
+    pub fn public_origin(self, origin: impl Into<String>) -> EmbedConfig {
+        self.public_origins([origin])
+    }
+
+    /// [`EmbedConfig::public_origin`] for several origins.
+    pub fn public_origins<S: Into<String>>(mut self, origins: impl IntoIterator<Item = S>) -> EmbedConfig {
+        self.public_origins.extend(origins.into_iter().map(Into::into).filter_map(|o| normalize_origin(&o)));
+        self
+    }
+
+    /// Behind a reverse proxy: take the client's address (which failed
+    /// sign-ins are counted by) from `Forwarded` / `X-Forwarded-For`.
+    pub fn trust_forwarded(mut self, trust: bool) -> EmbedConfig {
+        self.sign_ins = SignIns::new(trust);
+        self
+    }
+
+    /// Share a sign-in guard with the rest of the server.
+    pub(crate) fn sign_ins(mut self, sign_ins: SignIns) -> EmbedConfig {
+        self.sign_ins = sign_ins;
+        self
+    }
 }
 
 /// The importer's router, to nest under a path of the host's choosing:
 /// `host_router.nest("/csv-import", csv_import::embed::router(config))`.
 /// Generic over the host router's state, which it does not use.
 pub fn router<S: Clone + Send + Sync + 'static>(config: EmbedConfig) -> Router<S> {
-    let EmbedConfig { db, site_root, identity, allowed_origins } = config;
-    let origins = Origins(Arc::new(allowed_origins));
+    let EmbedConfig { db, site_root, identity, allowed_origins, public_origins, sign_ins } = config;
+    let origins = Origins::new(&allowed_origins).public(&public_origins);
     let host = match &identity {
         Identity::SessionCookie => None,
         Identity::Host(identify) => Some(HostAuth(identify.clone())),
@@ -100,11 +142,13 @@ pub fn router<S: Clone + Send + Sync + 'static>(config: EmbedConfig) -> Router<S
         move |request: Request| {
             let db = db.clone();
             let host = host.clone();
+            let sign_ins = sign_ins.clone();
             async move {
                 leptos_axum::handle_server_fns_with_context(
                     move || {
                         provide_context(db.clone());
                         provide_context(DemoMode(false));
+                        provide_context(sign_ins.clone());
                         if let Some(host) = host.clone() {
                             provide_context(host);
                         }
@@ -168,28 +212,93 @@ pub fn spawn_background_imports(db: &Db) -> tokio::task::JoinHandle<()> {
     app::backend::jobs::spawn(db.clone(), app::backend::jobs::RunnerConfig::from_env())
 }
 
-/// The origin allow-list, for [`origin_guard`].
+/// The server functions that pages of allowed origins may call: what the
+/// importer itself needs, and nothing of the portal (no lists of records or
+/// accounts, no export, no administration, no sign-in).
+pub const IMPORTER_FUNCTIONS: [&str; 13] = [
+    "list_templates",
+    "get_template",
+    "check_references",
+    "check_partner_pairs",
+    "existing_values",
+    "start_import",
+    "commit_batch",
+    "stage_batch",
+    "queue_import",
+    "finish_import",
+    "get_import",
+    "import_notifications",
+    "current_user",
+];
+
+/// The origins [`origin_guard`] knows: the allow-list of embedding pages
+/// and the server's own.
 #[derive(Clone, Debug, Default)]
-pub struct Origins(pub Arc<Vec<String>>);
+pub struct Origins {
+    allowed: Arc<Vec<String>>,
+    public: Arc<Vec<String>>,
+}
 
 impl Origins {
     /// An allow-list from origins as configured (normalised; bad entries dropped).
     pub fn new<S: AsRef<str>>(origins: impl IntoIterator<Item = S>) -> Origins {
-        Origins(Arc::new(origins.into_iter().filter_map(|o| normalize_origin(o.as_ref())).collect()))
+        Origins { allowed: Arc::new(normalized(origins)), public: Arc::default() }
+    }
+
+    /// The origins of the server's own pages; without any, a request's
+    /// `Host` header says which it is.
+    pub fn public<S: AsRef<str>>(mut self, origins: impl IntoIterator<Item = S>) -> Origins {
+        self.public = Arc::new(normalized(origins));
+        self
     }
 
     fn allows(&self, origin: &str) -> bool {
-        normalize_origin(origin).is_some_and(|o| self.0.iter().any(|allowed| *allowed == o))
+        normalize_origin(origin).is_some_and(|o| self.allowed.iter().any(|allowed| *allowed == o))
+    }
+
+    /// Whether `origin` is the server's own.
+    fn own(&self, origin: &str, headers: &HeaderMap) -> bool {
+        if self.public.is_empty() {
+            return same_origin(origin, headers);
+        }
+        normalize_origin(origin).is_some_and(|o| self.public.iter().any(|own| *own == o))
     }
 }
 
-/// `https://Portal.Example.com/` → `https://portal.example.com`; `None` when
-/// it is not a scheme and a host.
-fn normalize_origin(origin: &str) -> Option<String> {
+fn normalized<S: AsRef<str>>(origins: impl IntoIterator<Item = S>) -> Vec<String> {
+    origins.into_iter().filter_map(|o| normalize_origin(o.as_ref())).collect()
+}
+
+/// `https://Portal.Example.com:443/` → `https://portal.example.com`; `None`
+/// when it is not a scheme and a host (with a port or not).
+pub(crate) fn normalize_origin(origin: &str) -> Option<String> {
     let origin = origin.trim().trim_end_matches('/').to_ascii_lowercase();
     let (scheme, rest) = origin.split_once("://")?;
-    let valid = matches!(scheme, "http" | "https") && !rest.is_empty() && !rest.contains(['/', '?', '#', '@', ' ']);
-    valid.then_some(origin)
+    let valid = matches!(scheme, "http" | "https")
+        && !rest.is_empty()
+        && !rest.contains(['/', '?', '#', '@', ' ', '\\'])
+        && !rest.chars().any(char::is_control);
+    if !valid {
+        return None;
+    }
+    let default_port = if scheme == "https" { ":443" } else { ":80" };
+    Some(format!("{scheme}://{}", rest.strip_suffix(default_port).unwrap_or(rest)))
+}
+
+/// Whether a request to `path` (under the server's root or the importer's
+/// mount) is the importer's: its server functions, assets and downloads.
+fn importer_path(path: &str) -> bool {
+    let path = path.strip_prefix("/csv-import").unwrap_or(path);
+    if let Some(name) = path.strip_prefix("/api/") {
+        return IMPORTER_FUNCTIONS.contains(&name);
+    }
+    let download = |prefix: &str, suffix: &str| {
+        path.strip_prefix(prefix).and_then(|p| p.strip_suffix(suffix)).is_some_and(|middle| !middle.contains('/'))
+    };
+    matches!(path, "/embed.js" | "/embed.css" | "/import-worker.js")
+        || path.strip_prefix("/pkg/").is_some_and(|file| !file.contains('/'))
+        || download("/templates/", "/sample.csv")
+        || download("/imports/", "/errors.csv")
 }
 
 /// Whether `origin` is the origin the request was sent to (its `Host`).
@@ -204,25 +313,47 @@ fn same_origin(origin: &str, headers: &HeaderMap) -> bool {
 }
 
 /// CORS for the allowed origins, and the CSRF defence: a request that
-/// changes something (any method but GET and HEAD), sent by a page of
-/// another origin that is not on the allow-list, is refused (403). Browsers
-/// always send `Origin` with such requests; requests without it do not come
-/// from another site's page.
+/// changes something (any method but GET and HEAD) is refused (403) when a
+/// page of another origin than the server's own sent it, unless that origin
+/// is on the allow-list and the request is for the importer
+/// ([`IMPORTER_FUNCTIONS`]). Browsers send `Origin` with such requests; one
+/// without it is refused too when `Sec-Fetch-Site: cross-site` says that a
+/// page of another site sent it.
 pub async fn origin_guard(State(origins): State<Origins>, request: Request, next: Next) -> Response {
-    let origin = request.headers().get(header::ORIGIN).and_then(|o| o.to_str().ok()).map(str::to_string);
-    let Some(origin) = origin else { return next.run(request).await };
-    if same_origin(&origin, request.headers()) {
+    let safe = matches!(*request.method(), Method::GET | Method::HEAD);
+    let origin = match request.headers().get(header::ORIGIN).map(|o| o.to_str()) {
+        None => None,
+        Some(Ok(origin)) => Some(origin.to_string()),
+        Some(Err(_)) => return (StatusCode::BAD_REQUEST, "The Origin header is not valid.").into_response(),
+    };
+    let Some(origin) = origin else {
+        let cross_site = request.headers().get("sec-fetch-site").is_some_and(|v| v.as_bytes().eq_ignore_ascii_case(b"cross-site"));
+        if cross_site && !safe {
+            return (StatusCode::FORBIDDEN, "A page of another site may not change anything on this csv-import server.")
+                .into_response();
+        }
+        return next.run(request).await;
+    };
+    if origins.own(&origin, request.headers()) {
         return next.run(request).await;
     }
-    let safe = matches!(*request.method(), Method::GET | Method::HEAD);
-    if !origins.allows(&origin) {
+    let allowed = origins.allows(&origin);
+    if !allowed || !importer_path(request.uri().path()) {
         if safe {
             // No CORS headers: the browser keeps the answer from the page.
             return next.run(request).await;
         }
-        let message = format!(
-            "Pages of {origin} may not use this csv-import server. Add the origin to its allow-list (CSV_IMPORT_ALLOWED_ORIGINS)."
-        );
+        let origin = app::backend::clean_text(&origin, 100);
+        let message = if allowed {
+            format!(
+                "Pages of {origin} may use the importer's endpoints only, and {} is not one of them.",
+                app::backend::clean_text(request.uri().path(), 100)
+            )
+        } else {
+            format!(
+                "Pages of {origin} may not use this csv-import server. Add the origin to its allow-list (CSV_IMPORT_ALLOWED_ORIGINS)."
+            )
+        };
         return (StatusCode::FORBIDDEN, message).into_response();
     }
     let Ok(allow_origin) = HeaderValue::from_str(&origin) else {
@@ -291,7 +422,8 @@ impl Downloads {
             Identity::SessionCookie => crate::serve::workspace_sample_csv(self.db.clone(), path, parts.headers).await,
             Identity::Host(identify) => {
                 let Path(name) = path;
-                let mut template = csv_import_core::builtin::get(name.trim());
+                let Some(name) = crate::serve::template_name(&name) else { return crate::serve::no_such_template(&name) };
+                let mut template = csv_import_core::builtin::get(name);
                 if let (Some(builtin), Ok(Some((session, _)))) =
                     (&template, app::backend::host::session(&self.db, identify.as_ref(), &parts).await)
                 {
@@ -300,7 +432,7 @@ impl Downloads {
                         template = Some(own);
                     }
                 }
-                crate::serve::sample_response(&name, template)
+                crate::serve::sample_response(name, template)
             }
         }
     }
@@ -312,14 +444,17 @@ impl Downloads {
                 use app::backend::{error_report, host, imports};
                 use app::server_fns::AppError;
                 let Path(id) = path;
+                if !imports::valid_id(&id) {
+                    return crate::serve::no_such_import();
+                }
                 let answer = async {
                     let (session, _) =
                         host::session(&self.db, identify.as_ref(), &parts).await?.ok_or_else(AppError::sign_in)?;
                     let head = imports::find(&self.db, &session, &id).await?;
-                    error_report::csv(&self.db, &head).await
+                    error_report::csv(&self.db, &head).await.map(|csv| (format!("import-{}-errors.csv", head.id), csv))
                 }
                 .await;
-                crate::serve::csv_download(answer, &format!("import-{id}-errors.csv"))
+                crate::serve::csv_download(answer)
             }
         }
     }
@@ -332,7 +467,7 @@ mod tests {
     #[test]
     fn origins_are_compared_normalised() {
         let origins = Origins::new(["https://Portal.Example.com/", "not an origin", "http://127.0.0.1:3131"]);
-        assert_eq!(origins.0.len(), 2, "the bad entry is dropped: {:?}", origins.0);
+        assert_eq!(origins.allowed.len(), 2, "the bad entry is dropped: {:?}", origins.allowed);
         assert!(origins.allows("https://portal.example.com"));
         assert!(origins.allows("http://127.0.0.1:3131"));
         assert!(!origins.allows("http://127.0.0.1:3132"));
@@ -348,6 +483,42 @@ mod tests {
         assert!(same_origin("https://app.example.com:443", &headers));
         assert!(!same_origin("https://app.example.com:8443", &headers));
         assert!(!same_origin("https://evil.example.com", &headers));
+    }
+
+    #[test]
+    fn the_public_origin_replaces_the_host_header() {
+        let mut headers = HeaderMap::new();
+        headers.insert(header::HOST, HeaderValue::from_static("evil.example.test:3000"));
+        let origins = Origins::new(Vec::<String>::new()).public(["http://127.0.0.1:3000", "https://app.example.com:443"]);
+        assert!(origins.own("http://127.0.0.1:3000", &headers));
+        assert!(origins.own("https://app.example.com", &headers));
+        assert!(!origins.own("http://evil.example.test:3000", &headers), "the Host header does not count");
+        // Without a configured origin (a host app that set none), it does.
+        assert!(Origins::new(Vec::<String>::new()).own("http://evil.example.test:3000", &headers));
+    }
+
+    #[test]
+    fn the_importer_paths_are_a_fixed_list() {
+        for path in [
+            "/api/start_import",
+            "/csv-import/api/get_template",
+            "/embed.js",
+            "/csv-import/pkg/csv-import.wasm",
+            "/templates/clients/sample.csv",
+            "/csv-import/imports/0123/errors.csv",
+        ] {
+            assert!(importer_path(path), "{path}");
+        }
+        for path in [
+            "/api/list_records",
+            "/csv-import/api/save_lead_form",
+            "/api/start_import/x",
+            "/crm/export.csv",
+            "/templates/a/b/sample.csv",
+            "/",
+        ] {
+            assert!(!importer_path(path), "{path}");
+        }
     }
 
     #[test]

@@ -3,6 +3,7 @@
 //! `/csv-import` by the same library function hosts use ([`crate::embed::router`]).
 
 use crate::db::{Backend, Db};
+use app::backend::throttle::SignIns;
 use app::backend::DemoMode;
 use app::{shell, App};
 use axum::extract::{DefaultBodyLimit, Path};
@@ -12,6 +13,7 @@ use axum::routing::get;
 use axum::Router;
 use leptos::prelude::*;
 use leptos_axum::{generate_route_list, LeptosRoutes};
+use std::net::SocketAddr;
 use tower_http::limit::RequestBodyLimitLayer;
 
 /// The largest request body accepted: 8 MiB. A batch of 500 rows (the most
@@ -26,27 +28,85 @@ pub struct ServeConfig {
     pub addr: Option<String>,
     /// The database URL.
     pub database_url: String,
-    /// Seed the demo workspaces and accounts (SQLite only).
+    /// Seed the demo workspaces and accounts (SQLite only) and list them on
+    /// the sign-in page: opt-in, never on a server others can reach.
     pub demo: bool,
     /// Origins whose pages may embed the importer (`CSV_IMPORT_ALLOWED_ORIGINS`).
     pub allowed_origins: Vec<String>,
+    /// The origin browsers reach the server at (`CSV_IMPORT_PUBLIC_ORIGIN`);
+    /// defaults to the listen address.
+    pub public_origin: Option<String>,
+    /// Read the client's address from `Forwarded` / `X-Forwarded-For`
+    /// (`CSV_IMPORT_TRUST_FORWARDED=1`): only behind a reverse proxy.
+    pub trust_forwarded: bool,
+}
+
+/// What a site's router is built with, beyond the database.
+#[derive(Clone, Debug, Default)]
+pub struct SiteOptions {
+    /// Demo mode: the sign-in page lists the demo accounts (seed them with
+    /// `app::backend::demo::seed`).
+    pub demo: bool,
+    /// Origins whose pages may embed the importer and call its endpoints.
+    pub allowed_origins: Vec<String>,
+    /// The server's public origin (`https://imports.example.com`); `None`:
+    /// `http://` and the Leptos site address (and `http://localhost:PORT`
+    /// when that is a loopback or unspecified address).
+    pub public_origin: Option<String>,
+    /// Trust forwarded client addresses (see `app::backend::throttle`).
+    pub trust_forwarded: bool,
 }
 
 /// The whole router for a connected database. `demo` tells the sign-in page
 /// to list the demo accounts (seed them with `app::backend::demo::seed`).
 pub fn router(leptos_options: LeptosOptions, db: Db, demo: bool) -> Router {
-    router_with_origins(leptos_options, db, demo, &[])
+    router_with(leptos_options, db, &SiteOptions { demo, ..SiteOptions::default() })
 }
 
 /// [`router`], letting pages of `allowed_origins` embed the importer
 /// (`/csv-import/embed.js`) and call the server with the user's session.
 pub fn router_with_origins(leptos_options: LeptosOptions, db: Db, demo: bool, allowed_origins: &[String]) -> Router {
+    let site = SiteOptions { demo, allowed_origins: allowed_origins.to_vec(), ..SiteOptions::default() };
+    router_with(leptos_options, db, &site)
+}
+
+/// The origins the server's own pages are at: `configured`, or else those
+/// of the listen address. An error says what is wrong with `configured`.
+pub fn public_origins(configured: Option<&str>, listen: SocketAddr) -> Result<Vec<String>, String> {
+    if let Some(origin) = configured.map(str::trim).filter(|o| !o.is_empty()) {
+        return crate::embed::normalize_origin(origin).map(|o| vec![o]).ok_or_else(|| {
+            format!("{origin:?} is not an origin: write the scheme, host and port only, e.g. https://imports.example.com")
+        });
+    }
+    let port = listen.port();
+    let ip = listen.ip();
+    let mut origins = Vec::new();
+    if ip.is_unspecified() {
+        origins.push(format!("http://127.0.0.1:{port}"));
+    } else {
+        origins.push(format!("http://{listen}"));
+    }
+    if ip.is_loopback() || ip.is_unspecified() {
+        origins.push(format!("http://localhost:{port}"));
+    }
+    Ok(origins.into_iter().filter_map(|o| crate::embed::normalize_origin(&o)).collect())
+}
+
+/// The router of [`router`] with every option.
+pub fn router_with(leptos_options: LeptosOptions, db: Db, site: &SiteOptions) -> Router {
+    let public = public_origins(site.public_origin.as_deref(), leptos_options.site_addr).unwrap_or_else(|e| {
+        tracing::warn!("{e}; the listen address is taken instead");
+        public_origins(None, leptos_options.site_addr).unwrap_or_default()
+    });
+    let sign_ins = SignIns::new(site.trust_forwarded);
     let embed = crate::embed::EmbedConfig::new(db.clone(), leptos_options.site_root.as_ref())
-        .allow_origins(allowed_origins.iter().cloned());
-    let origins = crate::embed::Origins(std::sync::Arc::new(embed.allowed_origins.clone()));
+        .allow_origins(site.allowed_origins.iter().cloned())
+        .public_origins(public.iter().cloned())
+        .sign_ins(sign_ins.clone());
+    let origins = crate::embed::Origins::new(&embed.allowed_origins).public(&embed.public_origins);
     let routes = generate_route_list(App);
     let shell_options = leptos_options.clone();
-    let demo = DemoMode(demo);
+    let demo = DemoMode(site.demo);
     let report_db = db.clone();
     let export_db = db.clone();
     let sample_db = db.clone();
@@ -71,6 +131,7 @@ pub fn router_with_origins(leptos_options: LeptosOptions, db: Db, demo: bool, al
             move || {
                 provide_context(db.clone());
                 provide_context(demo);
+                provide_context(sign_ins.clone());
             },
             move || shell(shell_options.clone()),
         )
@@ -79,7 +140,8 @@ pub fn router_with_origins(leptos_options: LeptosOptions, db: Db, demo: bool, al
         // the raw body, which RequestBodyLimitLayer caps (413 beyond it).
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .layer(RequestBodyLimitLayer::new(BODY_LIMIT))
-        // Cross-origin pages: CORS for the allow-list, 403 for others' POSTs.
+        // Cross-origin pages: CORS for the allow-list (the importer's
+        // endpoints only), 403 for others' state-changing requests.
         .layer(axum::middleware::from_fn_with_state(origins, crate::embed::origin_guard))
         .with_state(leptos_options)
 }
@@ -93,21 +155,40 @@ pub async fn serve(config: ServeConfig) -> Result<(), crate::error::Error> {
             addr.parse().map_err(|e| crate::error::Error::Usage(format!("--addr {addr}: {e}")))?;
     }
     let addr = leptos_options.site_addr;
+    let public = public_origins(config.public_origin.as_deref(), addr)
+        .map_err(|e| crate::error::Error::Usage(format!("--public-origin: {e}")))?;
     let db = crate::db::connect(&config.database_url).await?;
     let demo = config.demo && db.backend == Backend::Sqlite;
+    if config.demo && !demo {
+        tracing::warn!("demo mode is for SQLite only: nothing is seeded on PostgreSQL, and no demo account is listed");
+    }
     if demo {
         app::backend::demo::seed(&db).await?;
-        tracing::info!("demo data is on: workspaces acme and globex (turn off with --no-demo)");
+        eprintln!("{}", app::backend::demo::warning());
+        tracing::warn!("demo mode is on: the demo accounts and their password are listed to anyone");
+    }
+    if config.public_origin.is_none() && addr.ip().is_unspecified() {
+        tracing::warn!(
+            "listening on {addr} without --public-origin: only pages at {} may change anything; set the origin browsers use",
+            public.join(" and ")
+        );
     }
     // The background import runner (seed 004); every server process runs
     // one, and they share the jobs through the database.
     let runner = app::backend::jobs::spawn(db.clone(), app::backend::jobs::RunnerConfig::from_env());
-    let app = router_with_origins(leptos_options, db, demo, &config.allowed_origins);
+    let site = SiteOptions {
+        demo,
+        allowed_origins: config.allowed_origins.clone(),
+        public_origin: config.public_origin.clone(),
+        trust_forwarded: config.trust_forwarded,
+    };
+    let app = router_with(leptos_options, db, &site);
     let listener = tokio::net::TcpListener::bind(&addr)
         .await
         .map_err(|source| crate::error::Error::Io { path: addr.to_string(), source })?;
-    tracing::info!("listening on http://{addr}");
-    axum::serve(listener, app.into_make_service())
+    tracing::info!("listening on http://{addr} (public origin {})", public.join(", "));
+    // The peer address counts failed sign-ins (app::backend::throttle).
+    axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
         .with_graceful_shutdown(async {
             let _ = tokio::signal::ctrl_c().await;
         })
@@ -123,20 +204,29 @@ pub async fn serve(config: ServeConfig) -> Result<(), crate::error::Error> {
 pub(crate) async fn error_report(db: Db, Path(id): Path<String>, headers: HeaderMap) -> Response {
     use app::backend::{auth, error_report, imports};
     use app::server_fns::AppError;
+    if !imports::valid_id(&id) {
+        return no_such_import();
+    }
     let answer = async {
         let token = auth::token_of(&headers).ok_or_else(AppError::sign_in)?;
         let session = auth::session_for_token(&db, &token).await?.ok_or_else(AppError::sign_in)?;
         let head = imports::find(&db, &session, &id).await?;
-        error_report::csv(&db, &head).await
+        error_report::csv(&db, &head).await.map(|csv| (head.id, csv))
     }
     .await;
-    csv_download(answer, &format!("import-{id}-errors.csv"))
+    csv_download(answer.map(|(id, csv)| (format!("import-{id}-errors.csv"), csv)))
 }
 
-/// A CSV download named `file_name`, or the error with its status.
-pub(crate) fn csv_download(answer: Result<String, app::server_fns::AppError>, file_name: &str) -> Response {
+/// The 404 of an import id that is not one (32 lowercase hex digits).
+pub(crate) fn no_such_import() -> Response {
+    (StatusCode::NOT_FOUND, "There is no such import.").into_response()
+}
+
+/// A CSV download (its file name, made of known parts only, and its
+/// text), or the error with its status.
+pub(crate) fn csv_download(answer: Result<(String, String), app::server_fns::AppError>) -> Response {
     match answer {
-        Ok(csv) => (
+        Ok((file_name, csv)) => (
             [
                 (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
                 (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{file_name}\"")),
@@ -190,12 +280,25 @@ async fn crm_export(db: Db, headers: HeaderMap) -> Response {
 /// download; for a signed-in user as the workspace has it (`partner-leads`
 /// follows the workspace's lead registration form).
 pub(crate) async fn workspace_sample_csv(db: Db, Path(name): Path<String>, headers: HeaderMap) -> Response {
+    let Some(name) = template_name(&name) else { return no_such_template(&name) };
     let token = app::backend::auth::token_of(&headers);
-    let template = app::backend::access::sample_template(&db, token.as_deref(), &name).await;
-    sample_response(&name, template)
+    let template = app::backend::access::sample_template(&db, token.as_deref(), name).await;
+    sample_response(name, template)
 }
 
-pub(crate) fn sample_response(name: &str, template: Option<csv_import_core::Template>) -> Response {
+/// The registry's name of the built-in template called exactly `name`.
+pub(crate) fn template_name(name: &str) -> Option<&'static str> {
+    csv_import_core::builtin::SOURCES.iter().map(|(known, _)| *known).find(|known| *known == name)
+}
+
+/// The 404 of an unknown template (the name escaped, as it may hold anything).
+pub(crate) fn no_such_template(name: &str) -> Response {
+    (StatusCode::NOT_FOUND, format!("No template is named {:?}.", app::backend::clean_text(name, 80))).into_response()
+}
+
+/// The sample file of the template `name` (a registry name: the download's
+/// file name is made of it).
+pub(crate) fn sample_response(name: &'static str, template: Option<csv_import_core::Template>) -> Response {
     match template {
         Some(template) => (
             [
@@ -205,6 +308,25 @@ pub(crate) fn sample_response(name: &str, template: Option<csv_import_core::Temp
             csv_import_core::sample::sample_csv(&template),
         )
             .into_response(),
-        None => (StatusCode::NOT_FOUND, format!("No template is named {name:?}.")).into_response(),
+        None => no_such_template(name),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_public_origin_defaults_to_the_listen_address() {
+        let loopback: SocketAddr = "127.0.0.1:3000".parse().unwrap();
+        assert_eq!(public_origins(None, loopback).unwrap(), ["http://127.0.0.1:3000", "http://localhost:3000"]);
+        let any: SocketAddr = "0.0.0.0:8080".parse().unwrap();
+        assert_eq!(public_origins(None, any).unwrap(), ["http://127.0.0.1:8080", "http://localhost:8080"]);
+        let lan: SocketAddr = "192.0.2.5:80".parse().unwrap();
+        assert_eq!(public_origins(None, lan).unwrap(), ["http://192.0.2.5"]);
+        let configured = public_origins(Some("https://Imports.Example.com:443/"), loopback).unwrap();
+        assert_eq!(configured, ["https://imports.example.com"]);
+        let wrong = public_origins(Some("imports.example.com/path"), loopback).unwrap_err();
+        assert!(wrong.contains("is not an origin"), "{wrong}");
     }
 }

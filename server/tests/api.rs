@@ -7,6 +7,7 @@
 mod common;
 
 use axum::body::Body;
+use common::Site;
 use axum::http::{header, HeaderMap, Request, StatusCode};
 use csv_import::db::Db;
 use leptos::prelude::LeptosOptions;
@@ -30,6 +31,12 @@ on_both!(
     finished_imports_take_no_more_batches,
     records_are_searched_and_paged_per_workspace,
     demo_seed_is_idempotent,
+    concurrent_wrong_passwords_are_counted_before_they_are_checked,
+    an_address_is_refused_after_its_failures_across_emails,
+    forwarded_addresses_count_only_when_trusted,
+    a_burst_of_unknown_emails_verifies_a_few_at_a_time,
+    control_characters_in_sign_in_fields_are_400,
+    a_new_password_ends_the_sessions,
 );
 
 /// The app's router on `db`, with the demo data seeded.
@@ -723,12 +730,20 @@ async fn user_add_creates_a_user_who_can_sign_in() {
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), "Added pat@initech.test to workspace initech (new) as staff.");
 
+    // Signed in with the first password...
+    let api = Api::without_seed(csv_import::db::connect(&url).await.unwrap(), false);
+    let first = api.form("login", &[("email", "pat@initech.test"), ("password", "correct horse")], None).await;
+    assert_eq!(first.status, StatusCode::OK, "{}", first.text);
+    let cookie = first.headers[header::SET_COOKIE].to_str().unwrap().split(';').next().unwrap().to_string();
+
     // The password from standard input; an existing user is updated.
     let mut admin_args = args;
     admin_args[7] = "admin";
     let out = run(&admin_args, None, "another password\n");
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     assert!(String::from_utf8_lossy(&out.stdout).starts_with("Updated pat@initech.test"));
+    // ...and signed out by the new one.
+    assert_eq!(api.form("current_user", &[], Some(&cookie)).await.body, Value::Null);
 
     // Too short a password, a bad role, a bad slug: refused with a message.
     let out = run(&args, Some("short"), "");
@@ -747,4 +762,302 @@ async fn user_add_creates_a_user_who_can_sign_in() {
     let reply = api.form("login", &[("email", "pat@initech.test"), ("password", "another password")], None).await;
     assert_eq!(reply.status, StatusCode::OK, "{}", reply.text);
     assert_eq!((reply.body["role"].clone(), reply.body["workspace"]["slug"].clone()), (json!("admin"), json!("initech")));
+}
+
+/// `count` sign-in requests at once (each from its own task), as `(status,
+/// message)`; `request(i)` makes the i-th: the site to send from and the
+/// form fields.
+async fn at_once<F>(count: usize, request: F) -> Vec<(StatusCode, String)>
+where
+    F: Fn(usize) -> (Site, &'static str, Vec<(String, String)>),
+{
+    let mut tasks = tokio::task::JoinSet::new();
+    for i in 0..count {
+        let (site, endpoint, fields) = request(i);
+        tasks.spawn(async move {
+            let pairs: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+            let answer = site.form(endpoint, &form_encode(&pairs), None).await;
+            (answer.status, answer.body["message"].as_str().unwrap_or(&answer.text).to_string())
+        });
+    }
+    let mut answers = Vec::new();
+    while let Some(answer) = tasks.join_next().await {
+        answers.push(answer.unwrap());
+    }
+    answers
+}
+
+fn fields(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
+    pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+}
+
+fn with_status(answers: &[(StatusCode, String)], status: StatusCode) -> Vec<&str> {
+    answers.iter().filter(|(s, _)| *s == status).map(|(_, m)| m.as_str()).collect()
+}
+
+async fn concurrent_wrong_passwords_are_counted_before_they_are_checked(db: Db) {
+    let site = Site::new(db).await;
+    let attacker = site.from("198.51.100.7");
+    let answers = at_once(40, |i| {
+        let password = format!("guess-{i}");
+        (attacker.clone(), "login", fields(&[("email", "admin@acme.test"), ("password", &password)]))
+    })
+    .await;
+    let checked = with_status(&answers, StatusCode::UNAUTHORIZED);
+    let refused = with_status(&answers, StatusCode::TOO_MANY_REQUESTS);
+    assert!(!checked.is_empty() && checked.len() <= 10, "at most 10 checked, not {}: {answers:?}", checked.len());
+    assert_eq!(checked.len() + refused.len(), 40, "{answers:?}");
+    assert!(refused.iter().all(|m| m.starts_with("Too many failed sign-ins for this email.")), "{refused:?}");
+
+    // That address may not try the account any more, even with the right password...
+    let right = fields(&[("email", "admin@acme.test"), ("password", "demo-password")]);
+    let again = at_once(1, |_| (attacker.clone(), "login", right.clone())).await;
+    assert_eq!(again[0].0, StatusCode::TOO_MANY_REQUESTS, "{again:?}");
+    // ...but the rightful user, elsewhere, signs in as usual.
+    let user = at_once(1, |_| (site.from("203.0.113.20"), "login", right.clone())).await;
+    assert_eq!(user[0].0, StatusCode::OK, "{user:?}");
+
+    // Client sign-ins are guarded the same way.
+    let answers = at_once(40, |i| {
+        let password = format!("guess-{i}");
+        (attacker.clone(), "client_login", fields(&[("workspace", "acme"), ("email", "someone@example.com"), ("password", &password)]))
+    })
+    .await;
+    let checked = with_status(&answers, StatusCode::OK);
+    assert!(!checked.is_empty() && checked.len() <= 10, "at most 10 checked: {answers:?}");
+    assert_eq!(checked.len() + with_status(&answers, StatusCode::TOO_MANY_REQUESTS).len(), 40, "{answers:?}");
+}
+
+async fn an_address_is_refused_after_its_failures_across_emails(db: Db) {
+    let site = Site::new(db).await;
+    let scanner = site.from("198.51.100.9");
+    // 45 staff sign-ins and 5 client sign-ins, each with another email.
+    for i in 0..50 {
+        let email = format!("nobody-{i}@example.com");
+        let (endpoint, pairs) = if i < 45 {
+            ("login", vec![("email", email.as_str()), ("password", "guess")])
+        } else {
+            ("client_login", vec![("workspace", "acme"), ("email", email.as_str()), ("password", "guess")])
+        };
+        let answer = scanner.form(endpoint, &form_encode(&pairs), None).await;
+        assert!(matches!(answer.status, StatusCode::UNAUTHORIZED | StatusCode::OK), "attempt {i}: {}", answer.text);
+    }
+    for endpoint in ["login", "client_login"] {
+        let pairs = [("workspace", "acme"), ("email", "admin@acme.test"), ("password", "demo-password")];
+        let refused = scanner.form(endpoint, &form_encode(&pairs), None).await;
+        assert_eq!(refused.status, StatusCode::TOO_MANY_REQUESTS, "{endpoint}: {}", refused.text);
+        assert_eq!(
+            refused.body["message"],
+            "Too many failed sign-ins from your network address. Wait 15 minutes and try again."
+        );
+    }
+    // Other addresses are not affected.
+    site.from("198.51.100.10").sign_in("admin@acme.test").await;
+}
+
+async fn forwarded_addresses_count_only_when_trusted(db: Db) {
+    let guess = |forwarded: &str| {
+        let forwarded = forwarded.to_string();
+        move |site: Site| async move {
+            let body = form_encode(&[("email", "staff@acme.test"), ("password", "guess")]);
+            let headers = [("x-forwarded-for", forwarded.as_str())];
+            site.send_with("POST", "/api/login", "application/x-www-form-urlencoded", body, &headers).await
+        }
+    };
+    // Not configured: the header is ignored, every attempt counts for the peer.
+    let site = Site::new(db.clone()).await;
+    for i in 0..10 {
+        let answer = guess(&format!("203.0.113.{i}"))(site.clone()).await;
+        assert_eq!(answer.status, StatusCode::UNAUTHORIZED, "{}", answer.text);
+    }
+    let refused = guess("203.0.113.99")(site.clone()).await;
+    assert_eq!(refused.status, StatusCode::TOO_MANY_REQUESTS, "{}", refused.text);
+
+    // Behind a proxy, trusted: the right-most hop that is not a proxy counts.
+    let options = csv_import::serve::SiteOptions { demo: true, trust_forwarded: true, ..Default::default() };
+    let proxied = Site::with(db, options).await.from("10.0.0.2");
+    for _ in 0..10 {
+        let answer = guess("203.0.113.7")(proxied.clone()).await;
+        assert_eq!(answer.status, StatusCode::UNAUTHORIZED, "{}", answer.text);
+    }
+    // Writing another address before the real one does not help.
+    let forged = guess("192.0.2.1, 203.0.113.7")(proxied.clone()).await;
+    assert_eq!(forged.status, StatusCode::TOO_MANY_REQUESTS, "{}", forged.text);
+    // The user, from their own address through the same proxy, signs in.
+    let body = form_encode(&[("email", "staff@acme.test"), ("password", "demo-password")]);
+    let user = proxied
+        .send_with("POST", "/api/login", "application/x-www-form-urlencoded", body, &[("forwarded", "for=203.0.113.8")])
+        .await;
+    assert_eq!(user.status, StatusCode::OK, "{}", user.text);
+}
+
+/// The largest resident size the process has had, in KiB.
+fn peak_memory_kib() -> u64 {
+    let status = std::fs::read_to_string("/proc/self/status").expect("/proc/self/status");
+    let line = status.lines().find(|l| l.starts_with("VmHWM:")).expect("VmHWM");
+    line.split_whitespace().nth(1).unwrap().parse().unwrap()
+}
+
+async fn a_burst_of_unknown_emails_verifies_a_few_at_a_time(db: Db) {
+    let site = Site::new(db).await;
+    let before = peak_memory_kib();
+    // 128 sign-ins at once, each from its own address: no count stops them,
+    // each costs a verification (a decoy hash: the emails are unknown).
+    let answers = at_once(128, |i| {
+        let email = format!("unknown-{i}@example.com");
+        (site.from(&format!("198.18.{}.{}", i / 200, 1 + i % 200)), "login", fields(&[("email", &email), ("password", "guess")]))
+    })
+    .await;
+    let grown_mib = peak_memory_kib().saturating_sub(before) / 1024;
+    // Each argon2 verification holds 19 MiB: 128 at once would be 2.4 GiB.
+    assert!(grown_mib < 512, "the peak memory grew by {grown_mib} MiB");
+    let checked = with_status(&answers, StatusCode::UNAUTHORIZED).len();
+    let busy = with_status(&answers, StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(checked + busy.len(), 128, "{answers:?}");
+    assert!(checked > 0, "the waiting ones are checked in turn: {answers:?}");
+    assert!(busy.iter().all(|m| m.contains("Try again in a few seconds")), "{busy:?}");
+}
+
+async fn control_characters_in_sign_in_fields_are_400(db: Db) {
+    let site = Site::new(db).await;
+    let cases: [(&str, &[(&str, &str)], &str); 6] = [
+        ("login", &[("email", "admin@acme.test\u{0}"), ("password", "demo-password")], "email"),
+        ("login", &[("email", "admin@acme.test"), ("password", "demo-\u{0}password")], "password"),
+        ("login", &[("email", "admin@acme.test"), ("password", "demo-password"), ("workspace", "acme\u{0}")], "workspace"),
+        ("client_login", &[("workspace", "ac\u{0}me"), ("email", "a@example.com"), ("password", "x")], "workspace"),
+        ("client_login", &[("workspace", "acme"), ("email", "a@example.com\n"), ("password", "x")], "email"),
+        ("client_login", &[("workspace", "acme"), ("email", "a@example.com"), ("password", "x\u{1b}")], "password"),
+    ];
+    for (endpoint, pairs, field) in cases {
+        let answer = site.form(endpoint, &form_encode(pairs), None).await;
+        assert_eq!(answer.status, StatusCode::BAD_REQUEST, "{endpoint} {pairs:?}: {}", answer.text);
+        let message = answer.body["message"].as_str().unwrap_or_default();
+        assert!(message.starts_with(&format!("The {field} contains a control character (U+")), "{message}");
+    }
+    // None of them counted as a failure: the account signs in.
+    site.sign_in("admin@acme.test").await;
+}
+
+async fn a_new_password_ends_the_sessions(db: Db) {
+    use app::backend::auth::{add_user, NewUser};
+    let site = Site::new(db.clone()).await;
+    let user = |password: &str| NewUser {
+        email: "pat@initech.test".to_string(),
+        name: "Pat".to_string(),
+        password: password.to_string(),
+        workspace_slug: "initech".to_string(),
+        workspace_name: None,
+        role: app::model::Role::Staff,
+    };
+    add_user(&db, &user("first password")).await.unwrap();
+    let sign_in = |password: &'static str| {
+        let site = site.clone();
+        async move {
+            let body = form_encode(&[("email", "pat@initech.test"), ("password", password)]);
+            let answer = site.form("login", &body, None).await;
+            assert_eq!(answer.status, StatusCode::OK, "{}", answer.text);
+            answer.body["__cookie"].as_str().unwrap().to_string()
+        }
+    };
+    let cookie = sign_in("first password").await;
+    let admin = site.sign_in("admin@acme.test").await;
+    let me = |cookie: String| {
+        let site = site.clone();
+        async move { site.form("current_user", "", Some(&cookie)).await.body["email"].clone() }
+    };
+    // The same password again (a new role, say): the session stays.
+    add_user(&db, &user("first password")).await.unwrap();
+    assert_eq!(me(cookie.clone()).await, "pat@initech.test");
+    // A new password: whoever had the old one is signed out, and only them.
+    add_user(&db, &user("second password")).await.unwrap();
+    assert_eq!(me(cookie).await, Value::Null);
+    assert_eq!(me(admin).await, "admin@acme.test");
+    let left: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM sessions s JOIN users u ON u.id = s.user_id WHERE u.email = 'pat@initech.test'")
+        .fetch_one(&db.pool)
+        .await
+        .unwrap();
+    assert_eq!(left, 0);
+    sign_in("second password").await;
+}
+
+/// One HTTP/1.1 request over a new connection: the status and the raw rest.
+async fn http(addr: std::net::SocketAddr, request: &str) -> Option<(u16, String)> {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut stream = tokio::net::TcpStream::connect(addr).await.ok()?;
+    stream.write_all(request.as_bytes()).await.ok()?;
+    let mut raw = Vec::new();
+    stream.read_to_end(&mut raw).await.ok()?;
+    let raw = String::from_utf8_lossy(&raw).to_string();
+    let status = raw.split(' ').nth(1)?.parse().ok()?;
+    Some((status, raw))
+}
+
+fn post(path: &str, host: &str, origin: Option<&str>) -> String {
+    let origin = origin.map(|o| format!("Origin: {o}\r\n")).unwrap_or_default();
+    format!(
+        "POST {path} HTTP/1.1\r\nHost: {host}\r\n{origin}Accept: application/json\r\n\
+         Content-Type: application/x-www-form-urlencoded\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+    )
+}
+
+/// `csv-import serve` as an operator starts it: demo mode only when asked
+/// for (`--demo` or `CSV_IMPORT_DEMO=1`), with a warning; `--no-demo` is
+/// still accepted. Only pages of its public origin may change anything.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn serve_has_no_demo_unless_asked_for() {
+    for (args, env, demo) in [
+        (&[][..], None, false),
+        (&["--no-demo"][..], None, false),
+        (&["--demo"][..], None, true),
+        (&[][..], Some("1"), true),
+    ] {
+        let dir = tempfile::tempdir().unwrap();
+        let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+        let addr: std::net::SocketAddr = ([127, 0, 0, 1], port).into();
+        let stderr = std::fs::File::create(dir.path().join("stderr")).unwrap();
+        let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_csv-import"));
+        command
+            .args(["serve", "--addr", &addr.to_string()])
+            .args(args)
+            .env("DATABASE_URL", format!("sqlite://{}/serve.db", dir.path().display()))
+            .env("LEPTOS_OUTPUT_NAME", "csv-import")
+            .env("LEPTOS_SITE_ROOT", "target/site")
+            .env("RUST_LOG", "warn")
+            .env_remove("CSV_IMPORT_DEMO")
+            .env_remove("CSV_IMPORT_PUBLIC_ORIGIN")
+            .env_remove("CSV_IMPORT_TRUST_FORWARDED")
+            .stdout(std::process::Stdio::null())
+            .stderr(stderr);
+        if let Some(value) = env {
+            command.env("CSV_IMPORT_DEMO", value);
+        }
+        let mut child = command.spawn().unwrap();
+        let mut up = false;
+        for _ in 0..300 {
+            let get = format!("GET /healthz HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n");
+            if http(addr, &get).await.is_some_and(|(status, _)| status == 200) {
+                up = true;
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        let host = addr.to_string();
+        let accounts = http(addr, &post("/api/demo_accounts", &host, None)).await;
+        let own = http(addr, &post("/api/logout", &host, Some(&format!("http://localhost:{port}")))).await;
+        // A page whose own name resolves to this server (DNS rebinding)
+        // names itself in Host and Origin alike: not the public origin.
+        let rebound = format!("rebind.example.test:{port}");
+        let forged = http(addr, &post("/api/logout", &rebound, Some(&format!("http://{rebound}")))).await;
+        child.kill().unwrap();
+        child.wait().unwrap();
+        let log = std::fs::read_to_string(dir.path().join("stderr")).unwrap();
+        assert!(up, "{args:?} {env:?}: the server did not start: {log}");
+        let (status, accounts) = accounts.unwrap();
+        assert_eq!(status, 200, "{accounts}");
+        assert_eq!(accounts.contains("demo-password"), demo, "{args:?} {env:?}: {accounts}");
+        assert_eq!(log.contains("DEMO MODE IS ON"), demo, "{args:?} {env:?}: {log}");
+        assert_eq!(own.unwrap().0, 200);
+        let (status, forged) = forged.unwrap();
+        assert_eq!(status, 403, "{forged}");
+    }
 }

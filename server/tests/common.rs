@@ -63,29 +63,59 @@ pub async fn postgres() -> Option<Db> {
 /// The demo site's router on `db`, called as a browser calls it: server
 /// functions by name, real cookies. Test files add their own helpers with
 /// `impl common::Site`.
+#[derive(Clone)]
 pub struct Site {
     pub router: axum::Router,
     pub db: Db,
+    /// The address the requests come from (the connection's peer, which
+    /// `serve` gives the router); `None`: no connection info at all.
+    pub peer: Option<std::net::SocketAddr>,
 }
 
 /// A response: status, body as JSON (`Null` when it is not JSON, with a
 /// `__cookie` entry when it set one) and as text.
 pub struct Answer {
     pub status: axum::http::StatusCode,
+    pub headers: axum::http::HeaderMap,
     pub body: serde_json::Value,
     pub text: String,
 }
 
 impl Site {
-    /// The site with the demo workspaces and accounts seeded.
+    /// The site with the demo workspaces and accounts seeded, in demo mode.
     pub async fn new(db: Db) -> Site {
+        Site::with(db, csv_import::serve::SiteOptions { demo: true, ..Default::default() }).await
+    }
+
+    /// The site with these options, the demo workspaces and accounts seeded
+    /// (the tests sign in with them), requests from 127.0.0.1.
+    pub async fn with(db: Db, options: csv_import::serve::SiteOptions) -> Site {
         app::backend::demo::seed(&db).await.expect("demo seed");
-        let options =
+        let leptos =
             leptos::prelude::LeptosOptions::builder().output_name("csv-import").site_root("target/site").build();
-        Site { router: csv_import::serve::router(options, db.clone(), true), db }
+        let router = csv_import::serve::router_with(leptos, db.clone(), &options);
+        Site { router, db, peer: Some(([127, 0, 0, 1], 40000).into()) }
+    }
+
+    /// The same site (same router and state), with requests from `ip`.
+    pub fn from(&self, ip: &str) -> Site {
+        Site { peer: Some(std::net::SocketAddr::new(ip.parse().expect("an IP address"), 40000)), ..self.clone() }
     }
 
     pub async fn send(&self, method: &str, uri: &str, content_type: &str, body: String, cookie: Option<&str>) -> Answer {
+        let cookie = cookie.map(|c| ("cookie", c));
+        self.send_with(method, uri, content_type, body, cookie.as_slice()).await
+    }
+
+    /// A request with these extra headers.
+    pub async fn send_with(
+        &self,
+        method: &str,
+        uri: &str,
+        content_type: &str,
+        body: String,
+        headers: &[(&str, &str)],
+    ) -> Answer {
         use axum::http::header;
         use tower::ServiceExt;
         let mut request = axum::http::Request::builder()
@@ -94,19 +124,24 @@ impl Site {
             .header(header::CONTENT_TYPE, content_type)
             .header(header::CONTENT_LENGTH, body.len())
             .header(header::ACCEPT, "application/json");
-        if let Some(cookie) = cookie {
-            request = request.header(header::COOKIE, cookie);
+        for (name, value) in headers {
+            request = request.header(*name, *value);
         }
-        let response = self.router.clone().oneshot(request.body(axum::body::Body::from(body)).unwrap()).await.unwrap();
+        let mut request = request.body(axum::body::Body::from(body)).unwrap();
+        if let Some(peer) = self.peer {
+            request.extensions_mut().insert(axum::extract::ConnectInfo(peer));
+        }
+        let response = self.router.clone().oneshot(request).await.unwrap();
         let status = response.status();
-        let cookie = response.headers().get(header::SET_COOKIE).map(|v| v.to_str().unwrap().to_string());
+        let headers = response.headers().clone();
+        let cookie = headers.get(header::SET_COOKIE).map(|v| v.to_str().unwrap().to_string());
         let bytes = axum::body::to_bytes(response.into_body(), usize::MAX).await.unwrap();
         let text = String::from_utf8_lossy(&bytes).to_string();
         let mut body = serde_json::from_str(&text).unwrap_or(serde_json::Value::Null);
         if let (Some(cookie), serde_json::Value::Object(map)) = (cookie, &mut body) {
             map.insert("__cookie".into(), serde_json::Value::String(cookie.split(';').next().unwrap().to_string()));
         }
-        Answer { status, body, text }
+        Answer { status, headers, body, text }
     }
 
     /// A server function called with a form body.

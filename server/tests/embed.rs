@@ -11,7 +11,9 @@ mod common;
 #[path = "../examples/existing_app.rs"]
 mod existing_app;
 
+use common::Site;
 use csv_import::db::Db;
+use csv_import::serve::SiteOptions;
 use serde_json::{json, Value};
 use std::collections::HashMap;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -21,6 +23,9 @@ on_both!(
     the_host_limits_templates_and_roles,
     the_embed_script_and_assets_are_served,
     other_origins_need_the_allow_list,
+    the_public_origin_is_configured_not_read_from_host,
+    allowed_origins_reach_the_importer_only,
+    control_characters_in_paths_are_404,
 );
 
 /// An HTTP answer: status, headers (lowercase names), body.
@@ -51,6 +56,10 @@ impl Drop for Running {
 
 async fn start(router: axum::Router) -> Running {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("a free port");
+    start_on(listener, router)
+}
+
+fn start_on(listener: tokio::net::TcpListener, router: axum::Router) -> Running {
     let addr = listener.local_addr().unwrap();
     let task = tokio::spawn(async move {
         axum::serve(listener, router).await.expect("serves");
@@ -249,8 +258,14 @@ async fn other_origins_need_the_allow_list(db: Db) {
     app::backend::demo::seed(&db).await.expect("demo seed");
     let options = leptos::prelude::LeptosOptions::builder().output_name("csv-import").site_root("target/site").build();
     let partner = "http://partner.example.test";
-    let router = csv_import::serve::router_with_origins(options, db, true, &[format!("{partner}/")]);
-    let server = start(router).await;
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("a free port");
+    let site = SiteOptions {
+        demo: true,
+        allowed_origins: vec![format!("{partner}/")],
+        public_origin: Some(format!("http://{}", listener.local_addr().unwrap())),
+        ..SiteOptions::default()
+    };
+    let server = start_on(listener, csv_import::serve::router_with(options, db, &site));
 
     let login = server.form("/api/login", "email=admin%40acme.test&password=demo-password", &[]).await;
     assert_eq!(login.status, 200, "{}", login.body);
@@ -309,4 +324,145 @@ async fn other_origins_need_the_allow_list(db: Db) {
         .json("/api/start_import", json!({"import": {"template": "clients", "file_name": "x.csv", "total_rows": 1, "skipped": []}}), &headers)
         .await;
     assert_eq!(started.status, 200, "{}", started.body);
+}
+
+/// A state-changing call (`logout`: it needs no session and changes
+/// nothing without one) from `origin`, with these headers too.
+async fn logout_from(site: &Site, headers: &[(&str, &str)]) -> u16 {
+    site.send_with("POST", "/api/logout", "application/x-www-form-urlencoded", String::new(), headers).await.status.as_u16()
+}
+
+async fn the_public_origin_is_configured_not_read_from_host(db: Db) {
+    // By default, the listen address (the Leptos default, 127.0.0.1:3000),
+    // as 127.0.0.1 or localhost.
+    let site = Site::new(db.clone()).await;
+    assert_eq!(logout_from(&site, &[("origin", "http://127.0.0.1:3000")]).await, 200);
+    assert_eq!(logout_from(&site, &[("origin", "http://localhost:3000")]).await, 200);
+    assert_eq!(logout_from(&site, &[("origin", "http://127.0.0.1:3001")]).await, 403);
+    assert_eq!(logout_from(&site, &[("origin", "https://127.0.0.1:3000")]).await, 403);
+    // A page whose name resolves to the server names itself in Host too.
+    let rebound = [("origin", "http://rebind.example.test:3000"), ("host", "rebind.example.test:3000")];
+    assert_eq!(logout_from(&site, &rebound).await, 403);
+    // Without Origin: refused when the browser says another site sent it.
+    assert_eq!(logout_from(&site, &[("sec-fetch-site", "cross-site")]).await, 403);
+    assert_eq!(logout_from(&site, &[("sec-fetch-site", "same-origin")]).await, 200);
+    assert_eq!(logout_from(&site, &[]).await, 200);
+    let read = site.send_with("GET", "/healthz", "text/plain", String::new(), &[("sec-fetch-site", "cross-site")]).await;
+    assert_eq!(read.status, 200, "reading is not changing");
+
+    // Configured: that origin (its default port or not), and no other.
+    let options = SiteOptions { demo: true, public_origin: Some("https://Imports.Example.com/".into()), ..SiteOptions::default() };
+    let site = Site::with(db, options).await;
+    assert_eq!(logout_from(&site, &[("origin", "https://imports.example.com")]).await, 200);
+    assert_eq!(logout_from(&site, &[("origin", "https://imports.example.com:443")]).await, 200);
+    assert_eq!(logout_from(&site, &[("origin", "http://imports.example.com")]).await, 403);
+    assert_eq!(logout_from(&site, &[("origin", "http://127.0.0.1:3000")]).await, 403);
+    let own_host = [("origin", "http://127.0.0.1:3000"), ("host", "127.0.0.1:3000")];
+    assert_eq!(logout_from(&site, &own_host).await, 403);
+}
+
+async fn allowed_origins_reach_the_importer_only(db: Db) {
+    let partner = "https://partner.example.test";
+    let options = SiteOptions { demo: true, allowed_origins: vec![partner.to_string()], ..SiteOptions::default() };
+    let site = Site::with(db, options).await;
+    let cookie = site.sign_in("admin@acme.test").await;
+    let call = |path: String, body: &'static str| {
+        let (site, cookie) = (site.clone(), cookie.clone());
+        async move {
+            let headers = [("origin", partner), ("cookie", cookie.as_str())];
+            site.send_with("POST", &path, "application/x-www-form-urlencoded", body.to_string(), &headers).await
+        }
+    };
+    // The importer's endpoints answer the allowed origin (whatever the answer).
+    for name in csv_import::embed::IMPORTER_FUNCTIONS {
+        for prefix in ["", "/csv-import"] {
+            let answer = call(format!("{prefix}/api/{name}"), "").await;
+            assert_ne!(answer.status, 403, "{prefix}/api/{name}: {}", answer.text);
+            assert_eq!(answer.headers["access-control-allow-origin"], partner, "{prefix}/api/{name}");
+        }
+    }
+    let template = call("/csv-import/api/get_template".into(), "name=clients").await;
+    assert_eq!((template.status.as_u16(), template.body["may_import"].clone()), (200, json!(true)), "{}", template.text);
+    // The portal's are not the importer's: refused, on both mounts.
+    for name in [
+        "list_records",
+        "list_imports",
+        "list_client_accounts",
+        "list_crm_clients",
+        "list_partner_leads",
+        "list_coaching",
+        "add_tag",
+        "delete_tag",
+        "save_lead_form",
+        "review_lead",
+        "login",
+        "logout",
+        "client_login",
+        "demo_accounts",
+    ] {
+        for prefix in ["", "/csv-import"] {
+            let answer = call(format!("{prefix}/api/{name}"), "").await;
+            assert_eq!(answer.status, 403, "{prefix}/api/{name}: {}", answer.text);
+            assert!(answer.text.contains("may use the importer's endpoints only"), "{}", answer.text);
+            assert!(!answer.headers.contains_key("access-control-allow-origin"));
+        }
+    }
+    // Downloads: the importer's files are shared with the page, the CRM export is not.
+    let get = |path: &'static str| {
+        let (site, cookie) = (site.clone(), cookie.clone());
+        async move { site.send_with("GET", path, "text/plain", String::new(), &[("origin", partner), ("cookie", &cookie)]).await }
+    };
+    let sample = get("/csv-import/templates/clients/sample.csv").await;
+    assert_eq!(sample.headers["access-control-allow-origin"], partner);
+    let export = get("/crm/export.csv").await;
+    assert_eq!(export.status, 200, "the server answers; the browser keeps it from the page");
+    assert!(!export.headers.contains_key("access-control-allow-origin"));
+}
+
+async fn control_characters_in_paths_are_404(db: Db) {
+    let site = Site::new(db).await;
+    let cookie = site.sign_in("admin@acme.test").await;
+    let get = |path: String| {
+        let (site, cookie) = (site.clone(), cookie.clone());
+        async move { site.send("GET", &path, "text/plain", String::new(), Some(&cookie)).await }
+    };
+    // An import with a skipped row, for its error report.
+    let started = site
+        .json(
+            "start_import",
+            json!({"import": {"template": "clients", "file_name": "x.csv", "total_rows": 1,
+                "skipped": [{"row": 1, "reasons": ["email: missing"]}]}}),
+            &cookie,
+        )
+        .await;
+    assert_eq!(started.status, 200, "{}", started.text);
+    let id = started.body["import_id"].as_str().unwrap().to_string();
+    let finished = site.form("finish_import", &format!("import_id={id}&cancelled=false"), Some(&cookie)).await;
+    assert_eq!(finished.status, 200, "{}", finished.text);
+
+    for prefix in ["", "/csv-import"] {
+        let sample = get(format!("{prefix}/templates/clients/sample.csv")).await;
+        assert_eq!(sample.status, 200, "{}", sample.text);
+        assert_eq!(sample.headers["content-disposition"], "attachment; filename=\"clients-sample.csv\"");
+        let report = get(format!("{prefix}/imports/{id}/errors.csv")).await;
+        assert_eq!(report.status, 200, "{}", report.text);
+        assert_eq!(report.headers["content-disposition"], format!("attachment; filename=\"import-{id}-errors.csv\""));
+        for path in [
+            format!("{prefix}/templates/clients%0a/sample.csv"),
+            format!("{prefix}/templates/clients%0d%0aSet-Cookie:%20x=y/sample.csv"),
+            format!("{prefix}/templates/%00/sample.csv"),
+            format!("{prefix}/templates/%20clients/sample.csv"),
+            format!("{prefix}/imports/%0a/errors.csv"),
+            format!("{prefix}/imports/{id}%0a/errors.csv"),
+            format!("{prefix}/imports/%20{id}/errors.csv"),
+        ] {
+            let answer = get(path.clone()).await;
+            assert_eq!(answer.status, 404, "{path}: {}", answer.text);
+            assert!(!answer.headers.contains_key("content-disposition"), "{path}");
+            assert!(!answer.text.contains('\n'), "{path}: {:?}", answer.text);
+        }
+    }
+    for path in ["/crm/export.csv%0a", "/crm/export%0a.csv", "/crm%0a/export.csv"] {
+        assert_eq!(get(path.to_string()).await.status, 404, "{path}");
+    }
 }

@@ -16,7 +16,7 @@ use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, Salt
 use argon2::Argon2;
 use axum::http::{header, HeaderMap};
 use sqlx::Row;
-use std::sync::OnceLock;
+use std::sync::{Mutex, OnceLock};
 
 /// The session cookie's name.
 pub const COOKIE: &str = "csv_import_session";
@@ -49,6 +49,42 @@ pub fn verify_password(hash: &str, password: &str) -> bool {
     PasswordHash::new(hash).is_ok_and(|parsed| Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok())
 }
 
+/// Argon2 working memory (19 MiB with the default parameters) kept for the
+/// next sign-in check: allocating it anew for each one fragments the heap,
+/// and a burst of sign-ins grew the process by hundreds of megabytes.
+static KEPT_MEMORY: Mutex<Vec<Vec<argon2::Block>>> = Mutex::new(Vec::new());
+
+/// Buffers kept at most (more sign-ins than this at once allocate their own).
+const KEPT_BUFFERS: usize = 8;
+
+/// [`verify_password`] in working memory kept from the previous checks.
+fn verify_password_in_kept_memory(hash: &str, password: &str) -> bool {
+    use argon2::password_hash::Output;
+    use argon2::{Algorithm, Params, Version};
+    let Ok(parsed) = PasswordHash::new(hash) else { return false };
+    let (Some(salt), Some(expected)) = (parsed.salt, parsed.hash) else { return false };
+    let (Ok(algorithm), Ok(params)) = (Algorithm::try_from(parsed.algorithm), Params::try_from(&parsed)) else {
+        return false;
+    };
+    let Ok(version) = parsed.version.map_or(Ok(Version::default()), Version::try_from) else { return false };
+    let mut salt_bytes = [0u8; 64];
+    let Ok(salt) = salt.decode_b64(&mut salt_bytes) else { return false };
+    let blocks = params.block_count();
+    let kept = KEPT_MEMORY.lock().unwrap_or_else(|e| e.into_inner()).pop();
+    let mut memory = kept.filter(|m| m.len() >= blocks).unwrap_or_else(|| vec![argon2::Block::new(); blocks]);
+    let mut out = vec![0u8; expected.len()];
+    let hashed = Argon2::new(algorithm, version, params)
+        .hash_password_into_with_memory(password.as_bytes(), salt, &mut out, &mut memory[..blocks])
+        .is_ok();
+    let mut kept = KEPT_MEMORY.lock().unwrap_or_else(|e| e.into_inner());
+    if kept.len() < KEPT_BUFFERS {
+        kept.push(memory);
+    }
+    drop(kept);
+    // Output compares in constant time.
+    hashed && Output::new(&out).is_ok_and(|computed| computed == expected)
+}
+
 /// [`hash_password`] off the async threads (it takes tens of milliseconds).
 pub async fn hash_password_async(password: String) -> Result<String, AppError> {
     tokio::task::spawn_blocking(move || hash_password(&password))
@@ -56,13 +92,26 @@ pub async fn hash_password_async(password: String) -> Result<String, AppError> {
         .map_err(|e| AppError::internal("password hashing task", e))?
 }
 
+/// A 400 when a sign-in field (`label`: email, password, workspace) holds
+/// a control character: no address, password or slug has one, and
+/// PostgreSQL refuses NUL in text.
+pub fn check_sign_in_field(label: &str, value: &str) -> Result<(), AppError> {
+    match value.chars().find(|c| c.is_control()) {
+        Some(c) => Err(AppError::BadRequest(format!(
+            "The {label} contains a control character (U+{:04X}). Type it again without it.",
+            u32::from(c)
+        ))),
+        None => Ok(()),
+    }
+}
+
 /// [`verify_password`] off the async threads; with no hash (an unknown
 /// email) it checks a decoy, so that the answer takes as long, and is false.
 pub async fn verify_password_async(hash: Option<String>, password: String) -> Result<bool, AppError> {
     tokio::task::spawn_blocking(move || match hash {
-        Some(hash) => verify_password(&hash, &password),
+        Some(hash) => verify_password_in_kept_memory(&hash, &password),
         None => {
-            verify_password(decoy_hash(), &password);
+            verify_password_in_kept_memory(decoy_hash(), &password);
             false
         }
     })
@@ -265,7 +314,8 @@ pub struct UserAdded {
 }
 
 /// Create a user (or set an existing user's name and password) and give them
-/// `role` in the workspace, creating the workspace if missing.
+/// `role` in the workspace, creating the workspace if missing. A new
+/// password ends the user's sessions.
 pub async fn add_user(db: &Db, new: &NewUser) -> Result<UserAdded, AppError> {
     let email = new.email.trim().to_lowercase();
     if !csv_import_core::value::is_valid_email(&email) {
@@ -284,16 +334,25 @@ pub async fn add_user(db: &Db, new: &NewUser) -> Result<UserAdded, AppError> {
     let hash = hash_password_async(new.password.clone()).await?;
     let (workspace_id, created_workspace) =
         ensure_workspace(db, &new.workspace_slug, new.workspace_name.as_deref()).await?;
-    let existing: Option<i64> =
-        sqlx::query_scalar("SELECT id FROM users WHERE email = $1").bind(email.clone()).fetch_optional(&db.pool).await?;
+    let existing: Option<(i64, String)> = sqlx::query_as("SELECT id, password_hash FROM users WHERE email = $1")
+        .bind(email.clone())
+        .fetch_optional(&db.pool)
+        .await?;
     let (user_id, created_user) = match existing {
-        Some(id) => {
+        Some((id, old_hash)) => {
+            let unchanged = verify_password_async(Some(old_hash), new.password.clone()).await?;
+            let mut tx = db.pool.begin().await?;
             sqlx::query("UPDATE users SET name = $1, password_hash = $2 WHERE id = $3")
                 .bind(name)
                 .bind(hash)
                 .bind(id)
-                .execute(&db.pool)
+                .execute(&mut *tx)
                 .await?;
+            if !unchanged {
+                // Whoever signed in with the old password is signed out.
+                sqlx::query("DELETE FROM sessions WHERE user_id = $1").bind(id).execute(&mut *tx).await?;
+            }
+            tx.commit().await?;
             (id, false)
         }
         None => (insert_user(db, &email, &name, &hash).await?, true),
@@ -355,4 +414,37 @@ pub async fn ensure_workspace(db: &Db, slug: &str, name: Option<&str>) -> Result
         .execute(&db.pool)
         .await?;
     Ok((find().fetch_one(&db.pool).await?, true))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn kept_memory_verifies_as_argon2_does() {
+        let hash = hash_password("correct horse").unwrap();
+        for _ in 0..2 {
+            assert!(verify_password_in_kept_memory(&hash, "correct horse"));
+            assert!(!verify_password_in_kept_memory(&hash, "correct horsE"));
+        }
+        // Other parameters (a smaller memory) and another variant: the same answers.
+        let params = argon2::Params::new(1024, 1, 1, Some(16)).unwrap();
+        let other = Argon2::new(argon2::Algorithm::Argon2i, argon2::Version::V0x13, params)
+            .hash_password(b"battery staple", &SaltString::encode_b64(&[7u8; 16]).unwrap())
+            .unwrap()
+            .to_string();
+        assert!(verify_password(&other, "battery staple"));
+        assert!(verify_password_in_kept_memory(&other, "battery staple"));
+        assert!(!verify_password_in_kept_memory(&other, "battery"));
+        assert!(!verify_password_in_kept_memory("!host", "anything"));
+        assert!(!verify_password_in_kept_memory("", ""));
+    }
+
+    #[test]
+    fn control_characters_are_refused_in_sign_in_fields() {
+        assert!(check_sign_in_field("email", "ann@example.com").is_ok());
+        let refused = check_sign_in_field("password", "pass\u{0}word").unwrap_err();
+        assert_eq!(refused.status(), 400);
+        assert_eq!(refused.to_string(), "The password contains a control character (U+0000). Type it again without it.");
+    }
 }

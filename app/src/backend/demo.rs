@@ -34,6 +34,19 @@ pub const MEMBERS: [(&str, &str); 4] = [
     ("coach.ben@example.com", "Ben Coach"),
 ];
 
+/// What `serve` prints when demo mode is on: anyone who reaches the
+/// server can sign in with the accounts it lists.
+pub fn warning() -> String {
+    let rule = "!".repeat(78);
+    format!(
+        "{rule}\n!! DEMO MODE IS ON: anyone who can reach this server can sign in as {} (admin)\n\
+         !! and the other demo accounts with the password \"{PASSWORD}\"; the sign-in page\n\
+         !! lists them. Use it only to try csv-import on your own machine: restart\n\
+         !! without --demo (and without CSV_IMPORT_DEMO=1) for real data.\n{rule}",
+        ACCOUNTS[0].0
+    )
+}
+
 /// The demo accounts as the sign-in page shows them.
 pub fn accounts() -> Vec<DemoAccount> {
     ACCOUNTS
