@@ -137,6 +137,9 @@ pub enum RowErrorCode {
     UnknownId,
     /// The same value as a record already stored (checked by the server).
     DuplicateExisting,
+    /// Values of several columns that do not go together, e.g. a partner
+    /// user on another partner's team (checked by the server).
+    Mismatch,
 }
 
 impl RowErrorCode {
@@ -165,6 +168,7 @@ impl RowErrorCode {
             RowErrorCode::UnknownPartner => "unknown_partner",
             RowErrorCode::UnknownId => "unknown_id",
             RowErrorCode::DuplicateExisting => "duplicate_existing",
+            RowErrorCode::Mismatch => "mismatch",
         }
     }
 }
