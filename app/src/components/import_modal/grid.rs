@@ -413,7 +413,7 @@ pub fn Grid(state: ModalState) -> impl IntoView {
                 <div role="rowheader" class="cell row-number" title=(!row_title.is_empty()).then_some(row_title.clone())>
                     {number}
                     {(!row_level.is_empty()).then(|| view! {
-                        <span class="row-flag" aria-label=format!("Row problem: {row_title}")>"!"</span>
+                        <span class="row-flag" aria-label=(crate::i18n::text().row_problem)(&row_title)>"!"</span>
                     })}
                 </div>
                 {cells}
@@ -448,7 +448,7 @@ pub fn Grid(state: ModalState) -> impl IntoView {
                     .map(|(header, field, _)| { let unmapped = field.is_none(); view! {
                         <div role="columnheader" class="cell" class:unmapped=unmapped>
                             <span class="head-name">{header}</span>
-                            <span class="head-field">{field.map(|f| format!("→ {f}")).unwrap_or_else(|| "ignored".into())}</span>
+                            <span class="head-field">{field.map(|f| format!("→ {f}")).unwrap_or_else(|| crate::i18n::text().column_ignored.into())}</span>
                         </div>
                     }})
                     .collect_view()}
@@ -461,7 +461,7 @@ pub fn Grid(state: ModalState) -> impl IntoView {
             </div>
         </div>
         {move || (count.get() == 0).then(|| view! {
-            <p class="notice">{move || if state.only_errors.get() { "No row has an error." } else { "The file has no data rows." }}</p>
+            <p class="notice">{move || if state.only_errors.get() { crate::i18n::text().no_error_rows } else { crate::i18n::text().no_data_rows }}</p>
         })}
     }
 }
