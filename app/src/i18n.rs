@@ -354,6 +354,14 @@ pub struct Text {
     pub no_data_rows: &'static str,
     /// The mark of a problem of a whole row (its reasons).
     pub row_problem: fn(&str) -> String,
+    /// A column's resize handle (the column's header).
+    pub resize_column: fn(&str) -> String,
+    /// The line above the grid with the full value of the selected cell.
+    pub value_bar: &'static str,
+    /// That line before a cell is selected.
+    pub value_bar_empty: &'static str,
+    /// That line while the cell is edited.
+    pub value_bar_editing: &'static str,
     /// The modal's text `reading_name`.
     pub reading_name: fn(&str) -> String,
     /// The modal's text `reading_cancelled`.
@@ -552,6 +560,10 @@ static EN: Text = Text {
     no_error_rows: "No row has an error.",
     no_data_rows: "The file has no data rows.",
     row_problem: |why| format!("Row problem: {why}"),
+    resize_column: |header| format!("Resize column {header} (Left and Right arrow keys; double-click fits the widest value)"),
+    value_bar: "Full value of the selected cell",
+    value_bar_empty: "Select a cell to see its full value here.",
+    value_bar_editing: "editing",
     reading_name: |name| format!("Reading and checking {name}…"),
     reading_cancelled: |name| format!("Reading {name} was cancelled. Pick the file again to start over."),
     checking_again: "Checking the rows again…",
@@ -743,6 +755,10 @@ static FR: Text = Text {
     no_error_rows: "Aucune ligne n’a d’erreur.",
     no_data_rows: "Le fichier n’a aucune ligne de données.",
     row_problem: |why| format!("Problème de la ligne : {why}"),
+    resize_column: |header| format!("Redimensionner la colonne {header} (flèches gauche et droite ; un double clic l’ajuste à la valeur la plus longue)"),
+    value_bar: "Valeur complète de la cellule sélectionnée",
+    value_bar_empty: "Sélectionnez une cellule pour voir ici sa valeur complète.",
+    value_bar_editing: "modification",
     reading_name: |name| format!("Lecture et vérification de {name}…"),
     reading_cancelled: |name| format!("La lecture de {name} a été annulée. Choisissez de nouveau le fichier pour recommencer."),
     checking_again: "Nouvelle vérification des lignes…",

@@ -57,7 +57,8 @@ impl Combined {
     async fn ask(self, combinations: &[Vec<String>], lang: Lang) -> Result<Vec<Refused>, AppError> {
         match self {
             Combined::PartnerTeam => {
-                let pairs = combinations.iter().filter(|c| c.len() == 2).map(|c| (c[0].clone(), c[1].clone())).collect();
+                let pairs =
+                    combinations.iter().filter(|c| c.len() == 2).map(|c| (c[0].clone(), c[1].clone())).collect();
                 let problems = check_partner_pairs(pairs, Some(lang)).await?;
                 Ok(problems
                     .into_iter()
@@ -93,7 +94,8 @@ pub fn check(state: ModalState) {
         let mut changed = false;
         for (check, fields) in checks {
             // The worker has the rows: it answers the distinct combinations.
-            let Ok(all) = crate::browser::ask::<Vec<Vec<String>>>(&Request::Combinations { fields: fields.clone() }).await
+            let Ok(all) =
+                crate::browser::ask::<Vec<Vec<String>>>(&Request::Combinations { fields: fields.clone() }).await
             else {
                 continue;
             };
@@ -152,7 +154,10 @@ mod tests {
     #[test]
     fn a_template_has_the_checks_whose_references_it_has() {
         let leads = csv_import_core::builtin::get("partner-leads").unwrap();
-        assert_eq!(checks(&leads), [(Combined::PartnerTeam, vec!["partner_id".to_string(), "partner_user_id".to_string()])]);
+        assert_eq!(
+            checks(&leads),
+            [(Combined::PartnerTeam, vec!["partner_id".to_string(), "partner_user_id".to_string()])]
+        );
         let clients = csv_import_core::builtin::get("clients").unwrap();
         assert!(checks(&clients).is_empty());
         let mut only_partner = leads.clone();
