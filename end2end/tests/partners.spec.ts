@@ -97,9 +97,13 @@ test("an admin finds the IDs, a file with errors is rejected whole, the fixed fi
   await expect(dialog.locator("#reject-reason")).toContainText("only when every row is valid");
   const fix = dialog.getByRole("button", { name: "Fix 3 rows to import this file", exact: true });
   await expect(fix).toBeDisabled();
-  await dialog.getByRole("button", { name: "Download error report (CSV)" }).focus();
+  await fix.scrollIntoViewIfNeeded();
+  await dialog.locator(".modal-footer").screenshot({ path: "screenshots/partner-leads-fix-button.png" });
+  // From a cell of row 1, Tab goes to the next error: the refused pair of row 2.
+  await cell(1, 0).click();
   await page.keyboard.press("Tab");
   await expect(cell(2, 6)).toBeFocused();
+  await expect(dialog.locator("#value-bar output")).toHaveText("PU-2003");
   await expect(cell(2, 6).locator(".cell-reason")).toContainText("belongs to partner P-1002");
   await page.screenshot({ path: "screenshots/partner-leads-pair-cell.png" });
   const download = page.waitForEvent("download");

@@ -512,6 +512,17 @@ pub fn Grid(state: ModalState) -> impl IntoView {
         let head = grid.query_selector(&format!(".grid-head .cell[data-column=\"{column}\"]")).ok()??;
         Some(head.dyn_into::<web_sys::HtmlElement>().ok()?.offset_width() as f64)
     };
+    // Each column's width as drawn (pixels), for the handles' aria-valuenow:
+    // measured once the header is laid out, and again after each resize.
+    let drawn = RwSignal::new(Vec::<f64>::new());
+    Effect::new(move |_| {
+        let n = columns.with(Vec::len);
+        widths.track();
+        request_animation_frame(move || {
+            let all = (0..n).map(|c| drawn_width(c).unwrap_or(0.0)).collect();
+            let _ = drawn.try_set(all);
+        });
+    });
     // Double click on a handle: the column as wide as its widest value in view (and its header).
     let fit = move |column: usize| {
         let Some(grid) = grid_ref.get_untracked() else { return };
@@ -541,7 +552,7 @@ pub fn Grid(state: ModalState) -> impl IntoView {
                 aria-label=label
                 aria-valuemin=MIN_WIDTH
                 aria-valuemax=MAX_WIDTH
-                aria-valuenow=move || widths.with(|w| w.get(column).copied().flatten().map(|w| w.round()))
+                aria-valuenow=move || drawn.with(|d| d.get(column).map(|w| w.round()))
                 tabindex="0"
                 data-column=column
                 on:pointerdown=move |ev: leptos::ev::PointerEvent| {
