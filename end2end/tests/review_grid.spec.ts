@@ -67,6 +67,11 @@ test("the value bar shows a cut value in full, and columns resize by drag, keys 
     cell(1, 2).evaluate((e) => e.getBoundingClientRect().width),
   ]);
   expect(Math.abs(head - body)).toBeLessThan(1.5);
+  // A column of short values fits narrower than it was: Phone has none, so its header decides.
+  const phone = await headerWidth(dialog, 3);
+  await dialog.getByRole("separator", { name: /^Resize column Phone/ }).dblclick();
+  await expect.poll(() => headerWidth(dialog, 3)).toBeLessThan(phone - 40);
+  expect(await dialog.locator('.grid-head .cell[data-column="3"] .head-name').evaluate((e) => e.scrollWidth <= e.clientWidth)).toBe(true);
   await dialog.locator(".grid").evaluate((e) => (e.scrollLeft = 0));
   await page.screenshot({ path: "screenshots/grid-column-fitted.png" });
 
