@@ -75,6 +75,60 @@ impl Locale {
             csv_import_core::Lang::Fr => Locale::Fr,
         }
     }
+
+    /// `n` with its thousands grouped as the language writes them:
+    /// `1,234,567` in English, `1 234 567` (narrow no-break spaces) in French.
+    pub fn number(self, n: u64) -> String {
+        let separator = match self {
+            Locale::En => ',',
+            Locale::Fr => '\u{202F}',
+        };
+        let digits = n.to_string();
+        let mut out = String::with_capacity(digits.len() + digits.len() / 3 * 3);
+        for (i, c) in digits.chars().enumerate() {
+            if i > 0 && (digits.len() - i) % 3 == 0 {
+                out.push(separator);
+            }
+            out.push(c);
+        }
+        out
+    }
+
+    /// The form of words that agree with a count of `n`: `one` where the
+    /// language takes the singular (English: 1 only; French: 0 and 1),
+    /// else `other`.
+    pub fn form<'a>(self, n: u64, one: &'a str, other: &'a str) -> &'a str {
+        let singular = match self {
+            Locale::En => n == 1,
+            Locale::Fr => n <= 1,
+        };
+        if singular { one } else { other }
+    }
+
+    /// A count and the words that follow it, grouped and agreed: the one
+    /// formatter of every count the modal shows.
+    ///
+    /// ```
+    /// use app::i18n::Locale;
+    /// assert_eq!(Locale::En.count(1, "row", "rows"), "1 row");
+    /// assert_eq!(Locale::En.count(0, "row", "rows"), "0 rows");
+    /// assert_eq!(Locale::En.count(12_500, "row", "rows"), "12,500 rows");
+    /// assert_eq!(Locale::Fr.count(0, "ligne importée", "lignes importées"), "0 ligne importée");
+    /// assert_eq!(Locale::Fr.count(2, "ligne importée", "lignes importées"), "2 lignes importées");
+    /// ```
+    pub fn count(self, n: u64, one: &str, other: &str) -> String {
+        format!("{} {}", self.number(n), self.form(n, one, other))
+    }
+}
+
+/// English counts: see [`Locale::count`].
+fn en(n: u64, one: &str, other: &str) -> String {
+    Locale::En.count(n, one, other)
+}
+
+/// French counts: see [`Locale::count`].
+fn fr(n: u64, one: &str, other: &str) -> String {
+    Locale::Fr.count(n, one, other)
 }
 
 /// The language in context (provided by the embedding component), else
@@ -142,22 +196,21 @@ pub struct Text {
     pub row_header: &'static str,
     /// The modal's text `n_registered`.
     pub n_registered: fn(u64) -> String,
-    /// The modal's text `pair_errors_intro`.
-    pub pair_errors_intro: &'static str,
-    /// The modal's text `row_column_message`.
-    pub row_column_message: fn(u64, &str, &str) -> String,
     /// The modal's text `n_duplicates`.
     pub n_duplicates: fn(u64) -> String,
     /// The modal's text `duplicates_hint`.
     pub duplicates_hint: &'static str,
     /// The modal's text `duplicates_anyway`.
     pub duplicates_anyway: &'static str,
-    /// The modal's text `rate_left`.
-    pub rate_left: fn(&str, &str) -> String,
+    /// Rows per second, and the time left.
+    pub rate_left: fn(u64, &str) -> String,
     /// The modal's text `reconnecting`.
     pub reconnecting: fn(u32, &str) -> String,
-    /// The modal's text `crm_headline`.
+    /// A CRM import's result: clients updated, added, unchanged; the file.
     pub crm_headline: fn(u64, u64, u64, &str) -> String,
+    /// The CRM page's message after an import: clients updated, added,
+    /// unchanged, rows skipped.
+    pub crm_finished: fn(u64, u64, u64, u64) -> String,
     /// The modal's text `drop_here`.
     pub drop_here: &'static str,
     /// The modal's text `or_word`.
@@ -176,10 +229,10 @@ pub struct Text {
     pub download_sample: &'static str,
     /// The modal's text `reading_file`.
     pub reading_file: fn(f64) -> String,
-    /// The modal's text `reading_rows`.
-    pub reading_rows: fn(&str) -> String,
-    /// The modal's text `checking_rows`.
-    pub checking_rows: fn(&str) -> String,
+    /// Rows read so far.
+    pub reading_rows: fn(u64) -> String,
+    /// Rows checked so far.
+    pub checking_rows: fn(u64) -> String,
     /// The modal's text `cancel_reading`.
     pub cancel_reading: &'static str,
     /// The modal's text `spreadsheet`.
@@ -256,9 +309,10 @@ pub struct Text {
     pub import_valid_skip: fn(u64, u64) -> String,
     /// The modal's text `import_rows`.
     pub import_rows: fn(u64) -> String,
-    /// The modal's text `one_matches`.
-    pub one_matches: &'static str,
-    /// The modal's text `n_match`.
+    /// The Import button of a template that takes a file only when every
+    /// row is valid, while some are not: the rows to fix.
+    pub fix_rows: fn(u64) -> String,
+    /// Rows that will update existing records.
     pub n_match: fn(u64) -> String,
     /// The modal's text `cancel_import`.
     pub cancel_import: &'static str,
@@ -280,12 +334,12 @@ pub struct Text {
     pub row_n: fn(u64) -> String,
     /// The modal's text `and_more`.
     pub and_more: fn(usize) -> String,
-    /// The modal's text `stopping`.
-    pub stopping: fn(&str, &str) -> String,
-    /// The modal's text `uploading`.
-    pub uploading: fn(&str, &str) -> String,
-    /// The modal's text `importing`.
-    pub importing: fn(&str, &str) -> String,
+    /// Cancelling an import: rows saved, rows to save.
+    pub stopping: fn(u64, u64) -> String,
+    /// A background import's upload: rows sent, rows to send.
+    pub uploading: fn(u64, u64) -> String,
+    /// An import: rows saved, rows to save.
+    pub importing: fn(u64, u64) -> String,
     /// The modal's text `measuring`.
     pub measuring: &'static str,
     /// The modal's text `grid_label`.
@@ -294,6 +348,22 @@ pub struct Text {
     pub matches_existing: &'static str,
     /// The modal's text `cell_label`.
     pub cell_label: fn(u64, &str) -> String,
+    /// A grid column header's note for a column not imported.
+    pub column_ignored: &'static str,
+    /// The grid is empty because no row has an error (the filter is on).
+    pub no_error_rows: &'static str,
+    /// The grid is empty because the file has no data rows.
+    pub no_data_rows: &'static str,
+    /// The mark of a problem of a whole row (its reasons).
+    pub row_problem: fn(&str) -> String,
+    /// A column's resize handle (the column's header).
+    pub resize_column: fn(&str) -> String,
+    /// The line above the grid with the full value of the selected cell.
+    pub value_bar: &'static str,
+    /// That line before a cell is selected.
+    pub value_bar_empty: &'static str,
+    /// That line while the cell is edited.
+    pub value_bar_editing: &'static str,
     /// The modal's text `reading_name`.
     pub reading_name: fn(&str) -> String,
     /// The modal's text `reading_cancelled`.
@@ -401,15 +471,26 @@ static EN: Text = Text {
     sign_in: "Sign in to continue.",
     launch: "Import",
     row_header: "Row",
-    n_registered: |n| format!("{n} already registered"),
-    pair_errors_intro: "These rows name a partner user who is not on that partner's team, or a partner you may not import for:",
-    row_column_message: |row, header, message| format!("Row {row}, {header}: {message}"),
-    n_duplicates: |n| if n == 1 { "1 row has the email of a lead already registered (marked ↻).".to_string() } else { format!("{n} rows have the email of a lead already registered (marked ↻).") },
+    n_registered: |n| format!("{} already registered", Locale::En.number(n)),
+    n_duplicates: |n| en(n, "row has the email of a lead already registered (marked ↻).", "rows have the email of a lead already registered (marked ↻)."),
     duplicates_hint: " Importing adds them again as new leads. Remove them from your file, or import them anyway.",
     duplicates_anyway: " Import the already registered leads anyway",
-    rate_left: |rate, left| format!("{rate} rows/s · about {left} left"),
+    rate_left: |rate, left| format!("{} rows/s · about {left} left", Locale::En.number(rate)),
     reconnecting: |attempt, why| format!("Connection lost; reconnecting (attempt {attempt})… Nothing is lost: the import goes on from the last saved batch. ({why})"),
-    crm_headline: |updated, added, unchanged, file| format!("{updated} clients updated, {added} added, {unchanged} unchanged from {file}."),
+    crm_headline: |updated, added, unchanged, file| {
+        let n = |n| Locale::En.number(n);
+        format!("{} updated, {} added, {} unchanged from {file}.", en(updated, "client", "clients"), n(added), n(unchanged))
+    },
+    crm_finished: |updated, added, unchanged, skipped| {
+        let n = |n| Locale::En.number(n);
+        format!(
+            "Import finished: {} updated, {} added, {} unchanged, {} skipped.",
+            en(updated, "client", "clients"),
+            n(added),
+            n(unchanged),
+            n(skipped)
+        )
+    },
     drop_here: "Drag and drop your CSV file here",
     or_word: "or",
     choose_file: "Choose a file",
@@ -419,8 +500,8 @@ static EN: Text = Text {
     optional_label: "Optional: ",
     download_sample: "Download sample CSV",
     reading_file: |mb| format!("Reading the file… {mb:.1} MB"),
-    reading_rows: |n| format!("Reading rows… {n} rows"),
-    checking_rows: |n| format!("Checking rows… {n} rows"),
+    reading_rows: |n| format!("Reading rows… {}", en(n, "row", "rows")),
+    checking_rows: |n| format!("Checking rows… {}", en(n, "row", "rows")),
     cancel_reading: "Cancel reading",
     spreadsheet: |name| format!("{name} is a spreadsheet, not a CSV file. Open it and save it as CSV (in Excel: File › Save As › CSV UTF-8), then upload that file."),
     wrong_extension: |name, ext| format!("{name} is a .{ext} file. Upload a CSV file (.csv, .tsv or .txt)."),
@@ -447,9 +528,9 @@ static EN: Text = Text {
     fix_mapping: "Fix the mapping before going on:",
     back: "Back",
     next_review: "Next: review rows",
-    n_rows: |n| format!("{n} rows"),
-    n_valid: |n| format!("{n} valid"),
-    n_errors: |n| format!("{n} with errors"),
+    n_rows: |n| en(n, "row", "rows"),
+    n_valid: |n| format!("{} valid", Locale::En.number(n)),
+    n_errors: |n| format!("{} with errors", Locale::En.number(n)),
     only_errors: " Show only rows with errors",
     download_errors: "Download error report (CSV)",
     grid_hint: "Tab moves between cells with errors; Enter or a double click edits a cell.",
@@ -457,42 +538,59 @@ static EN: Text = Text {
     refs_not_checked: "Whether users, tags or partners exist is not checked in a preview: that would send values to the server. The import checks them.",
     reject_reason: "This import takes a file only when every row is valid. Fix the rows with errors here or in your file, then import.",
     preview_only: "Preview only: nothing of this file was sent anywhere.",
-    import_valid_skip: |valid, skip| format!("Import {valid} valid rows, skip {skip}"),
-    import_rows: |n| format!("Import {n} rows"),
-    one_matches: "1 row matches an existing record and will update it",
-    n_match: |n| format!("{n} rows match existing records and will update them"),
+    import_valid_skip: |valid, skip| format!("Import {}, skip {}", en(valid, "valid row", "valid rows"), Locale::En.number(skip)),
+    import_rows: |n| format!("Import {}", en(n, "row", "rows")),
+    fix_rows: |n| format!("Fix {} to import this file", en(n, "row", "rows")),
+    n_match: |n| en(n, "row matches an existing record and will update it", "rows match existing records and will update them"),
     cancel_import: "Cancel import",
     import_cancelled: "Import cancelled. The rows saved before you cancelled stay saved.",
-    imported_from: |n, file| format!("Imported {n} rows from {file}."),
+    imported_from: |n, file| format!("Imported {} from {file}.", en(n, "row", "rows")),
     count_inserted: "Inserted",
     count_updated: "Updated",
     count_unchanged: "Unchanged",
     count_skipped: "Skipped",
     skipped_rows: "Skipped rows",
     row_n: |n| format!("Row {n}: "),
-    and_more: |n| format!("… and {n} more; see the import's page."),
-    stopping: |done, total| format!("Stopping after the current batch… {done} of {total} rows saved"),
-    uploading: |done, total| format!("Uploading… {done} of {total} rows sent"),
-    importing: |done, total| format!("Importing… {done} of {total} rows saved"),
+    and_more: |n| format!("… and {} more; see the import's page.", Locale::En.number(n as u64)),
+    stopping: |done, total| format!("Stopping after the current batch… {} of {} saved", Locale::En.number(done), en(total, "row", "rows")),
+    uploading: |done, total| format!("Uploading… {} of {} sent", Locale::En.number(done), en(total, "row", "rows")),
+    importing: |done, total| format!("Importing… {} of {} saved", Locale::En.number(done), en(total, "row", "rows")),
     measuring: "Measuring speed…",
     grid_label: "Rows of the file",
     matches_existing: "Matches an existing record: importing this row updates it.",
     cell_label: |row, column| format!("Row {row}, {column}"),
+    column_ignored: "ignored",
+    no_error_rows: "No row has an error.",
+    no_data_rows: "The file has no data rows.",
+    row_problem: |why| format!("Row problem: {why}"),
+    resize_column: |header| format!("Resize column {header} (Left and Right arrow keys; double-click fits the widest value)"),
+    value_bar: "Full value of the selected cell",
+    value_bar_empty: "Select a cell to see its full value here.",
+    value_bar_editing: "editing",
     reading_name: |name| format!("Reading and checking {name}…"),
     reading_cancelled: |name| format!("Reading {name} was cancelled. Pick the file again to start over."),
     checking_again: "Checking the rows again…",
     refs_failed: |e| format!("Could not check with the server whether these values exist ({e}). They are checked again when you import."),
     no_file: "There is no file to import.",
     start_failed: |e| format!("The import could not start: {e}"),
-    stopped_after: |sent, total, e| format!("The import stopped after {sent} of {total} rows: {e}. The rows before were saved; import the file again to finish (saved rows come back as unchanged)."),
+    stopped_after: |sent, total, e| {
+        let (sent, total) = (Locale::En.number(sent), en(total, "row", "rows"));
+        format!("The import stopped after {sent} of {total}: {e}. The rows before were saved; import the file again to finish (saved rows come back as unchanged).")
+    },
     queue_failed: |e| format!("The rows were uploaded but the import could not be started: {e}"),
     finish_failed: |e| format!("The rows were sent but the import could not be closed: {e}"),
     checker_stopped: |e| format!("The file checker stopped: {e}"),
     checker_no_answer: "The file checker sent no answer.",
     checker_garbled: |e| format!("The file checker's answer was not understood: {e}"),
     own_templates_only: |name| format!("This server imports only with its own templates; the template \"{name}\" checks files without importing them."),
-    notice_finished: |file, imported, skipped| format!("Import of {file} finished: {imported} imported, {skipped} skipped."),
-    notice_failed: |file, imported, skipped| format!("Import of {file} failed: {imported} imported before it stopped, {skipped} skipped."),
+    notice_finished: |file, imported, skipped| {
+        let n = |n| Locale::En.number(n);
+        format!("Import of {file} finished: {} imported, {} skipped.", n(imported), n(skipped))
+    },
+    notice_failed: |file, imported, skipped| {
+        let n = |n| Locale::En.number(n);
+        format!("Import of {file} failed: {} imported before it stopped, {} skipped.", n(imported), n(skipped))
+    },
     notices: "Notifications",
     see_imports: "See imports",
     dismiss: "Dismiss",
@@ -522,8 +620,11 @@ static EN: Text = Text {
     not_own_partner: |own, named| format!("You may import leads only for your own partner, {own}; this row names {named}. Use {own}, or ask an admin to import it."),
     other_partners_user: |user, theirs, named| format!("Partner user {user} belongs to partner {theirs}, not {named}. Use the ID of someone on {named}'s team (on its partner page), or correct the Partner ID."),
     file_rejected: |rows, more| {
-        let more = if more > 0 { format!(" and {more} more") } else { String::new() };
-        format!("Not imported: row {rows}{more} of this file has errors, and this import takes a file only when every row is valid. Fix them and import the file again.")
+        // `rows` lists the first rows ("2, 4"); `more` counts the others.
+        let several = rows.contains(',') || more > 0;
+        let (row, has) = if several { ("rows", "have") } else { ("row", "has") };
+        let more = if more > 0 { format!(" and {} more", Locale::En.number(more as u64)) } else { String::new() };
+        format!("Not imported: {row} {rows}{more} of this file {has} errors, and this import takes a file only when every row is valid. Fix them and import the file again.")
     },
     attribute_too_long: |name, max_name, max_value| format!("attribute:{name}: too long: names take at most {max_name} characters, values {max_value}."),
     malformed_account: "Malformed row: the email address and the initial password are required.",
@@ -554,15 +655,29 @@ static FR: Text = Text {
     sign_in: "Connectez-vous pour continuer.",
     launch: "Importer",
     row_header: "Ligne",
-    n_registered: |n| format!("{n} déjà enregistrées"),
-    pair_errors_intro: "Ces lignes nomment un utilisateur partenaire qui n’est pas dans l’équipe de ce partenaire, ou un partenaire pour lequel vous ne pouvez pas importer :",
-    row_column_message: |row, header, message| format!("Ligne {row}, {header} : {message}"),
-    n_duplicates: |n| if n == 1 { "1 ligne a l’e-mail d’un prospect déjà enregistré (marqué ↻).".to_string() } else { format!("{n} lignes ont l’e-mail d’un prospect déjà enregistré (marqué ↻).") },
+    n_registered: |n| fr(n, "déjà enregistrée", "déjà enregistrées"),
+    n_duplicates: |n| fr(n, "ligne a l’e-mail d’un prospect déjà enregistré (marqué ↻).", "lignes ont l’e-mail d’un prospect déjà enregistré (marqué ↻)."),
     duplicates_hint: " Les importer les ajoute de nouveau comme nouveaux prospects. Retirez-les de votre fichier, ou importez-les quand même.",
     duplicates_anyway: " Importer quand même les prospects déjà enregistrés",
-    rate_left: |rate, left| format!("{rate} lignes/s · environ {left} restantes"),
+    rate_left: |rate, left| format!("{} lignes/s · environ {left} restantes", Locale::Fr.number(rate)),
     reconnecting: |attempt, why| format!("Connexion perdue ; reconnexion (essai {attempt})… Rien n’est perdu : l’import reprend au dernier lot enregistré. ({why})"),
-    crm_headline: |updated, added, unchanged, file| format!("{updated} clients mis à jour, {added} ajoutés, {unchanged} inchangés depuis {file}."),
+    crm_headline: |updated, added, unchanged, file| {
+        format!(
+            "{} mis à jour, {}, {} depuis {file}.",
+            fr(updated, "client", "clients"),
+            fr(added, "ajouté", "ajoutés"),
+            fr(unchanged, "inchangé", "inchangés")
+        )
+    },
+    crm_finished: |updated, added, unchanged, skipped| {
+        format!(
+            "Import terminé : {} mis à jour, {}, {}, {}.",
+            fr(updated, "client", "clients"),
+            fr(added, "ajouté", "ajoutés"),
+            fr(unchanged, "inchangé", "inchangés"),
+            fr(skipped, "ignoré", "ignorés")
+        )
+    },
     drop_here: "Glissez-déposez votre fichier CSV ici",
     or_word: "ou",
     choose_file: "Choisir un fichier",
@@ -572,8 +687,8 @@ static FR: Text = Text {
     optional_label: "Facultatives : ",
     download_sample: "Télécharger un exemple CSV",
     reading_file: |mb| format!("Lecture du fichier… {mb:.1} Mo"),
-    reading_rows: |n| format!("Lecture des lignes… {n} lignes"),
-    checking_rows: |n| format!("Vérification des lignes… {n} lignes"),
+    reading_rows: |n| format!("Lecture des lignes… {}", fr(n, "ligne", "lignes")),
+    checking_rows: |n| format!("Vérification des lignes… {}", fr(n, "ligne", "lignes")),
     cancel_reading: "Arrêter la lecture",
     spreadsheet: |name| format!("{name} est un classeur, pas un fichier CSV. Ouvrez-le et enregistrez-le en CSV (dans Excel : Fichier › Enregistrer sous › CSV UTF-8), puis importez ce fichier."),
     wrong_extension: |name, ext| format!("{name} est un fichier .{ext}. Importez un fichier CSV (.csv, .tsv ou .txt)."),
@@ -600,9 +715,9 @@ static FR: Text = Text {
     fix_mapping: "Corrigez la correspondance avant de continuer :",
     back: "Retour",
     next_review: "Suivant : vérifier les lignes",
-    n_rows: |n| format!("{n} lignes"),
-    n_valid: |n| format!("{n} valides"),
-    n_errors: |n| format!("{n} avec erreurs"),
+    n_rows: |n| fr(n, "ligne", "lignes"),
+    n_valid: |n| fr(n, "valide", "valides"),
+    n_errors: |n| format!("{} avec erreurs", Locale::Fr.number(n)),
     only_errors: " Afficher seulement les lignes avec erreurs",
     download_errors: "Télécharger le rapport d’erreurs (CSV)",
     grid_hint: "Tab passe d’une cellule en erreur à l’autre ; Entrée ou un double clic modifie une cellule.",
@@ -610,42 +725,74 @@ static FR: Text = Text {
     refs_not_checked: "L’existence des utilisateurs, étiquettes ou partenaires n’est pas vérifiée dans un aperçu : il faudrait envoyer des valeurs au serveur. L’import les vérifie.",
     reject_reason: "Cet import n’accepte un fichier que si toutes ses lignes sont valides. Corrigez les lignes en erreur ici ou dans votre fichier, puis importez.",
     preview_only: "Aperçu seulement : rien de ce fichier n’a été envoyé.",
-    import_valid_skip: |valid, skip| format!("Importer {valid} lignes valides, ignorer {skip}"),
-    import_rows: |n| format!("Importer {n} lignes"),
-    one_matches: "1 ligne correspond à un enregistrement existant et le mettra à jour",
-    n_match: |n| format!("{n} lignes correspondent à des enregistrements existants et les mettront à jour"),
+    import_valid_skip: |valid, skip| format!("Importer {}, ignorer {}", fr(valid, "ligne valide", "lignes valides"), Locale::Fr.number(skip)),
+    import_rows: |n| format!("Importer {}", fr(n, "ligne", "lignes")),
+    fix_rows: |n| format!("Corrigez {} pour importer ce fichier", fr(n, "ligne", "lignes")),
+    n_match: |n| fr(n, "ligne correspond à un enregistrement existant et le mettra à jour", "lignes correspondent à des enregistrements existants et les mettront à jour"),
     cancel_import: "Annuler l’import",
     import_cancelled: "Import annulé. Les lignes enregistrées avant l’annulation le restent.",
-    imported_from: |n, file| format!("{n} lignes importées depuis {file}."),
+    imported_from: |n, file| format!("{} depuis {file}.", fr(n, "ligne importée", "lignes importées")),
     count_inserted: "Ajoutés",
     count_updated: "Mis à jour",
     count_unchanged: "Inchangés",
     count_skipped: "Ignorés",
     skipped_rows: "Lignes ignorées",
     row_n: |n| format!("Ligne {n} : "),
-    and_more: |n| format!("… et {n} de plus ; voir la page de l’import."),
-    stopping: |done, total| format!("Arrêt après le lot en cours… {done} lignes sur {total} enregistrées"),
-    uploading: |done, total| format!("Envoi… {done} lignes sur {total} envoyées"),
-    importing: |done, total| format!("Import… {done} lignes sur {total} enregistrées"),
+    and_more: |n| format!("… et {} de plus ; voir la page de l’import.", Locale::Fr.number(n as u64)),
+    // In French the words agree with the first number: « 1 ligne sur 3 enregistrée ».
+    stopping: |done, total| {
+        let saved = Locale::Fr.form(done, "enregistrée", "enregistrées");
+        format!("Arrêt après le lot en cours… {} sur {} {saved}", fr(done, "ligne", "lignes"), Locale::Fr.number(total))
+    },
+    uploading: |done, total| {
+        format!("Envoi… {} sur {} {}", fr(done, "ligne", "lignes"), Locale::Fr.number(total), Locale::Fr.form(done, "envoyée", "envoyées"))
+    },
+    importing: |done, total| {
+        let saved = Locale::Fr.form(done, "enregistrée", "enregistrées");
+        format!("Import… {} sur {} {saved}", fr(done, "ligne", "lignes"), Locale::Fr.number(total))
+    },
     measuring: "Mesure de la vitesse…",
     grid_label: "Lignes du fichier",
     matches_existing: "Correspond à un enregistrement existant : importer cette ligne le met à jour.",
     cell_label: |row, column| format!("Ligne {row}, {column}"),
+    column_ignored: "ignorée",
+    no_error_rows: "Aucune ligne n’a d’erreur.",
+    no_data_rows: "Le fichier n’a aucune ligne de données.",
+    row_problem: |why| format!("Problème de la ligne : {why}"),
+    resize_column: |header| format!("Redimensionner la colonne {header} (flèches gauche et droite ; un double clic l’ajuste à la valeur la plus longue)"),
+    value_bar: "Valeur complète de la cellule sélectionnée",
+    value_bar_empty: "Sélectionnez une cellule pour voir ici sa valeur complète.",
+    value_bar_editing: "modification",
     reading_name: |name| format!("Lecture et vérification de {name}…"),
     reading_cancelled: |name| format!("La lecture de {name} a été annulée. Choisissez de nouveau le fichier pour recommencer."),
     checking_again: "Nouvelle vérification des lignes…",
     refs_failed: |e| format!("Impossible de vérifier auprès du serveur si ces valeurs existent ({e}). Elles seront vérifiées de nouveau à l’import."),
     no_file: "Il n’y a aucun fichier à importer.",
     start_failed: |e| format!("L’import n’a pas pu démarrer : {e}"),
-    stopped_after: |sent, total, e| format!("L’import s’est arrêté après {sent} lignes sur {total} : {e}. Les lignes précédentes sont enregistrées ; importez de nouveau le fichier pour terminer (les lignes déjà enregistrées reviendront comme inchangées)."),
+    stopped_after: |sent, total, e| {
+        let (sent, total) = (fr(sent, "ligne", "lignes"), Locale::Fr.number(total));
+        format!("L’import s’est arrêté après {sent} sur {total} : {e}. Les lignes précédentes sont enregistrées ; importez de nouveau le fichier pour terminer (les lignes déjà enregistrées reviendront comme inchangées).")
+    },
     queue_failed: |e| format!("Les lignes ont été envoyées mais l’import n’a pas pu être lancé : {e}"),
     finish_failed: |e| format!("Les lignes ont été envoyées mais l’import n’a pas pu être clôturé : {e}"),
     checker_stopped: |e| format!("Le vérificateur de fichier s’est arrêté : {e}"),
     checker_no_answer: "Le vérificateur de fichier n’a pas répondu.",
     checker_garbled: |e| format!("La réponse du vérificateur de fichier est illisible : {e}"),
     own_templates_only: |name| format!("Ce serveur n’importe qu’avec ses propres modèles ; le modèle « {name} » vérifie les fichiers sans les importer."),
-    notice_finished: |file, imported, skipped| format!("Import de {file} terminé : {imported} importées, {skipped} ignorées."),
-    notice_failed: |file, imported, skipped| format!("Échec de l’import de {file} : {imported} importées avant l’arrêt, {skipped} ignorées."),
+    notice_finished: |file, imported, skipped| {
+        format!(
+            "Import de {file} terminé : {}, {}.",
+            fr(imported, "ligne importée", "lignes importées"),
+            fr(skipped, "ignorée", "ignorées")
+        )
+    },
+    notice_failed: |file, imported, skipped| {
+        format!(
+            "Échec de l’import de {file} : {} avant l’arrêt, {}.",
+            fr(imported, "ligne importée", "lignes importées"),
+            fr(skipped, "ignorée", "ignorées")
+        )
+    },
     notices: "Notifications",
     see_imports: "Voir les imports",
     dismiss: "Masquer",
@@ -675,8 +822,11 @@ static FR: Text = Text {
     not_own_partner: |own, named| format!("Vous ne pouvez importer des prospects que pour votre propre partenaire, {own} ; cette ligne nomme {named}. Utilisez {own}, ou demandez à un administrateur de l’importer."),
     other_partners_user: |user, theirs, named| format!("L’utilisateur partenaire {user} appartient au partenaire {theirs}, pas à {named}. Utilisez l’identifiant d’un membre de l’équipe de {named} (sur sa page partenaire), ou corrigez l’identifiant du partenaire."),
     file_rejected: |rows, more| {
-        let more = if more > 0 { format!(" et {more} autres") } else { String::new() };
-        format!("Non importé : la ligne {rows}{more} de ce fichier a des erreurs, et cet import n’accepte un fichier que si toutes ses lignes sont valides. Corrigez-les et importez de nouveau le fichier.")
+        // `rows` lists the first rows (« 2, 4 ») ; `more` counts the others.
+        let several = rows.contains(',') || more > 0;
+        let (row, has) = if several { ("les lignes", "ont") } else { ("la ligne", "a") };
+        let more = if more > 0 { format!(" et {} autres", Locale::Fr.number(more as u64)) } else { String::new() };
+        format!("Non importé : {row} {rows}{more} de ce fichier {has} des erreurs, et cet import n’accepte un fichier que si toutes ses lignes sont valides. Corrigez-les et importez de nouveau le fichier.")
     },
     attribute_too_long: |name, max_name, max_value| format!("attribute:{name} : trop long : un nom a au plus {max_name} caractères, une valeur {max_value}."),
     malformed_account: "Ligne mal formée : l’adresse e-mail et le mot de passe initial sont obligatoires.",
@@ -750,12 +900,99 @@ mod tests {
             assert!(!f.trim().is_empty());
             assert_ne!(e, f);
         }
-        assert_eq!((en.file_rejected)("2", 3), "Not imported: row 2 and 3 more of this file has errors, and this import takes a file only when every row is valid. Fix them and import the file again.");
-        assert!((fr.file_rejected)("2", 3).starts_with("Non importé : la ligne 2 et 3 autres"));
+        assert_eq!((en.file_rejected)("2", 3), "Not imported: rows 2 and 3 more of this file have errors, and this import takes a file only when every row is valid. Fix them and import the file again.");
+        assert!((en.file_rejected)("2", 0).starts_with("Not imported: row 2 of this file has errors,"));
+        assert!((en.file_rejected)("2, 4", 0).starts_with("Not imported: rows 2, 4 of this file have errors,"));
+        assert!((fr.file_rejected)("2", 3).starts_with("Non importé : les lignes 2 et 3 autres de ce fichier ont des erreurs"));
+        assert!((fr.file_rejected)("2", 0).starts_with("Non importé : la ligne 2 de ce fichier a des erreurs"));
         // The browser words the two errors it knows better than the server.
         use crate::server_fns::AppError;
         assert!(fr.app_error(&AppError::Internal).starts_with("Une erreur s’est produite"));
         assert_eq!(fr.app_error(&AppError::Forbidden("No.".into())), "No.");
         assert_eq!(en.app_error(&AppError::Internal), AppError::Internal.to_string());
+    }
+
+    #[test]
+    fn counts_agree_with_their_number_in_each_language() {
+        let (en, fr) = (Locale::En, Locale::Fr);
+        assert_eq!(en.count(0, "row", "rows"), "0 rows");
+        assert_eq!(en.count(1, "row", "rows"), "1 row");
+        assert_eq!(en.count(2, "row", "rows"), "2 rows");
+        assert_eq!(en.count(1_234_567, "row", "rows"), "1,234,567 rows");
+        // French takes the singular for 0 and 1, and groups with narrow no-break spaces.
+        assert_eq!(fr.count(0, "ligne", "lignes"), "0 ligne");
+        assert_eq!(fr.count(1, "ligne", "lignes"), "1 ligne");
+        assert_eq!(fr.count(2, "ligne", "lignes"), "2 lignes");
+        assert_eq!(fr.count(12_500, "ligne", "lignes"), "12\u{202F}500 lignes");
+        assert_eq!(en.number(999), "999");
+        assert_eq!(en.number(1_000), "1,000");
+        assert_eq!(fr.number(100_000), "100\u{202F}000");
+        assert_eq!(fr.form(0, "ajouté", "ajoutés"), "ajouté");
+        assert_eq!(en.form(0, "row", "rows"), "rows");
+    }
+
+    #[test]
+    fn count_messages_say_1_row_and_0_rows_in_english_and_0_ligne_in_french() {
+        let (en, fr) = (Locale::En.text(), Locale::Fr.text());
+        assert_eq!((en.crm_headline)(1, 0, 0, "c.csv"), "1 client updated, 0 added, 0 unchanged from c.csv.");
+        assert_eq!((en.crm_headline)(2, 1, 0, "c.csv"), "2 clients updated, 1 added, 0 unchanged from c.csv.");
+        assert_eq!((fr.crm_headline)(1, 0, 2, "c.csv"), "1 client mis à jour, 0 ajouté, 2 inchangés depuis c.csv.");
+        assert_eq!((en.crm_finished)(1, 0, 0, 3), "Import finished: 1 client updated, 0 added, 0 unchanged, 3 skipped.");
+        assert_eq!((fr.crm_finished)(0, 2, 1, 0), "Import terminé : 0 client mis à jour, 2 ajoutés, 1 inchangé, 0 ignoré.");
+        assert_eq!((en.import_rows)(1), "Import 1 row");
+        assert_eq!((en.import_rows)(1_500), "Import 1,500 rows");
+        assert_eq!((fr.import_rows)(1), "Importer 1 ligne");
+        assert_eq!((en.fix_rows)(1), "Fix 1 row to import this file");
+        assert_eq!((en.fix_rows)(3), "Fix 3 rows to import this file");
+        assert_eq!((fr.fix_rows)(1), "Corrigez 1 ligne pour importer ce fichier");
+        assert_eq!((fr.fix_rows)(3), "Corrigez 3 lignes pour importer ce fichier");
+        assert_eq!((en.import_valid_skip)(1, 2), "Import 1 valid row, skip 2");
+        assert_eq!((fr.import_valid_skip)(1, 2), "Importer 1 ligne valide, ignorer 2");
+        assert_eq!((en.imported_from)(1, "a.csv"), "Imported 1 row from a.csv.");
+        assert_eq!((fr.imported_from)(0, "a.csv"), "0 ligne importée depuis a.csv.");
+        assert_eq!((fr.imported_from)(5, "a.csv"), "5 lignes importées depuis a.csv.");
+        assert_eq!((en.n_match)(1), "1 row matches an existing record and will update it");
+        assert_eq!((en.n_match)(4), "4 rows match existing records and will update them");
+        assert_eq!((fr.n_valid)(1), "1 valide");
+        assert_eq!((en.notice_finished)("a.csv", 1_000, 1), "Import of a.csv finished: 1,000 imported, 1 skipped.");
+        assert_eq!((fr.notice_finished)("a.csv", 1, 0), "Import de a.csv terminé : 1 ligne importée, 0 ignorée.");
+        assert_eq!((en.importing)(1, 1), "Importing… 1 of 1 row saved");
+        assert_eq!((fr.importing)(1, 3), "Import… 1 ligne sur 3 enregistrée");
+        assert_eq!((fr.uploading)(2, 3), "Envoi… 2 lignes sur 3 envoyées");
+        assert!((en.stopped_after)(1, 1, "e").starts_with("The import stopped after 1 of 1 row: e."));
+        assert!((fr.stopped_after)(1, 2, "e").starts_with("L’import s’est arrêté après 1 ligne sur 2 : e."));
+        assert_eq!((en.reading_rows)(1), "Reading rows… 1 row");
+        assert_eq!((fr.n_registered)(1), "1 déjà enregistrée");
+        // No count message says "1 rows", "1 lignes" or "0 lignes" in either language.
+        let en_wrong: &[&str] = &["1 rows", "1 clients", "1 valid rows", "1 row match "];
+        let fr_wrong: &[&str] = &["1 lignes", "0 lignes", "1 clients", "0 clients", "1 valides", "0 valides", "0 ajoutés"];
+        for (t, wrong) in [(en, en_wrong), (fr, fr_wrong)] {
+            for n in [0, 1] {
+                let said = [
+                    (t.n_rows)(n),
+                    (t.n_valid)(n),
+                    (t.n_registered)(n),
+                    (t.n_duplicates)(n),
+                    (t.n_match)(n),
+                    (t.import_rows)(n),
+                    (t.fix_rows)(n),
+                    (t.import_valid_skip)(n, n),
+                    (t.imported_from)(n, "f"),
+                    (t.crm_headline)(n, n, n, "f"),
+                    (t.crm_finished)(n, n, n, n),
+                    (t.reading_rows)(n),
+                    (t.checking_rows)(n),
+                    (t.importing)(n, n),
+                    (t.uploading)(n, n),
+                    (t.stopping)(n, n),
+                    (t.stopped_after)(n, n, "e"),
+                    (t.notice_finished)("f", n, n),
+                    (t.notice_failed)("f", n, n),
+                ];
+                for s in said {
+                    assert!(!wrong.iter().any(|w| s.starts_with(w) || s.contains(&format!(" {w}"))), "{s}");
+                }
+            }
+        }
     }
 }

@@ -152,6 +152,9 @@ pub enum RowErrorCode {
     /// A quote opens the cell and does not close where it should; the row
     /// was cut at the end of the quote's line.
     UnclosedQuote,
+    /// Values of several columns that do not go together, e.g. a partner
+    /// user on another partner's team (checked by the server).
+    Mismatch,
 }
 
 impl RowErrorCode {
@@ -182,6 +185,7 @@ impl RowErrorCode {
             RowErrorCode::DuplicateExisting => "duplicate_existing",
             RowErrorCode::ControlCharacter => "control_character",
             RowErrorCode::UnclosedQuote => "unclosed_quote",
+            RowErrorCode::Mismatch => "mismatch",
         }
     }
 }

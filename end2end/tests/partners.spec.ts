@@ -1,5 +1,6 @@
 import { test, expect, Page } from "@playwright/test";
 import { signIn } from "./helpers";
+import * as fs from "node:fs";
 
 // Seed 001: partner leads. An admin finds the Partner ID and the Partner
 // User IDs on the Partners page, registers leads with "Register lead" →
@@ -85,14 +86,35 @@ test("an admin finds the IDs, a file with errors is rejected whole, the fixed fi
   await expect(cell(3, 2)).toHaveClass(/invalid/);
   await expect(cell(5, 5)).toHaveClass(/invalid/);
   await expect(cell(5, 5)).toHaveAttribute("title", /no partner with the ID "P-9999"/);
-  const pairs = dialog.locator("#pair-errors");
-  await expect(pairs).toContainText(
-    "Row 2, Partner User ID: Partner user PU-2003 belongs to partner P-1002, not P-1001.",
-  );
+  // The pair the server refused is a cell error like any other: marked,
+  // counted, reached by Tab, kept by the filter, in the error report.
+  await expect(cell(2, 6)).toHaveClass(/invalid/);
+  await expect(cell(2, 6)).toHaveAttribute("title", /Partner user PU-2003 belongs to partner P-1002, not P-1001\./);
+  await expect(cell(2, 5)).not.toHaveClass(/invalid/);
+  await expect(dialog.locator("#pair-errors")).toHaveCount(0);
   await expect(dialog.locator(".review-summary")).toContainText("2 valid");
   await expect(dialog.locator(".review-summary")).toContainText("3 with errors");
   await expect(dialog.locator("#reject-reason")).toContainText("only when every row is valid");
-  await expect(dialog.getByRole("button", { name: /^Import/ })).toBeDisabled();
+  const fix = dialog.getByRole("button", { name: "Fix 3 rows to import this file", exact: true });
+  await expect(fix).toBeDisabled();
+  await fix.scrollIntoViewIfNeeded();
+  await dialog.locator(".modal-footer").screenshot({ path: "screenshots/partner-leads-fix-button.png" });
+  // From a cell of row 1, Tab goes to the next error: the refused pair of row 2.
+  await cell(1, 0).click();
+  await page.keyboard.press("Tab");
+  await expect(cell(2, 6)).toBeFocused();
+  await expect(dialog.locator("#value-bar output")).toHaveText("PU-2003");
+  await expect(cell(2, 6).locator(".cell-reason")).toContainText("belongs to partner P-1002");
+  await page.screenshot({ path: "screenshots/partner-leads-pair-cell.png" });
+  const download = page.waitForEvent("download");
+  await dialog.getByRole("button", { name: "Download error report (CSV)" }).click();
+  const report = fs.readFileSync((await (await download).path())!, "utf8");
+  const line = report.split(/\r?\n/).find((l) => l.startsWith("Alan,Turing,"));
+  expect(line).toContain("Partner User ID: Partner user PU-2003 belongs to partner P-1002, not P-1001.");
+  await dialog.getByLabel("Show only rows with errors").check();
+  await expect(dialog.locator(".grid-body .row-number").first()).toHaveText("2");
+  await expect(dialog.locator(".grid-body [role=row]")).toHaveCount(3);
+  await dialog.getByLabel("Show only rows with errors").uncheck();
   await expect(dialog.locator("#duplicate-warning")).toContainText("1 row has the email of a lead already registered");
   await page.screenshot({ path: "screenshots/partner-leads-rejected.png" });
   await dialog.locator("#duplicate-warning").scrollIntoViewIfNeeded();
@@ -113,7 +135,7 @@ test("an admin finds the IDs, a file with errors is rejected whole, the fixed fi
   const fixed = await importCsv(page, "partner-leads.csv", FIXED);
   await expect(fixed.locator(".review-summary")).toContainText("5 valid");
   await expect(fixed.locator(".review-summary")).toContainText("0 with errors");
-  await expect(fixed.locator("#pair-errors")).toHaveCount(0);
+  await expect(fixed.locator(".cell.invalid")).toHaveCount(0);
   const importButton = fixed.getByRole("button", { name: "Import 5 rows", exact: true });
   await expect(fixed.locator("#duplicate-warning")).toBeVisible();
   await expect(importButton).toBeDisabled();
@@ -169,12 +191,14 @@ test("a partner's user finds their team's IDs and imports for their own partner 
     "my-leads.csv",
     [HEADER, "Hedy,Lamarr,hedy@spread.example,Spread Spectrum,,P-1001,PU-2001", "Barbara,Liskov,barbara@clu.example,CLU Labs,,P-1002,PU-2003"].join("\r\n"),
   );
-  await expect(dialog.locator("#pair-errors")).toContainText("Row 2, Partner ID: You may import leads only for your own partner, P-1001");
-  await expect(dialog.getByRole("button", { name: /^Import/ })).toBeDisabled();
+  const partnerCell = dialog.locator('.cell[data-row="2"][data-column="5"]');
+  await expect(partnerCell).toHaveClass(/invalid/);
+  await expect(partnerCell).toHaveAttribute("title", /You may import leads only for your own partner, P-1001/);
+  await expect(dialog.getByRole("button", { name: "Fix 1 row to import this file", exact: true })).toBeDisabled();
   await dialog.getByRole("button", { name: "Close dialog" }).click();
 
   const own = await importCsv(page, "my-leads.csv", [HEADER, "Hedy,Lamarr,hedy@spread.example,Spread Spectrum,,P-1001,PU-2001"].join("\r\n"));
-  await own.getByRole("button", { name: "Import 1 rows", exact: true }).click();
+  await own.getByRole("button", { name: "Import 1 row", exact: true }).click();
   await expect(own.locator('[data-count="inserted"]')).toHaveText("1");
   await own.getByRole("button", { name: "Close", exact: true }).click();
   await expect(page.locator('tr[data-lead="hedy@spread.example"] .state')).toHaveText("Pending");

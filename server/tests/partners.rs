@@ -176,7 +176,7 @@ async fn a_user_of_another_partner_is_flagged_and_rejects_the_whole_batch(db: Db
         )
         .await;
     assert_eq!(counts(&batch), (0, 4), "{batch}");
-    assert!(reasons(&batch, 0)[0].starts_with("Not imported: row 2, 4 of this file has errors"), "{:?}", reasons(&batch, 0));
+    assert!(reasons(&batch, 0)[0].starts_with("Not imported: rows 2, 4 of this file have errors"), "{:?}", reasons(&batch, 0));
     assert_eq!(
         reasons(&batch, 1),
         ["Partner User ID: Partner user PU-2003 belongs to partner P-1002, not P-1001. Use the ID of someone on P-1001's team (on its partner page), or correct the Partner ID."]

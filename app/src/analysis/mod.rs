@@ -9,10 +9,10 @@
 
 mod session;
 
-pub use session::{failed, key_text, load_in_chunks, Session};
+pub use session::{Session, failed, key_text, load_in_chunks};
 
-use csv_import_core::report::{Options, Report, RowCounts};
 use csv_import_core::map::Override;
+use csv_import_core::report::{Options, Report, RowCounts};
 use csv_import_core::store::StreamLoader;
 use csv_import_core::{Lang, Record, RowError};
 use serde::{Deserialize, Serialize};
@@ -35,6 +35,27 @@ pub struct CheckOptions {
     /// The language of the messages: the modal's.
     #[serde(default)]
     pub lang: Lang,
+    /// Combinations of values the server said do not go together; empty
+    /// in preview mode, which asks no server.
+    #[serde(default)]
+    pub mismatches: Vec<Mismatch>,
+}
+
+/// Values of several fields that the server said do not go together in a
+/// row (a partner user of another partner's team): every row with these
+/// values gets `message` on the cell of `field` (code `mismatch`), counts as
+/// invalid, and is left out of the import.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Mismatch {
+    /// The keys of the fields whose values go together, in order.
+    pub fields: Vec<String>,
+    /// Their values, normalised as [`Request::Combinations`] answers them
+    /// (compared ignoring case).
+    pub values: Vec<String>,
+    /// The key of the field whose cell is marked (one of `fields`).
+    pub field: String,
+    /// What is wrong and how to fix it.
+    pub message: String,
 }
 
 impl CheckOptions {
@@ -135,6 +156,10 @@ pub enum Request {
     /// The distinct values of each mapped field with a `reference`: answers
     /// `Vec<(field key, values)>`.
     References,
+    /// The distinct combinations of the values of these fields (keys) in
+    /// the rows that have a valid, non-empty value for each, normalised as
+    /// [`Request::References`] gives them: answers `Vec<Vec<String>>`.
+    Combinations { fields: Vec<String> },
     /// The distinct key texts (trimmed, lowercased) of a column, at most
     /// `max`: answers `Vec<String>`.
     KeyValues { column: usize, max: usize },

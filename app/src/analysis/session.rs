@@ -1,7 +1,10 @@
 //! The worker's side of [`super::Request`]: the file's rows in a [`RowStore`],
 //! checked, edited and handed out in batches.
 
+mod mismatches;
+
 use super::{CheckOptions, EditOutcome, NextBatch, Request, Skipped, Summary, ViewRow};
+use mismatches::{Mismatches, normal};
 
 use csv_import_core::error::shorten;
 use csv_import_core::map::{Mapper, Mapping};
@@ -137,15 +140,30 @@ impl Session {
             true => indexed.map(|(i, _)| (i, Vec::with_capacity(self.store.len()))).collect(),
             false => Vec::new(),
         };
+        let mismatches = Mismatches::new(&template, &validator, &self.header, &self.options.mismatches);
         let mut rules = FileRules::with_rows(&template, self.store.len());
         for index in 0..self.store.len() {
             let pos = self.store.position(index);
-            match rules.verdict(&validator, pos, &self.store.row(index)) {
-                Ok(()) => report.rows.valid += 1,
-                Err(errors) => {
-                    report.rows.invalid += 1;
-                    self.errors.insert(pos.row, errors);
+            let row = self.store.row(index);
+            let verdict = rules.verdict(&validator, pos, &row);
+            // Value combinations the server refused: after the verdict, so
+            // that the row's keys are claimed as core claims them.
+            let extra = if mismatches.is_empty() { Vec::new() } else { mismatches.errors(pos, &row) };
+            let errors = match verdict {
+                Ok(()) => extra,
+                Err(mut errors) => {
+                    if !extra.is_empty() {
+                        errors.extend(extra);
+                        sort_errors(&template, &mut errors);
+                    }
+                    errors
                 }
+            };
+            if errors.is_empty() {
+                report.rows.valid += 1;
+            } else {
+                report.rows.invalid += 1;
+                self.errors.insert(pos.row, errors);
             }
             for (field, hashes) in &mut keys {
                 hashes.push(rules.claimed().find(|(i, _)| i == field).map_or(0, |(_, key)| hash_key(key)));
@@ -170,7 +188,11 @@ impl Session {
         errors: &[RowError],
     ) -> Option<String> {
         let field = &self.template.fields[i];
-        let own: Vec<&RowError> = errors.iter().filter(|e| e.code != RowErrorCode::DuplicateInFile).collect();
+        // Refused combinations are found after the keys are claimed: they do not count here.
+        let own: Vec<&RowError> = errors
+            .iter()
+            .filter(|e| !matches!(e.code, RowErrorCode::DuplicateInFile | RowErrorCode::Mismatch))
+            .collect();
         if own.iter().any(|e| e.field.as_deref() == Some(field.key.as_str())) {
             return None;
         }
@@ -351,10 +373,20 @@ impl Session {
                         field: Some(field.key.clone()),
                         header: column.and_then(|c| self.header.get(c)).map(|h| h.trim().to_string()),
                         code: RowErrorCode::DuplicateInFile,
-                        message: messages::duplicate_in_file(validator.lang(), field.header(), first as u64 + 1, &shorten(key)),
+                        message: messages::duplicate_in_file(
+                            validator.lang(),
+                            field.header(),
+                            first as u64 + 1,
+                            &shorten(key),
+                        ),
                     });
                 }
             }
+        }
+        let mismatches = Mismatches::new(&template, &validator, &self.header, &self.options.mismatches);
+        if !mismatches.is_empty() {
+            let edited = mismatches.errors(pos, &self.store.row(index));
+            rows.get_mut(&pos.row).expect("the edited row").extend(edited);
         }
         // Duplicate errors of fields not looked at stay as they were.
         let mut changed = Vec::new();
@@ -367,15 +399,7 @@ impl Session {
                 });
                 errors.extend(keep.cloned());
             }
-            // Own errors first, then duplicates in field order, then by column (as core sorts).
-            let order = |e: &RowError| {
-                if e.code == RowErrorCode::DuplicateInFile {
-                    1 + e.field.as_deref().and_then(|k| template.fields.iter().position(|f| f.key == k)).unwrap_or(0)
-                } else {
-                    0
-                }
-            };
-            errors.sort_by_key(|e| (e.column.unwrap_or(usize::MAX), order(e)));
+            sort_errors(&template, &mut errors);
             let before = self.errors.get(&row).cloned();
             if errors.is_empty() {
                 self.errors.remove(&row);
@@ -426,21 +450,38 @@ impl Session {
             let mut values = BTreeSet::new();
             for index in 0..self.store.len() {
                 let row = self.store.row(index);
-                for &c in &columns {
-                    let Some(raw) = row.get(c).filter(|raw| !raw.trim().is_empty()) else { continue };
-                    if let Ok(value) = checker.check(raw) {
-                        let text = value.to_cell();
-                        if !text.is_empty() {
-                            values.insert(text);
-                        }
-                    }
-                }
+                values.extend(columns.iter().filter_map(|&c| normal(&checker, row.get(c))));
             }
             if !values.is_empty() {
                 out.push((field.key.clone(), values.into_iter().collect()));
             }
         }
         out
+    }
+
+    /// The distinct combinations of the values of `fields` (keys), in the
+    /// rows that have a valid, non-empty value for each, normalised as
+    /// [`Self::references`] gives them. Empty when a field is not mapped.
+    pub fn combinations(&self, fields: &[String]) -> Vec<Vec<String>> {
+        let mut plan = Vec::with_capacity(fields.len());
+        for key in fields {
+            let Some(field) = self.template.field(key) else { return Vec::new() };
+            let column = self.report.columns.iter().find(|c| c.field.as_deref() == Some(key.as_str())).map(|c| c.index);
+            match (column, FieldChecker::new(field)) {
+                (Some(column), Ok(checker)) => plan.push((column, checker)),
+                _ => return Vec::new(),
+            }
+        }
+        if plan.is_empty() {
+            return Vec::new();
+        }
+        let mut out = BTreeSet::new();
+        for index in 0..self.store.len() {
+            let row = self.store.row(index);
+            let values: Option<Vec<String>> = plan.iter().map(|(c, checker)| normal(checker, row.get(*c))).collect();
+            out.extend(values);
+        }
+        out.into_iter().collect()
     }
 
     /// The distinct key texts of a column, at most `max`.
@@ -502,20 +543,25 @@ impl Session {
     /// The next valid records, at most `size`, in file order, with generated
     /// values filled in; rows with errors are passed over.
     pub fn next_batch(&mut self, size: usize) -> NextBatch {
-        let Some((mut rules, mut next)) = self.commit.take() else { return NextBatch { records: Vec::new(), done: true } };
+        let Some((mut rules, mut next)) = self.commit.take() else {
+            return NextBatch { records: Vec::new(), done: true };
+        };
         let template = self.template.clone();
         let engine = self.options.to_options();
         let validator = match Validator::new(&template, &self.mapping, &engine.now) {
             Ok(v) => v.with_unknown(&engine.unknown).with_lang(engine.lang),
             Err(_) => return NextBatch { records: Vec::new(), done: true },
         };
+        let mismatches = Mismatches::new(&template, &validator, &self.header, &self.options.mismatches);
         let mut records = Vec::with_capacity(size.min(10_000));
         while next < self.store.len() && records.len() < size.max(1) {
             let pos = self.store.position(next);
             let row = self.store.row(next);
             let outcome = rules.admit(&validator, pos, validator.check_row(pos, &row), &row);
-            if let Ok(record) = outcome {
-                records.push(record);
+            // A refused combination is passed over once its keys are claimed, as in `check`.
+            match outcome {
+                Ok(record) if mismatches.is_empty() || mismatches.errors(pos, &row).is_empty() => records.push(record),
+                _ => {}
             }
             next += 1;
         }
@@ -535,6 +581,7 @@ impl Session {
             Request::Edit { row, column, value } => serde_json::to_string(&self.edit(row, column, &value)),
             Request::ErrorReport => serde_json::to_string(&self.error_report()),
             Request::References => serde_json::to_string(&self.references()),
+            Request::Combinations { fields } => serde_json::to_string(&self.combinations(&fields)),
             Request::KeyValues { column, max } => serde_json::to_string(&self.key_values(column, max)),
             Request::Existing { column, values } => serde_json::to_string(&self.set_existing(column, values)),
             Request::Skipped => serde_json::to_string(&self.skipped()),
@@ -542,6 +589,19 @@ impl Session {
             Request::NextBatch { size } => serde_json::to_string(&self.next_batch(size)),
         }
     }
+}
+
+/// A row's errors in the order core gives them: by column, and in a
+/// column its own errors first, then duplicates in field order.
+fn sort_errors(template: &Template, errors: &mut [RowError]) {
+    let order = |e: &RowError| {
+        if e.code == RowErrorCode::DuplicateInFile {
+            1 + e.field.as_deref().and_then(|k| template.fields.iter().position(|f| f.key == k)).unwrap_or(0)
+        } else {
+            0
+        }
+    };
+    errors.sort_by_key(|e| (e.column.unwrap_or(usize::MAX), order(e)));
 }
 
 fn hash_key(key: &str) -> u64 {

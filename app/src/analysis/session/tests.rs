@@ -75,10 +75,12 @@ fn a_french_session_writes_french_messages() {
     s.edit(2, 1, "bob@");
     assert!(s.rows(&[2])[0].errors[0].message.contains("n’a rien après le @"), "{:?}", s.rows(&[2]));
     // So are the file's own errors.
-    let empty = load_in_chunks(b"", 5, csv_import_core::builtin::get("clients").unwrap(), CheckOptions {
-        lang: Lang::Fr,
-        ..CheckOptions::default()
-    })
+    let empty = load_in_chunks(
+        b"",
+        5,
+        csv_import_core::builtin::get("clients").unwrap(),
+        CheckOptions { lang: Lang::Fr, ..CheckOptions::default() },
+    )
     .err()
     .unwrap();
     assert!(empty.report.file_errors[0].message.starts_with("Le fichier est vide."), "{empty:?}");
@@ -90,13 +92,13 @@ fn edits_change_the_same_errors_a_full_check_finds() {
     let mut s = session(text, "clients");
     assert_eq!(s.summary().error_rows, vec![2, 3, 5]);
     let edits: &[(u64, usize, &str)] = &[
-        (1, 1, "z@x.com"),  // row 2 becomes the first a@x.com, row 3 its duplicate
-        (2, 1, "D@x.com"),  // row 2 duplicates row 4 now; row 3 is first of a@x.com
-        (4, 1, "bad"),      // row 4 invalid: row 2 is alone with d@x.com
-        (5, 1, "a@x.com"),  // row 5 fixed, but a duplicate of row 3
-        (3, 0, ""),         // row 3 loses its name: still claims a@x.com
-        (3, 1, "q@x.com"),  // row 3 leaves a@x.com: row 5 is first
-        (1, 1, "A@X.COM"),  // row 1 takes it again
+        (1, 1, "z@x.com"), // row 2 becomes the first a@x.com, row 3 its duplicate
+        (2, 1, "D@x.com"), // row 2 duplicates row 4 now; row 3 is first of a@x.com
+        (4, 1, "bad"),     // row 4 invalid: row 2 is alone with d@x.com
+        (5, 1, "a@x.com"), // row 5 fixed, but a duplicate of row 3
+        (3, 0, ""),        // row 3 loses its name: still claims a@x.com
+        (3, 1, "q@x.com"), // row 3 leaves a@x.com: row 5 is first
+        (1, 1, "A@X.COM"), // row 1 takes it again
         (4, 1, "d@x.com"),
     ];
     for &(row, column, value) in edits {
@@ -197,4 +199,135 @@ fn the_worker_maps_like_core_by_headers_and_by_values() {
     assert_eq!(fields, [Some("first_name"), Some("last_name"), Some("email"), Some("company")]);
     assert_eq!(summary.report.columns[2].how, csv_import_core::map::MatchKind::Content);
     assert_eq!(summary.report.rows.valid, 3);
+}
+
+fn mismatch(values: [&str; 2], field: &str, message: &str) -> crate::analysis::Mismatch {
+    crate::analysis::Mismatch {
+        fields: vec!["partner_id".into(), "partner_user_id".into()],
+        values: values.iter().map(|v| v.to_string()).collect(),
+        field: field.into(),
+        message: message.into(),
+    }
+}
+
+#[test]
+fn refused_combinations_mark_the_cell_count_as_errors_and_stay_out_of_the_import() {
+    let text = "Email,Partner ID,Partner User ID\n\
+                a@x.com,P-1001,PU-2001\n\
+                b@x.com,p-1001,pu-2003\n\
+                c@x.com,P-1001,PU-2003\n\
+                bad,P-1002,PU-2003\n\
+                e@x.com,P-1001,\n";
+    let template = csv_import_core::builtin::get("partner-leads").unwrap();
+    let mut s = load_in_chunks(text.as_bytes(), 7, template, options()).unwrap_or_else(|s| panic!("{s:?}"));
+    // The distinct pairs of rows with both values valid, never the rows.
+    let fields = vec!["partner_id".to_string(), "partner_user_id".to_string()];
+    assert_eq!(
+        s.combinations(&fields),
+        [vec!["P-1001", "PU-2001"], vec!["P-1001", "PU-2003"], vec!["P-1002", "PU-2003"], vec!["p-1001", "pu-2003"]]
+    );
+    assert!(
+        s.combinations(&["partner_id".into(), "company".into()]).is_empty(),
+        "an unmapped field has no combinations"
+    );
+    assert_eq!(s.summary().error_rows, vec![4, 5]);
+
+    let refused = "Partner user PU-2003 belongs to partner P-1002, not P-1001.";
+    let with =
+        CheckOptions { mismatches: vec![mismatch(["P-1001", "PU-2003"], "partner_user_id", refused)], ..options() };
+    s.check(with.clone(), &mut |_, _| {});
+    let summary = s.summary();
+    assert_eq!(summary.error_rows, vec![2, 3, 4, 5], "case is ignored");
+    assert_eq!((summary.report.rows.valid, summary.report.rows.invalid), (1, 4));
+    let row = &s.rows(&[2])[0];
+    assert_eq!(row.errors.len(), 1);
+    let e = &row.errors[0];
+    assert_eq!((e.column, e.field.as_deref(), e.code), (Some(2), Some("partner_user_id"), RowErrorCode::Mismatch));
+    assert_eq!((e.header.as_deref(), e.message.as_str(), e.line), (Some("Partner User ID"), refused, 3));
+    // Row 4 keeps its own error and has no refused pair.
+    assert!(s.rows(&[4])[0].errors.iter().all(|e| e.code != RowErrorCode::Mismatch));
+    // The error report, the skipped rows and the import have them.
+    let report = s.error_report();
+    assert!(report.lines().any(|l| l.starts_with("b@x.com,p-1001,pu-2003,") && l.contains(refused)), "{report}");
+    let skipped = s.skipped();
+    assert_eq!(skipped.iter().map(|s| s.row).collect::<Vec<_>>(), [2, 3, 4, 5]);
+    assert_eq!(skipped[0].reasons, [format!("Partner User ID: {refused}")]);
+    assert_eq!(s.start_commit(), 1);
+    let batch = s.next_batch(10);
+    assert_eq!(batch.records.iter().map(|r| r.row).collect::<Vec<_>>(), [1]);
+
+    // Fixing the cell clears it; naming the pair again brings it back.
+    let outcome = s.edit(2, 1, "P-1002");
+    assert_eq!(outcome.changed, [(2, false)]);
+    assert_eq!(outcome.rows.invalid, 3);
+    assert!(s.rows(&[2])[0].errors.is_empty());
+    let outcome = s.edit(1, 2, "PU-2003");
+    assert_eq!(outcome.changed, [(1, true)]);
+    assert_eq!(s.rows(&[1])[0].errors[0].code, RowErrorCode::Mismatch);
+    assert_eq!(s.errors, full_check(&s));
+    // Through the worker's protocol, as the page sends it.
+    let answer = s.handle(Request::Combinations { fields }).unwrap();
+    assert!(answer.contains(r#"["P-1001","PU-2003"]"#), "{answer}");
+    let json = serde_json::to_string(&with).unwrap();
+    assert_eq!(serde_json::from_str::<CheckOptions>(&json).unwrap(), with);
+}
+
+#[test]
+fn edits_with_refused_combinations_match_a_full_check() {
+    // A unique field that is also the marked one: its key is still claimed.
+    let template = csv_import_core::Template::from_toml(
+        r#"
+        name = "pairs"
+        label = "Pairs"
+        [[fields]]
+        key = "email"
+        type = "email"
+        unique = true
+        [[fields]]
+        key = "partner_id"
+        reference = "partner"
+        [[fields]]
+        key = "partner_user_id"
+        reference = "partner_user"
+        "#,
+    )
+    .unwrap();
+    let text = "email,partner_id,partner_user_id\na@x.com,P1,U1\na@x.com,P1,U2\nb@x.com,P2,U2\nc@x.com,P1,U2\n";
+    let options = CheckOptions {
+        mismatches: vec![
+            mismatch(["P1", "U2"], "partner_user_id", "U2 is not on P1's team."),
+            mismatch(["P2", "U2"], "email", "No."),
+        ],
+        ..options()
+    };
+    let mut s = load_in_chunks(text.as_bytes(), 3, template, options).unwrap_or_else(|s| panic!("{s:?}"));
+    assert!(s.incremental);
+    assert_eq!(s.summary().error_rows, vec![2, 3, 4]);
+    assert_eq!(s.errors, full_check(&s));
+    let edits: &[(u64, usize, &str)] = &[
+        (3, 0, "a@x.com"), // marked on its email, and a duplicate of row 1 there too
+        (1, 2, "U2"),      // row 1 refused; still first with a@x.com
+        (3, 1, "P3"),      // row 3's pair is fine now; still a duplicate
+        (2, 2, "U1"),      // row 2's pair is fine; still a duplicate
+        (1, 0, "z@x.com"), // row 2 is first with a@x.com now
+        (4, 1, "P2"),      // row 4 refused on its email
+    ];
+    for &(row, column, value) in edits {
+        let before = s.errors.clone();
+        let outcome = s.edit(row, column, value);
+        let expected = full_check(&s);
+        assert_eq!(s.errors, expected, "after setting row {row} to {value:?}");
+        assert_eq!(outcome.rows.invalid, expected.len() as u64);
+        for r in before.keys().chain(expected.keys()) {
+            if before.get(r) != expected.get(r) {
+                assert!(
+                    outcome.changed.contains(&(*r, expected.contains_key(r))),
+                    "row {r} after {row}={value:?}: {outcome:?}"
+                );
+            }
+        }
+    }
+    assert!(
+        s.rows(&[4])[0].errors.iter().any(|e| e.code == RowErrorCode::Mismatch && e.field.as_deref() == Some("email"))
+    );
 }

@@ -24,6 +24,42 @@ const VIEW_HEIGHT: f64 = 432.0;
 const MAX_BODY: f64 = 8_000_000.0;
 /// Rows kept fetched before the cache is emptied down to the rows in view.
 const CACHE_ROWS: usize = 4_000;
+/// Width of a column nobody resized: at least this, sharing what is left.
+const DEFAULT_COLUMN: &str = "minmax(9rem, 1fr)";
+/// The narrowest and widest a resized column may be, in pixels.
+const MIN_WIDTH: f64 = 48.0;
+const MAX_WIDTH: f64 = 1_200.0;
+/// How far an arrow key moves a column's edge, in pixels (Shift: four times).
+const KEY_STEP: f64 = 16.0;
+/// The cells' padding and border, added to the widest text when fitting a column.
+const CELL_PADDING: f64 = 18.0;
+
+/// The grid's columns: the row numbers, then each file column at its
+/// resized width (pixels) or the default; and the width all of them need.
+fn column_template(widths: &[Option<f64>]) -> (String, String) {
+    let mut template = String::from("4.5rem");
+    let mut fixed = 0.0;
+    let mut flexible = 0;
+    for width in widths {
+        match width {
+            Some(w) => {
+                template.push_str(&format!(" {w:.0}px"));
+                fixed += w;
+            }
+            None => {
+                template.push(' ');
+                template.push_str(DEFAULT_COLUMN);
+                flexible += 1;
+            }
+        }
+    }
+    (template, format!("calc(4.5rem + {fixed:.0}px + {flexible} * 9rem)"))
+}
+
+/// A resized width kept within bounds.
+fn clamp_width(width: f64) -> f64 {
+    width.clamp(MIN_WIDTH, MAX_WIDTH).round()
+}
 
 /// A row in view: its number, its place in the rows shown, what it shows
 /// (`None` while it is fetched) and a stamp of that.
@@ -56,6 +92,14 @@ fn layout(scroll_top: f64, count: usize) -> (usize, usize, f64) {
 pub fn Grid(state: ModalState) -> impl IntoView {
     let scroll_top = RwSignal::new(0.0_f64);
     let editing = RwSignal::new(None::<(u64, usize)>);
+    // The cell the value bar shows (the one with the focus last), and the
+    // value being typed while a cell is edited.
+    let selected = RwSignal::new(None::<(u64, usize)>);
+    let typed = RwSignal::new(String::new());
+    // Each column's width once the user resized it (pixels), and a drag
+    // under way: the column, where the pointer started, the width then.
+    let widths = RwSignal::new(Vec::<Option<f64>>::new());
+    let dragging = StoredValue::new(None::<(usize, f64, f64)>);
     let grid_ref = NodeRef::<leptos::html::Div>::new();
     // A row to focus the first invalid cell of, once it is drawn (Tab past the view).
     let focus_row = RwSignal::new(None::<u64>);
@@ -357,6 +401,7 @@ pub fn Grid(state: ModalState) -> impl IntoView {
                                 type=if secret { "password" } else { "text" }
                                 value=text
                                 aria-label={(crate::i18n::text().cell_label)(number as u64, &columns[column].0)}
+                                on:input=move |ev| typed.set(event_target_value(&ev))
                                 on:keydown=on_key
                                 on:blur=move |ev| finish(Some(event_target_value(&ev)))
                             />
@@ -413,7 +458,7 @@ pub fn Grid(state: ModalState) -> impl IntoView {
                 <div role="rowheader" class="cell row-number" title=(!row_title.is_empty()).then_some(row_title.clone())>
                     {number}
                     {(!row_level.is_empty()).then(|| view! {
-                        <span class="row-flag" aria-label=format!("Row problem: {row_title}")>"!"</span>
+                        <span class="row-flag" aria-label=(crate::i18n::text().row_problem)(&row_title)>"!"</span>
                     })}
                 </div>
                 {cells}
@@ -422,11 +467,141 @@ pub fn Grid(state: ModalState) -> impl IntoView {
         .into_any()
     };
 
+    // The cell being edited is the one the value bar shows, from its value.
+    Effect::new(move |_| {
+        if let Some((row, column)) = editing.get() {
+            let value = state.rows.with_untracked(|rows| rows.get(&row).and_then(|r| r.cells.get(column).cloned()));
+            typed.set(value.unwrap_or_default());
+            selected.set(Some((row, column)));
+        }
+    });
+    // What the value bar shows: where, the full value (masked as the grid
+    // masks it), and whether it is being edited.
+    let bar = move || {
+        let editing_now = editing.get();
+        let (row, column) = editing_now.or(selected.get())?;
+        let (header, _, secret) = columns.with(|c| c.get(column).cloned())?;
+        let value = match editing_now {
+            Some(_) => typed.get(),
+            None => state.rows.with(|rows| rows.get(&row).and_then(|r| r.cells.get(column).cloned()))?,
+        };
+        let shown = if secret && !value.is_empty() { "••••••••".to_string() } else { value };
+        Some(((crate::i18n::text().cell_label)(row, &header), shown, editing_now.is_some()))
+    };
+
     let template_columns = move || {
         let n = columns.with(Vec::len);
-        format!("grid-template-columns: 4.5rem repeat({n}, minmax(9rem, 1fr)); --ci-cols:{n}")
+        let (template, width) = widths.with(|w| {
+            let mut all = w.clone();
+            all.resize(n, None);
+            column_template(&all)
+        });
+        format!("grid-template-columns: {template}; --ci-cols:{n}; width:{width}")
+    };
+    let set_width = move |column: usize, width: f64| {
+        widths.update(|w| {
+            if w.len() <= column {
+                w.resize(column + 1, None);
+            }
+            w[column] = Some(clamp_width(width));
+        });
+    };
+    // A column's width as drawn now (its header cell's).
+    let drawn_width = move |column: usize| -> Option<f64> {
+        let grid = grid_ref.get_untracked()?;
+        let head = grid.query_selector(&format!(".grid-head .cell[data-column=\"{column}\"]")).ok()??;
+        Some(head.dyn_into::<web_sys::HtmlElement>().ok()?.offset_width() as f64)
+    };
+    // Each column's width as drawn (pixels), for the handles' aria-valuenow:
+    // measured once the header is laid out, and again after each resize.
+    let drawn = RwSignal::new(Vec::<f64>::new());
+    Effect::new(move |_| {
+        let n = columns.with(Vec::len);
+        widths.track();
+        request_animation_frame(move || {
+            let all = (0..n).map(|c| drawn_width(c).unwrap_or(0.0)).collect();
+            let _ = drawn.try_set(all);
+        });
+    });
+    // Double click on a handle: the column as wide as its widest value in view (and its header).
+    let fit = move |column: usize| {
+        let Some(grid) = grid_ref.get_untracked() else { return };
+        let mut widest = 0_i32;
+        let measure = |found: Option<web_sys::Element>| found.map_or(0, |e| e.scroll_width());
+        if let Ok(Some(head)) = grid.query_selector(&format!(".grid-head .cell[data-column=\"{column}\"]")) {
+            widest = widest.max(measure(head.query_selector(".head-name").ok().flatten()));
+            widest = widest.max(measure(head.query_selector(".head-field").ok().flatten()));
+        }
+        let mut row = grid.query_selector(".grid-body").ok().flatten().and_then(|body| body.first_element_child());
+        while let Some(r) = row {
+            let text = r.query_selector(&format!(".cell[data-column=\"{column}\"] .cell-text")).ok().flatten();
+            widest = widest.max(measure(text));
+            row = r.next_element_sibling();
+        }
+        if widest > 0 {
+            set_width(column, widest as f64 + CELL_PADDING);
+        }
+    };
+    let resize_handle = move |column: usize, header: String| {
+        let label = (crate::i18n::text().resize_column)(&header);
+        view! {
+            <div
+                class="col-resize"
+                role="separator"
+                aria-orientation="vertical"
+                aria-label=label
+                aria-valuemin=MIN_WIDTH
+                aria-valuemax=MAX_WIDTH
+                aria-valuenow=move || drawn.with(|d| d.get(column).map(|w| w.round()))
+                tabindex="0"
+                data-column=column
+                on:pointerdown=move |ev: leptos::ev::PointerEvent| {
+                    ev.prevent_default();
+                    ev.stop_propagation();
+                    let Some(start) = drawn_width(column) else { return };
+                    if let Some(handle) = ev.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok()) {
+                        let _ = handle.set_pointer_capture(ev.pointer_id());
+                    }
+                    dragging.set_value(Some((column, ev.client_x() as f64, start)));
+                }
+                on:pointermove=move |ev: leptos::ev::PointerEvent| {
+                    if let Some((c, x, start)) = dragging.get_value() {
+                        set_width(c, start + ev.client_x() as f64 - x);
+                    }
+                }
+                on:pointerup=move |_| dragging.set_value(None)
+                on:pointercancel=move |_| dragging.set_value(None)
+                on:dblclick=move |ev| {
+                    ev.stop_propagation();
+                    fit(column);
+                }
+                on:keydown=move |ev: leptos::ev::KeyboardEvent| {
+                    let step = if ev.shift_key() { 4.0 * KEY_STEP } else { KEY_STEP };
+                    let delta = match ev.key().as_str() {
+                        "ArrowLeft" => -step,
+                        "ArrowRight" => step,
+                        _ => return,
+                    };
+                    ev.prevent_default();
+                    let now = widths.with_untracked(|w| w.get(column).copied().flatten()).or_else(|| drawn_width(column));
+                    if let Some(now) = now {
+                        set_width(column, now + delta);
+                    }
+                }
+            ></div>
+        }
     };
     view! {
+        <div class="value-bar" id="value-bar" role="group" aria-label=crate::i18n::text().value_bar>
+            {move || match bar() {
+                Some((place, value, editing_now)) => view! {
+                    <span class="value-bar-place">{place}</span>
+                    <output class="value-bar-value" class:editing=editing_now>{value}</output>
+                    {editing_now.then(|| view! { <span class="value-bar-state">{crate::i18n::text().value_bar_editing}</span> })}
+                }.into_any(),
+                None => view! { <span class="value-bar-empty">{crate::i18n::text().value_bar_empty}</span> }.into_any(),
+            }}
+        </div>
         <div
             class="grid"
             role="grid"
@@ -434,6 +609,17 @@ pub fn Grid(state: ModalState) -> impl IntoView {
             aria-rowcount=move || count.get() + 1
             style=format!("height:{VIEW_HEIGHT}px")
             node_ref=grid_ref
+            on:focusin=move |ev: leptos::ev::FocusEvent| {
+                // A cell (not the editing input, nor a resize handle): the value bar shows it.
+                let Some(cell) = ev.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok()) else { return };
+                if !cell.class_list().contains("cell") {
+                    return;
+                }
+                let at = |name: &str| cell.get_attribute(name).and_then(|v| v.parse::<u64>().ok());
+                if let (Some(row), Some(column)) = (at("data-row"), at("data-column")) {
+                    selected.set(Some((row, column as usize)));
+                }
+            }
             on:scroll=move |ev| {
                 let target: Option<web_sys::Element> = ev.target().and_then(|t| t.dyn_into().ok());
                 if let Some(target) = target {
@@ -445,10 +631,12 @@ pub fn Grid(state: ModalState) -> impl IntoView {
                 <div role="columnheader" class="cell row-number">{crate::i18n::text().row_header}</div>
                 {move || columns.get()
                     .into_iter()
-                    .map(|(header, field, _)| { let unmapped = field.is_none(); view! {
-                        <div role="columnheader" class="cell" class:unmapped=unmapped>
-                            <span class="head-name">{header}</span>
-                            <span class="head-field">{field.map(|f| format!("→ {f}")).unwrap_or_else(|| "ignored".into())}</span>
+                    .enumerate()
+                    .map(|(column, (header, field, _))| { let unmapped = field.is_none(); view! {
+                        <div role="columnheader" class="cell" class:unmapped=unmapped data-column=column>
+                            <span class="head-name">{header.clone()}</span>
+                            <span class="head-field">{field.map(|f| format!("→ {f}")).unwrap_or_else(|| crate::i18n::text().column_ignored.into())}</span>
+                            {resize_handle(column, header)}
                         </div>
                     }})
                     .collect_view()}
@@ -461,7 +649,7 @@ pub fn Grid(state: ModalState) -> impl IntoView {
             </div>
         </div>
         {move || (count.get() == 0).then(|| view! {
-            <p class="notice">{move || if state.only_errors.get() { "No row has an error." } else { "The file has no data rows." }}</p>
+            <p class="notice">{move || if state.only_errors.get() { crate::i18n::text().no_error_rows } else { crate::i18n::text().no_data_rows }}</p>
         })}
     }
 }

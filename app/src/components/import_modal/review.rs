@@ -11,28 +11,11 @@ pub fn ReviewStep(state: ModalState) -> impl IntoView {
     let template = state.template();
     let rejects = template.on_invalid == OnInvalid::Reject;
     let counts = move || state.analysis.with(|a| a.as_ref().map(|a| a.report.rows).unwrap_or_default());
-    // Rows whose Partner User ID is not on the row's partner's team (seed
-    // 001): a check of two cells together, asked of the server by pairs.
-    let pair_errors = RwSignal::new(Vec::<super::pairs::PairError>::new());
-    let pairs_checking = RwSignal::new(false);
-    let pairs_generation = StoredValue::new(0_u64);
-    Effect::new(move |_| {
-        state.analysis.track();
-        untrack(|| super::pairs::check(state, pair_errors, pairs_checking, pairs_generation));
-    });
-    // Those rows, when the worker found nothing else wrong with them.
-    let pair_only = move || {
-        pair_errors.with(|errors| {
-            state.analysis.with(|a| {
-                let known = a.as_ref().map(|a| a.error_rows.as_slice()).unwrap_or(&[]);
-                errors.iter().map(|e| e.row).filter(|r| known.binary_search(r).is_err()).collect::<std::collections::BTreeSet<_>>().len()
-                    as u64
-            })
-        })
-    };
-    let valid = move || counts().valid.saturating_sub(pair_only());
-    let invalid = move || counts().invalid + pair_only();
-    let checking = move || state.refs_checking.get() > 0 || pairs_checking.get();
+    // Cells the server refused (unknown values, values that do not go
+    // together) are errors of the worker's rows like any other.
+    let valid = move || counts().valid;
+    let invalid = move || counts().invalid;
+    let checking = move || state.refs_checking.get() > 0;
     // Leads whose email is registered already are added again only when the user says so.
     let duplicates = super::existing::duplicates(&template);
     let duplicates_ok = RwSignal::new(false);
@@ -73,7 +56,6 @@ pub fn ReviewStep(state: ModalState) -> impl IntoView {
                 n if duplicates => Some(view! {
                     <span class="count exists">{(crate::i18n::text().n_registered)(n as u64)}</span>
                 }.into_any()),
-                1 => Some(view! { <span class="count exists">{crate::i18n::text().one_matches}</span> }.into_any()),
                 n => Some(view! { <span class="count exists">{(crate::i18n::text().n_match)(n as u64)}</span> }.into_any()),
             }}
         </div>
@@ -105,16 +87,6 @@ pub fn ReviewStep(state: ModalState) -> impl IntoView {
             </p>
         })}
         <Grid state/>
-        {move || pair_errors.with(|errors| (!errors.is_empty()).then(|| view! {
-            <div class="error pair-errors" role="alert" id="pair-errors">
-                <p>{crate::i18n::text().pair_errors_intro}</p>
-                <ul>
-                    {errors.iter().take(100).map(|e| view! {
-                        <li>{(crate::i18n::text().row_column_message)(e.row as u64, &e.header, &e.message)}</li>
-                    }).collect_view()}
-                </ul>
-            </div>
-        }))}
         {move || (duplicates && matching() > 0).then(|| view! {
             <div class="notice duplicates" id="duplicate-warning">
                 <p>
@@ -150,10 +122,11 @@ pub fn ReviewStep(state: ModalState) -> impl IntoView {
                         aria-describedby=move || (rejects && invalid() > 0).then_some("reject-reason")
                         on:click=move |_| super::run::start(state)
                     >
-                        {move || if invalid() > 0 && !rejects {
-                            (crate::i18n::text().import_valid_skip)(valid() as u64, invalid() as u64)
-                        } else {
-                            (crate::i18n::text().import_rows)(valid() as u64)
+                        {move || match (invalid(), rejects) {
+                            (0, _) => (crate::i18n::text().import_rows)(valid()),
+                            // The whole file is refused while a row has an error: say what unlocks it.
+                            (invalid, true) => (crate::i18n::text().fix_rows)(invalid),
+                            (invalid, false) => (crate::i18n::text().import_valid_skip)(valid(), invalid),
                         }}
                     </button>
                 }.into_any(),

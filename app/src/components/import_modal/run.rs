@@ -198,13 +198,13 @@ pub fn RunStep(state: ModalState, on_close: Callback<Option<ImportSummary>>) -> 
                 <p id="progress-label">
                     {move || {
                         let p = state.progress.get();
-                        let (done, total) = (super::upload::group(p.done), super::upload::group(p.total));
+                        let (done, total) = (p.done, p.total);
                         if state.cancel_requested.get() {
-                            (crate::i18n::text().stopping)(&done, &total)
+                            (crate::i18n::text().stopping)(done, total)
                         } else if background {
-                            (crate::i18n::text().uploading)(&done, &total)
+                            (crate::i18n::text().uploading)(done, total)
                         } else {
-                            (crate::i18n::text().importing)(&done, &total)
+                            (crate::i18n::text().importing)(done, total)
                         }
                     }}
                 </p>
@@ -213,7 +213,7 @@ pub fn RunStep(state: ModalState, on_close: Callback<Option<ImportSummary>>) -> 
                         let p = state.progress.get();
                         match p.left {
                             Some(left) if p.done > 0 => {
-                                (crate::i18n::text().rate_left)(&super::upload::group(p.rate.round() as u64), &duration(left))
+                                (crate::i18n::text().rate_left)(p.rate.round() as u64, &duration(left))
                             }
                             _ => crate::i18n::text().measuring.to_string(),
                         }

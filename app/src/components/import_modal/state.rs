@@ -80,6 +80,8 @@ pub struct ModalState {
     pub refs_checking: RwSignal<u32>,
     /// Values already sent to `check_references`, by field key.
     pub refs_asked: StoredValue<HashMap<String, HashSet<String>>>,
+    /// Combinations of values already sent to the server, by check (lowercased).
+    pub pairs_asked: StoredValue<HashSet<(super::pairs::Combined, Vec<String>)>>,
     /// Why the last reference check failed.
     pub refs_error: RwSignal<Option<String>>,
 }
@@ -109,6 +111,7 @@ impl ModalState {
             existing: RwSignal::new(Default::default()),
             refs_checking: RwSignal::new(0),
             refs_asked: StoredValue::new(HashMap::new()),
+            pairs_asked: StoredValue::new(HashSet::new()),
             refs_error: RwSignal::new(None),
         };
         // Closing the modal stops the worker: it frees the file's rows.
@@ -140,7 +143,14 @@ impl ModalState {
         self.analysis.set(Some(summary));
         self.rows.set(HashMap::new());
         self.generation.update(|g| *g += 1);
+        self.check_with_server();
+    }
+
+    /// Ask the server about the values and combinations of values it must
+    /// know (import mode); the rows are checked again with its answers.
+    pub fn check_with_server(&self) {
         super::references::check(*self);
+        super::pairs::check(*self);
     }
 
     /// The current options, with the clock read now.
@@ -218,7 +228,7 @@ impl ModalState {
                             }
                         });
                     }
-                    super::references::check(state);
+                    state.check_with_server();
                 }
                 Err(message) => state.error.set(Some(message)),
             }

@@ -118,8 +118,8 @@ pub fn ReadingProgress(state: ModalState) -> impl IntoView {
         state.reading.get().map(|p| {
             let what = match p.phase.as_str() {
                 "reading" => (crate::i18n::text().reading_file)(p.bytes as f64 / 1_048_576.0),
-                "parsing" => (crate::i18n::text().reading_rows)(&group(p.rows)),
-                _ => (crate::i18n::text().checking_rows)(&group(p.rows)),
+                "parsing" => (crate::i18n::text().reading_rows)(p.rows),
+                _ => (crate::i18n::text().checking_rows)(p.rows),
             };
             let percent = p.percent.clamp(0.0, 100.0);
             view! {
@@ -136,17 +136,4 @@ pub fn ReadingProgress(state: ModalState) -> impl IntoView {
             }
         })
     }
-}
-
-/// `1234567` as `1,234,567`.
-pub fn group(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
 }
