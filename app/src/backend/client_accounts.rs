@@ -96,6 +96,14 @@ pub struct Passwords {
     by_email: HashMap<String, (Option<String>, Option<String>)>,
 }
 
+impl Passwords {
+    /// The hash decided for `email`'s password (`None`: none, or the stored
+    /// hash stays).
+    pub fn new_hash(&self, email: &str) -> Option<&str> {
+        self.by_email.get(&fold_key(email.trim())).and_then(|(_, hash)| hash.as_deref())
+    }
+}
+
 /// Hash the passwords of a batch's valid rows (values in field order), or
 /// check them against the stored hashes, outside any transaction: the
 /// slow part of the commit, done before [`commit`] takes the write lock.
