@@ -275,7 +275,9 @@ async fn repeated_failed_client_sign_ins_are_refused_for_a_while(db: Db) {
 }
 
 /// The batch's valid rows as the server checks them, and its records.
-fn checked(template: &csv_import_core::Template, rows: &Value) -> (Vec<(u64, Vec<Option<String>>)>, Vec<csv_import_core::Record>) {
+type Valid = Vec<(u64, Vec<Option<String>>)>;
+
+fn checked(template: &csv_import_core::Template, rows: &Value) -> (Valid, Vec<csv_import_core::Record>) {
     let records: Vec<csv_import_core::Record> = serde_json::from_value(rows.clone()).unwrap();
     let checker = csv_import_core::recheck::Rechecker::new(template, "2026-12-03T00:00:00.000Z").unwrap();
     let valid = records
@@ -321,7 +323,8 @@ async fn passwords_are_hashed_before_the_write_transaction(db: Db) {
     let admin = client.sign_in("admin@acme.test").await;
     client.import(&admin, json!([row(1, "ada@example.com", "Analytical#1815", &[], &[])])).await;
     let template = app::backend::access::template(TEMPLATE).unwrap();
-    let acme: i64 = sqlx::query_scalar("SELECT id FROM workspaces WHERE slug = 'acme'").fetch_one(&client.db.pool).await.unwrap();
+    let acme: i64 =
+        sqlx::query_scalar("SELECT id FROM workspaces WHERE slug = 'acme'").fetch_one(&client.db.pool).await.unwrap();
     let rows = json!([
         row(1, "ada@example.com", "Second#Pass22", &[], &[]),
         row(2, "new@example.com", "Brand#New333", &[], &[]),
@@ -368,10 +371,12 @@ async fn tag_names_are_checked_like_tag_cells(db: Db) {
     let tags = client.form("list_tags", "", Some(&admin)).await.body;
     assert_eq!(tags.as_array().unwrap().len(), 2, "nothing added: {tags}");
 
-    assert_eq!(client.form("add_tag", &format!("name={}", urlencode("Ölwerk")), Some(&admin)).await.status, StatusCode::OK);
+    let added = client.form("add_tag", &format!("name={}", urlencode("Ölwerk")), Some(&admin)).await;
+    assert_eq!(added.status, StatusCode::OK, "{}", added.text);
     let again = client.form("add_tag", &format!("name={}", urlencode("ÖLWERK")), Some(&admin)).await;
     assert_eq!(again.status, StatusCode::CONFLICT, "{}", again.text);
-    let (batch, _) = client.import(&admin, json!([row(1, "ada@example.com", "Analytical#1815", &["ölwerk"], &[])])).await;
+    let rows = json!([row(1, "ada@example.com", "Analytical#1815", &["ölwerk"], &[])]);
+    let (batch, _) = client.import(&admin, rows).await;
     assert_eq!(counts(&batch), (1, 0, 0, 0), "{batch}");
     assert_eq!(client.accounts(&admin, "").await["accounts"][0]["tags"], json!(["Ölwerk"]));
 }

@@ -397,7 +397,9 @@ async fn keys_stored_before_folding_are_folded_at_start_up(db: Db) {
     let acme = session(&db, "acme", "admin@acme.test").await;
     let ws = acme.workspace.id;
     for (name, city) in [("Ölwerk", "Old"), ("ölwerk", "Newer"), ("İzmir AŞ", "Izmir")] {
-        sqlx::query("INSERT INTO companies (workspace_id, name, city, created_at, updated_at) VALUES ($1, $2, $3, 'then', 'then')")
+        sqlx::query(
+            "INSERT INTO companies (workspace_id, name, city, created_at, updated_at) VALUES ($1, $2, $3, 'then', 'then')",
+        )
             .bind(ws)
             .bind(name)
             .bind(city)
@@ -405,7 +407,10 @@ async fn keys_stored_before_folding_are_folded_at_start_up(db: Db) {
             .await
             .unwrap();
     }
-    sqlx::query("INSERT INTO clients (workspace_id, first_name, email, created_at, updated_at) VALUES ($1, 'Leg', 'legacy@example.com', 'then', 'then')")
+    sqlx::query(
+        "INSERT INTO clients (workspace_id, first_name, email, created_at, updated_at) \
+         VALUES ($1, 'Leg', 'legacy@example.com', 'then', 'then')",
+    )
         .bind(ws)
         .execute(&db.pool)
         .await
@@ -413,7 +418,9 @@ async fn keys_stored_before_folding_are_folded_at_start_up(db: Db) {
 
     csv_import::db::migrate(&db).await.expect("migrations and folding");
     let folded: Vec<(String, Option<String>)> =
-        sqlx::query_as("SELECT city, key_folded FROM companies WHERE workspace_id = $1 AND created_at = 'then' ORDER BY id")
+        sqlx::query_as(
+            "SELECT city, key_folded FROM companies WHERE workspace_id = $1 AND created_at = 'then' ORDER BY id",
+        )
             .bind(ws)
             .fetch_all(&db.pool)
             .await
@@ -429,7 +436,8 @@ async fn keys_stored_before_folding_are_folded_at_start_up(db: Db) {
     // Run again (the next start-up): nothing left to do, nothing changes.
     csv_import::db::migrate(&db).await.expect("again");
 
-    let (_, result) = commit(&db, &acme, "companies", 0, &json!([company(1, "ÖLWERK", "Old"), company(2, "İZMIR AŞ", "Izmir")])).await;
+    let rows = json!([company(1, "ÖLWERK", "Old"), company(2, "İZMIR AŞ", "Izmir")]);
+    let (_, result) = commit(&db, &acme, "companies", 0, &rows).await;
     assert_eq!((result.inserted, result.updated, result.unchanged, result.skipped.len()), (0, 2, 0, 0), "{result:?}");
     let oldest: String = sqlx::query_scalar("SELECT name FROM companies WHERE workspace_id = $1 AND city = 'Old'")
         .bind(ws)
@@ -437,7 +445,8 @@ async fn keys_stored_before_folding_are_folded_at_start_up(db: Db) {
         .await
         .unwrap();
     assert_eq!(oldest, "ÖLWERK", "the oldest record of the key is the one updated");
-    let (_, result) = commit(&db, &acme, "clients", 0, &json!([client(1, "Leg", Some("Legacy@Example.com"), None)])).await;
+    let rows = json!([client(1, "Leg", Some("Legacy@Example.com"), None)]);
+    let (_, result) = commit(&db, &acme, "clients", 0, &rows).await;
     assert_eq!((result.inserted, result.skipped.len()), (0, 0), "{result:?}");
 }
 

@@ -127,8 +127,10 @@ pub async fn hash_passwords(
         let mut conn = db.pool.acquire().await?;
         find(&mut conn, workspace_id, &emails).await?
     };
-    let jobs: Vec<(String, Option<String>)> =
-        wanted.iter().map(|(email, password)| (password.clone(), stored.get(email).map(|s| s.password_hash.clone()))).collect();
+    let jobs: Vec<(String, Option<String>)> = wanted
+        .iter()
+        .map(|(email, password)| (password.clone(), stored.get(email).map(|s| s.password_hash.clone())))
+        .collect();
     let read: Vec<Option<String>> = jobs.iter().map(|(_, hash)| hash.clone()).collect();
     let hashes = decide_passwords(jobs).await?;
     let by_email = emails.into_iter().zip(read.into_iter().zip(hashes)).collect();

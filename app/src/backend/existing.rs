@@ -28,8 +28,11 @@ pub async fn existing(
             table.key, table.name
         )));
     }
-    let wanted: BTreeSet<String> =
-        values.iter().map(|v| key_text(v.trim())).filter(|v| !v.is_empty() && v.len() <= 1_000 && !v.contains('\0')).collect();
+    let wanted: BTreeSet<String> = values
+        .iter()
+        .map(|v| key_text(v.trim()))
+        .filter(|v| !v.is_empty() && v.len() <= 1_000 && !v.contains('\0'))
+        .collect();
     let wanted: Vec<String> = wanted.into_iter().collect();
     let mut found = BTreeSet::new();
     for chunk in wanted.chunks(500) {

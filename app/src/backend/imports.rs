@@ -391,8 +391,10 @@ pub async fn commit_to(
         Store::ClientAccounts => {
             let valid = std::mem::take(&mut checked.valid);
             let mut result =
-                super::client_accounts::commit(&mut tx, head.workspace_id, template, valid, rows, &passwords, &now, head.lang)
-                    .await?;
+                super::client_accounts::commit(
+                    &mut tx, head.workspace_id, template, valid, rows, &passwords, &now, head.lang,
+                )
+                .await?;
             checked.skipped.extend(result.skipped.drain(..));
             checked.skipped.sort_by_key(|s| s.row);
             return finish_batch(tx, head, seq, result, checked.skipped).await;

@@ -208,7 +208,8 @@ pub async fn find_by_key(
         return Err(AppError::internal("find_by_key", format!("{key} is not the key of {}", table.name)));
     }
     let columns: Vec<&str> = template.fields.iter().map(|f| f.key.as_str()).collect();
-    let select = format!("SELECT id, key_folded, {} FROM {} WHERE workspace_id = $1 AND ", columns.join(", "), table.name);
+    let select =
+        format!("SELECT id, key_folded, {} FROM {} WHERE workspace_id = $1 AND ", columns.join(", "), table.name);
     let postgres = is_postgres(conn);
     let chunk_len = if postgres { POSTGRES_MAX_ROWS } else { SQLITE_MAX_PARAMS - 1 };
     let mut found = HashMap::new();
