@@ -15,12 +15,13 @@ export PATH := $(CARGO_BIN):$(NODE_BIN):$(PATH)
 # What the server needs at run time to find the compiled site.
 SITE_ENV := LEPTOS_OUTPUT_NAME=csv-import LEPTOS_SITE_ROOT=$(CURDIR)/target/site LEPTOS_SITE_PKG_DIR=pkg
 
-.PHONY: help run test bench setup setup-rust setup-node setup-browser setup-sqlite3 test-core test-server test-e2e build-site
+.PHONY: help run test bench soak setup setup-rust setup-node setup-browser setup-sqlite3 test-core test-server test-e2e build-site
 
 help:
 	@echo "make run    build in release and serve on http://127.0.0.1:3000 (SQLite under ./data/)"
 	@echo "make test   run every test: core, server (SQLite and PostgreSQL), wasm build, Playwright"
 	@echo "make bench  run the benchmarks and print their figures"
+	@echo "make soak   load and fault figures of the server on SQLite and PostgreSQL (about 10 minutes)"
 
 ## Installs ##################################################################
 
@@ -94,3 +95,10 @@ setup-sqlite3:
 			echo "The commit benchmark needs the sqlite3 shell: run 'sudo apt-get install sqlite3'."; exit 1; \
 		fi; \
 	fi
+
+# Load and fault figures (BENCHMARKS.md, "Load and faults"): concurrent
+# importers, a mixed load, kill -9 during a background import, a burst of
+# sign-ins; on SQLite and PostgreSQL, over loopback, bounded in time.
+soak: setup-sqlite3
+	cargo build --release -p csv-import
+	node bench/soak.mjs --bin $(TARGET_DIR)/release/csv-import $(SOAK_ARGS)

@@ -202,6 +202,8 @@ pub struct Text {
     pub how_attribute: &'static str,
     /// The modal's text `how_ignored`.
     pub how_ignored: &'static str,
+    /// The modal's text `how_remembered`: the user's mapping of last time.
+    pub how_remembered: &'static str,
     /// The modal's text `attribute`.
     pub attribute: fn(&str) -> String,
     /// The modal's text `ignore_column`.
@@ -430,6 +432,7 @@ static EN: Text = Text {
     how_chosen: "your choice",
     how_attribute: "custom attribute",
     how_ignored: "ignored",
+    how_remembered: "as last time",
     attribute: |name| format!("Attribute: {name}"),
     ignore_column: "— ignore this column —",
     required_field: |label| format!("{label} (required)"),
@@ -582,6 +585,7 @@ static FR: Text = Text {
     how_chosen: "votre choix",
     how_attribute: "attribut personnalisé",
     how_ignored: "ignorée",
+    how_remembered: "comme la dernière fois",
     attribute: |name| format!("Attribut : {name}"),
     ignore_column: "— ignorer cette colonne —",
     required_field: |label| format!("{label} (obligatoire)"),

@@ -22,6 +22,7 @@ pub struct Position {
 /// Why a whole file cannot be imported.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum FileErrorCode {
     /// The file has no bytes, or only white space.
     EmptyFile,
@@ -39,6 +40,10 @@ pub enum FileErrorCode {
     TooManyRows,
     /// A template option or mapping override the engine cannot use.
     InvalidOption,
+    /// A column name holds a control character (NUL, escape, ...).
+    ControlCharacter,
+    /// The header row has a quote that does not close where it should.
+    UnclosedQuote,
 }
 
 impl FileErrorCode {
@@ -53,6 +58,8 @@ impl FileErrorCode {
             FileErrorCode::MissingRequiredColumn => "missing_required_column",
             FileErrorCode::TooManyRows => "too_many_rows",
             FileErrorCode::InvalidOption => "invalid_option",
+            FileErrorCode::ControlCharacter => "control_character",
+            FileErrorCode::UnclosedQuote => "unclosed_quote",
         }
     }
 }
@@ -92,6 +99,7 @@ impl std::error::Error for FileError {}
 /// Why one row cannot be imported as it is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum RowErrorCode {
     /// A required value is empty.
     Required,
@@ -113,7 +121,8 @@ pub enum RowErrorCode {
     InvalidUrl,
     /// Not an identifier.
     InvalidId,
-    /// Longer than the field's `max_length`.
+    /// Longer than the field's `max_length`, or than any value of its type
+    /// can be.
     TooLong,
     /// Does not match the field's `pattern`.
     Pattern,
@@ -137,6 +146,12 @@ pub enum RowErrorCode {
     UnknownId,
     /// The same value as a record already stored (checked by the server).
     DuplicateExisting,
+    /// A control character (NUL, escape, ...; a tab or line break in a
+    /// field that takes one line).
+    ControlCharacter,
+    /// A quote opens the cell and does not close where it should; the row
+    /// was cut at the end of the quote's line.
+    UnclosedQuote,
 }
 
 impl RowErrorCode {
@@ -165,6 +180,8 @@ impl RowErrorCode {
             RowErrorCode::UnknownPartner => "unknown_partner",
             RowErrorCode::UnknownId => "unknown_id",
             RowErrorCode::DuplicateExisting => "duplicate_existing",
+            RowErrorCode::ControlCharacter => "control_character",
+            RowErrorCode::UnclosedQuote => "unclosed_quote",
         }
     }
 }

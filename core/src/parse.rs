@@ -13,6 +13,17 @@
 //!
 //! Cells are exactly as decoded: nothing is trimmed.
 //!
+//! A quote that opens a field and does not close where it should never
+//! takes the rest of the file with it. A quoted field that is still open at
+//! the end of the text, or after more than [`MAX_QUOTED_LINE_BREAKS`] line
+//! breaks or [`MAX_QUOTED_BYTES`] bytes, is a [`QuoteProblem`]: the record
+//! keeps the fields before that quote, then the rest of the quote's line
+//! split at the delimiter with the quote kept as text, and reading goes on
+//! at the next line. The row is an error (`unclosed_quote`) naming the line
+//! the quote opened on; the rows around it are read as usual. A quote inside
+//! an unquoted field (`O"Brien`, `5" screen`) is text, as spreadsheets
+//! write it, and never moves a cell.
+//!
 //! ```
 //! use csv_import_core::parse::parse;
 //!
@@ -25,6 +36,41 @@
 
 use crate::error::{FileError, FileErrorCode, Position};
 use crate::messages::{self, Lang};
+use serde::{Deserialize, Serialize};
+
+/// The most line breaks one quoted field may hold. A legitimate multi-line
+/// cell (an address, a note) has a handful; a field still open after more
+/// is a quote that was never meant to span lines, and would swallow rows.
+pub const MAX_QUOTED_LINE_BREAKS: u64 = 100;
+
+/// The most bytes one quoted field may hold (1 MiB): far above any value a
+/// template accepts, so that only a runaway quote reaches it.
+pub const MAX_QUOTED_BYTES: usize = 1 << 20;
+
+/// How a quoted field ran past where it should have closed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum QuoteRun {
+    /// The text ends before the quote closes.
+    Unclosed,
+    /// Still open after [`MAX_QUOTED_LINE_BREAKS`] line breaks.
+    TooManyLines,
+    /// Still open after [`MAX_QUOTED_BYTES`] bytes.
+    TooManyBytes,
+}
+
+/// A quote that opens a field and does not close where it should: the
+/// record was cut at the end of the quote's line (see the module docs).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct QuoteProblem {
+    /// The 0-based column of the field the quote opens.
+    pub column: usize,
+    /// The physical line the quote is on, 1-based.
+    pub line: u64,
+    /// How far it ran.
+    pub run: QuoteRun,
+}
 
 /// One data record with its position.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -48,6 +94,9 @@ pub struct Table {
     pub header_line: u64,
     /// The non-blank data records in file order.
     pub rows: Vec<RawRow>,
+    /// The rows (by row number, ascending) whose record was cut at a quote
+    /// that does not close; see [`QuoteProblem`].
+    pub quote_problems: Vec<(u64, QuoteProblem)>,
 }
 
 /// Parses all of `text` with `delimiter` into a [`Table`].
@@ -71,14 +120,14 @@ pub fn parse(text: &str, delimiter: u8) -> Result<Table, FileError> {
 pub fn parse_in(text: &str, delimiter: u8, lang: Lang) -> Result<Table, FileError> {
     let mut reader = RowReader::new_in(text, delimiter, lang)?;
     let mut rows = Vec::new();
+    let mut quote_problems = Vec::new();
     while let Some(pos) = reader.next_row() {
-        rows.push(RawRow {
-            row: pos.row,
-            line: pos.line,
-            cells: reader.record().iter().map(String::from).collect(),
-        });
+        if let Some(problem) = reader.record().quote_problem() {
+            quote_problems.push((pos.row, *problem));
+        }
+        rows.push(RawRow { row: pos.row, line: pos.line, cells: reader.record().iter().map(String::from).collect() });
     }
-    Ok(Table { header: reader.header, header_line: reader.header_line, rows })
+    Ok(Table { header: reader.header, header_line: reader.header_line, rows, quote_problems })
 }
 
 /// Reads data records one at a time, for speed and bounded memory.
@@ -130,12 +179,12 @@ impl<'a> RowReader<'a> {
         check_delimiter(delimiter, lang)?;
         // A BOM before the first field would stop csv from seeing an opening
         // quote there; it is not a line break, so line numbers do not move.
-        let mut records = Records::new(text.trim_start_matches('\u{FEFF}'), delimiter);
+        let mut records = Records::new(text.trim_start_matches('\u{FEFF}'), delimiter, true);
         if !records.next_non_blank() {
             return Err(FileError::new(FileErrorCode::EmptyFile, messages::no_rows(lang)));
         }
         let header_line = records.start_line();
-        let header = header_of(&records.record, header_line, lang)?;
+        let header = header_of(&records.record, header_line, 0, lang)?;
         Ok(RowReader { records, header, header_line, rows: 0 })
     }
 
@@ -162,7 +211,8 @@ impl<'a> RowReader<'a> {
     }
 
     /// The cells of the record [`next_row`](RowReader::next_row) last
-    /// returned, exactly as in the text.
+    /// returned, exactly as in the text (and its
+    /// [`quote_problem`](TextRecord::quote_problem), if any).
     pub fn record(&self) -> &TextRecord {
         &self.records.record
     }
@@ -183,10 +233,29 @@ pub(crate) fn check_delimiter(delimiter: u8, lang: Lang) -> Result<(), FileError
 
 /// The header from its record: byte order marks removed from each cell;
 /// [`FileErrorCode::NoHeader`] if nothing else is left.
-pub(crate) fn header_of(record: &TextRecord, line: u64, lang: Lang) -> Result<Vec<String>, FileError> {
+/// `shift` is what to add to the line of a quote problem (counted from the
+/// start of the text read, which may be a later piece of the file).
+pub(crate) fn header_of(record: &TextRecord, line: u64, shift: u64, lang: Lang) -> Result<Vec<String>, FileError> {
     let header: Vec<String> = record.iter().map(|cell| cell.trim_start_matches('\u{FEFF}').to_string()).collect();
     if header.iter().all(|cell| is_blank(cell)) {
         return Err(FileError::new(FileErrorCode::NoHeader, messages::no_header(lang, line)));
+    }
+    if let Some(problem) = record.quote_problem() {
+        return Err(FileError::new(
+            FileErrorCode::UnclosedQuote,
+            messages::header_quote(lang, &QuoteProblem { line: problem.line + shift, ..*problem }),
+        ));
+    }
+    // Tabs and line breaks are white space in a column name; other control
+    // characters are damage.
+    for (column, cell) in header.iter().enumerate() {
+        if let Some((at, c)) = crate::value::find_control(cell, crate::value::Controls::Lines) {
+            let position = cell[..at].chars().count() + 1;
+            return Err(FileError::new(
+                FileErrorCode::ControlCharacter,
+                messages::header_control(lang, column + 1, cell, c, position, line),
+            ));
+        }
     }
     Ok(header)
 }
@@ -198,31 +267,103 @@ pub(crate) fn header_of(record: &TextRecord, line: u64, lang: Lang) -> Result<Ve
 /// with as it arrives.
 pub(crate) struct Records<'a> {
     bytes: &'a [u8],
+    delimiter: u8,
+    /// Whether `bytes` runs to the end of the file: only then is a quote
+    /// still open at its end unclosed (else the next piece may close it).
+    complete: bool,
+    /// Whether the text has a quote at all; most machine-written files have
+    /// none, and then no record needs a second look.
+    quotes: bool,
     reader: csv::Reader<&'a [u8]>,
+    /// Where `reader` starts in `bytes` (it starts again after a record cut
+    /// at a quote), and the `\n` before that.
+    base: usize,
+    base_newlines: u64,
+    /// Where the current record starts (before any blank lines csv skipped)
+    /// and csv's line there, counting `\n` only.
+    record_start: usize,
+    record_csv_line: u64,
     pub(crate) record: TextRecord,
     lone_crs: LoneCrs,
 }
 
 impl<'a> Records<'a> {
-    /// Records of `text`, split at `delimiter` (checked by the caller).
-    pub(crate) fn new(text: &'a str, delimiter: u8) -> Records<'a> {
+    /// Records of `text`, split at `delimiter` (checked by the caller);
+    /// `complete` when the text runs to the end of the file.
+    pub(crate) fn new(text: &'a str, delimiter: u8, complete: bool) -> Records<'a> {
         let bytes = text.as_bytes();
-        let reader =
-            csv::ReaderBuilder::new().has_headers(false).flexible(true).delimiter(delimiter).from_reader(bytes);
-        Records { bytes, reader, record: TextRecord(csv::ByteRecord::new()), lone_crs: LoneCrs::new(bytes) }
+        Records {
+            bytes,
+            delimiter,
+            complete,
+            quotes: memchr::memchr(b'"', bytes).is_some(),
+            reader: csv_reader(bytes, delimiter),
+            base: 0,
+            base_newlines: 0,
+            record_start: 0,
+            record_csv_line: 1,
+            record: TextRecord { fields: csv::ByteRecord::new(), quote: None },
+            lone_crs: LoneCrs::new(bytes),
+        }
     }
 
     /// Reads the next record into `record`; false at the end.
     pub(crate) fn next_record(&mut self) -> bool {
         // Bytes, not a `StringRecord`: see `TextRecord`.
-        match self.reader.read_byte_record(&mut self.record.0) {
-            Ok(more) => {
-                debug_assert!(self.record.0.iter().all(|f| std::str::from_utf8(f).is_ok()));
-                more
-            }
+        let more = match self.reader.read_byte_record(&mut self.record.fields) {
+            Ok(more) => more,
             // See the type's docs: no I/O and no length checks.
             Err(e) => unreachable!("reading CSV from a &str cannot fail: {e}"),
+        };
+        if !more {
+            return false;
         }
+        debug_assert!(self.record.fields.iter().all(|f| std::str::from_utf8(f).is_ok()));
+        let (start, line) = self.record.fields.position().map_or((0, 1), |p| (p.byte() as usize, p.line()));
+        self.record_start = self.base + start;
+        self.record_csv_line = self.base_newlines + line;
+        self.record.quote = None;
+        if self.quotes {
+            self.look_at_quotes();
+        }
+        true
+    }
+
+    /// Cuts the record at a quoted field that runs away, if it has one.
+    /// Only a record with a line break in a cell, a very long one, or one
+    /// that reaches the end of the text can have one, so most records cost
+    /// one scan of their cells for a line break.
+    fn look_at_quotes(&mut self) {
+        let (bytes, end) = (self.bytes, self.offset());
+        let data = self.record.fields.as_slice();
+        let suspect = data.len() > MAX_QUOTED_BYTES
+            || memchr::memchr2(b'\n', b'\r', data).is_some()
+            || (self.complete && end >= self.bytes.len());
+        if !suspect {
+            return;
+        }
+        let raw = &bytes[self.record_start..end];
+        let Some((column, open, run)) = runaway_quote(raw, self.delimiter, self.complete) else {
+            return;
+        };
+        let quote = self.record_start + open;
+        let eol = memchr::memchr2(b'\r', b'\n', &bytes[quote..]).map_or(bytes.len(), |i| quote + i);
+        // The fields before the quote as csv read them, then the quote's
+        // line split at the delimiter, quotes kept.
+        self.record.fields.truncate(column);
+        for piece in bytes[quote..eol].split(|&b| b == self.delimiter) {
+            self.record.fields.push_field(piece);
+        }
+        // Blank lines csv skipped before the record are in `start_line`.
+        let first = self.start_line();
+        let record_text = &bytes[self.record_start..quote];
+        let skipped = record_text.iter().position(|&b| b != b'\r' && b != b'\n').unwrap_or(record_text.len());
+        let line = first + line_breaks_in(&record_text[skipped..]);
+        self.record.quote = Some(QuoteProblem { column, line, run });
+        // Read on from the end of the quote's line.
+        self.base_newlines += memchr::memchr_iter(b'\n', &bytes[self.base..eol]).count() as u64;
+        self.base = eol;
+        self.reader = csv_reader(&bytes[eol..], self.delimiter);
     }
 
     /// Reads records until one is not blank; false at the end.
@@ -241,9 +382,9 @@ impl<'a> Records<'a> {
     }
 
     /// Where reading stopped: just past the last record read (its line
-    /// break may be partly left, as the `\n` of a `\r\n`).
+    /// break may be partly or wholly left, as the `\n` of a `\r\n`).
     pub(crate) fn offset(&self) -> usize {
-        self.reader.position().byte() as usize
+        self.base + self.reader.position().byte() as usize
     }
 
     /// The physical line the current record starts on, 1-based, counted
@@ -252,8 +393,7 @@ impl<'a> Records<'a> {
         // csv's record position is where it started reading, which is before
         // any blank lines it skipped on the way (only `\r` and `\n`), and
         // its line counts only `\n`, up to that position.
-        let (mut start, csv_line) =
-            self.record.0.position().map_or((0, 1), |p| (p.byte() as usize, p.line()));
+        let mut start = self.record_start;
         let mut skipped = 0;
         while let Some(&b) = self.bytes.get(start) {
             match b {
@@ -263,8 +403,88 @@ impl<'a> Records<'a> {
             }
             start += 1;
         }
-        csv_line + skipped + self.lone_crs.before(self.bytes, start)
+        self.record_csv_line + skipped + self.lone_crs.before(self.bytes, start)
     }
+}
+
+/// csv's reader as this module uses it: no header row, ragged records.
+fn csv_reader(bytes: &[u8], delimiter: u8) -> csv::Reader<&[u8]> {
+    csv::ReaderBuilder::new().has_headers(false).flexible(true).delimiter(delimiter).from_reader(bytes)
+}
+
+/// The first quoted field of one record's text (`raw`, from where csv
+/// started reading it to where it stopped) that runs away: its column, the
+/// offset of its opening quote in `raw`, and how. Follows csv's own states:
+/// a quote opens a field only at its start, `""` inside is a quote, and a
+/// field ends at the delimiter or a line break outside quotes. A field still
+/// open at the end of `raw` is unclosed only when `complete`; until then it
+/// may close in the text still to come.
+fn runaway_quote(raw: &[u8], delimiter: u8, complete: bool) -> Option<(usize, usize, QuoteRun)> {
+    // csv skips line breaks before a record.
+    let mut i = raw.iter().position(|&b| b != b'\r' && b != b'\n')?;
+    let (mut column, mut field_start) = (0, true);
+    while let Some(&b) = raw.get(i) {
+        if field_start && b == b'"' {
+            let open = i;
+            let mut breaks = 0u64;
+            let mut j = i + 1;
+            loop {
+                let Some(k) = memchr::memchr3(b'"', b'\r', b'\n', &raw[j..]) else {
+                    if raw.len() - open > MAX_QUOTED_BYTES {
+                        return Some((column, open, QuoteRun::TooManyBytes));
+                    }
+                    return complete.then_some((column, open, QuoteRun::Unclosed));
+                };
+                let at = j + k;
+                if at - open > MAX_QUOTED_BYTES {
+                    return Some((column, open, QuoteRun::TooManyBytes));
+                }
+                match raw[at] {
+                    b'"' => match raw.get(at + 1) {
+                        Some(b'"') => j = at + 2,
+                        // A quote at the very end may be the first of a `""`.
+                        None if !complete => return None,
+                        _ => {
+                            i = at + 1;
+                            break;
+                        }
+                    },
+                    b'\r' if raw.get(at + 1) == Some(&b'\n') => {
+                        breaks += 1;
+                        j = at + 2;
+                    }
+                    _ => {
+                        breaks += 1;
+                        j = at + 1;
+                    }
+                }
+                if breaks > MAX_QUOTED_LINE_BREAKS {
+                    return Some((column, open, QuoteRun::TooManyLines));
+                }
+            }
+            // After the closing quote the field goes on unquoted.
+            field_start = false;
+            continue;
+        }
+        match b {
+            b'\r' | b'\n' => return None,
+            b if b == delimiter => {
+                column += 1;
+                field_start = true;
+            }
+            _ => field_start = false,
+        }
+        i += 1;
+    }
+    None
+}
+
+/// The line breaks in `bytes` as an editor counts them: `\r\n`, `\n` and
+/// a lone `\r` each end one line.
+fn line_breaks_in(bytes: &[u8]) -> u64 {
+    let newlines = memchr::memchr_iter(b'\n', bytes).count();
+    let lone_crs = memchr::memchr_iter(b'\r', bytes).filter(|&i| bytes.get(i + 1) != Some(&b'\n')).count();
+    (newlines + lone_crs) as u64
 }
 
 /// The cells of one record read by a [`RowReader`], as `&str`.
@@ -289,28 +509,51 @@ impl<'a> Records<'a> {
 /// assert_eq!(record.iter().collect::<Vec<_>>(), ["Zoé", "Győr; \"Old\""]);
 /// ```
 #[derive(Clone, Debug)]
-pub struct TextRecord(csv::ByteRecord);
+pub struct TextRecord {
+    fields: csv::ByteRecord,
+    quote: Option<QuoteProblem>,
+}
 
 impl TextRecord {
     /// How many cells the record has.
     pub fn len(&self) -> usize {
-        self.0.len()
+        self.fields.len()
     }
 
     /// Whether the record has no cells.
     pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
+        self.fields.is_empty()
     }
 
     /// The cell at `index`, if the record has one.
     #[inline]
     pub fn get(&self, index: usize) -> Option<&str> {
-        self.0.get(index).map(as_text)
+        self.fields.get(index).map(as_text)
     }
 
     /// The cells in order.
     pub fn iter(&self) -> impl DoubleEndedIterator<Item = &str> + ExactSizeIterator {
-        self.0.iter().map(as_text)
+        self.fields.iter().map(as_text)
+    }
+
+    /// The quote that does not close where it should, if the record was
+    /// cut at one (see the [module docs](self)).
+    ///
+    /// ```
+    /// use csv_import_core::parse::{QuoteRun, RowReader};
+    ///
+    /// let text = "First Name,Last Name,Email\nBob,\"Smith,bob@example.com\nAnn,Lee,ann@example.com\n";
+    /// let mut reader = RowReader::new(text, b',').unwrap();
+    /// reader.next_row().unwrap();
+    /// assert_eq!(reader.record().iter().collect::<Vec<_>>(), ["Bob", "\"Smith", "bob@example.com"]);
+    /// let problem = reader.record().quote_problem().unwrap();
+    /// assert_eq!((problem.column, problem.line, problem.run), (1, 2, QuoteRun::Unclosed));
+    /// reader.next_row().unwrap();
+    /// assert_eq!(reader.record().iter().collect::<Vec<_>>(), ["Ann", "Lee", "ann@example.com"]);
+    /// assert!(reader.record().quote_problem().is_none());
+    /// ```
+    pub fn quote_problem(&self) -> Option<&QuoteProblem> {
+        self.quote.as_ref()
     }
 }
 
@@ -319,7 +562,7 @@ impl std::ops::Index<usize> for TextRecord {
 
     /// The cell at `index`; panics if the record has no such cell.
     fn index(&self, index: usize) -> &str {
-        as_text(&self.0[index])
+        as_text(&self.fields[index])
     }
 }
 
@@ -327,7 +570,8 @@ impl std::ops::Index<usize> for TextRecord {
 #[inline]
 fn as_text(field: &[u8]) -> &str {
     // SAFETY: every field of a `TextRecord` is valid UTF-8; see the type's
-    // docs (and the `debug_assert!` in `RowReader::next_record`).
+    // docs (and the `debug_assert!` in `Records::next_record`); a record cut at a
+    // quote is split only at the ASCII delimiter and line breaks too.
     unsafe { std::str::from_utf8_unchecked(field) }
 }
 
@@ -487,6 +731,175 @@ mod tests {
         assert_eq!(r.next_row(), None);
         assert_eq!(r.next_row(), None);
         assert_eq!(r.rows_read(), 2);
+    }
+
+    /// The cells of every row, with its quote problem's column, line and run.
+    fn cut_rows(text: &str) -> Vec<(Vec<String>, Option<(usize, u64, QuoteRun)>)> {
+        let t = parse(text, b',').unwrap();
+        t.rows
+            .iter()
+            .map(|r| {
+                let problem =
+                    t.quote_problems.iter().find(|(row, _)| *row == r.row).map(|(_, q)| (q.column, q.line, q.run));
+                (r.cells.clone(), problem)
+            })
+            .collect()
+    }
+
+    fn strings(cells: &[&str]) -> Vec<String> {
+        cells.iter().map(|c| c.to_string()).collect()
+    }
+
+    #[test]
+    fn an_unclosed_quote_cuts_its_row_and_keeps_the_rows_after_it() {
+        let text =
+            "First Name,Last Name,Email\nBob,\"Smith,bob@example.com\nAnn,Lee,ann@example.com\nCy,Ho,cy@example.com\n";
+        assert_eq!(
+            cut_rows(text),
+            [
+                (strings(&["Bob", "\"Smith", "bob@example.com"]), Some((1, 2, QuoteRun::Unclosed))),
+                (strings(&["Ann", "Lee", "ann@example.com"]), None),
+                (strings(&["Cy", "Ho", "cy@example.com"]), None),
+            ]
+        );
+        let lines: Vec<u64> = parse(text, b',').unwrap().rows.iter().map(|r| r.line).collect();
+        assert_eq!(lines, [2, 3, 4]);
+        // Also without a line break at the end, with CRLF, and as the last field.
+        assert_eq!(cut_rows("a,b\r\n1,\"x\r\n2,y")[1], (strings(&["2", "y"]), None));
+        assert_eq!(cut_rows("a,b\n1,\"x")[0], (strings(&["1", "\"x"]), Some((1, 2, QuoteRun::Unclosed))));
+    }
+
+    #[test]
+    fn stray_quotes_inside_unquoted_fields_are_text() {
+        let text = "Name,Size,Email\nBob,O\"Brien,x@y.z\nTV,5\" screen,a@b.c\n\"Ann\",3\"\",\"q\"\"r\"\n";
+        assert_eq!(
+            cut_rows(text),
+            [
+                (strings(&["Bob", "O\"Brien", "x@y.z"]), None),
+                (strings(&["TV", "5\" screen", "a@b.c"]), None),
+                (strings(&["Ann", "3\"\"", "q\"r"]), None),
+            ]
+        );
+    }
+
+    #[test]
+    fn quoted_cells_of_a_few_lines_are_kept_whole() {
+        let note = format!("\"{}\"", vec!["line"; MAX_QUOTED_LINE_BREAKS as usize + 1].join("\r\n"));
+        let text = format!("a,b\n1,{note}\n2,x\n");
+        let rows = cut_rows(&text);
+        assert_eq!(rows.len(), 2);
+        assert_eq!(rows[0].0[1].matches("\r\n").count() as u64, MAX_QUOTED_LINE_BREAKS);
+        assert_eq!((rows[0].1, rows[1].1), (None, None));
+    }
+
+    #[test]
+    fn a_quote_still_open_after_too_many_lines_is_cut_at_its_line() {
+        // A quoted note over two lines first, then a stray quote that closes
+        // only 10,000 lines later.
+        let mut text = String::from("a,b,c\n\"two\nlines\",\"stray,x\n");
+        for i in 0..10_000 {
+            text.push_str(&format!("{i},y,z\n"));
+        }
+        text.push_str("end\",w,v\n");
+        let t = parse(&text, b',').unwrap();
+        assert_eq!(t.rows.len(), 10_002);
+        assert_eq!(t.rows[0].cells, ["two\nlines", "\"stray", "x"]);
+        assert_eq!((t.rows[0].row, t.rows[0].line), (1, 2));
+        // The quote is on line 3, where the row was cut.
+        let problem = QuoteProblem { column: 1, line: 3, run: QuoteRun::TooManyLines };
+        assert_eq!(t.quote_problems, [(1, problem)]);
+        assert_eq!((t.rows[1].cells.clone(), t.rows[1].line), (strings(&["0", "y", "z"]), 4));
+        // The closing quote, inside an unquoted field, is text.
+        assert_eq!((t.rows[10_001].cells.clone(), t.rows[10_001].line), (strings(&["end\"", "w", "v"]), 10_004));
+    }
+
+    #[test]
+    fn a_quote_still_open_after_too_many_bytes_is_cut() {
+        let text = format!("a,b\n1,\"{}\",2\n3,4\n", "x".repeat(MAX_QUOTED_BYTES + 1));
+        let rows = cut_rows(&text);
+        assert_eq!(rows[0].1, Some((1, 2, QuoteRun::TooManyBytes)));
+        assert_eq!(rows[0].0.len(), 3);
+        assert_eq!(rows[1], (strings(&["3", "4"]), None));
+        // A quoted cell of a megabyte less a little is a cell (too long for
+        // any field, which the field says).
+        let text = format!("a,b\n1,\"{}\"\n", "x".repeat(MAX_QUOTED_BYTES - 10));
+        assert_eq!(cut_rows(&text)[0].1, None);
+    }
+
+    #[test]
+    fn a_runaway_quote_in_the_header_is_a_file_error() {
+        let e = parse("Name,\"Email\nAnn,ann@example.com\n", b',').unwrap_err();
+        assert_eq!(e.code, FileErrorCode::UnclosedQuote);
+        assert!(e.message.contains("column 2, line 1"), "{}", e.message);
+    }
+
+    #[test]
+    fn control_characters_in_the_header_are_a_file_error() {
+        let e = parse("Name,E\u{0}mail\nAnn,x\n", b',').unwrap_err();
+        assert_eq!(e.code, FileErrorCode::ControlCharacter);
+        assert!(e.message.contains("column 2"), "{}", e.message);
+        assert!(e.message.contains("U+0000 (NUL) at position 2"), "{}", e.message);
+        // Tabs and line breaks in a column name are white space.
+        assert_eq!(parse("\"First\nName\",\tEmail\nAnn,x\n", b',').unwrap().header, ["First\nName", "\tEmail"]);
+    }
+
+    /// Text of cells, delimiters, quotes anywhere, line breaks, and now and
+    /// then 60 lines at once, so that quotes run past the bounds too.
+    fn quoted_text() -> impl Strategy<Value = String> {
+        let lines = "x,\n".repeat(60);
+        proptest::collection::vec(
+            prop_oneof![
+                8 => prop::sample::select(vec!["a", "é", ",", "\"", "\"\"", "\n", "\r\n", "\r", " "]).prop_map(str::to_string),
+                1 => Just(lines),
+            ],
+            0..50,
+        )
+        .prop_map(|parts| format!("h,i\n{}", parts.concat()))
+    }
+
+    use proptest::prelude::*;
+
+    proptest! {
+        /// No row is lost: every line with a value is in some row (a row
+        /// spans the lines of its cells' line breaks), and no cell holds more
+        /// line breaks than a quoted field may.
+        #[test]
+        fn every_line_is_in_a_row(text in quoted_text()) {
+            let t = parse(&text, b',').unwrap();
+            let breaks = |cells: &[String]| cells.iter().map(|c| line_breaks_in(c.as_bytes())).sum::<u64>();
+            for row in &t.rows {
+                for cell in &row.cells {
+                    prop_assert!(line_breaks_in(cell.as_bytes()) <= MAX_QUOTED_LINE_BREAKS, "{cell:?}");
+                }
+            }
+            let spans: Vec<(u64, u64)> = t.rows.iter().map(|r| (r.line, r.line + breaks(&r.cells))).collect();
+            let mut line = 1;
+            let bytes = text.as_bytes();
+            let mut start = 0;
+            for i in 0..=bytes.len() {
+                let end = i == bytes.len() || bytes[i] == b'\n' || (bytes[i] == b'\r' && bytes.get(i + 1) != Some(&b'\n'));
+                if !end {
+                    continue;
+                }
+                let text_line = String::from_utf8_lossy(&bytes[start..i]);
+                let has_value = text_line.chars().any(|c| !c.is_whitespace() && c != ',' && c != '"');
+                if line > t.header_line && has_value {
+                    prop_assert!(spans.iter().any(|&(a, b)| a <= line && line <= b), "line {line} {text_line:?} in no row");
+                }
+                line += 1;
+                start = i + 1;
+            }
+        }
+
+        /// A row written after any text is read as that row: nothing before
+        /// it (a quote left open) takes it in.
+        #[test]
+        fn a_row_after_any_text_is_its_own(text in quoted_text()) {
+            let t = parse(&format!("{text}\nZZ,ZZ\n"), b',').unwrap();
+            let last = t.rows.last().unwrap();
+            prop_assert_eq!(&last.cells, &["ZZ", "ZZ"]);
+            prop_assert!(t.quote_problems.last().is_none_or(|(row, _)| *row < last.row));
+        }
     }
 
     #[test]

@@ -9,7 +9,8 @@
 //! "required".
 
 use crate::messages::{self, Lang};
-use crate::value::FieldChecker;
+use crate::validate::{attribute_field, attribute_name_error};
+use crate::value::{FieldChecker, trim};
 use crate::{Record, Template, Value};
 
 /// A template's fields compiled once for every row of a batch.
@@ -17,6 +18,8 @@ pub struct Rechecker<'t> {
     template: &'t Template,
     checkers: Vec<FieldChecker>,
     defaults: Vec<Option<Value>>,
+    /// Attribute values, checked as text of at most [`ATTRIBUTE_MAX_LENGTH`](crate::record::ATTRIBUTE_MAX_LENGTH).
+    attribute: FieldChecker,
     lang: Lang,
 }
 
@@ -42,7 +45,8 @@ impl<'t> Rechecker<'t> {
             checkers.push(checker);
             defaults.push(default);
         }
-        Ok(Rechecker { template, checkers, defaults, lang: Lang::En })
+        let attribute = FieldChecker::new(&attribute_field())?;
+        Ok(Rechecker { template, checkers, defaults, attribute, lang: Lang::En })
     }
 
     /// The same checks, with the reasons written in `lang`.
@@ -50,6 +54,7 @@ impl<'t> Rechecker<'t> {
         for checker in &mut self.checkers {
             checker.lang = lang;
         }
+        self.attribute.lang = lang;
         self.lang = lang;
         self
     }
@@ -123,7 +128,41 @@ impl<'t> Rechecker<'t> {
             };
             values.push(checked);
         }
+        self.check_attributes(record, &mut reasons);
         if reasons.is_empty() { Ok(values) } else { Err(reasons) }
+    }
+
+    /// The record's attributes, each name and value checked as the browser
+    /// checks an attribute column: the name one line of at most
+    /// [`ATTRIBUTE_NAME_MAX_LENGTH`](crate::record::ATTRIBUTE_NAME_MAX_LENGTH)
+    /// characters, the value like a text cell (formulas, markup, control
+    /// characters, at most [`ATTRIBUTE_MAX_LENGTH`](crate::record::ATTRIBUTE_MAX_LENGTH) characters). A template
+    /// without attribute columns takes none.
+    fn check_attributes(&self, record: &Record, reasons: &mut Vec<String>) {
+        let Some(prefix) = self.template.attribute_prefixes.first() else {
+            if !record.attributes.is_empty() {
+                reasons.push(messages::malformed_attributes(self.lang, &self.template.name));
+            }
+            return;
+        };
+        for (name, value) in &record.attributes {
+            let place = format!("{prefix}{}", crate::error::shorten(name));
+            let problem = |message: &str| messages::reason(self.lang, &place, message);
+            let name = trim(name);
+            if name.is_empty() {
+                continue;
+            }
+            if let Some(e) = attribute_name_error(name, self.lang) {
+                reasons.push(problem(&e.message));
+                continue;
+            }
+            if trim(value).is_empty() {
+                continue;
+            }
+            if let Err(e) = self.attribute.check_cell(value) {
+                reasons.push(problem(&e.message));
+            }
+        }
     }
 }
 

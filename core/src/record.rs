@@ -50,6 +50,14 @@ impl Value {
     }
 }
 
+/// The most characters an attribute's value may have; it is checked like a
+/// `text` field (formulas, markup, control characters) with this bound.
+pub const ATTRIBUTE_MAX_LENGTH: usize = 1_000;
+
+/// The most characters an attribute's name (its column's header without
+/// the prefix) may have. A name is one line: no control character at all.
+pub const ATTRIBUTE_NAME_MAX_LENGTH: usize = 100;
+
 /// A valid row, normalised.
 ///
 /// `values` follows the template's field order (one value per field, `Null`

@@ -3,7 +3,7 @@
 
 use crate::decode::decode_in;
 use crate::error::{FileError, FileErrorCode, RowError};
-use crate::map::{map_headers_in, Column, Override};
+use crate::map::{Column, Mapper, Override};
 use crate::messages::{self, Lang};
 use crate::parse::{RawRow, RowReader};
 use crate::record::Record;
@@ -171,6 +171,20 @@ pub fn check_verdicts(bytes: &[u8], template: &Template, options: &Options) -> R
     run(bytes, template, options, false)
 }
 
+/// How many data rows the mapping may look at to recognise a column by its
+/// values.
+const CONTENT_SAMPLE_ROWS: usize = 100;
+
+/// The first `n` data rows of `text`, for mapping columns by their values.
+fn first_rows(text: &str, delimiter: u8, n: usize) -> Vec<Vec<String>> {
+    let Ok(mut reader) = RowReader::new(text, delimiter) else { return Vec::new() };
+    let mut rows = Vec::new();
+    while rows.len() < n && reader.next_row().is_some() {
+        rows.push(reader.record().iter().map(str::to_string).collect());
+    }
+    rows
+}
+
 /// [`check`], keeping the records or not.
 fn run(bytes: &[u8], template: &Template, options: &Options, keep_records: bool) -> Report {
     let mut report = Report { template: template.name.clone(), ..Report::default() };
@@ -193,7 +207,8 @@ fn run(bytes: &[u8], template: &Template, options: &Options, keep_records: bool)
         }
     };
     report.header = reader.header().to_vec();
-    let mapping = map_headers_in(reader.header(), template, &options.overrides, lang);
+    let samples = first_rows(&decoded.text, delimiter, CONTENT_SAMPLE_ROWS);
+    let mapping = Mapper::new(template).overrides(&options.overrides).samples(&samples).lang(lang).map(reader.header());
     report.columns = mapping.columns.clone();
     report.file_errors.extend(mapping.file_errors.iter().cloned());
 

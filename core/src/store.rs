@@ -31,7 +31,7 @@ use crate::error::{FileError, FileErrorCode, Position};
 use crate::messages::{self, Lang};
 #[cfg(doc)]
 use crate::parse::RowReader;
-use crate::parse::{check_delimiter, header_of, Records};
+use crate::parse::{QuoteProblem, Records, check_delimiter, header_of};
 use crate::sniff::sniff_delimiter;
 use crate::validate::Cells;
 
@@ -49,6 +49,8 @@ pub struct RowStore {
     lines: Vec<u64>,
     /// Rows changed since they were read, by index.
     edited: HashMap<usize, Vec<String>>,
+    /// The rows cut at a quote that does not close, by index (ascending).
+    quotes: Vec<(usize, QuoteProblem)>,
 }
 
 impl RowStore {
@@ -71,6 +73,15 @@ impl RowStore {
         self.lines.push(line);
     }
 
+    /// Adds a row read from a file, starting on `line`, with its cells and
+    /// its [`QuoteProblem`], if any.
+    pub fn push_cut<'a>(&mut self, line: u64, cells: impl IntoIterator<Item = &'a str>, quote: Option<QuoteProblem>) {
+        if let Some(problem) = quote {
+            self.quotes.push((self.len(), problem));
+        }
+        self.push(line, cells);
+    }
+
     /// How many rows there are.
     pub fn len(&self) -> usize {
         self.lines.len()
@@ -84,12 +95,22 @@ impl RowStore {
     /// The row at `index` (0-based; its row number is `index + 1`).
     /// Panics if there is no such row.
     pub fn row(&self, index: usize) -> StoredRow<'_> {
+        let quote = self.quote_problem(index);
         if let Some(cells) = self.edited.get(&index) {
-            return StoredRow::Edited(cells);
+            return StoredRow { cells: StoredCells::Edited(cells), quote };
         }
         let (first, last) = (self.starts[index], self.starts[index + 1]);
         let start = if first == 0 { 0 } else { self.ends[first - 1] };
-        StoredRow::Packed { text: &self.text, start, ends: &self.ends[first..last] }
+        StoredRow { cells: StoredCells::Packed { text: &self.text, start, ends: &self.ends[first..last] }, quote }
+    }
+
+    /// The quote problem of the row at `index`, if it has one (and its
+    /// cell was not edited since).
+    pub fn quote_problem(&self, index: usize) -> Option<&QuoteProblem> {
+        if self.quotes.is_empty() {
+            return None;
+        }
+        self.quotes.binary_search_by_key(&index, |(i, _)| *i).ok().map(|at| &self.quotes[at].1)
     }
 
     /// The position of the row at `index`: its row number and line.
@@ -104,10 +125,14 @@ impl RowStore {
     }
 
     /// Sets one cell of a row (adding empty cells before it if the row is
-    /// shorter). Returns whether the cell changed.
+    /// shorter). Returns whether the cell changed. Editing the cell a quote
+    /// problem is in settles that problem: the user has written the value.
     pub fn set_cell(&mut self, index: usize, column: usize, value: &str) -> bool {
         if self.row(index).get(column) == Some(value) {
             return false;
+        }
+        if self.quote_problem(index).is_some_and(|q| q.column == column) {
+            self.quotes.retain(|(i, _)| *i != index);
         }
         let mut cells = match self.edited.remove(&index) {
             Some(cells) => cells,
@@ -141,9 +166,16 @@ impl RowStore {
     }
 }
 
-/// One row of a [`RowStore`], borrowed.
+/// One row of a [`RowStore`], borrowed: its cells (read with [`Cells`])
+/// and its quote problem, if any.
 #[derive(Clone, Copy, Debug)]
-pub enum StoredRow<'a> {
+pub struct StoredRow<'a> {
+    cells: StoredCells<'a>,
+    quote: Option<&'a QuoteProblem>,
+}
+
+#[derive(Clone, Copy, Debug)]
+enum StoredCells<'a> {
     /// As read from the file.
     Packed {
         /// The store's buffer.
@@ -160,22 +192,27 @@ pub enum StoredRow<'a> {
 impl Cells for StoredRow<'_> {
     #[inline]
     fn len(&self) -> usize {
-        match self {
-            StoredRow::Packed { ends, .. } => ends.len(),
-            StoredRow::Edited(cells) => cells.len(),
+        match self.cells {
+            StoredCells::Packed { ends, .. } => ends.len(),
+            StoredCells::Edited(cells) => cells.len(),
         }
     }
 
     #[inline]
     fn get(&self, index: usize) -> Option<&str> {
-        match self {
-            StoredRow::Packed { text, start, ends } => {
+        match self.cells {
+            StoredCells::Packed { text, start, ends } => {
                 let end = *ends.get(index)?;
-                let from = if index == 0 { *start } else { ends[index - 1] };
+                let from = if index == 0 { start } else { ends[index - 1] };
                 Some(&text[from..end])
             }
-            StoredRow::Edited(cells) => cells.get(index).map(String::as_str),
+            StoredCells::Edited(cells) => cells.get(index).map(String::as_str),
         }
+    }
+
+    #[inline]
+    fn quote_problem(&self) -> Option<&QuoteProblem> {
+        self.quote
     }
 }
 
@@ -378,7 +415,7 @@ impl StreamLoader {
             return;
         }
         let delimiter = self.delimiter.unwrap_or(b',');
-        let mut records = Records::new(&self.pending, delimiter);
+        let mut records = Records::new(&self.pending, delimiter, last);
         let len = self.pending.len();
         let mut cut = 0;
         while records.next_record() {
@@ -394,7 +431,7 @@ impl StreamLoader {
             }
             let line = self.lines_before + records.start_line();
             if self.header.is_none() {
-                match header_of(&records.record, line, self.lang) {
+                match header_of(&records.record, line, self.lines_before, self.lang) {
                     Ok(header) => self.header = Some(header),
                     Err(error) => {
                         self.error = Some(error);
@@ -402,7 +439,10 @@ impl StreamLoader {
                     }
                 }
             } else {
-                self.rows.push(line, records.record.iter());
+                // The quote's line too is counted from the start of `pending`.
+                let quote =
+                    records.record.quote_problem().map(|q| QuoteProblem { line: q.line + self.lines_before, ..*q });
+                self.rows.push_cut(line, records.record.iter(), quote);
             }
         }
         drop(records);
@@ -462,6 +502,7 @@ fn line_breaks(bytes: &[u8], end: usize) -> u64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::parse::QuoteRun;
     use crate::report::Options;
     use crate::table::load;
     use proptest::prelude::*;
@@ -474,8 +515,11 @@ mod tests {
         loader.finish()
     }
 
-    fn rows_of(loaded: &StreamLoaded) -> Vec<(Position, Vec<String>)> {
-        (0..loaded.rows.len()).map(|i| (loaded.rows.position(i), loaded.rows.cells(i))).collect()
+    /// Each row's position, cells and quote problem.
+    fn rows_of(loaded: &StreamLoaded) -> Vec<(Position, Vec<String>, Option<QuoteProblem>)> {
+        (0..loaded.rows.len())
+            .map(|i| (loaded.rows.position(i), loaded.rows.cells(i), loaded.rows.quote_problem(i).copied()))
+            .collect()
     }
 
     #[test]
@@ -486,8 +530,12 @@ mod tests {
         for size in 1..=8 {
             let loaded = load_in_chunks(text.as_bytes(), size).unwrap();
             assert_eq!(loaded.header, whole.table.header, "chunks of {size}");
-            let expected: Vec<_> =
-                whole.table.rows.iter().map(|r| (Position { row: r.row, line: r.line }, r.cells.clone())).collect();
+            let expected: Vec<_> = whole
+                .table
+                .rows
+                .iter()
+                .map(|r| (Position { row: r.row, line: r.line }, r.cells.clone(), None))
+                .collect();
             assert_eq!(rows_of(&loaded), expected, "chunks of {size}");
             assert_eq!(loaded.encoding, "utf-8");
         }
@@ -540,19 +588,30 @@ mod tests {
     fn whole(
         bytes: &[u8],
         delimiter: Option<u8>,
-    ) -> Result<(String, u8, Vec<String>, Vec<(Position, Vec<String>)>), FileError> {
+    ) -> Result<(String, u8, Vec<String>, Vec<(Position, Vec<String>, Option<QuoteProblem>)>), FileError> {
         let loaded = load(bytes, &Options { delimiter, ..Options::default() })?;
-        let rows = loaded.table.rows.iter().map(|r| (Position { row: r.row, line: r.line }, r.cells.clone())).collect();
+        let table = &loaded.table;
+        let quote = |row: u64| table.quote_problems.iter().find(|(r, _)| *r == row).map(|(_, q)| *q);
+        let rows =
+            table.rows.iter().map(|r| (Position { row: r.row, line: r.line }, r.cells.clone(), quote(r.row))).collect();
         Ok((loaded.encoding, loaded.delimiter, loaded.table.header, rows))
     }
 
     proptest! {
         /// Records cut anywhere between chunks (in quotes, between `\r` and
         /// `\n`, in a character), parsed as each chunk comes: the same
-        /// header, rows, lines and errors as the whole text.
+        /// header, rows, lines, quote problems and errors as the whole text,
+        /// also where a quote never closes or runs past its bounds (the
+        /// blocks of 60 lines).
         #[test]
         fn parsing_as_chunks_come_reads_like_the_whole_text(
-            text in "(\u{FEFF}){0,2}([ab;,\"\r\n é🎉]|\r\n|\"\"){0,80}",
+            text in ("(\u{FEFF}){0,2}", proptest::collection::vec(
+                prop_oneof![
+                    12 => "([ab;,\"\r\n é🎉]|\r\n|\"\"){0,8}",
+                    1 => Just("x;y\n".repeat(60)),
+                ],
+                0..12,
+            )).prop_map(|(boms, parts)| boms + &parts.concat()),
             chunk in 1usize..12,
             detect in 1usize..8,
             sniff in 1usize..16,
@@ -581,24 +640,46 @@ mod tests {
     }
 
     #[test]
-    fn a_record_that_never_ends_is_not_read_again_with_every_chunk() {
-        // An unclosed quote swallows the rest of the file into one cell.
+    fn a_quote_that_never_closes_is_cut_once_it_runs_too_long() {
+        // An unclosed quote would swallow the rest of the file into one cell:
+        // the row is cut at the end of the quote's line once the quote is
+        // still open 100 lines later, and every later line is a row again.
         let mut text = String::from("Name,Note\nAnn,\"open\n");
         for i in 0..50_000 {
             text.push_str(&format!("line {i},x\n"));
         }
         let mut loader = StreamLoader::new(None, text.len());
-        let mut parses = 0;
         for piece in text.as_bytes().chunks(1024) {
-            let before = loader.left;
             loader.feed(piece);
-            parses += usize::from(loader.left != before);
+            // What waits to be parsed stays small: the open quote is not held.
+            assert!(loader.pending.len() < 64 * 1024, "{}", loader.pending.len());
         }
-        // Far fewer parses than the ~700 chunks: each waits for the text to double.
-        assert!(parses < 20, "{parses} parses");
         let loaded = loader.finish().unwrap();
-        assert_eq!(loaded.rows.len(), 1);
-        assert!(loaded.rows.cells(0)[1].ends_with("line 49999,x\n"));
+        assert_eq!(loaded.rows.len(), 50_001);
+        assert_eq!(loaded.rows.cells(0), ["Ann", "\"open"]);
+        let problem = loaded.rows.quote_problem(0).unwrap();
+        assert_eq!((problem.column, problem.line, problem.run), (1, 2, QuoteRun::TooManyLines));
+        assert_eq!(loaded.rows.cells(50_000), ["line 49999", "x"]);
+        assert_eq!(loaded.rows.position(50_000), Position { row: 50_001, line: 50_002 });
+        assert!(loaded.rows.quote_problem(1).is_none());
+        // As the whole text reads it.
+        let whole = load(text.as_bytes(), &Options::default()).unwrap();
+        assert_eq!(whole.table.quote_problems, [(1, *problem)]);
+        assert_eq!(whole.table.rows.len(), 50_001);
+    }
+
+    #[test]
+    fn editing_the_cut_cell_settles_its_quote_problem() {
+        let loaded = load_in_chunks(b"a,b\n1,\"x\n2,y\n", 3).unwrap();
+        let mut store = loaded.rows;
+        assert_eq!(store.cells(0), ["1", "\"x"]);
+        assert!(store.row(0).quote_problem().is_some());
+        // Another cell of the row: the problem stays.
+        assert!(store.set_cell(0, 0, "3"));
+        assert!(store.row(0).quote_problem().is_some());
+        assert!(store.set_cell(0, 1, "x"));
+        assert!(store.row(0).quote_problem().is_none());
+        assert_eq!(store.cells(1), ["2", "y"]);
     }
 
     #[test]

@@ -10,7 +10,7 @@ use crate::parse::{parse_in, Table};
 use crate::report::{Options, Report};
 use crate::sniff::sniff_delimiter;
 use crate::template::Template;
-use crate::validate::{FileRules, Validator};
+use crate::validate::{Cells, FileRules, Validator, WithQuote};
 use crate::error::{FileErrorCode, Position};
 
 /// A decoded and parsed file.
@@ -43,14 +43,19 @@ pub fn load(bytes: &[u8], options: &Options) -> Result<Loaded, FileError> {
 /// The report's records are filled; its `invalid_rows` are not (the caller
 /// has the rows already).
 pub fn check_table(loaded: &Loaded, template: &Template, options: &Options) -> Report {
-    let rows = loaded.table.rows.iter().map(|r| (Position { row: r.row, line: r.line }, r.cells.as_slice()));
-    check_rows(&loaded.table.header, rows, template, options, &loaded.encoding, loaded.delimiter)
+    let table = &loaded.table;
+    let mut quotes = table.quote_problems.iter().peekable();
+    let rows = table.rows.iter().map(|r| {
+        let quote = quotes.next_if(|(row, _)| *row == r.row).map(|(_, q)| q);
+        (Position { row: r.row, line: r.line }, WithQuote { cells: r.cells.as_slice(), quote })
+    });
+    check_rows(&table.header, rows, template, options, &loaded.encoding, loaded.delimiter)
 }
 
 /// Map and validate `rows` (each with its position) under `header`.
-pub fn check_rows<'r>(
+pub fn check_rows<C: Cells>(
     header: &[String],
-    rows: impl ExactSizeIterator<Item = (Position, &'r [String])>,
+    rows: impl ExactSizeIterator<Item = (Position, C)>,
     template: &Template,
     options: &Options,
     encoding: &str,
@@ -89,7 +94,7 @@ pub fn check_rows<'r>(
     };
     let mut rules = FileRules::with_rows(template, rows.len());
     for (pos, cells) in rows {
-        match rules.admit(&validator, pos, validator.check_row(pos, cells), cells) {
+        match rules.admit(&validator, pos, validator.check_row(pos, &cells), &cells) {
             Ok(record) => {
                 report.rows.valid += 1;
                 report.records.push(record);

@@ -100,7 +100,9 @@ pub struct Field {
     /// How the value is made when the cell is empty.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub generated: Option<Generator>,
-    /// The most characters a text value may have.
+    /// The most characters a value may have. A text field without one
+    /// takes at most [`DEFAULT_TEXT_MAX_LENGTH`]; every other type has its
+    /// own bound as well (see [`FieldType::max_chars`]).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_length: Option<usize>,
     /// A regular expression the whole value must match.
@@ -127,10 +129,32 @@ pub struct Field {
     pub help: Option<String>,
 }
 
+/// The most characters a `text` field without a `max_length` takes: well
+/// under what a database index holds (PostgreSQL's btree takes about 2,700
+/// bytes), and a page of text.
+pub const DEFAULT_TEXT_MAX_LENGTH: usize = 1_000;
+
 impl Field {
     /// The header text the sample file uses for this field.
     pub fn header(&self) -> &str {
         if self.label.is_empty() { &self.key } else { &self.label }
+    }
+
+    /// Whether values may span several lines (line breaks and tabs): a
+    /// quoted multi-line note or address is ordinary CSV, so `text` fields
+    /// take them; every other type is one line.
+    pub fn is_multiline(&self) -> bool {
+        self.kind == FieldType::Text
+    }
+
+    /// The most characters a value may have: `max_length`, or for a text
+    /// field [`DEFAULT_TEXT_MAX_LENGTH`].
+    pub fn max_length(&self) -> Option<usize> {
+        match (self.max_length, self.kind) {
+            (Some(max), _) => Some(max),
+            (None, FieldType::Text) => Some(DEFAULT_TEXT_MAX_LENGTH),
+            (None, _) => None,
+        }
     }
 }
 
@@ -166,6 +190,31 @@ pub enum FieldType {
 }
 
 impl FieldType {
+    /// The most characters any value of this type can have, whatever the
+    /// field says (`None` for text, bounded by
+    /// [`Field::max_length`]): an email address by RFC 5321 (254, of which
+    /// at most 64 before the @), a web address 2,048 (what browsers and
+    /// search engines handle), an ID 64, a phone number 64 (15 digits, an
+    /// extension and punctuation), a number 100, a date or date and time
+    /// 64, an option or yes/no 256, a password 256.
+    ///
+    /// ```
+    /// use csv_import_core::FieldType;
+    ///
+    /// assert_eq!(FieldType::Email.max_chars(), Some(254));
+    /// assert_eq!(FieldType::Text.max_chars(), None);
+    /// ```
+    pub fn max_chars(self) -> Option<usize> {
+        match self {
+            FieldType::Text => None,
+            FieldType::Email => Some(254),
+            FieldType::Url => Some(2_048),
+            FieldType::Id | FieldType::Phone | FieldType::Date | FieldType::Datetime => Some(64),
+            FieldType::Integer | FieldType::Decimal => Some(100),
+            FieldType::Enum | FieldType::Boolean | FieldType::Password => Some(256),
+        }
+    }
+
     /// The snake_case name, as in templates.
     pub fn as_str(self) -> &'static str {
         match self {

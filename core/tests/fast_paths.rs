@@ -161,7 +161,10 @@ proptest! {
             .filter(|r| !r.iter().all(|c| c.chars().all(char::is_whitespace)))
             .map(|r| r.iter().map(str::to_string).collect())
             .collect();
+        // Until a quote runs away; then the reader cuts the record (see
+        // `parse`) where csv reads on to the end.
         match RowReader::new(&text, delimiter) {
+            Err(e) if e.code == csv_import_core::FileErrorCode::UnclosedQuote => {}
             Err(_) => {
                 let no_header = expected.first().is_none_or(|h| h.iter().all(|c| c.trim_start_matches('\u{FEFF}').trim().is_empty()));
                 prop_assert!(no_header);
@@ -170,8 +173,13 @@ proptest! {
                 let header: Vec<String> = expected[0].iter().map(|c| c.trim_start_matches('\u{FEFF}').to_string()).collect();
                 prop_assert_eq!(reader.header(), &header[..]);
                 let mut got = Vec::new();
+                let mut cut = false;
                 while reader.next_row().is_some() {
                     let record = reader.record();
+                    if record.quote_problem().is_some() {
+                        cut = true;
+                        break;
+                    }
                     let cells: Vec<String> = record.iter().map(str::to_string).collect();
                     prop_assert_eq!(cells.len(), record.len());
                     for (i, cell) in cells.iter().enumerate() {
@@ -180,7 +188,11 @@ proptest! {
                     }
                     got.push(cells);
                 }
-                prop_assert_eq!(&got[..], &expected[1..]);
+                if cut {
+                    prop_assert_eq!(&got[..], &expected[1..=got.len()]);
+                } else {
+                    prop_assert_eq!(&got[..], &expected[1..]);
+                }
             }
         }
     }

@@ -104,6 +104,18 @@ fn overrides_and_forced_options_are_honoured() {
 }
 
 #[test]
+fn french_headers_and_a_column_of_emails_map_without_help() {
+    let file = "Prénom;Nom;Contact\nZoé;Roy;zoe@example.fr\nLéa;Gay;lea@example.fr\nIan;Fox;ian@example.com\n".as_bytes();
+    let out = run(&["validate", "-t", "clients", "-"], Some(file));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{text}");
+    assert!(
+        text.contains("columns: Prénom -> first_name, Nom -> last_name, Contact -> email (looks like email addresses)"),
+        "{text}"
+    );
+}
+
+#[test]
 fn windows_1252_semicolon_export_keeps_its_accents() {
     let out = run(&["parse", "--format", "json", fixture("excel_1252_semicolon.csv").to_str().unwrap()], None);
     assert!(out.status.success());
@@ -120,6 +132,41 @@ fn parse_shows_cells_untrimmed() {
     let parsed = json(&out);
     assert_eq!(parsed["header"], serde_json::json!(["a", "b"]));
     assert_eq!(parsed["rows"][0], serde_json::json!(["  x ", "y\ny"]));
+}
+
+#[test]
+fn an_unclosed_quote_is_an_error_in_validate_and_parse() {
+    let file =
+        b"First Name,Last Name,Email\nBob,\"Smith,bob@example.com\nAnn,Lee,ann@example.com\nCy,Ho,cy@example.com\n";
+    let out = run(&["validate", "-t", "clients", "-"], Some(file));
+    assert_eq!(out.status.code(), Some(1));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("clients: 3 rows, 2 valid, 1 invalid"), "{text}");
+    assert!(
+        text.contains("row 1 (line 2), column \"Last Name\": The quote before \"Smith\" on line 2 is never closed"),
+        "{text}"
+    );
+    assert!(text.contains("[unclosed_quote]"), "{text}");
+
+    let out = run(&["parse", "--format", "json", "-"], Some(file));
+    assert_eq!(out.status.code(), Some(1));
+    let parsed = json(&out);
+    assert_eq!(parsed["rows"][0], serde_json::json!(["Bob", "\"Smith", "bob@example.com"]));
+    assert_eq!(parsed["rows"][2], serde_json::json!(["Cy", "Ho", "cy@example.com"]));
+    assert_eq!(parsed["errors"][0]["code"], "unclosed_quote");
+    assert_eq!((parsed["errors"][0]["row"].as_u64(), parsed["errors"][0]["line"].as_u64()), (Some(1), Some(2)));
+    assert_eq!(parsed["errors"][0]["header"], "Last Name");
+}
+
+#[test]
+fn control_characters_and_long_values_are_errors_in_validate() {
+    let long = "a".repeat(3000);
+    let file = format!("First Name,Email\nAnn\u{1b},ann@example.com\nBob,{long}@example.com\n");
+    let out = run(&["validate", "-t", "clients", "--format", "json", "-"], Some(file.as_bytes()));
+    assert_eq!(out.status.code(), Some(1));
+    let parsed = json(&out);
+    let codes: Vec<&str> = parsed["errors"].as_array().unwrap().iter().map(|e| e["code"].as_str().unwrap()).collect();
+    assert_eq!(codes, ["control_character", "too_long"]);
 }
 
 #[test]

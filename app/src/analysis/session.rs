@@ -4,7 +4,7 @@
 use super::{CheckOptions, EditOutcome, NextBatch, Request, Skipped, Summary, ViewRow};
 
 use csv_import_core::error::shorten;
-use csv_import_core::map::{map_headers_in, Mapping};
+use csv_import_core::map::{Mapper, Mapping};
 use csv_import_core::messages;
 use csv_import_core::parse::RawRow;
 use csv_import_core::report::Report;
@@ -14,6 +14,10 @@ use csv_import_core::value::FieldChecker;
 use csv_import_core::{FileError, FileErrorCode, Lang, RowError, RowErrorCode, Template, Value};
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::hash::{Hash, Hasher};
+
+/// How many of the first rows the mapping looks at to recognise a column by
+/// its values.
+const CONTENT_SAMPLE_ROWS: usize = 100;
 
 /// The worker's file: its rows, what was found wrong in them, and the
 /// state of an import under way.
@@ -85,7 +89,10 @@ impl Session {
         self.errors.clear();
         self.keys.clear();
         let lang = engine.lang;
-        let mapping = map_headers_in(&self.header, &self.template, &engine.overrides, lang);
+        let samples: Vec<Vec<String>> =
+            (0..self.store.len().min(CONTENT_SAMPLE_ROWS)).map(|i| self.store.cells(i)).collect();
+        let mapping =
+            Mapper::new(&self.template).overrides(&engine.overrides).samples(&samples).lang(lang).map(&self.header);
         let total = self.store.len() as u64;
         let mut report = Report {
             template: self.template.name.clone(),

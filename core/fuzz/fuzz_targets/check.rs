@@ -1,5 +1,8 @@
 //! The whole engine on arbitrary bytes: `check` with every built-in template,
-//! with and without forced options, and the chunked decoder against `decode`.
+//! with and without forced options, the chunked decoder against `decode`,
+//! and no row lost: every physical line with a value is in some row, no
+//! cell holds more line breaks than a quoted field may, a row written after
+//! the text is its own, and every row cut at a quote is an error.
 //!
 //! Input layout: 5 control bytes, then the file.
 //!
@@ -17,7 +20,9 @@ use std::sync::LazyLock;
 
 use csv_import_core::decode::{decode, ChunkDecoder};
 use csv_import_core::map::Override;
-use csv_import_core::{builtin, check, Options, Template};
+use csv_import_core::parse::{MAX_QUOTED_LINE_BREAKS, parse};
+use csv_import_core::sniff::sniff_delimiter;
+use csv_import_core::{Options, Report, RowErrorCode, Template, builtin, check};
 use libfuzzer_sys::fuzz_target;
 
 static TEMPLATES: LazyLock<Vec<Template>> = LazyLock::new(builtin::all);
@@ -81,11 +86,12 @@ fuzz_target!(|data: &[u8]| {
         options.overrides.push(Override { column, field });
     }
 
-    check_report(file, template, &options);
+    let report = check_report(file, template, &options);
+    check_no_row_lost(file, &options, &report);
     check_chunks(file, options.encoding.as_deref(), control[4]);
 });
 
-fn check_report(file: &[u8], template: &Template, options: &Options) {
+fn check_report(file: &[u8], template: &Template, options: &Options) -> Report {
     let report = check(file, template, options);
     let rows = report.rows;
 
@@ -122,6 +128,75 @@ fn check_report(file: &[u8], template: &Template, options: &Options) {
         records += 1;
     }
     assert_eq!(records, rows.invalid + 1, "error report records\n{csv_text:?}");
+    report
+}
+
+/// The line breaks in `s` as an editor counts them.
+fn line_breaks(s: &str) -> u64 {
+    let b = s.as_bytes();
+    (0..b.len()).filter(|&i| b[i] == b'\n' || (b[i] == b'\r' && b.get(i + 1) != Some(&b'\n'))).count() as u64
+}
+
+/// Every physical data line is accounted for: inside some row (a row spans
+/// the line it starts on and its cells' line breaks), and a row whose quote
+/// ran away is an error in the report.
+fn check_no_row_lost(file: &[u8], options: &Options, report: &Report) {
+    let Ok(decoded) = decode(file, options.encoding.as_deref()) else { return };
+    let delimiter = options.delimiter.unwrap_or_else(|| sniff_delimiter(&decoded.text));
+    let Ok(table) = parse(&decoded.text, delimiter) else { return };
+    assert_eq!(table.rows.len() as u64, report.rows.total, "rows parsed vs checked");
+    for cell in &table.header {
+        assert!(line_breaks(cell) <= MAX_QUOTED_LINE_BREAKS, "a column name of many lines");
+    }
+
+    // The header may span lines too (a quoted line break in a column name).
+    let header_breaks: u64 = table.header.iter().map(|h| line_breaks(h)).sum();
+    let mut spans = vec![(table.header_line, table.header_line + header_breaks)];
+    for row in &table.rows {
+        let mut breaks = 0;
+        for cell in &row.cells {
+            let n = line_breaks(cell);
+            assert!(n <= MAX_QUOTED_LINE_BREAKS, "row {} holds a cell of {n} lines", row.row);
+            breaks += n;
+        }
+        spans.push((row.line, row.line + breaks));
+    }
+    let text = decoded.text.trim_start_matches('\u{FEFF}');
+    let bytes = text.as_bytes();
+    let (mut line, mut start) = (1u64, 0);
+    for i in 0..=bytes.len() {
+        let end = i == bytes.len() || bytes[i] == b'\n' || (bytes[i] == b'\r' && bytes.get(i + 1) != Some(&b'\n'));
+        if !end {
+            continue;
+        }
+        let has_value = String::from_utf8_lossy(&bytes[start..i])
+            .chars()
+            .any(|c| !c.is_whitespace() && c != '"' && c != char::from(delimiter) && c != '\u{FEFF}');
+        if line > table.header_line && has_value {
+            assert!(spans.iter().any(|&(a, b)| a <= line && line <= b), "line {line} is in no row");
+        }
+        line += 1;
+        start = i + 1;
+    }
+
+    // Each row cut at a quote is an error when the rows were checked.
+    if report.file_errors.is_empty() {
+        for (row, _) in &table.quote_problems {
+            let flagged = report.errors.iter().any(|e| e.row == *row && e.code == RowErrorCode::UnclosedQuote);
+            assert!(flagged, "row {row} was cut at a quote but has no unclosed_quote error");
+        }
+    }
+
+    // A row after the text is its own: no quote left open takes it in.
+    let d = char::from(delimiter);
+    if d.is_ascii_alphanumeric() {
+        return;
+    }
+    let appended = format!("{}\nZZ{d}ZZ\n", decoded.text);
+    if let Ok(t) = parse(&appended, delimiter) {
+        let last = t.rows.last().expect("the appended row");
+        assert_eq!(last.cells, ["ZZ", "ZZ"], "the appended row was taken in");
+    }
 }
 
 /// The chunked decoder gives the same text as `decode` whenever both pick

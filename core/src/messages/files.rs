@@ -1,7 +1,8 @@
 //! The messages of problems with a whole file: not text, empty, no
 //! header, columns missing or twice, too many rows.
 
-use super::{describe_char, pick, quoted, Lang};
+use super::{Lang, control_name, describe_char, pick, quote, quoted};
+use crate::parse::QuoteProblem;
 
 /// What a file that is not text looks like.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -228,6 +229,39 @@ pub fn too_many_rows(lang: Lang, total: u64, label: &str, max: u64) -> String {
         format!(
             "Le fichier a {total} lignes ; {label} en accepte au plus {max} par fichier. \
              Découpez-le en fichiers de {max} lignes ou moins."
+        ),
+    )
+}
+
+/// `unclosed_quote`: in the header row.
+pub(crate) fn header_quote(lang: Lang, problem: &QuoteProblem) -> String {
+    let (line, column) = (problem.line, problem.column + 1);
+    pick(
+        lang,
+        format!(
+            "The header row has a quote that does not close (column {column}, line {line}), so it runs into the rows \
+             below. Add the closing quote after the column name, or remove the quote, then upload the file again."
+        ),
+        format!(
+            "La ligne d’en-tête a un guillemet qui ne se ferme pas (colonne {column}, ligne {line}) : il déborde sur \
+             les lignes suivantes. Ajoutez le guillemet fermant après le nom de la colonne, ou supprimez-le, puis \
+             importez à nouveau le fichier."
+        ),
+    )
+}
+
+/// `control_character`: in the name of column `column` (1-based), on `line`.
+pub(crate) fn header_control(lang: Lang, column: usize, name: &str, c: char, position: usize, line: u64) -> String {
+    let (q, c) = (quote(lang, name), control_name(lang, c));
+    pick(
+        lang,
+        format!(
+            "The name of column {column} ({q}, line {line}) contains the control character {c} at position {position}. \
+             Remove it from the header row, then upload the file again."
+        ),
+        format!(
+            "Le nom de la colonne {column} ({q}, ligne {line}) contient le caractère de contrôle {c} en position \
+             {position}. Supprimez-le de la ligne d’en-tête, puis importez à nouveau le fichier."
         ),
     )
 }

@@ -11,13 +11,17 @@
 //! `pattern`, a default that fails its own field). They are for the
 //! template's developer, and a broken template stops before any file is read.
 
+use crate::parse::{MAX_QUOTED_BYTES, MAX_QUOTED_LINE_BREAKS, QuoteProblem, QuoteRun};
+use crate::template::FieldType;
 use serde::{Deserialize, Serialize};
 use std::fmt::Write as _;
 
 mod files;
+mod mapping;
 mod values;
 
 pub use files::*;
+pub(crate) use mapping::*;
 pub(crate) use values::*;
 
 /// The language of the messages (English unless the caller says otherwise).
@@ -264,6 +268,17 @@ pub(crate) fn malformed_list(lang: Lang) -> &'static str {
     )
 }
 
+/// Attributes sent for a template without attribute columns (a tampered request).
+pub(crate) fn malformed_attributes(lang: Lang, template: &str) -> String {
+    pick(
+        lang,
+        format!("Malformed row: attributes were sent, but the template {template} has no attribute columns."),
+        format!(
+            "Ligne mal formée : des attributs ont été envoyés, mais le modèle {template} n’a pas de colonnes d’attributs."
+        ),
+    )
+}
+
 /// `too_long`.
 pub(crate) fn too_long(lang: Lang, value: Option<&str>, len: usize, max: usize) -> String {
     match (value, lang) {
@@ -278,6 +293,179 @@ pub(crate) fn too_long(lang: Lang, value: Option<&str>, len: usize, max: usize) 
         (Some(s), Lang::Fr) => format!(
             "{} fait {len} caractères ; le maximum est {max}. Raccourcissez la valeur à {max} caractères ou moins.",
             quote(lang, s)
+        ),
+    }
+}
+
+/// The name of a control character for a message: `U+0000 (NUL)`.
+fn control_name(lang: Lang, c: char) -> String {
+    let name = match c {
+        '\0' => "NUL",
+        '\t' => pick(lang, "tab", "tabulation"),
+        '\n' => pick(lang, "line feed", "saut de ligne"),
+        '\r' => pick(lang, "carriage return", "retour chariot"),
+        '\u{1b}' => pick(lang, "escape", "échappement"),
+        '\u{7f}' => pick(lang, "delete", "suppression"),
+        '\u{85}' => pick(lang, "next line", "ligne suivante"),
+        _ => return format!("U+{:04X}", c as u32),
+    };
+    format!("U+{:04X} ({name})", c as u32)
+}
+
+/// `control_character`: `c` at character `position` (1-based) of the cell;
+/// `value` is `None` for a password (never quoted); `multiline` when the
+/// field takes line breaks (so a line break is not what is wrong).
+///
+/// ```
+/// use csv_import_core::{messages::control_character, Lang};
+///
+/// assert_eq!(
+///     control_character(Lang::En, Some("Ann\u{0}"), '\u{0}', 4, "First Name", true),
+///     "\"Ann\u{FFFD}\" contains the control character U+0000 (NUL) at position 4, which a record cannot hold. \
+///      Remove it; it usually comes from a damaged export or a copy from another program."
+/// );
+/// ```
+pub fn control_character(
+    lang: Lang,
+    value: Option<&str>,
+    c: char,
+    position: usize,
+    header: &str,
+    multiline: bool,
+) -> String {
+    let what = match value {
+        Some(v) => quote(lang, v),
+        None => pick(lang, "The password", "Le mot de passe").to_string(),
+    };
+    let name = control_name(lang, c);
+    let line_break = matches!(c, '\n' | '\r') && !multiline && value.is_some();
+    match (line_break, lang) {
+        (true, Lang::En) => format!(
+            "{what} contains the control character {name} at position {position}, but {header} takes a single line. \
+             Remove the line break."
+        ),
+        (true, Lang::Fr) => format!(
+            "{what} contient le caractère de contrôle {name} en position {position}, mais {header} tient sur une seule ligne. \
+             Supprimez le saut de ligne."
+        ),
+        (false, Lang::En) => format!(
+            "{what} contains the control character {name} at position {position}, which a record cannot hold. \
+             Remove it; it usually comes from a damaged export or a copy from another program."
+        ),
+        (false, Lang::Fr) => format!(
+            "{what} contient le caractère de contrôle {name} en position {position}, qu’un enregistrement ne peut pas contenir. \
+             Supprimez-le ; il vient en général d’un export abîmé ou d’un copier-coller depuis un autre programme."
+        ),
+    }
+}
+
+/// `too_long` for a value longer than any of its type can be; `value` is
+/// `None` for a password.
+pub(crate) fn type_too_long(lang: Lang, value: Option<&str>, kind: FieldType, len: usize, max: usize) -> String {
+    let Some(value) = value else {
+        return too_long(lang, None, len, max);
+    };
+    let q = quote(lang, value);
+    let what = match (kind, lang) {
+        (FieldType::Email, Lang::En) => "an email address",
+        (FieldType::Email, Lang::Fr) => "une adresse e-mail",
+        (FieldType::Url, Lang::En) => "a web address",
+        (FieldType::Url, Lang::Fr) => "une adresse web",
+        (FieldType::Phone, Lang::En) => "a phone number",
+        (FieldType::Phone, Lang::Fr) => "un numéro de téléphone",
+        (FieldType::Id, Lang::En) => "an ID",
+        (FieldType::Id, Lang::Fr) => "un identifiant",
+        (FieldType::Integer | FieldType::Decimal, Lang::En) => "a number",
+        (FieldType::Integer | FieldType::Decimal, Lang::Fr) => "un nombre",
+        (FieldType::Date | FieldType::Datetime, Lang::En) => "a date",
+        (FieldType::Date | FieldType::Datetime, Lang::Fr) => "une date",
+        (_, Lang::En) => "a value of this column",
+        (_, Lang::Fr) => "une valeur de cette colonne",
+    };
+    pick(
+        lang,
+        format!(
+            "{q} is {len} characters long; {what} has at most {max}. Check the value: it may hold several cells run together."
+        ),
+        format!(
+            "{q} fait {len} caractères ; {what} en a au plus {max}. Vérifiez la valeur : plusieurs cellules y sont peut-être collées."
+        ),
+    )
+}
+
+/// `too_long`: an email address with more than `max` characters before the @.
+pub(crate) fn email_local_too_long(lang: Lang, value: &str, len: usize, max: usize) -> String {
+    let q = quote(lang, value);
+    pick(
+        lang,
+        format!(
+            "{q} has {len} characters before the @; an email address has at most {max} there. Correct the address."
+        ),
+        format!("{q} a {len} caractères avant le @ ; une adresse e-mail en a au plus {max}. Corrigez l’adresse."),
+    )
+}
+
+/// `unclosed_quote`: the cell (as cut, opening quote first) and where its
+/// quote opened.
+///
+/// ```
+/// use csv_import_core::{messages::unclosed_quote, parse::parse, Lang};
+///
+/// let table = parse("a,b\n1,\"x,y\n2,z\n", b',').unwrap();
+/// let (row, problem) = table.quote_problems[0];
+/// let cell = &table.rows[row as usize - 1].cells[problem.column];
+/// assert!(unclosed_quote(Lang::En, &problem, cell).starts_with("The quote before \"x\" on line 2 is never closed"));
+/// ```
+pub fn unclosed_quote(lang: Lang, problem: &QuoteProblem, cell: &str) -> String {
+    // The value after the quote: the quote itself is what the message is about.
+    let q = quote(lang, cell.strip_prefix('"').unwrap_or(cell));
+    let line = problem.line;
+    let how = match (problem.run, lang) {
+        (QuoteRun::TooManyLines, Lang::En) => format!("is still open {MAX_QUOTED_LINE_BREAKS} lines later"),
+        (QuoteRun::TooManyLines, Lang::Fr) => format!("est encore ouvert {MAX_QUOTED_LINE_BREAKS} lignes plus loin"),
+        (QuoteRun::TooManyBytes, Lang::En) => format!("is still open after {} MiB of text", MAX_QUOTED_BYTES >> 20),
+        (QuoteRun::TooManyBytes, Lang::Fr) => {
+            format!("est encore ouvert après {} Mio de texte", MAX_QUOTED_BYTES >> 20)
+        }
+        (_, Lang::En) => "is never closed".to_string(),
+        (_, Lang::Fr) => "n’est jamais fermé".to_string(),
+    };
+    pick(
+        lang,
+        format!(
+            "The quote before {q} on line {line} {how}, so the lines after it would have become part of this cell; \
+             the row was cut at the end of line {line}. Add the closing quote where the value ends, or remove the \
+             opening one (a quote inside a quoted value is written twice)."
+        ),
+        format!(
+            "Le guillemet avant {q} à la ligne {line} {how} : les lignes suivantes seraient entrées dans cette \
+             cellule ; la ligne a été coupée à la fin de la ligne {line}. Ajoutez le guillemet fermant là où la valeur \
+             se termine, ou supprimez le guillemet ouvrant (un guillemet dans une valeur entre guillemets s’écrit \
+             deux fois)."
+        ),
+    )
+}
+
+/// `control_character` or `too_long` for an attribute's name (a column
+/// header): `problem` is the character and its position, or the length.
+pub(crate) fn attribute_name(lang: Lang, name: &str, problem: Result<usize, (char, usize)>, max: usize) -> String {
+    let q = quote(lang, name);
+    match (problem, lang) {
+        (Err((c, position)), Lang::En) => format!(
+            "The attribute name {q} contains the control character {} at position {position}; a name is one line of text. \
+             Correct the column's header.",
+            control_name(lang, c)
+        ),
+        (Err((c, position)), Lang::Fr) => format!(
+            "Le nom d’attribut {q} contient le caractère de contrôle {} en position {position} ; un nom tient sur une ligne. \
+             Corrigez l’en-tête de la colonne.",
+            control_name(lang, c)
+        ),
+        (Ok(len), Lang::En) => {
+            format!("The attribute name {q} is {len} characters long; the most is {max}. Shorten the column's header.")
+        }
+        (Ok(len), Lang::Fr) => format!(
+            "Le nom d’attribut {q} fait {len} caractères ; le maximum est {max}. Raccourcissez l’en-tête de la colonne."
         ),
     }
 }

@@ -114,7 +114,27 @@ fn bad_values() -> Vec<(&'static str, &'static str)> {
         (datetime, "2024-06-13 10:00 +25:00"),
         (datetime, "2023-02-29 10:00"),
         (datetime, "soon"),
+        // Control characters: damage anywhere, a line break where one line is taken.
+        (TEXT, "Ann\u{0}Lee"),
+        (TEXT, "Ann\u{1b}[31mLee"),
+        (email, "ann@exam\u{85}ple.com"),
+        (phone, "555 123\n4567"),
+        (r#"{"key": "v", "type": "password"}"#, "Abcdefg1!\u{7f}"),
+        // Longer than any value of the type.
+        (email, leak(format!("{}@example.com", "a".repeat(3000)))),
+        (email, leak(format!("ann@{}.com", "b".repeat(60).repeat(5)))),
+        (url, leak(format!("https://example.com/{}", "p".repeat(2100)))),
+        (phone, leak("5".repeat(65))),
+        (int, leak("1".repeat(101))),
+        (date, leak("1".repeat(65))),
+        (r#"{"key": "v", "type": "password"}"#, leak(format!("Ab1!{}", "x".repeat(300)))),
+        (TEXT, leak("t".repeat(1001))),
     ]
+}
+
+/// A test value that lives as long as the static cases.
+fn leak(s: String) -> &'static str {
+    Box::leak(s.into_boxed_str())
 }
 
 #[test]
@@ -172,7 +192,8 @@ fn every_row_error_code_has_french() {
     let file = b"email,coach,tag,partner,partner_user,record\n\
         ann@example.com,c@example.com,vip,P1,U1,R1\n\
         ann@example.com,,,,,,extra\n\
-        ,,other,,,\n";
+        ,,other,,,\n\
+        bob@example.com,\"c@example.com,x\n";
     let unknown = ["coach:c@example.com", "tag:vip", "partner:P1", "partner_user:U1", "record:R1"]
         .iter()
         .map(|s| s.split_once(':').unwrap())
@@ -212,6 +233,8 @@ fn every_row_error_code_has_french() {
         RowErrorCode::UnknownTag,
         RowErrorCode::UnknownPartner,
         RowErrorCode::UnknownId,
+        RowErrorCode::ControlCharacter,
+        RowErrorCode::UnclosedQuote,
     ];
     for code in all {
         assert!(codes.contains(&code), "no French checked for {}", code.as_str());
@@ -255,12 +278,17 @@ fn every_file_error_has_french() {
         (b"  \n \n", now()),
         (b"Email\na\n", Options { encoding: Some("nope".into()), ..now() }),
         (b"Email\na\n", Options { delimiter: Some(b'"'), ..now() }),
-        (b"Email,E-mail\na,b\n", now()),
+        (
+            b"Email,E-mail\na,b\n",
+            Options { overrides: vec![override_to("Email", Some("email")), override_to("E-mail", Some("email"))], ..now() },
+        ),
         (b"Name\nAnn\n", now()),
         (b"Email\na\nb\n", now()),
         (b"Email\na\n", Options::default()),
         (b"Email\na\n", Options { overrides: vec![override_to("Nope", None)], ..now() }),
         (b"Email\na\n", Options { overrides: vec![override_to("Email", Some("nope"))], ..now() }),
+        (b"Em\x01ail\na\n", now()),
+        (b"Email,\"Seen\na\n", now()),
     ];
     let mut codes = HashSet::new();
     for (file, options) in cases {
@@ -279,7 +307,7 @@ fn every_file_error_has_french() {
     let fr = crate::parse::RowReader::new_in(text, b';', Lang::Fr).err().unwrap();
     assert_french(&en.message, &fr.message, "no_header");
     codes.insert(fr.code);
-    assert_eq!(codes.len(), 8, "{codes:?}");
+    assert_eq!(codes.len(), 10, "{codes:?}");
     assert!(codes.contains(&FileErrorCode::UnknownEncoding));
 }
 
@@ -303,6 +331,19 @@ fn some_french_texts_in_full() {
          ou commencez la cellule par une apostrophe (') pour la garder comme texte."
     );
     assert_eq!(required(Lang::Fr, "Email"), "Email est obligatoire : remplissez-le, ou ignorez cette ligne.");
+    let (_, fr) = both(TEXT, "Ann\u{0}");
+    assert_eq!(
+        fr.message,
+        "« Ann\u{FFFD} » contient le caractère de contrôle U+0000 (NUL) en position 4, qu’un enregistrement ne peut \
+         pas contenir. Supprimez-le ; il vient en général d’un export abîmé ou d’un copier-coller depuis un autre programme."
+    );
+    let problem = crate::parse::QuoteProblem { column: 1, line: 2, run: crate::parse::QuoteRun::Unclosed };
+    assert_eq!(
+        unclosed_quote(Lang::Fr, &problem, "\"Smith"),
+        "Le guillemet avant « Smith » à la ligne 2 n’est jamais fermé : les lignes suivantes seraient entrées dans \
+         cette cellule ; la ligne a été coupée à la fin de la ligne 2. Ajoutez le guillemet fermant là où la valeur se \
+         termine, ou supprimez le guillemet ouvrant (un guillemet dans une valeur entre guillemets s’écrit deux fois)."
+    );
     assert_eq!(reason(Lang::Fr, "Email", "x"), "Email : x");
 }
 

@@ -9,6 +9,7 @@
 use crate::error::{Position, RowError, RowErrorCode, ValueError};
 use crate::map::{Mapping, MatchKind};
 use crate::messages::{self, Lang, Missing};
+use crate::parse::QuoteProblem;
 use crate::record::{Record, Value};
 use crate::template::{Field, FieldType, Reference, Template};
 use crate::value::{trim, Checked, FieldChecker};
@@ -31,6 +32,11 @@ pub trait Cells {
     fn is_empty(&self) -> bool {
         self.len() == 0
     }
+    /// The quote that does not close where it should, if the reader cut the
+    /// row at one: the row is then an `unclosed_quote` error.
+    fn quote_problem(&self) -> Option<&QuoteProblem> {
+        None
+    }
 }
 
 impl Cells for csv::StringRecord {
@@ -50,6 +56,36 @@ impl Cells for crate::parse::TextRecord {
     #[inline]
     fn get(&self, index: usize) -> Option<&str> {
         crate::parse::TextRecord::get(self, index)
+    }
+    #[inline]
+    fn quote_problem(&self) -> Option<&QuoteProblem> {
+        crate::parse::TextRecord::quote_problem(self)
+    }
+}
+
+/// Cells with the quote problem their reader found, for rows kept apart
+/// from it (a [`Table`](crate::parse::Table)'s rows and its
+/// `quote_problems`).
+#[derive(Clone, Copy, Debug)]
+pub struct WithQuote<'a, C: ?Sized> {
+    /// The cells.
+    pub cells: &'a C,
+    /// The row's quote problem.
+    pub quote: Option<&'a QuoteProblem>,
+}
+
+impl<C: Cells + ?Sized> Cells for WithQuote<'_, C> {
+    #[inline]
+    fn len(&self) -> usize {
+        self.cells.len()
+    }
+    #[inline]
+    fn get(&self, index: usize) -> Option<&str> {
+        self.cells.get(index)
+    }
+    #[inline]
+    fn quote_problem(&self) -> Option<&QuoteProblem> {
+        self.quote
     }
 }
 
@@ -136,30 +172,12 @@ impl<'t> Validator<'t> {
                 Ok(FieldPlan { checker, columns, default })
             })
             .collect::<Result<Vec<_>, String>>()?;
-        let attribute_field = Field {
-            key: "attribute".into(),
-            label: String::new(),
-            kind: FieldType::Text,
-            required: false,
-            unique: false,
-            repeatable: false,
-            default: None,
-            generated: None,
-            max_length: Some(10_000),
-            pattern: None,
-            pattern_hint: None,
-            formats: Vec::new(),
-            options: Vec::new(),
-            synonyms: Vec::new(),
-            reference: None,
-            help: None,
-        };
         Ok(Validator {
             template,
             header: mapping.columns.iter().map(|c| c.header.clone()).collect(),
             targets,
             fields,
-            attribute_checker: FieldChecker::new(&attribute_field)?,
+            attribute_checker: FieldChecker::new(&attribute_field())?,
             unknown: Vec::new(),
             lang: Lang::En,
         })
@@ -270,6 +288,19 @@ impl<'t> Validator<'t> {
             message: e.message,
         };
 
+        // A row cut at a runaway quote: that error stands for its cell, which
+        // is not checked as a value too.
+        let broken = cells.quote_problem().map(|q| {
+            let field = match self.targets.get(q.column) {
+                Some(Target::Field(f)) => self.template.fields.get(*f),
+                _ => None,
+            };
+            let cell = cells.get(q.column).unwrap_or("");
+            let message = messages::unclosed_quote(self.lang, q, cell);
+            errors.push(error(Some(q.column), field, ValueError::new(RowErrorCode::UnclosedQuote, message)));
+            q.column
+        });
+
         let width = self.header.len();
         if cells.len() > width {
             let extra: Vec<&str> = (width..cells.len()).filter_map(|i| cells.get(i)).filter(|c| !c.trim().is_empty()).collect();
@@ -288,7 +319,7 @@ impl<'t> Validator<'t> {
                 let mut items = Vec::new();
                 for &c in &plan.columns {
                     let raw = cells.get(c).unwrap_or("");
-                    if trim(raw).is_empty() {
+                    if trim(raw).is_empty() || broken == Some(c) {
                         continue;
                     }
                     match plan.checker.check_cell(raw) {
@@ -305,7 +336,8 @@ impl<'t> Validator<'t> {
                         Err(e) => errors.push(error(Some(c), Some(field), e)),
                     }
                 }
-                if items.is_empty() && field.required {
+                let cut = plan.columns.iter().any(|&c| broken == Some(c));
+                if items.is_empty() && field.required && !cut {
                     errors.push(error(plan.columns.first().copied(), Some(field), required(field, self.lang)));
                 }
                 found(Item::Field(i, Found::List(items)));
@@ -313,7 +345,9 @@ impl<'t> Validator<'t> {
             }
             let column = plan.columns.first().copied();
             let raw = column.and_then(|c| cells.get(c)).unwrap_or("");
-            let value = if trim(raw).is_empty() {
+            let value = if column.is_some() && column == broken {
+                Found::Null
+            } else if trim(raw).is_empty() {
                 match (&plan.default, field.generated, field.required) {
                     (Some(default), _, _) => Found::Default(default),
                     (None, Some(_), _) | (None, None, false) => Found::Null,
@@ -343,7 +377,11 @@ impl<'t> Validator<'t> {
         for (c, target) in self.targets.iter().enumerate() {
             let Target::Attribute(name) = target else { continue };
             let raw = cells.get(c).unwrap_or("");
-            if trim(raw).is_empty() {
+            if trim(raw).is_empty() || broken == Some(c) {
+                continue;
+            }
+            if let Some(e) = attribute_name_error(name, self.lang) {
+                errors.push(error(Some(c), None, e));
                 continue;
             }
             match self.attribute_checker.check_cell(raw) {
@@ -405,6 +443,54 @@ impl Found<'_> {
             Found::List(items) => Some(Cow::Owned(items.join(", "))),
         }
     }
+}
+
+/// The field an attribute's value is checked as: text of at most
+/// [`ATTRIBUTE_MAX_LENGTH`](crate::record::ATTRIBUTE_MAX_LENGTH) characters.
+pub(crate) fn attribute_field() -> Field {
+    Field {
+        key: "attribute".into(),
+        label: String::new(),
+        kind: FieldType::Text,
+        required: false,
+        unique: false,
+        repeatable: false,
+        default: None,
+        generated: None,
+        max_length: Some(crate::record::ATTRIBUTE_MAX_LENGTH),
+        pattern: None,
+        pattern_hint: None,
+        formats: Vec::new(),
+        options: Vec::new(),
+        synonyms: Vec::new(),
+        reference: None,
+        help: None,
+    }
+}
+
+/// What is wrong with an attribute's name (from its column's header), if
+/// anything: a control character (a name is one line, so tabs and line
+/// breaks too), or more than
+/// [`ATTRIBUTE_NAME_MAX_LENGTH`](crate::record::ATTRIBUTE_NAME_MAX_LENGTH)
+/// characters. The server checks the names it receives with it too.
+///
+/// ```
+/// use csv_import_core::validate::attribute_name_error;
+/// use csv_import_core::Lang;
+///
+/// assert!(attribute_name_error("Program Start Date", Lang::En).is_none());
+/// assert_eq!(attribute_name_error("Coach\nName", Lang::En).unwrap().code.as_str(), "control_character");
+/// assert_eq!(attribute_name_error(&"x".repeat(101), Lang::En).unwrap().code.as_str(), "too_long");
+/// ```
+pub fn attribute_name_error(name: &str, lang: Lang) -> Option<ValueError> {
+    use crate::record::ATTRIBUTE_NAME_MAX_LENGTH as MAX;
+    if let Some((at, c)) = crate::value::find_control(name, crate::value::Controls::None) {
+        let position = name[..at].chars().count() + 1;
+        let message = messages::attribute_name(lang, name, Err((c, position)), MAX);
+        return Some(ValueError::new(RowErrorCode::ControlCharacter, message));
+    }
+    let len = if name.len() <= MAX { 0 } else { name.chars().count() };
+    (len > MAX).then(|| ValueError::new(RowErrorCode::TooLong, messages::attribute_name(lang, name, Ok(len), MAX)))
 }
 
 fn required(field: &Field, lang: Lang) -> ValueError {

@@ -7,6 +7,10 @@ use crate::messages::{self, EmailProblem, Lang};
 use crate::record::Value;
 use std::borrow::Cow;
 
+/// The most characters before the @ (RFC 5321); the whole address has at
+/// most 254 ([`FieldType::max_chars`](crate::FieldType::max_chars)).
+pub(super) const LOCAL_MAX: usize = 64;
+
 /// Whether `s`, exactly as given, is a valid email address.
 ///
 /// The syntax is the HTML standard's: a local part of ASCII letters, digits

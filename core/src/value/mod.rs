@@ -1,5 +1,5 @@
-//! One cell against its field: dangerous content, the type, `max_length`
-//! and `pattern`, in that order.
+//! One cell against its field: control characters, dangerous content, the
+//! type's length bound, the type, `max_length` and `pattern`, in that order.
 //!
 //! A [`FieldChecker`] compiles a field once (its pattern, date formats and
 //! enum options) and then checks every cell of the column. The built-in types
@@ -55,6 +55,9 @@ use std::borrow::Cow;
 pub struct FieldChecker {
     field: Field,
     rules: Rules,
+    /// [`Field::max_length`]: the field's, or the default for text.
+    max_length: Option<usize>,
+    controls: Controls,
     // Anchored as `^(?:pattern)$` so the whole value must match.
     pattern: Option<Regex>,
     pub(crate) lang: Lang,
@@ -108,7 +111,14 @@ impl FieldChecker {
                 Some(anchored)
             }
         };
-        Ok(FieldChecker { field: field.clone(), rules, pattern, lang: Lang::En })
+        Ok(FieldChecker {
+            field: field.clone(),
+            rules,
+            max_length: field.max_length(),
+            controls: Controls::of(field),
+            pattern,
+            lang: Lang::En,
+        })
     }
 
     /// The same checker, writing its messages in `lang`.
@@ -176,10 +186,19 @@ impl FieldChecker {
     #[inline]
     pub(crate) fn check_cell<'a>(&'a self, raw: &'a str) -> Result<Checked<'a>, ValueError> {
         let (kind, lang) = (self.field.kind, self.lang);
+        let s = trim(raw);
+        // A password is taken as written; other values trimmed, which drops
+        // a tab or line break at either end.
+        let kept = if kind == FieldType::Password { raw } else { s };
+        if let Some((at, c)) = find_control(kept, self.controls) {
+            return Err(self.control_error(raw, kept, at, c));
+        }
         if kind != FieldType::Password {
             dangerous(raw, kind, lang)?;
         }
-        let s = trim(raw);
+        if let Some(max) = kind.max_chars() {
+            check_type_length(kept, kind, max, lang)?;
+        }
         let value = match &self.rules {
             Rules::Date(formats) => Checked::Value(date::check(s, formats, lang)?),
             Rules::Datetime(formats, custom) => Checked::Value(datetime::check(s, formats, *custom, lang)?),
@@ -198,10 +217,28 @@ impl FieldChecker {
                 FieldType::Date | FieldType::Datetime | FieldType::Enum => Checked::Text(Cow::Borrowed(s)),
             },
         };
-        if self.field.max_length.is_some() || self.pattern.is_some() {
+        if self.max_length.is_some() || self.pattern.is_some() {
             self.check_rules(s, &value)?;
         }
         Ok(value)
+    }
+
+    /// The `control_character` error for `c` at byte `at` of `kept`, which
+    /// is `raw` or a part of it; the position counts characters of `raw`.
+    #[cold]
+    fn control_error(&self, raw: &str, kept: &str, at: usize, c: char) -> ValueError {
+        let offset = kept.as_ptr() as usize - raw.as_ptr() as usize + at;
+        let position = raw[..offset].chars().count() + 1;
+        let secret = self.field.kind == FieldType::Password;
+        let message = messages::control_character(
+            self.lang,
+            (!secret).then_some(raw),
+            c,
+            position,
+            self.field.header(),
+            self.controls == Controls::Lines,
+        );
+        ValueError::new(RowErrorCode::ControlCharacter, message)
     }
 
     /// `max_length` and `pattern`, on the normalised text.
@@ -224,7 +261,7 @@ impl FieldChecker {
             _ => return Ok(()),
         };
         let secret = self.field.kind == FieldType::Password;
-        if let Some(max) = self.field.max_length {
+        if let Some(max) = self.max_length {
             // Bytes bound chars from above, so most values skip the count.
             let len = if text.len() <= max { 0 } else { text.chars().count() };
             if len > max {
@@ -280,6 +317,86 @@ pub(crate) fn trim(s: &str) -> &str {
         [only] if only.is_ascii_graphic() => s,
         _ => s.trim(),
     }
+}
+
+/// Which control characters a value may hold.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Controls {
+    /// None at all (a password, an attribute's name).
+    None,
+    /// Tabs: a value on one line, where the type's own check deals with
+    /// white space (a tab between a phone number's groups is a space).
+    Tab,
+    /// Tabs and line breaks: multi-line text.
+    Lines,
+}
+
+impl Controls {
+    /// What a field takes: line breaks where it is multi-line, no control
+    /// at all in a password, tabs elsewhere.
+    fn of(field: &Field) -> Controls {
+        match field.kind {
+            FieldType::Password => Controls::None,
+            _ if field.is_multiline() => Controls::Lines,
+            _ => Controls::Tab,
+        }
+    }
+
+    fn allows(self, c: char) -> bool {
+        match self {
+            Controls::None => false,
+            Controls::Tab => c == '\t',
+            Controls::Lines => matches!(c, '\t' | '\n' | '\r'),
+        }
+    }
+}
+
+/// The first control character in `s` that `allowed` does not take, with
+/// its byte offset: NUL and every other C0 control, DEL and the C1 controls
+/// (U+0080 to U+009F).
+///
+/// One pass over the bytes without branching per byte, so that a plain cell
+/// costs next to nothing: a C0 control or DEL is its own byte, and a C1
+/// control is encoded `C2 80` to `C2 9F`, so only cells with a byte under
+/// 0x20, 0x7F or 0xC2 (which also starts `£`, `©`, a non-breaking space, ...)
+/// are looked at closely.
+#[inline]
+pub(crate) fn find_control(s: &str, allowed: Controls) -> Option<(usize, char)> {
+    let suspect = s.bytes().fold(false, |any, b| any | (b < 0x20) | (b == 0x7f) | (b == 0xc2));
+    if !suspect {
+        return None;
+    }
+    find_control_slow(s, allowed)
+}
+
+#[cold]
+fn find_control_slow(s: &str, allowed: Controls) -> Option<(usize, char)> {
+    s.char_indices().find(|&(_, c)| c.is_control() && !allowed.allows(c))
+}
+
+/// The bound of a type other than text, on the value as written (trimmed):
+/// `too_long` before the type's own checks, which then never see a
+/// megabyte of junk. An email address also has at most 64 characters
+/// before the @ (RFC 5321).
+fn check_type_length(s: &str, kind: FieldType, max: usize, lang: Lang) -> Result<(), ValueError> {
+    // Bytes bound chars from above, so most values skip the count.
+    if s.len() <= max && (kind != FieldType::Email || s.len() <= email::LOCAL_MAX) {
+        return Ok(());
+    }
+    let secret = kind == FieldType::Password;
+    let len = s.chars().count();
+    if len > max {
+        let message = messages::type_too_long(lang, (!secret).then_some(s), kind, len, max);
+        return Err(ValueError::new(RowErrorCode::TooLong, message));
+    }
+    if kind == FieldType::Email {
+        let local = s.find('@').map_or(0, |at| s[..at].chars().count());
+        if local > email::LOCAL_MAX {
+            let message = messages::email_local_too_long(lang, s, local, email::LOCAL_MAX);
+            return Err(ValueError::new(RowErrorCode::TooLong, message));
+        }
+    }
+    Ok(())
 }
 
 /// Types whose valid values may start with a formula character (`-5`,

@@ -209,9 +209,10 @@ fn ids() {
     let c = of("id");
     assert_eq!(c.check(" AB-12_x.3 "), text("AB-12_x.3"));
     assert_eq!(c.check(&"a".repeat(64)), text(&"a".repeat(64)));
+    // Longer than any ID can be: the type's bound, before its characters.
     let e = c.check(&"a".repeat(65)).unwrap_err();
-    assert_eq!(e.code, RowErrorCode::InvalidId);
-    assert!(e.message.contains("65 characters long"), "{}", e.message);
+    assert_eq!(e.code, RowErrorCode::TooLong);
+    assert!(e.message.contains("65 characters long; an ID has at most 64"), "{}", e.message);
     assert!(c.check("AB 12").unwrap_err().message.contains("contains a space"));
     assert!(c.check("AB/12").unwrap_err().message.contains("contains '/'"));
     assert_eq!(code(&c, "Ä1"), RowErrorCode::InvalidId);

@@ -5,8 +5,8 @@ use crate::error::Error;
 use csv_import_core::map::Override;
 use csv_import_core::report::{check, Options, Report};
 use csv_import_core::sniff::{delimiter_name, parse_delimiter, sniff_delimiter};
-use csv_import_core::Template;
-use serde_json::{json, Value};
+use csv_import_core::{Lang, RowErrorCode, Template, messages};
+use serde_json::{Value, json};
 use std::process::ExitCode;
 
 /// `csv-import validate`.
@@ -60,6 +60,7 @@ pub fn validate_json(report: &Report, template: &Template, records: bool) -> Val
             "field": c.field,
             "attribute": c.attribute,
             "match": c.how,
+            "looks_like": c.looks_like,
         })).collect::<Vec<_>>(),
         "rows": report.rows,
         "file_errors": report.file_errors,
@@ -91,7 +92,10 @@ fn validate_text(report: &Report, template: &Template) -> String {
         .columns
         .iter()
         .filter_map(|c| match (&c.field, &c.attribute) {
-            (Some(f), _) => Some(format!("{} -> {f}", c.header.trim())),
+            (Some(f), _) => Some(match c.looks_like {
+                Some(kind) => format!("{} -> {f} ({})", c.header.trim(), kind.reason(csv_import_core::Lang::En)),
+                None => format!("{} -> {f}", c.header.trim()),
+            }),
             (None, Some(a)) => Some(format!("{} -> attribute {a}", c.header.trim())),
             _ => None,
         })
@@ -136,6 +140,24 @@ pub fn parse(read: &ReadArgs, file: &str) -> Result<ExitCode, Error> {
         Ok(t) => t,
         Err(e) => return fail(e),
     };
+    // Rows cut at a quote that does not close: the same errors `validate`
+    // gives them, so that nothing a reader cut looks whole here.
+    let errors: Vec<Value> = table
+        .quote_problems
+        .iter()
+        .filter_map(|(row, problem)| {
+            let raw = table.rows.get(usize::try_from(*row).ok()?.checked_sub(1)?)?;
+            let cell = raw.cells.get(problem.column).map_or("", String::as_str);
+            Some(json!({
+                "row": row,
+                "line": raw.line,
+                "column": problem.column,
+                "header": table.header.get(problem.column).map(|h| h.trim()),
+                "code": RowErrorCode::UnclosedQuote,
+                "message": messages::unclosed_quote(Lang::En, problem, cell),
+            }))
+        })
+        .collect();
     println!(
         "{}",
         json!({
@@ -143,9 +165,10 @@ pub fn parse(read: &ReadArgs, file: &str) -> Result<ExitCode, Error> {
             "delimiter": char::from(delimiter).to_string(),
             "header": table.header,
             "rows": table.rows.iter().map(|r| &r.cells).collect::<Vec<_>>(),
+            "errors": errors,
         })
     );
-    Ok(ExitCode::SUCCESS)
+    Ok(if errors.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(1) })
 }
 
 /// `csv-import templates`.

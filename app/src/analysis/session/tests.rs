@@ -185,3 +185,16 @@ fn a_file_over_the_template_limit_says_so() {
     let summary = s.summary();
     assert!(summary.report.file_errors.iter().any(|e| e.code == FileErrorCode::TooManyRows));
 }
+
+#[test]
+fn the_worker_maps_like_core_by_headers_and_by_values() {
+    let text = "Prénom;Nom;Contact;Société\nAnn;Lee;ann@x.com;Acme\nBob;Ray;bob@x.com;\nCy;Ho;cy@x.org;Initech\n";
+    let s = session(text, "clients");
+    let direct = check(text.as_bytes(), &csv_import_core::builtin::get("clients").unwrap(), &options().to_options());
+    let summary = s.summary();
+    assert_eq!(summary.report.columns, direct.columns);
+    let fields: Vec<Option<&str>> = summary.report.columns.iter().map(|c| c.field.as_deref()).collect();
+    assert_eq!(fields, [Some("first_name"), Some("last_name"), Some("email"), Some("company")]);
+    assert_eq!(summary.report.columns[2].how, csv_import_core::map::MatchKind::Content);
+    assert_eq!(summary.report.rows.valid, 3);
+}

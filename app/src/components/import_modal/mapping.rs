@@ -48,13 +48,19 @@ pub fn MappingStep(state: ModalState) -> impl IntoView {
                     let samples: Vec<String> = analysis.samples.get(k).cloned().unwrap_or_default();
                     let index = column.index;
                     let selected = column.field.clone().unwrap_or_default();
+                    let text = crate::i18n::text();
                     let how = match column.how {
-                        MatchKind::Exact | MatchKind::Normalized => crate::i18n::text().how_name,
-                        MatchKind::Synonym => crate::i18n::text().how_alias,
-                        MatchKind::Similar => crate::i18n::text().how_similar,
-                        MatchKind::Chosen => crate::i18n::text().how_chosen,
-                        MatchKind::Attribute => crate::i18n::text().how_attribute,
-                        MatchKind::Unmapped => crate::i18n::text().how_ignored,
+                        MatchKind::Exact | MatchKind::Normalized => text.how_name,
+                        MatchKind::Synonym => text.how_alias,
+                        MatchKind::Similar => text.how_similar,
+                        MatchKind::Content => column
+                            .looks_like
+                            .map(|kind| kind.reason(crate::i18n::locale().core_lang()))
+                            .unwrap_or(text.how_similar),
+                        MatchKind::Remembered => text.how_remembered,
+                        MatchKind::Chosen => text.how_chosen,
+                        MatchKind::Attribute => text.how_attribute,
+                        _ => text.how_ignored,
                     };
                     let secret = column
                         .field
