@@ -35,6 +35,7 @@
 
 pub mod decode;
 pub mod error;
+pub mod fold;
 pub mod map;
 pub mod messages;
 pub mod parse;
@@ -53,6 +54,7 @@ pub mod value;
 pub mod builtin;
 
 pub use messages::Lang;
+pub use fold::fold_key;
 pub use error::{FileError, FileErrorCode, Position, RowError, RowErrorCode, ValueError};
 pub use record::{Record, Value};
 pub use report::{check, check_verdicts, Options, Report};

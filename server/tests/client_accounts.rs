@@ -16,6 +16,9 @@ on_both!(
     reimport_adds_tags_updates_attributes_and_counts_changes,
     tags_are_checked_listed_added_and_deleted,
     repeated_failed_client_sign_ins_are_refused_for_a_while,
+    passwords_are_hashed_before_the_write_transaction,
+    tag_names_are_checked_like_tag_cells,
+    an_attribute_a_database_refuses_skips_its_row,
 );
 
 const TEMPLATE: &str = "client-accounts";
@@ -269,4 +272,130 @@ async fn repeated_failed_client_sign_ins_are_refused_for_a_while(db: Db) {
     assert_eq!(refused.body["error"], "too_many_requests");
     // Another client is not held up.
     assert!(!client.login("nobody-else@example.com", "guess").await);
+}
+
+/// The batch's valid rows as the server checks them, and its records.
+type Valid = Vec<(u64, Vec<Option<String>>)>;
+
+fn checked(template: &csv_import_core::Template, rows: &Value) -> (Valid, Vec<csv_import_core::Record>) {
+    let records: Vec<csv_import_core::Record> = serde_json::from_value(rows.clone()).unwrap();
+    let checker = csv_import_core::recheck::Rechecker::new(template, "2026-12-03T00:00:00.000Z").unwrap();
+    let valid = records
+        .iter()
+        .map(|r| (r.row, checker.check(r).expect("a valid row").iter().map(app::backend::records::stored).collect()))
+        .collect();
+    (valid, records)
+}
+
+/// [`client_accounts::commit`](app::backend::client_accounts::commit) in a
+/// transaction of its own, as the batch's commit runs it.
+async fn commit_in_transaction(
+    db: &Db,
+    workspace_id: i64,
+    template: &csv_import_core::Template,
+    valid: Vec<(u64, Vec<Option<String>>)>,
+    records: &[csv_import_core::Record],
+    passwords: &app::backend::client_accounts::Passwords,
+) -> app::model::BatchResult {
+    let mut tx = db.pool.begin().await.unwrap();
+    let result = app::backend::client_accounts::commit(
+        &mut tx,
+        workspace_id,
+        template,
+        valid,
+        records,
+        passwords,
+        "2026-12-03T00:00:00.000Z",
+        csv_import_core::Lang::En,
+    )
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+    result
+}
+
+/// argon2 runs before the batch's write transaction (SQLite's write lock
+/// is not held for it): the hashes decided then are the ones stored, unless
+/// the account's hash changed in between, when the commit decides again.
+async fn passwords_are_hashed_before_the_write_transaction(db: Db) {
+    use app::backend::client_accounts::hash_passwords;
+    let client = Client::new(db).await;
+    let admin = client.sign_in("admin@acme.test").await;
+    client.import(&admin, json!([row(1, "ada@example.com", "Analytical#1815", &[], &[])])).await;
+    let template = app::backend::access::template(TEMPLATE).unwrap();
+    let acme: i64 =
+        sqlx::query_scalar("SELECT id FROM workspaces WHERE slug = 'acme'").fetch_one(&client.db.pool).await.unwrap();
+    let rows = json!([
+        row(1, "ada@example.com", "Second#Pass22", &[], &[]),
+        row(2, "new@example.com", "Brand#New333", &[], &[]),
+        row(3, "ada2@example.com", "Third#Pass333", &[], &[]),
+    ]);
+    let (valid, records) = checked(&template, &rows);
+    let passwords = hash_passwords(&client.db, acme, &template, &valid).await.unwrap();
+    let decided: Vec<String> = ["ada@example.com", "new@example.com"]
+        .iter()
+        .map(|e| passwords.new_hash(e).expect("a new password gets a hash").to_string())
+        .collect();
+    // Another import changes ada2's account meanwhile (it did not exist).
+    client.import(&admin, json!([row(1, "ada2@example.com", "Other#Pass4444", &[], &[])])).await;
+    let result = commit_in_transaction(&client.db, acme, &template, valid, &records, &passwords).await;
+    assert_eq!((result.inserted, result.updated, result.unchanged), (1, 2, 0), "{result:?}");
+    assert_eq!(client.hash_of("ada@example.com").await, decided[0], "the hash made before the transaction");
+    assert_eq!(client.hash_of("new@example.com").await, decided[1]);
+    assert!(client.login("ada2@example.com", "Third#Pass333").await, "decided again: the account had changed");
+    assert!(client.login("ada@example.com", "Second#Pass22").await);
+
+    // A password that verifies against the stored hash keeps it.
+    let hash = client.hash_of("new@example.com").await;
+    let rows = json!([row(2, "new@example.com", "Brand#New333", &[], &[])]);
+    let (valid, records) = checked(&template, &rows);
+    let passwords = hash_passwords(&client.db, acme, &template, &valid).await.unwrap();
+    assert_eq!(passwords.new_hash("new@example.com"), None);
+    let result = commit_in_transaction(&client.db, acme, &template, valid, &records, &passwords).await;
+    assert_eq!((result.inserted, result.updated, result.unchanged), (0, 0, 1), "{result:?}");
+    assert_eq!(client.hash_of("new@example.com").await, hash);
+}
+
+/// The Tags page refuses what a tag cell of a file could not hold, with a
+/// message saying what to change; names match by the one folding rule.
+async fn tag_names_are_checked_like_tag_cells(db: Db) {
+    let client = Client::new(db).await;
+    let admin = client.sign_in("admin@acme.test").await;
+    for name in ["=HYPERLINK(1)", "+1", "<b>vip</b>", "tab\there", "bell\u{7}", &"x".repeat(101)] {
+        let answer = client.form("add_tag", &format!("name={}", urlencode(name)), Some(&admin)).await;
+        assert_eq!(answer.status, StatusCode::BAD_REQUEST, "{name:?}: {}", answer.text);
+        assert!(!answer.body["message"].as_str().unwrap_or_default().is_empty(), "{}", answer.text);
+    }
+    let control = client.form("add_tag", &format!("name={}", urlencode("bell\u{7}")), Some(&admin)).await;
+    assert!(control.body["message"].as_str().unwrap().contains("control characters"), "{}", control.text);
+    let tags = client.form("list_tags", "", Some(&admin)).await.body;
+    assert_eq!(tags.as_array().unwrap().len(), 2, "nothing added: {tags}");
+
+    let added = client.form("add_tag", &format!("name={}", urlencode("Ölwerk")), Some(&admin)).await;
+    assert_eq!(added.status, StatusCode::OK, "{}", added.text);
+    let again = client.form("add_tag", &format!("name={}", urlencode("ÖLWERK")), Some(&admin)).await;
+    assert_eq!(again.status, StatusCode::CONFLICT, "{}", again.text);
+    let rows = json!([row(1, "ada@example.com", "Analytical#1815", &["ölwerk"], &[])]);
+    let (batch, _) = client.import(&admin, rows).await;
+    assert_eq!(counts(&batch), (1, 0, 0, 0), "{batch}");
+    assert_eq!(client.accounts(&admin, "").await["accounts"][0]["tags"], json!(["Ölwerk"]));
+}
+
+/// An attribute value with a NUL (which PostgreSQL's text refuses) skips
+/// its row with a reason naming the attribute; the other rows are stored.
+async fn an_attribute_a_database_refuses_skips_its_row(db: Db) {
+    let client = Client::new(db).await;
+    let admin = client.sign_in("admin@acme.test").await;
+    let (batch, _) = client
+        .import(
+            &admin,
+            json!([
+                row(1, "a@example.com", "Good#Pass123", &[], &[("Note", "fine")]),
+                row(2, "b@example.com", "Good#Pass123", &[], &[("Note", "nul\u{0}here")]),
+            ]),
+        )
+        .await;
+    assert_eq!(counts(&batch), (1, 0, 0, 1), "{batch}");
+    assert_eq!(batch["skipped"][0]["row"], 2);
+    assert!(batch["skipped"][0]["reasons"][0].as_str().unwrap().contains("Note"), "{batch}");
 }

@@ -8,7 +8,7 @@
 #[macro_use]
 mod common;
 
-use app::backend::{access, imports, records};
+use app::backend::{access, existing, imports, records};
 use app::model::{BatchResult, Role, SessionInfo, StartImport, WorkspaceInfo};
 use csv_import::db::Db;
 use csv_import_core::{Lang, Record};
@@ -21,6 +21,9 @@ on_both!(
     values_that_need_quoting_are_stored_as_sent,
     writes_cross_statement_chunks_and_repeat_ids,
     rows_refused_at_commit_are_explained_in_the_modal_language,
+    non_ascii_keys_match_whatever_their_case,
+    keys_stored_before_folding_are_folded_at_start_up,
+    values_a_database_refuses_skip_their_row,
 );
 
 /// A session of `email` in the workspace `slug` (demo data seeded).
@@ -333,4 +336,140 @@ async fn rows_refused_at_commit_are_explained_in_the_modal_language(db: Db) {
         result.skipped[0].reasons,
         ["Email: \"bob.example.com\" has no @. Write the whole address, e.g. name@example.com."]
     );
+}
+
+/// A company as the modal sends it: name, website, email, phone, address,
+/// city, country.
+fn company(row: u64, name: &str, city: &str) -> Value {
+    json!({"row": row, "values": [name, null, null, null, null, city, null]})
+}
+
+/// Keys are compared by one rule, computed in Rust: SQLite's `LOWER` folds
+/// ASCII only and PostgreSQL's folds `İ` to `i` and a final `Σ` to `σ`, so
+/// comparing by either missed the record and hit the unique index (a 409).
+async fn non_ascii_keys_match_whatever_their_case(db: Db) {
+    app::backend::demo::seed(&db).await.expect("demo seed");
+    let acme = session(&db, "acme", "admin@acme.test").await;
+    let names = ["Ölwerk", "İzmir AŞ", "Σίσυφος"];
+    let rows: Vec<Value> = names.iter().enumerate().map(|(i, n)| company(i as u64 + 1, n, "Berlin")).collect();
+    let (_, result) = commit(&db, &acme, "companies", 0, &json!(rows)).await;
+    assert_eq!((result.inserted, result.updated, result.unchanged, result.skipped.len()), (3, 0, 0, 0), "{result:?}");
+
+    // The same companies in capitals: found, and their names as sent.
+    let upper: Vec<String> = names.iter().map(|n| n.to_uppercase()).collect();
+    assert_eq!(upper, ["ÖLWERK", "İZMIR AŞ", "ΣΊΣΥΦΟΣ"]);
+    let rows: Vec<Value> = upper.iter().enumerate().map(|(i, n)| company(i as u64 + 1, n, "Berlin")).collect();
+    let (_, result) = commit(&db, &acme, "companies", 0, &json!(rows)).await;
+    assert_eq!((result.inserted, result.updated, result.unchanged, result.skipped.len()), (0, 3, 0, 0), "{result:?}");
+    let (_, result) = commit(&db, &acme, "companies", 0, &json!(rows)).await;
+    assert_eq!((result.inserted, result.updated, result.unchanged), (0, 0, 3));
+    // And in lower case, where `İ` keeps its dot (U+0307).
+    let lower: Vec<Value> =
+        names.iter().enumerate().map(|(i, n)| company(i as u64 + 1, &n.to_lowercase(), "Paris")).collect();
+    let (_, result) = commit(&db, &acme, "companies", 0, &json!(lower)).await;
+    assert_eq!((result.inserted, result.updated, result.unchanged), (0, 3, 0));
+    let stored = stored(&db, "companies", "t.name, t.city", "acme").await;
+    let ours: Vec<&Vec<Option<String>>> =
+        stored.iter().map(|(v, _, _)| v).filter(|v| v[1].as_deref() == Some("Paris")).collect();
+    assert_eq!(ours.len(), 3, "one record each, never a second: {stored:?}");
+
+    // The review step's warning finds them in any case, each once.
+    let t = access::template("companies").unwrap();
+    let table = records::table_for(&t).unwrap();
+    let asked: Vec<String> = upper.iter().cloned().chain(["ölwerk".to_string(), "Nowhere Ltd".to_string()]).collect();
+    let found = existing::existing(&db, table, "name", acme.workspace.id, &asked).await.unwrap();
+    let mut expected: Vec<String> = names.iter().map(|n| csv_import_core::fold_key(n)).collect();
+    expected.sort();
+    assert_eq!(found, expected);
+    // Only the key is stored folded: another field cannot be asked about.
+    assert!(existing::existing(&db, table, "city", acme.workspace.id, &asked).await.is_err());
+
+    // The list's search finds a key in another case on both databases.
+    let page = records::page(&db, acme.workspace.id, &t, table, "ölwerk", 0).await.unwrap();
+    assert_eq!(page.total, 1);
+}
+
+/// Records stored before keys were folded get their folded key when the
+/// server starts (after the migrations); where two of them fold to one key,
+/// the oldest keeps it, as the oldest was the one imports updated.
+async fn keys_stored_before_folding_are_folded_at_start_up(db: Db) {
+    app::backend::demo::seed(&db).await.expect("demo seed");
+    let acme = session(&db, "acme", "admin@acme.test").await;
+    let ws = acme.workspace.id;
+    for (name, city) in [("Ölwerk", "Old"), ("ölwerk", "Newer"), ("İzmir AŞ", "Izmir")] {
+        sqlx::query(
+            "INSERT INTO companies (workspace_id, name, city, created_at, updated_at) VALUES ($1, $2, $3, 'then', 'then')",
+        )
+            .bind(ws)
+            .bind(name)
+            .bind(city)
+            .execute(&db.pool)
+            .await
+            .unwrap();
+    }
+    sqlx::query(
+        "INSERT INTO clients (workspace_id, first_name, email, created_at, updated_at) \
+         VALUES ($1, 'Leg', 'legacy@example.com', 'then', 'then')",
+    )
+        .bind(ws)
+        .execute(&db.pool)
+        .await
+        .unwrap();
+
+    csv_import::db::migrate(&db).await.expect("migrations and folding");
+    let folded: Vec<(String, Option<String>)> =
+        sqlx::query_as(
+            "SELECT city, key_folded FROM companies WHERE workspace_id = $1 AND created_at = 'then' ORDER BY id",
+        )
+            .bind(ws)
+            .fetch_all(&db.pool)
+            .await
+            .unwrap();
+    assert_eq!(
+        folded,
+        [
+            ("Old".to_string(), Some("ölwerk".to_string())),
+            ("Newer".to_string(), None),
+            ("Izmir".to_string(), Some("i\u{307}zmir aş".to_string())),
+        ]
+    );
+    // Run again (the next start-up): nothing left to do, nothing changes.
+    csv_import::db::migrate(&db).await.expect("again");
+
+    let rows = json!([company(1, "ÖLWERK", "Old"), company(2, "İZMIR AŞ", "Izmir")]);
+    let (_, result) = commit(&db, &acme, "companies", 0, &rows).await;
+    assert_eq!((result.inserted, result.updated, result.unchanged, result.skipped.len()), (0, 2, 0, 0), "{result:?}");
+    let oldest: String = sqlx::query_scalar("SELECT name FROM companies WHERE workspace_id = $1 AND city = 'Old'")
+        .bind(ws)
+        .fetch_one(&db.pool)
+        .await
+        .unwrap();
+    assert_eq!(oldest, "ÖLWERK", "the oldest record of the key is the one updated");
+    let rows = json!([client(1, "Leg", Some("Legacy@Example.com"), None)]);
+    let (_, result) = commit(&db, &acme, "clients", 0, &rows).await;
+    assert_eq!((result.inserted, result.skipped.len()), (0, 0), "{result:?}");
+}
+
+/// A NUL character (which PostgreSQL's text refuses) skips its row with a
+/// reason naming the column; the batch's other rows are imported.
+async fn values_a_database_refuses_skip_their_row(db: Db) {
+    app::backend::demo::seed(&db).await.expect("demo seed");
+    let acme = session(&db, "acme", "admin@acme.test").await;
+    let rows = json!([
+        company(1, "Fine GmbH", "Berlin"),
+        company(2, "Nul\u{0}Corp", "Berlin"),
+        company(3, "Also Fine", "Ber\u{0}lin"),
+    ]);
+    let (_, result) = commit(&db, &acme, "companies", 0, &rows).await;
+    assert_eq!((result.inserted, result.skipped.len()), (1, 2), "{result:?}");
+    assert_eq!(result.skipped.iter().map(|s| s.row).collect::<Vec<_>>(), [2, 3]);
+    // (Core may refuse the character first, with its own words.)
+    assert!(result.skipped[0].reasons[0].starts_with("Name: "), "{:?}", result.skipped);
+    assert!(result.skipped[1].reasons[0].starts_with("City: "), "{:?}", result.skipped);
+
+    // Looking such a value up is no error either.
+    let t = access::template("companies").unwrap();
+    let table = records::table_for(&t).unwrap();
+    let found = existing::existing(&db, table, "name", acme.workspace.id, &["Nul\u{0}Corp".to_string()]).await.unwrap();
+    assert!(found.is_empty());
 }

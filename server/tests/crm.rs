@@ -19,6 +19,7 @@ on_both!(
     a_row_without_id_updates_the_client_with_its_email,
     unknown_and_foreign_ids_are_skipped_with_unknown_id,
     generated_usernames_are_unique_in_the_workspace,
+    generated_usernames_fill_the_first_free_number,
     a_taken_explicit_username_or_email_skips_the_row,
     export_is_the_template_format_with_formulas_escaped,
     export_edit_import_updates_without_duplicates,
@@ -277,6 +278,64 @@ async fn generated_usernames_are_unique_in_the_workspace(db: Db) {
     let mut sorted = names.clone();
     sorted.sort();
     assert_eq!(sorted, vec!["sam", "sam2", "sam3"], "{names:?}");
+}
+
+/// A generated username takes the smallest free number, as trying `sam2`,
+/// `sam3`, ... one by one would: gaps are filled, names taken earlier in the
+/// batch are skipped, and a name a client gives up in the batch is free
+/// again. (The names of a base are read once per batch, not once per try.)
+async fn generated_usernames_fill_the_first_free_number(db: Db) {
+    let client = Client::new(db).await;
+    let staff = client.sign_in("staff@acme.test").await;
+    let batch = client
+        .import(&staff, vec![
+            row(1, ["", "Sam", "", "", "sam@one.example", "", "", "", "", "", ""]),
+            row(2, ["", "Olga", "", "", "olga@example.com", "sam2", "", "", "", "", ""]),
+            row(3, ["", "Otto", "", "", "otto@example.com", "sam4", "", "", "", "", ""]),
+            row(4, ["", "Sami", "", "", "sami@example.com", "sam07", "", "", "", "", ""]),
+        ])
+        .await;
+    assert_eq!(counts(&batch), (4, 0, 0, 0), "{batch}");
+    let username_of = |stored: &[Stored], email: &str| {
+        stored.iter().find(|c| c[4].as_deref() == Some(email)).and_then(|c| c[5].clone()).unwrap()
+    };
+
+    // Another file, whose rows the browser named sam, sam2, sam3.
+    let batch = client
+        .import(&staff, vec![
+            row(1, ["", "Sam", "A", "", "sam@a.example", "sam", "", "", "", "", ""]),
+            row(2, ["", "Sam", "B", "", "sam@b.example", "sam2", "", "", "", "", ""]),
+            row(3, ["", "Sam", "C", "", "sam@c.example", "sam3", "", "", "", "", ""]),
+        ])
+        .await;
+    assert_eq!(counts(&batch), (3, 0, 0, 0), "{batch}");
+    let stored = client.stored("acme").await;
+    let names: Vec<String> =
+        ["sam@a.example", "sam@b.example", "sam@c.example"].iter().map(|e| username_of(&stored, e)).collect();
+    assert_eq!(names, ["sam3", "sam5", "sam6"]);
+
+    // Olga gives sam2 up in the batch; the next new Sam gets it.
+    let olga = stored.iter().find(|c| c[4].as_deref() == Some("olga@example.com")).unwrap()[0].clone().unwrap();
+    let batch = client
+        .import(&staff, vec![
+            row(1, ["", "Sam", "D", "", "sam@d.example", "", "", "", "", "", ""]),
+            row(2, [&olga, "Olga", "", "", "olga@example.com", "olga.k", "", "", "", "", ""]),
+            row(3, ["", "Sam", "E", "", "sam@e.example", "", "", "", "", "", ""]),
+            row(4, ["", "Sam", "F", "", "sam@f.example", "sam6", "", "", "", "", ""]),
+        ])
+        .await;
+    assert_eq!(counts(&batch), (3, 1, 0, 0), "{batch}");
+    let stored = client.stored("acme").await;
+    let names: Vec<String> = ["sam@d.example", "olga@example.com", "sam@e.example", "sam@f.example"]
+        .iter()
+        .map(|e| username_of(&stored, e))
+        .collect();
+    assert_eq!(names, ["sam7", "olga.k", "sam2", "sam8"]);
+    let mut all: Vec<String> = stored.iter().map(|c| c[5].clone().unwrap()).collect();
+    let count = all.len();
+    all.sort();
+    all.dedup();
+    assert_eq!(all.len(), count, "no username twice: {all:?}");
 }
 
 async fn a_taken_explicit_username_or_email_skips_the_row(db: Db) {

@@ -14,16 +14,21 @@
 //!   added to the account, never removed (imports never delete);
 //! * `attribute:<Name>` / `attributes:<Name>` cells set that attribute.
 //!
+//! Passwords are hashed (or checked against the stored hash) before the
+//! batch's write transaction, by [`hash_passwords`]: argon2 takes a good
+//! part of a second per password, and SQLite's write lock would be held
+//! meanwhile.
+//!
 //! Passwords are never logged, returned, or written to a report: a skipped
 //! row's reasons never quote the password cell (core's messages for weak
 //! passwords do not quote it either).
 
 use super::auth;
-use super::db::Db;
+use super::db::{unstorable, unstorable_reason, Db};
 use crate::model::{BatchResult, ClientAccount, ClientAccountPage, SkippedRow, Tag};
 use crate::server_fns::AppError;
 use csv_import_core::recheck::Rechecker;
-use csv_import_core::{messages, Lang, Record, Template, Value};
+use csv_import_core::{fold_key, messages, Lang, Record, Template, Value};
 use sqlx::{AnyConnection, Row};
 use std::collections::{HashMap, HashSet};
 
@@ -81,15 +86,97 @@ struct Pending {
     attributes: Vec<(String, String)>,
 }
 
+/// A batch's passwords, checked against the stored hashes before its write
+/// transaction ([`hash_passwords`]), by email: the stored hash as read
+/// (`None`: no account yet) and the hash to store (`None`: the file's
+/// password verifies against the stored hash, which stays). Holds no
+/// password.
+#[derive(Default)]
+pub struct Passwords {
+    by_email: HashMap<String, (Option<String>, Option<String>)>,
+}
+
+impl Passwords {
+    /// The hash decided for `email`'s password (`None`: none, or the stored
+    /// hash stays).
+    pub fn new_hash(&self, email: &str) -> Option<&str> {
+        self.by_email.get(&fold_key(email.trim())).and_then(|(_, hash)| hash.as_deref())
+    }
+}
+
+/// Hash the passwords of a batch's valid rows (values in field order), or
+/// check them against the stored hashes, outside any transaction: the
+/// slow part of the commit, done before [`commit`] takes the write lock.
+/// An email appears once per batch (a unique field).
+pub async fn hash_passwords(
+    db: &Db,
+    workspace_id: i64,
+    template: &Template,
+    rows: &[(u64, Vec<Option<String>>)],
+) -> Result<Passwords, AppError> {
+    let at = Fields::of(template)?;
+    let wanted: Vec<(String, String)> = rows
+        .iter()
+        .filter_map(|(_, v)| Some((fold_key(v.get(at.email)?.as_deref()?.trim()), v.get(at.password)?.clone()?)))
+        .collect();
+    if wanted.is_empty() {
+        return Ok(Passwords::default());
+    }
+    let emails: Vec<String> = wanted.iter().map(|(email, _)| email.clone()).collect();
+    let stored = {
+        let mut conn = db.pool.acquire().await?;
+        find(&mut conn, workspace_id, &emails).await?
+    };
+    let jobs: Vec<(String, Option<String>)> = wanted
+        .iter()
+        .map(|(email, password)| (password.clone(), stored.get(email).map(|s| s.password_hash.clone())))
+        .collect();
+    let read: Vec<Option<String>> = jobs.iter().map(|(_, hash)| hash.clone()).collect();
+    let hashes = decide_passwords(jobs).await?;
+    let by_email = emails.into_iter().zip(read.into_iter().zip(hashes)).collect();
+    Ok(Passwords { by_email })
+}
+
+/// For each (password, stored hash): `None` when the password verifies
+/// against the stored hash, else its new hash. A few at a time on the
+/// blocking threads: argon2 is slow and memory-hard.
+async fn decide_passwords(jobs: Vec<(String, Option<String>)>) -> Result<Vec<Option<String>>, AppError> {
+    let parallel = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2).clamp(1, 8);
+    let mut hashes: Vec<Option<String>> = Vec::with_capacity(jobs.len());
+    let mut jobs = jobs.into_iter().peekable();
+    while jobs.peek().is_some() {
+        let tasks: Vec<_> = jobs
+            .by_ref()
+            .take(parallel)
+            .map(|(password, stored)| {
+                tokio::task::spawn_blocking(move || -> Result<Option<String>, AppError> {
+                    if stored.is_some_and(|hash| auth::verify_password(&hash, &password)) {
+                        return Ok(None);
+                    }
+                    auth::hash_password(&password).map(Some)
+                })
+            })
+            .collect();
+        for task in tasks {
+            hashes.push(task.await.map_err(|e| AppError::internal("password hashing task", e))??);
+        }
+    }
+    Ok(hashes)
+}
+
 /// Store the valid rows of one batch (row number, values in field order, as
 /// checked by the caller); `records` are the batch's records as received,
-/// for the tag lists and attributes. Runs in the batch's transaction.
+/// for the tag lists and attributes; `passwords` what [`hash_passwords`]
+/// decided before the transaction (a password whose account changed since,
+/// or that it did not see, is hashed here). Runs in the batch's transaction.
+#[allow(clippy::too_many_arguments)]
 pub async fn commit(
     conn: &mut AnyConnection,
     workspace_id: i64,
     template: &Template,
     rows: Vec<(u64, Vec<Option<String>>)>,
     records: &[Record],
+    passwords: &Passwords,
     now: &str,
     lang: Lang,
 ) -> Result<BatchResult, AppError> {
@@ -121,7 +208,7 @@ pub async fn commit(
         let mut reasons = Vec::new();
         let mut tags = Vec::new();
         for name in tag_lists.remove(&row).unwrap_or_default() {
-            match tag_ids.get(&name.to_lowercase()) {
+            match tag_ids.get(&fold_key(&name)) {
                 Some(id) => tags.push(*id),
                 None => {
                     let error = csv_import_core::validate::reference_error_in(tag_field, &name, lang);
@@ -139,6 +226,11 @@ pub async fn commit(
                 reasons.push((text.attribute_too_long)(&super::clean_text(name, 40), MAX_ATTRIBUTE_NAME, MAX_ATTRIBUTE_VALUE));
                 continue;
             }
+            if let Some(problem) = unstorable(name, true).or_else(|| unstorable(value, false)) {
+                let header = format!("attribute:{}", super::clean_text(name, 40));
+                reasons.push(unstorable_reason(lang, &header, problem));
+                continue;
+            }
             // The last cell of a name wins.
             attributes.retain(|(n, _)| n != name);
             attributes.push((name.to_string(), value.to_string()));
@@ -153,7 +245,7 @@ pub async fn commit(
             continue;
         }
         pending.push(Pending {
-            email: email.trim().to_lowercase(),
+            email: fold_key(email.trim()),
             password,
             profile: [
                 values[at.first_name].clone(),
@@ -170,26 +262,24 @@ pub async fn commit(
     let emails: Vec<String> = pending.iter().map(|p| p.email.clone()).collect();
     let existing = find(conn, workspace_id, &emails).await?;
 
-    // Hash (new accounts) or verify then maybe hash (known ones), a few rows
-    // at a time on the blocking threads: argon2 is slow and memory-hard.
-    let parallel = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2).clamp(1, 8);
-    let mut hashes: Vec<Option<String>> = Vec::with_capacity(pending.len());
-    for chunk in pending.chunks(parallel) {
-        let mut tasks = Vec::with_capacity(chunk.len());
-        for p in chunk {
-            let password = p.password.clone();
-            let stored = existing.get(&p.email).map(|s| s.password_hash.clone());
-            tasks.push(tokio::task::spawn_blocking(move || -> Result<Option<String>, AppError> {
-                if stored.is_some_and(|hash| auth::verify_password(&hash, &password)) {
-                    return Ok(None);
-                }
-                auth::hash_password(&password).map(Some)
-            }));
-        }
-        for task in tasks {
-            hashes.push(task.await.map_err(|e| AppError::internal("password hashing task", e))??);
-        }
+    // What was decided before the transaction holds while the account's
+    // stored hash is still the one it was decided against.
+    let mut decided: Vec<Option<Option<String>>> = pending
+        .iter()
+        .map(|p| {
+            let read = existing.get(&p.email).map(|s| &s.password_hash);
+            passwords.by_email.get(&p.email).filter(|(was, _)| was.as_ref() == read).map(|(_, hash)| hash.clone())
+        })
+        .collect();
+    let late: Vec<usize> = (0..pending.len()).filter(|&i| decided[i].is_none()).collect();
+    let jobs = late
+        .iter()
+        .map(|&i| (pending[i].password.clone(), existing.get(&pending[i].email).map(|s| s.password_hash.clone())))
+        .collect();
+    for (i, hash) in late.into_iter().zip(decide_passwords(jobs).await?) {
+        decided[i] = Some(hash);
     }
+    let hashes: Vec<Option<String>> = decided.into_iter().map(Option::flatten).collect();
 
     for (p, hash) in pending.into_iter().zip(hashes) {
         let [first, last, birthdate, gender, external_id] = p.profile.clone();
@@ -211,7 +301,8 @@ pub async fn commit(
                 .bind(external_id)
                 .bind(now.to_string())
                 .fetch_one(&mut *conn)
-                .await?;
+                .await
+                .map_err(super::db::value_error)?;
                 result.inserted += 1;
                 (id, None)
             }
@@ -233,7 +324,8 @@ pub async fn commit(
                     .bind(now.to_string())
                     .bind(stored.id)
                     .execute(&mut *conn)
-                    .await?;
+                    .await
+                    .map_err(super::db::value_error)?;
                 }
                 (stored.id, Some(changed))
             }
@@ -354,7 +446,7 @@ pub async fn add_tag(db: &Db, workspace_id: i64, name: &str) -> Result<bool, App
     )
     .bind(workspace_id)
     .bind(name.to_string())
-    .bind(name.to_lowercase())
+    .bind(fold_key(name))
     .bind(super::now())
     .execute(&db.pool)
     .await?
@@ -365,12 +457,17 @@ pub async fn add_tag(db: &Db, workspace_id: i64, name: &str) -> Result<bool, App
 /// Whether a client of the workspace signs in with this email and password.
 /// An unknown email is checked against a decoy hash, so it takes as long.
 pub async fn client_login(db: &Db, workspace_id: i64, email: &str, password: &str) -> Result<bool, AppError> {
-    let hash: Option<String> =
+    let email = fold_key(email.trim());
+    // No stored email has a NUL, and PostgreSQL would refuse to compare one.
+    let hash: Option<String> = if email.contains('\0') {
+        None
+    } else {
         sqlx::query_scalar("SELECT password_hash FROM client_accounts WHERE workspace_id = $1 AND email = $2")
             .bind(workspace_id)
-            .bind(email.trim().to_lowercase())
+            .bind(email)
             .fetch_optional(&db.pool)
-            .await?;
+            .await?
+    };
     auth::verify_password_async(hash, password.to_string()).await
 }
 

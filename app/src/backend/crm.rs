@@ -9,8 +9,9 @@ use super::db::Db;
 use crate::model::{BatchResult, CrmClient, CrmPage, SkippedRow};
 use crate::server_fns::AppError;
 use csv_import_core::report::escape_formula;
-use csv_import_core::{messages, Lang, Template};
+use csv_import_core::{fold_key, messages, Lang, Template};
 use sqlx::{AnyConnection, Row};
+use std::collections::{HashMap, HashSet};
 
 /// The `entity` of templates stored here.
 pub const ENTITY: &str = "crm_clients";
@@ -114,6 +115,100 @@ fn looks_generated(name: &str, base: &str) -> bool {
     name == base || name.strip_prefix(base).is_some_and(|rest| !rest.is_empty() && rest.bytes().all(|b| b.is_ascii_digit()))
 }
 
+/// The usernames a generated one may collide with (a base such as `sam`
+/// and the base with a number, `sam2`, `sam17`), read from the database
+/// once per base and batch, and kept up to date with the batch's own
+/// writes. Finding a free name then costs no query, so a batch of clients
+/// that share a base costs one query for it, not one per name tried.
+#[derive(Default)]
+struct Usernames {
+    bases: HashMap<String, Base>,
+}
+
+/// The names of one base and their owners (client IDs).
+struct Base {
+    owners: HashMap<String, String>,
+    /// Every `{base}{n}` for 2 <= n < `next` is taken: the search for a
+    /// free number starts here.
+    next: u64,
+}
+
+impl Usernames {
+    /// The base's names, read once.
+    async fn base(&mut self, conn: &mut AnyConnection, workspace_id: i64, base: &str) -> Result<&mut Base, AppError> {
+        if !self.bases.contains_key(base) {
+            // `{base}` and `{base}{digits}` sort in byte order between
+            // `{base}` and `{base}:` (`:` follows `9`); others in the range,
+            // such as `sam0x`, are filtered out.
+            let (low, high) = (base.to_string(), format!("{base}:"));
+            let sql = if super::db::is_postgres(conn) {
+                "SELECT username, id FROM crm_clients WHERE workspace_id = $1 \
+                 AND username COLLATE \"C\" >= $2 AND username COLLATE \"C\" < $3"
+            } else {
+                "SELECT username, id FROM crm_clients WHERE workspace_id = $1 AND username >= $2 AND username < $3"
+            };
+            let rows: Vec<(String, String)> =
+                sqlx::query_as(sql).bind(workspace_id).bind(low).bind(high).fetch_all(&mut *conn).await?;
+            let owners = rows.into_iter().filter(|(name, _)| looks_generated(name, base)).collect();
+            self.bases.insert(base.to_string(), Base { owners, next: 2 });
+        }
+        self.bases.get_mut(base).ok_or_else(|| AppError::internal("usernames", "a base just read is missing"))
+    }
+
+    /// The bases already read that `name` is a name of: `sam12` is one of
+    /// `sam12`, `sam1` and `sam`.
+    fn bases_of<'a>(&'a mut self, name: &'a str) -> impl Iterator<Item = (&'a str, &'a mut Base)> + 'a {
+        let digits = name.bytes().rev().take_while(u8::is_ascii_digit).count();
+        let prefixes: HashSet<&str> = (0..=digits).map(|k| &name[..name.len() - k]).collect();
+        self.bases.iter_mut().filter(move |(b, _)| prefixes.contains(b.as_str())).map(|(b, base)| (b.as_str(), base))
+    }
+
+    /// `name` now belongs to the client `id`.
+    fn taken(&mut self, name: &str, id: &str) {
+        for (_, base) in self.bases_of(name) {
+            base.owners.insert(name.to_string(), id.to_string());
+        }
+    }
+
+    /// `name` is free again (its client was given another).
+    fn freed(&mut self, name: &str) {
+        for (b, base) in self.bases_of(name) {
+            base.owners.remove(name);
+            if let Ok(n) = name[b.len()..].parse::<u64>()
+                && name[b.len()..] == n.to_string()
+            {
+                base.next = base.next.min(n.max(2));
+            }
+        }
+    }
+}
+
+impl Base {
+    /// Whether `name` belongs to a client other than `me`.
+    fn is_taken(&self, name: &str, me: Option<&str>) -> bool {
+        self.owners.get(name).is_some_and(|id| Some(id.as_str()) != me)
+    }
+
+    /// `first` if it is free, else `{base}{n}` with the smallest free n >= 2
+    /// (as trying `{base}2`, `{base}3`, ... in turn would find).
+    fn free_name(&mut self, base: &str, first: String, me: Option<&str>) -> String {
+        if !self.is_taken(&first, me) {
+            return first;
+        }
+        // `next` counts names of any client, so it holds only without `me`.
+        let mut n = if me.is_none() { self.next.max(2) } else { 2 };
+        while self.is_taken(&format!("{base}{n}"), me) {
+            n += 1;
+        }
+        // Only raised when no client is skipped over: the next search may
+        // start here only if every number below is someone else's.
+        if me.is_none() {
+            self.next = n;
+        }
+        format!("{base}{n}")
+    }
+}
+
 /// Whether `username` belongs to a client of the workspace other than `me`.
 async fn username_taken(
     conn: &mut AnyConnection,
@@ -145,10 +240,11 @@ pub async fn commit(
     let header = |i: usize| template.fields[at[i]].header().to_string();
 
     let mut result = BatchResult::default();
+    let mut usernames = Usernames::default();
     for (row, values) in rows {
         let mut wanted: Stored = at.iter().map(|&i| values.get(i).cloned().flatten()).collect();
         let skip = |result: &mut BatchResult, reason: String| result.skipped.push(SkippedRow { row, reasons: vec![reason] });
-        let Some(email) = wanted[EMAIL].clone().map(|e| e.trim().to_lowercase()) else {
+        let Some(email) = wanted[EMAIL].clone().map(|e| fold_key(e.trim())) else {
             let email = header(EMAIL);
             skip(&mut result, messages::reason(lang, &email, &messages::required(lang, &email)));
             continue;
@@ -196,13 +292,8 @@ pub async fn commit(
         let username = match (&current, generated) {
             (Some(c), true) if c[USERNAME].is_some() => c[USERNAME].clone().unwrap_or_default(),
             (_, true) => {
-                let mut name = given.clone().unwrap_or_else(|| base.clone());
-                let mut n = 2;
-                while username_taken(conn, workspace_id, &name, me.as_deref()).await? {
-                    name = format!("{base}{n}");
-                    n += 1;
-                }
-                name
+                let first = given.clone().unwrap_or_else(|| base.clone());
+                usernames.base(conn, workspace_id, &base).await?.free_name(&base, first, me.as_deref())
             }
             (_, false) => {
                 let name = given.clone().unwrap_or_default();
@@ -219,7 +310,7 @@ pub async fn commit(
                 name
             }
         };
-        wanted[USERNAME] = Some(username);
+        wanted[USERNAME] = Some(username.clone());
 
         match current {
             Some(current) => {
@@ -245,12 +336,24 @@ pub async fn commit(
                 for value in wanted.iter().skip(1) {
                     query = query.bind(value.clone());
                 }
-                query.bind(now.to_string()).bind(workspace_id).bind(wanted[ID].clone()).execute(&mut *conn).await?;
+                query
+                    .bind(now.to_string())
+                    .bind(workspace_id)
+                    .bind(wanted[ID].clone())
+                    .execute(&mut *conn)
+                    .await
+                    .map_err(super::db::value_error)?;
+                if let Some(old) = current[USERNAME].as_deref().filter(|old| *old != username) {
+                    usernames.freed(old);
+                }
+                usernames.taken(&username, wanted[ID].as_deref().unwrap_or_default());
                 result.updated += 1;
             }
             None => {
-                wanted[ID] = Some(super::random_hex(12)?);
+                let id = super::random_hex(12)?;
+                wanted[ID] = Some(id.clone());
                 insert(conn, workspace_id, &wanted, now).await?;
+                usernames.taken(&username, &id);
                 result.inserted += 1;
             }
         }
@@ -269,7 +372,7 @@ async fn insert(conn: &mut AnyConnection, workspace_id: i64, values: &Stored, no
     for value in values {
         query = query.bind(value.clone());
     }
-    query.bind(workspace_id).bind(now.to_string()).execute(&mut *conn).await?;
+    query.bind(workspace_id).bind(now.to_string()).execute(&mut *conn).await.map_err(super::db::value_error)?;
     Ok(())
 }
 
@@ -278,7 +381,7 @@ async fn insert(conn: &mut AnyConnection, workspace_id: i64, values: &Stored, no
 pub async fn seed(db: &Db, workspace_id: i64, clients: &[[&str; 11]], now: &str) -> Result<(), AppError> {
     let mut conn = db.pool.acquire().await?;
     for client in clients {
-        let email = client[EMAIL].to_lowercase();
+        let email = fold_key(client[EMAIL]);
         if find_where(&mut conn, workspace_id, "email", &email).await?.is_some() {
             continue;
         }

@@ -4,8 +4,10 @@
 //! The migrations live in `server/migrations/{sqlite,postgres}` and are
 //! compiled into the binary (`app/build.rs` makes a new file rebuild it).
 
+use crate::server_fns::AppError;
+use csv_import_core::{messages, FieldType, Lang, Template};
 use sqlx::any::{install_default_drivers, AnyPoolOptions};
-use sqlx::{AnyPool, Executor};
+use sqlx::{AnyConnection, AnyPool, Executor};
 use std::path::Path;
 use thiserror::Error;
 
@@ -112,13 +114,112 @@ pub async fn connect(url: &str) -> Result<Db, DbError> {
     Ok(db)
 }
 
-/// Run the migrations of the pool's backend.
+/// Run the migrations of the pool's backend, then fold the record keys
+/// that rows from before the folded-key migration lack.
 pub async fn migrate(db: &Db) -> Result<(), DbError> {
     match db.backend {
         Backend::Sqlite => sqlx::migrate!("../server/migrations/sqlite").run(&db.pool).await?,
         Backend::Postgres => sqlx::migrate!("../server/migrations/postgres").run(&db.pool).await?,
     }
+    super::records::fill_folded_keys(db).await?;
     Ok(())
+}
+
+/// Whether the connection talks to PostgreSQL (else SQLite).
+pub fn is_postgres(conn: &AnyConnection) -> bool {
+    conn.backend_name().eq_ignore_ascii_case("postgresql")
+}
+
+/// The longest value stored, in bytes: far above any template's
+/// `max_length`, so only a value that slipped past every other check meets it.
+pub const MAX_VALUE_BYTES: usize = 100_000;
+
+/// The longest indexed value (a folded key, an email, a username, a tag
+/// name), in bytes: PostgreSQL refuses B-tree index entries over about
+/// 2,700 bytes.
+pub const MAX_INDEXED_BYTES: usize = 2_000;
+
+/// Why a value cannot be stored as it is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Unstorable {
+    /// It holds a NUL character, which PostgreSQL's text cannot hold.
+    Nul,
+    /// It is longer than the database (or its index) takes.
+    TooLong {
+        /// The most bytes allowed.
+        max_bytes: usize,
+    },
+}
+
+/// What keeps `value` from being stored: a NUL character, or more bytes
+/// than [`MAX_VALUE_BYTES`] ([`MAX_INDEXED_BYTES`] for an `indexed` one).
+/// Checked before values reach the database, so that such a value skips its
+/// row with a reason instead of failing the batch.
+pub fn unstorable(value: &str, indexed: bool) -> Option<Unstorable> {
+    let max_bytes = if indexed { MAX_INDEXED_BYTES } else { MAX_VALUE_BYTES };
+    if value.len() > max_bytes {
+        Some(Unstorable::TooLong { max_bytes })
+    } else if value.contains('\0') {
+        Some(Unstorable::Nul)
+    } else {
+        None
+    }
+}
+
+/// A skipped row's reason for an [`Unstorable`] value of the column `header`.
+pub fn unstorable_reason(lang: Lang, header: &str, problem: Unstorable) -> String {
+    let message = match (problem, lang) {
+        (Unstorable::Nul, Lang::Fr) => {
+            "contient un caractère NUL, qu’aucune base de données ne garde. Supprimez-le du fichier.".to_string()
+        }
+        (Unstorable::Nul, _) => "contains a NUL character, which cannot be stored. Remove it from the file.".to_string(),
+        (Unstorable::TooLong { max_bytes }, Lang::Fr) => {
+            format!("est trop long pour être enregistré (plus de {max_bytes} octets). Raccourcissez-le.")
+        }
+        (Unstorable::TooLong { max_bytes }, _) => {
+            format!("is too long to be stored (over {max_bytes} bytes). Shorten it.")
+        }
+    };
+    messages::reason(lang, header, &message)
+}
+
+/// The reasons a row's values (as stored, in the template's field order)
+/// cannot be stored: one per [`unstorable`] value, naming its column. Key,
+/// unique and reference fields are indexed. Passwords are never stored
+/// (only their hash), so they are not looked at.
+pub fn unstorable_reasons(template: &Template, values: &[Option<String>], lang: Lang) -> Vec<String> {
+    let mut reasons = Vec::new();
+    for (field, value) in template.fields.iter().zip(values) {
+        let Some(value) = value else { continue };
+        if field.kind == FieldType::Password {
+            continue;
+        }
+        let indexed = field.unique || field.reference.is_some() || template.key.contains(&field.key);
+        if let Some(problem) = unstorable(value, indexed) {
+            reasons.push(unstorable_reason(lang, field.header(), problem));
+        }
+    }
+    reasons
+}
+
+/// A PostgreSQL error about a value (SQLSTATE class 22, data exception, e.g.
+/// an invalid byte sequence; or 54000, e.g. an index row too large) as a
+/// 400 that says so; any other error as it is. The values' own checks
+/// ([`unstorable`]) run first, so this is the last line, not the rule.
+pub fn value_error(e: sqlx::Error) -> AppError {
+    if let sqlx::Error::Database(d) = &e
+        && let Some(code) = d.code()
+        && code.len() == 5
+        && (code.starts_with("22") || code == "54000")
+    {
+        tracing::warn!("a value was refused by the database: {d}");
+        return AppError::BadRequest(
+            "A value of this batch could not be stored (too long, or a character the database refuses). \
+             Shorten or correct it and send the batch again."
+                .to_string(),
+        );
+    }
+    AppError::from(e)
 }
 
 /// `sqlite://data/x.db` with `mode=rwc`, after creating `data/`.

@@ -11,9 +11,10 @@ use std::collections::BTreeSet;
 /// The most values one call may ask about.
 pub const MAX_VALUES: usize = 10_000;
 
-/// The values among `values` (compared ignoring case) that the field `field`
-/// (a column of `table`, checked by the caller) has in the workspace's
-/// records; lowercased, sorted, each once.
+/// The values among `values` (compared by [`key_text`], case ignored) that
+/// the field `field` has in the workspace's records; folded, sorted, each
+/// once. Only the table's key can be asked about: it is the one column
+/// stored folded (`key_folded`), and SQL's `LOWER` folds differently.
 pub async fn existing(
     db: &Db,
     table: RecordTable,
@@ -21,14 +22,23 @@ pub async fn existing(
     workspace_id: i64,
     values: &[String],
 ) -> Result<Vec<String>, AppError> {
-    let wanted: BTreeSet<String> =
-        values.iter().map(|v| key_text(v.trim())).filter(|v| !v.is_empty() && v.len() <= 1_000).collect();
+    if field != table.key {
+        return Err(AppError::BadRequest(format!(
+            "Only the field {} of {} can be checked for existing records.",
+            table.key, table.name
+        )));
+    }
+    let wanted: BTreeSet<String> = values
+        .iter()
+        .map(|v| key_text(v.trim()))
+        .filter(|v| !v.is_empty() && v.len() <= 1_000 && !v.contains('\0'))
+        .collect();
     let wanted: Vec<String> = wanted.into_iter().collect();
     let mut found = BTreeSet::new();
     for chunk in wanted.chunks(500) {
         let placeholders = super::placeholders(chunk.len(), 2);
         let sql = format!(
-            "SELECT DISTINCT LOWER({field}) FROM {} WHERE workspace_id = $1 AND LOWER({field}) IN ({})",
+            "SELECT key_folded FROM {} WHERE workspace_id = $1 AND key_folded IN ({})",
             table.name,
             placeholders
         );

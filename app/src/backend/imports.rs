@@ -245,7 +245,7 @@ fn check_rows(
             }
         };
         let stored: Vec<Option<String>> = values.iter().map(records::stored).collect();
-        let mut reasons = Vec::new();
+        let mut reasons = super::db::unstorable_reasons(template, &stored, lang);
         for &i in &watched {
             let Some(value) = &stored[i] else { continue };
             if let Some(first) = seen[i].get(&key_text(value)) {
@@ -353,6 +353,15 @@ pub async fn commit_to(
     // A coaching pair's key is both emails together: one lead has many rows.
     let mut checked = check_rows(template, rows, &now, matches!(store, Store::Records(_) | Store::Crm), head.lang)?;
 
+    // Client accounts' passwords are hashed before the write transaction
+    // (argon2 would hold SQLite's write lock for seconds); not for a batch
+    // already applied.
+    let passwords = if store == Store::ClientAccounts && stored_batch(db, &head.id, seq).await?.is_none() {
+        super::client_accounts::hash_passwords(db, head.workspace_id, template, &checked.valid).await?
+    } else {
+        super::client_accounts::Passwords::default()
+    };
+
     let mut tx = db.pool.begin().await?;
     let claimed = sqlx::query(
         "INSERT INTO import_batches (import_id, seq, created_at) VALUES ($1, $2, $3) ON CONFLICT (import_id, seq) DO NOTHING",
@@ -382,7 +391,10 @@ pub async fn commit_to(
         Store::ClientAccounts => {
             let valid = std::mem::take(&mut checked.valid);
             let mut result =
-                super::client_accounts::commit(&mut tx, head.workspace_id, template, valid, rows, &now, head.lang).await?;
+                super::client_accounts::commit(
+                    &mut tx, head.workspace_id, template, valid, rows, &passwords, &now, head.lang,
+                )
+                .await?;
             checked.skipped.extend(result.skipped.drain(..));
             checked.skipped.sort_by_key(|s| s.row);
             return finish_batch(tx, head, seq, result, checked.skipped).await;

@@ -50,11 +50,15 @@ pub fn placeholders(count: usize, first: usize) -> String {
 }
 
 /// The distinct keys of `values` as lookups by a case-insensitive key
-/// (emails, tag names, partner IDs) ask for them: trimmed, lowercase, empty
-/// ones left out.
+/// (emails, tag names, partner IDs) ask for them: trimmed, folded
+/// ([`csv_import_core::fold_key`]); empty ones, and ones with a NUL (which
+/// nothing stored has, and PostgreSQL refuses), left out.
 pub fn distinct_keys(values: &[String]) -> Vec<String> {
-    let keys: std::collections::HashSet<String> =
-        values.iter().map(|v| v.trim().to_lowercase()).filter(|v| !v.is_empty()).collect();
+    let keys: std::collections::HashSet<String> = values
+        .iter()
+        .map(|v| csv_import_core::fold_key(v.trim()))
+        .filter(|v| !v.is_empty() && !v.contains('\0'))
+        .collect();
     keys.into_iter().collect()
 }
 

@@ -1,21 +1,27 @@
 //! The record tables (`clients`, `leads`, `companies`): one column per field
 //! of the built-in template of the same name, holding the normalised value as
-//! text, plus `id`, `workspace_id`, `created_at` and `updated_at`.
+//! text, plus `id`, `workspace_id`, `created_at` and `updated_at`, and
+//! `key_folded`: the record's key (a client's or lead's email, a company's
+//! name) folded by [`fold_key`], which imports look records up by and a
+//! unique index guards. SQL's `LOWER` is never used to match keys: SQLite
+//! and PostgreSQL fold differently from each other and from Rust.
 //!
 //! Table and column names only ever come from the compiled-in templates
 //! (checked by [`table_for`]), never from a request; values are always bound
 //! as parameters.
 
-use super::db::Db;
+use super::db::{is_postgres, Db};
 use crate::model::{RecordPage, RecordRow};
 use crate::server_fns::AppError;
-use csv_import_core::{Template, Value};
+use csv_import_core::{fold_key, Template, Value};
 use sqlx::{AnyConnection, Row};
-use std::collections::hash_map::Entry;
 use std::collections::{HashMap, HashSet};
 
 /// The tables, each named after its built-in template and entity.
 pub const TABLES: [&str; 3] = ["clients", "leads", "companies"];
+
+/// Each table's key field, whose folded value is its `key_folded`.
+const KEYS: [(&str, &str); 3] = [("clients", "email"), ("leads", "email"), ("companies", "name")];
 
 /// Records per page of [`page`].
 pub const PER_PAGE: u32 = 25;
@@ -25,15 +31,19 @@ pub const PER_PAGE: u32 = 25;
 pub struct RecordTable {
     /// The table's name, one of [`TABLES`].
     pub name: &'static str,
+    /// The field whose folded value is the table's `key_folded`.
+    pub key: &'static str,
 }
 
 /// The table for a built-in template, if the server stores its rows: the
-/// template's name and entity must both be the table's name, and every field
-/// key a plain identifier (they become column names).
+/// template's name and entity must both be the table's name, its upsert key
+/// the table's key field, and every field key a plain identifier (they
+/// become column names).
 pub fn table_for(template: &Template) -> Option<RecordTable> {
-    let name = TABLES.iter().copied().find(|t| *t == template.name && *t == template.entity)?;
+    let (name, key) = KEYS.iter().copied().find(|(t, _)| *t == template.name && *t == template.entity)?;
     let plain = |key: &str| !key.is_empty() && key.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_');
-    template.fields.iter().all(|f| plain(&f.key) && !f.repeatable).then_some(RecordTable { name })
+    let keyed = template.key.len() == 1 && template.key[0] == key && template.field(key).is_some();
+    (keyed && template.fields.iter().all(|f| plain(&f.key) && !f.repeatable)).then_some(RecordTable { name, key })
 }
 
 /// The text a value is stored as; `None` for no value.
@@ -46,9 +56,9 @@ pub fn stored(value: &Value) -> Option<String> {
     }
 }
 
-/// The text two key values are compared by (case ignored).
+/// The text two key values are compared by (case ignored): [`fold_key`].
 pub fn key_text(value: &str) -> String {
-    value.to_lowercase()
+    fold_key(value)
 }
 
 /// One page of a workspace's records, newest first, optionally filtered by
@@ -73,19 +83,19 @@ pub async fn page(
             "LOWER(COALESCE(first_name, '') || ' ' || COALESCE(last_name, '')) LIKE LOWER($2) ESCAPE '\\'".to_string(),
         );
     }
+    // The key also by its folded text, which finds `Ölwerk` for `ölwerk`
+    // where SQLite's `LOWER` folds ASCII only.
+    searched.push("key_folded LIKE $3 ESCAPE '\\'".to_string());
     let search = super::clean_text(search, 200);
-    let filter = if search.is_empty() || searched.is_empty() {
-        String::new()
-    } else {
-        format!(" AND ({})", searched.join(" OR "))
-    };
+    let filter = if search.is_empty() { String::new() } else { format!(" AND ({})", searched.join(" OR ")) };
     let pattern = format!("%{}%", escape_like(&search));
+    let folded = fold_key(&pattern);
     let table_name = table.name;
 
     let count_sql = format!("SELECT COUNT(*) FROM {table_name} WHERE workspace_id = $1{filter}");
     let mut count = sqlx::query_scalar::<_, i64>(&count_sql).bind(workspace_id);
     if !filter.is_empty() {
-        count = count.bind(pattern.clone());
+        count = count.bind(pattern.clone()).bind(folded.clone());
     }
     let total = count.fetch_one(&db.pool).await?;
 
@@ -96,7 +106,7 @@ pub async fn page(
     );
     let mut select = sqlx::query(&select_sql).bind(workspace_id);
     if !filter.is_empty() {
-        select = select.bind(pattern);
+        select = select.bind(pattern).bind(folded);
     }
     let rows = select
         .fetch_all(&db.pool)
@@ -148,11 +158,6 @@ const SQLITE_MAX_PARAMS: usize = 32_766;
 /// this bounds memory, not a protocol limit).
 const POSTGRES_MAX_ROWS: usize = 10_000;
 
-/// Whether the connection talks to PostgreSQL (else SQLite).
-fn is_postgres(conn: &AnyConnection) -> bool {
-    conn.backend_name().eq_ignore_ascii_case("postgresql")
-}
-
 /// A PostgreSQL array literal of texts (`{"a","b",NULL}`), to be bound as
 /// one text parameter and cast (`$n::text[]`): the Any driver binds no arrays.
 fn pg_text_array<'a>(items: impl Iterator<Item = Option<&'a str>>) -> String {
@@ -185,10 +190,12 @@ fn pg_id_array(ids: impl Iterator<Item = Option<i64>>) -> String {
     format!("{{{}}}", items.join(","))
 }
 
-/// The workspace's records whose `key` field equals one of `keys` (compared
-/// by SQL's `LOWER`), by key text ([`key_text`]). Where several records share
-/// a key, the oldest wins. One statement on PostgreSQL (the keys as one
-/// array); on SQLite as few as its parameter limit allows.
+/// The workspace's records whose `key` field (the table's key) has one of
+/// `keys` as its folded text ([`key_text`], as the caller gives them), by
+/// that text. Where several records share a key (only rows from before the
+/// folded keys can), the oldest wins: the others have no `key_folded`. One
+/// statement on PostgreSQL (the keys as one array); on SQLite as few as its
+/// parameter limit allows.
 pub async fn find_by_key(
     conn: &mut AnyConnection,
     template: &Template,
@@ -197,19 +204,18 @@ pub async fn find_by_key(
     key: &str,
     keys: &[String],
 ) -> Result<HashMap<String, Existing>, AppError> {
-    let Some(key_index) = template.fields.iter().position(|f| f.key == key) else {
-        return Err(AppError::internal("find_by_key", format!("{key} is not a field of {}", template.name)));
-    };
+    if key != table.key || template.field(key).is_none() {
+        return Err(AppError::internal("find_by_key", format!("{key} is not the key of {}", table.name)));
+    }
     let columns: Vec<&str> = template.fields.iter().map(|f| f.key.as_str()).collect();
-    let select = format!("SELECT id, {} FROM {} WHERE workspace_id = $1 AND ", columns.join(", "), table.name);
+    let select =
+        format!("SELECT id, key_folded, {} FROM {} WHERE workspace_id = $1 AND ", columns.join(", "), table.name);
     let postgres = is_postgres(conn);
     let chunk_len = if postgres { POSTGRES_MAX_ROWS } else { SQLITE_MAX_PARAMS - 1 };
     let mut found = HashMap::new();
     for chunk in keys.chunks(chunk_len) {
         let rows = if postgres {
-            let sql = format!(
-                "{select}LOWER({key}) = ANY (ARRAY(SELECT LOWER(k) FROM unnest($2::text[]) AS k))"
-            );
+            let sql = format!("{select}key_folded = ANY ($2::text[])");
             // Planned each time (not kept prepared): a plan kept from when
             // the table was small scans the whole table once it is not.
             sqlx::query(&sql)
@@ -217,13 +223,14 @@ pub async fn find_by_key(
                 .bind(workspace_id)
                 .bind(pg_text_array(chunk.iter().map(|k| Some(k.as_str()))))
                 .fetch_all(&mut *conn)
-                .await?
+                .await
+                .map_err(super::db::value_error)?
         } else {
             // Anonymous `?` parameters: SQLite looks named ones (`$n`) up
             // by a linear search, which is quadratic over a long list.
             let select = select.replace("$1", "?");
-            let placeholders = vec!["LOWER(?)"; chunk.len()];
-            let sql = format!("{select}LOWER({key}) IN ({})", placeholders.join(", "));
+            let placeholders = vec!["?"; chunk.len()];
+            let sql = format!("{select}key_folded IN ({})", placeholders.join(", "));
             let mut query = sqlx::query(&sql).persistent(false).bind(workspace_id);
             for k in chunk {
                 query = query.bind(k.clone());
@@ -232,26 +239,57 @@ pub async fn find_by_key(
         };
         for row in rows {
             let id: i64 = row.try_get(0)?;
+            let folded: String = row.try_get(1)?;
             let values = (0..columns.len())
-                .map(|i| row.try_get::<Option<String>, _>(i + 1))
+                .map(|i| row.try_get::<Option<String>, _>(i + 2))
                 .collect::<Result<Vec<_>, _>>()?;
-            if let Some(k) = values[key_index].as_deref().map(key_text) {
-                // The oldest record of a key wins. Not by `ORDER BY id`:
-                // SQLite would then walk the workspace's records in id order
-                // instead of looking the keys up in their index.
-                match found.entry(k) {
-                    Entry::Vacant(e) => {
-                        e.insert(Existing { id, values });
-                    }
-                    Entry::Occupied(mut e) if e.get().id > id => {
-                        e.insert(Existing { id, values });
-                    }
-                    Entry::Occupied(_) => {}
-                }
-            }
+            found.insert(folded, Existing { id, values });
         }
     }
     Ok(found)
+}
+
+/// Give every record that has a key but no `key_folded` (rows from before
+/// the folded keys) its folded key, oldest first, a thousand per
+/// transaction. Where several such records fold to one key, or a record
+/// already has it, the oldest keeps it and the others stay without (as
+/// before, the oldest record of a key was the one imports updated). Run
+/// at start-up, after the migrations; a partial index finds the rows to
+/// fold, so with none it costs one lookup per table.
+pub async fn fill_folded_keys(db: &Db) -> Result<(), sqlx::Error> {
+    for (table, key) in KEYS {
+        let mut after = 0i64;
+        loop {
+            let rows: Vec<(i64, String)> = sqlx::query_as(&format!(
+                "SELECT id, {key} FROM {table} WHERE key_folded IS NULL AND {key} IS NOT NULL AND id > $1 \
+                 ORDER BY id LIMIT 1000"
+            ))
+            .bind(after)
+            .fetch_all(&db.pool)
+            .await?;
+            let Some((last, _)) = rows.last() else { break };
+            let last = *last;
+            let mut tx = db.pool.begin().await?;
+            if db.backend == super::db::Backend::Postgres {
+                // Server processes starting together fold one at a time.
+                sqlx::query("SELECT pg_advisory_xact_lock(2026120301)").execute(&mut *tx).await?;
+            }
+            for (id, value) in rows {
+                // Not when another record of the workspace has the key.
+                sqlx::query(&format!(
+                    "UPDATE {table} SET key_folded = $1 WHERE id = $2 AND NOT EXISTS \
+                     (SELECT 1 FROM {table} o WHERE o.workspace_id = {table}.workspace_id AND o.key_folded = $1)"
+                ))
+                .bind(fold_key(&value))
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+            }
+            tx.commit().await?;
+            after = last;
+        }
+    }
+    Ok(())
 }
 
 /// One record to write: `id: None` inserts a new record, `Some(id)` (an
@@ -306,8 +344,11 @@ pub async fn write_many(
             format!("{} values for the {} fields of {}", bad.values.len(), columns.len(), template.name),
         ));
     }
+    let Some(key_at) = columns.iter().position(|c| *c == table.key) else {
+        return Err(AppError::internal("write_many", format!("{} has no field {}", template.name, table.key)));
+    };
     let postgres = is_postgres(conn);
-    let max_rows = if postgres { POSTGRES_MAX_ROWS } else { SQLITE_MAX_PARAMS / (columns.len() + 4) };
+    let max_rows = if postgres { POSTGRES_MAX_ROWS } else { SQLITE_MAX_PARAMS / (columns.len() + 5) };
     // One statement may not update a record twice (PostgreSQL refuses it):
     // a second write of the same id starts the next statement.
     let mut start = 0;
@@ -322,18 +363,29 @@ pub async fn write_many(
         // which every import repeats.
         let full = chunk.len() == max_rows || chunk.len() == super::imports::MAX_BATCH_ROWS as usize;
         if postgres {
-            write_postgres(conn, &columns, table, workspace_id, chunk, now).await?;
+            write_postgres(conn, &columns, key_at, table, workspace_id, chunk, now).await?;
         } else {
-            write_sqlite(conn, &columns, table, workspace_id, chunk, now, full).await?;
+            write_sqlite(conn, &columns, key_at, table, workspace_id, chunk, now, full).await?;
         }
         start = end;
     }
     Ok(())
 }
 
-/// The `SET` list of an upsert: every field and `updated_at` from `excluded`.
+/// The `SET` list of an upsert: every field, `key_folded` and `updated_at`
+/// from `excluded`.
 fn upsert_sets(columns: &[&str]) -> String {
-    columns.iter().chain(["updated_at"].iter()).map(|c| format!("{c} = excluded.{c}")).collect::<Vec<_>>().join(", ")
+    columns
+        .iter()
+        .chain(["key_folded", "updated_at"].iter())
+        .map(|c| format!("{c} = excluded.{c}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// The `key_folded` of a record's values.
+fn folded(write: &Write, key_at: usize) -> Option<String> {
+    write.values[key_at].as_deref().map(fold_key)
 }
 
 fn conflict(e: sqlx::Error) -> AppError {
@@ -343,13 +395,15 @@ fn conflict(e: sqlx::Error) -> AppError {
         sqlx::Error::Database(d) if d.is_unique_violation() => AppError::Conflict(
             "Another import added some of these records at the same moment. Send the batch again.".to_string(),
         ),
-        _ => AppError::from(e),
+        _ => super::db::value_error(e),
     }
 }
 
+#[allow(clippy::too_many_arguments)]
 async fn write_sqlite(
     conn: &mut AnyConnection,
     columns: &[&str],
+    key_at: usize,
     table: RecordTable,
     workspace_id: i64,
     chunk: &[Write],
@@ -358,10 +412,10 @@ async fn write_sqlite(
 ) -> Result<(), AppError> {
     // Anonymous `?` parameters, all bound in order: SQLite looks named ones
     // (`$n`) up by a linear search, which is quadratic over thousands.
-    let tuple = format!("({})", vec!["?"; columns.len() + 4].join(", "));
+    let tuple = format!("({})", vec!["?"; columns.len() + 5].join(", "));
     let name = table.name;
     let sql = format!(
-        "INSERT INTO {name} (id, workspace_id, {}, created_at, updated_at) VALUES {} \
+        "INSERT INTO {name} (id, workspace_id, {}, key_folded, created_at, updated_at) VALUES {} \
          ON CONFLICT (id) DO UPDATE SET {} WHERE {name}.workspace_id = excluded.workspace_id",
         columns.join(", "),
         vec![tuple.as_str(); chunk.len()].join(", "),
@@ -373,7 +427,7 @@ async fn write_sqlite(
         for v in &write.values {
             query = query.bind(v.clone());
         }
-        query = query.bind(now.to_string()).bind(now.to_string());
+        query = query.bind(folded(write, key_at)).bind(now.to_string()).bind(now.to_string());
     }
     query.execute(&mut *conn).await.map_err(conflict)?;
     Ok(())
@@ -382,6 +436,7 @@ async fn write_sqlite(
 async fn write_postgres(
     conn: &mut AnyConnection,
     columns: &[&str],
+    key_at: usize,
     table: RecordTable,
     workspace_id: i64,
     chunk: &[Write],
@@ -394,26 +449,30 @@ async fn write_postgres(
     let name = table.name;
     let cols = columns.join(", ");
     let values: Vec<String> = columns.iter().map(|c| format!("v.{c}")).collect();
+    let folded_of = |writes: &[&Write]| {
+        let keys: Vec<Option<String>> = writes.iter().map(|w| folded(w, key_at)).collect();
+        pg_text_array(keys.iter().map(Option::as_deref))
+    };
     if !new.is_empty() {
-        let arrays: Vec<String> = (0..columns.len()).map(|i| format!("${}::text[]", i + 3)).collect();
+        let arrays: Vec<String> = (0..columns.len()).map(|i| format!("${}::text[]", i + 4)).collect();
         let sql = format!(
-            "INSERT INTO {name} (workspace_id, {cols}, created_at, updated_at) \
-             SELECT $1, {values}, $2, $2 FROM unnest({arrays}) AS v({cols})",
+            "INSERT INTO {name} (workspace_id, {cols}, key_folded, created_at, updated_at) \
+             SELECT $1, {values}, v.key_folded, $2, $2 FROM unnest($3::text[], {arrays}) AS v(key_folded, {cols})",
             values = values.join(", "),
             arrays = arrays.join(", "),
         );
-        let mut query = sqlx::query(&sql).bind(workspace_id).bind(now.to_string());
+        let mut query = sqlx::query(&sql).bind(workspace_id).bind(now.to_string()).bind(folded_of(&new));
         for i in 0..columns.len() {
             query = query.bind(pg_text_array(new.iter().map(|w| w.values[i].as_deref())));
         }
         query.execute(&mut *conn).await.map_err(conflict)?;
     }
     if !changed.is_empty() {
-        let arrays: Vec<String> = (0..columns.len()).map(|i| format!("${}::text[]", i + 4)).collect();
+        let arrays: Vec<String> = (0..columns.len()).map(|i| format!("${}::text[]", i + 5)).collect();
         let sets: Vec<String> = columns.iter().map(|c| format!("{c} = v.{c}")).collect();
         let sql = format!(
-            "UPDATE {name} SET {sets}, updated_at = $2 \
-             FROM unnest($3::bigint[], {arrays}) AS v(id, {cols}) \
+            "UPDATE {name} SET {sets}, key_folded = v.key_folded, updated_at = $2 \
+             FROM unnest($3::bigint[], $4::text[], {arrays}) AS v(id, key_folded, {cols}) \
              WHERE {name}.id = v.id AND {name}.workspace_id = $1",
             sets = sets.join(", "),
             arrays = arrays.join(", "),
@@ -424,7 +483,8 @@ async fn write_postgres(
             .persistent(false)
             .bind(workspace_id)
             .bind(now.to_string())
-            .bind(pg_id_array(changed.iter().map(|w| w.id)));
+            .bind(pg_id_array(changed.iter().map(|w| w.id)))
+            .bind(folded_of(&changed));
         for i in 0..columns.len() {
             query = query.bind(pg_text_array(changed.iter().map(|w| w.values[i].as_deref())));
         }

@@ -57,10 +57,11 @@ pub fn distinct(values: &[String]) -> Result<Vec<String>, AppError> {
     let mut out = Vec::new();
     for value in values {
         let value = value.trim();
-        if value.is_empty() || value.chars().count() > 1_000 {
+        // A NUL could not even be looked up (PostgreSQL refuses it).
+        if value.is_empty() || value.chars().count() > 1_000 || value.contains('\0') {
             continue;
         }
-        if seen.insert(value.to_lowercase()) {
+        if seen.insert(csv_import_core::fold_key(value)) {
             out.push(value.to_string());
             if out.len() > MAX_VALUES {
                 return Err(AppError::BadRequest(format!(
@@ -83,11 +84,11 @@ pub async fn unknown(
     match reference {
         Reference::User => {
             let known = user_ids(conn, workspace_id, values).await?;
-            Ok(values.iter().filter(|v| !known.contains_key(&v.trim().to_lowercase())).cloned().collect())
+            Ok(values.iter().filter(|v| !known.contains_key(&csv_import_core::fold_key(v.trim()))).cloned().collect())
         }
         Reference::Tag => {
             let known = super::client_accounts::tag_ids(conn, workspace_id, values).await?;
-            Ok(values.iter().filter(|v| !known.contains_key(&v.trim().to_lowercase())).cloned().collect())
+            Ok(values.iter().filter(|v| !known.contains_key(&csv_import_core::fold_key(v.trim()))).cloned().collect())
         }
         // Only the CRM clients template refers to records (its own IDs).
         Reference::Record => super::crm::unknown_ids(conn, workspace_id, values).await,
