@@ -260,21 +260,60 @@ async fn batches_carry_no_more_rows_than_announced(db: Db) {
 async fn a_staged_batch_is_never_dropped_by_a_racing_queue(db: Db) {
     let site = Arc::new(Site::new(db).await);
     let admin = Arc::new(site.sign_in("admin@acme.test").await);
+
+    // The interleaving itself: a queueing holds the import and has added its
+    // job, not yet committed, when a batch comes. The batch waits, then is
+    // refused: acknowledged, it would be staged behind the job's back.
+    let id = site.start(&admin, "interleaved.csv", 4).await;
+    assert_eq!(site.batch("stage_batch", &admin, &id, 0, &clients("il", 1, 2)).await.status, StatusCode::OK);
+    let mut queueing = site.db.pool.begin().await.unwrap();
+    let hold = match site.db.backend {
+        Backend::Postgres => "SELECT state FROM imports WHERE id = $1 FOR UPDATE",
+        Backend::Sqlite => "UPDATE imports SET state = state WHERE id = $1 RETURNING state",
+    };
+    sqlx::query(hold).bind(id.clone()).fetch_one(&mut *queueing).await.unwrap();
+    sqlx::query(
+        "INSERT INTO import_jobs (import_id, workspace_id, state, attempts, created_at) \
+         SELECT id, workspace_id, 'queued', 0, created_at FROM imports WHERE id = $1",
+    )
+    .bind(id.clone())
+    .execute(&mut *queueing)
+    .await
+    .unwrap();
+    let late = {
+        let (site, admin, id) = (site.clone(), admin.clone(), id.clone());
+        tokio::spawn(async move { site.batch("stage_batch", &admin, &id, 1, &clients("il", 3, 2)).await })
+    };
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    queueing.commit().await.unwrap();
+    let late = late.await.unwrap();
+    assert_eq!(late.status, StatusCode::CONFLICT, "a batch staged while the import was queued: {}", late.text);
+    let staged: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM import_staged WHERE import_id = $1")
+        .bind(id.clone())
+        .fetch_one(&site.db.pool)
+        .await
+        .unwrap();
+    assert_eq!(staged, 1, "only the batch staged before the queueing");
+
+    // Many batches and a queueing at once, a runner polling all along.
     // A runner polls all along, so a batch staged after the job read the
     // staged batches would be left out (and then deleted with them).
     let runner = jobs::spawn(site.db.clone(), runner("racer"));
-    let per_batch = 3_u64;
-    let batches = 24_u32;
+    // Big batches: encoding one takes long enough for a queue and a job to
+    // pass between a check and a write that are not one transaction.
+    const ROUNDS: u32 = 3;
+    let per_batch = 250_u64;
+    let batches = 16_u32;
     let mut acknowledged = BTreeSet::new();
     let mut refused = 0;
-    for round in 0..4_u32 {
+    for round in 0..ROUNDS {
         let id = site.start(&admin, &format!("race{round}.csv"), u64::from(batches) * per_batch).await;
         let mut tasks = Vec::new();
         for seq in 0..batches {
             let (site, admin, id) = (site.clone(), admin.clone(), id.clone());
             tasks.push(tokio::spawn(async move {
                 // The queue goes out among the batches.
-                if seq == batches / 3 {
+                if seq == batches / 2 {
                     let queued = site.form("queue_import", &format!("import_id={id}"), Some(&admin)).await;
                     assert_eq!(queued.status, StatusCode::OK, "{}", queued.text);
                 }
@@ -310,7 +349,7 @@ async fn a_staged_batch_is_never_dropped_by_a_racing_queue(db: Db) {
     }
     runner.abort();
     let emails = site.emails().await;
-    for round in 0..4_u32 {
+    for round in 0..ROUNDS {
         for seq in 0..batches {
             for i in u64::from(seq) * per_batch + 1..=u64::from(seq + 1) * per_batch {
                 let committed = emails.contains(&format!("p{i}.r{round}@example.com"));
