@@ -220,6 +220,51 @@ pub struct ImportSummary {
     /// The background job of the import, when it runs in the background.
     #[serde(default)]
     pub job: Option<JobState>,
+    /// Why the import stopped without committing its rows, when its rows
+    /// were not the cause.
+    #[serde(default)]
+    pub failure: Option<ImportFailure>,
+}
+
+/// Why an import stopped for a cause that is not about its rows, and what
+/// to do, as the Imports page and the notice show it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ImportFailure {
+    /// What happened.
+    pub cause: FailureCause,
+    /// A message for the user, in the import's language.
+    pub message: String,
+}
+
+/// What stopped an import, apart from its rows (rows the database refuses
+/// are skipped with a reason, and the others are committed).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FailureCause {
+    /// Its background job stopped on a fault of the server or the database
+    /// (unreachable, ...) and was given up after its tries.
+    Infrastructure,
+    /// Its rows were staged but never queued; they were dropped after a day.
+    Abandoned,
+}
+
+impl FailureCause {
+    /// The cause's name as stored.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FailureCause::Infrastructure => "infrastructure",
+            FailureCause::Abandoned => "abandoned",
+        }
+    }
+
+    /// The cause stored under this name.
+    pub fn parse(name: &str) -> Option<FailureCause> {
+        match name {
+            "infrastructure" => Some(FailureCause::Infrastructure),
+            "abandoned" => Some(FailureCause::Abandoned),
+            _ => None,
+        }
+    }
 }
 
 /// The state of a background import's job.

@@ -381,7 +381,7 @@ async fn import_inserts_then_unchanged_then_updated(db: Db) {
     assert_eq!(counts(&reply), (0, 0, 3, 0, false));
 
     // One phone changed; the email (the key) matches whatever its case.
-    let third = api.start(&admin, "clients", 3, json!([])).await;
+    let third = api.start(&admin, "clients", 4, json!([])).await;
     let mut rows = three_clients();
     rows[0]["values"][3] = json!("+1 415 555 0199");
     rows[0]["values"][2] = json!("ANN.LEE@EXAMPLE.COM");
@@ -408,7 +408,7 @@ async fn import_inserts_then_unchanged_then_updated(db: Db) {
 async fn tampered_rows_are_skipped_not_committed(db: Db) {
     let api = Api::new(db).await;
     let admin = api.login("admin@acme.test").await;
-    let import_id = api.start(&admin, "leads", 6, json!([])).await;
+    let import_id = api.start(&admin, "leads", 7, json!([])).await;
     let rows = json!([
         // Claimed valid by a tampering client, but not.
         {"row": 1, "values": ["Eve", "Hacker", "not-an-email", null, null, null, "new"]},
@@ -483,7 +483,7 @@ async fn another_workspaces_import_is_404(db: Db) {
 async fn a_batch_sent_twice_is_applied_once(db: Db) {
     let api = Api::new(db).await;
     let admin = api.login("admin@acme.test").await;
-    let import_id = api.start(&admin, "clients", 4, json!([])).await;
+    let import_id = api.start(&admin, "clients", 5, json!([])).await;
     let mut rows = three_clients();
     rows.as_array_mut().unwrap().push(json!({"row": 4, "values": ["Bad", null, "bad@", null, null]}));
     let first = api.batch(&admin, &import_id, 0, rows.clone()).await;

@@ -528,6 +528,8 @@ async fn a_job_that_keeps_failing_is_marked_failed_and_notified(db: Db) {
     let summary = api.form("get_import", &[("import_id", &id)], Some(&admin)).await;
     assert_eq!((summary.body["state"].clone(), summary.body["job"].clone()), (json!("cancelled"), json!("failed")));
     assert_eq!(summary.body["inserted"], 2);
+    assert_eq!(summary.body["failure"]["cause"], "infrastructure", "{}", summary.text);
     let news = api.form("import_notifications", &[("since", &since)], Some(&admin)).await;
     assert_eq!(news.body["finished"][0]["job"], "failed", "{}", news.text);
+    assert_eq!(news.body["finished"][0]["failure"], summary.body["failure"], "the notice says why");
 }

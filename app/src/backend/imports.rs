@@ -7,19 +7,24 @@
 //! never applies rows twice. Records are inserted, or updated by the
 //! template's key; nothing is ever deleted.
 
-use super::db::Db;
-use csv_import_core::messages;
-use csv_import_core::recheck::Rechecker;
-use csv_import_core::Lang;
 use super::access::Store;
+use super::db::Backend;
+use super::db::Db;
 use super::records::{self, key_text, Existing, RecordTable};
 use super::references;
 use super::{clean_text, now, random_hex};
-use crate::model::{BatchResult, ImportStarted, ImportState, ImportSummary, SessionInfo, SkippedRow, StartImport};
+use crate::model::{
+    BatchResult, FailureCause, ImportFailure, ImportStarted, ImportState, ImportSummary, Role, SessionInfo, SkippedRow,
+    StartImport,
+};
 use crate::server_fns::AppError;
+use csv_import_core::messages;
+use csv_import_core::recheck::Rechecker;
 use csv_import_core::template::OnInvalid;
+use csv_import_core::Lang;
 use csv_import_core::{Record, Template};
-use sqlx::Row;
+use sqlx::{Executor, Row};
+use std::cell::Cell;
 use std::collections::{HashMap, HashSet};
 
 /// The most rows one batch may carry. A batch of 500 rows of the built-in
@@ -55,6 +60,8 @@ pub struct ImportHead {
     pub state: ImportState,
     /// The language of the reasons for rows refused at commit (the modal's).
     pub lang: Lang,
+    /// The data rows the import announced: its batches carry no more.
+    pub total_rows: u64,
 }
 
 /// Whether `id` has the form of an import id (32 lowercase hex digits).
@@ -90,22 +97,39 @@ pub async fn find(db: &Db, session: &SessionInfo, id: &str) -> Result<ImportHead
     if !valid_id(id) {
         return Err(not_found());
     }
+    load(db, id, Some(session.workspace.id)).await?.ok_or_else(not_found)
+}
+
+/// The import `id` (of `workspace_id` when given), if there is one.
+pub(crate) async fn load(db: &Db, id: &str, workspace_id: Option<i64>) -> Result<Option<ImportHead>, AppError> {
     let row = sqlx::query(
-        "SELECT workspace_id, user_id, template, state, lang FROM imports WHERE id = $1 AND workspace_id = $2",
+        "SELECT workspace_id, user_id, template, state, lang, total_rows FROM imports \
+         WHERE id = $1 AND ($2 IS NULL OR workspace_id = $2)",
     )
-        .bind(id.to_string())
-        .bind(session.workspace.id)
-        .fetch_optional(&db.pool)
-        .await?
-        .ok_or_else(not_found)?;
-    Ok(ImportHead {
+    .bind(id.to_string())
+    .bind(workspace_id)
+    .fetch_optional(&db.pool)
+    .await?;
+    let Some(row) = row else { return Ok(None) };
+    Ok(Some(ImportHead {
         id: id.to_string(),
         workspace_id: row.try_get(0)?,
         user_id: row.try_get(1)?,
         template: row.try_get(2)?,
         state: state_of(&row.try_get::<String, _>(3)?)?,
         lang: Lang::from_tag(&row.try_get::<String, _>(4)?),
-    })
+        total_rows: count(row.try_get(5)?),
+    }))
+}
+
+/// 404 unless the session's user started the import or is an admin of its
+/// workspace: a member sends rows to, queues and ends only their own imports
+/// (another member's import is not told apart from an unknown one).
+pub fn may_send(session: &SessionInfo, head: &ImportHead) -> Result<(), AppError> {
+    if head.user_id == session.user_id || session.role == Role::Admin {
+        return Ok(());
+    }
+    Err(not_found())
 }
 
 /// Reasons as stored: at most [`MAX_REASONS`], each cut to
@@ -212,6 +236,7 @@ async fn insert_skips(
 
 /// What a batch will do, decided before the transaction: the rows to store
 /// (row number, values as stored) and the rows refused.
+#[derive(Clone)]
 struct Checked {
     valid: Vec<(u64, Vec<Option<String>>)>,
     skipped: Vec<SkippedRow>,
@@ -293,7 +318,9 @@ async fn check_references(
     lang: Lang,
 ) -> Result<(), AppError> {
     for (i, field) in template.fields.iter().enumerate() {
-        let Some(reference) = field.reference else { continue };
+        let Some(reference) = field.reference else {
+            continue;
+        };
         // A repeatable field's values are lists: its entity's committer
         // checks them item by item (client accounts' tags).
         if !references::supported(reference) || field.repeatable {
@@ -316,14 +343,204 @@ async fn check_references(
         for (row, values) in drop {
             let value = values[i].clone().unwrap_or_default();
             let error = csv_import_core::validate::reference_error_in(field, &value, lang);
-            checked.skipped.push(SkippedRow { row, reasons: vec![messages::reason(lang, field.header(), &error.message)] });
+            checked
+                .skipped
+                .push(SkippedRow { row, reasons: vec![messages::reason(lang, field.header(), &error.message)] });
         }
     }
     checked.skipped.sort_by_key(|s| s.row);
     Ok(())
 }
 
+/// What made a batch's commit fail.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Fault {
+    /// The values of a row: the database refused it. The row is skipped with
+    /// a reason and the other rows of the batch are committed.
+    Row(RowFault),
+    /// Not about rows: the database could not be reached, a server fault.
+    /// The batch stores nothing; a background job stops (and is tried again).
+    Infrastructure,
+}
+
+/// Why the database refused a row.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RowFault {
+    /// A value that must be unique is taken (a unique index the browser's
+    /// check cannot see, or a record another import added at that moment).
+    Duplicate,
+    /// A value breaks another rule of the database (a constraint, a value
+    /// the column cannot hold).
+    Refused,
+}
+
+tokio::task_local! {
+    /// The fault of the last database error turned into an [`AppError`]
+    /// while a batch is committed: the error itself says nothing to the
+    /// caller (a 500), but the commit must know whether a row caused it.
+    static LAST_FAULT: Cell<Option<Fault>>;
+}
+
+/// Note what caused a database error, for the batch being committed (if
+/// any) on this task. Called wherever a `sqlx::Error` becomes an
+/// [`AppError`].
+pub fn note_database_error(error: &sqlx::Error) {
+    let _ = LAST_FAULT.try_with(|last| last.set(Some(fault_of(error))));
+}
+
+/// Whether a database error was caused by the values written (a constraint
+/// or a value the database cannot store) or by anything else.
+pub fn fault_of(error: &sqlx::Error) -> Fault {
+    use sqlx::error::ErrorKind;
+    let sqlx::Error::Database(db_error) = error else {
+        return Fault::Infrastructure;
+    };
+    match db_error.kind() {
+        ErrorKind::UniqueViolation => return Fault::Row(RowFault::Duplicate),
+        ErrorKind::ForeignKeyViolation | ErrorKind::NotNullViolation | ErrorKind::CheckViolation => {
+            return Fault::Row(RowFault::Refused);
+        }
+        _ => {}
+    }
+    if let Some(pg) = db_error.try_downcast_ref::<sqlx::postgres::PgDatabaseError>() {
+        // SQLSTATE classes 22 (data exception: a value the column cannot
+        // hold) and 23 (integrity constraint violation).
+        if pg.code().starts_with("22") || pg.code().starts_with("23") {
+            return Fault::Row(RowFault::Refused);
+        }
+    }
+    if db_error.try_downcast_ref::<sqlx::sqlite::SqliteError>().is_some() {
+        // Primary result codes TOOBIG (18), CONSTRAINT (19, triggers'
+        // RAISE(ABORT) too) and MISMATCH (20).
+        let primary = db_error.code().and_then(|c| c.parse::<i32>().ok()).map(|c| c & 0xff);
+        if matches!(primary, Some(18..=20)) {
+            return Fault::Row(RowFault::Refused);
+        }
+    }
+    Fault::Infrastructure
+}
+
+/// The fault behind `error`, returned by a store's commit. A conflict there
+/// is the records' unique key taken (see `records::write_many`).
+fn fault_behind(error: &AppError) -> Fault {
+    match error {
+        AppError::Conflict(_) => Fault::Row(RowFault::Duplicate),
+        _ => LAST_FAULT.try_with(Cell::get).ok().flatten().unwrap_or(Fault::Infrastructure),
+    }
+}
+
+/// The reason given for a row the database refused.
+fn row_fault_reason(lang: Lang, template: &Template, fault: RowFault) -> String {
+    let keys: Vec<&str> =
+        template.fields.iter().filter(|f| f.unique || template.key.contains(&f.key)).map(|f| f.header()).collect();
+    let keys = if keys.is_empty() { "Email".to_string() } else { keys.join(", ") };
+    match (fault, lang) {
+        (RowFault::Duplicate, Lang::Fr) => format!(
+            "La base de données a refusé cette ligne : une valeur qui doit être unique (comme {keys}) appartient déjà \
+             à un autre enregistrement. Changez-la ou retirez la ligne, puis importez-la de nouveau."
+        ),
+        (RowFault::Duplicate, _) => format!(
+            "The database refused this row: a value that must be unique (such as {keys}) already belongs to another \
+             record. Change it or remove the row, then import it again."
+        ),
+        (RowFault::Refused, Lang::Fr) => "La base de données a refusé cette ligne : une de ses valeurs enfreint une \
+             règle des enregistrements (trop longue, ou non permise). Rien de cette ligne n’a été enregistré ; \
+             corrigez-la puis importez-la de nouveau."
+            .to_string(),
+        (RowFault::Refused, _) => "The database refused this row: one of its values breaks a rule of the stored \
+             records (too long, or not allowed). Nothing of this row was stored; correct it and import it again."
+            .to_string(),
+    }
+}
+
+/// Lock the import's row for the rest of the transaction, so that its
+/// batches, its staging and its queueing happen one after the other; its
+/// state as the lock sees it (`None`: no such import). On SQLite the lock is
+/// a write (SQLite has one writer): taking it first also keeps the
+/// transaction's later reads current.
+pub(crate) async fn lock(
+    conn: &mut sqlx::AnyConnection,
+    backend: Backend,
+    import_id: &str,
+) -> Result<Option<ImportState>, AppError> {
+    let sql = match backend {
+        Backend::Postgres => "SELECT state FROM imports WHERE id = $1 FOR UPDATE",
+        Backend::Sqlite => "UPDATE imports SET state = state WHERE id = $1 RETURNING state",
+    };
+    let state: Option<String> = sqlx::query_scalar(sql).bind(import_id.to_string()).fetch_optional(&mut *conn).await?;
+    state.as_deref().map(state_of).transpose()
+}
+
+/// Refuse a batch that goes beyond what its import announced: a sequence
+/// number or a row number out of range, a row sent twice in the batch, or
+/// more rows in all the import's batches (each counted once, staged or
+/// committed, this one included) than the file's rows or the template's
+/// limit. Runs in the transaction that holds the import's [`lock`].
+pub(crate) async fn check_announced(
+    conn: &mut sqlx::AnyConnection,
+    head: &ImportHead,
+    template: &Template,
+    seq: u32,
+    rows: &[Record],
+    this_batch_counted: bool,
+) -> Result<(), AppError> {
+    let total = head.total_rows;
+    let limit = template.max_rows.unwrap_or(MAX_TOTAL_ROWS).min(MAX_TOTAL_ROWS).min(total);
+    // Each batch carries at least one row, so there are no more than rows.
+    if u64::from(seq) >= total.max(1) {
+        return Err(AppError::BadRequest(format!(
+            "Batch {seq} is out of range: this import announced {total} rows, so its batches are numbered from 0 to {}.",
+            total.max(1) - 1
+        )));
+    }
+    let mut seen = HashSet::with_capacity(rows.len());
+    for record in rows {
+        if record.row == 0 || record.row > total {
+            return Err(AppError::BadRequest(format!(
+                "Row {} is not a row of the file: this import announced rows 1 to {total}.",
+                record.row
+            )));
+        }
+        if !seen.insert(record.row) {
+            return Err(AppError::BadRequest(format!(
+                "Row {} is sent twice in batch {seq}; send each row once.",
+                record.row
+            )));
+        }
+    }
+    let sent: i64 = sqlx::query_scalar(
+        "SELECT CAST(COALESCE(SUM(n), 0) AS BIGINT) FROM ( \
+           SELECT row_count AS n FROM import_staged WHERE import_id = $1 \
+           UNION ALL \
+           SELECT b.row_count AS n FROM import_batches b WHERE b.import_id = $1 \
+             AND NOT EXISTS (SELECT 1 FROM import_staged s WHERE s.import_id = b.import_id AND s.seq = b.seq) \
+         ) t",
+    )
+    .bind(head.id.clone())
+    .fetch_one(&mut *conn)
+    .await?;
+    let sent = count(sent) + if this_batch_counted { 0 } else { rows.len() as u64 };
+    if sent > limit {
+        let why = if limit < total {
+            format!("{} takes at most {limit} rows per import", template.name)
+        } else {
+            format!("this import announced {total} rows")
+        };
+        return Err(AppError::BadRequest(format!(
+            "Batch {seq} is refused: {why}, and with it the batches would carry {sent}. \
+             Start a new import for the rows beyond."
+        )));
+    }
+    Ok(())
+}
+
 /// [`commit`] into `store`: a record table, or an entity's own committer.
+///
+/// A row the database refuses (a unique index the check cannot see, a
+/// constraint, a value it cannot store) does not stop the batch: the batch
+/// is committed again row by row, each row in a savepoint, and the refused
+/// rows are skipped with a reason. Only a fault that is not about rows
+/// ([`Fault::Infrastructure`]) fails the batch.
 pub async fn commit_to(
     db: &Db,
     head: &ImportHead,
@@ -336,10 +553,7 @@ pub async fn commit_to(
         if let Some(done) = stored_batch(db, &head.id, seq).await? {
             return Ok(done);
         }
-        return Err(AppError::Conflict(format!(
-            "This import is {}; start a new import to send more rows.",
-            state_text(head.state)
-        )));
+        return Err(ended(head.state));
     }
     // Partner leads follow the workspace's lead registration form (seed 001).
     let derived;
@@ -351,8 +565,7 @@ pub async fn commit_to(
     };
     let now = now();
     // A coaching pair's key is both emails together: one lead has many rows.
-    let mut checked = check_rows(template, rows, &now, matches!(store, Store::Records(_) | Store::Crm), head.lang)?;
-
+    let checked = check_rows(template, rows, &now, matches!(store, Store::Records(_) | Store::Crm), head.lang)?;
     // Client accounts' passwords are hashed before the write transaction
     // (argon2 would hold SQLite's write lock for seconds); not for a batch
     // already applied.
@@ -361,73 +574,218 @@ pub async fn commit_to(
     } else {
         super::client_accounts::Passwords::default()
     };
+    let batch = BatchWork { db, head, template, store, seq, rows, passwords: &passwords, now: &now };
+    match LAST_FAULT.scope(Cell::new(None), batch.attempt(checked.clone(), false)).await? {
+        Attempt::Done(result) => Ok(result),
+        Attempt::RowRefused => match LAST_FAULT.scope(Cell::new(None), batch.attempt(checked, true)).await? {
+            Attempt::Done(result) => Ok(result),
+            Attempt::RowRefused => Err(AppError::internal("commit", "a row refused in the row-by-row commit")),
+        },
+    }
+}
 
-    let mut tx = db.pool.begin().await?;
-    let claimed = sqlx::query(
-        "INSERT INTO import_batches (import_id, seq, created_at) VALUES ($1, $2, $3) ON CONFLICT (import_id, seq) DO NOTHING",
-    )
-    .bind(head.id.clone())
-    .bind(i64::from(seq))
-    .bind(now.clone())
-    .execute(&mut *tx)
-    .await?
-    .rows_affected();
-    if claimed == 0 {
-        tx.rollback().await?;
-        return stored_batch(db, &head.id, seq)
-            .await?
-            .ok_or_else(|| AppError::internal("commit_batch", "a claimed batch is not stored"));
+fn ended(state: ImportState) -> AppError {
+    AppError::Conflict(format!("This import is {}; start a new import to send more rows.", state_text(state)))
+}
+
+/// One batch being committed.
+struct BatchWork<'a> {
+    db: &'a Db,
+    head: &'a ImportHead,
+    template: &'a Template,
+    store: Store,
+    seq: u32,
+    rows: &'a [Record],
+    passwords: &'a super::client_accounts::Passwords,
+    now: &'a str,
+}
+
+/// How a try at a batch ended, short of a fault that stops it.
+enum Attempt {
+    /// Committed (or committed before).
+    Done(BatchResult),
+    /// The database refused a row: nothing was stored; try row by row.
+    RowRefused,
+}
+
+impl BatchWork<'_> {
+    /// One transaction: lock the import, claim the batch, check it against
+    /// what the import announced, then commit the rows, all together or
+    /// (`row_by_row`) each in a savepoint, skipping those the database refuses.
+    async fn attempt(&self, mut checked: Checked, row_by_row: bool) -> Result<Attempt, AppError> {
+        let (head, seq) = (self.head, self.seq);
+        let mut tx = self.db.pool.begin().await?;
+        match lock(&mut tx, self.db.backend, &head.id).await? {
+            Some(ImportState::Running) => {}
+            Some(state) => {
+                tx.rollback().await?;
+                return match stored_batch(self.db, &head.id, seq).await? {
+                    Some(done) => Ok(Attempt::Done(done)),
+                    None => Err(ended(state)),
+                };
+            }
+            None => return Err(not_found()),
+        }
+        let claimed = sqlx::query(
+            "INSERT INTO import_batches (import_id, seq, row_count, created_at) VALUES ($1, $2, $3, $4) \
+             ON CONFLICT (import_id, seq) DO NOTHING",
+        )
+        .bind(head.id.clone())
+        .bind(i64::from(seq))
+        .bind(self.rows.len() as i64)
+        .bind(self.now.to_string())
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        if claimed == 0 {
+            tx.rollback().await?;
+            return stored_batch(self.db, &head.id, seq)
+                .await?
+                .map(Attempt::Done)
+                .ok_or_else(|| AppError::internal("commit_batch", "a claimed batch is not stored"));
+        }
+        check_announced(&mut tx, head, self.template, seq, self.rows, true).await?;
+        check_references(&mut tx, self.template, head.workspace_id, &mut checked, head.lang).await?;
+
+        if !row_by_row {
+            return match self.apply(&mut tx, checked.valid, checked.skipped).await {
+                Ok(result) => finish_batch(tx, head, seq, result).await.map(Attempt::Done),
+                Err(error) => match fault_behind(&error) {
+                    Fault::Row(_) => {
+                        tx.rollback().await?;
+                        Ok(Attempt::RowRefused)
+                    }
+                    Fault::Infrastructure => Err(error),
+                },
+            };
+        }
+
+        // Each row alone; a template that rejects the whole file for one bad
+        // row only learns here which rows the database refuses, and then
+        // commits (or rejects) the batch as a whole.
+        let reject = self.template.on_invalid == OnInvalid::Reject;
+        let mut result = BatchResult::default();
+        let mut skipped = checked.skipped;
+        let mut kept = Vec::new();
+        for (row, values) in checked.valid {
+            let mut tried_again = false;
+            loop {
+                (&mut *tx).execute("SAVEPOINT batch_row").await?;
+                let _ = LAST_FAULT.try_with(|last| last.set(None));
+                match self.apply(&mut tx, vec![(row, values.clone())], Vec::new()).await {
+                    Ok(one) => {
+                        if reject {
+                            (&mut *tx).execute("ROLLBACK TO SAVEPOINT batch_row").await?;
+                            kept.push((row, values));
+                        } else {
+                            (&mut *tx).execute("RELEASE SAVEPOINT batch_row").await?;
+                            result.inserted += one.inserted;
+                            result.updated += one.updated;
+                            result.unchanged += one.unchanged;
+                            skipped.extend(one.skipped);
+                        }
+                        break;
+                    }
+                    Err(error) => match fault_behind(&error) {
+                        Fault::Row(fault) => {
+                            (&mut *tx).execute("ROLLBACK TO SAVEPOINT batch_row").await?;
+                            // A record another import added at the same moment
+                            // is found when the row is tried again.
+                            if fault == RowFault::Duplicate && !tried_again {
+                                tried_again = true;
+                                continue;
+                            }
+                            tracing::info!("import {}: row {row} refused by the database", head.id);
+                            let reason = row_fault_reason(head.lang, self.template, fault);
+                            skipped.push(SkippedRow { row, reasons: vec![reason] });
+                            break;
+                        }
+                        Fault::Infrastructure => return Err(error),
+                    },
+                }
+            }
+        }
+        if reject {
+            result = self.apply(&mut tx, kept, skipped).await?;
+        } else {
+            skipped.sort_by_key(|s| s.row);
+            result.skipped = skipped;
+        }
+        finish_batch(tx, head, seq, result).await.map(Attempt::Done)
     }
 
-    check_references(&mut tx, template, head.workspace_id, &mut checked, head.lang).await?;
-    let table = match store {
-        Store::Records(table) => table,
-        Store::Coaching => {
-            let mut result = super::coaching::commit(&mut tx, head.workspace_id, template, checked.valid, &now, head.lang).await?;
-            checked.skipped.extend(result.skipped.drain(..));
-            checked.skipped.sort_by_key(|s| s.row);
-            return finish_batch(tx, head, seq, result, checked.skipped).await;
-        }
-        Store::ClientAccounts => {
-            let valid = std::mem::take(&mut checked.valid);
-            let mut result =
+    /// Commit `valid` rows into the store; the result lists `skipped` and
+    /// the rows the store refused, by row.
+    async fn apply(
+        &self,
+        conn: &mut sqlx::AnyConnection,
+        valid: Vec<(u64, Vec<Option<String>>)>,
+        mut skipped: Vec<SkippedRow>,
+    ) -> Result<BatchResult, AppError> {
+        let (head, template, now) = (self.head, self.template, self.now);
+        let mut result = match self.store {
+            Store::Records(table) => write_records(conn, head.workspace_id, template, table, valid, now).await?,
+            Store::Coaching => {
+                super::coaching::commit(conn, head.workspace_id, template, valid, now, head.lang).await?
+            }
+            Store::ClientAccounts => {
                 super::client_accounts::commit(
-                    &mut tx, head.workspace_id, template, valid, rows, &passwords, &now, head.lang,
+                    conn,
+                    head.workspace_id,
+                    template,
+                    valid,
+                    self.rows,
+                    self.passwords,
+                    now,
+                    head.lang,
                 )
-                .await?;
-            checked.skipped.extend(result.skipped.drain(..));
-            checked.skipped.sort_by_key(|s| s.row);
-            return finish_batch(tx, head, seq, result, checked.skipped).await;
-        }
-        Store::PartnerLeads => {
-            let valid = std::mem::take(&mut checked.valid);
-            let skipped = std::mem::take(&mut checked.skipped);
-            let mut result = super::partners::commit(
-                &mut tx, head.workspace_id, head.user_id, &head.id, template, valid, skipped, &now, head.lang,
-            )
-            .await?;
-            let skipped = std::mem::take(&mut result.skipped);
-            return finish_batch(tx, head, seq, result, skipped).await;
-        }
-        Store::Crm => {
-            let valid = std::mem::take(&mut checked.valid);
-            let mut result = super::crm::commit(&mut tx, head.workspace_id, template, valid, &now, head.lang).await?;
-            checked.skipped.extend(result.skipped.drain(..));
-            checked.skipped.sort_by_key(|s| s.row);
-            return finish_batch(tx, head, seq, result, checked.skipped).await;
-        }
-    };
+                .await?
+            }
+            Store::PartnerLeads => {
+                let skipped = std::mem::take(&mut skipped);
+                super::partners::commit(
+                    conn,
+                    head.workspace_id,
+                    head.user_id,
+                    &head.id,
+                    template,
+                    valid,
+                    skipped,
+                    now,
+                    head.lang,
+                )
+                .await?
+            }
+            Store::Crm => super::crm::commit(conn, head.workspace_id, template, valid, now, head.lang).await?,
+        };
+        skipped.append(&mut result.skipped);
+        skipped.sort_by_key(|s| s.row);
+        result.skipped = skipped;
+        Ok(result)
+    }
+}
 
+/// Insert the new records of a record table and update the changed ones,
+/// matched by the template's key.
+async fn write_records(
+    conn: &mut sqlx::AnyConnection,
+    workspace_id: i64,
+    template: &Template,
+    table: RecordTable,
+    valid: Vec<(u64, Vec<Option<String>>)>,
+    now: &str,
+) -> Result<BatchResult, AppError> {
     // Each row is matched by the first key field it has a value for.
     let keys: Vec<(usize, &str)> = template
         .key
         .iter()
         .filter_map(|k| template.fields.iter().position(|f| &f.key == k).map(|i| (i, k.as_str())))
         .collect();
-    let row_keys: Vec<Option<(usize, String)>> = checked
-        .valid
+    let row_keys: Vec<Option<(usize, String)>> = valid
         .iter()
-        .map(|(_, values)| keys.iter().enumerate().find_map(|(j, (i, _))| values[*i].as_deref().map(|v| (j, key_text(v)))))
+        .map(|(_, values)| {
+            keys.iter().enumerate().find_map(|(j, (i, _))| values[*i].as_deref().map(|v| (j, key_text(v))))
+        })
         .collect();
     let mut existing: Vec<HashMap<String, Existing>> = Vec::with_capacity(keys.len());
     for (j, (_, key)) in keys.iter().enumerate() {
@@ -435,7 +793,7 @@ pub async fn commit_to(
         existing.push(if wanted.is_empty() {
             HashMap::new()
         } else {
-            records::find_by_key(&mut tx, template, table, head.workspace_id, key, &wanted).await?
+            records::find_by_key(conn, template, table, workspace_id, key, &wanted).await?
         });
     }
 
@@ -443,8 +801,8 @@ pub async fn commit_to(
     // transaction; the new and changed records are then written together in
     // multi-row statements (`records::write_many`).
     let mut result = BatchResult::default();
-    let mut writes: Vec<records::Write> = Vec::with_capacity(checked.valid.len());
-    for ((_, values), key) in checked.valid.into_iter().zip(row_keys) {
+    let mut writes: Vec<records::Write> = Vec::with_capacity(valid.len());
+    for ((_, values), key) in valid.into_iter().zip(row_keys) {
         match key.and_then(|(j, k)| existing[j].get(&k)) {
             None => {
                 result.inserted += 1;
@@ -457,8 +815,8 @@ pub async fn commit_to(
             }
         }
     }
-    records::write_many(&mut tx, template, table, head.workspace_id, &writes, &now).await?;
-    finish_batch(tx, head, seq, result, checked.skipped).await
+    records::write_many(conn, template, table, workspace_id, &writes, now).await?;
+    Ok(result)
 }
 
 /// Store the batch's skipped rows and counts, add them to the import's, and
@@ -467,11 +825,9 @@ async fn finish_batch(
     mut tx: sqlx::Transaction<'_, sqlx::Any>,
     head: &ImportHead,
     seq: u32,
-    mut result: BatchResult,
-    skipped_rows: Vec<SkippedRow>,
+    result: BatchResult,
 ) -> Result<BatchResult, AppError> {
-    insert_skips(&mut tx, &head.id, Some(seq), &skipped_rows).await?;
-    result.skipped = skipped_rows;
+    insert_skips(&mut tx, &head.id, Some(seq), &result.skipped).await?;
     let skipped = result.skipped.len() as i64;
 
     sqlx::query(
@@ -499,7 +855,9 @@ async fn finish_batch(
     .rows_affected();
     if running == 0 {
         tx.rollback().await?;
-        return Err(AppError::Conflict("This import ended while the batch was sent; nothing of the batch was stored.".into()));
+        return Err(AppError::Conflict(
+            "This import ended while the batch was sent; nothing of the batch was stored.".into(),
+        ));
     }
     tx.commit().await?;
     Ok(result)
@@ -570,10 +928,56 @@ pub async fn finish(db: &Db, head: &ImportHead, cancelled: bool) -> Result<(), A
     Ok(())
 }
 
+/// The message of a failure, in `lang`.
+pub fn failure_message(cause: FailureCause, lang: Lang) -> String {
+    let text = match (cause, lang) {
+        (FailureCause::Infrastructure, Lang::Fr) => {
+            "L’import s’est arrêté sur une panne du serveur qui ne tient pas à vos lignes (par exemple, la base de \
+             données était injoignable), et a été abandonné après plusieurs essais. Les lignes enregistrées avant \
+             restent ; les autres n’ont pas été importées. Importez le fichier de nouveau plus tard."
+        }
+        (FailureCause::Infrastructure, _) => {
+            "The import stopped on a fault of the server that is not about your rows (for example, the database \
+             could not be reached), and was given up after several tries. The rows committed before stay; the others \
+             were not imported. Import the file again later."
+        }
+        (FailureCause::Abandoned, Lang::Fr) => {
+            "Les lignes ont été envoyées mais l’import n’a jamais été lancé : elles ont été supprimées au bout d’un \
+             jour. Importez le fichier de nouveau."
+        }
+        (FailureCause::Abandoned, _) => {
+            "The rows were uploaded but the import was never started: they were dropped after a day. Import the \
+             file again."
+        }
+    };
+    text.to_string()
+}
+
+/// End a running import as cancelled because of `cause`, with its message
+/// in the import's language (an ended import stays as it is).
+pub(crate) async fn fail(
+    conn: &mut sqlx::AnyConnection,
+    head: &ImportHead,
+    cause: FailureCause,
+) -> Result<(), AppError> {
+    sqlx::query(
+        "UPDATE imports SET state = 'cancelled', finished_at = $1, failure = $2, failure_message = $3 \
+         WHERE id = $4 AND state = 'running'",
+    )
+    .bind(now())
+    .bind(cause.as_str())
+    .bind(failure_message(cause, head.lang))
+    .bind(head.id.clone())
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
 /// The columns [`summary_of`] reads, from `imports i JOIN users u` and
 /// [`SUMMARY_JOINS`].
-pub(crate) const SUMMARY_COLUMNS: &str = "i.id, i.template, i.file_name, u.email, i.created_at, i.finished_at, i.state, \
-     i.total_rows, i.inserted, i.updated, i.unchanged, i.skipped, i.note, j.state";
+pub(crate) const SUMMARY_COLUMNS: &str =
+    "i.id, i.template, i.file_name, u.email, i.created_at, i.finished_at, i.state, \
+     i.total_rows, i.inserted, i.updated, i.unchanged, i.skipped, i.note, j.state, i.failure, i.failure_message";
 
 /// The joins [`SUMMARY_COLUMNS`] need (the background job, if any).
 pub(crate) const SUMMARY_JOINS: &str =
@@ -596,19 +1000,24 @@ pub(crate) fn summary_of(row: &sqlx::any::AnyRow) -> Result<ImportSummary, AppEr
         skipped_rows: Vec::new(),
         note: row.try_get(12)?,
         job: row.try_get::<Option<String>, _>(13)?.as_deref().and_then(crate::model::JobState::parse),
+        failure: match row.try_get::<Option<String>, _>(14)?.as_deref().and_then(FailureCause::parse) {
+            Some(cause) => Some(ImportFailure {
+                cause,
+                message: row.try_get::<Option<String>, _>(15)?.unwrap_or_else(|| failure_message(cause, Lang::En)),
+            }),
+            None => None,
+        },
     })
 }
 
 /// One import with its skipped rows (the first 10,000 by row).
 pub async fn summary(db: &Db, head: &ImportHead) -> Result<ImportSummary, AppError> {
-    let row = sqlx::query(&format!(
-        "SELECT {SUMMARY_COLUMNS} {SUMMARY_JOINS} WHERE i.id = $1 AND i.workspace_id = $2"
-    ))
-    .bind(head.id.clone())
-    .bind(head.workspace_id)
-    .fetch_optional(&db.pool)
-    .await?
-    .ok_or_else(not_found)?;
+    let row = sqlx::query(&format!("SELECT {SUMMARY_COLUMNS} {SUMMARY_JOINS} WHERE i.id = $1 AND i.workspace_id = $2"))
+        .bind(head.id.clone())
+        .bind(head.workspace_id)
+        .fetch_optional(&db.pool)
+        .await?
+        .ok_or_else(not_found)?;
     let mut summary = summary_of(&row)?;
     summary.skipped_rows = skips(db, &head.id, None).await?;
     Ok(summary)

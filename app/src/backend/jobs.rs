@@ -16,7 +16,7 @@
 use super::db::{Backend, Db};
 use super::imports::{self, ImportHead, SUMMARY_COLUMNS, SUMMARY_JOINS};
 use super::{access, now, random_hex, records, rfc3339};
-use crate::model::{ImportState, ImportSummary, Staged};
+use crate::model::{FailureCause, ImportState, ImportSummary, Staged};
 use crate::server_fns::AppError;
 use csv_import_core::Record;
 use sqlx::Row;
@@ -79,10 +79,10 @@ pub struct Claim {
 }
 
 /// Whether the import has a job already (staging is over).
-async fn has_job(db: &Db, import_id: &str) -> Result<bool, AppError> {
+async fn has_job(conn: &mut sqlx::AnyConnection, import_id: &str) -> Result<bool, AppError> {
     let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM import_jobs WHERE import_id = $1")
         .bind(import_id.to_string())
-        .fetch_one(&db.pool)
+        .fetch_one(&mut *conn)
         .await?;
     Ok(n > 0)
 }
@@ -90,62 +90,68 @@ async fn has_job(db: &Db, import_id: &str) -> Result<bool, AppError> {
 /// Keep one batch of a background import's rows for its job. The same
 /// `(import, seq)` is kept once; the first version stays. The rows are
 /// checked again with core when the job commits them.
+///
+/// Staging and [`queue`] hold the import's lock ([`imports::lock`]) while
+/// they look and write, so a batch is either staged before the job is
+/// queued, and then committed by it, or refused with a 409: never
+/// acknowledged and then left out.
 pub async fn stage(db: &Db, head: &ImportHead, seq: u32, rows: &[Record]) -> Result<Staged, AppError> {
-    if head.state != ImportState::Running {
-        return Err(AppError::Conflict("This import has ended; start a new import to send more rows.".into()));
-    }
-    let stored = || {
-        sqlx::query_scalar::<_, i64>("SELECT row_count FROM import_staged WHERE import_id = $1 AND seq = $2")
+    let template = access::template(&head.template)?;
+    let mut tx = db.pool.begin().await?;
+    let state = imports::lock(&mut tx, db.backend, &head.id).await?;
+    let stored: Option<i64> =
+        sqlx::query_scalar("SELECT row_count FROM import_staged WHERE import_id = $1 AND seq = $2")
             .bind(head.id.clone())
             .bind(i64::from(seq))
-    };
-    if has_job(db, &head.id).await? {
-        // A retry of a batch sent before the job was queued gets its answer.
-        if let Some(n) = stored().fetch_optional(&db.pool).await? {
-            return Ok(Staged { rows: u64::try_from(n).unwrap_or(0), already_staged: true });
-        }
-        return Err(AppError::Conflict(
-            "This import is already queued; start a new import to send more rows.".into(),
-        ));
+            .fetch_optional(&mut *tx)
+            .await?;
+    // A retry of a batch staged before gets its answer, even once queued.
+    if let Some(n) = stored {
+        tx.rollback().await?;
+        return Ok(Staged { rows: u64::try_from(n).unwrap_or(0), already_staged: true });
     }
+    if has_job(&mut tx, &head.id).await? {
+        return Err(AppError::Conflict("This import is already queued; start a new import to send more rows.".into()));
+    }
+    if state != Some(ImportState::Running) {
+        return Err(AppError::Conflict("This import has ended; start a new import to send more rows.".into()));
+    }
+    imports::check_announced(&mut tx, head, &template, seq, rows, false).await?;
     let payload = serde_json::to_string(rows).map_err(|e| AppError::internal("encoding a batch", e))?;
-    let added = sqlx::query(
-        "INSERT INTO import_staged (import_id, seq, payload, row_count, created_at) VALUES ($1, $2, $3, $4, $5) \
-         ON CONFLICT (import_id, seq) DO NOTHING",
+    sqlx::query(
+        "INSERT INTO import_staged (import_id, seq, payload, row_count, created_at) VALUES ($1, $2, $3, $4, $5)",
     )
     .bind(head.id.clone())
     .bind(i64::from(seq))
     .bind(payload)
     .bind(rows.len() as i64)
     .bind(now())
-    .execute(&db.pool)
-    .await?
-    .rows_affected();
-    if added == 0 {
-        let n = stored().fetch_one(&db.pool).await?;
-        return Ok(Staged { rows: u64::try_from(n).unwrap_or(0), already_staged: true });
-    }
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await?;
     Ok(Staged { rows: rows.len() as u64, already_staged: false })
 }
 
 /// Queue the job that commits the import's staged batches. Queueing twice
 /// queues once.
 pub async fn queue(db: &Db, head: &ImportHead) -> Result<(), AppError> {
-    if has_job(db, &head.id).await? {
+    let mut tx = db.pool.begin().await?;
+    let state = imports::lock(&mut tx, db.backend, &head.id).await?;
+    if has_job(&mut tx, &head.id).await? {
         return Ok(());
     }
-    if head.state != ImportState::Running {
+    if state != Some(ImportState::Running) {
         return Err(AppError::Conflict("This import has ended; start a new import.".into()));
     }
     sqlx::query(
-        "INSERT INTO import_jobs (import_id, workspace_id, state, attempts, created_at) VALUES ($1, $2, 'queued', 0, $3) \
-         ON CONFLICT (import_id) DO NOTHING",
+        "INSERT INTO import_jobs (import_id, workspace_id, state, attempts, created_at) VALUES ($1, $2, 'queued', 0, $3)",
     )
     .bind(head.id.clone())
     .bind(head.workspace_id)
     .bind(now())
-    .execute(&db.pool)
+    .execute(&mut *tx)
     .await?;
+    tx.commit().await?;
     Ok(())
 }
 
@@ -214,37 +220,23 @@ pub async fn claim(db: &Db, config: &RunnerConfig) -> Result<Option<Claim>, AppE
 /// Tell the others this runner still works on the job; false when another
 /// runner has taken it over (this one was silent too long).
 async fn heartbeat(db: &Db, config: &RunnerConfig, claim: &Claim) -> Result<bool, AppError> {
-    let n = sqlx::query("UPDATE import_jobs SET heartbeat_at = $1 WHERE id = $2 AND claimed_by = $3 AND state = 'running'")
-        .bind(now())
-        .bind(claim.id)
-        .bind(config.name.clone())
-        .execute(&db.pool)
-        .await?
-        .rows_affected();
+    let n =
+        sqlx::query("UPDATE import_jobs SET heartbeat_at = $1 WHERE id = $2 AND claimed_by = $3 AND state = 'running'")
+            .bind(now())
+            .bind(claim.id)
+            .bind(config.name.clone())
+            .execute(&db.pool)
+            .await?
+            .rows_affected();
     Ok(n > 0)
 }
 
 /// The import of a job, read without a session (the runner acts for the
 /// user who queued it).
 async fn head_of(db: &Db, import_id: &str) -> Result<ImportHead, AppError> {
-    let row = sqlx::query("SELECT workspace_id, user_id, template, state, lang FROM imports WHERE id = $1")
-        .bind(import_id.to_string())
-        .fetch_optional(&db.pool)
+    imports::load(db, import_id, None)
         .await?
-        .ok_or_else(|| AppError::internal("job", format!("import {import_id} is missing")))?;
-    let state = match row.try_get::<String, _>(3)?.as_str() {
-        "running" => ImportState::Running,
-        "done" => ImportState::Done,
-        _ => ImportState::Cancelled,
-    };
-    Ok(ImportHead {
-        id: import_id.to_string(),
-        workspace_id: row.try_get(0)?,
-        user_id: row.try_get(1)?,
-        template: row.try_get(2)?,
-        state,
-        lang: csv_import_core::Lang::from_tag(&row.try_get::<String, _>(4)?),
-    })
+        .ok_or_else(|| AppError::internal("job", format!("import {import_id} is missing")))
 }
 
 /// Commit a claimed job's staged batches, in order; batches committed
@@ -264,27 +256,18 @@ pub async fn run(db: &Db, config: &RunnerConfig, claim: &Claim) -> Result<bool, 
             if !heartbeat(db, config, claim).await? {
                 return Ok(false);
             }
-            let payload: String = sqlx::query_scalar("SELECT payload FROM import_staged WHERE import_id = $1 AND seq = $2")
-                .bind(head.id.clone())
-                .bind(seq)
-                .fetch_one(&db.pool)
-                .await?;
+            let payload: String =
+                sqlx::query_scalar("SELECT payload FROM import_staged WHERE import_id = $1 AND seq = $2")
+                    .bind(head.id.clone())
+                    .bind(seq)
+                    .fetch_one(&db.pool)
+                    .await?;
             let rows: Vec<Record> =
                 serde_json::from_str(&payload).map_err(|e| AppError::internal("reading a staged batch", e))?;
             let seq = u32::try_from(seq).map_err(|e| AppError::internal("staged seq", e))?;
-            let mut tries = 0;
-            loop {
-                match imports::commit(db, &head, &template, table, seq, &rows).await {
-                    Ok(_) => break,
-                    // Another import added the same record at the same moment:
-                    // the batch finds it when tried again.
-                    Err(AppError::Conflict(_)) if tries < 5 => {
-                        tries += 1;
-                        tokio::time::sleep(Duration::from_millis(100 * tries)).await;
-                    }
-                    Err(e) => return Err(e),
-                }
-            }
+            // Rows the database refuses are skipped with a reason inside the
+            // commit; an error here is a fault that is not about rows.
+            imports::commit(db, &head, &template, table, seq, &rows).await?;
         }
         imports::finish(db, &head, false).await?;
     }
@@ -306,14 +289,12 @@ pub async fn run(db: &Db, config: &RunnerConfig, claim: &Claim) -> Result<bool, 
     Ok(true)
 }
 
-/// A job that stopped on an error goes back to the queue, or fails after
-/// [`MAX_ATTEMPTS`] (its import then ends as cancelled: what was committed
-/// stays).
+/// A job that stopped on an error (never a row's: those are skipped) goes
+/// back to the queue, or fails after [`MAX_ATTEMPTS`]: its import then ends
+/// as cancelled with a message that says why; what was committed stays.
 async fn failed(db: &Db, config: &RunnerConfig, claim: &Claim, error: &AppError) -> Result<(), AppError> {
-    let attempts: i64 = sqlx::query_scalar("SELECT attempts FROM import_jobs WHERE id = $1")
-        .bind(claim.id)
-        .fetch_one(&db.pool)
-        .await?;
+    let attempts: i64 =
+        sqlx::query_scalar("SELECT attempts FROM import_jobs WHERE id = $1").bind(claim.id).fetch_one(&db.pool).await?;
     let give_up = attempts >= MAX_ATTEMPTS;
     let message = super::clean_text(&error.to_string(), 500);
     sqlx::query(
@@ -328,14 +309,17 @@ async fn failed(db: &Db, config: &RunnerConfig, claim: &Claim, error: &AppError)
     .await?;
     if give_up {
         let head = head_of(db, &claim.import_id).await?;
-        imports::finish(db, &head, true).await?;
+        let mut conn = db.pool.acquire().await?;
+        imports::fail(&mut conn, &head, FailureCause::Infrastructure).await?;
     }
     Ok(())
 }
 
 /// Claim one job and run it. True when a job was claimed.
 pub async fn run_once(db: &Db, config: &RunnerConfig) -> Result<bool, AppError> {
-    let Some(claim) = claim(db, config).await? else { return Ok(false) };
+    let Some(claim) = claim(db, config).await? else {
+        return Ok(false);
+    };
     match run(db, config, &claim).await {
         Ok(true) => tracing::info!("import {} committed by {}", claim.import_id, config.name),
         Ok(false) => tracing::warn!("import {}: another runner took the job over", claim.import_id),
@@ -347,12 +331,65 @@ pub async fn run_once(db: &Db, config: &RunnerConfig) -> Result<bool, AppError> 
     Ok(true)
 }
 
+/// Imports left in staging (rows staged, never queued) this long after
+/// their last batch are abandoned: their staged rows are dropped.
+pub const ABANDON_AFTER: Duration = Duration::from_secs(24 * 60 * 60);
+
+/// How often a runner looks for abandoned imports.
+const ABANDON_SWEEP: Duration = Duration::from_secs(60);
+
+/// Drop the staged rows of the imports left in staging whose last batch is
+/// older than `older_than`, and end each as cancelled, abandoned, with a
+/// message that says so. Each import is checked again under its lock, so a
+/// batch staged or a job queued meanwhile keeps it. Returns how many were
+/// abandoned (at most 100 a call).
+pub async fn drop_abandoned(db: &Db, older_than: Duration) -> Result<u64, AppError> {
+    let age = time::Duration::try_from(older_than).unwrap_or(time::Duration::days(1));
+    let before = rfc3339(time::OffsetDateTime::now_utc() - age);
+    let left = "SELECT s.import_id FROM import_staged s JOIN imports i ON i.id = s.import_id \
+         WHERE i.state = 'running' AND NOT EXISTS (SELECT 1 FROM import_jobs j WHERE j.import_id = s.import_id) \
+         AND ($1 = '' OR s.import_id = $1) GROUP BY s.import_id HAVING MAX(s.created_at) < $2";
+    let ids: Vec<String> = sqlx::query_scalar(&format!("{left} LIMIT 100"))
+        .bind(String::new())
+        .bind(before.clone())
+        .fetch_all(&db.pool)
+        .await?;
+    let mut dropped = 0;
+    for id in ids {
+        let Some(head) = imports::load(db, &id, None).await? else {
+            continue;
+        };
+        let mut tx = db.pool.begin().await?;
+        imports::lock(&mut tx, db.backend, &id).await?;
+        let still: Option<String> =
+            sqlx::query_scalar(left).bind(id.clone()).bind(before.clone()).fetch_optional(&mut *tx).await?;
+        if still.is_none() {
+            tx.rollback().await?;
+            continue;
+        }
+        sqlx::query("DELETE FROM import_staged WHERE import_id = $1").bind(id.clone()).execute(&mut *tx).await?;
+        imports::fail(&mut tx, &head, FailureCause::Abandoned).await?;
+        tx.commit().await?;
+        tracing::info!("import {id}: staged a day ago and never queued; its staged rows were dropped");
+        dropped += 1;
+    }
+    Ok(dropped)
+}
+
 /// Start a runner: a task that runs jobs one at a time and, when there is
-/// none, looks again every `config.poll`. Runs until the runtime stops (or
-/// the handle is aborted).
+/// none, looks again every `config.poll`; now and then it also drops the
+/// staged rows of abandoned imports ([`drop_abandoned`]). Runs until the
+/// runtime stops (or the handle is aborted).
 pub fn spawn(db: Db, config: RunnerConfig) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
+        let mut swept: Option<std::time::Instant> = None;
         loop {
+            if swept.is_none_or(|at| at.elapsed() >= ABANDON_SWEEP) {
+                swept = Some(std::time::Instant::now());
+                if let Err(e) = drop_abandoned(&db, ABANDON_AFTER).await {
+                    tracing::warn!("job runner {}: dropping abandoned imports: {e}", config.name);
+                }
+            }
             match run_once(&db, &config).await {
                 Ok(true) => continue,
                 Ok(false) => {}

@@ -56,7 +56,12 @@ pub fn message(text: &Text, summary: &ImportSummary) -> String {
         Some(JobState::Failed) => text.notice_failed,
         _ => text.notice_finished,
     };
-    say(&summary.file_name, imported, summary.skipped)
+    let said = say(&summary.file_name, imported, summary.skipped);
+    // A job that failed for a cause other than its rows says what happened.
+    match &summary.failure {
+        Some(failure) => format!("{said} {}", failure.message),
+        None => said,
+    }
 }
 
 /// The notices, in the top bar.

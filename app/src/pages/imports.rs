@@ -1,9 +1,11 @@
 //! The import history of the workspace: every import of every kind (who,
 //! when, template, file, state, counts), background imports with their
-//! job's state (queued, running, done, failed), and each import's error
-//! report (the skipped rows with their reasons) as a CSV download.
+//! job's state (queued, running, done, failed), why an import stopped when
+//! its rows were not the cause (a server fault, or abandoned in staging),
+//! and each import's error report (the skipped rows with their reasons) as
+//! a CSV download.
 
-use crate::model::{ImportState, ImportSummary, JobState};
+use crate::model::{FailureCause, ImportState, ImportSummary, JobState};
 use crate::server_fns::imports::list_imports::list_imports;
 use leptos::prelude::*;
 
@@ -14,6 +16,9 @@ pub fn state_label(summary: &ImportSummary) -> &'static str {
         (Some(JobState::Queued), ImportState::Running) => "queued",
         (Some(JobState::Running), ImportState::Running) => "running in the background",
         (Some(JobState::Failed), _) => "failed",
+        (_, ImportState::Cancelled) if summary.failure.as_ref().is_some_and(|f| f.cause == FailureCause::Abandoned) => {
+            "abandoned"
+        }
         (_, ImportState::Running) => "running",
         (_, ImportState::Done) => "done",
         (_, ImportState::Cancelled) => "cancelled",
@@ -44,6 +49,9 @@ pub fn ImportsPage() -> impl IntoView {
                             <tbody>
                                 {list.into_iter().map(|i| {
                                     let state = state_label(&i);
+                                    let failure = i.failure.map(|f| view! {
+                                        <span class="import-failure" role="note">{f.message}</span>
+                                    });
                                     let report = (i.skipped > 0).then(|| view! {
                                         <a
                                             href=format!("/imports/{}/errors.csv", i.id)
@@ -56,7 +64,7 @@ pub fn ImportsPage() -> impl IntoView {
                                     view! {
                                         <tr data-import=i.id.clone()>
                                             <td>{i.created_at}</td><td>{i.user_email}</td><td>{i.template}</td><td>{i.file_name}</td>
-                                            <td data-state=state>{state}</td><td>{i.total_rows}</td>
+                                            <td data-state=state>{state}{failure}</td><td>{i.total_rows}</td>
                                             <td>{i.inserted}</td><td>{i.updated}</td><td>{i.unchanged}</td><td>{i.skipped}</td>
                                             <td>{report}</td>
                                         </tr>

@@ -71,6 +71,9 @@ impl AppError {
 #[cfg(feature = "ssr")]
 impl From<sqlx::Error> for AppError {
     fn from(e: sqlx::Error) -> AppError {
+        // An import's commit skips a row the database refuses, and stops on
+        // any other fault: it needs to know which this was.
+        crate::backend::imports::note_database_error(&e);
         AppError::internal("database", e)
     }
 }

@@ -7,8 +7,12 @@ use leptos::server_fn::codec::Json;
 /// file is stored in steps the user can follow and a lost answer can be
 /// retried: the same `(import_id, seq)` is applied once. Every row is
 /// checked again on the server; a row that fails is skipped with its
-/// reasons, never stored. Inserts, or updates by the template's key; never
-/// deletes. JSON body: `{"batch": {"import_id", "seq", "rows"}}`.
+/// reasons, never stored, and so is a row the database refuses (its
+/// neighbours are committed). Inserts, or updates by the template's key;
+/// never deletes. Only whoever started the import, or an admin, may send
+/// to it (else 404). The batches of an import carry no more rows than it
+/// announced (`total_rows`, the template's `max_rows`), each row number of
+/// the file once (else 400). JSON body: `{"batch": {"import_id", "seq", "rows"}}`.
 #[server(endpoint = "commit_batch", input = Json)]
 pub async fn commit_batch(batch: Batch) -> Result<BatchResult, AppError> {
     use crate::backend::{access, auth, db, imports};
@@ -18,6 +22,8 @@ pub async fn commit_batch(batch: Batch) -> Result<BatchResult, AppError> {
     let head = imports::find(&db, &session, &batch.import_id).await?;
     // The role may have changed since the import started.
     let (template, store) = access::importable_into(&session, &head.template)?;
+    // Another member's import, unless an admin: 404, as if unknown.
+    imports::may_send(&session, &head)?;
     if batch.rows.len() > imports::MAX_BATCH_ROWS as usize {
         return Err(AppError::BadRequest(format!(
             "A batch may carry at most {} rows; this one has {}. Send smaller batches.",

@@ -6,7 +6,8 @@ use leptos::prelude::*;
 /// returns at once, so that the user can go on working while a runner (in
 /// this or another server process) imports the rows; the summary says
 /// `"job": "queued"`. Queueing twice queues once. Checks the session, the
-/// import's workspace (404) and the template's permission (403).
+/// import's workspace and that this user started it or is an admin (404),
+/// and the template's permission (403).
 #[server(endpoint = "queue_import")]
 pub async fn queue_import(import_id: String) -> Result<ImportSummary, AppError> {
     use crate::backend::{access, auth, db, imports, jobs};
@@ -14,6 +15,8 @@ pub async fn queue_import(import_id: String) -> Result<ImportSummary, AppError> 
     let db = db()?;
     let head = imports::find(&db, &session, &import_id).await?;
     access::importable(&session, &head.template)?;
+    // Another member's import, unless an admin: 404, as if unknown.
+    imports::may_send(&session, &head)?;
     jobs::queue(&db, &head).await?;
     imports::summary(&db, &head).await
 }

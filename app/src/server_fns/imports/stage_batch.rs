@@ -9,7 +9,10 @@ use leptos::server_fn::codec::Json;
 /// is kept once. Nothing is stored as a record yet; the job checks every row
 /// again with core when it commits, and skips a row that fails with its
 /// reasons. Same checks as `commit_batch`: the session, the import in the
-/// session's workspace (else 404), the template's permission (403).
+/// session's workspace and started by this user or an admin (else 404), the
+/// template's permission (403), the rows the import announced (400). A batch
+/// sent once the import is queued is refused (409); one acknowledged is
+/// always committed by the job.
 /// JSON body: `{"batch": {"import_id", "seq", "rows"}}`.
 #[server(endpoint = "stage_batch", input = Json)]
 pub async fn stage_batch(batch: Batch) -> Result<Staged, AppError> {
@@ -18,6 +21,8 @@ pub async fn stage_batch(batch: Batch) -> Result<Staged, AppError> {
     let db = db()?;
     let head = imports::find(&db, &session, &batch.import_id).await?;
     let (_template, _table) = access::importable(&session, &head.template)?;
+    // Another member's import, unless an admin: 404, as if unknown.
+    imports::may_send(&session, &head)?;
     if batch.rows.len() > imports::MAX_BATCH_ROWS as usize {
         return Err(AppError::BadRequest(format!(
             "A batch may carry at most {} rows; this one has {}. Send smaller batches.",
