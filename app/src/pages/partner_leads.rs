@@ -75,17 +75,19 @@ pub fn PartnerLeadsPage() -> impl IntoView {
                 </div>
             </details>
         </div>
-        <p class="hint">
-            "A CSV must have a column for every required field of the lead registration form, plus Partner ID and Partner User ID (see "
-            <Suspense fallback=|| "the partner's page">
-                {move || Suspend::new(async move {
-                    let role = session.await.ok().flatten().map(|s| s.role);
-                    let (href, label) = ids_page(role);
-                    view! { <a href=href>{label}</a> }
-                })}
-            </Suspense>
-            "). If any row has an error, nothing is imported until the file is fixed. Imported leads wait as Pending until an admin approves them."
-        </p>
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                let role = session.await.ok().flatten().map(|s| s.role);
+                let (href, label) = ids_page(role);
+                view! {
+                    <p class="hint">
+                        "A CSV must have a column for every required field of the lead registration form, plus Partner ID and Partner User ID (see "
+                        <a href=href>{label}</a>
+                        "). If any row has an error, nothing is imported until the file is fixed. Imported leads wait as Pending until an admin approves them."
+                    </p>
+                }
+            })}
+        </Suspense>
         {move || notice.get().map(|n| view! { <p class="success" role="status">{n}</p> })}
         {move || problem.get().map(|p| view! { <p class="error" role="alert">{p}</p> })}
         <div class="filters" role="group" aria-label="Show leads">
