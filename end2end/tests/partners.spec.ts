@@ -173,7 +173,7 @@ test("a partner's user finds their team's IDs and imports for their own partner 
   // The navigation shows the partner pages only, not pages that would refuse them.
   const nav = page.getByRole("navigation", { name: "Main" });
   await expect(nav.getByRole("link")).toHaveText(["Partner leads", "Team members", "Check a file"]);
-  await page.getByRole("link", { name: "Team members" }).click();
+  await nav.getByRole("link", { name: "Team members" }).click();
   await page.waitForURL("**/team");
   await expect(page.getByRole("heading", { name: "Team members" })).toBeVisible();
   await expect(page.locator('tr[data-partner-user="PU-2001"]')).toContainText("you");

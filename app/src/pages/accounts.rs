@@ -5,6 +5,7 @@
 
 use crate::components::import_launcher::ImportLauncher;
 use crate::model::ImportSummary;
+use crate::pages::local_time::LocalTime;
 use crate::server_fns::client_accounts::list_client_accounts::list_client_accounts;
 use leptos::prelude::*;
 
@@ -79,7 +80,7 @@ pub fn AccountsPage() -> impl IntoView {
                                         <tr data-account=key>
                                             <td>{a.email}</td>
                                             <td>{format!("{} {}", a.first_name, a.last_name)}</td>
-                                            <td>{a.birthdate.unwrap_or_default()}</td>
+                                            <td>{a.birthdate.map(|b| view! { <LocalTime value=b date=true/> })}</td>
                                             <td>{a.gender.unwrap_or_default()}</td>
                                             <td>{a.external_id.unwrap_or_default()}</td>
                                             <td>{a.tags.join(", ")}</td>

@@ -4,6 +4,7 @@
 
 use crate::components::import_launcher::ImportLauncher;
 use crate::model::ImportSummary;
+use crate::pages::local_time::LocalTime;
 use crate::server_fns::crm::list_crm_clients::list_crm_clients;
 use leptos::prelude::*;
 
@@ -98,7 +99,7 @@ pub fn CrmPage() -> impl IntoView {
                                                 <td>{c.desk}</td>
                                                 <td>{if c.active { "yes" } else { "no" }}</td>
                                                 <td>{c.client_type}</td>
-                                                <td>{c.created}</td>
+                                                <td><LocalTime value=c.created/></td>
                                             </tr>
                                         }
                                     }).collect_view()}

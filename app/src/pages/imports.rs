@@ -6,6 +6,7 @@
 //! a CSV download.
 
 use crate::model::{FailureCause, ImportState, ImportSummary, JobState};
+use crate::pages::local_time::LocalTime;
 use crate::server_fns::imports::list_imports::list_imports;
 use leptos::prelude::*;
 
@@ -63,7 +64,7 @@ pub fn ImportsPage() -> impl IntoView {
                                     });
                                     view! {
                                         <tr data-import=i.id.clone()>
-                                            <td>{i.created_at}</td><td>{i.user_email}</td><td>{i.template}</td><td>{i.file_name}</td>
+                                            <td><LocalTime value=i.created_at/></td><td>{i.user_email}</td><td>{i.template}</td><td>{i.file_name}</td>
                                             <td data-state=state>{state}{failure}</td><td>{i.total_rows}</td>
                                             <td>{i.inserted}</td><td>{i.updated}</td><td>{i.unchanged}</td><td>{i.skipped}</td>
                                             <td>{report}</td>

@@ -3,6 +3,7 @@
 //! `partner-leads` import follows the saved form: its sample file, its
 //! required columns and its checks.
 
+use crate::pages::local_time::LocalTime;
 use crate::server_fns::partners::get_lead_form::get_lead_form;
 use crate::server_fns::partners::save_lead_form::save_lead_form;
 use crate::server_fns::partners::{FormField, FormFieldType, LeadForm};
@@ -221,8 +222,8 @@ fn Editor(form: LeadForm) -> impl IntoView {
         })}
         <p class="hint">
             {move || match updated.get() {
-                Some(at) => format!("Saved {}.", at.get(..16).unwrap_or_default().replace('T', " ")),
-                None => "This is the default form; no one has changed it yet.".to_string(),
+                Some(at) => view! { "Saved " <LocalTime value=at/> "." }.into_any(),
+                None => "This is the default form; no one has changed it yet.".into_any(),
             }}
         </p>
     }

@@ -9,6 +9,7 @@ pub mod embed_example;
 pub mod home;
 pub mod imports;
 pub mod lead_form;
+pub mod local_time;
 pub mod partner_leads;
 pub mod partners;
 pub mod records;

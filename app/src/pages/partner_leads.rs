@@ -4,7 +4,9 @@
 //! admin approves or rejects them here, a partner follows their own.
 
 use crate::components::import_launcher::ImportLauncher;
-use crate::model::ImportSummary;
+use crate::model::{ImportSummary, Role};
+use crate::pages::local_time::LocalTime;
+use crate::server_fns::auth::current_user::current_user;
 use crate::server_fns::partners::list_partner_leads::list_partner_leads;
 use crate::server_fns::partners::review_lead::review_lead;
 use crate::server_fns::partners::{LeadState, PartnerLead};
@@ -22,6 +24,8 @@ pub fn PartnerLeadsPage() -> impl IntoView {
     let filter = RwSignal::new(String::new());
     let reload = RwSignal::new(0_u32);
     let leads = Resource::new(move || (filter.get(), reload.get()), move |(state, _)| list_partner_leads(state));
+    // The hint links to where this user finds the IDs, named as in their menu.
+    let session = Resource::new(|| (), |_| current_user());
     let notice = RwSignal::new(None::<String>);
     let problem = RwSignal::new(None::<String>);
     let review = Action::new(move |(id, decision, email): &(i64, &'static str, String)| {
@@ -71,11 +75,19 @@ pub fn PartnerLeadsPage() -> impl IntoView {
                 </div>
             </details>
         </div>
-        <p class="hint">
-            "A CSV must have a column for every required field of the lead registration form, plus Partner ID and Partner User ID (see "
-            <a href="/partners">"Partners"</a>
-            "). If any row has an error, nothing is imported until the file is fixed. Imported leads wait as Pending until an admin approves them."
-        </p>
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                let role = session.await.ok().flatten().map(|s| s.role);
+                let (href, label) = ids_page(role);
+                view! {
+                    <p class="hint">
+                        "A CSV must have a column for every required field of the lead registration form, plus Partner ID and Partner User ID (see "
+                        <a href=href>{label}</a>
+                        "). If any row has an error, nothing is imported until the file is fixed. Imported leads wait as Pending until an admin approves them."
+                    </p>
+                }
+            })}
+        </Suspense>
         {move || notice.get().map(|n| view! { <p class="success" role="status">{n}</p> })}
         {move || problem.get().map(|p| view! { <p class="error" role="alert">{p}</p> })}
         <div class="filters" role="group" aria-label="Show leads">
@@ -133,6 +145,16 @@ pub fn PartnerLeadsPage() -> impl IntoView {
     }
 }
 
+/// The page listing the Partner ID and Partner User IDs a user may put in a
+/// file, and its name in that user's menu: a partner's user sees only their
+/// own team, under "Team members".
+pub fn ids_page(role: Option<Role>) -> (&'static str, &'static str) {
+    match role {
+        Some(Role::Partner) => ("/team", "Team members"),
+        _ => ("/partners", "Partners"),
+    }
+}
+
 #[component]
 fn LeadRow(lead: PartnerLead, may_review: bool, review: Action<(i64, &'static str, String), ()>) -> impl IntoView {
     let id = lead.id;
@@ -150,7 +172,6 @@ fn LeadRow(lead: PartnerLead, may_review: bool, review: Action<(i64, &'static st
         .filter(|(label, _)| !matches!(label.as_str(), "First name" | "Last name"))
         .map(|(label, v)| format!("{label}: {v}"))
         .collect();
-    let date = lead.created_at.get(..10).unwrap_or_default().to_string();
     let key = lead.email.clone();
     view! {
         <tr data-lead=key>
@@ -162,7 +183,7 @@ fn LeadRow(lead: PartnerLead, may_review: bool, review: Action<(i64, &'static st
             <td>{lead.partner_name} " " <code class="id">{lead.partner_id}</code></td>
             <td>
                 {lead.partner_user_name} " " <code class="id">{lead.partner_user_id}</code>
-                <div class="hint">{date}</div>
+                <div class="hint"><LocalTime value=lead.created_at/></div>
             </td>
             <td><span class=state_class>{lead.state.label()}</span></td>
             {may_review.then(|| view! {
@@ -194,5 +215,18 @@ fn LeadRow(lead: PartnerLead, may_review: bool, review: Action<(i64, &'static st
                 </td>
             })}
         </tr>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_hint_names_the_ids_page_as_the_users_menu_does() {
+        assert_eq!(ids_page(Some(Role::Partner)), ("/team", "Team members"));
+        assert_eq!(ids_page(Some(Role::Admin)), ("/partners", "Partners"));
+        assert_eq!(ids_page(Some(Role::Viewer)), ("/partners", "Partners"));
+        assert_eq!(ids_page(None), ("/partners", "Partners"));
     }
 }

@@ -13,7 +13,9 @@
 //   csv-import:error     detail: { message }        (the importer could not start)
 // Everything renders in a shadow root: the page's styles do not reach it and
 // its styles do not reach the page. Theme it with --csv-import-* custom
-// properties (see EMBEDDING.md).
+// properties, and theme="dark" | "auto" | "light" (see EMBEDDING.md). It is
+// sized from its own font size (--csv-import-font-size, else the browser's
+// default), not from the page's root font size.
 
 const BASE = new URL(".", import.meta.url).href;
 const ORIGIN = new URL(BASE).origin;
@@ -170,16 +172,20 @@ if (!customElements.get("csv-import")) {
  * Open the importer without writing the element in the page:
  *   const result = await CsvImport.open({ template: "clients", workspace: "acme", mode: "import", lang: "en" });
  * Resolves with the result (as in csv-import:complete) or null. Listeners
- * for the events may be passed as onComplete, onCancel, onClose.
+ * for the events may be passed as onComplete, onCancel, onClose. `theme` is
+ * "light", "dark" or "auto" (the element's theme attribute), or custom
+ * properties ({"--csv-import-accent": "#0b6e4f"}), which may name the
+ * scheme too: {theme: "dark", "--csv-import-accent": "#7fd6b5"}.
  */
 export const CsvImport = {
   async open({ template, workspace, mode, lang, title, onComplete, onCancel, onClose, theme } = {}) {
     const element = document.createElement("csv-import");
-    for (const [name, value] of Object.entries({ template, workspace, mode, lang, title })) {
+    const { theme: scheme, ...properties } = typeof theme === "string" ? { theme } : theme || {};
+    for (const [name, value] of Object.entries({ template, workspace, mode, lang, title, theme: scheme })) {
       if (value != null) element.setAttribute(name, value);
     }
     element.setAttribute("no-button", "");
-    for (const [name, value] of Object.entries(theme || {})) element.style.setProperty(name, value);
+    for (const [name, value] of Object.entries(properties)) element.style.setProperty(name, value);
     if (onComplete) element.addEventListener("csv-import:complete", (e) => onComplete(e.detail));
     if (onCancel) element.addEventListener("csv-import:cancel", (e) => onCancel(e.detail));
     if (onClose) element.addEventListener("csv-import:close", (e) => onClose(e.detail));
