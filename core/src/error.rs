@@ -62,6 +62,28 @@ impl FileErrorCode {
             FileErrorCode::UnclosedQuote => "unclosed_quote",
         }
     }
+
+    /// Whether the file cannot be read into columns at all: nothing to map
+    /// until the file itself is fixed (as opposed to a mapping problem,
+    /// which the person can solve by choosing columns).
+    ///
+    /// ```
+    /// use csv_import_core::FileErrorCode;
+    /// assert!(FileErrorCode::UnclosedQuote.stops_reading());
+    /// assert!(!FileErrorCode::MissingRequiredColumn.stops_reading());
+    /// ```
+    pub fn stops_reading(self) -> bool {
+        match self {
+            FileErrorCode::EmptyFile
+            | FileErrorCode::NotText
+            | FileErrorCode::UnknownEncoding
+            | FileErrorCode::NoHeader
+            | FileErrorCode::TooManyRows
+            | FileErrorCode::ControlCharacter
+            | FileErrorCode::UnclosedQuote => true,
+            FileErrorCode::DuplicateHeader | FileErrorCode::MissingRequiredColumn | FileErrorCode::InvalidOption => false,
+        }
+    }
 }
 
 /// A problem with the file as a whole.

@@ -183,12 +183,11 @@ test("a Windows-1252 semicolon export imports with its accents intact", async ({
   await upload(page, "excel.csv", Buffer.from(text, "latin1"));
   await expect(dialog.locator(".file-settings")).toContainText("windows-1252");
   await expect(dialog.locator(".file-settings")).toContainText("semicolon");
-  // French headers: the required first name has no column until the user maps it.
-  await expect(dialog.locator("#mapping-problems")).toContainText("First Name");
+  // French headers map by their French synonyms, with no manual step.
   const row = (header: string) => dialog.locator("table.mapping tr", { has: page.locator(`th:text-is("${header}")`) });
-  await row("Prénom").locator("select").selectOption("first_name");
-  await row("Nom").locator("select").selectOption("last_name");
-  await row("Société").locator("select").selectOption("company");
+  await expect(row("Prénom").locator("select")).toHaveValue("first_name");
+  await expect(row("Nom").locator("select")).toHaveValue("last_name");
+  await expect(row("Société").locator("select")).toHaveValue("company");
   await expect(dialog.locator("#mapping-problems")).toHaveCount(0);
   await dialog.getByRole("button", { name: "Next: review rows" }).click();
   const note = await importValidRows(page);
@@ -197,6 +196,18 @@ test("a Windows-1252 semicolon export imports with its accents intact", async ({
   await expect(page.locator("table.records")).toContainText("Zoé");
   await expect(page.locator("table.records")).toContainText("Müller");
   await expect(page.locator("table.records")).toContainText("Crème Brûlée SARL");
+});
+
+test("a header row whose quote never closes sends the user back to the file with the line to fix", async ({ page }) => {
+  await signIn(page, "admin@acme.test");
+  const dialog = await openImport(page);
+  await upload(page, "broken-header.csv", 'First Name,"Last Name,Email\nAda,Lovelace,ada@example.com\n');
+  const alert = dialog.getByRole("alert");
+  await expect(alert).toContainText(/quote/i);
+  await expect(alert).toContainText(/line 1/i);
+  // Still on the first step: nothing to map until the file is fixed.
+  await expect(dialog.locator('input[type="file"]')).toBeAttached();
+  await expect(dialog.locator("table.mapping")).toHaveCount(0);
 });
 
 test("preview mode sends no row data", async ({ page }) => {

@@ -97,9 +97,9 @@ pub fn AccountsPage() -> impl IntoView {
                             </table>
                             <p class="hint">
                                 {if page.total as usize > shown {
-                                    format!("{shown} of {} accounts shown; search to find the others.", page.total)
+                                    format!("{shown} of {} shown; search to find the others.", crate::i18n::Locale::En.count(page.total as u64, "account", "accounts"))
                                 } else {
-                                    format!("{} accounts", page.total)
+                                    crate::i18n::Locale::En.count(page.total as u64, "account", "accounts")
                                 }}
                             </p>
                         }.into_any()

@@ -21,8 +21,8 @@ pub fn CoachesPage() -> impl IntoView {
     let on_close = move |summary: Option<ImportSummary>| {
         if let Some(summary) = summary {
             notice.set(Some(format!(
-                "Import finished: {} rows added, {} already there, {} skipped. Imports never remove a lead or a coach.",
-                summary.inserted + summary.updated,
+                "Import finished: {} added, {} already there, {} skipped. Imports never remove a lead or a coach.",
+                crate::i18n::Locale::En.count(summary.inserted + summary.updated, "row", "rows"),
                 summary.unchanged,
                 summary.skipped
             )));
@@ -101,9 +101,9 @@ pub fn CoachesPage() -> impl IntoView {
                             </table>
                             <p class="hint">
                                 {if page.total as usize > shown {
-                                    format!("{shown} of {} leads shown; search to find the others.", page.total)
+                                    format!("{shown} of {} shown; search to find the others.", crate::i18n::Locale::En.count(page.total as u64, "lead", "leads"))
                                 } else {
-                                    format!("{} leads", page.total)
+                                    crate::i18n::Locale::En.count(page.total as u64, "lead", "leads")
                                 }}
                             </p>
                         }.into_any()

@@ -21,9 +21,11 @@ pub fn CrmPage() -> impl IntoView {
 
     let on_close = move |summary: Option<ImportSummary>| {
         if let Some(summary) = summary {
-            notice.set(Some(format!(
-                "Import finished: {} clients updated, {} added, {} unchanged, {} skipped.",
-                summary.updated, summary.inserted, summary.unchanged, summary.skipped
+            notice.set(Some((crate::i18n::text().crm_finished)(
+                summary.updated,
+                summary.inserted,
+                summary.unchanged,
+                summary.skipped,
             )));
             reload.update(|n| *n += 1);
         }
@@ -107,9 +109,9 @@ pub fn CrmPage() -> impl IntoView {
                             </table>
                             <p class="hint">
                                 {if page.total as usize > shown {
-                                    format!("{shown} of {} clients shown; search to find the others.", page.total)
+                                    format!("{shown} of {} shown; search to find the others.", crate::i18n::Locale::En.count(page.total as u64, "client", "clients"))
                                 } else {
-                                    format!("{} clients", page.total)
+                                    crate::i18n::Locale::En.count(page.total as u64, "client", "clients")
                                 }}
                             </p>
                         }.into_any()

@@ -129,9 +129,9 @@ pub fn PartnerLeadsPage() -> impl IntoView {
                             </table>
                             <p class="hint">
                                 {if page.total as usize > shown {
-                                    format!("The latest {shown} of {} leads.", page.total)
+                                    format!("The latest {shown} of {}.", crate::i18n::Locale::En.count(page.total as u64, "lead", "leads"))
                                 } else {
-                                    format!("{} leads", page.total)
+                                    crate::i18n::Locale::En.count(page.total as u64, "lead", "leads")
                                 }}
                             </p>
                         }.into_any()

@@ -7,7 +7,6 @@
 use crate::analysis::{CheckOptions, EditOutcome, Request, Summary, ViewRow};
 use crate::browser::ReadProgress;
 use crate::model::{ImportSummary, TemplateAccess};
-use csv_import_core::FileErrorCode;
 use leptos::prelude::*;
 use std::collections::{HashMap, HashSet};
 
@@ -260,16 +259,7 @@ impl ModalState {
                     .report
                     .file_errors
                     .iter()
-                    .filter(|e| {
-                        matches!(
-                            e.code,
-                            FileErrorCode::EmptyFile
-                                | FileErrorCode::NotText
-                                | FileErrorCode::UnknownEncoding
-                                | FileErrorCode::NoHeader
-                                | FileErrorCode::TooManyRows
-                        )
-                    })
+                    .filter(|e| e.code.stops_reading())
                     .map(|e| e.message.clone())
                     .collect();
                 if stopping.is_empty() {
