@@ -232,7 +232,9 @@ async fn the_embed_script_and_assets_are_served(db: Db) {
     assert!(script.body.contains("customElements.define(\"csv-import\""), "defines the element");
     assert!(script.body.contains("csv-import:complete") && script.body.contains("csv-import:cancel"));
     let css = server.send("GET", "/csv-import/embed.css", &[], "").await;
-    assert!(css.body.contains("--csv-import-accent"), "the theme's custom properties");
+    // The shadow root's own size and scheme (the palette is in the app's stylesheet).
+    assert!(css.body.contains("--csv-import-font-size"), "sized from its own root: {}", css.body);
+    assert!(css.body.contains(r#":host([theme="dark" i])"#), "a dark theme: {}", css.body);
     let sample = server.send("GET", "/csv-import/templates/clients/sample.csv", &[], "").await;
     assert_eq!(sample.status, 200);
     assert!(sample.body.starts_with("First Name,Last Name,Email"), "{}", sample.body);
