@@ -42,4 +42,21 @@ mod tests {
         }
         assert!(get("nope").is_none());
     }
+
+    #[test]
+    fn the_existing_check_is_the_first_key_unless_the_template_names_one() {
+        use crate::template::OnMatch;
+        assert_eq!(get("clients").unwrap().existing_check(), Some(("email", OnMatch::Update)));
+        assert_eq!(get("companies").unwrap().existing_check(), Some(("name", OnMatch::Update)));
+        assert_eq!(get("partner-leads").unwrap().existing_check(), Some(("email", OnMatch::AddAgain)));
+        assert_eq!(get("coaching-leads").unwrap().existing_check(), Some(("lead_email", OnMatch::Update)));
+    }
+
+    #[test]
+    fn an_existing_check_on_an_unknown_field_is_refused() {
+        let text = SOURCES.iter().find(|(n, _)| *n == "partner-leads").unwrap().1;
+        let broken = text.replace("field = \"email\"\non_match", "field = \"mail\"\non_match");
+        let error = Template::from_toml(&broken).unwrap_err();
+        assert!(error.contains("existing.field mail is not a field"), "{error}");
+    }
 }

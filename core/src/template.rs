@@ -17,6 +17,11 @@ pub struct Template {
     /// What is imported, e.g. `clients`, `leads`, `coaching_pairs`.
     #[serde(default)]
     pub entity: String,
+    /// The destination the server hands the checked rows to, by the name
+    /// it was registered under; without one, the destination named like
+    /// [`Template::entity`].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub destination: Option<String>,
     /// The fields, in the order of the sample file.
     pub fields: Vec<Field>,
     /// Upsert keys, tried in order: a row updates the record that matches the
@@ -26,6 +31,11 @@ pub struct Template {
     /// What an invalid row does to the import.
     #[serde(default)]
     pub on_invalid: OnInvalid,
+    /// Which field's values are compared with the stored records before an
+    /// import, and what a match means; without it, the first
+    /// [`Template::key`] field, whose match is updated.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub existing: Option<ExistingCheck>,
     /// The most data rows a file may have.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_rows: Option<u64>,
@@ -59,6 +69,29 @@ pub enum OnInvalid {
     Skip,
     /// Import nothing until every row is valid.
     Reject,
+}
+
+/// The values of a file compared with stored records before an import.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ExistingCheck {
+    /// The field compared.
+    pub field: String,
+    /// What importing a row whose value is stored does.
+    #[serde(default)]
+    pub on_match: OnMatch,
+}
+
+/// What importing a row whose compared value is already stored does.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum OnMatch {
+    /// The stored record is updated.
+    #[default]
+    Update,
+    /// The row is added again beside the stored one (a warning, not an update).
+    AddAgain,
 }
 
 /// A sample file: header and rows, as text.
@@ -271,6 +304,21 @@ pub enum Reference {
 }
 
 impl Template {
+    /// The name of the destination its rows go to: [`Template::destination`],
+    /// else [`Template::entity`].
+    pub fn destination_name(&self) -> &str {
+        self.destination.as_deref().unwrap_or(&self.entity)
+    }
+
+    /// The field compared with stored records before an import, and what a
+    /// match means: [`Template::existing`], else the first key field.
+    pub fn existing_check(&self) -> Option<(&str, OnMatch)> {
+        match &self.existing {
+            Some(check) => Some((check.field.as_str(), check.on_match)),
+            None => self.key.first().map(|k| (k.as_str(), OnMatch::Update)),
+        }
+    }
+
     /// The field with this key.
     pub fn field(&self, key: &str) -> Option<&Field> {
         self.fields.iter().find(|f| f.key == key)
@@ -314,6 +362,11 @@ impl Template {
         for key in &self.key {
             if self.field(key).is_none() {
                 return Err(format!("template {}: upsert key {key} is not a field", self.name));
+            }
+        }
+        if let Some(check) = &self.existing {
+            if self.field(&check.field).is_none() {
+                return Err(format!("template {}: existing.field {} is not a field", self.name, check.field));
             }
         }
         Ok(())

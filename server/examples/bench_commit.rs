@@ -161,7 +161,6 @@ async fn commit_all(db: &Db, rows: &[Record], batch_rows: usize) -> f64 {
     demo::seed(db).await.expect("demo data");
     let session = session(db).await;
     let template = access::template("clients").unwrap();
-    let table = records::table_for(&template).unwrap();
     let input = StartImport {
         template: "clients".into(),
         file_name: "clients.csv".into(),
@@ -174,7 +173,7 @@ async fn commit_all(db: &Db, rows: &[Record], batch_rows: usize) -> f64 {
     let mut inserted = 0;
     for (seq, batch) in rows.chunks(batch_rows).enumerate() {
         let head = imports::find(db, &session, &import).await.expect("import");
-        let result = imports::commit(db, &head, &template, table, seq as u32, batch).await.expect("commit");
+        let result = imports::commit(db, &head, &template, seq as u32, batch).await.expect("commit");
         inserted += result.inserted;
     }
     let head = imports::find(db, &session, &import).await.expect("import");

@@ -66,10 +66,9 @@ async fn start_in(db: &Db, session: &SessionInfo, template: &str, total_rows: u6
 
 async fn commit_to(db: &Db, session: &SessionInfo, id: &str, template: &str, seq: u32, rows: &Value) -> BatchResult {
     let t = access::template(template).unwrap();
-    let table = records::table_for(&t).unwrap();
     let head = imports::find(db, session, id).await.expect("import");
     let rows: Vec<Record> = serde_json::from_value(rows.clone()).expect("records");
-    imports::commit(db, &head, &t, table, seq, &rows).await.expect("commit")
+    imports::commit(db, &head, &t, seq, &rows).await.expect("commit")
 }
 
 /// Every record of `table` in the workspace `slug`: email (or name) to

@@ -1,9 +1,10 @@
 //! Who may do what: templates by name, and the import permission of a role.
 
-use super::records::{self, RecordTable};
+use super::destination::{self, Destination};
 use crate::model::{Role, SessionInfo};
 use crate::server_fns::AppError;
 use csv_import_core::{Lang, Template};
+use std::sync::Arc;
 
 /// The permission a template needs; templates that name none are for admins.
 pub fn permission_of(template: &Template) -> &str {
@@ -76,35 +77,6 @@ pub fn refusal_in(role: Role, template: &Template, lang: Lang) -> Option<String>
     Some((text.role_may_not)(role.as_str(), &what(template)))
 }
 
-/// Where the server stores a template's rows.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Store {
-    /// A record table (clients, leads, companies), upserted by the template's key.
-    Records(RecordTable),
-    /// Coaching leads and pairs (`entity = "coaching_pairs"`), by `backend::coaching`.
-    Coaching,
-    /// Client accounts (`entity = "client_accounts"`), by `backend::client_accounts`.
-    ClientAccounts,
-    /// CRM clients (`entity = "crm_clients"`), by `backend::crm`.
-    Crm,
-    /// Partner leads (`entity = "partner_leads"`), by `backend::partners`.
-    PartnerLeads,
-}
-
-/// Where the server stores `template`'s rows, if it stores them at all.
-pub fn store_for(template: &Template) -> Option<Store> {
-    if let Some(table) = records::table_for(template) {
-        return Some(Store::Records(table));
-    }
-    match template.entity.as_str() {
-        super::coaching::ENTITY => Some(Store::Coaching),
-        super::crm::ENTITY => Some(Store::Crm),
-        super::client_accounts::ENTITY => Some(Store::ClientAccounts),
-        super::partners::ENTITY => Some(Store::PartnerLeads),
-        _ => None,
-    }
-}
-
 /// Why the server cannot store imports of `template`, or `None` when it can.
 pub fn unsupported(template: &Template) -> Option<String> {
     unsupported_in(template, Lang::En)
@@ -112,33 +84,22 @@ pub fn unsupported(template: &Template) -> Option<String> {
 
 /// [`unsupported`] in `lang`.
 pub fn unsupported_in(template: &Template, lang: Lang) -> Option<String> {
-    match store_for(template) {
+    match destination::for_template(template) {
         Some(_) => None,
         None => Some((crate::i18n::Locale::of_core(lang).text().not_stored)(&what(template))),
     }
 }
 
-/// The template and its record table, when the session may import with it:
+/// The template and its destination, when the session may import with it:
 /// 404 for an unknown template, 403 when the role lacks the permission, 400
-/// when the server has no table for it.
-pub fn importable(session: &SessionInfo, name: &str) -> Result<(Template, RecordTable), AppError> {
-    match importable_into(session, name)? {
-        (template, Store::Records(table)) => Ok((template, table)),
-        (template, _) => Err(AppError::BadRequest(format!(
-            "Imports of {} are not stored in a record table.",
-            what(&template)
-        ))),
-    }
-}
-
-/// [`importable`] for any template the server stores, with where it goes.
-pub fn importable_into(session: &SessionInfo, name: &str) -> Result<(Template, Store), AppError> {
+/// when no destination stores its rows.
+pub fn importable(session: &SessionInfo, name: &str) -> Result<(Template, Arc<dyn Destination>), AppError> {
     let template = template(name)?;
     if let Some(reason) = refusal(session.role, &template) {
         return Err(AppError::Forbidden(reason));
     }
-    match store_for(&template) {
-        Some(store) => Ok((template, store)),
+    match destination::for_template(&template) {
+        Some(destination) => Ok((template, destination)),
         None => Err(AppError::BadRequest(unsupported(&template).unwrap_or_default())),
     }
 }

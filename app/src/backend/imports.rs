@@ -7,10 +7,10 @@
 //! never applies rows twice. Records are inserted, or updated by the
 //! template's key; nothing is ever deleted.
 
-use super::access::Store;
+use super::destination::{self, Batch, Destination, Prepared};
 use super::db::Backend;
 use super::db::Db;
-use super::records::{self, key_text, Existing, RecordTable};
+use super::records::{self, key_text};
 use super::references;
 use super::{clean_text, now, random_hex};
 use crate::model::{
@@ -293,20 +293,6 @@ fn check_rows(
     Ok(checked)
 }
 
-/// Commit one batch of `head`'s import (whose template is `template`, stored
-/// in `table`). The caller has checked the session, its workspace and its
-/// permission.
-pub async fn commit(
-    db: &Db,
-    head: &ImportHead,
-    template: &Template,
-    table: RecordTable,
-    seq: u32,
-    rows: &[Record],
-) -> Result<BatchResult, AppError> {
-    commit_to(db, head, template, Store::Records(table), seq, rows).await
-}
-
 /// Skip the rows whose referenced values (users, ...) do not exist in the
 /// workspace, with core's reason; the browser flagged them already, but a
 /// request can say anything and users come and go.
@@ -534,18 +520,19 @@ pub(crate) async fn check_announced(
     Ok(())
 }
 
-/// [`commit`] into `store`: a record table, or an entity's own committer.
+/// Commit one batch of `head`'s import (whose template is `template`) into
+/// the template's destination. The caller has checked the session, its
+/// workspace and its permission.
 ///
 /// A row the database refuses (a unique index the check cannot see, a
 /// constraint, a value it cannot store) does not stop the batch: the batch
 /// is committed again row by row, each row in a savepoint, and the refused
 /// rows are skipped with a reason. Only a fault that is not about rows
 /// ([`Fault::Infrastructure`]) fails the batch.
-pub async fn commit_to(
+pub async fn commit(
     db: &Db,
     head: &ImportHead,
     template: &Template,
-    store: Store,
     seq: u32,
     rows: &[Record],
 ) -> Result<BatchResult, AppError> {
@@ -555,29 +542,31 @@ pub async fn commit_to(
         }
         return Err(ended(head.state));
     }
-    // Partner leads follow the workspace's lead registration form (seed 001).
-    let derived;
-    let template = if store == Store::PartnerLeads {
-        derived = super::lead_form::template_for(db, head.workspace_id).await?;
-        &derived
-    } else {
-        template
-    };
+    let destination = destination::for_template(template)
+        .ok_or_else(|| AppError::BadRequest(super::access::unsupported(template).unwrap_or_default()))?;
+    let template = destination.template_for(db, head.workspace_id, template.clone()).await?;
     let now = now();
-    // A coaching pair's key is both emails together: one lead has many rows.
-    let checked = check_rows(template, rows, &now, matches!(store, Store::Records(_) | Store::Crm), head.lang)?;
-    // Client accounts' passwords are hashed before the write transaction
-    // (argon2 would hold SQLite's write lock for seconds); not for a batch
-    // already applied.
-    let passwords = if store == Store::ClientAccounts && stored_batch(db, &head.id, seq).await?.is_none() {
-        super::client_accounts::hash_passwords(db, head.workspace_id, template, &checked.valid).await?
-    } else {
-        super::client_accounts::Passwords::default()
+    let checked = check_rows(&template, rows, &now, destination.matches_by_key(), head.lang)?;
+    let batch = Batch {
+        workspace_id: head.workspace_id,
+        user_id: head.user_id,
+        import_id: &head.id,
+        seq,
+        template: &template,
+        records: rows,
+        now: &now,
+        lang: head.lang,
     };
-    let batch = BatchWork { db, head, template, store, seq, rows, passwords: &passwords, now: &now };
-    match LAST_FAULT.scope(Cell::new(None), batch.attempt(checked.clone(), false)).await? {
+    // Slow work outside the write transaction; not for a batch applied before.
+    let prepared = if stored_batch(db, &head.id, seq).await?.is_none() {
+        destination.prepare(db, &batch, &checked.valid).await?
+    } else {
+        Prepared::default()
+    };
+    let work = BatchWork { db, head, destination: destination.as_ref(), batch: &batch, prepared: &prepared };
+    match LAST_FAULT.scope(Cell::new(None), work.attempt(checked.clone(), false)).await? {
         Attempt::Done(result) => Ok(result),
-        Attempt::RowRefused => match LAST_FAULT.scope(Cell::new(None), batch.attempt(checked, true)).await? {
+        Attempt::RowRefused => match LAST_FAULT.scope(Cell::new(None), work.attempt(checked, true)).await? {
             Attempt::Done(result) => Ok(result),
             Attempt::RowRefused => Err(AppError::internal("commit", "a row refused in the row-by-row commit")),
         },
@@ -592,12 +581,9 @@ fn ended(state: ImportState) -> AppError {
 struct BatchWork<'a> {
     db: &'a Db,
     head: &'a ImportHead,
-    template: &'a Template,
-    store: Store,
-    seq: u32,
-    rows: &'a [Record],
-    passwords: &'a super::client_accounts::Passwords,
-    now: &'a str,
+    destination: &'a dyn Destination,
+    batch: &'a Batch<'a>,
+    prepared: &'a Prepared,
 }
 
 /// How a try at a batch ended, short of a fault that stops it.
@@ -613,7 +599,7 @@ impl BatchWork<'_> {
     /// what the import announced, then commit the rows, all together or
     /// (`row_by_row`) each in a savepoint, skipping those the database refuses.
     async fn attempt(&self, mut checked: Checked, row_by_row: bool) -> Result<Attempt, AppError> {
-        let (head, seq) = (self.head, self.seq);
+        let (head, seq) = (self.head, self.batch.seq);
         let mut tx = self.db.pool.begin().await?;
         match lock(&mut tx, self.db.backend, &head.id).await? {
             Some(ImportState::Running) => {}
@@ -632,8 +618,8 @@ impl BatchWork<'_> {
         )
         .bind(head.id.clone())
         .bind(i64::from(seq))
-        .bind(self.rows.len() as i64)
-        .bind(self.now.to_string())
+        .bind(self.batch.records.len() as i64)
+        .bind(self.batch.now.to_string())
         .execute(&mut *tx)
         .await?
         .rows_affected();
@@ -644,8 +630,8 @@ impl BatchWork<'_> {
                 .map(Attempt::Done)
                 .ok_or_else(|| AppError::internal("commit_batch", "a claimed batch is not stored"));
         }
-        check_announced(&mut tx, head, self.template, seq, self.rows, true).await?;
-        check_references(&mut tx, self.template, head.workspace_id, &mut checked, head.lang).await?;
+        check_announced(&mut tx, head, self.batch.template, seq, self.batch.records, true).await?;
+        check_references(&mut tx, self.batch.template, head.workspace_id, &mut checked, head.lang).await?;
 
         if !row_by_row {
             return match self.apply(&mut tx, checked.valid, checked.skipped).await {
@@ -663,7 +649,7 @@ impl BatchWork<'_> {
         // Each row alone; a template that rejects the whole file for one bad
         // row only learns here which rows the database refuses, and then
         // commits (or rejects) the batch as a whole.
-        let reject = self.template.on_invalid == OnInvalid::Reject;
+        let reject = self.batch.template.on_invalid == OnInvalid::Reject;
         let mut result = BatchResult::default();
         let mut skipped = checked.skipped;
         let mut kept = Vec::new();
@@ -696,7 +682,7 @@ impl BatchWork<'_> {
                                 continue;
                             }
                             tracing::info!("import {}: row {row} refused by the database", head.id);
-                            let reason = row_fault_reason(head.lang, self.template, fault);
+                            let reason = row_fault_reason(head.lang, self.batch.template, fault);
                             skipped.push(SkippedRow { row, reasons: vec![reason] });
                             break;
                         }
@@ -714,109 +700,16 @@ impl BatchWork<'_> {
         finish_batch(tx, head, seq, result).await.map(Attempt::Done)
     }
 
-    /// Commit `valid` rows into the store; the result lists `skipped` and
-    /// the rows the store refused, by row.
+    /// Commit `valid` rows into the destination; the result lists `skipped`
+    /// and the rows the destination refused, by row.
     async fn apply(
         &self,
         conn: &mut sqlx::AnyConnection,
         valid: Vec<(u64, Vec<Option<String>>)>,
-        mut skipped: Vec<SkippedRow>,
+        skipped: Vec<SkippedRow>,
     ) -> Result<BatchResult, AppError> {
-        let (head, template, now) = (self.head, self.template, self.now);
-        let mut result = match self.store {
-            Store::Records(table) => write_records(conn, head.workspace_id, template, table, valid, now).await?,
-            Store::Coaching => {
-                super::coaching::commit(conn, head.workspace_id, template, valid, now, head.lang).await?
-            }
-            Store::ClientAccounts => {
-                super::client_accounts::commit(
-                    conn,
-                    head.workspace_id,
-                    template,
-                    valid,
-                    self.rows,
-                    self.passwords,
-                    now,
-                    head.lang,
-                )
-                .await?
-            }
-            Store::PartnerLeads => {
-                let skipped = std::mem::take(&mut skipped);
-                super::partners::commit(
-                    conn,
-                    head.workspace_id,
-                    head.user_id,
-                    &head.id,
-                    template,
-                    valid,
-                    skipped,
-                    now,
-                    head.lang,
-                )
-                .await?
-            }
-            Store::Crm => super::crm::commit(conn, head.workspace_id, template, valid, now, head.lang).await?,
-        };
-        skipped.append(&mut result.skipped);
-        skipped.sort_by_key(|s| s.row);
-        result.skipped = skipped;
-        Ok(result)
+        self.destination.write(conn, self.batch, valid, skipped, self.prepared).await
     }
-}
-
-/// Insert the new records of a record table and update the changed ones,
-/// matched by the template's key.
-async fn write_records(
-    conn: &mut sqlx::AnyConnection,
-    workspace_id: i64,
-    template: &Template,
-    table: RecordTable,
-    valid: Vec<(u64, Vec<Option<String>>)>,
-    now: &str,
-) -> Result<BatchResult, AppError> {
-    // Each row is matched by the first key field it has a value for.
-    let keys: Vec<(usize, &str)> = template
-        .key
-        .iter()
-        .filter_map(|k| template.fields.iter().position(|f| &f.key == k).map(|i| (i, k.as_str())))
-        .collect();
-    let row_keys: Vec<Option<(usize, String)>> = valid
-        .iter()
-        .map(|(_, values)| {
-            keys.iter().enumerate().find_map(|(j, (i, _))| values[*i].as_deref().map(|v| (j, key_text(v))))
-        })
-        .collect();
-    let mut existing: Vec<HashMap<String, Existing>> = Vec::with_capacity(keys.len());
-    for (j, (_, key)) in keys.iter().enumerate() {
-        let wanted: Vec<String> = row_keys.iter().flatten().filter(|(k, _)| *k == j).map(|(_, v)| v.clone()).collect();
-        existing.push(if wanted.is_empty() {
-            HashMap::new()
-        } else {
-            records::find_by_key(conn, template, table, workspace_id, key, &wanted).await?
-        });
-    }
-
-    // The counts are decided here, against the records read above in this
-    // transaction; the new and changed records are then written together in
-    // multi-row statements (`records::write_many`).
-    let mut result = BatchResult::default();
-    let mut writes: Vec<records::Write> = Vec::with_capacity(valid.len());
-    for ((_, values), key) in valid.into_iter().zip(row_keys) {
-        match key.and_then(|(j, k)| existing[j].get(&k)) {
-            None => {
-                result.inserted += 1;
-                writes.push(records::Write { id: None, values });
-            }
-            Some(found) if found.values == values => result.unchanged += 1,
-            Some(found) => {
-                result.updated += 1;
-                writes.push(records::Write { id: Some(found.id), values });
-            }
-        }
-    }
-    records::write_many(conn, template, table, workspace_id, &writes, now).await?;
-    Ok(result)
 }
 
 /// Store the batch's skipped rows and counts, add them to the import's, and

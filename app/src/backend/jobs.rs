@@ -15,7 +15,7 @@
 
 use super::db::{Backend, Db};
 use super::imports::{self, ImportHead, SUMMARY_COLUMNS, SUMMARY_JOINS};
-use super::{access, now, random_hex, records, rfc3339};
+use super::{access, now, random_hex, rfc3339};
 use crate::model::{FailureCause, ImportState, ImportSummary, Staged};
 use crate::server_fns::AppError;
 use csv_import_core::Record;
@@ -246,8 +246,6 @@ pub async fn run(db: &Db, config: &RunnerConfig, claim: &Claim) -> Result<bool, 
     let head = head_of(db, &claim.import_id).await?;
     if head.state == ImportState::Running {
         let template = access::template(&head.template)?;
-        let table = records::table_for(&template)
-            .ok_or_else(|| AppError::internal("job", format!("no table for {}", template.name)))?;
         let seqs: Vec<i64> = sqlx::query_scalar("SELECT seq FROM import_staged WHERE import_id = $1 ORDER BY seq")
             .bind(head.id.clone())
             .fetch_all(&db.pool)
@@ -267,7 +265,7 @@ pub async fn run(db: &Db, config: &RunnerConfig, claim: &Claim) -> Result<bool, 
             let seq = u32::try_from(seq).map_err(|e| AppError::internal("staged seq", e))?;
             // Rows the database refuses are skipped with a reason inside the
             // commit; an error here is a fault that is not about rows.
-            imports::commit(db, &head, &template, table, seq, &rows).await?;
+            imports::commit(db, &head, &template, seq, &rows).await?;
         }
         imports::finish(db, &head, false).await?;
     }

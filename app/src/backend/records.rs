@@ -11,7 +11,7 @@
 //! as parameters.
 
 use super::db::{is_postgres, Db};
-use crate::model::{RecordPage, RecordRow};
+use crate::model::{BatchResult, RecordPage, RecordRow};
 use crate::server_fns::AppError;
 use csv_import_core::{fold_key, Template, Value};
 use sqlx::{AnyConnection, Row};
@@ -491,4 +491,58 @@ async fn write_postgres(
         query.execute(&mut *conn).await.map_err(conflict)?;
     }
     Ok(())
+}
+
+/// Insert the new records of a record table and update the changed ones,
+/// matched by the template's key.
+pub async fn write_batch(
+    conn: &mut sqlx::AnyConnection,
+    workspace_id: i64,
+    template: &Template,
+    table: RecordTable,
+    valid: Vec<(u64, Vec<Option<String>>)>,
+    now: &str,
+) -> Result<BatchResult, AppError> {
+    // Each row is matched by the first key field it has a value for.
+    let keys: Vec<(usize, &str)> = template
+        .key
+        .iter()
+        .filter_map(|k| template.fields.iter().position(|f| &f.key == k).map(|i| (i, k.as_str())))
+        .collect();
+    let row_keys: Vec<Option<(usize, String)>> = valid
+        .iter()
+        .map(|(_, values)| {
+            keys.iter().enumerate().find_map(|(j, (i, _))| values[*i].as_deref().map(|v| (j, key_text(v))))
+        })
+        .collect();
+    let mut existing: Vec<HashMap<String, Existing>> = Vec::with_capacity(keys.len());
+    for (j, (_, key)) in keys.iter().enumerate() {
+        let wanted: Vec<String> = row_keys.iter().flatten().filter(|(k, _)| *k == j).map(|(_, v)| v.clone()).collect();
+        existing.push(if wanted.is_empty() {
+            HashMap::new()
+        } else {
+            find_by_key(conn, template, table, workspace_id, key, &wanted).await?
+        });
+    }
+
+    // The counts are decided here, against the records read above in this
+    // transaction; the new and changed records are then written together in
+    // multi-row statements (`write_many`).
+    let mut result = BatchResult::default();
+    let mut writes: Vec<Write> = Vec::with_capacity(valid.len());
+    for ((_, values), key) in valid.into_iter().zip(row_keys) {
+        match key.and_then(|(j, k)| existing[j].get(&k)) {
+            None => {
+                result.inserted += 1;
+                writes.push(Write { id: None, values });
+            }
+            Some(found) if found.values == values => result.unchanged += 1,
+            Some(found) => {
+                result.updated += 1;
+                writes.push(Write { id: Some(found.id), values });
+            }
+        }
+    }
+    write_many(conn, template, table, workspace_id, &writes, now).await?;
+    Ok(result)
 }

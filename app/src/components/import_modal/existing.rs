@@ -6,6 +6,7 @@
 
 use super::state::{ModalState, Mode};
 use crate::analysis::Request;
+use csv_import_core::template::OnMatch;
 use crate::server_fns::imports::existing_values::existing_values;
 use leptos::prelude::*;
 
@@ -15,16 +16,14 @@ const MAX_VALUES: usize = 10_000;
 pub use crate::analysis::key_text;
 
 /// Whether a match with an existing record is a duplicate to be added
-/// again (partner leads, seed 001: an import never updates a lead) rather
-/// than a record the row updates.
+/// again (the template says so) rather than a record the row updates.
 pub fn duplicates(template: &csv_import_core::Template) -> bool {
-    template.key.is_empty() && template.entity == "partner_leads"
+    matches!(template.existing_check(), Some((_, OnMatch::AddAgain)))
 }
 
-/// The field compared with existing records: the template's first upsert
-/// key, or the email of a template whose matches are [`duplicates`].
+/// The field compared with existing records (the template's).
 fn compared_field(template: &csv_import_core::Template) -> Option<String> {
-    template.key.first().cloned().or_else(|| duplicates(template).then(|| "email".to_string()))
+    template.existing_check().map(|(field, _)| field.to_string())
 }
 
 /// The key field checked against existing records, and its column in the file.

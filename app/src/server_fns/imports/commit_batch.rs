@@ -21,7 +21,7 @@ pub async fn commit_batch(batch: Batch) -> Result<BatchResult, AppError> {
     // 404 unless the import is in the session's workspace.
     let head = imports::find(&db, &session, &batch.import_id).await?;
     // The role may have changed since the import started.
-    let (template, store) = access::importable_into(&session, &head.template)?;
+    let (template, _destination) = access::importable(&session, &head.template)?;
     // Another member's import, unless an admin: 404, as if unknown.
     imports::may_send(&session, &head)?;
     if batch.rows.len() > imports::MAX_BATCH_ROWS as usize {
@@ -31,5 +31,5 @@ pub async fn commit_batch(batch: Batch) -> Result<BatchResult, AppError> {
             batch.rows.len()
         )));
     }
-    imports::commit_to(&db, &head, &template, store, batch.seq, &batch.rows).await
+    imports::commit(&db, &head, &template, batch.seq, &batch.rows).await
 }

@@ -13,10 +13,9 @@ use leptos::server_fn::codec::Json;
 /// searched. JSON body: `{"template", "field", "values"}`.
 #[server(endpoint = "existing_values", input = Json)]
 pub async fn existing_values(template: String, field: String, values: Vec<String>) -> Result<Vec<String>, AppError> {
-    use crate::backend::access::{self, Store};
-    use crate::backend::{auth, db, existing, partners};
+    use crate::backend::{access, auth, db, existing};
     let session = auth::current_session().await?;
-    let (_, store) = access::importable_into(&session, &template)?;
+    let (template, destination) = access::importable(&session, &template)?;
     if values.len() > existing::MAX_VALUES {
         return Err(AppError::BadRequest(format!(
             "At most {} values may be checked at once; {} were sent.",
@@ -24,21 +23,5 @@ pub async fn existing_values(template: String, field: String, values: Vec<String
             values.len()
         )));
     }
-    let field = field.trim();
-    if store == Store::PartnerLeads {
-        if field != "email" {
-            return Err(AppError::BadRequest("Partner leads are matched by their email: ask about the field email.".into()));
-        }
-        return partners::existing_emails(&db()?, &session, &values).await;
-    }
-    let (template, table) = access::importable(&session, &template)?;
-    let known = template.fields.iter().any(|f| f.key == field && (f.unique || template.key.iter().any(|k| k == field)));
-    if !known {
-        return Err(AppError::BadRequest(format!(
-            "\"{}\" is not a key or unique field of {}.",
-            crate::backend::clean_text(field, 60),
-            template.name
-        )));
-    }
-    existing::existing(&db()?, table, field, session.workspace.id, &values).await
+    destination.existing(&db()?, &session, &template, field.trim(), &values).await
 }

@@ -20,7 +20,7 @@ pub async fn stage_batch(batch: Batch) -> Result<Staged, AppError> {
     let session = auth::current_session().await?;
     let db = db()?;
     let head = imports::find(&db, &session, &batch.import_id).await?;
-    let (_template, _table) = access::importable(&session, &head.template)?;
+    let (_template, _destination) = access::importable(&session, &head.template)?;
     // Another member's import, unless an admin: 404, as if unknown.
     imports::may_send(&session, &head)?;
     if batch.rows.len() > imports::MAX_BATCH_ROWS as usize {

@@ -11,6 +11,6 @@ use leptos::server_fn::codec::Json;
 pub async fn start_import(import: crate::model::StartImport) -> Result<ImportStarted, AppError> {
     use crate::backend::{access, auth, db, imports};
     let session = auth::current_session().await?;
-    let (template, _store) = access::importable_into(&session, &import.template)?;
+    let (template, _destination) = access::importable(&session, &import.template)?;
     imports::start(&db()?, &session, &template, &import).await
 }

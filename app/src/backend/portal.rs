@@ -1,0 +1,244 @@
+//! The demo portal as a host of the importer: the destinations its
+//! templates name (the record tables, coaching pairs, client accounts, CRM
+//! clients and partner leads), each handing a batch to the module that
+//! stores that entity.
+
+use super::db::Db;
+use super::destination::{Batch, BoxFuture, Destination, Prepared, Rows};
+use super::records::{self, RecordTable};
+use crate::model::{BatchResult, SessionInfo, SkippedRow};
+use crate::server_fns::AppError;
+use csv_import_core::Template;
+use sqlx::AnyConnection;
+use std::sync::Arc;
+
+/// Every destination of the portal, registered at start-up.
+pub fn destinations() -> Vec<Arc<dyn Destination>> {
+    let mut all: Vec<Arc<dyn Destination>> =
+        records::TABLES.iter().map(|name| Arc::new(RecordDestination { name }) as Arc<dyn Destination>).collect();
+    all.push(Arc::new(CoachingPairs));
+    all.push(Arc::new(ClientAccounts));
+    all.push(Arc::new(CrmClients));
+    all.push(Arc::new(PartnerLeads));
+    all
+}
+
+/// `skipped` and the rows the store refused in `result`, by row.
+fn with_skipped(mut result: BatchResult, mut skipped: Vec<SkippedRow>) -> BatchResult {
+    skipped.append(&mut result.skipped);
+    skipped.sort_by_key(|s| s.row);
+    result.skipped = skipped;
+    result
+}
+
+/// A record table (clients, leads, companies), upserted by the template's key.
+struct RecordDestination {
+    name: &'static str,
+}
+
+impl RecordDestination {
+    fn table(&self, template: &Template) -> Result<RecordTable, AppError> {
+        records::table_for(template)
+            .filter(|t| t.name == self.name)
+            .ok_or_else(|| AppError::internal("destination", format!("no table {} for {}", self.name, template.name)))
+    }
+}
+
+impl Destination for RecordDestination {
+    fn name(&self) -> &str {
+        self.name
+    }
+
+    fn accepts(&self, template: &Template) -> bool {
+        records::table_for(template).is_some_and(|t| t.name == self.name)
+    }
+
+    fn write<'a>(
+        &'a self,
+        conn: &'a mut AnyConnection,
+        batch: &'a Batch<'a>,
+        rows: Rows,
+        skipped: Vec<SkippedRow>,
+        _prepared: &'a Prepared,
+    ) -> BoxFuture<'a, Result<BatchResult, AppError>> {
+        Box::pin(async move {
+            let table = self.table(batch.template)?;
+            let result = records::write_batch(conn, batch.workspace_id, batch.template, table, rows, batch.now).await?;
+            Ok(with_skipped(result, skipped))
+        })
+    }
+
+    fn existing<'a>(
+        &'a self,
+        db: &'a Db,
+        session: &'a SessionInfo,
+        template: &'a Template,
+        field: &'a str,
+        values: &'a [String],
+    ) -> BoxFuture<'a, Result<Vec<String>, AppError>> {
+        Box::pin(async move {
+            let table = self.table(template)?;
+            super::existing::existing(db, table, field, session.workspace.id, values).await
+        })
+    }
+}
+
+/// Coaching leads and their coaches: one lead has a row per coach.
+struct CoachingPairs;
+
+impl Destination for CoachingPairs {
+    fn name(&self) -> &str {
+        super::coaching::ENTITY
+    }
+
+    fn matches_by_key(&self) -> bool {
+        false
+    }
+
+    fn write<'a>(
+        &'a self,
+        conn: &'a mut AnyConnection,
+        batch: &'a Batch<'a>,
+        rows: Rows,
+        skipped: Vec<SkippedRow>,
+        _prepared: &'a Prepared,
+    ) -> BoxFuture<'a, Result<BatchResult, AppError>> {
+        Box::pin(async move {
+            let result =
+                super::coaching::commit(conn, batch.workspace_id, batch.template, rows, batch.now, batch.lang).await?;
+            Ok(with_skipped(result, skipped))
+        })
+    }
+}
+
+/// Client accounts with their tags, attributes and initial passwords.
+struct ClientAccounts;
+
+impl Destination for ClientAccounts {
+    fn name(&self) -> &str {
+        super::client_accounts::ENTITY
+    }
+
+    fn matches_by_key(&self) -> bool {
+        false
+    }
+
+    // argon2 would hold SQLite's write lock for seconds inside the batch.
+    fn prepare<'a>(&'a self, db: &'a Db, batch: &'a Batch<'a>, rows: &'a Rows) -> BoxFuture<'a, Result<Prepared, AppError>> {
+        Box::pin(async move {
+            let passwords = super::client_accounts::hash_passwords(db, batch.workspace_id, batch.template, rows).await?;
+            Ok(Prepared::new(passwords))
+        })
+    }
+
+    fn write<'a>(
+        &'a self,
+        conn: &'a mut AnyConnection,
+        batch: &'a Batch<'a>,
+        rows: Rows,
+        skipped: Vec<SkippedRow>,
+        prepared: &'a Prepared,
+    ) -> BoxFuture<'a, Result<BatchResult, AppError>> {
+        Box::pin(async move {
+            let none = super::client_accounts::Passwords::default();
+            let passwords = prepared.get::<super::client_accounts::Passwords>().unwrap_or(&none);
+            let result = super::client_accounts::commit(
+                conn,
+                batch.workspace_id,
+                batch.template,
+                rows,
+                batch.records,
+                passwords,
+                batch.now,
+                batch.lang,
+            )
+            .await?;
+            Ok(with_skipped(result, skipped))
+        })
+    }
+}
+
+/// CRM clients: added, or updated by their client number.
+struct CrmClients;
+
+impl Destination for CrmClients {
+    fn name(&self) -> &str {
+        super::crm::ENTITY
+    }
+
+    fn write<'a>(
+        &'a self,
+        conn: &'a mut AnyConnection,
+        batch: &'a Batch<'a>,
+        rows: Rows,
+        skipped: Vec<SkippedRow>,
+        _prepared: &'a Prepared,
+    ) -> BoxFuture<'a, Result<BatchResult, AppError>> {
+        Box::pin(async move {
+            let result = super::crm::commit(conn, batch.workspace_id, batch.template, rows, batch.now, batch.lang).await?;
+            Ok(with_skipped(result, skipped))
+        })
+    }
+}
+
+/// Partner leads: pending leads registered by a partner's users, following
+/// the workspace's lead registration form; one bad row rejects the file.
+struct PartnerLeads;
+
+impl Destination for PartnerLeads {
+    fn name(&self) -> &str {
+        super::partners::ENTITY
+    }
+
+    fn matches_by_key(&self) -> bool {
+        false
+    }
+
+    fn template_for<'a>(
+        &'a self,
+        db: &'a Db,
+        workspace_id: i64,
+        _template: Template,
+    ) -> BoxFuture<'a, Result<Template, AppError>> {
+        Box::pin(super::lead_form::template_for(db, workspace_id))
+    }
+
+    fn write<'a>(
+        &'a self,
+        conn: &'a mut AnyConnection,
+        batch: &'a Batch<'a>,
+        rows: Rows,
+        skipped: Vec<SkippedRow>,
+        _prepared: &'a Prepared,
+    ) -> BoxFuture<'a, Result<BatchResult, AppError>> {
+        Box::pin(super::partners::commit(
+            conn,
+            batch.workspace_id,
+            batch.user_id,
+            batch.import_id,
+            batch.template,
+            rows,
+            skipped,
+            batch.now,
+            batch.lang,
+        ))
+    }
+
+    fn existing<'a>(
+        &'a self,
+        db: &'a Db,
+        session: &'a SessionInfo,
+        _template: &'a Template,
+        field: &'a str,
+        values: &'a [String],
+    ) -> BoxFuture<'a, Result<Vec<String>, AppError>> {
+        Box::pin(async move {
+            if field != "email" {
+                return Err(AppError::BadRequest(
+                    "Partner leads are matched by their email: ask about the field email.".into(),
+                ));
+            }
+            super::partners::existing_emails(db, session, &values).await
+        })
+    }
+}
