@@ -1,6 +1,9 @@
 import { test, expect, Page } from "@playwright/test";
 import { signIn } from "./helpers";
 
+// Counts as the modal shows them: grouped by thousands (1,400).
+const n = (count: number) => count.toLocaleString("en-US");
+
 // Big files: the worker reads them in chunks with progress and a Cancel
 // that works at any moment; the review grid fetches only the rows in view;
 // the import streams batches, survives a dropped connection without losing
@@ -130,7 +133,7 @@ test("a dropped connection during the import resumes: no row lost, none twice", 
   const rows = 1_400; // three batches
   await upload(page, "resume.csv", crmFile(rows, tag));
   await dialog.getByRole("button", { name: "Next: review rows" }).click();
-  await expect(dialog.locator(".review-summary")).toContainText(`${rows} valid`);
+  await expect(dialog.locator(".review-summary")).toContainText(`${n(rows)} valid`);
   // The second batch reaches the server and is saved, but its answer is lost;
   // then the connection is down for the next try as well.
   let dropped = 0;
@@ -144,7 +147,7 @@ test("a dropped connection during the import resumes: no row lost, none twice", 
     }
     await route.continue();
   });
-  await dialog.getByRole("button", { name: `Import ${rows} rows`, exact: true }).click();
+  await dialog.getByRole("button", { name: `Import ${n(rows)} rows`, exact: true }).click();
   await expect(dialog.locator("#reconnecting")).toContainText("reconnecting");
   await page.screenshot({ path: "screenshots/scale-reconnecting.png" });
   await expect(dialog.locator(".result-counts")).toBeVisible({ timeout: 60_000 });
@@ -162,13 +165,13 @@ test("an import cancelled half-way keeps the saved batches, each once", async ({
   const rows = 4_000;
   await upload(page, "cancel.csv", crmFile(rows, tag));
   await dialog.getByRole("button", { name: "Next: review rows" }).click();
-  await expect(dialog.locator(".review-summary")).toContainText(`${rows} valid`);
+  await expect(dialog.locator(".review-summary")).toContainText(`${n(rows)} valid`);
   // Each batch takes a moment, so there is time to cancel between two.
   await page.route("**/api/commit_batch", async (route) => {
     await new Promise((resolve) => setTimeout(resolve, 400));
     await route.continue();
   });
-  await dialog.getByRole("button", { name: `Import ${rows} rows`, exact: true }).click();
+  await dialog.getByRole("button", { name: `Import ${n(rows)} rows`, exact: true }).click();
   await expect(dialog.locator("#progress-label")).toContainText(/Importing… [1-9][\d,]* of 4,000 rows saved/);
   await expect(dialog.locator("#progress-rate")).toContainText("rows/s");
   await page.screenshot({ path: "screenshots/scale-importing.png" });
@@ -196,9 +199,9 @@ test("a 200,000-row file goes through the whole modal", async ({ page }) => {
   const read = Date.now() - started;
   await dialog.getByRole("button", { name: "Next: review rows" }).click();
   const summary = dialog.locator(".review-summary");
-  await expect(summary).toContainText(`${rows} rows`);
-  await expect(summary).toContainText(`${rows - invalid} valid`);
-  await expect(summary).toContainText(`${invalid} with errors`);
+  await expect(summary).toContainText(`${n(rows)} rows`);
+  await expect(summary).toContainText(`${n(rows - invalid)} valid`);
+  await expect(summary).toContainText(`${n(invalid)} with errors`);
   console.log(`200k rows: read and checked in ${read} ms`);
 
   // The grid scrolls to the last row: fetched from the worker when in view.
@@ -216,7 +219,7 @@ test("a 200,000-row file goes through the whole modal", async ({ page }) => {
   const editor = dialog.locator(".cell.editing input");
   await editor.fill(`fixed.${tag}@example.com`);
   await editor.press("Enter");
-  await expect(summary).toContainText(`${invalid - 1} with errors`);
+  await expect(summary).toContainText(`${n(invalid - 1)} with errors`);
   await expect(cell(20, 2)).toHaveCount(0);
   // Tab goes from one invalid cell to the next (every 20th row), on past
   // the rows drawn: the grid scrolls and fetches them.
@@ -225,7 +228,7 @@ test("a 200,000-row file goes through the whole modal", async ({ page }) => {
   await expect(dialog.locator(".cell.invalid:focus")).toHaveAttribute("data-row", "840");
   await page.screenshot({ path: "screenshots/scale-200k-errors.png" });
 
-  await dialog.getByRole("button", { name: /^Import \d+ valid rows/ }).click();
+  await dialog.getByRole("button", { name: /^Import [\d,]+ valid rows/ }).click();
   await expect(page.getByRole("status").filter({ hasText: "Import started." })).toBeVisible({ timeout: 400_000 });
   console.log(`200k rows: uploaded after ${Date.now() - started} ms`);
 });
