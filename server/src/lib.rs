@@ -7,6 +7,7 @@
 
 pub mod cli;
 pub mod db;
+pub mod destination;
 pub mod embed;
 pub mod error;
 pub mod serve;
