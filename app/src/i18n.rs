@@ -206,8 +206,9 @@ pub struct Text {
     pub rate_left: fn(u64, &str) -> String,
     /// The modal's text `reconnecting`.
     pub reconnecting: fn(u32, &str) -> String,
-    /// A CRM import's result: clients updated, added, unchanged; the file.
-    pub crm_headline: fn(u64, u64, u64, &str) -> String,
+    /// The result of an import that updated records: updated, added,
+    /// unchanged; the file.
+    pub updated_headline: fn(u64, u64, u64, &str) -> String,
     /// The CRM page's message after an import: clients updated, added,
     /// unchanged, rows skipped.
     pub crm_finished: fn(u64, u64, u64, u64) -> String,
@@ -477,9 +478,9 @@ static EN: Text = Text {
     duplicates_anyway: " Import the already registered leads anyway",
     rate_left: |rate, left| format!("{} rows/s · about {left} left", Locale::En.number(rate)),
     reconnecting: |attempt, why| format!("Connection lost; reconnecting (attempt {attempt})… Nothing is lost: the import goes on from the last saved batch. ({why})"),
-    crm_headline: |updated, added, unchanged, file| {
+    updated_headline: |updated, added, unchanged, file| {
         let n = |n| Locale::En.number(n);
-        format!("{} updated, {} added, {} unchanged from {file}.", en(updated, "client", "clients"), n(added), n(unchanged))
+        format!("{} updated, {} added, {} unchanged from {file}.", en(updated, "record", "records"), n(added), n(unchanged))
     },
     crm_finished: |updated, added, unchanged, skipped| {
         let n = |n| Locale::En.number(n);
@@ -661,10 +662,10 @@ static FR: Text = Text {
     duplicates_anyway: " Importer quand même les prospects déjà enregistrés",
     rate_left: |rate, left| format!("{} lignes/s · environ {left} restantes", Locale::Fr.number(rate)),
     reconnecting: |attempt, why| format!("Connexion perdue ; reconnexion (essai {attempt})… Rien n’est perdu : l’import reprend au dernier lot enregistré. ({why})"),
-    crm_headline: |updated, added, unchanged, file| {
+    updated_headline: |updated, added, unchanged, file| {
         format!(
             "{} mis à jour, {}, {} depuis {file}.",
-            fr(updated, "client", "clients"),
+            fr(updated, "enregistrement", "enregistrements"),
             fr(added, "ajouté", "ajoutés"),
             fr(unchanged, "inchangé", "inchangés")
         )
@@ -934,9 +935,9 @@ mod tests {
     #[test]
     fn count_messages_say_1_row_and_0_rows_in_english_and_0_ligne_in_french() {
         let (en, fr) = (Locale::En.text(), Locale::Fr.text());
-        assert_eq!((en.crm_headline)(1, 0, 0, "c.csv"), "1 client updated, 0 added, 0 unchanged from c.csv.");
-        assert_eq!((en.crm_headline)(2, 1, 0, "c.csv"), "2 clients updated, 1 added, 0 unchanged from c.csv.");
-        assert_eq!((fr.crm_headline)(1, 0, 2, "c.csv"), "1 client mis à jour, 0 ajouté, 2 inchangés depuis c.csv.");
+        assert_eq!((en.updated_headline)(1, 0, 0, "c.csv"), "1 record updated, 0 added, 0 unchanged from c.csv.");
+        assert_eq!((en.updated_headline)(2, 1, 0, "c.csv"), "2 records updated, 1 added, 0 unchanged from c.csv.");
+        assert_eq!((fr.updated_headline)(1, 0, 2, "c.csv"), "1 enregistrement mis à jour, 0 ajouté, 2 inchangés depuis c.csv.");
         assert_eq!((en.crm_finished)(1, 0, 0, 3), "Import finished: 1 client updated, 0 added, 0 unchanged, 3 skipped.");
         assert_eq!((fr.crm_finished)(0, 2, 1, 0), "Import terminé : 0 client mis à jour, 2 ajoutés, 1 inchangé, 0 ignoré.");
         assert_eq!((en.import_rows)(1), "Import 1 row");
@@ -978,7 +979,7 @@ mod tests {
                     (t.fix_rows)(n),
                     (t.import_valid_skip)(n, n),
                     (t.imported_from)(n, "f"),
-                    (t.crm_headline)(n, n, n, "f"),
+                    (t.updated_headline)(n, n, n, "f"),
                     (t.crm_finished)(n, n, n, n),
                     (t.reading_rows)(n),
                     (t.checking_rows)(n),

@@ -54,7 +54,7 @@ test("staff export CRM clients, edit the file and import it back as updates", as
   await expect(dialog.locator('[data-count="updated"]')).toHaveText("2");
   await expect(dialog.locator('[data-count="inserted"]')).toHaveText("0");
   await expect(dialog.locator('[data-count="unchanged"]')).toHaveText("1");
-  await expect(dialog.locator(".result-headline")).toContainText("2 clients updated, 0 added");
+  await expect(dialog.locator(".result-headline")).toContainText("2 records updated, 0 added");
   await page.screenshot({ path: "screenshots/crm-result.png" });
   await dialog.getByRole("button", { name: "Close", exact: true }).click();
   await expect(dialog).toBeHidden();

@@ -5,7 +5,7 @@ import { signIn } from "./helpers";
 // grid shows the selected cell's full value (masked for passwords), and
 // columns are resized by dragging a handle, by the arrow keys on it, or
 // fitted to their widest value by a double click. Counts agree with their
-// number ("1 client updated", "Import 1 row").
+// number ("1 record updated", "Import 1 row").
 
 async function openImport(page: Page, path: string, button: string, name: string, text: string) {
   await page.goto(path);
@@ -112,7 +112,7 @@ test("the value bar masks passwords as the grid does", async ({ page }) => {
   await expect(dialog).not.toContainText("Secret#Pass1915");
 });
 
-test("counts of one are singular: Import 1 row, 1 client updated", async ({ page }) => {
+test("counts of one are singular: Import 1 row, 1 record updated", async ({ page }) => {
   await signIn(page, "staff@acme.test");
   const file = ["firstName,lastName,email", "Michael,Browne,michael.brown@acme-clients.test"].join("\r\n");
   const dialog = await openImport(page, "/crm", "Import", "one.csv", file);
@@ -120,6 +120,6 @@ test("counts of one are singular: Import 1 row, 1 client updated", async ({ page
   await expect(dialog.locator(".review-summary")).not.toContainText("1 rows");
   await dialog.getByRole("button", { name: "Import 1 row", exact: true }).click();
   await expect(dialog.locator('[data-count="updated"]')).toHaveText("1");
-  await expect(dialog.locator(".result-headline")).toHaveText("1 client updated, 0 added, 0 unchanged from one.csv.");
+  await expect(dialog.locator(".result-headline")).toHaveText("1 record updated, 0 added, 0 unchanged from one.csv.");
   await page.screenshot({ path: "screenshots/crm-one-updated.png" });
 });

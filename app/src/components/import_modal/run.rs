@@ -259,9 +259,9 @@ fn ResultView(summary: ImportSummary) -> impl IntoView {
     let cancelled = summary.state == crate::model::ImportState::Cancelled;
     let headline = if cancelled {
         crate::i18n::text().import_cancelled.to_string()
-    } else if summary.template == "crm-clients" {
-        // Seed 003 imports both add and update clients: say which.
-        (crate::i18n::text().crm_headline)(summary.updated, summary.inserted, summary.unchanged, &summary.file_name)
+    } else if summary.updated > 0 {
+        // An import that updated records says how many it added beside them.
+        (crate::i18n::text().updated_headline)(summary.updated, summary.inserted, summary.unchanged, &summary.file_name)
     } else {
         (crate::i18n::text().imported_from)(summary.inserted + summary.updated + summary.unchanged, &summary.file_name)
     };
