@@ -10,9 +10,10 @@
 //   kill        a 100,000-row background import, the server killed with
 //               SIGKILL while the job runs, started again; three times:
 //               rows expected / found / doubled
-//   logins      128 concurrent sign-ins with unknown emails: the server's
-//               memory (VmRSS) before and after, its peak (VmHWM), answers
-//               by status
+//   logins      128 concurrent sign-ins with unknown emails from one address
+//               (behind a trusted proxy): the server's memory (VmRSS) before
+//               and after, its peak (VmHWM), answers by status; then whether
+//               the real user can sign in from elsewhere, and from there
 //
 // Usage: node bench/soak.mjs --bin target/release/csv-import
 //          [--databases sqlite,postgres] [--only concurrent,mixed,kill,logins]
@@ -91,8 +92,8 @@ function addAdmin(db, email) {
 
 // --- The server ------------------------------------------------------------
 
-async function startServer(db) {
-  const server = spawn(bin, ["serve", "--addr", `${host}:${port}`], {
+async function startServer(db, extraArgs = []) {
+  const server = spawn(bin, ["serve", "--addr", `${host}:${port}`, ...extraArgs], {
     env: {
       ...process.env,
       DATABASE_URL: db.url,
@@ -136,10 +137,13 @@ function memory(pid) {
 
 // --- HTTP ------------------------------------------------------------------
 
-async function call(name, body, cookie, { form = false } = {}) {
+async function call(name, body, cookie, { form = false, from = null } = {}) {
   const started = performance.now();
   const headers = { accept: "application/json", origin: base };
   if (cookie) headers.cookie = cookie;
+  // The client's address, as a reverse proxy reports it (the server trusts
+  // it only when started with --trust-forwarded).
+  if (from) headers["x-forwarded-for"] = from;
   let payload;
   if (form) {
     headers["content-type"] = "application/x-www-form-urlencoded";
@@ -207,7 +211,10 @@ const errorText = (stats) =>
 
 async function concurrent(db) {
   addAdmin(db, "admin@soak.test");
-  const server = await startServer(db);
+  // Behind a proxy: the burst comes from one address, the rightful user
+  // from another.
+  const server = await startServer(db, ["--trust-forwarded"]);
+  const attacker = "203.0.113.7";
   try {
     const cookie = await signIn("admin@soak.test");
     const stats = newStats();
@@ -234,7 +241,10 @@ async function concurrent(db) {
 
 async function mixed(db) {
   addAdmin(db, "admin@soak.test");
-  const server = await startServer(db);
+  // Behind a proxy: the burst comes from one address, the rightful user
+  // from another.
+  const server = await startServer(db, ["--trust-forwarded"]);
+  const attacker = "203.0.113.7";
   try {
     const cookie = await signIn("admin@soak.test");
     const writes = newStats();
@@ -323,7 +333,10 @@ async function kill(db) {
 
 async function logins(db) {
   addAdmin(db, "admin@soak.test");
-  const server = await startServer(db);
+  // Behind a proxy: the burst comes from one address, the rightful user
+  // from another.
+  const server = await startServer(db, ["--trust-forwarded"]);
+  const attacker = "203.0.113.7";
   try {
     // One real sign-in first, so lazily built state is not counted as growth.
     await signIn("admin@soak.test");
@@ -331,7 +344,7 @@ async function logins(db) {
     const before = memory(server.pid);
     const started = performance.now();
     const replies = await Promise.all(
-      Array.from({ length: 128 }, (_, i) => call("login", { email: `nobody${i}@soak.test`, password: "wrong-password" }, null, { form: true })),
+      Array.from({ length: 128 }, (_, i) => call("login", { email: `nobody${i}@soak.test`, password: "wrong-password" }, null, { form: true, from: attacker })),
     );
     const elapsed = performance.now() - started;
     const after = memory(server.pid);
@@ -343,8 +356,11 @@ async function logins(db) {
       `rss ${before.rss.toFixed(1)} -> ${after.rss.toFixed(1)}, peak ${after.peak.toFixed(1)} (grew ${(after.peak - before.rss).toFixed(1)})`,
     );
     print(`soak_logins_answers_${s}`, `${[...statuses].map(([status, n]) => `${n}x${status || "no answer"}`).join(", ")} in ${Math.round(elapsed)} ms`);
-    const rightful = await call("login", { email: "admin@soak.test", password }, null, { form: true });
+    // The burst locks out neither the user it names nor one elsewhere.
+    const rightful = await call("login", { email: "admin@soak.test", password }, null, { form: true, from: "198.51.100.20" });
     print(`soak_logins_rightful_user_after_${s}`, rightful.status);
+    const fromAttacker = await call("login", { email: "admin@soak.test", password }, null, { form: true, from: attacker });
+    print(`soak_logins_burst_address_after_${s}`, fromAttacker.status);
   } finally {
     await stopServer(server);
   }

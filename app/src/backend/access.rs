@@ -23,13 +23,13 @@ pub fn template(name: &str) -> Result<Template, AppError> {
     })
 }
 
-/// `template` as the workspace uses it: `partner-leads` follows the
-/// workspace's lead registration form; the other templates are as built in.
+/// `template` as the workspace uses it, as its destination says (a form
+/// the workspace configured); else as built in.
 pub async fn for_workspace(db: &super::db::Db, workspace_id: i64, template: Template) -> Result<Template, AppError> {
-    if template.name == super::partners::TEMPLATE {
-        return super::lead_form::template_for(db, workspace_id).await;
+    match destination::for_template(&template) {
+        Some(destination) => destination.template_for(db, workspace_id, template).await,
+        None => Ok(template),
     }
-    Ok(template)
 }
 
 /// The template a sample file follows: the built-in one named `name`, or,
