@@ -215,7 +215,17 @@ pub async fn find_by_key(
     let mut found = HashMap::new();
     for chunk in keys.chunks(chunk_len) {
         let rows = if postgres {
-            let sql = format!("{select}key_folded = ANY ($2::text[])");
+            // One probe of the (workspace_id, key_folded) unique index per
+            // key: while a big import runs, the table's statistics lag, and
+            // `key_folded = ANY (...)` (or a plain join) is then planned as a
+            // scan of the whole workspace, which grows with every batch. The
+            // `LIMIT 1` (the key is unique) keeps the probe a nested loop.
+            let sql = format!(
+                "SELECT r.id, r.key_folded, {} FROM unnest($2::text[]) AS k(key) \
+                 CROSS JOIN LATERAL (SELECT * FROM {} t WHERE t.workspace_id = $1 AND t.key_folded = k.key LIMIT 1) r",
+                columns.iter().map(|c| format!("r.{c}")).collect::<Vec<_>>().join(", "),
+                table.name
+            );
             // Planned each time (not kept prepared): a plan kept from when
             // the table was small scans the whole table once it is not.
             sqlx::query(&sql)
