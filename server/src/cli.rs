@@ -49,6 +49,10 @@ pub enum Command {
         /// repeatable, or comma-separated in CSV_IMPORT_ALLOWED_ORIGINS.
         #[arg(long = "allow-origin", value_name = "ORIGIN", env = "CSV_IMPORT_ALLOWED_ORIGINS", value_delimiter = ',')]
         allowed_origins: Vec<String>,
+        /// A folder of template files (*.toml) to offer beside the built-in ones; a
+        /// file may replace a built-in template by taking its name (env CSV_IMPORT_TEMPLATES).
+        #[arg(long, value_name = "DIR", env = "CSV_IMPORT_TEMPLATES")]
+        templates: Option<std::path::PathBuf>,
     },
     /// Manage the users who may sign in.
     User {
@@ -191,9 +195,24 @@ pub fn run(cli: Cli) -> ExitCode {
         },
     };
     let result = match command {
-        Command::Serve { addr, database_url, demo, no_demo: _, public_origin, allowed_origins, trust_forwarded } => {
-            serve(crate::serve::ServeConfig { addr, database_url, demo, allowed_origins, public_origin, trust_forwarded })
-        }
+        Command::Serve {
+            addr,
+            database_url,
+            demo,
+            no_demo: _,
+            public_origin,
+            allowed_origins,
+            trust_forwarded,
+            templates,
+        } => serve(crate::serve::ServeConfig {
+            addr,
+            database_url,
+            demo,
+            allowed_origins,
+            public_origin,
+            trust_forwarded,
+            templates,
+        }),
         Command::User { command: UserCommand::Add { email, name, workspace, workspace_name, role, database_url } } => {
             user_add(&database_url, email, name, workspace, workspace_name, role.into())
         }

@@ -423,7 +423,7 @@ impl Downloads {
             Identity::Host(identify) => {
                 let Path(name) = path;
                 let Some(name) = crate::serve::template_name(&name) else { return crate::serve::no_such_template(&name) };
-                let mut template = csv_import_core::builtin::get(name);
+                let mut template = app::backend::templates::get(&name);
                 if let (Some(builtin), Ok(Some((session, _)))) =
                     (&template, app::backend::host::session(&self.db, identify.as_ref(), &parts).await)
                 {
@@ -432,7 +432,7 @@ impl Downloads {
                         template = Some(own);
                     }
                 }
-                crate::serve::sample_response(name, template)
+                crate::serve::sample_response(&name, template)
             }
         }
     }

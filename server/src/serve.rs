@@ -39,6 +39,9 @@ pub struct ServeConfig {
     /// Read the client's address from `Forwarded` / `X-Forwarded-For`
     /// (`CSV_IMPORT_TRUST_FORWARDED=1`): only behind a reverse proxy.
     pub trust_forwarded: bool,
+    /// A folder of template files offered beside the built-in ones
+    /// (`CSV_IMPORT_TEMPLATES`).
+    pub templates: Option<std::path::PathBuf>,
 }
 
 /// What a site's router is built with, beyond the database.
@@ -157,6 +160,11 @@ pub async fn serve(config: ServeConfig) -> Result<(), crate::error::Error> {
     let addr = leptos_options.site_addr;
     let public = public_origins(config.public_origin.as_deref(), addr)
         .map_err(|e| crate::error::Error::Usage(format!("--public-origin: {e}")))?;
+    if let Some(dir) = &config.templates {
+        let names = app::backend::templates::register_dir(dir)
+            .map_err(|e| crate::error::Error::Usage(format!("--templates: {e}")))?;
+        tracing::info!("templates from {}: {}", dir.display(), names.join(", "));
+    }
     let db = crate::db::connect(&config.database_url).await?;
     let demo = config.demo && db.backend == Backend::Sqlite;
     if config.demo && !demo {
@@ -282,13 +290,13 @@ async fn crm_export(db: Db, headers: HeaderMap) -> Response {
 pub(crate) async fn workspace_sample_csv(db: Db, Path(name): Path<String>, headers: HeaderMap) -> Response {
     let Some(name) = template_name(&name) else { return no_such_template(&name) };
     let token = app::backend::auth::token_of(&headers);
-    let template = app::backend::access::sample_template(&db, token.as_deref(), name).await;
-    sample_response(name, template)
+    let template = app::backend::access::sample_template(&db, token.as_deref(), &name).await;
+    sample_response(&name, template)
 }
 
-/// The registry's name of the built-in template called exactly `name`.
-pub(crate) fn template_name(name: &str) -> Option<&'static str> {
-    csv_import_core::builtin::SOURCES.iter().map(|(known, _)| *known).find(|known| *known == name)
+/// The name of the template (a host's or a built-in one) called exactly `name`.
+pub(crate) fn template_name(name: &str) -> Option<String> {
+    app::backend::templates::names().into_iter().find(|known| known == name)
 }
 
 /// The 404 of an unknown template (the name escaped, as it may hold anything).
@@ -298,7 +306,11 @@ pub(crate) fn no_such_template(name: &str) -> Response {
 
 /// The sample file of the template `name` (a registry name: the download's
 /// file name is made of it).
-pub(crate) fn sample_response(name: &'static str, template: Option<csv_import_core::Template>) -> Response {
+pub(crate) fn sample_response(name: &str, template: Option<csv_import_core::Template>) -> Response {
+    // A host's template may be named anything: the file name keeps only
+    // what is safe in a header.
+    let name: String =
+        name.chars().map(|c| if c.is_ascii_alphanumeric() || c == '-' || c == '_' { c } else { '_' }).collect();
     match template {
         Some(template) => (
             [
@@ -308,7 +320,7 @@ pub(crate) fn sample_response(name: &'static str, template: Option<csv_import_co
             csv_import_core::sample::sample_csv(&template),
         )
             .into_response(),
-        None => no_such_template(name),
+        None => no_such_template(&name),
     }
 }
 

@@ -11,10 +11,11 @@ pub fn permission_of(template: &Template) -> &str {
     template.permission.as_deref().unwrap_or("import")
 }
 
-/// A built-in template by name, or a 404 that lists the names.
+/// A template by name (a host's, else a built-in one), or a 404 that lists
+/// the names.
 pub fn template(name: &str) -> Result<Template, AppError> {
-    csv_import_core::builtin::get(name.trim()).ok_or_else(|| {
-        let names: Vec<&str> = csv_import_core::builtin::SOURCES.iter().map(|(n, _)| *n).collect();
+    super::templates::get(name.trim()).ok_or_else(|| {
+        let names = super::templates::names();
         AppError::NotFound(format!(
             "No template is named \"{}\". The templates are: {}.",
             super::clean_text(name, 60),
@@ -35,7 +36,7 @@ pub async fn for_workspace(db: &super::db::Db, workspace_id: i64, template: Temp
 /// The template a sample file follows: the built-in one named `name`, or,
 /// for a session (by its cookie token), the one its workspace uses.
 pub async fn sample_template(db: &super::db::Db, token: Option<&str>, name: &str) -> Option<Template> {
-    let template = csv_import_core::builtin::get(name.trim())?;
+    let template = super::templates::get(name.trim())?;
     let session = match token {
         Some(token) => super::auth::session_for_token(db, token).await.ok().flatten(),
         None => None,

@@ -20,6 +20,7 @@ pub mod partners;
 pub mod portal;
 pub mod records;
 pub mod references;
+pub mod templates;
 pub mod throttle;
 
 use crate::server_fns::AppError;

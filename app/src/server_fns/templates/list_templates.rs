@@ -9,7 +9,7 @@ use leptos::prelude::*;
 #[server(endpoint = "list_templates")]
 pub async fn list_templates() -> Result<Vec<Template>, AppError> {
     use crate::backend::{access, auth, db};
-    let templates = csv_import_core::builtin::all();
+    let templates = crate::backend::templates::all();
     let Some(session) = auth::optional_session().await? else { return Ok(templates) };
     let db = db()?;
     let mut out = Vec::with_capacity(templates.len());

@@ -1,0 +1,131 @@
+//! A host's own template (from a folder of TOML files, as `serve
+//! --templates DIR` reads them) and its own destination: the modal gets the
+//! template from the server, the sample file follows it, and an import's
+//! checked rows reach the host's destination. Runs in its own process: the
+//! registries are process-wide.
+
+#[macro_use]
+mod common;
+
+use axum::http::StatusCode;
+use common::Site;
+use csv_import::db::Db;
+use csv_import::destination::{self, Batch, BatchResult, BoxFuture, Destination, Prepared, Rows, SkippedRow};
+use serde_json::json;
+use std::sync::{Arc, Mutex, OnceLock};
+
+on_both!(a_host_template_is_offered_checked_and_delivered_to_its_destination);
+
+const PROJECTS: &str = r#"
+name = "projects"
+label = "Projects"
+description = "Projects of the host application."
+entity = "projects"
+destination = "host_projects"
+key = ["code"]
+
+[[fields]]
+key = "code"
+label = "Project code"
+type = "id"
+required = true
+unique = true
+pattern = "^PRJ-[0-9]{4}$"
+pattern_hint = "PRJ- and four digits, e.g. PRJ-0042"
+
+[[fields]]
+key = "name"
+label = "Name"
+required = true
+synonyms = ["Project", "Nom du projet"]
+"#;
+
+/// The host's storage: the rows it was handed.
+#[derive(Default)]
+struct HostProjects {
+    rows: Mutex<Vec<(String, Rows)>>,
+}
+
+impl Destination for HostProjects {
+    fn name(&self) -> &str {
+        "host_projects"
+    }
+
+    fn write<'a>(
+        &'a self,
+        _conn: &'a mut sqlx::AnyConnection,
+        batch: &'a Batch<'a>,
+        rows: Rows,
+        skipped: Vec<SkippedRow>,
+        _prepared: &'a Prepared,
+    ) -> BoxFuture<'a, Result<BatchResult, app::server_fns::AppError>> {
+        Box::pin(async move {
+            let result = BatchResult { inserted: rows.len() as u64, skipped, ..BatchResult::default() };
+            self.rows.lock().unwrap().push((batch.import_id.to_string(), rows));
+            Ok(result)
+        })
+    }
+}
+
+/// The folder of templates and the destination, set up once per process.
+fn host() -> Arc<HostProjects> {
+    static HOST: OnceLock<Arc<HostProjects>> = OnceLock::new();
+    HOST.get_or_init(|| {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("projects.toml"), PROJECTS).unwrap();
+        std::fs::write(dir.path().join("notes.txt"), "not a template").unwrap();
+        let names = app::backend::templates::register_dir(dir.path()).expect("the folder's templates");
+        assert_eq!(names, ["projects"]);
+        let host = Arc::new(HostProjects::default());
+        destination::register(host.clone());
+        host
+    })
+    .clone()
+}
+
+#[test]
+fn a_broken_template_file_is_named_in_the_error() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("broken.toml"), PROJECTS.replace("key = [\"code\"]", "key = [\"nope\"]")).unwrap();
+    let error = app::backend::templates::register_dir(dir.path()).unwrap_err();
+    assert!(error.contains("broken.toml") && error.contains("upsert key nope is not a field"), "{error}");
+}
+
+async fn a_host_template_is_offered_checked_and_delivered_to_its_destination(db: Db) {
+    let host = host();
+    let site = Site::new(db).await;
+    let admin = site.sign_in("admin@acme.test").await;
+
+    // The modal's view of it: the template and the right to import.
+    let got = site.form("get_template", "name=projects", Some(&admin)).await;
+    assert_eq!(got.status, StatusCode::OK, "{}", got.text);
+    assert_eq!(got.body["may_import"], true, "{}", got.text);
+    assert_eq!(got.body["template"]["fields"][0]["label"], "Project code");
+    let listed = site.form("list_templates", "", Some(&admin)).await;
+    assert!(listed.text.contains("\"projects\""), "{}", listed.text);
+    let sample = site.send("GET", "/templates/projects/sample.csv", "", String::new(), Some(&admin)).await;
+    assert_eq!(sample.status, StatusCode::OK);
+    assert!(sample.text.starts_with("Project code,Name"), "{}", sample.text);
+
+    // An import: core checks the rows against the host's template, and the
+    // valid ones reach the host's destination.
+    let start = json!({"import": {"template": "projects", "file_name": "p.csv", "total_rows": 3, "skipped": []}});
+    let started = site.json("start_import", start, &admin).await;
+    assert_eq!(started.status, StatusCode::OK, "{}", started.text);
+    let id = started.body["import_id"].as_str().unwrap().to_string();
+    let rows = json!([
+        {"row": 1, "values": ["PRJ-0001", "Harbour bridge"]},
+        {"row": 2, "values": ["P-1", "Bad code"]},
+        {"row": 3, "values": ["PRJ-0003", "Tunnel"]},
+    ]);
+    let answer = site.json("commit_batch", json!({"batch": {"import_id": id, "seq": 0, "rows": rows}}), &admin).await;
+    assert_eq!(answer.status, StatusCode::OK, "{}", answer.text);
+    assert_eq!(answer.body["inserted"], 2, "{}", answer.text);
+    assert_eq!(answer.body["skipped"][0]["row"], 2, "{}", answer.text);
+    assert!(answer.text.contains("PRJ- and four digits"), "the template's hint: {}", answer.text);
+    let delivered = host.rows.lock().unwrap();
+    let ours: Vec<&Rows> = delivered.iter().filter(|(import, _)| *import == id).map(|(_, rows)| rows).collect();
+    assert_eq!(ours.len(), 1);
+    let codes: Vec<Option<String>> = ours[0].iter().map(|(_, v)| v[0].clone()).collect();
+    assert_eq!(codes, [Some("PRJ-0001".to_string()), Some("PRJ-0003".to_string())]);
+}
