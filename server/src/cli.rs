@@ -1,6 +1,7 @@
 //! The command line: `csv-import [serve|validate|parse|sample|templates|user]`.
 
 mod check;
+mod import;
 
 use crate::error::Error;
 use clap::{Parser, Subcommand, ValueEnum};
@@ -80,6 +81,35 @@ pub enum Command {
         /// Write the error report CSV (invalid rows plus an `errors` column) here.
         #[arg(long, value_name = "PATH")]
         error_report: Option<String>,
+        /// The CSV file; `-` for standard input.
+        file: String,
+    },
+    /// Import a CSV file into a workspace, as the import modal would: the valid rows
+    /// go to the template's destination and the import shows in the history with its
+    /// error report. Exit 0: every row imported; 1: some rows skipped; 2: a file
+    /// error or bad usage.
+    Import {
+        #[command(flatten)]
+        read: ReadArgs,
+        /// The template's name (built-in, or from --templates).
+        #[arg(long, short)]
+        template: String,
+        /// Map a column to a field (HEADER=FIELD), or ignore it (HEADER=); repeatable.
+        #[arg(long = "map", value_name = "HEADER=FIELD")]
+        map: Vec<String>,
+        /// The workspace's slug, e.g. acme.
+        #[arg(long)]
+        workspace: String,
+        /// The member the import is recorded as (by email); defaults to the
+        /// workspace's first admin.
+        #[arg(long = "as", value_name = "EMAIL")]
+        user: Option<String>,
+        /// A folder of template files (*.toml) beside the built-in ones (env CSV_IMPORT_TEMPLATES).
+        #[arg(long, value_name = "DIR", env = "CSV_IMPORT_TEMPLATES")]
+        templates: Option<std::path::PathBuf>,
+        /// Database URL: sqlite://PATH or postgres://... (env DATABASE_URL).
+        #[arg(long, env = "DATABASE_URL", default_value = crate::db::DEFAULT_URL)]
+        database_url: String,
         /// The CSV file; `-` for standard input.
         file: String,
     },
@@ -218,6 +248,21 @@ pub fn run(cli: Cli) -> ExitCode {
         }
         Command::Validate { read, template, map, records, format, error_report, file } => {
             check::validate(&read, &template, &map, records, format, error_report.as_deref(), &file)
+        }
+        Command::Import { read, template, map, workspace, user, templates, database_url, file } => {
+            init_logs();
+            match templates.as_deref().map(app::backend::templates::register_dir).transpose() {
+                Err(e) => Err(Error::Usage(format!("--templates: {e}"))),
+                Ok(_) => import::import(&import::ImportArgs {
+                    read: &read,
+                    template: &template,
+                    map: &map,
+                    workspace: &workspace,
+                    user: user.as_deref(),
+                    database_url: &database_url,
+                    file: &file,
+                }),
+            }
         }
         Command::Parse { read, format: ParseFormat::Json, file } => check::parse(&read, &file),
         Command::Sample { template } => load_template(&template).map(|t| {

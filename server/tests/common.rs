@@ -36,6 +36,12 @@ pub async fn sqlite() -> (Db, tempfile::TempDir) {
 /// A fresh schema on the test PostgreSQL, or `None` (with a notice) where
 /// there is none. Under `CI=true` a missing PostgreSQL fails the test.
 pub async fn postgres() -> Option<Db> {
+    let url = postgres_url().await?;
+    Some(db::connect(&url).await.expect("PostgreSQL connects and migrates"))
+}
+
+/// The URL of a fresh, empty schema on the test PostgreSQL (see [`postgres`]).
+pub async fn postgres_url() -> Option<String> {
     let base = std::env::var("TEST_DATABASE_URL")
         .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".to_string());
     sqlx::any::install_default_drivers();
@@ -56,8 +62,7 @@ pub async fn postgres() -> Option<Db> {
     );
     sqlx::query(&format!("CREATE SCHEMA {schema}")).execute(&admin).await.expect("create schema");
     let separator = if base.contains('?') { '&' } else { '?' };
-    let url = format!("{base}{separator}options=-c%20search_path%3D{schema}");
-    Some(db::connect(&url).await.expect("PostgreSQL connects and migrates"))
+    Some(format!("{base}{separator}options=-c%20search_path%3D{schema}"))
 }
 
 /// The demo site's router on `db`, called as a browser calls it: server

@@ -448,3 +448,28 @@ mod tests {
         assert_eq!(refused.to_string(), "The password contains a control character (U+0000). Type it again without it.");
     }
 }
+
+/// A session for `email`'s membership of the workspace `slug` (or, without
+/// an email, its first admin's), for work done on the server's own behalf
+/// (an import from the command line); `None` when there is no such member.
+pub async fn member_session(db: &Db, slug: &str, email: Option<&str>) -> Result<Option<SessionInfo>, AppError> {
+    let row = sqlx::query(
+        "SELECT w.id, w.name, u.id, u.email, u.name, m.role FROM workspaces w \
+         JOIN memberships m ON m.workspace_id = w.id JOIN users u ON u.id = m.user_id \
+         WHERE w.slug = $1 AND (($2 = '' AND m.role = 'admin') OR LOWER(u.email) = LOWER($2)) \
+         ORDER BY u.id LIMIT 1",
+    )
+    .bind(slug.to_string())
+    .bind(email.unwrap_or_default().trim().to_string())
+    .fetch_optional(&db.pool)
+    .await?;
+    let Some(row) = row else { return Ok(None) };
+    let role: String = row.try_get(5)?;
+    Ok(Some(SessionInfo {
+        user_id: row.try_get(2)?,
+        email: row.try_get(3)?,
+        name: row.try_get(4)?,
+        workspace: crate::model::WorkspaceInfo { id: row.try_get(0)?, slug: slug.to_string(), name: row.try_get(1)? },
+        role: Role::parse(&role).unwrap_or(Role::Viewer),
+    }))
+}
