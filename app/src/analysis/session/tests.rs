@@ -1,9 +1,11 @@
 //! The worker session against core's full check.
 
 use super::*;
+use csv_import_core::RowErrorCode;
 use csv_import_core::report::check;
+use recheck::hash_key;
 
-fn options() -> CheckOptions {
+pub(super) fn options() -> CheckOptions {
     CheckOptions { now: "2026-01-01T00:00:00Z".into(), ..CheckOptions::default() }
 }
 
@@ -13,7 +15,7 @@ fn session(text: &str, template: &str) -> Session {
 }
 
 /// The errors a full check of the session's current cells gives.
-fn full_check(session: &Session) -> BTreeMap<u64, Vec<RowError>> {
+pub(super) fn full_check(session: &Session) -> BTreeMap<u64, Vec<RowError>> {
     let mut fresh = Session {
         template: session.template.clone(),
         encoding: session.encoding.clone(),
@@ -28,6 +30,9 @@ fn full_check(session: &Session) -> BTreeMap<u64, Vec<RowError>> {
         incremental: false,
         existing: None,
         commit: None,
+        removed: session.removed.clone(),
+        removed_count: session.removed_count,
+        history: History::default(),
     };
     fresh.check(session.options.clone(), &mut |_, _| {});
     fresh.errors
