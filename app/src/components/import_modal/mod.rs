@@ -12,6 +12,7 @@ mod references;
 mod review;
 mod run;
 mod state;
+mod tools;
 mod upload;
 
 use crate::model::{ImportSummary, TemplateAccess};
