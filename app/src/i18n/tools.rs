@@ -94,6 +94,8 @@ pub struct ToolText {
     pub sort_by: &'static str,
     /// The file's order.
     pub file_order: &'static str,
+    /// The sort's direction.
+    pub sort_order: &'static str,
     /// Ascending / descending.
     pub ascending: &'static str,
     /// Descending.
@@ -163,6 +165,7 @@ pub static EN: ToolText = ToolText {
     any_kind: "Any kind",
     sort_by: "Sort by",
     file_order: "File order",
+    sort_order: "Sort order",
     ascending: "A → Z",
     descending: "Z → A",
     changed_cells: |n| format!("{} changed.", en(n, "cell", "cells")),
@@ -250,6 +253,7 @@ pub static FR: ToolText = ToolText {
     any_kind: "Tout type",
     sort_by: "Trier par",
     file_order: "Ordre du fichier",
+    sort_order: "Sens du tri",
     ascending: "A → Z",
     descending: "Z → A",
     changed_cells: |n| format!("{} {}.", fr(n, "cellule", "cellules"), Locale::Fr.form(n, "modifiée", "modifiées")),

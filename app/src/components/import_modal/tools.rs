@@ -367,7 +367,10 @@ pub fn ReviewTools(state: ModalState) -> impl IntoView {
                         state.view.update(|v| v.code = code);
                     }>
                         <option value="">{t.any_kind}</option>
-                        {move || kinds().into_iter().map(|c| view! { <option value=c.as_str()>{(t.kind)(c)}</option> }).collect_view()}
+                        {move || kinds().into_iter().map(|c| view! {
+                            // Chosen from the view: the options are drawn again whenever the errors change.
+                            <option value=c.as_str() selected=move || state.view.with(|v| v.code == Some(c))>{(t.kind)(c)}</option>
+                        }).collect_view()}
                     </select>
                 </label>
                 <label>{t.sort_by}" "
@@ -381,7 +384,7 @@ pub fn ReviewTools(state: ModalState) -> impl IntoView {
                 </label>
                 <select
                     id="sort-direction"
-                    aria-label=t.sort_by
+                    aria-label=t.sort_order
                     disabled=move || state.view.with(|v| v.sort.is_none())
                     on:change=move |ev| {
                         let descending = event_target_value(&ev) == "desc";
