@@ -24,7 +24,6 @@
 //! assert_eq!(loaded.rows.cells(0), ["Zoé", "Győr"]);
 //! ```
 
-use std::collections::HashMap;
 
 use crate::decode::ChunkDecoder;
 use crate::error::{FileError, FileErrorCode, Position};
@@ -48,12 +47,13 @@ pub struct RowStore {
     /// Per row, the physical line it starts on.
     lines: Vec<u64>,
     /// Rows changed since they were read: their cells, packed as `text`
-    /// and `ends` are, in `edit_text` and `edit_ends`; by index, where the
-    /// row's cells are there (index of the first end, number of cells).
+    /// and `ends` are, in `edit_text` and `edit_ends`; by row index (empty
+    /// until a row is edited), where the row's cells are there: the index
+    /// of its first end and its number of cells, `(0, 0)` for a row not edited.
     /// A change writes the row again at the end, so that a fix of a
     /// million cells costs about their text, not a string per cell; what it
     /// leaves behind is dropped once it outweighs what is in use.
-    edited: HashMap<usize, (usize, usize)>,
+    edited: Vec<(u32, u32)>,
     edit_text: String,
     edit_ends: Vec<usize>,
     /// Cells in `edit_ends` no row uses any more.
@@ -105,7 +105,8 @@ impl RowStore {
     /// Panics if there is no such row.
     pub fn row(&self, index: usize) -> StoredRow<'_> {
         let quote = self.quote_problem(index);
-        if let Some(&(first, n)) = self.edited.get(&index) {
+        if let Some(&(first, n)) = self.edited.get(index).filter(|(_, n)| *n > 0) {
+            let (first, n) = (first as usize, n as usize);
             let start = if first == 0 { 0 } else { self.edit_ends[first - 1] };
             let ends = &self.edit_ends[first..first + n];
             return StoredRow { cells: StoredCells { text: &self.edit_text, start, ends }, quote };
@@ -163,9 +164,11 @@ impl RowStore {
             end += length;
             self.edit_ends.push(end);
         }
-        if let Some((_, old)) = self.edited.insert(index, (first, n)) {
-            self.edit_garbage += old;
+        if self.edited.len() < self.len() {
+            self.edited.resize(self.len(), (0, 0));
         }
+        let old = std::mem::replace(&mut self.edited[index], (first as u32, n as u32));
+        self.edit_garbage += old.1 as usize;
         if self.edit_garbage > 1024 && self.edit_garbage > self.edit_ends.len() / 2 {
             self.compact_edits();
         }
@@ -176,7 +179,10 @@ impl RowStore {
     fn compact_edits(&mut self) {
         let mut text = String::with_capacity(self.edit_text.len());
         let mut ends = Vec::with_capacity(self.edit_ends.len() - self.edit_garbage);
-        let mut rows: Vec<(usize, (usize, usize))> = self.edited.iter().map(|(&i, &at)| (i, at)).collect();
+        let mut rows: Vec<(usize, (usize, usize))> = (self.edited.iter().enumerate())
+            .filter(|(_, (_, n))| *n > 0)
+            .map(|(i, &(first, n))| (i, (first as usize, n as usize)))
+            .collect();
         rows.sort_unstable_by_key(|(_, (first, _))| *first);
         for (index, (first, n)) in rows {
             let mut start = if first == 0 { 0 } else { self.edit_ends[first - 1] };
@@ -186,7 +192,7 @@ impl RowStore {
                 ends.push(text.len());
                 start = end;
             }
-            self.edited.insert(index, (at, n));
+            self.edited[index] = (at as u32, n as u32);
         }
         self.edit_text = text;
         self.edit_ends = ends;
@@ -211,7 +217,7 @@ impl RowStore {
             + self.lines.capacity() * std::mem::size_of::<u64>()
             + self.edit_text.capacity()
             + self.edit_ends.capacity() * std::mem::size_of::<usize>()
-            + self.edited.capacity() * 3 * std::mem::size_of::<usize>()
+            + self.edited.capacity() * std::mem::size_of::<(u32, u32)>()
     }
 }
 

@@ -27,6 +27,11 @@ pub struct CheckOptions {
     pub delimiter: Option<String>,
     /// Column choices from the mapping step.
     pub overrides: Vec<Override>,
+    /// Column choices the user confirmed for a file with the same headers
+    /// last time (the server remembers them; empty in preview mode): they
+    /// come before guesses and after `overrides`.
+    #[serde(default)]
+    pub remembered: Vec<Override>,
     /// The current time, RFC 3339, for `default = "now"` fields.
     pub now: String,
     /// Values the server said do not exist, by field key (see

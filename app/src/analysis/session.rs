@@ -129,7 +129,12 @@ impl Session {
         let samples: Vec<Vec<String>> =
             (0..self.store.len().min(CONTENT_SAMPLE_ROWS)).map(|i| self.store.cells(i)).collect();
         let mapping =
-            Mapper::new(&self.template).overrides(&engine.overrides).samples(&samples).lang(lang).map(&self.header);
+            Mapper::new(&self.template)
+            .overrides(&engine.overrides)
+            .remembered(&self.options.remembered)
+            .samples(&samples)
+            .lang(lang)
+            .map(&self.header);
         let total = (self.store.len() - self.removed_count) as u64;
         let mut report = Report {
             template: self.template.name.clone(),

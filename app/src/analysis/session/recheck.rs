@@ -11,7 +11,38 @@ use csv_import_core::validate::{Cells, Validator};
 use csv_import_core::value::FieldChecker;
 use csv_import_core::{FileErrorCode, RowError, RowErrorCode, Template, Value};
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
-use std::hash::{Hash, Hasher};
+use std::hash::{BuildHasherDefault, Hash, Hasher};
+
+/// A set of key hashes, hashed by themselves: they are hashes already, and
+/// a fix of a million cells looks each row's up.
+type HashSetOfHashes = HashSet<u64, BuildHasherDefault<Prehashed>>;
+
+#[derive(Default)]
+struct Prehashed(u64);
+
+impl Hasher for Prehashed {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = self.0.rotate_left(8) ^ u64::from(b);
+        }
+    }
+
+    fn write_u64(&mut self, n: u64) {
+        self.0 = n;
+    }
+
+    // Row indexes are small numbers: spread them over the bits the table looks at.
+    fn write_usize(&mut self, n: usize) {
+        self.0 = (n as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    }
+}
+
+/// A map by row index, hashed cheaply (see [`Prehashed`]).
+type ByIndex<V> = HashMap<usize, V, BuildHasherDefault<Prehashed>>;
 
 impl Session {
     /// Check again the rows at `indexes` (changed, taken out or put back)
@@ -58,25 +89,24 @@ impl Session {
         else {
             return Vec::new();
         };
-        let all_fields: Vec<usize> = self.keys.iter().map(|(i, _)| *i).collect();
         // Each changed row's own errors, standing in for its errors until the duplicates are known.
-        let mut own: HashMap<usize, Vec<RowError>> = HashMap::with_capacity(indexes.len());
+        let mut own: ByIndex<Vec<RowError>> = ByIndex::with_capacity_and_hasher(indexes.len(), Default::default());
         let mut rows: BTreeMap<u64, Vec<RowError>> = BTreeMap::new();
-        let mut fields_of: HashMap<u64, Vec<usize>> = HashMap::with_capacity(indexes.len());
+        // The unique fields looked at for the other rows (a changed row is looked at for all).
+        let mut fields_of: HashMap<u64, Vec<usize>> = HashMap::new();
         for &index in indexes {
             let errors = match self.is_removed(index) {
                 true => Vec::new(),
                 false => validator.check_row(self.store.position(index), &self.store.row(index)).err().unwrap_or_default(),
             };
             rows.insert(index as u64 + 1, errors.clone());
-            fields_of.insert(index as u64 + 1, all_fields.clone());
             own.insert(index, errors);
         }
         for k in 0..self.keys.len() {
             let i = self.keys[k].0;
             let Ok(checker) = FieldChecker::new(&template.fields[i]) else { continue };
             // The old and new keys of the changed rows: rows with one of them may change.
-            let mut wanted: HashSet<u64> = HashSet::new();
+            let mut wanted = HashSetOfHashes::default();
             for &index in indexes {
                 let new = self.key_of(&validator, &checker, i, index, &own[&index]).map(|key| hash_key(&key)).unwrap_or(0);
                 wanted.insert(std::mem::replace(&mut self.keys[k].1[index], new));
@@ -99,7 +129,7 @@ impl Session {
                     self.key_of(&validator, &checker, i, j, &errors).map(|key| (j, key))
                 })
                 .collect();
-            for &j in &candidates {
+            for &j in candidates.iter().filter(|j| !own.contains_key(j)) {
                 let row = j as u64 + 1;
                 rows.entry(row).or_insert_with(|| {
                     self.errors
@@ -144,10 +174,12 @@ impl Session {
         // Duplicate errors of fields not looked at stay as they were.
         let mut changed = Vec::new();
         for (row, mut errors) in rows {
+            let changed_row = own.contains_key(&(row as usize - 1));
             let looked_at = fields_of.get(&row).map(Vec::as_slice).unwrap_or_default();
             if let Some(old) = self.errors.get(&row) {
                 let keep = old.iter().filter(|e| {
                     e.code == RowErrorCode::DuplicateInFile
+                        && !changed_row
                         && !looked_at.iter().any(|&i| e.field.as_deref() == Some(template.fields[i].key.as_str()))
                 });
                 errors.extend(keep.cloned());
@@ -159,7 +191,7 @@ impl Session {
             } else {
                 self.errors.insert(row, errors);
             }
-            if was.as_ref() != self.errors.get(&row) || own.contains_key(&(row as usize - 1)) {
+            if was.as_ref() != self.errors.get(&row) || changed_row {
                 changed.push((row, self.errors.contains_key(&row)));
             }
         }
