@@ -15,6 +15,7 @@ pub mod host;
 pub mod imports;
 pub mod jobs;
 pub mod lead_form;
+pub mod mappings;
 pub mod partners;
 pub mod records;
 pub mod references;

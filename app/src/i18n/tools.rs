@@ -114,6 +114,8 @@ pub struct ToolText {
     pub now_counts: fn(u64, u64) -> String,
     /// The name of a kind of error.
     pub kind: fn(RowErrorCode) -> &'static str,
+    /// Clear the mappings remembered for the template (admins).
+    pub forget_mappings: &'static str,
 }
 
 /// English.
@@ -202,6 +204,7 @@ pub static EN: ToolText = ToolText {
         RowErrorCode::Mismatch => "do not go together",
         _ => "other",
     },
+    forget_mappings: "Forget the mappings remembered for this template",
 };
 
 /// French.
@@ -296,6 +299,7 @@ pub static FR: ToolText = ToolText {
         RowErrorCode::Mismatch => "ne vont pas ensemble",
         _ => "autre",
     },
+    forget_mappings: "Oublier les correspondances mémorisées pour ce modèle",
 };
 
 #[cfg(test)]

@@ -9,6 +9,7 @@ mod grid;
 mod mapping;
 mod pairs;
 mod references;
+mod remembered;
 mod review;
 mod run;
 mod state;
