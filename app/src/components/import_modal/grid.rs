@@ -282,6 +282,13 @@ pub fn Grid(state: ModalState) -> impl IntoView {
             focus_cell.set(None);
         });
     });
+    // After a change made from the grid (Ctrl+Z on a cell), the cell gets the focus back.
+    Effect::new(move |_| {
+        if let Some(cell) = state.refocus.get() {
+            state.refocus.set(None);
+            focus_cell.set(Some(cell));
+        }
+    });
     // The arrow keys move between cells, as in a spreadsheet: every cell is reachable.
     let arrow = move |ev: &leptos::ev::KeyboardEvent, row: u64, column: usize| -> bool {
         let width = columns.with_untracked(Vec::len);

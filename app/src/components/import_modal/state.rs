@@ -10,6 +10,10 @@ use crate::model::{ImportSummary, TemplateAccess};
 use leptos::prelude::*;
 use std::collections::{HashMap, HashSet};
 
+/// Up to how many invalid rows the fixes offered are counted again after
+/// each edited cell.
+const OFFERS_AFTER_EDIT_MAX_ERRORS: u64 = 50_000;
+
 /// What the modal is for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Mode {
@@ -97,6 +101,9 @@ pub struct ModalState {
     pub edit_request: RwSignal<Option<(u64, usize)>>,
     /// What the last change did, for the live region.
     pub announce: RwSignal<String>,
+    /// A cell to give the focus back to once the rows are drawn again
+    /// (a change made from the grid's keyboard, Ctrl+Z).
+    pub refocus: RwSignal<Option<(u64, usize)>>,
 }
 
 impl ModalState {
@@ -132,6 +139,7 @@ impl ModalState {
             selected: RwSignal::new(None),
             edit_request: RwSignal::new(None),
             announce: RwSignal::new(String::new()),
+            refocus: RwSignal::new(None),
         };
         // Closing the modal stops the worker: it frees the file's rows.
         on_cleanup(crate::browser::stop_worker);
@@ -192,6 +200,12 @@ impl ModalState {
     /// out or added, undo, redo) to the worker, keep the summary it
     /// answers and announce what changed. `told` words what was done.
     pub async fn change(&self, request: Request, told: fn(&crate::i18n::Text, &ChangeOutcome) -> String) -> Option<ChangeOutcome> {
+        // The rows are drawn again after a change: a cell of the grid that had the focus gets it back.
+        let in_grid = web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.active_element())
+            .and_then(|e| e.closest(".grid").ok().flatten())
+            .is_some();
         self.busy.set(Some(self.text().checking_again.into()));
         let answer = crate::browser::ask::<ChangeOutcome>(&request).await;
         let _ = self.busy.try_set(None);
@@ -202,6 +216,9 @@ impl ModalState {
                 let said = format!("{} {}", told(text, &outcome), (text.tools.now_counts)(rows.valid, rows.invalid));
                 self.set_analysis(outcome.summary.clone());
                 self.announce.set(said);
+                if in_grid {
+                    self.refocus.set(self.selected.get_untracked());
+                }
                 Some(outcome)
             }
             Err(message) => {
@@ -295,8 +312,13 @@ impl ModalState {
                         });
                     }
                     state.check_with_server();
-                    if let Ok(offers) = crate::browser::ask::<Vec<Offer>>(&Request::Offers).await {
-                        let _ = state.offers.try_set(offers);
+                    // The fixes offered follow the errors; on a file with very many
+                    // errors, counting them again after each cell would hold up the
+                    // worker, and they follow the next bulk change instead.
+                    if outcome.rows.invalid <= OFFERS_AFTER_EDIT_MAX_ERRORS {
+                        if let Ok(offers) = crate::browser::ask::<Vec<Offer>>(&Request::Offers).await {
+                            let _ = state.offers.try_set(offers);
+                        }
                     }
                 }
                 Err(message) => state.error.set(Some(message)),
