@@ -7,7 +7,9 @@
 # 2. native: core's pipeline next to a bare csv parse (core/benches/pipeline.rs);
 # 3. commit: the server's commit path next to sqlite3 .import and psql \copy
 #    on the same rows (server/examples/bench_commit.rs, release build);
-# 4. browser: the release site in headless Chromium (bench/browser.mjs).
+# 4. review: bulk fixes, undo and redo on 1M rows in the worker's session,
+#    natively (app/examples/bench_bulk_fix.rs, release build);
+# 5. browser: the release site in headless Chromium (bench/browser.mjs).
 #
 # Environment: BENCH_COMMIT_FILE (default the 100k file), BENCH_DATABASE_URL
 # (PostgreSQL, default postgres://postgres@127.0.0.1:5432/test), BENCH_PORT
@@ -35,6 +37,13 @@ if cargo build -q --release -p csv-import --example bench_commit; then
   "$target/release/examples/bench_commit" "$commit_file" 2>&1 | tee "$out/commit.txt" || true
 else
   echo "the commit benchmark did not build" | tee "$out/commit.txt"
+fi
+
+step "review: bulk fixes on 1,000,000 rows in the worker's session (native)"
+if cargo build -q --release -p app --example bench_bulk_fix; then
+  "$target/release/examples/bench_bulk_fix" 1000000 2>&1 | tee "$out/bulk.txt" || true
+else
+  echo "the bulk fix benchmark did not build" | tee "$out/bulk.txt"
 fi
 
 step "browser: cargo leptos build --release, then Chromium"
@@ -67,6 +76,9 @@ done
 for name in commit_rows_per_s_sqlite sqlite_import_rows_per_s commit_vs_bulk_sqlite \
   commit_rows_per_s_postgres postgres_copy_rows_per_s commit_vs_bulk_postgres; do
   figure "$name" "the commit benchmark failed"
+done
+for name in bulk_fix_1m_rows_ms bulk_offers_ms bulk_undo_ms; do
+  figure "$name" "the bulk fix benchmark failed"
 done
 for name in e2e_5000_rows_ms e2e_1m_rows_s bundle_gzip_kb; do
   figure "$name" "$browser_why"

@@ -7,6 +7,8 @@
 
 use leptos::prelude::*;
 
+pub mod tools;
+
 /// A language of the modal.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub enum Locale {
@@ -160,6 +162,8 @@ pub fn text() -> &'static Text {
 /// Every user-facing text of the modal. Texts with values are functions.
 #[derive(Debug)]
 pub struct Text {
+    /// The review step's tools.
+    pub tools: &'static tools::ToolText,
     /// The modal's title in import mode, before the template's label.
     pub import_title: fn(&str) -> String,
     /// The modal's title in preview mode.
@@ -453,6 +457,7 @@ impl Text {
 }
 
 static EN: Text = Text {
+    tools: &tools::EN,
     import_title: |label| format!("Import {label}"),
     preview_title: |label| format!("Check a file: {label}"),
     close_dialog: "Close dialog",
@@ -635,6 +640,7 @@ static EN: Text = Text {
 };
 
 static FR: Text = Text {
+    tools: &tools::FR,
     import_title: |label| format!("Importer : {label}"),
     preview_title: |label| format!("Vérifier un fichier : {label}"),
     close_dialog: "Fermer la fenêtre",

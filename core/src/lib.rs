@@ -35,6 +35,7 @@
 
 pub mod decode;
 pub mod error;
+pub mod fix;
 pub mod fold;
 pub mod map;
 pub mod messages;

@@ -24,7 +24,6 @@
 //! assert_eq!(loaded.rows.cells(0), ["Zoé", "Győr"]);
 //! ```
 
-use std::collections::HashMap;
 
 use crate::decode::ChunkDecoder;
 use crate::error::{FileError, FileErrorCode, Position};
@@ -47,8 +46,18 @@ pub struct RowStore {
     starts: Vec<usize>,
     /// Per row, the physical line it starts on.
     lines: Vec<u64>,
-    /// Rows changed since they were read, by index.
-    edited: HashMap<usize, Vec<String>>,
+    /// Rows changed since they were read: their cells, packed as `text`
+    /// and `ends` are, in `edit_text` and `edit_ends`; by row index (empty
+    /// until a row is edited), where the row's cells are there: the index
+    /// of its first end and its number of cells, `(0, 0)` for a row not edited.
+    /// A change writes the row again at the end, so that a fix of a
+    /// million cells costs about their text, not a string per cell; what it
+    /// leaves behind is dropped once it outweighs what is in use.
+    edited: Vec<(u32, u32)>,
+    edit_text: String,
+    edit_ends: Vec<usize>,
+    /// Cells in `edit_ends` no row uses any more.
+    edit_garbage: usize,
     /// The rows cut at a quote that does not close, by index (ascending).
     quotes: Vec<(usize, QuoteProblem)>,
 }
@@ -96,12 +105,15 @@ impl RowStore {
     /// Panics if there is no such row.
     pub fn row(&self, index: usize) -> StoredRow<'_> {
         let quote = self.quote_problem(index);
-        if let Some(cells) = self.edited.get(&index) {
-            return StoredRow { cells: StoredCells::Edited(cells), quote };
+        if let Some(&(first, n)) = self.edited.get(index).filter(|(_, n)| *n > 0) {
+            let (first, n) = (first as usize, n as usize);
+            let start = if first == 0 { 0 } else { self.edit_ends[first - 1] };
+            let ends = &self.edit_ends[first..first + n];
+            return StoredRow { cells: StoredCells { text: &self.edit_text, start, ends }, quote };
         }
         let (first, last) = (self.starts[index], self.starts[index + 1]);
         let start = if first == 0 { 0 } else { self.ends[first - 1] };
-        StoredRow { cells: StoredCells::Packed { text: &self.text, start, ends: &self.ends[first..last] }, quote }
+        StoredRow { cells: StoredCells { text: &self.text, start, ends: &self.ends[first..last] }, quote }
     }
 
     /// The quote problem of the row at `index`, if it has one (and its
@@ -134,16 +146,57 @@ impl RowStore {
         if self.quote_problem(index).is_some_and(|q| q.column == column) {
             self.quotes.retain(|(i, _)| *i != index);
         }
-        let mut cells = match self.edited.remove(&index) {
-            Some(cells) => cells,
-            None => self.cells(index),
-        };
-        if cells.len() <= column {
-            cells.resize(column + 1, String::new());
+        // The row's new cells, gathered first: the old ones may be in the buffer they go to.
+        let row = self.row(index);
+        let n = row.len().max(column + 1);
+        let mut joined = String::new();
+        let mut lengths = Vec::with_capacity(n);
+        for c in 0..n {
+            let cell = if c == column { value } else { row.get(c).unwrap_or("") };
+            joined.push_str(cell);
+            lengths.push(cell.len());
         }
-        cells[column] = value.to_string();
-        self.edited.insert(index, cells);
+        let first = self.edit_ends.len();
+        let base = self.edit_text.len();
+        self.edit_text.push_str(&joined);
+        let mut end = base;
+        for length in lengths {
+            end += length;
+            self.edit_ends.push(end);
+        }
+        if self.edited.len() < self.len() {
+            self.edited.resize(self.len(), (0, 0));
+        }
+        let old = std::mem::replace(&mut self.edited[index], (first as u32, n as u32));
+        self.edit_garbage += old.1 as usize;
+        if self.edit_garbage > 1024 && self.edit_garbage > self.edit_ends.len() / 2 {
+            self.compact_edits();
+        }
         true
+    }
+
+    /// Write the edited rows again without what earlier edits left behind.
+    fn compact_edits(&mut self) {
+        let mut text = String::with_capacity(self.edit_text.len());
+        let mut ends = Vec::with_capacity(self.edit_ends.len() - self.edit_garbage);
+        let mut rows: Vec<(usize, (usize, usize))> = (self.edited.iter().enumerate())
+            .filter(|(_, (_, n))| *n > 0)
+            .map(|(i, &(first, n))| (i, (first as usize, n as usize)))
+            .collect();
+        rows.sort_unstable_by_key(|(_, (first, _))| *first);
+        for (index, (first, n)) in rows {
+            let mut start = if first == 0 { 0 } else { self.edit_ends[first - 1] };
+            let at = ends.len();
+            for &end in &self.edit_ends[first..first + n] {
+                text.push_str(&self.edit_text[start..end]);
+                ends.push(text.len());
+                start = end;
+            }
+            self.edited[index] = (at as u32, n as u32);
+        }
+        self.edit_text = text;
+        self.edit_ends = ends;
+        self.edit_garbage = 0;
     }
 
     /// Make room for `scale` times what the store holds now, so that its
@@ -162,7 +215,9 @@ impl RowStore {
         self.text.capacity()
             + (self.ends.capacity() + self.starts.capacity()) * std::mem::size_of::<usize>()
             + self.lines.capacity() * std::mem::size_of::<u64>()
-            + self.edited.values().map(|cells| cells.iter().map(String::capacity).sum::<usize>()).sum::<usize>()
+            + self.edit_text.capacity()
+            + self.edit_ends.capacity() * std::mem::size_of::<usize>()
+            + self.edited.capacity() * std::mem::size_of::<(u32, u32)>()
     }
 }
 
@@ -174,40 +229,29 @@ pub struct StoredRow<'a> {
     quote: Option<&'a QuoteProblem>,
 }
 
+/// A row's cells in a packed buffer: the file's, or the edited rows'.
 #[derive(Clone, Copy, Debug)]
-enum StoredCells<'a> {
-    /// As read from the file.
-    Packed {
-        /// The store's buffer.
-        text: &'a str,
-        /// Where the row's first cell starts in `text`.
-        start: usize,
-        /// Where each of its cells ends.
-        ends: &'a [usize],
-    },
-    /// Changed since.
-    Edited(&'a [String]),
+struct StoredCells<'a> {
+    /// The buffer.
+    text: &'a str,
+    /// Where the row's first cell starts in `text`.
+    start: usize,
+    /// Where each of its cells ends.
+    ends: &'a [usize],
 }
 
 impl Cells for StoredRow<'_> {
     #[inline]
     fn len(&self) -> usize {
-        match self.cells {
-            StoredCells::Packed { ends, .. } => ends.len(),
-            StoredCells::Edited(cells) => cells.len(),
-        }
+        self.cells.ends.len()
     }
 
     #[inline]
     fn get(&self, index: usize) -> Option<&str> {
-        match self.cells {
-            StoredCells::Packed { text, start, ends } => {
-                let end = *ends.get(index)?;
-                let from = if index == 0 { start } else { ends[index - 1] };
-                Some(&text[from..end])
-            }
-            StoredCells::Edited(cells) => cells.get(index).map(String::as_str),
-        }
+        let StoredCells { text, start, ends } = self.cells;
+        let end = *ends.get(index)?;
+        let from = if index == 0 { start } else { ends[index - 1] };
+        Some(&text[from..end])
     }
 
     #[inline]
@@ -711,5 +755,29 @@ mod tests {
         assert_eq!(store.cells(0), ["a", "b"]);
         assert_eq!(store.row(0).get(1), Some("b"));
         assert_eq!(store.position(1), Position { row: 2, line: 3 });
+    }
+
+    #[test]
+    fn many_edits_of_the_same_rows_keep_every_rows_latest_cells_and_little_else() {
+        let mut store = RowStore::with_capacity(0);
+        for i in 0..3_000 {
+            store.push(i + 2, [format!("n{i}").as_str(), "Ann@X.COM", "N/A"]);
+        }
+        let before = store.heap_bytes();
+        // Every row edited again and again: what earlier edits left behind is dropped.
+        for round in 0..10 {
+            for i in 0..3_000 {
+                assert!(store.set_cell(i, 1 + round % 2, &format!("v{round}-{i}")));
+            }
+        }
+        for i in 0..3_000 {
+            assert_eq!(store.cells(i), [format!("n{i}"), format!("v8-{i}"), format!("v9-{i}")]);
+        }
+        assert!(store.edit_garbage <= store.edit_ends.len(), "{} of {}", store.edit_garbage, store.edit_ends.len());
+        assert!(store.heap_bytes() < before * 5, "{} against {before}", store.heap_bytes());
+        // A cell past the end of a row, then the row edited again.
+        assert!(store.set_cell(7, 4, "x"));
+        assert!(store.set_cell(7, 0, ""));
+        assert_eq!(store.cells(7), ["", "v8-7", "v9-7", "", "x"]);
     }
 }

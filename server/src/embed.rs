@@ -215,12 +215,14 @@ pub fn spawn_background_imports(db: &Db) -> tokio::task::JoinHandle<()> {
 /// The server functions that pages of allowed origins may call: what the
 /// importer itself needs, and nothing of the portal (no lists of records or
 /// accounts, no export, no administration, no sign-in).
-pub const IMPORTER_FUNCTIONS: [&str; 13] = [
+pub const IMPORTER_FUNCTIONS: [&str; 15] = [
     "list_templates",
     "get_template",
     "check_references",
     "check_partner_pairs",
     "existing_values",
+    "remembered_mapping",
+    "remember_mapping",
     "start_import",
     "commit_batch",
     "stage_batch",

@@ -37,6 +37,7 @@ on_both!(
     a_burst_of_unknown_emails_verifies_a_few_at_a_time,
     control_characters_in_sign_in_fields_are_400,
     a_new_password_ends_the_sessions,
+    remembered_mappings_are_kept_per_workspace_and_cleared_by_admins,
 );
 
 /// The app's router on `db`, with the demo data seeded.
@@ -1060,4 +1061,67 @@ async fn serve_has_no_demo_unless_asked_for() {
         let (status, forged) = forged.unwrap();
         assert_eq!(status, 403, "{forged}");
     }
+}
+
+async fn remembered_mappings_are_kept_per_workspace_and_cleared_by_admins(db: Db) {
+    let api = Api::new(db).await;
+    let (admin, staff, viewer, other) = (
+        api.login("admin@acme.test").await,
+        api.login("staff@acme.test").await,
+        api.login("viewer@acme.test").await,
+        api.login("admin@globex.test").await,
+    );
+    let headers = json!(["Prénom", "Contact", "Notes"]);
+    let ask = |cookie: &str, names: Value| {
+        let body = json!({"template": "clients", "headers": names});
+        let cookie = cookie.to_string();
+        let api = &api;
+        async move { api.json("remembered_mapping", body, Some(&cookie)).await }
+    };
+    // Nothing remembered yet.
+    let reply = ask(&staff, headers.clone()).await;
+    assert_eq!((reply.status, reply.body.clone()), (StatusCode::OK, json!([])), "{}", reply.text);
+    // Staff confirm a mapping: it is kept for the same headers, case and spaces aside.
+    let columns = json!([
+        {"column": "Prénom", "field": "first_name"},
+        {"column": "Contact", "field": "email"},
+        {"column": "Notes", "field": null},
+    ]);
+    let body = json!({"template": "clients", "headers": headers, "columns": columns});
+    let reply = api.json("remember_mapping", body, Some(&staff)).await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.text);
+    let reply = ask(&admin, json!([" prénom", "CONTACT", "notes "])).await;
+    assert_eq!(reply.body, columns, "{}", reply.text);
+    // Other headers, another workspace: nothing.
+    assert_eq!(ask(&admin, json!(["Prénom", "Contact"])).await.body, json!([]));
+    assert_eq!(ask(&other, headers.clone()).await.body, json!([]));
+    // A second confirmation replaces the first.
+    let changed = json!([{"column": "Contact", "field": "phone"}]);
+    let body = json!({"template": "clients", "headers": headers, "columns": changed});
+    assert_eq!(api.json("remember_mapping", body, Some(&admin)).await.status, StatusCode::OK);
+    assert_eq!(ask(&staff, headers.clone()).await.body, changed);
+    // Who may not import with the template may neither ask nor tell; no session is a 401.
+    assert_eq!(ask(&viewer, headers.clone()).await.status, StatusCode::FORBIDDEN);
+    let body = json!({"template": "companies", "headers": headers, "columns": []});
+    assert_eq!(api.json("remember_mapping", body, Some(&staff)).await.status, StatusCode::FORBIDDEN);
+    let body = json!({"template": "clients", "headers": headers});
+    assert_eq!(api.json("remembered_mapping", body, None).await.status, StatusCode::UNAUTHORIZED);
+    // Bad input is a 400: a choice for a header not sent, a control character, no headers.
+    for body in [
+        json!({"template": "clients", "headers": headers, "columns": [{"column": "Phone", "field": "phone"}]}),
+        json!({"template": "clients", "headers": ["a\u{0}"], "columns": []}),
+        json!({"template": "clients", "headers": [], "columns": []}),
+    ] {
+        let reply = api.json("remember_mapping", body.clone(), Some(&admin)).await;
+        assert_eq!(reply.status, StatusCode::BAD_REQUEST, "{body}: {}", reply.text);
+    }
+    // Only an admin clears them, in their own workspace only.
+    let reply = api.form("forget_mappings", &[("template", "clients")], Some(&staff)).await;
+    assert_eq!(reply.status, StatusCode::FORBIDDEN, "{}", reply.text);
+    let reply = api.form("forget_mappings", &[("template", "clients")], Some(&other)).await;
+    assert_eq!((reply.status, reply.body.clone()), (StatusCode::OK, json!(0)), "{}", reply.text);
+    assert_eq!(ask(&staff, headers.clone()).await.body, changed);
+    let reply = api.form("forget_mappings", &[("template", "clients")], Some(&admin)).await;
+    assert_eq!((reply.status, reply.body.clone()), (StatusCode::OK, json!(1)), "{}", reply.text);
+    assert_eq!(ask(&staff, headers).await.body, json!([]));
 }

@@ -11,10 +11,11 @@ mod session;
 
 pub use session::{Session, failed, key_text, load_in_chunks};
 
+use csv_import_core::fix::{Find, Fix};
 use csv_import_core::map::Override;
 use csv_import_core::report::{Options, Report, RowCounts};
 use csv_import_core::store::StreamLoader;
-use csv_import_core::{Lang, Record, RowError};
+use csv_import_core::{Lang, Record, RowError, RowErrorCode};
 use serde::{Deserialize, Serialize};
 
 /// What the user chose instead of what was detected.
@@ -26,6 +27,11 @@ pub struct CheckOptions {
     pub delimiter: Option<String>,
     /// Column choices from the mapping step.
     pub overrides: Vec<Override>,
+    /// Column choices the user confirmed for a file with the same headers
+    /// last time (the server remembers them; empty in preview mode): they
+    /// come before guesses and after `overrides`.
+    #[serde(default)]
+    pub remembered: Vec<Override>,
     /// The current time, RFC 3339, for `default = "now"` fields.
     pub now: String,
     /// Values the server said do not exist, by field key (see
@@ -95,6 +101,108 @@ pub struct Summary {
     /// Rows without errors whose key matches an existing record (see
     /// [`Request::Existing`]).
     pub matching: u64,
+    /// The highest row number (rows of the file, then rows added); rows
+    /// taken out keep their numbers, so the numbers shown are those of the file.
+    #[serde(default)]
+    pub last_row: u64,
+    /// Rows taken out in the review: while there are some, row `n` is not
+    /// the `n`th row shown (see [`Request::Order`]).
+    #[serde(default)]
+    pub removed: u64,
+    /// Changes that can be undone and redone.
+    #[serde(default)]
+    pub steps: Steps,
+}
+
+/// How many changes can be undone and redone.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Steps {
+    /// Changes that can be undone.
+    pub undo: usize,
+    /// Changes undone that can be done again.
+    pub redo: usize,
+}
+
+/// What a change of many cells or rows did, and the file's summary after it.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct ChangeOutcome {
+    /// The file now.
+    pub summary: Summary,
+    /// Cells changed.
+    pub cells: u64,
+    /// Rows taken out.
+    pub rows_removed: u64,
+    /// Rows added (or put back).
+    pub rows_added: u64,
+    /// The row a [`Request::AddRow`] added.
+    pub added: Option<u64>,
+}
+
+/// Which cells a fix applies to: the cells of a column, all of them or
+/// only those with an error of one kind.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Target {
+    /// The column.
+    pub column: usize,
+    /// Only the cells with this error; `None` for every cell of the column.
+    pub code: Option<RowErrorCode>,
+}
+
+/// A fix the review offers for the errors of one kind in a column.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Offer {
+    /// The cells it is for.
+    pub target: Target,
+    /// How many cells have that error.
+    pub errors: u64,
+    /// Fixes that change some of them, with how many cells each changes.
+    pub fixes: Vec<(Fix, u64)>,
+}
+
+/// How many cells a fix would change, or why it cannot be applied.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FixCount {
+    /// Cells it changes.
+    pub cells: u64,
+    /// What is wrong with the fix (a date format that is not one).
+    pub error: Option<String>,
+}
+
+/// Which rows the grid shows, and in what order.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ViewSpec {
+    /// Only rows with an error.
+    #[serde(default)]
+    pub only_errors: bool,
+    /// Only rows with an error in this column.
+    #[serde(default)]
+    pub column: Option<usize>,
+    /// Only rows with an error of this kind.
+    #[serde(default)]
+    pub code: Option<RowErrorCode>,
+    /// Sorted by this column's values (numbers as numbers, text ignoring
+    /// case); ties keep the file's order.
+    #[serde(default)]
+    pub sort: Option<Sort>,
+}
+
+impl ViewSpec {
+    /// Whether the view is the rows in file order, maybe only those with
+    /// errors: the page knows their numbers from the [`Summary`] alone
+    /// (while no row was taken out).
+    pub fn is_plain(&self) -> bool {
+        self.column.is_none() && self.code.is_none() && self.sort.is_none()
+    }
+}
+
+/// A sort by one column.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Sort {
+    /// The column.
+    pub column: usize,
+    /// Largest first.
+    #[serde(default)]
+    pub descending: bool,
 }
 
 /// One row as the grid shows it.
@@ -120,6 +228,9 @@ pub struct EditOutcome {
     pub changed: Vec<(u64, bool)>,
     /// As [`Summary::matching`].
     pub matching: u64,
+    /// Changes that can be undone and redone, this edit included.
+    #[serde(default)]
+    pub steps: Steps,
 }
 
 /// A row that will not be imported, and why (as the server records it).
@@ -149,8 +260,31 @@ pub enum Request {
     Check { options: CheckOptions },
     /// These rows (numbers), with their errors: answers `Vec<ViewRow>`.
     Rows { rows: Vec<u64> },
-    /// Set one cell and check what it affects: answers an [`EditOutcome`].
+    /// Set one cell and check what it affects (undoable): answers an [`EditOutcome`].
     Edit { row: u64, column: usize, value: String },
+    /// How many cells of `column` (all columns when `None`) hold the text
+    /// and would change: answers a `u64`.
+    Find { column: Option<usize>, find: Find },
+    /// Replace the text in those cells (one step): answers a [`ChangeOutcome`].
+    Replace { column: Option<usize>, find: Find, with: String },
+    /// The fixes offered for the errors of each column: answers `Vec<Offer>`.
+    Offers,
+    /// How many cells a fix would change: answers a [`FixCount`].
+    CountFix { target: Target, fix: Fix },
+    /// Apply a fix (one step): answers a [`ChangeOutcome`].
+    ApplyFix { target: Target, fix: Fix },
+    /// Take these rows out (one step): answers a [`ChangeOutcome`].
+    DeleteRows { rows: Vec<u64> },
+    /// Take every row with an error out (one step): answers a [`ChangeOutcome`].
+    DeleteInvalid,
+    /// Add an empty row at the end (one step): answers a [`ChangeOutcome`].
+    AddRow,
+    /// Undo the last change: answers a [`ChangeOutcome`].
+    Undo,
+    /// Do the last undone change again: answers a [`ChangeOutcome`].
+    Redo,
+    /// The numbers of the rows a view shows, in order: answers `Vec<u64>`.
+    Order { view: ViewSpec },
     /// The error report CSV (original cells plus an `errors` column): answers a string.
     ErrorReport,
     /// The distinct values of each mapped field with a `reference`: answers

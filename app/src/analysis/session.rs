@@ -1,12 +1,17 @@
 //! The worker's side of [`super::Request`]: the file's rows in a [`RowStore`],
 //! checked, edited and handed out in batches.
 
+mod edits;
+mod history;
 mod mismatches;
+mod recheck;
+mod view;
 
-use super::{CheckOptions, EditOutcome, NextBatch, Request, Skipped, Summary, ViewRow};
+use super::{CheckOptions, NextBatch, Request, Skipped, Steps, Summary, ViewRow};
+use history::History;
 use mismatches::{Mismatches, normal};
+use recheck::{hash_key, sort_errors};
 
-use csv_import_core::error::shorten;
 use csv_import_core::map::{Mapper, Mapping};
 use csv_import_core::messages;
 use csv_import_core::parse::RawRow;
@@ -14,9 +19,8 @@ use csv_import_core::report::Report;
 use csv_import_core::store::{RowStore, StreamLoaded};
 use csv_import_core::validate::{Cells, FileRules, Validator};
 use csv_import_core::value::FieldChecker;
-use csv_import_core::{FileError, FileErrorCode, Lang, RowError, RowErrorCode, Template, Value};
+use csv_import_core::{FileError, FileErrorCode, Lang, RowError, Template};
 use std::collections::{BTreeMap, BTreeSet, HashSet};
-use std::hash::{Hash, Hasher};
 
 /// How many of the first rows the mapping looks at to recognise a column by
 /// its values.
@@ -42,6 +46,12 @@ pub struct Session {
     incremental: bool,
     existing: Option<(usize, HashSet<String>)>,
     commit: Option<(FileRules, usize)>,
+    /// Per row index, whether the user took the row out (empty while none
+    /// was): it is not shown, checked, counted nor imported, and keeps its number.
+    removed: Vec<bool>,
+    removed_count: usize,
+    /// The review's changes, to undo and redo.
+    history: History,
 }
 
 /// The text a key value is compared by (existing records).
@@ -74,6 +84,9 @@ impl Session {
             incremental: false,
             existing: None,
             commit: None,
+            removed: Vec::new(),
+            removed_count: 0,
+            history: History::default(),
         };
         session.check(options, progress);
         session
@@ -82,6 +95,27 @@ impl Session {
     /// The rows.
     pub fn store(&self) -> &RowStore {
         &self.store
+    }
+
+    /// Whether the row at `index` was taken out.
+    pub(crate) fn is_removed(&self, index: usize) -> bool {
+        self.removed.get(index).copied().unwrap_or(false)
+    }
+
+    /// The indexes of the rows not taken out.
+    fn live(&self) -> impl Iterator<Item = usize> + '_ {
+        (0..self.store.len()).filter(|&i| !self.is_removed(i))
+    }
+
+    /// Bytes the undo and redo steps hold.
+    pub fn history_bytes(&self) -> usize {
+        self.history.heap_bytes()
+    }
+
+    /// How many changes can be undone and redone.
+    pub fn steps(&self) -> Steps {
+        let (undo, redo) = self.history.counts();
+        Steps { undo, redo }
     }
 
     /// Map and check every row with `options`.
@@ -95,8 +129,13 @@ impl Session {
         let samples: Vec<Vec<String>> =
             (0..self.store.len().min(CONTENT_SAMPLE_ROWS)).map(|i| self.store.cells(i)).collect();
         let mapping =
-            Mapper::new(&self.template).overrides(&engine.overrides).samples(&samples).lang(lang).map(&self.header);
-        let total = self.store.len() as u64;
+            Mapper::new(&self.template)
+            .overrides(&engine.overrides)
+            .remembered(&self.options.remembered)
+            .samples(&samples)
+            .lang(lang)
+            .map(&self.header);
+        let total = (self.store.len() - self.removed_count) as u64;
         let mut report = Report {
             template: self.template.name.clone(),
             encoding: self.encoding.clone(),
@@ -143,6 +182,12 @@ impl Session {
         let mismatches = Mismatches::new(&template, &validator, &self.header, &self.options.mismatches);
         let mut rules = FileRules::with_rows(&template, self.store.len());
         for index in 0..self.store.len() {
+            if self.is_removed(index) {
+                for (_, hashes) in &mut keys {
+                    hashes.push(0);
+                }
+                continue;
+            }
             let pos = self.store.position(index);
             let row = self.store.row(index);
             let verdict = rules.verdict(&validator, pos, &row);
@@ -177,42 +222,6 @@ impl Session {
         self.keys = keys;
     }
 
-    /// The key a row claims for unique field `i`, as core's file rules
-    /// compute it: none when the field's own cell has an error.
-    fn key_of(
-        &self,
-        validator: &Validator<'_>,
-        checker: &FieldChecker,
-        i: usize,
-        index: usize,
-        errors: &[RowError],
-    ) -> Option<String> {
-        let field = &self.template.fields[i];
-        // Refused combinations are found after the keys are claimed: they do not count here.
-        let own: Vec<&RowError> = errors
-            .iter()
-            .filter(|e| !matches!(e.code, RowErrorCode::DuplicateInFile | RowErrorCode::Mismatch))
-            .collect();
-        if own.iter().any(|e| e.field.as_deref() == Some(field.key.as_str())) {
-            return None;
-        }
-        let row = self.store.row(index);
-        let raw = validator.column_of(i).and_then(|c| row.get(c)).unwrap_or("");
-        let value = if raw.trim().is_empty() {
-            if !own.is_empty() {
-                return None;
-            }
-            checker.default_value(&self.options.now).ok().flatten()?
-        } else {
-            checker.check(raw).ok()?
-        };
-        match value {
-            Value::Null => None,
-            Value::Text(s) => Some(s.to_lowercase()),
-            other => Some(other.to_cell()),
-        }
-    }
-
     /// The summary the page keeps.
     pub fn summary(&self) -> Summary {
         let samples = self
@@ -241,13 +250,16 @@ impl Session {
             samples,
             error_rows: self.errors.keys().copied().collect(),
             matching: self.matching(),
+            last_row: self.store.len() as u64,
+            removed: self.removed_count as u64,
+            steps: self.steps(),
         }
     }
 
     /// Rows by number, with their errors; numbers out of range are left out.
     pub fn rows(&self, rows: &[u64]) -> Vec<ViewRow> {
         rows.iter()
-            .filter(|&&row| row >= 1 && row as usize <= self.store.len())
+            .filter(|&&row| row >= 1 && row as usize <= self.store.len() && !self.is_removed(row as usize - 1))
             .map(|&row| {
                 let index = row as usize - 1;
                 ViewRow {
@@ -258,159 +270,6 @@ impl Session {
                 }
             })
             .collect()
-    }
-
-    /// Set one cell and check again what it affects: the row itself and,
-    /// for unique fields, the rows that shared its old key or share its new one.
-    pub fn edit(&mut self, row: u64, column: usize, value: &str) -> EditOutcome {
-        let mut outcome = EditOutcome { rows: self.report.rows, matching: 0, changed: Vec::new() };
-        if row == 0 || row as usize > self.store.len() {
-            outcome.matching = self.matching();
-            return outcome;
-        }
-        let index = row as usize - 1;
-        if !self.store.set_cell(index, column, value) {
-            outcome.matching = self.matching();
-            return outcome;
-        }
-        self.commit = None;
-        let blocked = self.report.file_errors.iter().any(|e| e.code != FileErrorCode::TooManyRows);
-        if blocked {
-            outcome.matching = self.matching();
-            return outcome;
-        }
-        if !self.incremental {
-            let before = self.errors.clone();
-            self.check(self.options.clone(), &mut |_, _| {});
-            let mut rows: BTreeSet<u64> = before.keys().copied().collect();
-            rows.extend(self.errors.keys().copied());
-            outcome.changed = rows
-                .into_iter()
-                .filter(|r| before.get(r) != self.errors.get(r) || *r == row)
-                .map(|r| (r, self.errors.contains_key(&r)))
-                .collect();
-        } else {
-            outcome.changed = self.edit_incrementally(index);
-        }
-        let invalid = self.errors.len() as u64;
-        self.report.rows.invalid = invalid;
-        self.report.rows.valid = self.report.rows.total - invalid;
-        outcome.rows = self.report.rows;
-        outcome.matching = self.matching();
-        outcome
-    }
-
-    fn edit_incrementally(&mut self, index: usize) -> Vec<(u64, bool)> {
-        let template = self.template.clone();
-        let engine = self.options.to_options();
-        let Ok(validator) = Validator::new(&template, &self.mapping, &engine.now)
-            .map(|v| v.with_unknown(&engine.unknown).with_lang(engine.lang))
-        else {
-            return Vec::new();
-        };
-        let pos = self.store.position(index);
-        let own = match validator.check_row(pos, &self.store.row(index)) {
-            Ok(_) => Vec::new(),
-            Err(errors) => errors,
-        };
-        // The row's own errors stand in for its errors until the duplicates are known.
-        let mut rows: BTreeMap<u64, Vec<RowError>> = BTreeMap::new();
-        rows.insert(pos.row, own.clone());
-        let mut fields_of: BTreeMap<u64, Vec<usize>> = BTreeMap::new();
-        fields_of.insert(pos.row, self.keys.iter().map(|(i, _)| *i).collect());
-        for k in 0..self.keys.len() {
-            let i = self.keys[k].0;
-            let Ok(checker) = FieldChecker::new(&template.fields[i]) else { continue };
-            let old = self.keys[k].1[index];
-            let new = self.key_of(&validator, &checker, i, index, &own).map(|key| hash_key(&key)).unwrap_or(0);
-            self.keys[k].1[index] = new;
-            // Rows with the old or the new key: their duplicate errors may change.
-            let wanted: Vec<u64> = [old, new].into_iter().filter(|h| *h != 0).collect();
-            let mut candidates: Vec<usize> = Vec::new();
-            if !wanted.is_empty() {
-                for (j, h) in self.keys[k].1.iter().enumerate() {
-                    if wanted.contains(h) {
-                        candidates.push(j);
-                    }
-                }
-            }
-            // The real keys (hashes may collide), in row order.
-            let keyed: Vec<(usize, String)> = candidates
-                .iter()
-                .filter_map(|&j| {
-                    let row_errors = if j == index {
-                        own.clone()
-                    } else {
-                        self.errors.get(&(j as u64 + 1)).cloned().unwrap_or_default()
-                    };
-                    self.key_of(&validator, &checker, i, j, &row_errors).map(|key| (j, key))
-                })
-                .collect();
-            for &j in &candidates {
-                let row = j as u64 + 1;
-                rows.entry(row).or_insert_with(|| {
-                    self.errors
-                        .get(&row)
-                        .map(|e| e.iter().filter(|e| e.code != RowErrorCode::DuplicateInFile).cloned().collect())
-                        .unwrap_or_default()
-                });
-                let fields = fields_of.entry(row).or_default();
-                if !fields.contains(&i) {
-                    fields.push(i);
-                }
-            }
-            // Remember, per candidate row, the first row with its key.
-            for &(j, ref key) in &keyed {
-                let first = keyed.iter().find(|(_, other)| other == key).map(|(f, _)| *f).unwrap_or(j);
-                if first < j {
-                    let position = self.store.position(j);
-                    let field = &template.fields[i];
-                    let column = validator.column_of(i);
-                    rows.get_mut(&position.row).expect("a candidate row").push(RowError {
-                        row: position.row,
-                        line: position.line,
-                        column,
-                        field: Some(field.key.clone()),
-                        header: column.and_then(|c| self.header.get(c)).map(|h| h.trim().to_string()),
-                        code: RowErrorCode::DuplicateInFile,
-                        message: messages::duplicate_in_file(
-                            validator.lang(),
-                            field.header(),
-                            first as u64 + 1,
-                            &shorten(key),
-                        ),
-                    });
-                }
-            }
-        }
-        let mismatches = Mismatches::new(&template, &validator, &self.header, &self.options.mismatches);
-        if !mismatches.is_empty() {
-            let edited = mismatches.errors(pos, &self.store.row(index));
-            rows.get_mut(&pos.row).expect("the edited row").extend(edited);
-        }
-        // Duplicate errors of fields not looked at stay as they were.
-        let mut changed = Vec::new();
-        for (row, mut errors) in rows {
-            let looked_at = fields_of.get(&row).cloned().unwrap_or_default();
-            if let Some(old) = self.errors.get(&row) {
-                let keep = old.iter().filter(|e| {
-                    e.code == RowErrorCode::DuplicateInFile
-                        && !looked_at.iter().any(|&i| e.field.as_deref() == Some(template.fields[i].key.as_str()))
-                });
-                errors.extend(keep.cloned());
-            }
-            sort_errors(&template, &mut errors);
-            let before = self.errors.get(&row).cloned();
-            if errors.is_empty() {
-                self.errors.remove(&row);
-            } else {
-                self.errors.insert(row, errors);
-            }
-            if before.as_ref() != self.errors.get(&row) || row == pos.row {
-                changed.push((row, self.errors.contains_key(&row)));
-            }
-        }
-        changed
     }
 
     /// The error report CSV.
@@ -448,7 +307,7 @@ impl Session {
             }
             let Ok(checker) = FieldChecker::new(field) else { continue };
             let mut values = BTreeSet::new();
-            for index in 0..self.store.len() {
+            for index in self.live() {
                 let row = self.store.row(index);
                 values.extend(columns.iter().filter_map(|&c| normal(&checker, row.get(c))));
             }
@@ -476,7 +335,7 @@ impl Session {
             return Vec::new();
         }
         let mut out = BTreeSet::new();
-        for index in 0..self.store.len() {
+        for index in self.live() {
             let row = self.store.row(index);
             let values: Option<Vec<String>> = plan.iter().map(|(c, checker)| normal(checker, row.get(*c))).collect();
             out.extend(values);
@@ -487,7 +346,7 @@ impl Session {
     /// The distinct key texts of a column, at most `max`.
     pub fn key_values(&self, column: usize, max: usize) -> Vec<String> {
         let mut values = BTreeSet::new();
-        for index in 0..self.store.len() {
+        for index in self.live() {
             if let Some(cell) = self.store.row(index).get(column) {
                 let text = key_text(cell);
                 if !text.is_empty() {
@@ -510,7 +369,7 @@ impl Session {
         if existing.is_empty() {
             return 0;
         }
-        (0..self.store.len())
+        self.live()
             .filter(|&index| !self.errors.contains_key(&(index as u64 + 1)))
             .filter(|&index| self.store.row(index).get(*column).is_some_and(|c| existing.contains(&key_text(c))))
             .count() as u64
@@ -555,6 +414,10 @@ impl Session {
         let mismatches = Mismatches::new(&template, &validator, &self.header, &self.options.mismatches);
         let mut records = Vec::with_capacity(size.min(10_000));
         while next < self.store.len() && records.len() < size.max(1) {
+            if self.is_removed(next) {
+                next += 1;
+                continue;
+            }
             let pos = self.store.position(next);
             let row = self.store.row(next);
             let outcome = rules.admit(&validator, pos, validator.check_row(pos, &row), &row);
@@ -579,6 +442,17 @@ impl Session {
             }
             Request::Rows { rows } => serde_json::to_string(&self.rows(&rows)),
             Request::Edit { row, column, value } => serde_json::to_string(&self.edit(row, column, &value)),
+            Request::Find { column, find } => serde_json::to_string(&self.find(column, &find)),
+            Request::Replace { column, find, with } => serde_json::to_string(&self.replace(column, &find, &with)),
+            Request::Offers => serde_json::to_string(&self.offers()),
+            Request::CountFix { target, fix } => serde_json::to_string(&self.count_fix(target, &fix)),
+            Request::ApplyFix { target, fix } => serde_json::to_string(&self.apply_fix(target, &fix)),
+            Request::DeleteRows { rows } => serde_json::to_string(&self.delete_rows(&rows)),
+            Request::DeleteInvalid => serde_json::to_string(&self.delete_invalid()),
+            Request::AddRow => serde_json::to_string(&self.add_row()),
+            Request::Undo => serde_json::to_string(&self.undo()),
+            Request::Redo => serde_json::to_string(&self.redo()),
+            Request::Order { view } => serde_json::to_string(&self.order(&view)),
             Request::ErrorReport => serde_json::to_string(&self.error_report()),
             Request::References => serde_json::to_string(&self.references()),
             Request::Combinations { fields } => serde_json::to_string(&self.combinations(&fields)),
@@ -589,25 +463,6 @@ impl Session {
             Request::NextBatch { size } => serde_json::to_string(&self.next_batch(size)),
         }
     }
-}
-
-/// A row's errors in the order core gives them: by column, and in a
-/// column its own errors first, then duplicates in field order.
-fn sort_errors(template: &Template, errors: &mut [RowError]) {
-    let order = |e: &RowError| {
-        if e.code == RowErrorCode::DuplicateInFile {
-            1 + e.field.as_deref().and_then(|k| template.fields.iter().position(|f| f.key == k)).unwrap_or(0)
-        } else {
-            0
-        }
-    };
-    errors.sort_by_key(|e| (e.column.unwrap_or(usize::MAX), order(e)));
-}
-
-fn hash_key(key: &str) -> u64 {
-    let mut hasher = std::hash::DefaultHasher::new();
-    key.hash(&mut hasher);
-    hasher.finish().max(1)
 }
 
 /// The summary of a file that could not be read at all.
@@ -640,3 +495,5 @@ pub fn load_in_chunks(
 
 #[cfg(all(test, feature = "ssr"))]
 mod tests;
+#[cfg(all(test, feature = "ssr"))]
+mod tools_tests;

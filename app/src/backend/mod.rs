@@ -16,6 +16,7 @@ pub mod host;
 pub mod imports;
 pub mod jobs;
 pub mod lead_form;
+pub mod mappings;
 pub mod partners;
 pub mod portal;
 pub mod records;

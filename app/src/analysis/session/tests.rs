@@ -1,9 +1,11 @@
 //! The worker session against core's full check.
 
 use super::*;
+use csv_import_core::RowErrorCode;
 use csv_import_core::report::check;
+use recheck::hash_key;
 
-fn options() -> CheckOptions {
+pub(super) fn options() -> CheckOptions {
     CheckOptions { now: "2026-01-01T00:00:00Z".into(), ..CheckOptions::default() }
 }
 
@@ -13,7 +15,7 @@ fn session(text: &str, template: &str) -> Session {
 }
 
 /// The errors a full check of the session's current cells gives.
-fn full_check(session: &Session) -> BTreeMap<u64, Vec<RowError>> {
+pub(super) fn full_check(session: &Session) -> BTreeMap<u64, Vec<RowError>> {
     let mut fresh = Session {
         template: session.template.clone(),
         encoding: session.encoding.clone(),
@@ -28,6 +30,9 @@ fn full_check(session: &Session) -> BTreeMap<u64, Vec<RowError>> {
         incremental: false,
         existing: None,
         commit: None,
+        removed: session.removed.clone(),
+        removed_count: session.removed_count,
+        history: History::default(),
     };
     fresh.check(session.options.clone(), &mut |_, _| {});
     fresh.errors
@@ -330,4 +335,23 @@ fn edits_with_refused_combinations_match_a_full_check() {
     assert!(
         s.rows(&[4])[0].errors.iter().any(|e| e.code == RowErrorCode::Mismatch && e.field.as_deref() == Some("email"))
     );
+}
+
+#[test]
+fn a_remembered_mapping_maps_as_last_time_and_a_choice_made_now_wins() {
+    use csv_import_core::map::{MatchKind, Override};
+    let text = "Given,Contact,Notes\nAnn,ann@x.com,n\n";
+    let choice = |column: &str, field: Option<&str>| Override { column: column.into(), field: field.map(Into::into) };
+    let remembered = vec![choice("given", Some("first_name")), choice("Notes", Some("company")), choice("Gone", Some("phone"))];
+    let template = csv_import_core::builtin::get("clients").unwrap();
+    let options = CheckOptions { remembered: remembered.clone(), ..options() };
+    let mut s = load_in_chunks(text.as_bytes(), 5, template, options.clone()).unwrap_or_else(|s| panic!("{s:?}"));
+    let how: Vec<(Option<String>, MatchKind)> = s.summary().report.columns.iter().map(|c| (c.field.clone(), c.how)).collect();
+    assert_eq!(how[0], (Some("first_name".into()), MatchKind::Remembered));
+    assert_eq!(how[2], (Some("company".into()), MatchKind::Remembered));
+    assert_eq!(s.summary().report.rows.valid, 1);
+    // The user changes a remembered column: their choice counts.
+    s.check(CheckOptions { overrides: vec![choice("Notes", None)], ..options }, &mut |_, _| {});
+    let notes = &s.summary().report.columns[2];
+    assert_eq!(notes.field, None, "{notes:?}");
 }

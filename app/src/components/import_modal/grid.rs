@@ -94,7 +94,7 @@ pub fn Grid(state: ModalState) -> impl IntoView {
     let editing = RwSignal::new(None::<(u64, usize)>);
     // The cell the value bar shows (the one with the focus last), and the
     // value being typed while a cell is edited.
-    let selected = RwSignal::new(None::<(u64, usize)>);
+    let selected = state.selected;
     let typed = RwSignal::new(String::new());
     // Each column's width once the user resized it (pixels), and a drag
     // under way: the column, where the pointer started, the width then.
@@ -139,6 +139,9 @@ pub fn Grid(state: ModalState) -> impl IntoView {
     // a million indexes is built, so the filter is instant.
     let count = Memo::new(move |_| {
         let only_errors = state.only_errors.get();
+        if let Some(n) = state.order.with(|o| o.as_ref().map(Vec::len)) {
+            return n;
+        }
         state.analysis.with(|a| {
             a.as_ref()
                 .map(|a| if only_errors { a.error_rows.len() } else { a.report.rows.total as usize })
@@ -146,6 +149,9 @@ pub fn Grid(state: ModalState) -> impl IntoView {
         })
     });
     let row_at = move |i: usize| -> Option<u64> {
+        if let Some(found) = state.order.with_untracked(|o| o.as_ref().map(|o| o.get(i).copied())) {
+            return found;
+        }
         if state.only_errors.get_untracked() {
             state.analysis.with_untracked(|a| a.as_ref().and_then(|a| a.error_rows.get(i).copied()))
         } else {
@@ -156,6 +162,7 @@ pub fn Grid(state: ModalState) -> impl IntoView {
     let in_view = Memo::new(move |_| {
         let (first, n, _) = layout(scroll_top.get(), count.get());
         state.only_errors.track();
+        state.order.track();
         state.analysis.with(|_| ());
         (first..first + n).filter_map(row_at).collect::<Vec<u64>>()
     });
@@ -232,6 +239,98 @@ pub fn Grid(state: ModalState) -> impl IntoView {
         });
     });
 
+    // Where a row is among the rows shown.
+    let index_of = move |row: u64| -> Option<usize> {
+        if let Some(found) = state.order.with_untracked(|o| o.as_ref().map(|o| o.iter().position(|r| *r == row))) {
+            return found;
+        }
+        if state.only_errors.get_untracked() {
+            state.analysis.with_untracked(|a| a.as_ref().and_then(|a| a.error_rows.binary_search(&row).ok()))
+        } else {
+            Some(row as usize - 1)
+        }
+    };
+    // Scroll so that the row at `index` is in view, near the top.
+    let scroll_to = move |grid: &web_sys::HtmlDivElement, index: usize| {
+        let n = count.get_untracked();
+        let full = n as f64 * ROW_HEIGHT;
+        let body = full.min(MAX_BODY);
+        let target = (index as f64 * ROW_HEIGHT - ROW_HEIGHT * 2.0).max(0.0);
+        let top = if body < full && body > VIEW_HEIGHT {
+            target * (body - VIEW_HEIGHT) / (full - VIEW_HEIGHT)
+        } else {
+            target
+        };
+        grid.set_scroll_top(top as i32);
+        scroll_top.set(top);
+    };
+    // A cell to focus once it is drawn (the arrow keys past the rows in view).
+    let focus_cell = RwSignal::new(None::<(u64, usize)>);
+    Effect::new(move |_| {
+        let Some((row, column)) = focus_cell.get() else { return };
+        if !state.rows.with(|rows| rows.contains_key(&row)) {
+            return;
+        }
+        let Some(grid) = grid_ref.get_untracked() else { return };
+        request_animation_frame(move || {
+            let selector = format!(".cell[data-row=\"{row}\"][data-column=\"{column}\"]");
+            if let Ok(Some(cell)) = grid.query_selector(&selector) {
+                if let Ok(cell) = cell.dyn_into::<web_sys::HtmlElement>() {
+                    let _ = cell.focus();
+                }
+            }
+            focus_cell.set(None);
+        });
+    });
+    // After a change made from the grid (Ctrl+Z on a cell), the cell gets the focus back.
+    Effect::new(move |_| {
+        if let Some(cell) = state.refocus.get() {
+            state.refocus.set(None);
+            focus_cell.set(Some(cell));
+        }
+    });
+    // The arrow keys move between cells, as in a spreadsheet: every cell is reachable.
+    let arrow = move |ev: &leptos::ev::KeyboardEvent, row: u64, column: usize| -> bool {
+        let width = columns.with_untracked(Vec::len);
+        let (dr, dc): (i64, i64) = match ev.key().as_str() {
+            "ArrowUp" => (-1, 0),
+            "ArrowDown" => (1, 0),
+            "ArrowLeft" => (0, -1),
+            "ArrowRight" => (0, 1),
+            "Home" => (0, -(column as i64)),
+            "End" => (0, width as i64 - 1 - column as i64),
+            _ => return false,
+        };
+        ev.prevent_default();
+        let column = (column as i64 + dc).clamp(0, width.saturating_sub(1) as i64) as usize;
+        let Some(index) = index_of(row) else { return true };
+        let target = (index as i64 + dr).clamp(0, count.get_untracked().saturating_sub(1) as i64) as usize;
+        let Some(next) = row_at(target) else { return true };
+        if let Some(grid) = grid_ref.get_untracked() {
+            let (first, n, _) = layout(scroll_top.get_untracked(), count.get_untracked());
+            // Keep a row of margin: the rows at the edges are the overscan, out of sight.
+            if target + 1 < first + OVERSCAN || target + 1 >= first + n - OVERSCAN {
+                scroll_to(&grid, target);
+            }
+        }
+        focus_cell.set(Some((next, column)));
+        true
+    };
+    // A row just added: scroll to it and edit its first cell.
+    Effect::new(move |_| {
+        let Some((row, column)) = state.edit_request.get() else { return };
+        state.order.track();
+        let Some(index) = index_of(row) else { return };
+        if index >= count.get() {
+            return;
+        }
+        if let Some(grid) = grid_ref.get_untracked() {
+            scroll_to(&grid, index);
+        }
+        state.edit_request.set(None);
+        editing.set(Some((row, column)));
+    });
+
     // Tab from the last invalid cell in view: on to the next row with an error, wherever it is.
     let tab_on = move |ev: &leptos::ev::KeyboardEvent, row: u64| {
         if ev.key() != "Tab" || ev.shift_key() {
@@ -254,23 +353,13 @@ pub fn Grid(state: ModalState) -> impl IntoView {
             })
         });
         let Some(next) = next else { return };
+        // In a sorted or filtered view the next row with an error is the next one shown.
+        if state.order.with_untracked(Option::is_some) {
+            return;
+        }
         ev.prevent_default();
-        let index = if state.only_errors.get_untracked() {
-            state.analysis.with_untracked(|a| a.as_ref().and_then(|a| a.error_rows.binary_search(&next).ok())).unwrap_or(0)
-        } else {
-            next as usize - 1
-        };
-        let n = count.get_untracked();
-        let full = n as f64 * ROW_HEIGHT;
-        let body = full.min(MAX_BODY);
-        let target = (index as f64 * ROW_HEIGHT - ROW_HEIGHT * 2.0).max(0.0);
-        let top = if body < full && body > VIEW_HEIGHT {
-            target * (body - VIEW_HEIGHT) / (full - VIEW_HEIGHT)
-        } else {
-            target
-        };
-        grid.set_scroll_top(top as i32);
-        scroll_top.set(top);
+        let index = index_of(next).unwrap_or(0);
+        scroll_to(&grid, index);
         focus_row.set(Some(next));
     };
 
@@ -415,7 +504,7 @@ pub fn Grid(state: ModalState) -> impl IntoView {
                             class="cell"
                             class:invalid=invalid
                             class:exists=exists
-                            tabindex=if invalid { "0" } else { "-1" }
+                            tabindex=if invalid || selected.get_untracked() == Some((number, column)) || (index == 0 && column == 0) { "0" } else { "-1" }
                             aria-invalid=invalid.then_some("true")
                             aria-describedby=invalid.then(|| reason_id.clone())
                             title=if invalid {
@@ -430,6 +519,7 @@ pub fn Grid(state: ModalState) -> impl IntoView {
                                 if ev.key() == "Enter" || ev.key() == "F2" {
                                     ev.prevent_default();
                                     editing.set(Some((number, column)));
+                                } else if arrow(&ev, number, column) {
                                 } else if invalid {
                                     tab_on(&ev, number);
                                 }

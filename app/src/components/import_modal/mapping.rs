@@ -12,6 +12,9 @@ pub fn MappingStep(state: ModalState) -> impl IntoView {
     let fields: Vec<(String, String, bool)> =
         template.fields.iter().map(|f| (f.key.clone(), f.header().to_string(), f.required)).collect();
 
+    // The choices confirmed last time for a file with these headers.
+    Effect::new(move |_| untrack(|| super::remembered::recall(state)));
+
     let set_field = move |index: usize, field: Option<String>| {
         let column = format!("#{}", index + 1);
         state.options.update(|o| {
@@ -186,6 +189,7 @@ pub fn MappingStep(state: ModalState) -> impl IntoView {
                 </div>
             })
         }}
+        <super::remembered::ForgetRemembered state/>
         <footer class="modal-footer">
             <button type="button" on:click=move |_| {
                 state.analysis.set(None);
@@ -196,7 +200,10 @@ pub fn MappingStep(state: ModalState) -> impl IntoView {
                 class="primary"
                 disabled=move || !blocking().is_empty()
                 aria-describedby=move || (!blocking().is_empty()).then_some("mapping-problems")
-                on:click=move |_| state.step.set(Step::Review)
+                on:click=move |_| {
+                    super::remembered::remember(state);
+                    state.step.set(Step::Review)
+                }
             >
                 {crate::i18n::text().next_review}
             </button>

@@ -9,9 +9,11 @@ mod grid;
 mod mapping;
 mod pairs;
 mod references;
+mod remembered;
 mod review;
 mod run;
 mod state;
+mod tools;
 mod upload;
 
 use crate::model::{ImportSummary, TemplateAccess};

@@ -2,6 +2,7 @@
 //! import the valid rows (or go back and fix the file).
 
 use super::grid::Grid;
+use super::tools::ReviewTools;
 use super::state::{Mode, ModalState, Step};
 use csv_import_core::template::OnInvalid;
 use leptos::prelude::*;
@@ -46,7 +47,34 @@ pub fn ReviewStep(state: ModalState) -> impl IntoView {
         });
     };
 
+    // Ctrl+Z and Ctrl+Shift+Z (or Ctrl+Y) undo and redo the review's
+    // changes, except in a text field, where they undo the typing.
+    let shortcuts = move |ev: leptos::ev::KeyboardEvent| {
+        if !(ev.ctrl_key() || ev.meta_key()) || ev.alt_key() {
+            return;
+        }
+        let in_field = ev
+            .target()
+            .and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::Element>(t).ok())
+            .is_some_and(|e| matches!(e.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT"));
+        if in_field {
+            return;
+        }
+        match (ev.key().to_lowercase().as_str(), ev.shift_key()) {
+            ("z", false) => {
+                ev.prevent_default();
+                super::tools::undo(state);
+            }
+            ("z", true) | ("y", false) => {
+                ev.prevent_default();
+                super::tools::redo(state);
+            }
+            _ => {}
+        }
+    };
+
     view! {
+        <div class="review-step" on:keydown=shortcuts>
         <div class="review-summary" role="status">
             <span class="count">{move || (crate::i18n::text().n_rows)(counts().total as u64)}</span>
             <span class="count ok">{move || (crate::i18n::text().n_valid)(valid() as u64)}</span>
@@ -86,6 +114,7 @@ pub fn ReviewStep(state: ModalState) -> impl IntoView {
                 {crate::i18n::text().refs_not_checked}
             </p>
         })}
+        <ReviewTools state/>
         <Grid state/>
         {move || (duplicates && matching() > 0).then(|| view! {
             <div class="notice duplicates" id="duplicate-warning">
@@ -132,5 +161,6 @@ pub fn ReviewStep(state: ModalState) -> impl IntoView {
                 }.into_any(),
             }}
         </footer>
+        </div>
     }
 }

@@ -78,7 +78,9 @@ where
 
 async fn import(state: ModalState) -> Result<(), String> {
     let template = state.template();
-    let total_rows = state.analysis.with_untracked(|a| a.as_ref().map(|a| a.report.rows.total));
+    // Rows taken out in the review keep their numbers: the import announces
+    // the highest number, so that every row it sends is within it.
+    let total_rows = state.analysis.with_untracked(|a| a.as_ref().map(|a| a.last_row.max(a.report.rows.total)));
     let text = state.text();
     let Some(total_rows) = total_rows else { return Err(text.no_file.into()) };
     // The worker has the rows and their errors: the skipped rows' reasons

@@ -4,11 +4,15 @@
 //! [`Summary`] (counts, columns, the numbers of the rows with errors) and
 //! asks the worker for the rows it shows.
 
-use crate::analysis::{CheckOptions, EditOutcome, Request, Summary, ViewRow};
+use crate::analysis::{ChangeOutcome, CheckOptions, EditOutcome, Offer, Request, Summary, ViewRow, ViewSpec};
 use crate::browser::ReadProgress;
 use crate::model::{ImportSummary, TemplateAccess};
 use leptos::prelude::*;
 use std::collections::{HashMap, HashSet};
+
+/// Up to how many invalid rows the fixes offered are counted again after
+/// each edited cell.
+const OFFERS_AFTER_EDIT_MAX_ERRORS: u64 = 50_000;
 
 /// What the modal is for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -83,6 +87,23 @@ pub struct ModalState {
     pub pairs_asked: StoredValue<HashSet<(super::pairs::Combined, Vec<String>)>>,
     /// Why the last reference check failed.
     pub refs_error: RwSignal<Option<String>>,
+    /// The grid's filter by column and kind of error, and its sort (the
+    /// "only rows with errors" box is `only_errors`).
+    pub view: RwSignal<ViewSpec>,
+    /// The numbers of the rows shown, in order, when they are not simply
+    /// the file's (a filter, a sort, rows taken out); asked of the worker.
+    pub order: RwSignal<Option<Vec<u64>>>,
+    /// The fixes offered from the errors.
+    pub offers: RwSignal<Vec<Offer>>,
+    /// The cell with the focus last (row, column).
+    pub selected: RwSignal<Option<(u64, usize)>>,
+    /// A cell the grid should scroll to and open for editing (a row just added).
+    pub edit_request: RwSignal<Option<(u64, usize)>>,
+    /// What the last change did, for the live region.
+    pub announce: RwSignal<String>,
+    /// A cell to give the focus back to once the rows are drawn again
+    /// (a change made from the grid's keyboard, Ctrl+Z).
+    pub refocus: RwSignal<Option<(u64, usize)>>,
 }
 
 impl ModalState {
@@ -112,6 +133,13 @@ impl ModalState {
             refs_asked: StoredValue::new(HashMap::new()),
             pairs_asked: StoredValue::new(HashSet::new()),
             refs_error: RwSignal::new(None),
+            view: RwSignal::new(ViewSpec::default()),
+            order: RwSignal::new(None),
+            offers: RwSignal::new(Vec::new()),
+            selected: RwSignal::new(None),
+            edit_request: RwSignal::new(None),
+            announce: RwSignal::new(String::new()),
+            refocus: RwSignal::new(None),
         };
         // Closing the modal stops the worker: it frees the file's rows.
         on_cleanup(crate::browser::stop_worker);
@@ -141,8 +169,63 @@ impl ModalState {
     pub fn set_analysis(&self, summary: Summary) {
         self.analysis.set(Some(summary));
         self.rows.set(HashMap::new());
+        self.refresh_view();
         self.generation.update(|g| *g += 1);
         self.check_with_server();
+    }
+
+    /// Ask the worker again for the rows shown (when a filter, a sort or
+    /// rows taken out make them other than the file's) and for the fixes
+    /// the errors offer.
+    pub fn refresh_view(&self) {
+        let state = *self;
+        let mut view = self.view.get_untracked();
+        view.only_errors = self.only_errors.get_untracked();
+        let removed = self.analysis.with_untracked(|a| a.as_ref().map_or(0, |a| a.removed));
+        let plain = view.is_plain() && removed == 0;
+        leptos::task::spawn_local(async move {
+            let order = match plain {
+                true => None,
+                false => crate::browser::ask::<Vec<u64>>(&Request::Order { view }).await.ok(),
+            };
+            let _ = state.order.try_set(order);
+            let _ = state.generation.try_update(|g| *g += 1);
+            if let Ok(offers) = crate::browser::ask::<Vec<Offer>>(&Request::Offers).await {
+                let _ = state.offers.try_set(offers);
+            }
+        });
+    }
+
+    /// Send a change of many cells or rows (a replace, a fix, rows taken
+    /// out or added, undo, redo) to the worker, keep the summary it
+    /// answers and announce what changed. `told` words what was done.
+    pub async fn change(&self, request: Request, told: fn(&crate::i18n::Text, &ChangeOutcome) -> String) -> Option<ChangeOutcome> {
+        // The rows are drawn again after a change: a cell of the grid that had the focus gets it back.
+        let in_grid = web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.active_element())
+            .and_then(|e| e.closest(".grid").ok().flatten())
+            .is_some();
+        self.busy.set(Some(self.text().checking_again.into()));
+        let answer = crate::browser::ask::<ChangeOutcome>(&request).await;
+        let _ = self.busy.try_set(None);
+        match answer {
+            Ok(outcome) => {
+                let text = self.text();
+                let rows = outcome.summary.report.rows;
+                let said = format!("{} {}", told(text, &outcome), (text.tools.now_counts)(rows.valid, rows.invalid));
+                self.set_analysis(outcome.summary.clone());
+                self.announce.set(said);
+                if in_grid {
+                    self.refocus.set(self.selected.get_untracked());
+                }
+                Some(outcome)
+            }
+            Err(message) => {
+                let _ = self.error.try_set(Some(message));
+                None
+            }
+        }
     }
 
     /// Ask the server about the values and combinations of values it must
@@ -202,6 +285,7 @@ impl ModalState {
                         if let Some(a) = a {
                             a.report.rows = outcome.rows;
                             a.matching = outcome.matching;
+                            a.steps = outcome.steps;
                             for &(row, bad) in &outcome.changed {
                                 match (a.error_rows.binary_search(&row), bad) {
                                     (Err(at), true) => a.error_rows.insert(at, row),
@@ -228,6 +312,14 @@ impl ModalState {
                         });
                     }
                     state.check_with_server();
+                    // The fixes offered follow the errors; on a file with very many
+                    // errors, counting them again after each cell would hold up the
+                    // worker, and they follow the next bulk change instead.
+                    if outcome.rows.invalid <= OFFERS_AFTER_EDIT_MAX_ERRORS {
+                        if let Ok(offers) = crate::browser::ask::<Vec<Offer>>(&Request::Offers).await {
+                            let _ = state.offers.try_set(offers);
+                        }
+                    }
                 }
                 Err(message) => state.error.set(Some(message)),
             }

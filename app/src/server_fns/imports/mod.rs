@@ -6,6 +6,7 @@ pub mod finish_import;
 pub mod get_import;
 pub mod import_notifications;
 pub mod list_imports;
+pub mod mappings;
 pub mod queue_import;
 pub mod stage_batch;
 pub mod start_import;
