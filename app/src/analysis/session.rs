@@ -2,6 +2,9 @@
 //! checked, edited and handed out in batches.
 
 mod mismatches;
+mod source;
+
+pub use source::{FileLoader, Loaded, Source};
 
 use super::{CheckOptions, EditOutcome, NextBatch, Request, Skipped, Summary, ViewRow};
 use mismatches::{Mismatches, normal};
@@ -29,6 +32,11 @@ pub struct Session {
     encoding: String,
     delimiter: u8,
     header: Vec<String>,
+    /// The header's line, the rows above it (ignored) and the sheet.
+    header_line: u64,
+    above: Vec<(u64, Vec<String>)>,
+    sheet: Option<String>,
+    source: Source,
     store: RowStore,
     options: CheckOptions,
     mapping: Mapping,
@@ -60,13 +68,30 @@ impl Session {
         options: CheckOptions,
         progress: &mut dyn FnMut(u64, f64),
     ) -> Session {
+        Session::from_loaded(template, Loaded { rows: loaded, source: Source::Text }, options, progress)
+    }
+
+    /// A session for a file read by a [`FileLoader`] (a text file or a
+    /// workbook), checked with `options`.
+    pub fn from_loaded(
+        template: Template,
+        loaded: Loaded,
+        options: CheckOptions,
+        progress: &mut dyn FnMut(u64, f64),
+    ) -> Session {
+        let Loaded { rows: loaded, source } = loaded;
         let mut session = Session {
             template,
             encoding: loaded.encoding,
             delimiter: loaded.delimiter,
             header: loaded.header,
+            header_line: loaded.header_line,
+            above: loaded.above,
+            sheet: loaded.sheet,
+            source,
             store: loaded.rows,
-            options: CheckOptions::default(),
+            // The rows were read with the options' sheet and header row.
+            options: CheckOptions { sheet: options.sheet.clone(), header_row: options.header_row, ..CheckOptions::default() },
             mapping: Mapping { columns: Vec::new(), file_errors: Vec::new() },
             report: Report::default(),
             errors: BTreeMap::new(),
@@ -85,7 +110,9 @@ impl Session {
     }
 
     /// Map and check every row with `options`.
-    pub fn check(&mut self, options: CheckOptions, progress: &mut dyn FnMut(u64, f64)) {
+    pub fn check(&mut self, mut options: CheckOptions, progress: &mut dyn FnMut(u64, f64)) {
+        // Another sheet or header row: the rows are read again first.
+        let reloaded = self.reload(&mut options);
         let engine = options.to_options();
         self.options = options;
         self.commit = None;
@@ -104,8 +131,12 @@ impl Session {
             header: self.header.clone(),
             columns: mapping.columns.clone(),
             file_errors: mapping.file_errors.clone(),
+            header_line: self.header_line,
+            rows_above: self.above.len() as u64,
+            sheet: self.sheet.clone(),
             ..Report::default()
         };
+        report.file_errors.extend(reloaded.err());
         report.rows.total = total;
         if self.template.fields.iter().any(|f| f.default.as_deref() == Some("now")) && engine.now.is_empty() {
             report.file_errors.push(FileError::new(FileErrorCode::InvalidOption, messages::no_clock(lang)));
@@ -241,6 +272,8 @@ impl Session {
             samples,
             error_rows: self.errors.keys().copied().collect(),
             matching: self.matching(),
+            sheets: self.sheets(),
+            header_rows: self.header_candidates(),
         }
     }
 
@@ -626,14 +659,14 @@ pub fn load_in_chunks(
     template: Template,
     options: CheckOptions,
 ) -> Result<Session, Summary> {
-    let mut loader = options.loader(bytes.len());
+    let mut loader = FileLoader::new(&options, bytes.len());
     for piece in bytes.chunks(chunk.max(1)) {
         if !loader.feed(piece) {
             break;
         }
     }
-    match loader.finish() {
-        Ok(loaded) => Ok(Session::new(template, loaded, options, &mut |_, _| {})),
+    match loader.finish(&template, &options) {
+        Ok(loaded) => Ok(Session::from_loaded(template, loaded, options, &mut |_, _| {})),
         Err(error) => Err(failed(&template, error)),
     }
 }

@@ -324,7 +324,7 @@ pub fn choose_sheet(lang: Lang, sheets: &[(&str, u64)]) -> String {
 
 /// `invalid_option`: a header row asked for that is not one of the rows
 /// that may be the header.
-pub(crate) fn no_header_row(lang: Lang, line: u64, first: u64, last: u64) -> String {
+pub fn no_header_row(lang: Lang, line: u64, first: u64, last: u64) -> String {
     pick(
         lang,
         format!(
