@@ -11,6 +11,7 @@ mod pairs;
 mod references;
 mod review;
 mod run;
+mod sheets;
 mod state;
 mod upload;
 
