@@ -128,3 +128,10 @@ fn a_csv_with_a_title_above_the_header_is_read_from_the_header() {
     let forced = check(bytes, &clients(), &Options { header_row: HeaderRow::Line(1), ..Options::default() });
     assert_eq!(forced.file_errors[0].code, FileErrorCode::MissingRequiredColumn);
 }
+
+#[test]
+fn a_spreadsheet_error_saved_in_a_csv_is_a_cell_error_too() {
+    let report = check(b"First Name,Email\nAnn,#N/A\n#DIV/0!,bob@example.com\n", &clients(), &Options::default());
+    let codes: Vec<_> = report.errors.iter().map(|e| (e.row, e.code)).collect();
+    assert_eq!(codes, [(1, RowErrorCode::CellError), (2, RowErrorCode::CellError)]);
+}

@@ -269,3 +269,16 @@ fn a_workbook_with_one_sheet_goes_straight_on_with_dates_in_the_fields_format() 
     assert_eq!(out.status.code(), Some(0), "{report}");
     assert_eq!(report["records"][0]["birthdate"], "1981-11-20");
 }
+
+#[test]
+fn parse_shows_a_workbook_sheet_as_read() {
+    let out = run(&["parse", "--sheet", "Clients", "--header-row", "4", &workbook("clients.ods")], None);
+    let parsed = json(&out);
+    assert_eq!(out.status.code(), Some(0), "{parsed}");
+    assert_eq!(parsed["sheet"], "Clients");
+    assert_eq!(parsed["header"][2], "Email");
+    assert_eq!(parsed["rows"][0][3], "33612345678");
+    assert_eq!(parsed["rows"][0][5], "0.1");
+    assert_eq!(parsed["rows"][2][2], "#N/A");
+    assert_eq!(parsed["lines"][0], 5);
+}

@@ -155,6 +155,9 @@ pub fn parse(read: &ReadArgs, file: &str) -> Result<ExitCode, Error> {
         println!("{}", json!({ "file_errors": [e] }));
         Ok(ExitCode::from(2))
     };
+    if csv_import_core::workbook::WorkbookKind::detect(&bytes).is_some() {
+        return parse_workbook(read, &bytes);
+    }
     let decoded = match csv_import_core::decode::decode(&bytes, read.encoding.as_deref()) {
         Ok(d) => d,
         Err(e) => return fail(e),
@@ -196,6 +199,43 @@ pub fn parse(read: &ReadArgs, file: &str) -> Result<ExitCode, Error> {
         })
     );
     Ok(if errors.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(1) })
+}
+
+/// `csv-import parse` of a workbook: the sheet's header and cells as read.
+fn parse_workbook(read: &ReadArgs, bytes: &[u8]) -> Result<ExitCode, Error> {
+    // No template: the header is the first row, or the one --header-row names.
+    let template: Template = serde_json::from_value(json!({ "name": "parse", "label": "parse", "fields": [] }))
+        .map_err(|e| Error::Template(e.to_string()))?;
+    let options = Options {
+        header_row: read.header_row.map_or(HeaderRow::Detect, HeaderRow::Line),
+        sheet: read.sheet.clone(),
+        ..Options::default()
+    };
+    let loaded = match csv_import_core::table::load_workbook(bytes, &template, &options) {
+        Ok(loaded) => loaded,
+        Err(e) if e.code == FileErrorCode::ChooseSheet => {
+            return Err(Error::Usage(format!("{} Name it with --sheet NAME or --sheet N.", e.message)));
+        }
+        Err(e) => {
+            println!("{}", json!({ "file_errors": [e] }));
+            return Ok(ExitCode::from(2));
+        }
+    };
+    let rows: Vec<Vec<String>> = (0..loaded.rows.len()).map(|i| loaded.rows.cells(i)).collect();
+    let lines: Vec<u64> = (0..loaded.rows.len()).map(|i| loaded.rows.position(i).line).collect();
+    println!(
+        "{}",
+        json!({
+            "encoding": loaded.encoding,
+            "sheet": loaded.sheet,
+            "header_line": loaded.header_line,
+            "header": loaded.header,
+            "rows": rows,
+            "lines": lines,
+            "errors": [],
+        })
+    );
+    Ok(ExitCode::SUCCESS)
 }
 
 /// `csv-import templates`.
