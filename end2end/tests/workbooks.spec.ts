@@ -73,6 +73,9 @@ test("a two-sheet workbook: choose the sheet, see the header found, map, review,
   await expect(bad).toContainText("#N/A");
   await bad.focus();
   await expect(page.locator(".cell-reason, .value-bar, [role=tooltip]").filter({ hasText: "spreadsheet error" }).first()).toBeVisible();
+  // Rows are numbered as the spreadsheet numbers them.
+  await expect(dialog.locator(".grid-row.has-errors .row-number")).toHaveText("7");
+  await expect(dialog.locator("#value-bar")).toContainText("Row 7, Email");
   await page.screenshot({ path: "screenshots/workbook-3-review.png" });
 
   const before = await page.locator(".notification").count();

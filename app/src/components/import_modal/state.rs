@@ -288,6 +288,13 @@ impl ModalState {
         }
     }
 
+    /// The number a row is shown with: a workbook's row as the spreadsheet
+    /// numbers it (its line), a text file's data row.
+    pub fn shown_row(&self, row: u64, line: u64) -> u64 {
+        let workbook = self.analysis.with_untracked(|a| a.as_ref().is_some_and(|a| a.report.sheet.is_some()));
+        if workbook { line } else { row }
+    }
+
     /// Read another sheet of the workbook (its header found again, the
     /// column choices dropped), then go on to the mapping.
     pub fn choose_sheet(&self, name: String) {
@@ -318,7 +325,8 @@ impl ModalState {
         self.busy.set(Some(self.text().checking_again.into()));
         leptos::task::spawn_local(async move {
             let answer = crate::browser::ask::<Summary>(&Request::Check { options }).await;
-            if state.busy.try_set(None).is_none() {
+            if state.busy.try_set(None).is_some() {
+                // The modal was closed meanwhile.
                 return;
             }
             match answer {
