@@ -153,15 +153,20 @@ impl Workbook {
     pub fn open(bytes: &[u8], lang: Lang) -> Result<Workbook, FileError> {
         let kind = WorkbookKind::detect(bytes)
             .ok_or_else(|| FileError::new(FileErrorCode::NotText, messages::not_a_workbook(lang)))?;
-        let unreadable = |why: String| FileError::new(FileErrorCode::Unreadable, messages::unreadable_workbook(lang, kind.extension(), &why));
-        let cursor = Cursor::new(bytes);
-        let sheets = match kind {
-            WorkbookKind::Xlsx => read_all(open_workbook_from_rs::<Xlsx<_>, _>(cursor).map_err(|e| unreadable(e.to_string()))?),
-            WorkbookKind::Xlsb => read_all(open_workbook_from_rs::<Xlsb<_>, _>(cursor).map_err(|e| unreadable(e.to_string()))?),
-            WorkbookKind::Xls => read_all(open_workbook_from_rs::<Xls<_>, _>(cursor).map_err(|e| unreadable(e.to_string()))?),
-            WorkbookKind::Ods => read_all(open_workbook_from_rs::<Ods<_>, _>(cursor).map_err(|e| unreadable(e.to_string()))?),
+        let unreadable =
+            |why: String| FileError::new(FileErrorCode::Unreadable, messages::unreadable_workbook(lang, kind.extension(), &why));
+        if kind == WorkbookKind::Xls && !whole_sectors(bytes) {
+            return Err(unreadable("cut short".into()));
         }
-        .map_err(unreadable)?;
+        // calamine may panic on a damaged file rather than fail: natively
+        // that is caught and said like any damage. (In wasm a panic stops
+        // the worker, which the page reports; the checks above keep the
+        // common damage, a file cut short, from getting that far.)
+        let read = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| read_kind(kind, bytes)));
+        let sheets = match read {
+            Ok(result) => result.map_err(unreadable)?,
+            Err(_) => return Err(unreadable("damaged".into())),
+        };
         if sheets.iter().all(|(_, range)| range.rows().all(row_is_blank)) {
             return Err(FileError::new(FileErrorCode::EmptyFile, messages::no_rows(lang)));
         }
@@ -275,6 +280,30 @@ impl Workbook {
             rows,
         })
     }
+}
+
+/// Every visible sheet of a workbook of `kind`, with its cells.
+fn read_kind(kind: WorkbookKind, bytes: &[u8]) -> Result<Vec<(String, Range<Data>)>, String> {
+    let cursor = Cursor::new(bytes);
+    match kind {
+        WorkbookKind::Xlsx => read_all(open_workbook_from_rs::<Xlsx<_>, _>(cursor).map_err(|e| e.to_string())?),
+        WorkbookKind::Xlsb => read_all(open_workbook_from_rs::<Xlsb<_>, _>(cursor).map_err(|e| e.to_string())?),
+        WorkbookKind::Xls => read_all(open_workbook_from_rs::<Xls<_>, _>(cursor).map_err(|e| e.to_string())?),
+        WorkbookKind::Ods => read_all(open_workbook_from_rs::<Ods<_>, _>(cursor).map_err(|e| e.to_string())?),
+    }
+}
+
+/// Whether an OLE compound file (`.xls`) is made of whole sectors after
+/// its 512-byte header, as every program writes it: one cut short is not.
+fn whole_sectors(bytes: &[u8]) -> bool {
+    let (Some(&low), Some(&high)) = (bytes.get(30), bytes.get(31)) else {
+        return false;
+    };
+    let shift = u16::from_le_bytes([low, high]);
+    if !(7..=16).contains(&shift) || bytes.len() < 512 {
+        return false;
+    }
+    (bytes.len() - 512) % (1usize << shift) == 0
 }
 
 /// Every visible sheet of a workbook with its cells.

@@ -135,3 +135,25 @@ fn a_spreadsheet_error_saved_in_a_csv_is_a_cell_error_too() {
     let codes: Vec<_> = report.errors.iter().map(|e| (e.row, e.code)).collect();
     assert_eq!(codes, [(1, RowErrorCode::CellError), (2, RowErrorCode::CellError)]);
 }
+
+#[test]
+fn damaged_workbooks_are_file_errors_never_panics() {
+    for name in ["clients.xlsx", "clients.xls", "clients.ods", "accounts.xlsx"] {
+        let bytes = fixture(name);
+        let mut cases: Vec<Vec<u8>> = (1..20).map(|k| bytes[..bytes.len() * k / 20].to_vec()).collect();
+        // Bytes flipped here and there after the signature.
+        for step in [97, 389, 1031] {
+            let mut flipped = bytes.clone();
+            for i in (16..flipped.len()).step_by(step) {
+                flipped[i] ^= 0x5A;
+            }
+            cases.push(flipped);
+        }
+        for case in cases {
+            let options = Options { sheet: Some("1".into()), ..Options::default() };
+            let report = check(&case, &clients(), &options);
+            // Either read (a flip may land in unused bytes) or a file error.
+            assert!(report.rows.total > 0 || !report.file_errors.is_empty(), "{name}");
+        }
+    }
+}
