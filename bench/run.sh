@@ -82,6 +82,6 @@ for name in commit_rows_per_s_sqlite sqlite_import_rows_per_s commit_vs_bulk_sql
   commit_rows_per_s_postgres postgres_copy_rows_per_s commit_vs_bulk_postgres; do
   figure "$name" "the commit benchmark failed"
 done
-for name in e2e_5000_rows_ms e2e_1m_rows_s bundle_gzip_kb; do
+for name in e2e_5000_rows_ms e2e_1m_rows_s bundle_gzip_kb browser_xlsx_100k_review_ms browser_xlsx_max_main_thread_task_ms; do
   figure "$name" "$browser_why"
 done
