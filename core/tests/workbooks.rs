@@ -119,7 +119,7 @@ fn a_damaged_workbook_is_a_clear_file_error() {
 
 #[test]
 fn a_csv_with_a_title_above_the_header_is_read_from_the_header() {
-    let bytes = b"Clients of March\nExported 2024-03-05,,\n\nFirst Name,Email\nAnn,ann@example.com\nBob,bob@\n";
+    let bytes = b"Clients of March\nExported 2024-03-05\n\nFirst Name;Email\nAnn;ann@example.com\nBob;bob@\n";
     let report = check(bytes, &clients(), &Options::default());
     assert!(report.file_errors.is_empty(), "{:?}", report.file_errors);
     assert_eq!((report.header_line, report.rows_above, report.rows.total), (4, 2, 2), "{report:?}");
