@@ -16,10 +16,14 @@
 //   e2e_1m_rows_s                the same for the 1M-row file
 //   bundle_gzip_kb               JS, wasm and CSS the page and the modal
 //                                download, gzipped (level 9)
+//   browser_xlsx_100k_review_ms  drop the 100,000-row .xlsx (written by
+//                                LibreOffice from the 100k file) until the
+//                                review step shows its counts
+//   browser_xlsx_max_main_thread_task_ms  the longest main-thread task meanwhile
 //
 // Usage: node bench/browser.mjs --bin <csv-import> --site <target/site>
 //          --data <folder with clients-5000.csv and clients-1000000.csv>
-//          [--port 3210] [--only wasm,papaparse,e2e5k,e2e1m]
+//          [--port 3210] [--only wasm,papaparse,e2e5k,e2e1m,xlsx]
 // Prints `name: value` lines (`name: n/a (reason)` for what failed).
 //
 // It waits on what a user sees (step names, counts, notifications), not on
@@ -54,6 +58,7 @@ const wanted = (name) => !only || only.has(name);
 const base = `http://127.0.0.1:${port}`;
 const bigFile = path.join(data, "clients-1000000.csv");
 const smallFile = path.join(data, "clients-5000.csv");
+const xlsxFile = path.join(data, "clients-100000.xlsx");
 
 const results = new Map();
 const result = (name, value) => {
@@ -247,6 +252,29 @@ async function measureWasm(browser, bundle) {
   }
 }
 
+// The 100,000-row workbook: read whole in the worker (a workbook cannot be
+// read in slices), then checked like a CSV file.
+async function measureWorkbook(browser) {
+  const { context, page } = await newPage(browser, { wrapWorker: true });
+  try {
+    const dialog = await signInAndOpenImport(page);
+    await page.evaluate(() => {
+      window.__bench.longTasks = [];
+      window.__bench.maxGap = 0;
+    });
+    const ms = await dropAndReview(page, dialog, xlsxFile, 100_000, 600_000);
+    await page.waitForTimeout(500);
+    const bench = await page.evaluate(() => window.__bench);
+    const summary = (await dialog.locator(".review-summary").innerText()).replace(/\s+/g, " ");
+    console.log(`  (100k-row .xlsx: review after ${ms} ms; ${summary})`);
+    result("browser_xlsx_100k_review_ms", ms);
+    const longest = bench.longTasks.reduce((m, t) => Math.max(m, t.duration), 0);
+    result("browser_xlsx_max_main_thread_task_ms", Math.round(bench.longTasks.length > 0 ? longest : Math.max(0, bench.maxGap)));
+  } finally {
+    await context.close();
+  }
+}
+
 async function measurePapaparse(browser) {
   const rows = dataRows(bigFile);
   const { context, page } = await newPage(browser);
@@ -371,6 +399,17 @@ try {
   }
   if (wasm && papa) result("browser_vs_papaparse_ratio", (wasm / papa).toFixed(2));
   else if (wanted("wasm") || wanted("papaparse")) na("browser_vs_papaparse_ratio", "a rate is missing");
+  if (wanted("xlsx")) {
+    if (!fs.existsSync(xlsxFile)) {
+      na("browser_xlsx_100k_review_ms", `no ${xlsxFile} (make bench writes it with LibreOffice)`);
+    } else {
+      try {
+        await measureWorkbook(browser);
+      } catch (e) {
+        na("browser_xlsx_100k_review_ms", e.message);
+      }
+    }
+  }
   if (wanted("e2e5k")) {
     try {
       result("e2e_5000_rows_ms", await measureEndToEnd(browser, smallFile, 120_000));

@@ -31,6 +31,17 @@ CSV_IMPORT_BENCH_DATA="$data" cargo bench -q -p csv-import-core --bench pipeline
 step "native: cargo bench -p csv-import-core --bench pipeline"
 cargo bench -q -p csv-import-core --bench pipeline 2>&1 | tee "$out/native.txt" || true
 
+step "workbook: the 100,000-row file as an .xlsx written by LibreOffice, read and checked natively"
+xlsx="$data/clients-100000.xlsx"
+if [ ! -f "$xlsx" ] && command -v soffice >/dev/null && [ -f "$data/clients-100000.csv" ]; then
+  soffice -env:UserInstallation=file://"$out"/lo --headless --convert-to xlsx --outdir "$data" "$data/clients-100000.csv" >/dev/null 2>&1 || true
+fi
+if [ -f "$xlsx" ]; then
+  CSV_IMPORT_BENCH_XLSX="$xlsx" cargo bench -q -p csv-import-core --bench workbook 2>&1 | tee "$out/workbook.txt" || true
+else
+  echo "no .xlsx (LibreOffice: apt-get install libreoffice-calc)" | tee "$out/workbook-failed.txt"
+fi
+
 step "commit: server commit path vs sqlite3 .import and psql \\copy"
 commit_file="${BENCH_COMMIT_FILE:-$data/clients-100000.csv}"
 if cargo build -q --release -p csv-import --example bench_commit; then
@@ -69,6 +80,9 @@ step "summary ($(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2 / 104857
 browser_why="the browser benchmark did not run"
 [ -f "$out/browser-failed.txt" ] && browser_why="the release site did not build"
 figure native_validate_over_parse "the native benchmark failed"
+for name in workbook_open_ms workbook_rows_ms workbook_check_ms workbook_rows_per_s_native; do
+  figure "$name" "no .xlsx was written (LibreOffice missing?)"
+done
 for name in browser_rows_per_s_wasm browser_rows_per_s_papaparse browser_vs_papaparse_ratio \
   max_main_thread_task_ms peak_worker_memory_mb; do
   figure "$name" "$browser_why"
@@ -80,6 +94,6 @@ done
 for name in bulk_fix_1m_rows_ms bulk_offers_ms bulk_undo_ms; do
   figure "$name" "the bulk fix benchmark failed"
 done
-for name in e2e_5000_rows_ms e2e_1m_rows_s bundle_gzip_kb; do
+for name in e2e_5000_rows_ms e2e_1m_rows_s bundle_gzip_kb browser_xlsx_100k_review_ms browser_xlsx_max_main_thread_task_ms; do
   figure "$name" "$browser_why"
 done

@@ -441,6 +441,22 @@ pub struct Text {
     pub role_may_not: fn(&str, &str) -> String,
     /// The server has nowhere to store these (what): a check only.
     pub not_stored: fn(&str) -> String,
+    /// Workbooks: the heading of the sheet choice (file name).
+    pub choose_sheet: fn(&str) -> String,
+    /// A sheet's rows, as the sheet choice shows them.
+    pub sheet_rows: fn(u64) -> String,
+    /// Before a sheet's first values.
+    pub sheet_starts_with: &'static str,
+    /// The button that reads the sheet chosen.
+    pub use_sheet: &'static str,
+    /// The label of the sheet select in the mapping step.
+    pub sheet_label: &'static str,
+    /// The label of the header row select.
+    pub header_row_label: &'static str,
+    /// One row that may be the header: its line (a sheet's row) and values.
+    pub header_row_option: fn(u64, &str) -> String,
+    /// The rows above the header, ignored.
+    pub rows_above_ignored: fn(u64) -> String,
 }
 
 impl Text {
@@ -500,7 +516,7 @@ static EN: Text = Text {
     drop_here: "Drag and drop your CSV file here",
     or_word: "or",
     choose_file: "Choose a file",
-    upload_hint: "CSV, TSV or TXT up to 200 MB, in any common encoding (UTF-8, UTF-16, Windows-1252) and with , ; tab or | between values.",
+    upload_hint: "CSV, TSV or TXT up to 200 MB, in any common encoding (UTF-8, UTF-16, Windows-1252) and with , ; tab or | between values; or an Excel or OpenDocument workbook (.xlsx, .xls, .xlsm, .xlsb, .ods).",
     expected_columns: "Columns this import expects",
     required_label: "Required: ",
     optional_label: "Optional: ",
@@ -509,8 +525,8 @@ static EN: Text = Text {
     reading_rows: |n| format!("Reading rows… {}", en(n, "row", "rows")),
     checking_rows: |n| format!("Checking rows… {}", en(n, "row", "rows")),
     cancel_reading: "Cancel reading",
-    spreadsheet: |name| format!("{name} is a spreadsheet, not a CSV file. Open it and save it as CSV (in Excel: File › Save As › CSV UTF-8), then upload that file."),
-    wrong_extension: |name, ext| format!("{name} is a .{ext} file. Upload a CSV file (.csv, .tsv or .txt)."),
+    spreadsheet: |name| format!("{name} is an Apple Numbers file, which cannot be read here. In Numbers choose File › Export To › Excel (or CSV), then upload that file."),
+    wrong_extension: |name, ext| format!("{name} is a .{ext} file. Upload a CSV file (.csv, .tsv or .txt) or a workbook (.xlsx, .xls, .ods)."),
     too_big: |name, mb, max| format!("{name} is {mb:.0} MB; the most a file may have is {max:.0} MB. Split it into smaller files."),
     nothing_dropped: "Nothing to read was dropped. Drop a CSV file.",
     how_name: "matched by name",
@@ -637,6 +653,14 @@ static EN: Text = Text {
     not_here: |what| format!("You may not import {what} here. Ask an admin."),
     role_may_not: |role, what| format!("Your role ({role}) may not import {what}. Ask an admin."),
     not_stored: |what| format!("This server does not store {what} imports yet. You can still check a file against the template."),
+    choose_sheet: |name| format!("{name} has several sheets. Which one holds the rows to import?"),
+    sheet_rows: |n| en(n, "row", "rows"),
+    sheet_starts_with: "starts with",
+    use_sheet: "Use this sheet",
+    sheet_label: "Sheet",
+    header_row_label: "Header row",
+    header_row_option: |line, values| if values.is_empty() { format!("Row {line}") } else { format!("Row {line}: {values}") },
+    rows_above_ignored: |n| format!("{} above the header {} ignored.", en(n, "row", "rows"), if n == 1 { "is" } else { "are" }),
 };
 
 static FR: Text = Text {
@@ -688,7 +712,7 @@ static FR: Text = Text {
     drop_here: "Glissez-déposez votre fichier CSV ici",
     or_word: "ou",
     choose_file: "Choisir un fichier",
-    upload_hint: "CSV, TSV ou TXT jusqu’à 200 Mo, dans un encodage courant (UTF-8, UTF-16, Windows-1252), valeurs séparées par , ; tabulation ou |.",
+    upload_hint: "CSV, TSV ou TXT jusqu’à 200 Mo, dans un encodage courant (UTF-8, UTF-16, Windows-1252), valeurs séparées par , ; tabulation ou | ; ou un classeur Excel ou OpenDocument (.xlsx, .xls, .xlsm, .xlsb, .ods).",
     expected_columns: "Colonnes attendues par cet import",
     required_label: "Obligatoires : ",
     optional_label: "Facultatives : ",
@@ -697,8 +721,8 @@ static FR: Text = Text {
     reading_rows: |n| format!("Lecture des lignes… {}", fr(n, "ligne", "lignes")),
     checking_rows: |n| format!("Vérification des lignes… {}", fr(n, "ligne", "lignes")),
     cancel_reading: "Arrêter la lecture",
-    spreadsheet: |name| format!("{name} est un classeur, pas un fichier CSV. Ouvrez-le et enregistrez-le en CSV (dans Excel : Fichier › Enregistrer sous › CSV UTF-8), puis importez ce fichier."),
-    wrong_extension: |name, ext| format!("{name} est un fichier .{ext}. Importez un fichier CSV (.csv, .tsv ou .txt)."),
+    spreadsheet: |name| format!("{name} est un fichier Apple Numbers, qui ne peut pas être lu ici. Dans Numbers, choisissez Fichier › Exporter vers › Excel (ou CSV), puis importez ce fichier."),
+    wrong_extension: |name, ext| format!("{name} est un fichier .{ext}. Importez un fichier CSV (.csv, .tsv ou .txt) ou un classeur (.xlsx, .xls, .ods)."),
     too_big: |name, mb, max| format!("{name} fait {mb:.0} Mo ; un fichier peut faire au plus {max:.0} Mo. Découpez-le en fichiers plus petits."),
     nothing_dropped: "Rien de lisible n’a été déposé. Déposez un fichier CSV.",
     how_name: "reconnue par son nom",
@@ -840,6 +864,14 @@ static FR: Text = Text {
     not_here: |what| format!("Vous ne pouvez pas importer « {what} » ici. Demandez à un administrateur."),
     role_may_not: |role, what| format!("Votre rôle ({role}) ne permet pas d’importer « {what} ». Demandez à un administrateur."),
     not_stored: |what| format!("Ce serveur n’enregistre pas encore les imports « {what} ». Vous pouvez quand même vérifier un fichier avec ce modèle."),
+    choose_sheet: |name| format!("{name} a plusieurs feuilles. Laquelle contient les lignes à importer ?"),
+    sheet_rows: |n| fr(n, "ligne", "lignes"),
+    sheet_starts_with: "commence par",
+    use_sheet: "Utiliser cette feuille",
+    sheet_label: "Feuille",
+    header_row_label: "Ligne d’en-tête",
+    header_row_option: |line, values| if values.is_empty() { format!("Ligne {line}") } else { format!("Ligne {line} : {values}") },
+    rows_above_ignored: |n| format!("{} au-dessus de l’en-tête {} ignorée{}.", fr(n, "ligne", "lignes"), if n <= 1 { "est" } else { "sont" }, if n <= 1 { "" } else { "s" }),
 };
 
 #[cfg(test)]

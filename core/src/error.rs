@@ -44,6 +44,11 @@ pub enum FileErrorCode {
     ControlCharacter,
     /// The header row has a quote that does not close where it should.
     UnclosedQuote,
+    /// A workbook that cannot be read (damaged, encrypted, or saved by a
+    /// program whose format is not understood).
+    Unreadable,
+    /// A workbook of several sheets, and no sheet was chosen.
+    ChooseSheet,
 }
 
 impl FileErrorCode {
@@ -60,6 +65,8 @@ impl FileErrorCode {
             FileErrorCode::InvalidOption => "invalid_option",
             FileErrorCode::ControlCharacter => "control_character",
             FileErrorCode::UnclosedQuote => "unclosed_quote",
+            FileErrorCode::Unreadable => "unreadable",
+            FileErrorCode::ChooseSheet => "choose_sheet",
         }
     }
 
@@ -80,7 +87,9 @@ impl FileErrorCode {
             | FileErrorCode::NoHeader
             | FileErrorCode::TooManyRows
             | FileErrorCode::ControlCharacter
-            | FileErrorCode::UnclosedQuote => true,
+            | FileErrorCode::UnclosedQuote
+            | FileErrorCode::Unreadable
+            | FileErrorCode::ChooseSheet => true,
             FileErrorCode::DuplicateHeader | FileErrorCode::MissingRequiredColumn | FileErrorCode::InvalidOption => false,
         }
     }
@@ -177,6 +186,9 @@ pub enum RowErrorCode {
     /// Values of several columns that do not go together, e.g. a partner
     /// user on another partner's team (checked by the server).
     Mismatch,
+    /// A spreadsheet's error value (`#N/A`, `#DIV/0!`, `#REF!`, ...): the
+    /// formula of the cell failed, so it holds no value.
+    CellError,
 }
 
 impl RowErrorCode {
@@ -208,6 +220,7 @@ impl RowErrorCode {
             RowErrorCode::ControlCharacter => "control_character",
             RowErrorCode::UnclosedQuote => "unclosed_quote",
             RowErrorCode::Mismatch => "mismatch",
+            RowErrorCode::CellError => "cell_error",
         }
     }
 }

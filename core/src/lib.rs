@@ -37,6 +37,7 @@ pub mod decode;
 pub mod error;
 pub mod fix;
 pub mod fold;
+pub mod header_row;
 pub mod map;
 pub mod messages;
 pub mod parse;
@@ -53,6 +54,9 @@ pub mod value;
 
 #[cfg(feature = "builtin-templates")]
 pub mod builtin;
+
+#[cfg(feature = "workbooks")]
+pub mod workbook;
 
 pub use messages::Lang;
 pub use fold::fold_key;

@@ -221,6 +221,22 @@ impl<'a> RowReader<'a> {
     pub fn rows_read(&self) -> u64 {
         self.rows
     }
+
+    /// Takes the `n`-th row with a value after the header (1-based) as the
+    /// header instead, before any row was read: the rows up to it are
+    /// skipped, and the rows after it are numbered from 1 (their lines stay
+    /// those of the file). See [`crate::header_row`].
+    pub fn skip_to_header(&mut self, n: usize, lang: Lang) -> Result<(), FileError> {
+        for _ in 0..n {
+            if !self.records.next_non_blank() {
+                return Err(FileError::new(FileErrorCode::EmptyFile, messages::no_rows(lang)));
+            }
+        }
+        self.header_line = self.records.start_line();
+        self.header = header_of(&self.records.record, self.header_line, 0, lang)?;
+        self.rows = 0;
+        Ok(())
+    }
 }
 
 /// A delimiter csv can split at: ASCII, and not a quote or line break.

@@ -2,6 +2,7 @@
 //! errors, the valid records, and an error-report CSV a user can fix.
 
 use crate::decode::decode_in;
+use crate::header_row::{HeaderRow, choose_header};
 use crate::error::{FileError, FileErrorCode, RowError};
 use crate::map::{Column, Mapper, Override};
 use crate::messages::{self, Lang};
@@ -34,6 +35,11 @@ pub struct Options {
     pub unknown: Vec<(String, Vec<String>)>,
     /// The language of the messages (file and row errors).
     pub lang: Lang,
+    /// Which row is the header: found (the default), or a given line.
+    pub header_row: HeaderRow,
+    /// For a workbook: the sheet to read, by name or 1-based position.
+    /// Needed when the workbook has several sheets with data.
+    pub sheet: Option<String>,
 }
 
 /// Row counts.
@@ -73,6 +79,15 @@ pub struct Report {
     /// The original cells of invalid rows, when asked for.
     #[serde(skip)]
     pub invalid_rows: Vec<RawRow>,
+    /// The line (a sheet's row) of the header, 1-based.
+    #[serde(default)]
+    pub header_line: u64,
+    /// Rows with a value above the header: ignored.
+    #[serde(default)]
+    pub rows_above: u64,
+    /// For a workbook, the sheet read.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sheet: Option<String>,
 }
 
 impl Report {
@@ -173,7 +188,7 @@ pub fn check_verdicts(bytes: &[u8], template: &Template, options: &Options) -> R
 
 /// How many data rows the mapping may look at to recognise a column by its
 /// values.
-const CONTENT_SAMPLE_ROWS: usize = 100;
+pub(crate) const CONTENT_SAMPLE_ROWS: usize = 100;
 
 /// The first `n` data rows of `text`, for mapping columns by their values.
 fn first_rows(text: &str, delimiter: u8, n: usize) -> Vec<Vec<String>> {
@@ -187,6 +202,10 @@ fn first_rows(text: &str, delimiter: u8, n: usize) -> Vec<Vec<String>> {
 
 /// [`check`], keeping the records or not.
 fn run(bytes: &[u8], template: &Template, options: &Options, keep_records: bool) -> Report {
+    #[cfg(feature = "workbooks")]
+    if crate::workbook::WorkbookKind::detect(bytes).is_some() {
+        return crate::table::check_workbook(bytes, template, options, keep_records);
+    }
     let mut report = Report { template: template.name.clone(), ..Report::default() };
     let lang = options.lang;
     let decoded = match decode_in(bytes, options.encoding.as_deref(), lang) {
@@ -206,8 +225,32 @@ fn run(bytes: &[u8], template: &Template, options: &Options, keep_records: bool)
             return report;
         }
     };
+    // The header: the first row, or a later one (see `header_row`).
+    let mut candidates = vec![(reader.header_line(), reader.header().to_vec())];
+    if let Ok(mut peek) = RowReader::new(&decoded.text, delimiter) {
+        while candidates.len() < crate::header_row::SEARCH_ROWS {
+            let Some(pos) = peek.next_row() else { break };
+            candidates.push((pos.line, peek.record().iter().map(str::to_string).collect()));
+        }
+    }
+    let chosen = match choose_header(&candidates, template, options.header_row, lang) {
+        Ok(chosen) => chosen,
+        Err(e) => {
+            report.file_errors.push(e);
+            return report;
+        }
+    };
+    if chosen > 0 {
+        if let Err(e) = reader.skip_to_header(chosen, lang) {
+            report.file_errors.push(e);
+            return report;
+        }
+    }
+    report.rows_above = chosen as u64;
+    report.header_line = reader.header_line();
     report.header = reader.header().to_vec();
-    let samples = first_rows(&decoded.text, delimiter, CONTENT_SAMPLE_ROWS);
+    let mut samples = first_rows(&decoded.text, delimiter, CONTENT_SAMPLE_ROWS + chosen);
+    let samples = samples.split_off(chosen.min(samples.len()));
     let mapping = Mapper::new(template).overrides(&options.overrides).samples(&samples).lang(lang).map(reader.header());
     report.columns = mapping.columns.clone();
     report.file_errors.extend(mapping.file_errors.iter().cloned());

@@ -56,7 +56,24 @@ pub fn sniff_delimiter(text: &str) -> u8 {
             _ => best = Some((d, tally)),
         }
     }
-    best.map_or(b',', |(d, _)| d)
+    match best {
+        Some((d, _)) => d,
+        // Lines without any delimiter above the header (a title, an export
+        // date): sniff from the first line that has one.
+        None => match first_line_with_a_delimiter(bytes) {
+            Some(start) if start > 0 => sniff_delimiter(&text[start..]),
+            _ => b',',
+        },
+    }
+}
+
+/// Where the first line holding one of [`DELIMITERS`] starts, in the
+/// sniffed sample.
+fn first_line_with_a_delimiter(bytes: &[u8]) -> Option<usize> {
+    let sample = &bytes[..bytes.len().min(MAX_BYTES)];
+    let at = sample.iter().position(|b| DELIMITERS.contains(b))?;
+    // Line starts are ASCII line breaks, so the slice stays on a character boundary.
+    Some(sample[..at].iter().rposition(|&b| b == b'\n' || b == b'\r').map_or(0, |i| i + 1))
 }
 
 /// Parses a delimiter given by a person or a program: `","`, `";"`, `"\t"`
@@ -213,6 +230,13 @@ fn tally(bytes: &[u8], d: u8) -> Tally {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_title_without_delimiters_above_the_header_is_passed_over() {
+        let text = "Clients of March\nExported 2024-03-05\n\nFirst Name;Email\nAnn;ann@x.com\nBob;bob@x.com\n";
+        assert_eq!(sniff_delimiter(text), b';');
+        assert_eq!(sniff_delimiter("Just a title\nand notes\n"), b',');
+    }
 
     #[test]
     fn simple_files() {

@@ -303,6 +303,7 @@ pub struct StreamLoader {
     /// every chunk.
     left: usize,
     header: Option<Vec<String>>,
+    header_line: u64,
     rows: RowStore,
     /// Room in the store was made for the whole file, as guessed.
     reserved: bool,
@@ -327,6 +328,14 @@ pub struct StreamLoaded {
     pub delimiter: u8,
     /// The header cells.
     pub header: Vec<String>,
+    /// The line (a sheet's row) of the header, 1-based.
+    pub header_line: u64,
+    /// The rows with a value above the header, each with its line: ignored,
+    /// kept so that another header row can be chosen (see
+    /// [`with_header`](StreamLoaded::with_header)).
+    pub above: Vec<(u64, Vec<String>)>,
+    /// The sheet the rows come from, for a workbook.
+    pub sheet: Option<String>,
     /// The data rows.
     pub rows: RowStore,
 }
@@ -347,6 +356,7 @@ impl StreamLoader {
             lines_before: 0,
             left: 0,
             header: None,
+            header_line: 0,
             rows: RowStore::with_capacity(0),
             reserved: false,
             size,
@@ -476,7 +486,10 @@ impl StreamLoader {
             let line = self.lines_before + records.start_line();
             if self.header.is_none() {
                 match header_of(&records.record, line, self.lines_before, self.lang) {
-                    Ok(header) => self.header = Some(header),
+                    Ok(header) => {
+                        self.header = Some(header);
+                        self.header_line = line;
+                    }
                     Err(error) => {
                         self.error = Some(error);
                         return;
@@ -530,7 +543,15 @@ impl StreamLoader {
         };
         let encoding = self.decoder.as_ref().map(|d| d.encoding().to_string()).unwrap_or_default();
         let delimiter = self.delimiter.unwrap_or(b',');
-        Ok(StreamLoaded { encoding, delimiter, header, rows: self.rows })
+        Ok(StreamLoaded {
+            encoding,
+            delimiter,
+            header,
+            header_line: self.header_line,
+            above: Vec::new(),
+            sheet: None,
+            rows: self.rows,
+        })
     }
 }
 

@@ -4,10 +4,11 @@
 
 use crate::decode::decode_in;
 use crate::error::FileError;
-use crate::map::map_headers_in;
+use crate::map::Mapper;
 use crate::messages;
-use crate::parse::{parse_in, Table};
-use crate::report::{Options, Report};
+use crate::parse::{parse_in, RawRow, Table};
+use crate::report::{Options, Report, CONTENT_SAMPLE_ROWS};
+use crate::store::StreamLoaded;
 use crate::sniff::sniff_delimiter;
 use crate::template::Template;
 use crate::validate::{Cells, FileRules, Validator, WithQuote};
@@ -52,6 +53,67 @@ pub fn check_table(loaded: &Loaded, template: &Template, options: &Options) -> R
     check_rows(&table.header, rows, template, options, &loaded.encoding, loaded.delimiter)
 }
 
+/// Map and validate a file read by a [`StreamLoader`](crate::store::StreamLoader)
+/// or a [`Workbook`](crate::workbook::Workbook), as [`crate::check`] does
+/// for bytes: records kept when `keep_records`, the invalid rows' cells
+/// when the options ask for them; the report names the header's line, the
+/// rows above it and the sheet.
+pub fn check_loaded(loaded: &StreamLoaded, template: &Template, options: &Options, keep_records: bool) -> Report {
+    let store = &loaded.rows;
+    let samples: Vec<Vec<String>> = (0..store.len().min(CONTENT_SAMPLE_ROWS)).map(|i| store.cells(i)).collect();
+    let rows = (0..store.len()).map(|i| (store.position(i), store.row(i)));
+    let mut report = check_rows_with(
+        &loaded.header,
+        &samples,
+        rows,
+        template,
+        options,
+        (&loaded.encoding, loaded.delimiter),
+        keep_records,
+    );
+    report.header_line = loaded.header_line;
+    report.rows_above = loaded.above.len() as u64;
+    report.sheet = loaded.sheet.clone();
+    report
+}
+
+/// [`crate::check`] of a workbook's bytes: the sheet the options name, or
+/// the only sheet with data; a workbook of several is a
+/// [`FileErrorCode::ChooseSheet`] error that lists them.
+#[cfg(feature = "workbooks")]
+pub(crate) fn check_workbook(bytes: &[u8], template: &Template, options: &Options, keep_records: bool) -> Report {
+    let fail = |e: FileError| Report { template: template.name.clone(), file_errors: vec![e], ..Report::default() };
+    match load_workbook(bytes, template, options) {
+        Ok(loaded) => check_loaded(&loaded, template, options, keep_records),
+        Err(e) => fail(e),
+    }
+}
+
+/// The sheet of a workbook that `options` name (or its only sheet with
+/// data), loaded for `template` with the options' header row.
+#[cfg(feature = "workbooks")]
+pub fn load_workbook(bytes: &[u8], template: &Template, options: &Options) -> Result<StreamLoaded, FileError> {
+    use crate::workbook::{SheetOptions, Workbook};
+    let lang = options.lang;
+    let book = Workbook::open(bytes, lang)?;
+    let index = match options.sheet.as_deref() {
+        Some(choice) => book
+            .find_sheet(choice)
+            .ok_or_else(|| FileError::new(FileErrorCode::InvalidOption, messages::no_such_sheet(lang, choice)))?,
+        None => {
+            let sheets = book.sheets_with_data();
+            match sheets.as_slice() {
+                [only] => only.index,
+                _ => {
+                    let list: Vec<(&str, u64)> = sheets.iter().map(|s| (s.name.as_str(), s.rows)).collect();
+                    return Err(FileError::new(FileErrorCode::ChooseSheet, messages::choose_sheet(lang, &list)));
+                }
+            }
+        }
+    };
+    book.load(index, template, &SheetOptions { header_row: options.header_row, overrides: &options.overrides, lang })
+}
+
 /// Map and validate `rows` (each with its position) under `header`.
 pub fn check_rows<C: Cells>(
     header: &[String],
@@ -61,6 +123,19 @@ pub fn check_rows<C: Cells>(
     encoding: &str,
     delimiter: u8,
 ) -> Report {
+    check_rows_with(header, &[], rows, template, options, (encoding, delimiter), true)
+}
+
+/// [`check_rows`], with sample rows for mapping columns by their values.
+fn check_rows_with<C: Cells>(
+    header: &[String],
+    samples: &[Vec<String>],
+    rows: impl ExactSizeIterator<Item = (Position, C)>,
+    template: &Template,
+    options: &Options,
+    (encoding, delimiter): (&str, u8),
+    keep_records: bool,
+) -> Report {
     let mut report = Report {
         template: template.name.clone(),
         encoding: encoding.to_string(),
@@ -69,7 +144,7 @@ pub fn check_rows<C: Cells>(
         ..Report::default()
     };
     let lang = options.lang;
-    let mapping = map_headers_in(header, template, &options.overrides, lang);
+    let mapping = Mapper::new(template).overrides(&options.overrides).samples(samples).lang(lang).map(header);
     report.columns = mapping.columns.clone();
     report.file_errors = mapping.file_errors.clone();
     report.rows.total = rows.len() as u64;
@@ -94,14 +169,23 @@ pub fn check_rows<C: Cells>(
     };
     let mut rules = FileRules::with_rows(template, rows.len());
     for (pos, cells) in rows {
-        match rules.admit(&validator, pos, validator.check_row(pos, &cells), &cells) {
+        let outcome = if keep_records {
+            rules.admit(&validator, pos, validator.check_row(pos, &cells), &cells).map(Some)
+        } else {
+            rules.verdict(&validator, pos, &cells).map(|()| None)
+        };
+        match outcome {
             Ok(record) => {
                 report.rows.valid += 1;
-                report.records.push(record);
+                report.records.extend(record);
             }
             Err(errors) => {
                 report.rows.invalid += 1;
                 report.errors.extend(errors);
+                if options.keep_invalid_rows {
+                    let cells = (0..cells.len()).filter_map(|c| cells.get(c)).map(str::to_string).collect();
+                    report.invalid_rows.push(RawRow { row: pos.row, line: pos.line, cells });
+                }
             }
         }
     }

@@ -7,7 +7,7 @@
 #![recursion_limit = "256"]
 
 use app::analysis::{failed, CheckOptions, Request, Session};
-use csv_import_core::store::StreamLoader;
+use app::analysis::FileLoader;
 use csv_import_core::Template;
 use std::cell::RefCell;
 use wasm_bindgen::prelude::*;
@@ -30,7 +30,7 @@ extern "C" {
 struct Loading {
     template: Template,
     options: CheckOptions,
-    loader: StreamLoader,
+    loader: FileLoader,
 }
 
 thread_local! {
@@ -73,10 +73,10 @@ pub fn finish_file(progress: &Progress) -> Result<String, JsError> {
     let Some(Loading { template, options, loader }) = LOADING.with(|l| l.borrow_mut().take()) else {
         return Err(JsError::new("No file is being read."));
     };
-    let summary = match loader.finish() {
+    let summary = match loader.finish(&template, &options) {
         Ok(loaded) => {
             let report = &mut |rows: u64, fraction: f64| progress.report(&JsValue::NULL, rows as f64, fraction);
-            let session = Session::new(template, loaded, options, report);
+            let session = Session::from_loaded(template, loaded, options, report);
             let summary = session.summary();
             SESSION.with(|s| *s.borrow_mut() = Some(session));
             summary

@@ -81,7 +81,7 @@ pub enum Command {
         /// Write the error report CSV (invalid rows plus an `errors` column) here.
         #[arg(long, value_name = "PATH")]
         error_report: Option<String>,
-        /// The CSV file; `-` for standard input.
+        /// The CSV file or workbook; `-` for standard input.
         file: String,
     },
     /// Import a CSV file into a workspace, as the import modal would: the valid rows
@@ -195,6 +195,15 @@ pub struct ReadArgs {
     /// Force a delimiter: , ; | or tab.
     #[arg(long)]
     pub delimiter: Option<String>,
+    /// For a workbook (.xlsx, .xlsm, .xlsb, .xls, .ods): the sheet to read, by
+    /// name or 1-based position. Needed when the workbook has several sheets.
+    #[arg(long, value_name = "NAME|INDEX")]
+    pub sheet: Option<String>,
+    /// The header's line (a workbook's row number), when it is not the row
+    /// found: the rows above it are ignored. By default the first of the
+    /// first 20 rows that names the most of the template's fields.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
+    pub header_row: Option<u64>,
 }
 
 /// Output formats.

@@ -205,3 +205,80 @@ fn a_template_file_can_be_given_by_path() {
     assert_eq!(out.status.code(), Some(0));
     assert_eq!(json(&out)["template"], "pets");
 }
+
+fn workbook(name: &str) -> String {
+    fixture(&format!("workbooks/{name}")).to_string_lossy().into_owned()
+}
+
+#[test]
+fn a_workbook_of_several_sheets_needs_a_sheet_and_lists_them() {
+    for name in ["clients.xlsx", "clients.xls", "clients.ods"] {
+        let out = run(&["validate", "-t", "clients", &workbook(name)], None);
+        assert_eq!(out.status.code(), Some(2), "{name}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains("\"Notes\" (1 row)") && err.contains("\"Clients\" (6 rows)"), "{name}: {err}");
+        assert!(err.contains("--sheet"), "{err}");
+    }
+}
+
+#[test]
+fn a_workbook_sheet_validates_with_sheet_row_and_column() {
+    for (name, sheet) in [("clients.xlsx", "Clients"), ("clients.xls", "2"), ("clients.ods", "clients")] {
+        let out = run(&["validate", "-t", "clients", "--sheet", sheet, &workbook(name)], None);
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert_eq!(out.status.code(), Some(1), "{name}: {text}");
+        assert!(text.starts_with("clients: 4 rows, 3 valid, 1 invalid ("), "{text}");
+        assert!(text.contains("sheet \"Clients\""), "{text}");
+        assert!(text.contains("header: line 4 (2 rows above it ignored)"), "{text}");
+        assert!(text.contains("Sheet \"Clients\", row 7, column C (Email): #N/A is a spreadsheet error"), "{text}");
+        assert!(text.contains("[cell_error]"), "{text}");
+    }
+}
+
+#[test]
+fn a_workbook_in_json_with_its_records() {
+    let out = run(
+        &["validate", "-t", "clients", "--sheet", "Clients", "--format", "json", "--records", &workbook("clients.xlsx")],
+        None,
+    );
+    let report = json(&out);
+    assert_eq!((report["sheet"].as_str(), report["header_line"].as_u64()), (Some("Clients"), Some(4)));
+    assert_eq!(report["errors"][0]["place"], "Sheet \"Clients\", row 7, column C (Email)");
+    assert_eq!(report["records"][0]["phone"], "33612345678");
+    assert_eq!(report["records"][0]["email"], "ann@example.com");
+}
+
+#[test]
+fn header_row_overrides_the_row_found() {
+    let file = b"Our clients\nFirst Name,Email\nAnn,ann@example.com\n";
+    let found = run(&["validate", "-t", "clients", "-"], Some(file));
+    assert_eq!(found.status.code(), Some(0), "{}", String::from_utf8_lossy(&found.stdout));
+    assert!(String::from_utf8_lossy(&found.stdout).contains("header: line 2 (1 row above it ignored)"));
+    let forced = run(&["validate", "-t", "clients", "--header-row", "1", "-"], Some(file));
+    assert_eq!(forced.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&forced.stdout).contains("[missing_required_column]"));
+    let wrong = run(&["validate", "-t", "clients", "--header-row", "9", "-"], Some(file));
+    assert_eq!(wrong.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&wrong.stdout).contains("Row 9 cannot be the header"));
+}
+
+#[test]
+fn a_workbook_with_one_sheet_goes_straight_on_with_dates_in_the_fields_format() {
+    let out = run(&["validate", "-t", "client-accounts", "--format", "json", "--records", &workbook("accounts.xlsx")], None);
+    let report = json(&out);
+    assert_eq!(out.status.code(), Some(0), "{report}");
+    assert_eq!(report["records"][0]["birthdate"], "1981-11-20");
+}
+
+#[test]
+fn parse_shows_a_workbook_sheet_as_read() {
+    let out = run(&["parse", "--sheet", "Clients", "--header-row", "4", &workbook("clients.ods")], None);
+    let parsed = json(&out);
+    assert_eq!(out.status.code(), Some(0), "{parsed}");
+    assert_eq!(parsed["sheet"], "Clients");
+    assert_eq!(parsed["header"][2], "Email");
+    assert_eq!(parsed["rows"][0][3], "33612345678");
+    assert_eq!(parsed["rows"][0][5], "0.1");
+    assert_eq!(parsed["rows"][2][2], "#N/A");
+    assert_eq!(parsed["lines"][0], 5);
+}

@@ -9,12 +9,13 @@
 
 mod session;
 
-pub use session::{Session, failed, key_text, load_in_chunks};
+pub use session::{FileLoader, Loaded, Session, Source, failed, key_text, load_in_chunks};
 
 use csv_import_core::fix::{Find, Fix};
 use csv_import_core::map::Override;
 use csv_import_core::report::{Options, Report, RowCounts};
-use csv_import_core::store::StreamLoader;
+use csv_import_core::header_row::HeaderRow;
+use csv_import_core::workbook::SheetInfo;
 use csv_import_core::{Lang, Record, RowError, RowErrorCode};
 use serde::{Deserialize, Serialize};
 
@@ -45,6 +46,14 @@ pub struct CheckOptions {
     /// in preview mode, which asks no server.
     #[serde(default)]
     pub mismatches: Vec<Mismatch>,
+    /// For a workbook: the sheet chosen (by name), or `None` for its first
+    /// sheet with data.
+    #[serde(default)]
+    pub sheet: Option<String>,
+    /// The header's line (a sheet's row) the user chose, or `None` for the
+    /// row found.
+    #[serde(default)]
+    pub header_row: Option<u64>,
 }
 
 /// Values of several fields that the server said do not go together in a
@@ -75,15 +84,27 @@ impl CheckOptions {
             keep_invalid_rows: false,
             unknown: self.unknown.clone(),
             lang: self.lang,
+            header_row: self.header_row.map_or(HeaderRow::Detect, HeaderRow::Line),
+            sheet: self.sheet.clone(),
         }
     }
 
     /// A loader for a file of `size` bytes read with these options (forced
-    /// encoding and delimiter, language of the errors).
-    pub fn loader(&self, size: usize) -> StreamLoader {
-        let options = self.to_options();
-        StreamLoader::new(options.encoding.as_deref(), size).with_delimiter(options.delimiter).with_lang(options.lang)
+    /// encoding and delimiter, language of the errors); a workbook is
+    /// recognised by its first bytes.
+    pub fn loader(&self, size: usize) -> FileLoader {
+        FileLoader::new(self, size)
     }
+}
+
+/// A row that may be the header: its line (a sheet's row) and its first
+/// values.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HeaderCandidate {
+    /// The line, 1-based.
+    pub line: u64,
+    /// Its non-empty values, joined, at most 60 characters.
+    pub preview: String,
 }
 
 /// What the page keeps of a checked file: no rows, no cells.
@@ -112,6 +133,14 @@ pub struct Summary {
     /// Changes that can be undone and redone.
     #[serde(default)]
     pub steps: Steps,
+    /// A workbook's sheets with data (none for a text file): with several,
+    /// the user chooses one.
+    #[serde(default)]
+    pub sheets: Vec<SheetInfo>,
+    /// The rows that may be the header (the header among them, at
+    /// [`Report::header_line`]).
+    #[serde(default)]
+    pub header_rows: Vec<HeaderCandidate>,
 }
 
 /// How many changes can be undone and redone.

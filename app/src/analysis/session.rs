@@ -6,6 +6,9 @@ mod history;
 mod mismatches;
 mod recheck;
 mod view;
+mod source;
+
+pub use source::{FileLoader, Loaded, Source};
 
 use super::{CheckOptions, NextBatch, Request, Skipped, Steps, Summary, ViewRow};
 use history::History;
@@ -33,6 +36,11 @@ pub struct Session {
     encoding: String,
     delimiter: u8,
     header: Vec<String>,
+    /// The header's line, the rows above it (ignored) and the sheet.
+    header_line: u64,
+    above: Vec<(u64, Vec<String>)>,
+    sheet: Option<String>,
+    source: Source,
     store: RowStore,
     options: CheckOptions,
     mapping: Mapping,
@@ -70,13 +78,30 @@ impl Session {
         options: CheckOptions,
         progress: &mut dyn FnMut(u64, f64),
     ) -> Session {
+        Session::from_loaded(template, Loaded { rows: loaded, source: Source::Text }, options, progress)
+    }
+
+    /// A session for a file read by a [`FileLoader`] (a text file or a
+    /// workbook), checked with `options`.
+    pub fn from_loaded(
+        template: Template,
+        loaded: Loaded,
+        options: CheckOptions,
+        progress: &mut dyn FnMut(u64, f64),
+    ) -> Session {
+        let Loaded { rows: loaded, source } = loaded;
         let mut session = Session {
             template,
             encoding: loaded.encoding,
             delimiter: loaded.delimiter,
             header: loaded.header,
+            header_line: loaded.header_line,
+            above: loaded.above,
+            sheet: loaded.sheet,
+            source,
             store: loaded.rows,
-            options: CheckOptions::default(),
+            // The rows were read with the options' sheet and header row.
+            options: CheckOptions { sheet: options.sheet.clone(), header_row: options.header_row, ..CheckOptions::default() },
             mapping: Mapping { columns: Vec::new(), file_errors: Vec::new() },
             report: Report::default(),
             errors: BTreeMap::new(),
@@ -119,7 +144,9 @@ impl Session {
     }
 
     /// Map and check every row with `options`.
-    pub fn check(&mut self, options: CheckOptions, progress: &mut dyn FnMut(u64, f64)) {
+    pub fn check(&mut self, mut options: CheckOptions, progress: &mut dyn FnMut(u64, f64)) {
+        // Another sheet or header row: the rows are read again first.
+        let reloaded = self.reload(&mut options);
         let engine = options.to_options();
         self.options = options;
         self.commit = None;
@@ -143,8 +170,12 @@ impl Session {
             header: self.header.clone(),
             columns: mapping.columns.clone(),
             file_errors: mapping.file_errors.clone(),
+            header_line: self.header_line,
+            rows_above: self.above.len() as u64,
+            sheet: self.sheet.clone(),
             ..Report::default()
         };
+        report.file_errors.extend(reloaded.err());
         report.rows.total = total;
         if self.template.fields.iter().any(|f| f.default.as_deref() == Some("now")) && engine.now.is_empty() {
             report.file_errors.push(FileError::new(FileErrorCode::InvalidOption, messages::no_clock(lang)));
@@ -253,6 +284,8 @@ impl Session {
             last_row: self.store.len() as u64,
             removed: self.removed_count as u64,
             steps: self.steps(),
+            sheets: self.sheets(),
+            header_rows: self.header_candidates(),
         }
     }
 
@@ -481,14 +514,14 @@ pub fn load_in_chunks(
     template: Template,
     options: CheckOptions,
 ) -> Result<Session, Summary> {
-    let mut loader = options.loader(bytes.len());
+    let mut loader = FileLoader::new(&options, bytes.len());
     for piece in bytes.chunks(chunk.max(1)) {
         if !loader.feed(piece) {
             break;
         }
     }
-    match loader.finish() {
-        Ok(loaded) => Ok(Session::new(template, loaded, options, &mut |_, _| {})),
+    match loader.finish(&template, &options) {
+        Ok(loaded) => Ok(Session::from_loaded(template, loaded, options, &mut |_, _| {})),
         Err(error) => Err(failed(&template, error)),
     }
 }

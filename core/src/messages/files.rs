@@ -3,6 +3,7 @@
 
 use super::{Lang, control_name, describe_char, pick, quote, quoted};
 use crate::parse::QuoteProblem;
+use std::fmt::Write as _;
 
 /// What a file that is not text looks like.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -264,4 +265,132 @@ pub(crate) fn header_control(lang: Lang, column: usize, name: &str, c: char, pos
              {position}. Supprimez-le de la ligne d’en-tête, puis importez à nouveau le fichier."
         ),
     )
+}
+
+/// `not_text`, for bytes given as a workbook that are none.
+pub(crate) fn not_a_workbook(lang: Lang) -> &'static str {
+    pick(
+        lang,
+        "This file is not an Excel or OpenDocument workbook (.xlsx, .xlsm, .xlsb, .xls, .ods). \
+         Save it from your spreadsheet in one of these formats or as CSV UTF-8, then upload it again.",
+        "Ce fichier n’est pas un classeur Excel ou OpenDocument (.xlsx, .xlsm, .xlsb, .xls, .ods). \
+         Enregistrez-le depuis votre tableur dans l’un de ces formats ou en CSV UTF-8, puis importez-le à nouveau.",
+    )
+}
+
+/// `unreadable`: a workbook calamine could not read.
+pub(crate) fn unreadable_workbook(lang: Lang, extension: &str, why: &str) -> String {
+    pick(
+        lang,
+        format!(
+            "This workbook (.{extension}) cannot be read: it may be damaged or protected by a password \
+             ({why}). Open it in your spreadsheet, save it again (or as CSV UTF-8), then upload that file."
+        ),
+        format!(
+            "Ce classeur (.{extension}) ne peut pas être lu : il est peut-être endommagé ou protégé par un \
+             mot de passe ({why}). Ouvrez-le dans votre tableur, enregistrez-le à nouveau (ou en CSV UTF-8), \
+             puis importez ce fichier."
+        ),
+    )
+}
+
+/// `invalid_option`: a sheet asked for that the workbook does not have.
+pub fn no_such_sheet(lang: Lang, asked: &str) -> String {
+    pick(
+        lang,
+        format!("The workbook has no sheet named or numbered \"{asked}\"."),
+        format!("Le classeur n’a pas de feuille nommée ou numérotée « {asked} »."),
+    )
+}
+
+/// `choose_sheet`: several sheets and none chosen; each with its rows.
+pub fn choose_sheet(lang: Lang, sheets: &[(&str, u64)]) -> String {
+    let list: Vec<String> = sheets
+        .iter()
+        .map(|(name, rows)| match (lang, rows) {
+            (Lang::En, 1) => format!("\"{name}\" (1 row)"),
+            (Lang::En, n) => format!("\"{name}\" ({n} rows)"),
+            (Lang::Fr, 0 | 1) => format!("« {name} » ({rows} ligne)"),
+            (Lang::Fr, n) => format!("« {name} » ({n} lignes)"),
+        })
+        .collect();
+    let list = list.join(", ");
+    pick(
+        lang,
+        format!("The workbook has several sheets: {list}. Choose the one to import."),
+        format!("Le classeur a plusieurs feuilles : {list}. Choisissez celle à importer."),
+    )
+}
+
+/// `invalid_option`: a header row asked for that is not one of the rows
+/// that may be the header.
+pub fn no_header_row(lang: Lang, line: u64, first: u64, last: u64) -> String {
+    pick(
+        lang,
+        format!(
+            "Row {line} cannot be the header: it is blank or too far down. Choose a row with a value \
+             between {first} and {last}."
+        ),
+        format!(
+            "La ligne {line} ne peut pas être l’en-tête : elle est vide ou trop bas. Choisissez une ligne \
+             non vide entre {first} et {last}."
+        ),
+    )
+}
+
+/// The error of a cell holding a spreadsheet error value such as `#N/A`.
+pub(crate) fn cell_error(lang: Lang, value: &str) -> String {
+    pick(
+        lang,
+        format!(
+            "{value} is a spreadsheet error: the cell's formula failed, so it has no value. Fix the formula \
+             or type the value in the spreadsheet."
+        ),
+        format!(
+            "{value} est une erreur du tableur : la formule de la cellule a échoué, elle n’a donc pas de \
+             valeur. Corrigez la formule ou saisissez la valeur dans le tableur."
+        ),
+    )
+}
+
+/// Where a row error is, as a person reads it: `Sheet "Clients", row 12,
+/// column C` for a workbook (the sheet's own row and column letter), `row
+/// 3 (line 4), column "Email"` for a text file.
+pub fn place(lang: Lang, sheet: Option<&str>, row: u64, line: u64, column: Option<usize>, header: Option<&str>) -> String {
+    let mut out = match (sheet, lang) {
+        (Some(sheet), Lang::En) => format!("Sheet \"{sheet}\", row {line}"),
+        (Some(sheet), Lang::Fr) => format!("Feuille « {sheet} », ligne {line}"),
+        (None, Lang::En) => format!("row {row} (line {line})"),
+        (None, Lang::Fr) => format!("rangée {row} (ligne {line})"),
+    };
+    match (sheet, column, header) {
+        (Some(_), Some(c), Some(h)) => {
+            let _ = write!(out, ", {} {} ({})", pick(lang, "column", "colonne"), column_letters(c), h.trim());
+        }
+        (Some(_), Some(c), None) => {
+            let _ = write!(out, ", {} {}", pick(lang, "column", "colonne"), column_letters(c));
+        }
+        (None, _, Some(h)) => {
+            let _ = write!(out, ", {} \"{}\"", pick(lang, "column", "colonne"), h.trim());
+        }
+        _ => {}
+    }
+    out
+}
+
+/// A 0-based column index as a spreadsheet names it: A, B, ..., Z, AA, AB, ...
+///
+/// ```
+/// use csv_import_core::messages::column_letters;
+/// assert_eq!((column_letters(0), column_letters(25), column_letters(26), column_letters(701)), ("A".into(), "Z".into(), "AA".into(), "ZZ".into()));
+/// ```
+pub fn column_letters(index: usize) -> String {
+    let mut n = index + 1;
+    let mut letters = Vec::new();
+    while n > 0 {
+        let rem = (n - 1) % 26;
+        letters.push(char::from(b'A' + rem as u8));
+        n = (n - 1) / 26;
+    }
+    letters.iter().rev().collect()
 }

@@ -190,6 +190,9 @@ impl FieldChecker {
         // A password is taken as written; other values trimmed, which drops
         // a tab or line break at either end.
         let kept = if kind == FieldType::Password { raw } else { s };
+        if is_spreadsheet_error(s) {
+            return Err(ValueError::new(RowErrorCode::CellError, messages::cell_error(lang, s)));
+        }
         if let Some((at, c)) = find_control(kept, self.controls) {
             return Err(self.control_error(raw, kept, at, c));
         }
@@ -489,3 +492,20 @@ fn strip_dot(s: &str) -> &str {
 
 #[cfg(test)]
 mod tests;
+
+/// Whether a cell holds one of a spreadsheet's error values (`#N/A`,
+/// `#DIV/0!`, ...): what a workbook's failed formula gives, and what Excel
+/// writes for it when it saves a CSV file. It is never a value to import.
+///
+/// ```
+/// use csv_import_core::value::is_spreadsheet_error;
+/// assert!(is_spreadsheet_error("#N/A") && is_spreadsheet_error("#DIV/0!"));
+/// assert!(!is_spreadsheet_error("#1 customer"));
+/// ```
+pub fn is_spreadsheet_error(cell: &str) -> bool {
+    const ERRORS: [&str; 12] = [
+        "#N/A", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#NULL!", "#DATA!", "#GETTING_DATA", "#SPILL!",
+        "#CALC!", "#FIELD!",
+    ];
+    cell.starts_with('#') && ERRORS.iter().any(|e| cell.eq_ignore_ascii_case(e))
+}

@@ -5,7 +5,8 @@ use crate::error::Error;
 use csv_import_core::map::Override;
 use csv_import_core::report::{check, Options, Report};
 use csv_import_core::sniff::{delimiter_name, parse_delimiter, sniff_delimiter};
-use csv_import_core::{Lang, RowErrorCode, Template, messages};
+use csv_import_core::header_row::HeaderRow;
+use csv_import_core::{FileErrorCode, Lang, RowErrorCode, Template, messages};
 use serde_json::{Value, json};
 use std::process::ExitCode;
 
@@ -27,10 +28,16 @@ pub fn validate(
         overrides,
         now: crate::now_rfc3339(),
         keep_invalid_rows: error_report.is_some(),
+        header_row: read.header_row.map_or(HeaderRow::Detect, HeaderRow::Line),
+        sheet: read.sheet.clone(),
         ..Options::default()
     };
     let bytes = read_input(file)?;
     let report = check(&bytes, &template, &options);
+    if let Some(e) = report.file_errors.iter().find(|e| e.code == FileErrorCode::ChooseSheet) {
+        // Bad usage rather than a bad file: say which option is missing.
+        return Err(Error::Usage(format!("{} Name it with --sheet NAME or --sheet N.", e.message)));
+    }
     if let Some(path) = error_report {
         std::fs::write(path, report.error_report_csv(&template))
             .map_err(|source| Error::Io { path: path.to_string(), source })?;
@@ -63,6 +70,9 @@ pub fn validate_json(report: &Report, template: &Template, records: bool) -> Val
             "looks_like": c.looks_like,
         })).collect::<Vec<_>>(),
         "rows": report.rows,
+        "header_line": report.header_line,
+        "rows_above": report.rows_above,
+        "sheet": report.sheet,
         "file_errors": report.file_errors,
         "errors": report.errors.iter().map(|e| json!({
             "row": e.row,
@@ -71,6 +81,7 @@ pub fn validate_json(report: &Report, template: &Template, records: bool) -> Val
             "header": e.header,
             "code": e.code,
             "message": e.message,
+            "place": messages::place(Lang::En, report.sheet.as_deref(), e.row, e.line, e.column, e.header.as_deref()),
         })).collect::<Vec<_>>(),
     });
     if records {
@@ -84,10 +95,21 @@ pub fn validate_json(report: &Report, template: &Template, records: bool) -> Val
 fn validate_text(report: &Report, template: &Template) -> String {
     let mut out = String::new();
     let delimiter = report.delimiter.bytes().next().map(delimiter_name).unwrap_or("?");
+    let source = match &report.sheet {
+        Some(sheet) => format!("{}, sheet \"{sheet}\"", report.encoding),
+        None => format!("{}, {delimiter}", report.encoding),
+    };
     out += &format!(
-        "{}: {} rows, {} valid, {} invalid ({}, {delimiter})\n",
-        template.name, report.rows.total, report.rows.valid, report.rows.invalid, report.encoding
+        "{}: {} rows, {} valid, {} invalid ({source})\n",
+        template.name, report.rows.total, report.rows.valid, report.rows.invalid
     );
+    if report.rows_above > 0 {
+        let above = match report.rows_above {
+            1 => "1 row above it ignored".to_string(),
+            n => format!("{n} rows above it ignored"),
+        };
+        out += &format!("header: line {} ({above})\n", report.header_line);
+    }
     let mapped: Vec<String> = report
         .columns
         .iter()
@@ -116,7 +138,12 @@ fn validate_text(report: &Report, template: &Template) -> String {
         out += &format!("file error: {} [{}]\n", e.message, e.code.as_str());
     }
     for e in &report.errors {
-        out += &format!("{e}\n");
+        let place = messages::place(Lang::En, report.sheet.as_deref(), e.row, e.line, e.column, e.header.as_deref());
+        let place = match (&e.header, &e.field, &report.sheet) {
+            (None, Some(field), None) => format!("{place}, field {field}"),
+            _ => place,
+        };
+        out += &format!("{place}: {} [{}]\n", e.message, e.code.as_str());
     }
     out
 }
@@ -128,6 +155,9 @@ pub fn parse(read: &ReadArgs, file: &str) -> Result<ExitCode, Error> {
         println!("{}", json!({ "file_errors": [e] }));
         Ok(ExitCode::from(2))
     };
+    if csv_import_core::workbook::WorkbookKind::detect(&bytes).is_some() {
+        return parse_workbook(read, &bytes);
+    }
     let decoded = match csv_import_core::decode::decode(&bytes, read.encoding.as_deref()) {
         Ok(d) => d,
         Err(e) => return fail(e),
@@ -169,6 +199,43 @@ pub fn parse(read: &ReadArgs, file: &str) -> Result<ExitCode, Error> {
         })
     );
     Ok(if errors.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(1) })
+}
+
+/// `csv-import parse` of a workbook: the sheet's header and cells as read.
+fn parse_workbook(read: &ReadArgs, bytes: &[u8]) -> Result<ExitCode, Error> {
+    // No template: the header is the first row, or the one --header-row names.
+    let template: Template = serde_json::from_value(json!({ "name": "parse", "label": "parse", "fields": [] }))
+        .map_err(|e| Error::Template(e.to_string()))?;
+    let options = Options {
+        header_row: read.header_row.map_or(HeaderRow::Detect, HeaderRow::Line),
+        sheet: read.sheet.clone(),
+        ..Options::default()
+    };
+    let loaded = match csv_import_core::table::load_workbook(bytes, &template, &options) {
+        Ok(loaded) => loaded,
+        Err(e) if e.code == FileErrorCode::ChooseSheet => {
+            return Err(Error::Usage(format!("{} Name it with --sheet NAME or --sheet N.", e.message)));
+        }
+        Err(e) => {
+            println!("{}", json!({ "file_errors": [e] }));
+            return Ok(ExitCode::from(2));
+        }
+    };
+    let rows: Vec<Vec<String>> = (0..loaded.rows.len()).map(|i| loaded.rows.cells(i)).collect();
+    let lines: Vec<u64> = (0..loaded.rows.len()).map(|i| loaded.rows.position(i).line).collect();
+    println!(
+        "{}",
+        json!({
+            "encoding": loaded.encoding,
+            "sheet": loaded.sheet,
+            "header_line": loaded.header_line,
+            "header": loaded.header,
+            "rows": rows,
+            "lines": lines,
+            "errors": [],
+        })
+    );
+    Ok(ExitCode::SUCCESS)
 }
 
 /// `csv-import templates`.

@@ -489,7 +489,7 @@ pub fn Grid(state: ModalState) -> impl IntoView {
                                 node_ref=input
                                 type=if secret { "password" } else { "text" }
                                 value=text
-                                aria-label={(crate::i18n::text().cell_label)(number as u64, &columns[column].0)}
+                                aria-label={(crate::i18n::text().cell_label)(state.shown_row(number, row.line), &columns[column].0)}
                                 on:input=move |ev| typed.set(event_target_value(&ev))
                                 on:keydown=on_key
                                 on:blur=move |ev| finish(Some(event_target_value(&ev)))
@@ -546,7 +546,7 @@ pub fn Grid(state: ModalState) -> impl IntoView {
                 aria-rowindex=number + 1
             >
                 <div role="rowheader" class="cell row-number" title=(!row_title.is_empty()).then_some(row_title.clone())>
-                    {number}
+                    {state.shown_row(number, row.line)}
                     {(!row_level.is_empty()).then(|| view! {
                         <span class="row-flag" aria-label=(crate::i18n::text().row_problem)(&row_title)>"!"</span>
                     })}
@@ -576,7 +576,8 @@ pub fn Grid(state: ModalState) -> impl IntoView {
             None => state.rows.with(|rows| rows.get(&row).and_then(|r| r.cells.get(column).cloned()))?,
         };
         let shown = if secret && !value.is_empty() { "••••••••".to_string() } else { value };
-        Some(((crate::i18n::text().cell_label)(row, &header), shown, editing_now.is_some()))
+        let line = state.rows.with(|rows| rows.get(&row).map_or(row, |r| r.line));
+        Some(((crate::i18n::text().cell_label)(state.shown_row(row, line), &header), shown, editing_now.is_some()))
     };
 
     let template_columns = move || {

@@ -110,8 +110,12 @@ pub fn MappingStep(state: ModalState) -> impl IntoView {
         })
     };
 
+    // A workbook has no encoding or delimiter to change.
+    let is_text = move || state.analysis.with(|a| a.as_ref().is_none_or(|a| a.report.sheet.is_none()));
+
     view! {
         <div class="file-settings">
+            <Show when=is_text>
             <label>
                 {crate::i18n::text().encoding_label}
                 <select on:change=move |ev| {
@@ -165,6 +169,8 @@ pub fn MappingStep(state: ModalState) -> impl IntoView {
                         .collect_view()}
                 </select>
             </label>
+            </Show>
+            <super::sheets::HeaderRowChoice state/>
             <span class="file-name">{move || state.file_name.get()}</span>
         </div>
         <super::upload::ReadingProgress state/>

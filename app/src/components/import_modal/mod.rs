@@ -12,6 +12,7 @@ mod references;
 mod remembered;
 mod review;
 mod run;
+mod sheets;
 mod state;
 mod tools;
 mod upload;

@@ -354,7 +354,13 @@ impl ModalState {
                     .filter(|e| e.code.stops_reading())
                     .map(|e| e.message.clone())
                     .collect();
-                if stopping.is_empty() {
+                let choosing = summary.sheets.len() > 1 && self.options.with_untracked(|o| o.sheet.is_none());
+                if choosing {
+                    // A workbook of several sheets: the upload step asks which
+                    // one before anything is mapped or sent.
+                    self.analysis.set(Some(summary));
+                    self.step.set(Step::Upload);
+                } else if stopping.is_empty() {
                     self.set_analysis(summary);
                     if self.step.get_untracked() == Step::Upload {
                         self.step.set(Step::Mapping);
@@ -372,6 +378,68 @@ impl ModalState {
             }
             Err(message) => self.error.set(Some(message)),
         }
+    }
+
+    /// The number a row is shown with: a workbook's row as the spreadsheet
+    /// numbers it (its line), a text file's data row.
+    pub fn shown_row(&self, row: u64, line: u64) -> u64 {
+        let workbook = self.analysis.with_untracked(|a| a.as_ref().is_some_and(|a| a.report.sheet.is_some()));
+        if workbook { line } else { row }
+    }
+
+    /// Read another sheet of the workbook (its header found again, the
+    /// column choices dropped), then go on to the mapping.
+    pub fn choose_sheet(&self, name: String) {
+        self.options.update(|o| {
+            o.sheet = Some(name);
+            o.header_row = None;
+            o.overrides.clear();
+        });
+        self.reread_rows();
+    }
+
+    /// Take another row as the header (the column choices dropped: the
+    /// columns are those of the new header).
+    pub fn choose_header_row(&self, line: u64) {
+        self.options.update(|o| {
+            o.header_row = Some(line);
+            o.overrides.clear();
+        });
+        self.reread_rows();
+    }
+
+    /// The worker reads its rows again with the current options (another
+    /// sheet or header row) and checks them; the mapping step follows.
+    fn reread_rows(&self) {
+        let state = *self;
+        let options = self.options_now();
+        self.error.set(None);
+        self.busy.set(Some(self.text().checking_again.into()));
+        leptos::task::spawn_local(async move {
+            let answer = crate::browser::ask::<Summary>(&Request::Check { options }).await;
+            if state.busy.try_set(None).is_some() {
+                // The modal was closed meanwhile.
+                return;
+            }
+            match answer {
+                Ok(summary) => {
+                    // The worker keeps its rows on an error: so does the page.
+                    let sheet = summary.report.sheet.clone();
+                    let header_row = Some(summary.report.header_line).filter(|l| *l > 0);
+                    state.options.update(|o| {
+                        if sheet.is_some() {
+                            o.sheet = sheet;
+                        }
+                        if o.header_row.is_some() {
+                            o.header_row = header_row;
+                        }
+                    });
+                    state.set_analysis(summary);
+                    state.step.set(Step::Mapping);
+                }
+                Err(message) => state.error.set(Some(message)),
+            }
+        });
     }
 
     /// Stop reading the file at once (the worker is stopped and started afresh).

@@ -14,7 +14,9 @@ fn wrong_kind(name: &str) -> Option<String> {
     let ext = name.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase()).unwrap_or_default();
     match ext.as_str() {
         "csv" | "tsv" | "txt" | "tab" | "" => None,
-        "xlsx" | "xls" | "xlsm" | "ods" | "numbers" => Some((crate::i18n::text().spreadsheet)(name)),
+        // Workbooks are read by the worker (recognised by their bytes).
+        "xlsx" | "xls" | "xlsm" | "xlsb" | "ods" => None,
+        "numbers" => Some((crate::i18n::text().spreadsheet)(name)),
         other => Some((crate::i18n::text().wrong_extension)(name, other)),
     }
 }
@@ -84,7 +86,7 @@ pub fn UploadStep(state: ModalState) -> impl IntoView {
                 <input
                     type="file"
                     class="visually-hidden"
-                    accept=".csv,.tsv,.txt,text/csv,text/tab-separated-values,text/plain"
+                    accept=".csv,.tsv,.txt,.xlsx,.xlsm,.xlsb,.xls,.ods,text/csv,text/tab-separated-values,text/plain"
                     aria-describedby="upload-hint"
                     on:change=on_pick
                 />
@@ -94,6 +96,7 @@ pub fn UploadStep(state: ModalState) -> impl IntoView {
             </p>
         </div>
         <ReadingProgress state/>
+        <super::sheets::SheetChoice state/>
         {move || state.error.get().map(|message| view! { <p class="error" role="alert">{message}</p> })}
         <section class="expected-columns" aria-labelledby="expected-heading">
             <h3 id="expected-heading">{crate::i18n::text().expected_columns}</h3>

@@ -11,7 +11,7 @@ use leptos::server_fn::codec::Json;
 pub async fn remembered_mapping(template: String, headers: Vec<String>) -> Result<Vec<Override>, AppError> {
     use crate::backend::{access, auth, db, mappings};
     let session = auth::current_session().await?;
-    let (template, _) = access::importable_into(&session, &template)?;
+    let (template, _) = access::importable(&session, &template)?;
     mappings::check_input(&headers, &[])?;
     mappings::remembered(&db()?, &session, &template.name, &headers).await
 }
@@ -24,7 +24,7 @@ pub async fn remembered_mapping(template: String, headers: Vec<String>) -> Resul
 pub async fn remember_mapping(template: String, headers: Vec<String>, columns: Vec<Override>) -> Result<(), AppError> {
     use crate::backend::{access, auth, db, mappings};
     let session = auth::current_session().await?;
-    let (template, _) = access::importable_into(&session, &template)?;
+    let (template, _) = access::importable(&session, &template)?;
     mappings::check_input(&headers, &columns)?;
     mappings::remember(&db()?, &session, &template.name, &headers, &columns).await
 }
