@@ -102,3 +102,22 @@ test("a workbook with one sheet goes straight to the mapping", async ({ page }) 
   await expect(dialog.locator("#sheet-choice")).toHaveCount(0);
   await expect(dialog.getByLabel("Header row")).toHaveValue("1");
 });
+
+test("a CSV with a title above its header: the header row found and the rows above said to be ignored", async ({ page }) => {
+  await signIn(page, "admin@acme.test");
+  const dialog = await openImport(page);
+  const file = ["Clients of March", "Exported 2024-03-05", "", "First Name;Email", "Ann;ann.title@example.com", "Bob;bob@"].join("\r\n");
+  await page.locator('dialog input[type="file"]').setInputFiles({ name: "titled.csv", mimeType: "text/csv", buffer: Buffer.from(file) });
+  await expect(dialog.locator(".steps li.current")).toContainText("Map columns");
+  const header = dialog.getByLabel("Header row");
+  await expect(header).toHaveValue("4");
+  await expect(dialog.locator("#rows-above")).toHaveText("2 rows above the header are ignored.");
+  // A text file keeps its encoding and delimiter choices; no sheet.
+  await expect(dialog.getByLabel("Delimiter")).toBeVisible();
+  await expect(dialog.getByLabel("Sheet")).toHaveCount(0);
+  await page.screenshot({ path: "screenshots/workbook-5-csv-title.png" });
+  await dialog.getByRole("button", { name: "Next: review rows" }).click();
+  await expect(dialog.locator(".review-summary")).toContainText("1 valid");
+  // Lines stay those of the file: Bob is on line 6, data row 2.
+  await expect(dialog.locator(".grid-row.has-errors .row-number")).toHaveText("2");
+});

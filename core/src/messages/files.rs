@@ -268,6 +268,7 @@ pub(crate) fn header_control(lang: Lang, column: usize, name: &str, c: char, pos
 }
 
 /// `not_text`, for bytes given as a workbook that are none.
+#[cfg(feature = "workbooks")]
 pub(crate) fn not_a_workbook(lang: Lang) -> &'static str {
     pick(
         lang,
@@ -279,6 +280,7 @@ pub(crate) fn not_a_workbook(lang: Lang) -> &'static str {
 }
 
 /// `unreadable`: a workbook calamine could not read.
+#[cfg(feature = "workbooks")]
 pub(crate) fn unreadable_workbook(lang: Lang, extension: &str, why: &str) -> String {
     pick(
         lang,
