@@ -38,7 +38,7 @@ test("the second file with the same headers is mapped as last time, and an admin
   await page.screenshot({ path: "screenshots/remembered-mapping.png" });
 
   // An admin forgets them: the column is guessed again (and so ignored).
-  await dialog.getByRole("button", { name: "Forget the mappings remembered for this template", exact: true }).click();
+  await dialog.getByRole("button", { name: "Forget remembered mappings", exact: true }).click();
   await expect(row("Q1").locator(".match-kind")).toHaveText("ignored");
   await dialog.getByRole("button", { name: "Close dialog" }).click();
 });

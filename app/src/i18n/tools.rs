@@ -204,7 +204,7 @@ pub static EN: ToolText = ToolText {
         RowErrorCode::Mismatch => "do not go together",
         _ => "other",
     },
-    forget_mappings: "Forget the mappings remembered for this template",
+    forget_mappings: "Forget remembered mappings",
 };
 
 /// French.
@@ -299,7 +299,7 @@ pub static FR: ToolText = ToolText {
         RowErrorCode::Mismatch => "ne vont pas ensemble",
         _ => "autre",
     },
-    forget_mappings: "Oublier les correspondances mémorisées pour ce modèle",
+    forget_mappings: "Oublier les correspondances mémorisées",
 };
 
 #[cfg(test)]
