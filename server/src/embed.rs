@@ -120,6 +120,22 @@ impl EmbedConfig {
         self
     }
 
+    /// Offer the host's own `template` beside the built-in ones (checked
+    /// first; one of a built-in name replaces it). Templates are known to
+    /// the whole process, as with `serve --templates DIR`.
+    pub fn template(self, template: csv_import_core::Template) -> Result<EmbedConfig, String> {
+        app::backend::templates::register(template)?;
+        Ok(self)
+    }
+
+    /// Hand the checked rows of the templates that name `destination` to
+    /// it (see [`crate::destination`]), in place of one registered under
+    /// that name before. Destinations are known to the whole process.
+    pub fn destination(self, destination: impl crate::destination::Destination + 'static) -> EmbedConfig {
+        crate::destination::register(Arc::new(destination));
+        self
+    }
+
     /// Share a sign-in guard with the rest of the server.
     pub(crate) fn sign_ins(mut self, sign_ins: SignIns) -> EmbedConfig {
         self.sign_ins = sign_ins;

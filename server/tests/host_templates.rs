@@ -83,6 +83,42 @@ fn host() -> Arc<HostProjects> {
     .clone()
 }
 
+/// A destination that keeps nothing: for the registration through the
+/// axum mount's configuration.
+struct Nowhere;
+
+impl Destination for Nowhere {
+    fn name(&self) -> &str {
+        "host_nowhere"
+    }
+
+    fn write<'a>(
+        &'a self,
+        _conn: &'a mut sqlx::AnyConnection,
+        _batch: &'a Batch<'a>,
+        rows: Rows,
+        skipped: Vec<SkippedRow>,
+        _prepared: &'a Prepared,
+    ) -> BoxFuture<'a, Result<BatchResult, app::server_fns::AppError>> {
+        Box::pin(async move { Ok(BatchResult { unchanged: rows.len() as u64, skipped, ..BatchResult::default() }) })
+    }
+}
+
+#[tokio::test]
+async fn the_axum_mount_takes_templates_and_destinations_from_rust() {
+    let (db, _dir) = common::sqlite().await;
+    let template = csv_import_core::Template::from_toml(
+        &PROJECTS.replace("name = \"projects\"", "name = \"host-tasks\"").replace("host_projects", "host_nowhere"),
+    )
+    .unwrap();
+    let broken = csv_import_core::Template { fields: Vec::new(), ..template.clone() };
+    assert!(csv_import::embed::EmbedConfig::new(db.clone(), "target/site").template(broken).is_err());
+    let _config = csv_import::embed::EmbedConfig::new(db, "target/site").template(template).unwrap().destination(Nowhere);
+    let registered = app::backend::templates::get("host-tasks").expect("the template is offered");
+    let destination = destination::for_template(&registered).expect("its destination is registered");
+    assert_eq!(destination.name(), "host_nowhere");
+}
+
 #[test]
 fn a_broken_template_file_is_named_in_the_error() {
     let dir = tempfile::tempdir().unwrap();
