@@ -101,9 +101,15 @@ pub trait Destination: Send + Sync {
     }
 
     /// Slow work on the batch's rows that must not hold the database's
-    /// write lock (hashing passwords); not called for a batch applied before.
-    fn prepare<'a>(&'a self, _db: &'a Db, _batch: &'a Batch<'a>, _rows: &'a Rows) -> BoxFuture<'a, Result<Prepared, AppError>> {
-        Box::pin(async { Ok(Prepared::default()) })
+    /// write lock (hashing passwords), or `None` for none (the default). The
+    /// work is not run for a batch applied before.
+    fn prepare<'a>(
+        &'a self,
+        _db: &'a Db,
+        _batch: &'a Batch<'a>,
+        _rows: &'a Rows,
+    ) -> Option<BoxFuture<'a, Result<Prepared, AppError>>> {
+        None
     }
 
     /// Store `rows` on `conn` (inside the batch's transaction) and answer per

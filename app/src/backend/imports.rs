@@ -557,11 +557,14 @@ pub async fn commit(
         now: &now,
         lang: head.lang,
     };
-    // Slow work outside the write transaction; not for a batch applied before.
-    let prepared = if stored_batch(db, &head.id, seq).await?.is_none() {
-        destination.prepare(db, &batch, &checked.valid).await?
-    } else {
-        Prepared::default()
+    // Slow work outside the write transaction; not for a batch applied
+    // before (a future does nothing until awaited).
+    let prepared = match destination.prepare(db, &batch, &checked.valid) {
+        Some(work) => match stored_batch(db, &head.id, seq).await? {
+            None => work.await?,
+            Some(_) => Prepared::default(),
+        },
+        None => Prepared::default(),
     };
     let work = BatchWork { db, head, destination: destination.as_ref(), batch: &batch, prepared: &prepared };
     match LAST_FAULT.scope(Cell::new(None), work.attempt(checked.clone(), false)).await? {

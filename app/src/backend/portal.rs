@@ -124,11 +124,16 @@ impl Destination for ClientAccounts {
     }
 
     // argon2 would hold SQLite's write lock for seconds inside the batch.
-    fn prepare<'a>(&'a self, db: &'a Db, batch: &'a Batch<'a>, rows: &'a Rows) -> BoxFuture<'a, Result<Prepared, AppError>> {
-        Box::pin(async move {
+    fn prepare<'a>(
+        &'a self,
+        db: &'a Db,
+        batch: &'a Batch<'a>,
+        rows: &'a Rows,
+    ) -> Option<BoxFuture<'a, Result<Prepared, AppError>>> {
+        Some(Box::pin(async move {
             let passwords = super::client_accounts::hash_passwords(db, batch.workspace_id, batch.template, rows).await?;
             Ok(Prepared::new(passwords))
-        })
+        }))
     }
 
     fn write<'a>(

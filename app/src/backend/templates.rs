@@ -58,7 +58,14 @@ pub fn all() -> Vec<Template> {
     all
 }
 
-/// The names of [`all`].
+/// The names of [`all`], without reading the templates.
 pub fn names() -> Vec<String> {
-    all().into_iter().map(|t| t.name).collect()
+    let mut names: Vec<String> = csv_import_core::builtin::SOURCES.iter().map(|(name, _)| name.to_string()).collect();
+    let registered = registry().read().unwrap_or_else(|e| e.into_inner());
+    for template in registered.iter() {
+        if !names.contains(&template.name) {
+            names.push(template.name.clone());
+        }
+    }
+    names
 }
