@@ -246,6 +246,9 @@ pub enum FailureCause {
     Infrastructure,
     /// Its rows were staged but never queued; they were dropped after a day.
     Abandoned,
+    /// The destination (a host's webhook receiver) refused the rows or could
+    /// not be reached after several tries.
+    Destination,
 }
 
 impl FailureCause {
@@ -254,6 +257,7 @@ impl FailureCause {
         match self {
             FailureCause::Infrastructure => "infrastructure",
             FailureCause::Abandoned => "abandoned",
+            FailureCause::Destination => "destination",
         }
     }
 
@@ -262,6 +266,7 @@ impl FailureCause {
         match name {
             "infrastructure" => Some(FailureCause::Infrastructure),
             "abandoned" => Some(FailureCause::Abandoned),
+            "destination" => Some(FailureCause::Destination),
             _ => None,
         }
     }

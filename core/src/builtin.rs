@@ -59,4 +59,22 @@ mod tests {
         let error = Template::from_toml(&broken).unwrap_err();
         assert!(error.contains("existing.field mail is not a field"), "{error}");
     }
+
+    #[test]
+    fn a_webhook_receiver_is_read_checked_and_never_written_out() {
+        let text = SOURCES.iter().find(|(n, _)| *n == "clients").unwrap().1;
+        let with = |url: &str| format!("{text}\n[webhook]\nurl = \"{url}\"\ntimeout_ms = 500\n");
+        let template = Template::from_toml(&with("https://hooks.example.com/rows?token=s3cret")).unwrap();
+        let webhook = template.webhook.as_ref().expect("the receiver is read");
+        assert_eq!((webhook.url.as_str(), webhook.timeout_ms), ("https://hooks.example.com/rows?token=s3cret", Some(500)));
+        // Templates go to browsers as JSON: the receiver's address stays on the server.
+        let json = serde_json::to_string(&template).unwrap();
+        assert!(!json.contains("hooks.example.com") && !json.contains("webhook"), "{json}");
+        let back: Template = serde_json::from_str(&json).unwrap();
+        assert_eq!(back.webhook, None);
+        for bad in ["ftp://hooks.example.com/", "hooks.example.com", "https://", "http:///path"] {
+            let error = Template::from_toml(&with(bad)).unwrap_err();
+            assert!(error.contains("is not an http:// or https:// address"), "{bad}: {error}");
+        }
+    }
 }

@@ -63,4 +63,4 @@ pub use fold::fold_key;
 pub use error::{FileError, FileErrorCode, Position, RowError, RowErrorCode, ValueError};
 pub use record::{Record, Value};
 pub use report::{check, check_verdicts, Options, Report};
-pub use template::{Field, FieldType, Template};
+pub use template::{Field, FieldType, Template, WebhookTarget};

@@ -58,6 +58,34 @@ pub struct Template {
     /// A sample file that validates clean.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sample: Option<Sample>,
+    /// Where the `webhook` destination posts the checked rows. Read from
+    /// the server's template files only: never written out, so that
+    /// templates sent to browsers do not show it, and a template that comes
+    /// back from a browser cannot point the server at an address.
+    #[serde(default, skip_serializing)]
+    pub webhook: Option<WebhookTarget>,
+}
+
+/// The receiver of a template's rows, for the `webhook` destination: each
+/// batch is posted as JSON, signed the Standard Webhooks way.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WebhookTarget {
+    /// The receiver's address (`https://`, or `http://` for a receiver on
+    /// the same machine or network).
+    pub url: String,
+    /// The environment variable that holds the signing secret (`whsec_...`);
+    /// by default `CSV_IMPORT_WEBHOOK_SECRET`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub secret_env: Option<String>,
+    /// How long one delivery may take before it is tried again, in
+    /// milliseconds (default 10,000).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub timeout_ms: Option<u64>,
+    /// How many times a batch is posted before the import stops on the
+    /// receiver's fault (default 5).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_attempts: Option<u32>,
 }
 
 /// What an invalid row does to the whole import.
@@ -362,6 +390,15 @@ impl Template {
         for key in &self.key {
             if self.field(key).is_none() {
                 return Err(format!("template {}: upsert key {key} is not a field", self.name));
+            }
+        }
+        if let Some(webhook) = &self.webhook {
+            let rest = webhook.url.strip_prefix("https://").or_else(|| webhook.url.strip_prefix("http://"));
+            if rest.is_none_or(|r| r.is_empty() || r.starts_with('/')) {
+                return Err(format!(
+                    "template {}: webhook url {:?} is not an http:// or https:// address",
+                    self.name, webhook.url
+                ));
             }
         }
         if let Some(check) = &self.existing {

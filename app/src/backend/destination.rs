@@ -100,9 +100,13 @@ pub trait Destination: Send + Sync {
         Box::pin(async move { Ok(template) })
     }
 
-    /// Slow work on the batch's rows that must not hold the database's
-    /// write lock (hashing passwords), or `None` for none (the default). The
-    /// work is not run for a batch applied before.
+    /// Work on the batch's rows before the write transaction, or `None` for
+    /// none (the default): slow work that must not hold the database's write
+    /// lock (hashing passwords), or delivery to another system (a webhook).
+    /// It is not run for a batch applied before, nor for one refused as a
+    /// whole; it may run again for a batch whose transaction did not commit
+    /// (a restart, the same batch sent twice at once), so a delivery carries
+    /// the batch's (import id, seq) for the receiver to apply it once.
     fn prepare<'a>(
         &'a self,
         _db: &'a Db,
@@ -144,11 +148,28 @@ pub trait Destination: Send + Sync {
     }
 }
 
+/// The answer to a batch of a template that takes a file only when every
+/// row is valid, when some are not: nothing stored, every row skipped, the
+/// valid ones with a reason that names the first invalid rows.
+pub fn file_rejected(lang: Lang, mut skipped: Vec<SkippedRow>, valid_rows: impl IntoIterator<Item = u64>) -> BatchResult {
+    skipped.sort_by_key(|s| s.row);
+    let bad: Vec<String> = skipped.iter().take(5).map(|s| s.row.to_string()).collect();
+    let text = crate::i18n::Locale::of_core(lang).text();
+    let why = (text.file_rejected)(&bad.join(", "), skipped.len().saturating_sub(5));
+    skipped.extend(valid_rows.into_iter().map(|row| SkippedRow { row, reasons: vec![why.clone()] }));
+    skipped.sort_by_key(|s| s.row);
+    BatchResult { skipped, ..BatchResult::default() }
+}
+
 /// The registered destinations.
 fn registry() -> &'static RwLock<Vec<Arc<dyn Destination>>> {
     static REGISTRY: OnceLock<RwLock<Vec<Arc<dyn Destination>>>> = OnceLock::new();
     // The portal this server is built with registers its own first.
-    REGISTRY.get_or_init(|| RwLock::new(super::portal::destinations()))
+    REGISTRY.get_or_init(|| {
+        let mut all = super::portal::destinations();
+        all.push(Arc::new(super::webhook::Webhook::new(super::webhook::NAME)));
+        RwLock::new(all)
+    })
 }
 
 /// Register `destination` under its name, in place of one registered

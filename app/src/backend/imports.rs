@@ -557,14 +557,29 @@ pub async fn commit(
         now: &now,
         lang: head.lang,
     };
-    // Slow work outside the write transaction; not for a batch applied
-    // before (a future does nothing until awaited).
+    // Work outside the write transaction (slow work, or delivery to another
+    // system); not for a batch applied before (a future does nothing until
+    // awaited), nor for one that the transaction would refuse as a whole.
+    let rejected = template.on_invalid == OnInvalid::Reject && !checked.skipped.is_empty();
     let prepared = match destination.prepare(db, &batch, &checked.valid) {
-        Some(work) => match stored_batch(db, &head.id, seq).await? {
-            None => work.await?,
+        Some(work) if !rejected => match stored_batch(db, &head.id, seq).await? {
+            None => {
+                // The transaction checks the batch against what the import
+                // announced again; this keeps rows beyond it from leaving.
+                let mut conn = db.pool.acquire().await?;
+                let staged: Option<i64> =
+                    sqlx::query_scalar("SELECT seq FROM import_staged WHERE import_id = $1 AND seq = $2")
+                        .bind(head.id.clone())
+                        .bind(i64::from(seq))
+                        .fetch_optional(&mut *conn)
+                        .await?;
+                check_announced(&mut conn, head, &template, seq, rows, staged.is_some()).await?;
+                drop(conn);
+                work.await?
+            }
             Some(_) => Prepared::default(),
         },
-        None => Prepared::default(),
+        _ => Prepared::default(),
     };
     let work = BatchWork { db, head, destination: destination.as_ref(), batch: &batch, prepared: &prepared };
     match LAST_FAULT.scope(Cell::new(None), work.attempt(checked.clone(), false)).await? {
@@ -845,24 +860,38 @@ pub fn failure_message(cause: FailureCause, lang: Lang) -> String {
             "The rows were uploaded but the import was never started: they were dropped after a day. Import the \
              file again."
         }
+        (FailureCause::Destination, Lang::Fr) => {
+            "L’import s’est arrêté : le système qui reçoit les lignes les a refusées ou n’a pas répondu. Les lignes \
+             enregistrées avant restent ; les autres n’ont pas été importées."
+        }
+        (FailureCause::Destination, _) => {
+            "The import stopped: the system that receives the rows refused them or did not answer. The rows \
+             committed before stay; the others were not imported."
+        }
     };
     text.to_string()
 }
 
 /// End a running import as cancelled because of `cause`, with its message
-/// in the import's language (an ended import stays as it is).
+/// in the import's language and `detail` after it (what the receiver said);
+/// an ended import stays as it is.
 pub(crate) async fn fail(
     conn: &mut sqlx::AnyConnection,
     head: &ImportHead,
     cause: FailureCause,
+    detail: Option<&str>,
 ) -> Result<(), AppError> {
+    let message = match detail {
+        Some(detail) => format!("{} {}", failure_message(cause, head.lang), super::clean_text(detail, 600)),
+        None => failure_message(cause, head.lang),
+    };
     sqlx::query(
         "UPDATE imports SET state = 'cancelled', finished_at = $1, failure = $2, failure_message = $3 \
          WHERE id = $4 AND state = 'running'",
     )
     .bind(now())
     .bind(cause.as_str())
-    .bind(failure_message(cause, head.lang))
+    .bind(message)
     .bind(head.id.clone())
     .execute(&mut *conn)
     .await?;

@@ -293,7 +293,13 @@ pub async fn run(db: &Db, config: &RunnerConfig, claim: &Claim) -> Result<bool, 
 async fn failed(db: &Db, config: &RunnerConfig, claim: &Claim, error: &AppError) -> Result<(), AppError> {
     let attempts: i64 =
         sqlx::query_scalar("SELECT attempts FROM import_jobs WHERE id = $1").bind(claim.id).fetch_one(&db.pool).await?;
-    let give_up = attempts >= MAX_ATTEMPTS;
+    // A receiver that refused the rows, or stayed down through the
+    // delivery's own retries, is not tried again by the job.
+    let destination = match error {
+        AppError::Destination(message) => Some(message.as_str()),
+        _ => None,
+    };
+    let give_up = attempts >= MAX_ATTEMPTS || destination.is_some();
     let message = super::clean_text(&error.to_string(), 500);
     sqlx::query(
         "UPDATE import_jobs SET state = $1, error = $2, finished_at = $3 WHERE id = $4 AND claimed_by = $5 AND state = 'running'",
@@ -308,7 +314,8 @@ async fn failed(db: &Db, config: &RunnerConfig, claim: &Claim, error: &AppError)
     if give_up {
         let head = head_of(db, &claim.import_id).await?;
         let mut conn = db.pool.acquire().await?;
-        imports::fail(&mut conn, &head, FailureCause::Infrastructure).await?;
+        let cause = if destination.is_some() { FailureCause::Destination } else { FailureCause::Infrastructure };
+        imports::fail(&mut conn, &head, cause, destination).await?;
     }
     Ok(())
 }
@@ -366,7 +373,7 @@ pub async fn drop_abandoned(db: &Db, older_than: Duration) -> Result<u64, AppErr
             continue;
         }
         sqlx::query("DELETE FROM import_staged WHERE import_id = $1").bind(id.clone()).execute(&mut *tx).await?;
-        imports::fail(&mut tx, &head, FailureCause::Abandoned).await?;
+        imports::fail(&mut tx, &head, FailureCause::Abandoned, None).await?;
         tx.commit().await?;
         tracing::info!("import {id}: staged a day ago and never queued; its staged rows were dropped");
         dropped += 1;

@@ -23,6 +23,7 @@ pub mod records;
 pub mod references;
 pub mod templates;
 pub mod throttle;
+pub mod webhook;
 
 use crate::server_fns::AppError;
 use axum::http::{header, StatusCode};

@@ -201,13 +201,7 @@ pub async fn commit(
     }
 
     if !skipped.is_empty() {
-        skipped.sort_by_key(|s| s.row);
-        let bad: Vec<String> = skipped.iter().take(5).map(|s| s.row.to_string()).collect();
-        let text = crate::i18n::Locale::of_core(lang).text();
-        let why = (text.file_rejected)(&bad.join(", "), skipped.len().saturating_sub(5));
-        skipped.extend(rows.into_iter().map(|(row, ..)| SkippedRow { row, reasons: vec![why.clone()] }));
-        skipped.sort_by_key(|s| s.row);
-        return Ok(BatchResult { skipped, ..BatchResult::default() });
+        return Ok(super::destination::file_rejected(lang, skipped, rows.into_iter().map(|(row, ..)| row)));
     }
 
     let state = template.initial_state.as_deref().and_then(LeadState::parse).unwrap_or_default();

@@ -31,6 +31,11 @@ pub enum AppError {
     /// Too many failed attempts; the message says how long to wait (429).
     #[error("{0}")]
     TooManyRequests(String),
+    /// The destination that stores the rows (a host's webhook receiver)
+    /// refused them or could not be reached after several tries; the
+    /// message says which, in the host's words where it gave any (502).
+    #[error("{0}")]
+    Destination(String),
     /// A fault on the server (500). The details are in the server's log only.
     #[error("Something went wrong on the server. Try again; if it keeps happening, tell your administrator.")]
     Internal,
@@ -54,6 +59,7 @@ impl AppError {
             AppError::BadRequest(_) => 400,
             AppError::Conflict(_) => 409,
             AppError::TooManyRequests(_) => 429,
+            AppError::Destination(_) => 502,
             AppError::Internal => 500,
             AppError::Network(_) => 503,
         }
