@@ -262,15 +262,19 @@ pub fn run(cli: Cli) -> ExitCode {
             init_logs();
             match templates.as_deref().map(app::backend::templates::register_dir).transpose() {
                 Err(e) => Err(Error::Usage(format!("--templates: {e}"))),
-                Ok(_) => import::import(&import::ImportArgs {
-                    read: &read,
-                    template: &template,
-                    map: &map,
-                    workspace: &workspace,
-                    user: user.as_deref(),
-                    database_url: &database_url,
-                    file: &file,
-                }),
+                // A receiver without its secret would refuse every batch: say so first.
+                Ok(_) => match app::backend::webhook::missing_secret(&template) {
+                    Some(problem) => Err(Error::Usage(problem)),
+                    None => import::import(&import::ImportArgs {
+                        read: &read,
+                        template: &template,
+                        map: &map,
+                        workspace: &workspace,
+                        user: user.as_deref(),
+                        database_url: &database_url,
+                        file: &file,
+                    }),
+                },
             }
         }
         Command::Parse { read, format: ParseFormat::Json, file } => check::parse(&read, &file),

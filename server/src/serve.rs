@@ -164,6 +164,10 @@ pub async fn serve(config: ServeConfig) -> Result<(), crate::error::Error> {
         let names = app::backend::templates::register_dir(dir)
             .map_err(|e| crate::error::Error::Usage(format!("--templates: {e}")))?;
         tracing::info!("templates from {}: {}", dir.display(), names.join(", "));
+        // A receiver without its secret would fail every import: say so now.
+        if let Some(problem) = names.iter().find_map(|n| app::backend::webhook::missing_secret(n)) {
+            return Err(crate::error::Error::Usage(format!("--templates: {problem}")));
+        }
     }
     let db = crate::db::connect(&config.database_url).await?;
     let demo = config.demo && db.backend == Backend::Sqlite;

@@ -82,3 +82,25 @@ async fn a_file_is_imported_from_the_command_line_on_postgres() {
     let Some(url) = common::postgres_url().await else { return };
     a_file_is_imported_from_the_command_line(url).await;
 }
+
+#[test]
+fn a_webhook_template_without_its_secret_is_refused_before_anything_is_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let template = "name = \"hooked\"\nlabel = \"Hooked\"\ndestination = \"webhook\"\n\n[[fields]]\nkey = \"email\"\n\
+                    type = \"email\"\n\n[webhook]\nurl = \"https://hooks.example.com/rows\"\nsecret_env = \"HOOKED_SECRET\"\n";
+    std::fs::write(dir.path().join("hooked.toml"), template).unwrap();
+    let file = dir.path().join("rows.csv");
+    std::fs::write(&file, "email\nann@example.com\n").unwrap();
+    let url = format!("sqlite://{}/cli.db", dir.path().display());
+    let templates = dir.path().to_str().unwrap();
+    let args = ["import", "--template", "hooked", "--workspace", "acme", "--templates", templates, file.to_str().unwrap()];
+    let output = Command::new(env!("CARGO_BIN_EXE_csv-import"))
+        .args(args)
+        .env("DATABASE_URL", &url)
+        .env_remove("HOOKED_SECRET")
+        .output()
+        .expect("run csv-import");
+    assert_eq!(output.status.code(), Some(2), "{}", text(&output));
+    assert!(text(&output).contains("template hooked posts its rows to a webhook, but HOOKED_SECRET"), "{}", text(&output));
+    assert!(!dir.path().join("cli.db").exists(), "no database was opened");
+}

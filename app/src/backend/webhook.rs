@@ -85,6 +85,18 @@ impl Webhook {
     }
 }
 
+/// Why the registered template `name` could not post its rows to its
+/// receiver: the environment variable of its signing secret is not set.
+/// (A secret given in Rust, [`Webhook::with_secret`], is not looked at.)
+pub fn missing_secret(name: &str) -> Option<String> {
+    let template = super::templates::get(name)?;
+    let webhook = template.webhook.as_ref()?;
+    let var = webhook.secret_env.as_deref().unwrap_or(SECRET_ENV);
+    std::env::var(var).map_or(true, |v| v.trim().is_empty()).then(|| {
+        format!("template {name} posts its rows to a webhook, but {var} (its signing secret, whsec_ and base64) is not set")
+    })
+}
+
 /// What is posted: the Standard Webhooks envelope around one batch.
 #[derive(Serialize)]
 struct Envelope<'a> {
