@@ -9,7 +9,9 @@
 //! ```
 //!
 //! then open http://127.0.0.1:3200, sign in as Alice (admin) or Victor
-//! (viewer), and import clients.
+//! (viewer), and import clients (into csv-import's own tables) or contacts
+//! (into the portal's own `portal_contacts` table, through its own template
+//! and destination).
 
 use axum::extract::{Form, Request};
 use axum::http::{header, request::Parts, HeaderMap};
@@ -18,7 +20,9 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::Router;
 use csv_import::db::Db;
+use csv_import::destination::{Batch, BatchResult, BoxFuture, Destination, Prepared, Rows, SkippedRow};
 use csv_import::embed::{EmbedConfig, Principal, Role};
+use sqlx::Row;
 use std::path::PathBuf;
 
 /// A user of the portal, as its own sign-in knows them.
@@ -72,15 +76,120 @@ fn who(parts: &Parts) -> impl std::future::Future<Output = Option<Principal>> + 
             name: u.name.to_string(),
             workspace: u.company.to_string(),
             role: if u.may_import { Role::Admin } else { Role::Viewer },
-            // The portal offers client and lead imports only.
-            templates: Some(vec!["clients".to_string(), "leads".to_string()]),
+            // The portal offers its contacts, and client and lead imports.
+            templates: Some(vec!["contacts".to_string(), "clients".to_string(), "leads".to_string()]),
+        })
+    }
+}
+
+/// The portal's own template: its contacts, imported in the background.
+const CONTACTS: &str = r#"
+name = "contacts"
+label = "Contacts"
+description = "The people you work with at your customers."
+destination = "portal_contacts"
+key = ["email"]
+background = true
+
+[[fields]]
+key = "email"
+label = "Email"
+type = "email"
+required = true
+unique = true
+
+[[fields]]
+key = "name"
+label = "Name"
+required = true
+synonyms = ["Full name", "Contact"]
+
+[[fields]]
+key = "phone"
+label = "Phone"
+type = "phone"
+"#;
+
+/// The portal's own table, in its own database (here the one csv-import
+/// also uses, so that a batch and its bookkeeping commit together).
+pub async fn create_tables(db: &Db) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "CREATE TABLE IF NOT EXISTS portal_contacts (\
+           workspace_id BIGINT NOT NULL, email TEXT NOT NULL, name TEXT NOT NULL, phone TEXT, \
+           PRIMARY KEY (workspace_id, email))",
+    )
+    .execute(&db.pool)
+    .await?;
+    Ok(())
+}
+
+/// Writes contacts into `portal_contacts`, upserted by email, inside the
+/// batch's transaction: a batch sent again, or committed again by a job
+/// that restarted, is applied once by the pipeline before it gets here.
+struct PortalContacts;
+
+impl Destination for PortalContacts {
+    fn name(&self) -> &str {
+        "portal_contacts"
+    }
+
+    fn write<'a>(
+        &'a self,
+        conn: &'a mut sqlx::AnyConnection,
+        batch: &'a Batch<'a>,
+        rows: Rows,
+        skipped: Vec<SkippedRow>,
+        _prepared: &'a Prepared,
+    ) -> BoxFuture<'a, Result<BatchResult, app::server_fns::AppError>> {
+        Box::pin(async move {
+            let mut result = BatchResult { skipped, ..BatchResult::default() };
+            // The template's field order: email, name, phone.
+            for (_row, values) in rows {
+                let [email, name, phone] = [0, 1, 2].map(|i| values.get(i).cloned().flatten());
+                let stored = sqlx::query("SELECT name, phone FROM portal_contacts WHERE workspace_id = $1 AND email = $2")
+                    .bind(batch.workspace_id)
+                    .bind(email.clone())
+                    .fetch_optional(&mut *conn)
+                    .await?;
+                match stored {
+                    None => {
+                        sqlx::query("INSERT INTO portal_contacts (workspace_id, email, name, phone) VALUES ($1, $2, $3, $4)")
+                            .bind(batch.workspace_id)
+                            .bind(email)
+                            .bind(name)
+                            .bind(phone)
+                            .execute(&mut *conn)
+                            .await?;
+                        result.inserted += 1;
+                    }
+                    Some(row) if row.try_get::<Option<String>, _>(0)? == name && row.try_get::<Option<String>, _>(1)? == phone => {
+                        result.unchanged += 1;
+                    }
+                    Some(_) => {
+                        sqlx::query("UPDATE portal_contacts SET name = $1, phone = $2 WHERE workspace_id = $3 AND email = $4")
+                            .bind(name)
+                            .bind(phone)
+                            .bind(batch.workspace_id)
+                            .bind(email)
+                            .execute(&mut *conn)
+                            .await?;
+                        result.updated += 1;
+                    }
+                }
+            }
+            Ok(result)
         })
     }
 }
 
 /// The portal's router with csv-import mounted at `/csv-import`.
 pub fn app(db: Db, site_root: PathBuf) -> Router {
-    let importer = EmbedConfig::new(db, site_root).identify(who);
+    let contacts = csv_import_core::Template::from_toml(CONTACTS).expect("the contacts template");
+    let importer = EmbedConfig::new(db, site_root)
+        .identify(who)
+        .template(contacts)
+        .expect("the contacts template checks")
+        .destination(PortalContacts);
     Router::new()
         .route("/", get(home))
         .route("/sign-in", post(sign_in))
@@ -93,6 +202,7 @@ async fn home(headers: HeaderMap) -> Html<String> {
         Some(user) => format!(
             "<p>Signed in as {name}.</p>\n\
              <csv-import template=\"clients\" workspace=\"{company}\">Import clients</csv-import>\n\
+             <csv-import template=\"contacts\" workspace=\"{company}\">Import contacts</csv-import>\n\
              <p id=\"result\" role=\"status\"></p>\n\
              <script type=\"module\">\n\
                import \"/csv-import/embed.js\";\n\
@@ -140,6 +250,7 @@ async fn sign_in(Form(form): Form<SignIn>) -> Response {
 async fn main() {
     let url = std::env::var("DATABASE_URL").unwrap_or_else(|_| "sqlite://data/existing-app.db".to_string());
     let db = csv_import::db::connect(&url).await.expect("the database opens");
+    create_tables(&db).await.expect("the portal's tables");
     // Clients, leads and companies import in the background.
     let _runner = csv_import::embed::spawn_background_imports(&db);
     let site_root = std::env::var("LEPTOS_SITE_ROOT").unwrap_or_else(|_| "target/site".to_string());

@@ -20,6 +20,7 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 on_both!(
     the_host_sign_in_decides_who_imports,
+    the_hosts_own_table_gets_each_row_once,
     the_host_limits_templates_and_roles,
     the_embed_script_and_assets_are_served,
     other_origins_need_the_allow_list,
@@ -188,6 +189,70 @@ async fn the_host_sign_in_decides_who_imports(db: Db) {
         .form("/csv-import/api/login", "email=alice%40northwind.test&password=%21host", &[])
         .await;
     assert_eq!(login.status, 401, "{}", login.body);
+}
+
+/// The portal's contacts, `first..first + n`, as a batch's rows.
+fn contacts(first: u64, n: u64, name: &str) -> Value {
+    (first..first + n)
+        .map(|i| json!({"row": i, "values": [format!("c{i}@northwind.test"), format!("{name} {i}"), null]}))
+        .collect()
+}
+
+async fn the_hosts_own_table_gets_each_row_once(db: Db) {
+    use app::backend::jobs::{self, RunnerConfig};
+    existing_app::create_tables(&db).await.unwrap();
+    let server = start(portal(db.clone())).await;
+    let import = json!({"import": {"template": "contacts", "file_name": "contacts.csv", "total_rows": 4, "skipped": []}});
+    let started = server.json("/csv-import/api/start_import", import, &[ALICE]).await;
+    assert_eq!(started.status, 200, "{}", started.body);
+    let id = started.json()["import_id"].as_str().unwrap().to_string();
+    let stage = |seq: u32, rows: Value| {
+        let server = &server;
+        let body = json!({"batch": {"import_id": id, "seq": seq, "rows": rows}});
+        async move { server.json("/csv-import/api/stage_batch", body, &[ALICE]).await }
+    };
+    // The second upload of batch 0 is a retry after a lost answer.
+    for (seq, first) in [(0, 1), (0, 1), (1, 3)] {
+        let staged = stage(seq, contacts(first, 2, "Contact")).await;
+        assert_eq!(staged.status, 200, "{}", staged.body);
+    }
+    let queued = server.form("/csv-import/api/queue_import", &format!("import_id={id}"), &[ALICE]).await;
+    assert_eq!(queued.status, 200, "{}", queued.body);
+
+    // A runner commits the first batch (the commit path of commit_batch)
+    // and its process dies; another takes the job over once it is silent.
+    let dead = RunnerConfig { name: "dead".into(), poll: std::time::Duration::from_millis(20), stale: std::time::Duration::from_secs(30) };
+    let claim = jobs::claim(&db, &dead).await.unwrap().expect("the job is claimed");
+    let body = json!({"batch": {"import_id": id, "seq": 0, "rows": contacts(1, 2, "Contact")}});
+    let first = server.json("/csv-import/api/commit_batch", body, &[ALICE]).await;
+    assert_eq!((first.status, first.json()["inserted"].clone()), (200, json!(2)), "{}", first.body);
+    sqlx::query("UPDATE import_jobs SET heartbeat_at = '2000-01-01T00:00:00.000Z' WHERE id = $1")
+        .bind(claim.id)
+        .execute(&db.pool)
+        .await
+        .unwrap();
+    let live = RunnerConfig { name: "live".into(), ..dead.clone() };
+    assert!(jobs::run_once(&db, &live).await.unwrap());
+
+    let stored: Vec<(String, String)> =
+        sqlx::query_as("SELECT email, name FROM portal_contacts ORDER BY email").fetch_all(&db.pool).await.unwrap();
+    let expected: Vec<(String, String)> =
+        (1..=4).map(|i| (format!("c{i}@northwind.test"), format!("Contact {i}"))).collect();
+    assert_eq!(stored, expected, "each row once, in the portal's own table");
+    let summary = server.form("/csv-import/api/get_import", &format!("import_id={id}"), &[ALICE]).await;
+    assert_eq!((summary.json()["state"].clone(), summary.json()["inserted"].clone()), (json!("done"), json!(4)), "{}", summary.body);
+
+    // The destination's own answers: the same file with one name changed.
+    let import = json!({"import": {"template": "contacts", "file_name": "contacts.csv", "total_rows": 2, "skipped": []}});
+    let again = server.json("/csv-import/api/start_import", import, &[ALICE]).await;
+    let again = again.json()["import_id"].as_str().unwrap().to_string();
+    let mut rows = contacts(1, 2, "Contact");
+    rows[1]["values"][1] = json!("Contact Two");
+    let body = json!({"batch": {"import_id": again, "seq": 0, "rows": rows}});
+    let answer = server.json("/csv-import/api/commit_batch", body, &[ALICE]).await;
+    assert_eq!((answer.json()["unchanged"].clone(), answer.json()["updated"].clone()), (json!(1), json!(1)), "{}", answer.body);
+    let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM portal_contacts").fetch_one(&db.pool).await.unwrap();
+    assert_eq!(count, 4);
 }
 
 async fn the_host_limits_templates_and_roles(db: Db) {
