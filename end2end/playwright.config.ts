@@ -46,8 +46,9 @@ export default defineConfig({
       LEPTOS_OUTPUT_NAME: process.env.LEPTOS_OUTPUT_NAME ?? "csv-import",
       LEPTOS_SITE_ROOT: process.env.LEPTOS_SITE_ROOT ?? path.join(__dirname, "..", "target", "site"),
       LEPTOS_SITE_PKG_DIR: "pkg",
-      // The partner portal of embed.spec.ts is served on the next port.
-      CSV_IMPORT_ALLOWED_ORIGINS: `http://127.0.0.1:${port + 1}`,
+      // The partner portal of embed.spec.ts is served on the next port, the
+      // page of deliver.spec.ts four ports on.
+      CSV_IMPORT_ALLOWED_ORIGINS: `http://127.0.0.1:${port + 1},http://127.0.0.1:${port + 4}`,
       RUST_LOG: "warn",
     },
   },

@@ -3,7 +3,7 @@
 //! root, loads this wasm and calls [`mount`] through the frontend's
 //! `mount_import` export.
 
-use crate::components::csv_import::{CsvImport, ImportResult, Mode, TemplateSource};
+use crate::components::csv_import::{CsvImport, DeliveredRows, ImportResult, Mode, RowsHandler, TemplateSource};
 use crate::i18n::Locale;
 use leptos::prelude::*;
 use serde::Deserialize;
@@ -14,11 +14,16 @@ use wasm_bindgen::{JsCast, JsValue};
 #[serde(rename_all = "camelCase")]
 pub struct EmbedOptions {
     /// The template's name.
+    #[serde(default)]
     pub template: String,
+    /// The page's own template (the format of the server's, as JSON), for
+    /// `preview` and `deliver`; the server imports only with its own.
+    #[serde(default)]
+    pub schema: Option<csv_import_core::Template>,
     /// The workspace's slug the host expects.
     #[serde(default)]
     pub workspace: Option<String>,
-    /// `import` (default) or `preview`.
+    /// `import` (default), `preview` or `deliver`.
     #[serde(default)]
     pub mode: Option<String>,
     /// A language tag (`fr`, `en-GB`); the browser's when missing.
@@ -37,15 +42,18 @@ impl EmbedOptions {
         match self.mode.as_deref().map(str::trim).unwrap_or("") {
             "" | "import" => Ok(Mode::Import),
             "preview" => Ok(Mode::Preview),
-            other => Err(format!("mode=\"{other}\" is not a mode: use \"import\" or \"preview\".")),
+            "deliver" => Ok(Mode::Deliver),
+            other => Err(format!("mode=\"{other}\" is not a mode: use \"import\", \"preview\" or \"deliver\".")),
         }
     }
 }
 
 /// Mount the modal into `host` (an element in the shadow root). `on_event`
 /// is called as `on_event(kind, json)` with kind `complete` (json: the
-/// [`ImportResult`]), `cancel` or `close` (json: `null`). The returned value
-/// unmounts the modal when dropped.
+/// [`ImportResult`]), `cancel` or `close` (json: `null`), and in `deliver`
+/// mode `rows` (json: the [`DeliveredRows`]), for which it returns a
+/// promise that settles once the page has taken the rows. The returned
+/// value unmounts the modal when dropped.
 pub fn mount(host: JsValue, options_json: &str, on_event: JsValue) -> Result<Box<dyn std::any::Any>, String> {
     let on_event: js_sys::Function = on_event.dyn_into().map_err(|_| "on_event is not a function.".to_string())?;
     let options: EmbedOptions =
@@ -66,7 +74,20 @@ pub fn mount(host: JsValue, options_json: &str, on_event: JsValue) -> Result<Box
         });
         let on_cancel = Callback::new(move |()| send("cancel", "null".into()));
         let on_close = Callback::new(move |()| send("close", "null".into()));
-        let template = TemplateSource::Name(options.template.clone());
+        let on_rows = RowsHandler(std::rc::Rc::new(move |rows: DeliveredRows| {
+            let answer = serde_json::to_string(&rows).map(|json| {
+                emit.with_value(|f| f.call2(&JsValue::NULL, &JsValue::from_str("rows"), &JsValue::from_str(&json)))
+            });
+            Box::pin(async move {
+                let answer = answer.map_err(|e| e.to_string())?.map_err(js_message)?;
+                let promise = js_sys::Promise::resolve(&answer);
+                wasm_bindgen_futures::JsFuture::from(promise).await.map(|_| ()).map_err(js_message)
+            })
+        }));
+        let template = match options.schema.clone() {
+            Some(schema) => TemplateSource::Value(Box::new(schema)),
+            None => TemplateSource::Name(options.template.clone()),
+        };
         let workspace = options.workspace.clone();
         let title = options.title.clone();
         view! {
@@ -79,8 +100,21 @@ pub fn mount(host: JsValue, options_json: &str, on_event: JsValue) -> Result<Box
                 on_complete
                 on_cancel
                 on_close
+                on_rows
             />
         }
     });
     Ok(Box::new(handle))
+}
+
+/// What a rejected promise or a thrown value says: an `Error`'s message, a
+/// string as is, else its JSON.
+fn js_message(value: JsValue) -> String {
+    if let Some(error) = value.dyn_ref::<js_sys::Error>() {
+        return String::from(error.message());
+    }
+    value
+        .as_string()
+        .or_else(|| js_sys::JSON::stringify(&value).ok().and_then(|s| s.as_string()))
+        .unwrap_or_else(|| "no reason given".to_string())
 }

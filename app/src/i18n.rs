@@ -395,6 +395,10 @@ pub struct Text {
     pub checker_garbled: fn(&str) -> String,
     /// A host-supplied template this server does not import with (its name).
     pub own_templates_only: fn(&str) -> String,
+    /// A page's own template that does not check: the reason.
+    pub template_invalid: fn(&str) -> String,
+    /// The page did not take a batch of rows (browser delivery): its message.
+    pub page_refused: fn(u64, &str) -> String,
     /// A background import ended: file, rows imported, rows skipped.
     pub notice_finished: fn(&str, u64, u64) -> String,
     /// A background import failed: file, rows imported before, rows skipped.
@@ -605,6 +609,10 @@ static EN: Text = Text {
     checker_no_answer: "The file checker sent no answer.",
     checker_garbled: |e| format!("The file checker's answer was not understood: {e}"),
     own_templates_only: |name| format!("This server imports only with its own templates; the template \"{name}\" checks files without importing them."),
+    template_invalid: |why| format!("The page's template cannot be used: {why}. Fix the template in the page's code."),
+    page_refused: |taken, why| {
+        format!("The page took {} and then stopped the import: {why}", en(taken, "row", "rows"))
+    },
     notice_finished: |file, imported, skipped| {
         let n = |n| Locale::En.number(n);
         format!("Import of {file} finished: {} imported, {} skipped.", n(imported), n(skipped))
@@ -810,6 +818,8 @@ static FR: Text = Text {
     checker_no_answer: "Le vérificateur de fichier n’a pas répondu.",
     checker_garbled: |e| format!("La réponse du vérificateur de fichier est illisible : {e}"),
     own_templates_only: |name| format!("Ce serveur n’importe qu’avec ses propres modèles ; le modèle « {name} » vérifie les fichiers sans les importer."),
+    template_invalid: |why| format!("Le modèle de la page ne peut pas servir : {why}. Corrigez le modèle dans le code de la page."),
+    page_refused: |taken, why| format!("La page a pris {} lignes, puis a arrêté l’import : {why}", Locale::Fr.number(taken)),
     notice_finished: |file, imported, skipped| {
         format!(
             "Import de {file} terminé : {}, {}.",

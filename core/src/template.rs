@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 
 /// An import template: the fields a file may carry and the rules of the import.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Template {
     /// Stable name, e.g. `crm-clients`.
@@ -69,6 +70,7 @@ pub struct Template {
 /// The receiver of a template's rows, for the `webhook` destination: each
 /// batch is posted as JSON, signed the Standard Webhooks way.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct WebhookTarget {
     /// The receiver's address (`https://`, or `http://` for a receiver on
@@ -90,6 +92,7 @@ pub struct WebhookTarget {
 
 /// What an invalid row does to the whole import.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum OnInvalid {
     /// Skip the invalid rows and import the valid ones.
@@ -101,6 +104,7 @@ pub enum OnInvalid {
 
 /// The values of a file compared with stored records before an import.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ExistingCheck {
     /// The field compared.
@@ -112,6 +116,7 @@ pub struct ExistingCheck {
 
 /// What importing a row whose compared value is already stored does.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum OnMatch {
@@ -124,6 +129,7 @@ pub enum OnMatch {
 
 /// A sample file: header and rows, as text.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Sample {
     /// Header cells; defaults to each field's label in order.
@@ -135,6 +141,7 @@ pub struct Sample {
 
 /// One field of a template.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Field {
     /// Stable key, e.g. `email`; also how the field is named in records.
@@ -221,6 +228,7 @@ impl Field {
 
 /// The value type of a field.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum FieldType {
     /// Free text, trimmed.
@@ -297,6 +305,7 @@ impl FieldType {
 
 /// One option of an enum field.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct EnumOption {
     /// The canonical value stored.
@@ -308,6 +317,7 @@ pub struct EnumOption {
 
 /// How a generated field is made when its cell is empty.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Generator {
     /// A username from the email's local part, or else first and last name;
@@ -317,6 +327,7 @@ pub enum Generator {
 
 /// What a value must refer to; checked by the server, which knows the data.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Reference {
     /// A user of the workspace, by email.
@@ -408,4 +419,14 @@ impl Template {
         }
         Ok(())
     }
+}
+
+/// The JSON Schema (draft 2020-12) of a template file, TOML or JSON alike,
+/// as the server reads it: every field and option, with its documentation,
+/// so that editors check and complete a host's template files.
+#[cfg(feature = "schema")]
+pub fn json_schema() -> String {
+    let mut schema = schemars::schema_for!(Template);
+    schema.insert("title".into(), "csv-import template".into());
+    serde_json::to_string_pretty(&schema).unwrap_or_default()
 }

@@ -181,6 +181,7 @@ pub fn router<S: Clone + Send + Sync + 'static>(config: EmbedConfig) -> Router<S
     Router::new()
         .route("/embed.js", get(|| async { asset("text/javascript; charset=utf-8", EMBED_JS) }))
         .route("/embed.css", get(|| async { asset("text/css; charset=utf-8", EMBED_CSS) }))
+        .route("/template.schema.json", get(|| async { template_schema() }))
         .route(
             "/import-worker.js",
             get(move || {
@@ -313,7 +314,7 @@ fn importer_path(path: &str) -> bool {
     let download = |prefix: &str, suffix: &str| {
         path.strip_prefix(prefix).and_then(|p| p.strip_suffix(suffix)).is_some_and(|middle| !middle.contains('/'))
     };
-    matches!(path, "/embed.js" | "/embed.css" | "/import-worker.js")
+    matches!(path, "/embed.js" | "/embed.css" | "/import-worker.js" | "/template.schema.json")
         || path.strip_prefix("/pkg/").is_some_and(|file| !file.contains('/'))
         || download("/templates/", "/sample.csv")
         || download("/imports/", "/errors.csv")
@@ -398,6 +399,15 @@ pub async fn origin_guard(State(origins): State<Origins>, request: Request, next
     headers.insert(header::ACCESS_CONTROL_ALLOW_CREDENTIALS, HeaderValue::from_static("true"));
     headers.append(header::VARY, HeaderValue::from_static("Origin"));
     response
+}
+
+/// `GET /template.schema.json`: the JSON Schema of template files, for
+/// hosts' editors (`"$schema"` in a JSON template, or a TOML language
+/// server's schema setting).
+fn template_schema() -> Response {
+    static SCHEMA: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    let schema = SCHEMA.get_or_init(csv_import_core::template::json_schema).as_str();
+    asset("application/schema+json", schema)
 }
 
 fn asset(content_type: &'static str, body: &'static str) -> Response {

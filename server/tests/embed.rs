@@ -533,3 +533,40 @@ async fn control_characters_in_paths_are_404(db: Db) {
         assert_eq!(get(path.to_string()).await.status, 404, "{path}");
     }
 }
+
+/// `GET /csv-import/template.schema.json` describes every key the server's
+/// own templates use, and refuses others (as the reader does).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_template_format_has_a_json_schema() {
+    let (db, _dir) = common::sqlite().await;
+    let server = start(portal(db)).await;
+    let answer = server.send("GET", "/csv-import/template.schema.json", &[], "").await;
+    assert_eq!(answer.status, 200, "{}", answer.body);
+    assert!(answer.headers["content-type"].starts_with("application/schema+json"), "{:?}", answer.headers);
+    let schema = answer.json();
+    assert_eq!(schema["title"], "csv-import template");
+    assert!(schema["$schema"].as_str().is_some_and(|s| s.contains("json-schema.org")), "{schema}");
+    assert_eq!(schema["additionalProperties"], false, "unknown keys are refused, as the reader does");
+    let field = &schema["$defs"]["Field"];
+    assert_eq!(field["additionalProperties"], false);
+    for key in ["name", "label", "fields", "key", "destination", "existing", "webhook", "background", "sample"] {
+        assert!(schema["properties"].get(key).is_some(), "{key} is described");
+    }
+    assert!(schema["properties"]["fields"]["description"].as_str().is_some_and(|d| !d.is_empty()), "with its documentation");
+    let types = serde_json::to_string(&schema["$defs"]["FieldType"]).unwrap();
+    for kind in ["\"text\"", "\"email\"", "\"date\"", "\"enum\"", "\"password\""] {
+        assert!(types.contains(kind), "{kind} in {types}");
+    }
+    // Every key of every template the server offers is in the schema.
+    for template in app::backend::templates::all() {
+        let value = serde_json::to_value(&template).unwrap();
+        for key in value.as_object().unwrap().keys() {
+            assert!(schema["properties"].get(key).is_some(), "{}: {key} is not in the schema", template.name);
+        }
+        for f in value["fields"].as_array().unwrap() {
+            for key in f.as_object().unwrap().keys() {
+                assert!(field["properties"].get(key).is_some(), "{}: fields.{key} is not in the schema", template.name);
+            }
+        }
+    }
+}

@@ -31,6 +31,37 @@ use leptos::context::Provider;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
+/// One batch of checked rows handed to the page in [`Mode::Deliver`].
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DeliveredRows {
+    /// The template's name.
+    pub template: String,
+    /// The file's name.
+    pub file_name: String,
+    /// The batch's place in the import, from 0.
+    pub seq: u32,
+    /// The rows: `{"row": 7, "<field key>": value, ...}`, values normalised
+    /// (trimmed, emails in lower case, dates as `YYYY-MM-DD`), `null` when empty.
+    pub rows: Vec<serde_json::Value>,
+    /// Whether this is the last batch.
+    pub last: bool,
+}
+
+/// The page's handler of [`DeliveredRows`] in [`Mode::Deliver`]: the future
+/// resolves once the page has stored the batch (the next batch waits for
+/// it), or fails with the page's message, which stops the import.
+#[derive(Clone)]
+pub struct RowsHandler(
+    pub std::rc::Rc<dyn Fn(DeliveredRows) -> std::pin::Pin<Box<dyn std::future::Future<Output = Result<(), String>>>>>,
+);
+
+impl std::fmt::Debug for RowsHandler {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("RowsHandler")
+    }
+}
+
 /// Which template the importer uses: a built-in's name, or a template value.
 #[derive(Clone, Debug, PartialEq)]
 pub enum TemplateSource {
@@ -115,10 +146,14 @@ pub fn CsvImport(
     /// instead of importing into another one.
     #[prop(optional, into)]
     workspace: Option<String>,
-    /// `Mode::Import` (the default) or `Mode::Preview`: check only, nothing
-    /// leaves the browser.
+    /// `Mode::Import` (the default), `Mode::Preview` (check only, nothing
+    /// leaves the browser) or `Mode::Deliver` (the valid rows go to
+    /// `on_rows`, not to the importer's server).
     #[prop(optional)]
     mode: Option<Mode>,
+    /// Takes the valid rows in `Mode::Deliver`, batch by batch.
+    #[prop(optional)]
+    on_rows: Option<RowsHandler>,
     /// The language; the browser's when left out.
     #[prop(optional)]
     locale: Option<Locale>,
@@ -148,7 +183,7 @@ pub fn CsvImport(
         let source = source.get_value();
         let workspace = workspace.clone();
         let locale = chosen.get();
-        async move { load(source, workspace, locale).await }
+        async move { load(source, workspace, locale, mode).await }
     });
     let completed = StoredValue::new(false);
     let complete = move |summary: ImportSummary| {
@@ -201,6 +236,7 @@ pub fn CsvImport(
         }
     });
     let title = StoredValue::new(title);
+    let on_rows = StoredValue::new_local(on_rows);
     view! {
         {move || {
             let locale = chosen.get();
@@ -214,7 +250,7 @@ pub fn CsvImport(
                                 <p class="busy" role="status"><span class="spinner" aria-hidden="true"></span>{text.loading}</p>
                             }.into_any(),
                             Some(Ok(access)) => view! {
-                                <ImportModal access mode on_close=closed on_done nostrip:title=title.get_value()/>
+                                <ImportModal access mode on_close=closed on_done nostrip:title=title.get_value() nostrip:on_rows=on_rows.get_value()/>
                             }.into_any(),
                             Some(Err(message)) => view! {
                                 <CannotOpen message on_close=closed/>
@@ -245,8 +281,22 @@ async fn wait_for_job(mut summary: ImportSummary) -> ImportSummary {
 }
 
 /// The template and the user's access to it, or why the importer cannot open.
-async fn load(source: TemplateSource, workspace: Option<String>, locale: Locale) -> Result<TemplateAccess, String> {
+async fn load(
+    source: TemplateSource,
+    workspace: Option<String>,
+    locale: Locale,
+    mode: Mode,
+) -> Result<TemplateAccess, String> {
     let (text, lang) = (locale.text(), locale.core_lang());
+    // A page's own template, to check a file or to take its rows itself:
+    // the importer's server is not asked anything.
+    if let TemplateSource::Value(template) = &source
+        && !mode.uses_server()
+    {
+        let template = (**template).clone();
+        template.check().map_err(|e| (text.template_invalid)(&e))?;
+        return Ok(TemplateAccess { template, may_import: true, reason: None });
+    }
     let session = current_user().await.map_err(|e| text.app_error(&e))?.ok_or_else(|| text.sign_in.to_string())?;
     if let Some(asked) = workspace.map(|w| w.trim().to_lowercase()).filter(|w| !w.is_empty()) {
         if asked != session.workspace.slug {

@@ -47,7 +47,8 @@ pub fn LeptosHostExample() -> impl IntoView {
             Mode::Import => view! {
                 <CsvImport template="clients" workspace="acme" on_complete on_cancel on_close/>
             }.into_any(),
-            Mode::Preview => view! {
+            // (This page opens the importer in these two modes only.)
+            _ => view! {
                 <CsvImport
                     template="clients"
                     workspace="acme"

@@ -11,6 +11,13 @@
 //   csv-import:cancel    detail: { template, mode }  (closed without importing)
 //   csv-import:close     detail: { template, mode }  (the modal closed)
 //   csv-import:error     detail: { message }        (the importer could not start)
+//   csv-import:rows      detail: { template, fileName, seq, rows, last, waitUntil(promise) }
+//                        mode="deliver" only: a batch of valid rows for the page to store
+//                        itself; the next batch waits for the promises given to waitUntil
+//                        (and for onRows); a rejection stops the import with its message.
+// mode="deliver" and mode="preview" take the page's own template as JSON
+// (element.schema = {...}, or a schema attribute): nothing is sent to the
+// importer's server, and no sign-in is needed.
 // Everything renders in a shadow root: the page's styles do not reach it and
 // its styles do not reach the page. Theme it with --csv-import-* custom
 // properties, and theme="dark" | "auto" | "light" (see EMBEDDING.md). It is
@@ -103,11 +110,24 @@ class CsvImportElement extends HTMLElement {
     this.close();
   }
 
+  /** The page's own template (the server's format, as JSON), if any. */
+  get schema() {
+    if (this._schema) return this._schema;
+    const text = this.getAttribute("schema");
+    return text ? JSON.parse(text) : null;
+  }
+
+  set schema(value) {
+    this._schema = value || null;
+  }
+
   /** The options the element's attributes give. */
   options() {
     const mode = (this.getAttribute("mode") || "import").trim();
+    const schema = this.schema;
     return {
-      template: (this.getAttribute("template") || "").trim(),
+      template: (this.getAttribute("template") || (schema && schema.name) || "").trim(),
+      schema,
       workspace: this.getAttribute("workspace") || null,
       mode,
       lang: this.getAttribute("lang") || null,
@@ -124,11 +144,19 @@ class CsvImportElement extends HTMLElement {
     this._pending = new Promise((resolve) => (settle = resolve));
     let result = null;
     try {
-      if (!options.template) throw new Error('<csv-import> needs a template attribute, e.g. template="clients".');
+      if (!options.template) throw new Error('<csv-import> needs a template attribute, e.g. template="clients", or a schema.');
       const module = await load();
       this._mounted = module.mount_import(this._mount, JSON.stringify(options), (kind, json) => {
         const detail = JSON.parse(json);
         const about = { template: options.template, mode: options.mode };
+        if (kind === "rows") {
+          // The page stores the rows: wait for whoever takes them.
+          const waits = [];
+          detail.waitUntil = (promise) => waits.push(promise);
+          if (typeof this.onRows === "function") waits.push(this.onRows(detail));
+          this.dispatch("csv-import:rows", detail);
+          return Promise.all(waits);
+        }
         if (kind === "complete") {
           result = detail;
           this.dispatch("csv-import:complete", detail);
@@ -172,14 +200,19 @@ if (!customElements.get("csv-import")) {
  * Open the importer without writing the element in the page:
  *   const result = await CsvImport.open({ template: "clients", workspace: "acme", mode: "import", lang: "en" });
  * Resolves with the result (as in csv-import:complete) or null. Listeners
- * for the events may be passed as onComplete, onCancel, onClose. `theme` is
+ * for the events may be passed as onComplete, onCancel, onClose. The page's
+ * own template goes in `schema` (for mode "preview" or "deliver"); in mode
+ * "deliver", `onRows(batch)` takes each batch of valid rows and returns a
+ * promise: the next batch waits for it, and a rejection stops the import. `theme` is
  * "light", "dark" or "auto" (the element's theme attribute), or custom
  * properties ({"--csv-import-accent": "#0b6e4f"}), which may name the
  * scheme too: {theme: "dark", "--csv-import-accent": "#7fd6b5"}.
  */
 export const CsvImport = {
-  async open({ template, workspace, mode, lang, title, onComplete, onCancel, onClose, theme } = {}) {
+  async open({ template, schema, workspace, mode, lang, title, onComplete, onCancel, onClose, onRows, theme } = {}) {
     const element = document.createElement("csv-import");
+    if (schema) element.schema = schema;
+    if (onRows) element.onRows = onRows;
     const { theme: scheme, ...properties } = typeof theme === "string" ? { theme } : theme || {};
     for (const [name, value] of Object.entries({ template, workspace, mode, lang, title, theme: scheme })) {
       if (value != null) element.setAttribute(name, value);

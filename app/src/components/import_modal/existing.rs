@@ -4,7 +4,7 @@
 //! of the key column (the worker has them) are sent in one call, never the
 //! rows; in preview mode nothing is sent.
 
-use super::state::{ModalState, Mode};
+use super::state::ModalState;
 use crate::analysis::Request;
 use csv_import_core::template::OnMatch;
 use crate::server_fns::imports::existing_values::existing_values;
@@ -38,7 +38,7 @@ pub fn key_column(state: &ModalState) -> Option<(String, usize)> {
 /// Ask the server which key values of the file its records already have,
 /// then the worker how many valid rows match them.
 pub fn check(state: ModalState) {
-    if state.mode == Mode::Preview || !state.access.with_value(|a| a.may_import) {
+    if !state.mode.uses_server() || !state.access.with_value(|a| a.may_import) {
         return;
     }
     let Some((field, column)) = untrack(|| key_column(&state)) else { return };

@@ -40,9 +40,12 @@ pub fn ImportModal(
     /// Called once when the import has finished and its result shows.
     #[prop(optional, into)]
     on_done: Option<Callback<ImportSummary>>,
+    /// Where the rows go in [`Mode::Deliver`].
+    #[prop(optional)]
+    on_rows: Option<crate::components::csv_import::RowsHandler>,
 ) -> impl IntoView {
     let text = crate::i18n::text();
-    let state = ModalState::new(access, mode);
+    let state = ModalState::new(access, mode, on_rows);
     if let Some(on_done) = on_done {
         let told = StoredValue::new(false);
         Effect::new(move |_| {
@@ -76,7 +79,7 @@ pub fn ImportModal(
     };
     let label = state.access.with_value(|a| a.template.label.clone());
     let heading = title.unwrap_or_else(|| match mode {
-        Mode::Import => (text.import_title)(&label),
+        Mode::Import | Mode::Deliver => (text.import_title)(&label),
         Mode::Preview => (text.preview_title)(&label),
     });
     view! {

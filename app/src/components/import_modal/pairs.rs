@@ -8,7 +8,7 @@
 //! import. The commit checks every row again. In preview mode nothing is
 //! sent.
 
-use super::state::{ModalState, Mode};
+use super::state::ModalState;
 use crate::analysis::{Mismatch, Request};
 use crate::server_fns::AppError;
 use crate::server_fns::partners::check_partner_pairs::check_partner_pairs;
@@ -81,7 +81,7 @@ pub fn checks(template: &Template) -> Vec<(Combined, Vec<String>)> {
 /// Ask the server about the combinations not asked about yet, then check
 /// the rows again with those it refused. Import mode only.
 pub fn check(state: ModalState) {
-    if state.mode != Mode::Import || !state.access.with_value(|a| a.may_import) {
+    if !state.mode.uses_server() || !state.access.with_value(|a| a.may_import) {
         return;
     }
     let checks = checks(&state.template());

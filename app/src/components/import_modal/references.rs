@@ -3,7 +3,7 @@
 //! never the rows, and flags the cells of the values it does not know. In
 //! preview mode nothing is asked: nothing of the file leaves the browser.
 
-use super::state::{ModalState, Mode};
+use super::state::ModalState;
 use crate::analysis::Request;
 use crate::server_fns::templates::check_references::check_references;
 use csv_import_core::Template;
@@ -21,7 +21,7 @@ pub fn has_references(template: &Template) -> bool {
 /// Ask the server about the values not asked about yet, then check the
 /// rows again with what it does not know. Import mode only.
 pub fn check(state: ModalState) {
-    if state.mode != Mode::Import {
+    if !state.mode.uses_server() {
         return;
     }
     let template = state.template();

@@ -4,14 +4,14 @@
 //! confirms are remembered when they go on to the review. An admin may
 //! clear what is remembered for the template.
 
-use super::state::{Mode, ModalState};
+use super::state::ModalState;
 use crate::server_fns::imports::mappings::{forget_mappings, remember_mapping, remembered_mapping};
 use csv_import_core::map::{MatchKind, Override};
 use leptos::prelude::*;
 
 /// Whether the server is asked and told about mappings: imports only.
 fn asks_server(state: &ModalState) -> bool {
-    state.mode == Mode::Import && state.access.with_value(|a| a.may_import)
+    state.mode.uses_server() && state.access.with_value(|a| a.may_import)
 }
 
 /// Ask for the choices remembered for the file's headers; the rows are
@@ -67,8 +67,14 @@ pub fn remember(state: ModalState) {
 #[component]
 pub fn ForgetRemembered(state: ModalState) -> impl IntoView {
     let text = state.text();
+    // Asked only where the server is: a preview or a page that takes the
+    // rows itself sends nothing.
     let admin = LocalResource::new(move || async move {
-        matches!(crate::server_fns::auth::current_user::current_user().await, Ok(Some(s)) if s.role == crate::model::Role::Admin)
+        asks_server(&state)
+            && matches!(
+                crate::server_fns::auth::current_user::current_user().await,
+                Ok(Some(s)) if s.role == crate::model::Role::Admin
+            )
     });
     let any_remembered = move || {
         state.analysis.with(|a| a.as_ref().is_some_and(|a| a.report.columns.iter().any(|c| c.how == MatchKind::Remembered)))

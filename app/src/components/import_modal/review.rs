@@ -109,7 +109,7 @@ pub fn ReviewStep(state: ModalState) -> impl IntoView {
         })}
         {move || state.error.get().map(|message| view! { <p class="error" role="alert">{message}</p> })}
         {move || state.refs_error.get().map(|message| view! { <p class="error" role="alert">{message}</p> })}
-        {(has_references && state.mode == Mode::Preview).then(|| view! {
+        {(has_references && !state.mode.uses_server()).then(|| view! {
             <p class="notice" id="references-not-checked">
                 {crate::i18n::text().refs_not_checked}
             </p>
@@ -143,7 +143,7 @@ pub fn ReviewStep(state: ModalState) -> impl IntoView {
                 Mode::Preview => view! {
                     <p class="hint">{crate::i18n::text().preview_only}</p>
                 }.into_any(),
-                Mode::Import => view! {
+                Mode::Import | Mode::Deliver => view! {
                     <button
                         type="button"
                         class="primary"

@@ -8,9 +8,11 @@
 //! the server applies a given (import, sequence number) once, so a batch
 //! that was saved but whose answer was lost is not applied twice.
 
-use super::state::{ModalState, RunProgress, Step};
+use super::state::{ModalState, Mode, RunProgress, Step};
+use crate::components::csv_import::DeliveredRows;
 use crate::analysis::{NextBatch, Request, Skipped};
-use crate::model::{Batch, ImportSummary, SkippedRow, StartImport};
+use crate::model::{Batch, ImportState, ImportSummary, SkippedRow, StartImport};
+use csv_import_core::Record;
 use crate::server_fns::error::AppError;
 use crate::server_fns::imports::{
     commit_batch::commit_batch, finish_import::finish_import, queue_import::queue_import, stage_batch::stage_batch,
@@ -24,6 +26,8 @@ use std::future::Future;
 const ATTEMPTS: u32 = 12;
 /// The longest pause between two tries, in milliseconds.
 const MAX_PAUSE_MS: u32 = 15_000;
+/// Rows per batch handed to the page in browser delivery.
+const DELIVERY_BATCH_ROWS: usize = 500;
 
 /// Start importing the valid rows (from the review step's button).
 pub fn start(state: ModalState) {
@@ -76,7 +80,89 @@ where
     }
 }
 
+/// Ask the worker for the valid rows, `size` at a time, and hand each batch
+/// to `send` (with its sequence number, whether it is the last, and how many
+/// rows were sent before it), keeping the progress up to date; a batch is
+/// asked for only once the one before was sent. Stops when the user cancels.
+/// The rows sent, and whether the user cancelled.
+async fn send_batches<F, Fut>(state: ModalState, size: usize, total: u64, mut send: F) -> Result<(u64, bool), String>
+where
+    F: FnMut(u32, Vec<Record>, bool, u64) -> Fut,
+    Fut: Future<Output = Result<(), String>>,
+{
+    let began = crate::browser::now_ms();
+    let (mut sent, mut seq) = (0_u64, 0_u32);
+    loop {
+        if state.cancel_requested.get_untracked() {
+            return Ok((sent, true));
+        }
+        let next: NextBatch = crate::browser::ask(&Request::NextBatch { size }).await?;
+        if next.records.is_empty() && next.done {
+            return Ok((sent, false));
+        }
+        let rows = next.records.len() as u64;
+        send(seq, next.records, next.done, sent).await?;
+        seq += 1;
+        sent += rows;
+        let rate = sent as f64 / ((crate::browser::now_ms() - began) / 1000.0).max(0.001);
+        let _ = state.progress.try_update(|p| {
+            p.done = sent;
+            p.rate = rate;
+            p.left = (rate > 0.0).then(|| total.saturating_sub(sent) as f64 / rate);
+        });
+        if next.done {
+            return Ok((sent, false));
+        }
+    }
+}
+
+/// Browser delivery: the valid rows go to the page's handler batch by batch,
+/// each once the page has taken the one before; the result is made here.
+async fn deliver(state: ModalState) -> Result<(), String> {
+    let template = state.template();
+    let text = state.text();
+    let Some(handler) = state.deliver.get_value() else { return Err(text.no_file.into()) };
+    let skipped: Vec<Skipped> = crate::browser::ask(&Request::Skipped).await?;
+    let total: u64 = crate::browser::ask(&Request::StartCommit).await?;
+    state.progress.set(RunProgress { total, ..RunProgress::default() });
+    let file_name = state.file_name.get_untracked();
+    let total_rows = state.analysis.with_untracked(|a| a.as_ref().map_or(0, |a| a.last_row.max(a.report.rows.total)));
+    let (sent, cancelled) = send_batches(state, DELIVERY_BATCH_ROWS, total, |seq, records, last, sent| {
+        let rows: Vec<serde_json::Value> =
+            records.iter().filter_map(|r| serde_json::to_value(r.view(&template)).ok()).collect();
+        let batch = DeliveredRows { template: template.name.clone(), file_name: file_name.clone(), seq, rows, last };
+        let delivered = (handler.0)(batch);
+        async move { delivered.await.map_err(|why| (text.page_refused)(sent, &why)) }
+    })
+    .await?;
+    let skipped_rows: Vec<SkippedRow> = skipped.into_iter().map(|s| SkippedRow { row: s.row, reasons: s.reasons }).collect();
+    let now = js_sys::Date::new_0().to_iso_string().as_string().unwrap_or_default();
+    let summary = ImportSummary {
+        id: String::new(),
+        template: template.name.clone(),
+        file_name,
+        user_email: String::new(),
+        created_at: now.clone(),
+        finished_at: Some(now),
+        state: if cancelled { ImportState::Cancelled } else { ImportState::Done },
+        total_rows,
+        inserted: sent,
+        updated: 0,
+        unchanged: 0,
+        skipped: skipped_rows.len() as u64,
+        skipped_rows,
+        note: None,
+        job: None,
+        failure: None,
+    };
+    let _ = state.result.try_set(Some(summary));
+    Ok(())
+}
+
 async fn import(state: ModalState) -> Result<(), String> {
+    if state.mode == Mode::Deliver {
+        return deliver(state).await;
+    }
     let template = state.template();
     // Rows taken out in the review keep their numbers: the import announces
     // the highest number, so that every row it sends is within it.
@@ -108,51 +194,33 @@ async fn import(state: ModalState) -> Result<(), String> {
     // commits them on the server while the user goes on working.
     let background = template.background;
     let batch_size = started.max_batch_rows.max(1) as usize;
-    let mut cancelled = false;
-    let mut sent = 0_u64;
-    let began = crate::browser::now_ms();
-    let mut seq = 0_u32;
-    loop {
-        if state.cancel_requested.get_untracked() {
-            cancelled = true;
-            break;
-        }
-        let next: NextBatch = crate::browser::ask(&Request::NextBatch { size: batch_size }).await?;
-        if next.records.is_empty() && next.done {
-            break;
-        }
-        let rows = next.records.len() as u64;
-        let batch = Batch { import_id: started.import_id.clone(), seq, rows: next.records };
-        // The same (import, seq) is applied once however often it is sent,
-        // so a batch whose answer was lost can be sent again safely.
-        let outcome = with_retry(state, || {
-            let batch = batch.clone();
-            async move {
-                if background {
-                    stage_batch(batch).await.map(|_| ())
-                } else {
-                    commit_batch(batch).await.map(|_| ())
+    let import_id = started.import_id.clone();
+    let (_, cancelled) = send_batches(state, batch_size, total, |seq, rows, _last, sent| {
+        let batch = Batch { import_id: import_id.clone(), seq, rows };
+        async move {
+            // The same (import, seq) is applied once however often it is
+            // sent, so a batch whose answer was lost can be sent again safely.
+            let outcome = with_retry(state, || {
+                let batch = batch.clone();
+                async move {
+                    if background {
+                        stage_batch(batch).await.map(|_| ())
+                    } else {
+                        commit_batch(batch).await.map(|_| ())
+                    }
+                }
+            })
+            .await;
+            match outcome {
+                Ok(()) => Ok(()),
+                Err(e) => {
+                    let _ = finish_import(batch.import_id.clone(), true).await;
+                    Err((text.stopped_after)(sent, total, &text.app_error(&e)))
                 }
             }
-        })
-        .await;
-        if let Err(e) = outcome {
-            let _ = finish_import(started.import_id.clone(), true).await;
-            return Err((text.stopped_after)(sent, total, &text.app_error(&e)));
         }
-        seq += 1;
-        sent += rows;
-        let seconds = ((crate::browser::now_ms() - began) / 1000.0).max(0.001);
-        let rate = sent as f64 / seconds;
-        let _ = state.progress.try_update(|p| {
-            p.done = sent;
-            p.rate = rate;
-            p.left = (rate > 0.0).then(|| total.saturating_sub(sent) as f64 / rate);
-        });
-        if next.done {
-            break;
-        }
-    }
+    })
+    .await?;
     if background && !cancelled {
         let summary = with_retry(state, || queue_import(started.import_id.clone()))
             .await

@@ -21,6 +21,17 @@ pub enum Mode {
     Import,
     /// Check only: nothing of the file leaves the browser.
     Preview,
+    /// Check, then hand the valid rows to the page in batches (the host
+    /// stores them itself): nothing is sent to the importer's server.
+    Deliver,
+}
+
+impl Mode {
+    /// Whether the checked rows go to the importer's server (the only mode
+    /// in which the modal asks the server about stored records).
+    pub fn uses_server(self) -> bool {
+        self == Mode::Import
+    }
 }
 
 /// The steps, in order.
@@ -52,6 +63,8 @@ pub struct RunProgress {
 #[derive(Clone, Copy)]
 pub struct ModalState {
     pub mode: Mode,
+    /// Where the rows go in [`Mode::Deliver`].
+    pub deliver: StoredValue<Option<crate::components::csv_import::RowsHandler>, LocalStorage>,
     /// The language of the modal, read once when it opens: event handlers
     /// and tasks run outside the component tree, where context is not found.
     pub locale: crate::i18n::Locale,
@@ -107,11 +120,16 @@ pub struct ModalState {
 }
 
 impl ModalState {
-    pub fn new(access: TemplateAccess, mode: Mode) -> ModalState {
+    pub fn new(
+        access: TemplateAccess,
+        mode: Mode,
+        deliver: Option<crate::components::csv_import::RowsHandler>,
+    ) -> ModalState {
         let locale = crate::i18n::locale();
         crate::i18n::set_last_opened(locale);
         let state = ModalState {
             mode,
+            deliver: StoredValue::new_local(deliver),
             locale,
             access: StoredValue::new(access),
             step: RwSignal::new(Step::Upload),
@@ -159,7 +177,7 @@ impl ModalState {
     /// The steps this mode shows.
     pub fn steps(&self) -> Vec<Step> {
         let mut steps = vec![Step::Upload, Step::Mapping, Step::Review];
-        if self.mode == Mode::Import {
+        if self.mode != Mode::Preview {
             steps.extend([Step::Importing, Step::Done]);
         }
         steps

@@ -61,7 +61,12 @@ pub fn UploadStep(state: ModalState) -> impl IntoView {
         }
     };
     let template = state.template();
-    let sample_href = crate::assets::url(&format!("templates/{}/sample.csv", template.name));
+    // A page's own template is not on the server: its sample is made here.
+    let sample_href = if state.mode.uses_server() {
+        crate::assets::url(&format!("templates/{}/sample.csv", template.name))
+    } else {
+        data_url("text/csv;charset=utf-8", &csv_import_core::sample::sample_csv(&template))
+    };
     let sample_name = format!("{}-sample.csv", template.name);
     let required: Vec<String> = template.fields.iter().filter(|f| f.required).map(|f| f.header().to_string()).collect();
     let optional: Vec<String> = template.fields.iter().filter(|f| !f.required).map(|f| f.header().to_string()).collect();
@@ -139,4 +144,17 @@ pub fn ReadingProgress(state: ModalState) -> impl IntoView {
             }
         })
     }
+}
+
+/// `text` as a `data:` URL of type `mime` (percent-encoded).
+fn data_url(mime: &str, text: &str) -> String {
+    let mut url = format!("data:{mime},");
+    for byte in text.bytes() {
+        if byte.is_ascii_alphanumeric() || b"-_.~".contains(&byte) {
+            url.push(char::from(byte));
+        } else {
+            url.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    url
 }
