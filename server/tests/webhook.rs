@@ -44,6 +44,8 @@ enum Fault {
     /// Apply the batch, then never answer (the sender's process dies, or
     /// the answer is lost).
     ApplyThenHang,
+    /// Answer 200 with two megabytes of nothing useful.
+    Huge,
 }
 
 /// The host's receiver and what it saw.
@@ -105,6 +107,7 @@ impl Receiver {
             }
             Some(Fault::Drop) => return,
             Some(Fault::Refuse) => (422, "Quota exceeded: this workspace may hold 10 contacts.".to_string()),
+            Some(Fault::Huge) => (200, " ".repeat(2 * 1024 * 1024)),
             Some(Fault::ApplyThenHang) => {
                 self.apply(&id, &headers, &body);
                 tokio::time::sleep(Duration::from_secs(3)).await;
@@ -348,6 +351,11 @@ async fn a_refusal_or_a_receiver_that_stays_down_stops_the_import_with_its_words
     let down = commit(&site, &admin, &id, 1, contacts(3, 2, "acme.test")).await;
     assert_eq!(down.status, StatusCode::BAD_GATEWAY, "{}", down.text);
     assert!(down.text.contains("after 3 tries") && down.text.contains("database is restarting"), "{}", down.text);
+    // An answer too long to be a list of rejections is not read to its end.
+    receiver.fail_next(&[Fault::Huge]);
+    let huge = commit(&site, &admin, &id, 1, contacts(3, 2, "acme.test")).await;
+    assert_eq!(huge.status, StatusCode::BAD_GATEWAY, "{}", huge.text);
+    assert!(huge.text.contains("with more than 1048576 bytes"), "{}", huge.text);
     // The receiver is back: the same batch goes through.
     let back = commit(&site, &admin, &id, 1, contacts(3, 2, "acme.test")).await;
     assert_eq!((back.status, back.body["inserted"].clone()), (StatusCode::OK, json!(2)), "{}", back.text);

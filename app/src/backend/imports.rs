@@ -573,9 +573,15 @@ pub async fn commit(
                         .bind(i64::from(seq))
                         .fetch_optional(&mut *conn)
                         .await?;
-                check_announced(&mut conn, head, &template, seq, rows, staged.is_some()).await?;
+                let announced = check_announced(&mut conn, head, &template, seq, rows, staged.is_some()).await;
                 drop(conn);
-                work.await?
+                match announced {
+                    Ok(()) => work.await?,
+                    // A copy of this batch sent at the same time was applied
+                    // meanwhile (and now counts): the transaction answers as it did.
+                    Err(_) if stored_batch(db, &head.id, seq).await?.is_some() => Prepared::default(),
+                    Err(refused) => return Err(refused),
+                }
             }
             Some(_) => Prepared::default(),
         },

@@ -38,8 +38,9 @@ const DEFAULT_ATTEMPTS: u32 = 5;
 const MAX_ATTEMPTS: u32 = 10;
 const FIRST_PAUSE: Duration = Duration::from_millis(200);
 const LONGEST_PAUSE: Duration = Duration::from_secs(5);
-/// The most of a receiver's answer read and shown.
-const MAX_ANSWER: usize = 64 * 1024;
+/// The longest answer read from a receiver (a batch's rejections with
+/// their reasons fit many times over).
+const MAX_ANSWER: usize = 1024 * 1024;
 
 /// Posts a template's rows to its receiver. Registered as [`NAME`] by
 /// default; a host may register more under other names, each with its own
@@ -156,8 +157,7 @@ fn host_of(url: &reqwest::Url) -> String {
 }
 
 fn answer_text(body: &[u8]) -> String {
-    let text = String::from_utf8_lossy(&body[..body.len().min(MAX_ANSWER)]);
-    super::clean_text(&text, 300)
+    super::clean_text(&String::from_utf8_lossy(&body[..body.len().min(4096)]), 300)
 }
 
 impl Webhook {
@@ -189,11 +189,22 @@ impl Webhook {
             Err(_) => return Err(Failure::Transient("the connection was dropped".to_string())),
         };
         let status = response.status();
-        let body = match response.bytes().await {
-            Ok(body) => body,
-            Err(e) if e.is_timeout() => return Err(Failure::Transient(format!("no answer within {} ms", timeout.as_millis()))),
-            Err(_) => return Err(Failure::Transient("the connection was dropped".to_string())),
-        };
+        // Read at most MAX_ANSWER: a receiver's answer is a short list.
+        let mut response = response;
+        let mut body = Vec::new();
+        loop {
+            match response.chunk().await {
+                Ok(Some(chunk)) if body.len() + chunk.len() > MAX_ANSWER => {
+                    return Err(Failure::Refused(format!("it answered {status} with more than {MAX_ANSWER} bytes")));
+                }
+                Ok(Some(chunk)) => body.extend_from_slice(&chunk),
+                Ok(None) => break,
+                Err(e) if e.is_timeout() => {
+                    return Err(Failure::Transient(format!("no answer within {} ms", timeout.as_millis())));
+                }
+                Err(_) => return Err(Failure::Transient("the connection was dropped".to_string())),
+            }
+        }
         let said = answer_text(&body);
         let answered = if said.is_empty() { status.to_string() } else { format!("{status}: {said}") };
         if status.is_success() {
