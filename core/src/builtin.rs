@@ -77,4 +77,28 @@ mod tests {
             assert!(error.contains("is not an http:// or https:// address"), "{bad}: {error}");
         }
     }
+
+    #[test]
+    fn a_reference_is_a_name_the_destination_may_answer() {
+        use crate::template::Reference;
+        let text = SOURCES.iter().find(|(n, _)| *n == "clients").unwrap().1;
+        let with = |name: &str| {
+            format!("{text}\n[[fields]]\nkey = \"project\"\nlabel = \"Project code\"\nreference = \"{name}\"\n")
+        };
+        let template = Template::from_toml(&with("project")).unwrap();
+        let field = template.field("project").unwrap();
+        assert_eq!(field.reference, Some(Reference::Named("project".to_string())));
+        // Written back as the same name; the bundled kinds keep theirs.
+        let json = serde_json::to_value(&template).unwrap();
+        assert_eq!(json["fields"].as_array().unwrap().last().unwrap()["reference"], "project");
+        assert_eq!(Template::from_toml(&with("partner_user")).unwrap().field("project").unwrap().reference, Some(Reference::PartnerUser));
+        let error = Template::from_toml(&with("Project Code")).unwrap_err();
+        assert!(error.contains("is not a name"), "{error}");
+        // The error names the field, the value and the fix, in both languages.
+        let en = crate::validate::reference_error_in(field, "PRJ-9", crate::Lang::En);
+        assert_eq!(en.code, crate::RowErrorCode::UnknownReference);
+        assert_eq!(en.message, "\"PRJ-9\" is not an existing Project code here. Correct it, or create it first.");
+        let fr = crate::validate::reference_error_in(field, "PRJ-9", crate::Lang::Fr);
+        assert!(fr.message.starts_with("« PRJ-9 » n’est pas une valeur existante de Project code"), "{}", fr.message);
+    }
 }

@@ -175,6 +175,9 @@ pub enum RowErrorCode {
     UnknownPartner,
     /// An ID that matches no record of this workspace (checked by the server).
     UnknownId,
+    /// A value that is not one of those a reference of the template's
+    /// destination knows, e.g. no such project code (checked by the server).
+    UnknownReference,
     /// The same value as a record already stored (checked by the server).
     DuplicateExisting,
     /// A control character (NUL, escape, ...; a tab or line break in a
@@ -216,6 +219,7 @@ impl RowErrorCode {
             RowErrorCode::UnknownTag => "unknown_tag",
             RowErrorCode::UnknownPartner => "unknown_partner",
             RowErrorCode::UnknownId => "unknown_id",
+            RowErrorCode::UnknownReference => "unknown_reference",
             RowErrorCode::DuplicateExisting => "duplicate_existing",
             RowErrorCode::ControlCharacter => "control_character",
             RowErrorCode::UnclosedQuote => "unclosed_quote",

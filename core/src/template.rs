@@ -191,6 +191,7 @@ pub struct Field {
     pub synonyms: Vec<String>,
     /// What the value must refer to on the server.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "schema", schemars(with = "Option<String>"))]
     pub reference: Option<Reference>,
     /// A short help text shown next to the column.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -326,9 +327,11 @@ pub enum Generator {
 }
 
 /// What a value must refer to; checked by the server, which knows the data.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-#[serde(rename_all = "snake_case")]
+/// Written as a name: `user`, `tag`, `partner`, `partner_user` and `record`
+/// are the kinds the bundled portal answers; any other name (`project`) is
+/// a reference the template's destination answers.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum Reference {
     /// A user of the workspace, by email.
     User,
@@ -340,6 +343,56 @@ pub enum Reference {
     Tag,
     /// A record of the template's own entity, by ID.
     Record,
+    /// A reference the template's destination knows by this name, e.g.
+    /// `project` for "must be an existing project code".
+    Named(String),
+}
+
+impl Reference {
+    /// The reference's name, as templates write it.
+    pub fn name(&self) -> &str {
+        match self {
+            Reference::User => "user",
+            Reference::Partner => "partner",
+            Reference::PartnerUser => "partner_user",
+            Reference::Tag => "tag",
+            Reference::Record => "record",
+            Reference::Named(name) => name,
+        }
+    }
+
+    /// The reference written `name`.
+    pub fn from_name(name: &str) -> Reference {
+        match name {
+            "user" => Reference::User,
+            "partner" => Reference::Partner,
+            "partner_user" => Reference::PartnerUser,
+            "tag" => Reference::Tag,
+            "record" => Reference::Record,
+            other => Reference::Named(other.to_string()),
+        }
+    }
+}
+
+impl Serialize for Reference {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.name())
+    }
+}
+
+impl<'de> Deserialize<'de> for Reference {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Reference, D::Error> {
+        let name = String::deserialize(deserializer)?;
+        let valid = !name.is_empty()
+            && name.len() <= 64
+            && name.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_' || b == b'-');
+        if !valid {
+            return Err(serde::de::Error::custom(format!(
+                "reference {name:?} is not a name: use lower-case letters, digits, _ and -"
+            )));
+        }
+        Ok(Reference::from_name(&name))
+    }
 }
 
 impl Template {

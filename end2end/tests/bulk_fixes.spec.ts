@@ -138,7 +138,7 @@ test("a 20,000-row file is fixed in the modal with three bulk actions and an und
     await expect(importButton).toBeEnabled();
     await page.screenshot({ path: "screenshots/bulk-fixes-review.png" });
     await importButton.click();
-    await expect(dialog.locator('[data-count="inserted"]')).toHaveText("20000", { timeout: 240_000 });
+    await expect(dialog.locator('[data-count="inserted"]')).toHaveText("20,000", { timeout: 240_000 });
     await page.screenshot({ path: "screenshots/bulk-fixes-done.png" });
     await dialog.getByRole("button", { name: "Close", exact: true }).click();
     await expect(page.locator('tr[data-lead="lead20000@bulk.example"]')).toBeVisible();

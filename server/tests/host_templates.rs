@@ -38,7 +38,15 @@ key = "name"
 label = "Name"
 required = true
 synonyms = ["Project", "Nom du projet"]
+
+[[fields]]
+key = "client"
+label = "Client code"
+reference = "client_code"
 "#;
+
+/// The client codes the host knows (its own reference, `client_code`).
+const CLIENT_CODES: [&str; 2] = ["ACME", "GLOBEX"];
 
 /// The host's storage: the rows it was handed.
 #[derive(Default)]
@@ -49,6 +57,20 @@ struct HostProjects {
 impl Destination for HostProjects {
     fn name(&self) -> &str {
         "host_projects"
+    }
+
+    fn unknown_references<'a>(
+        &'a self,
+        _conn: &'a mut sqlx::AnyConnection,
+        _workspace_id: i64,
+        _template: &'a csv_import_core::Template,
+        name: &'a str,
+        values: &'a [String],
+    ) -> BoxFuture<'a, Result<Vec<String>, app::server_fns::AppError>> {
+        Box::pin(async move {
+            assert_eq!(name, "client_code");
+            Ok(values.iter().filter(|v| !CLIENT_CODES.iter().any(|c| c.eq_ignore_ascii_case(v))).cloned().collect())
+        })
     }
 
     fn write<'a>(
@@ -145,20 +167,32 @@ async fn a_host_template_is_offered_checked_and_delivered_to_its_destination(db:
 
     // An import: core checks the rows against the host's template, and the
     // valid ones reach the host's destination.
-    let start = json!({"import": {"template": "projects", "file_name": "p.csv", "total_rows": 3, "skipped": []}});
+    // The host's own reference, asked with distinct values as the review step does.
+    let asked = json!({"template": "projects", "field": "client", "values": ["acme", "Initech", "ACME"]});
+    let unknown = site.json("check_references", asked, &admin).await;
+    assert_eq!((unknown.status, unknown.body.clone()), (StatusCode::OK, json!(["Initech"])), "{}", unknown.text);
+
+    let start = json!({"import": {"template": "projects", "file_name": "p.csv", "total_rows": 4, "skipped": []}});
     let started = site.json("start_import", start, &admin).await;
     assert_eq!(started.status, StatusCode::OK, "{}", started.text);
     let id = started.body["import_id"].as_str().unwrap().to_string();
     let rows = json!([
-        {"row": 1, "values": ["PRJ-0001", "Harbour bridge"]},
-        {"row": 2, "values": ["P-1", "Bad code"]},
-        {"row": 3, "values": ["PRJ-0003", "Tunnel"]},
+        {"row": 1, "values": ["PRJ-0001", "Harbour bridge", "acme"]},
+        {"row": 2, "values": ["P-1", "Bad code", null]},
+        {"row": 3, "values": ["PRJ-0003", "Tunnel", null]},
+        {"row": 4, "values": ["PRJ-0004", "Viaduct", "Initech"]},
     ]);
     let answer = site.json("commit_batch", json!({"batch": {"import_id": id, "seq": 0, "rows": rows}}), &admin).await;
     assert_eq!(answer.status, StatusCode::OK, "{}", answer.text);
     assert_eq!(answer.body["inserted"], 2, "{}", answer.text);
     assert_eq!(answer.body["skipped"][0]["row"], 2, "{}", answer.text);
     assert!(answer.text.contains("PRJ- and four digits"), "the template's hint: {}", answer.text);
+    assert_eq!(answer.body["skipped"][1]["row"], 4, "{}", answer.text);
+    assert!(
+        answer.text.contains(r#"\"Initech\" is not an existing Client code here. Correct it, or create it first."#),
+        "the host's reference, checked again at commit: {}",
+        answer.text
+    );
     let delivered = host.rows.lock().unwrap();
     let ours: Vec<&Rows> = delivered.iter().filter(|(import, _)| *import == id).map(|(_, rows)| rows).collect();
     assert_eq!(ours.len(), 1);

@@ -130,6 +130,25 @@ pub trait Destination: Send + Sync {
         prepared: &'a Prepared,
     ) -> BoxFuture<'a, Result<BatchResult, AppError>>;
 
+    /// Which of `values` (distinct, as given) are not values the workspace
+    /// has for the reference `name` that a field of `template` declares
+    /// (`reference = "project"`: "must be an existing project code"), on the
+    /// caller's connection; values in, never rows. Compare as your data
+    /// does (ignoring case, say). By default the destination knows no
+    /// references of its own, and the check is refused.
+    fn unknown_references<'a>(
+        &'a self,
+        _conn: &'a mut AnyConnection,
+        _workspace_id: i64,
+        template: &'a Template,
+        name: &'a str,
+        _values: &'a [String],
+    ) -> BoxFuture<'a, Result<Vec<String>, AppError>> {
+        Box::pin(async move {
+            Err(AppError::BadRequest(format!("Imports of {} cannot check {name} values.", template.label)))
+        })
+    }
+
     /// Which of `values` the workspace's stored records already have in
     /// `field` (folded by `fold_key`, each once), so that the review step can
     /// say which rows update a record; distinct values in, never rows. By

@@ -304,12 +304,12 @@ async fn check_references(
     lang: Lang,
 ) -> Result<(), AppError> {
     for (i, field) in template.fields.iter().enumerate() {
-        let Some(reference) = field.reference else {
+        let Some(reference) = &field.reference else {
             continue;
         };
         // A repeatable field's values are lists: its entity's committer
         // checks them item by item (client accounts' tags).
-        if !references::supported(reference) || field.repeatable {
+        if field.repeatable {
             continue;
         }
         let values: Vec<String> = checked.valid.iter().filter_map(|(_, v)| v[i].clone()).collect();
@@ -318,7 +318,7 @@ async fn check_references(
         }
         let values = references::distinct(&values).unwrap_or(values);
         let missing: HashSet<String> =
-            references::unknown(conn, workspace_id, reference, &values).await?.iter().map(|v| key_text(v)).collect();
+            references::unknown(conn, workspace_id, template, reference, &values).await?.iter().map(|v| key_text(v)).collect();
         if missing.is_empty() {
             continue;
         }

@@ -1,7 +1,9 @@
 //! Reference checks: which of the values a file names do not exist in the
-//! workspace (users by email, tags, partners and partner users, records by ID). The
-//! browser asks with the distinct values of one field (never rows) to flag
-//! cells before the import; the commit asks again for the rows it is sent.
+//! workspace (users by email, tags, partners and partner users, records by
+//! ID; a reference of any other name is the template's destination's to
+//! answer). The browser asks with the distinct values of one field (never
+//! rows) to flag cells before the import; the commit asks again for the
+//! rows it is sent.
 
 use crate::server_fns::AppError;
 use csv_import_core::template::Reference;
@@ -15,25 +17,6 @@ pub const MAX_VALUES: usize = 10_000;
 /// Values bound per query.
 const CHUNK: usize = 500;
 
-/// The reference kind's name as in templates.
-pub fn kind_name(reference: Reference) -> &'static str {
-    match reference {
-        Reference::User => "user",
-        Reference::Tag => "tag",
-        Reference::Partner => "partner",
-        Reference::PartnerUser => "partner_user",
-        Reference::Record => "record",
-    }
-}
-
-/// Whether this server can check references of this kind.
-pub fn supported(reference: Reference) -> bool {
-    matches!(
-        reference,
-        Reference::User | Reference::Tag | Reference::Record | Reference::Partner | Reference::PartnerUser
-    )
-}
-
 /// The field `key` of `template` and its reference: 400 when the template
 /// has no such field or the field refers to nothing.
 pub fn field_reference(template: &Template, key: &str) -> Result<Reference, AppError> {
@@ -45,7 +28,7 @@ pub fn field_reference(template: &Template, key: &str) -> Result<Reference, AppE
             super::clean_text(key, 60)
         ))
     })?;
-    field.reference.ok_or_else(|| {
+    field.reference.clone().ok_or_else(|| {
         AppError::BadRequest(format!("The field {} refers to nothing the server could check.", field.key))
     })
 }
@@ -73,12 +56,13 @@ pub fn distinct(values: &[String]) -> Result<Vec<String>, AppError> {
     Ok(out)
 }
 
-/// The values (as given) that do not exist in the workspace as `reference`.
-/// Compared ignoring case.
+/// The values (as given) that do not exist in the workspace as `reference`
+/// of `template`. Compared ignoring case.
 pub async fn unknown(
     conn: &mut AnyConnection,
     workspace_id: i64,
-    reference: Reference,
+    template: &Template,
+    reference: &Reference,
     values: &[String],
 ) -> Result<Vec<String>, AppError> {
     match reference {
@@ -96,6 +80,13 @@ pub async fn unknown(
         // the row's partner is a check of the pair (`partners::pair_problems`).
         Reference::Partner => super::partners::unknown(conn, workspace_id, false, values).await,
         Reference::PartnerUser => super::partners::unknown(conn, workspace_id, true, values).await,
+        // A host's own reference: its destination knows the values.
+        named => {
+            let destination = super::destination::for_template(template).ok_or_else(|| {
+                AppError::BadRequest(super::access::unsupported(template).unwrap_or_default())
+            })?;
+            destination.unknown_references(conn, workspace_id, template, named.name(), values).await
+        }
     }
 }
 

@@ -206,6 +206,7 @@ pub(crate) enum Missing {
     Partner,
     PartnerUser,
     Record,
+    Named,
 }
 
 /// `unknown_user`, `unknown_tag`, `unknown_partner`, `unknown_id`: a value
@@ -247,6 +248,12 @@ pub(crate) fn unknown_reference(lang: Lang, missing: Missing, shown: &str, heade
             "Aucun enregistrement de cet espace n’a l’identifiant « {shown} ». \
              Laissez {header} vide pour ajouter un nouvel enregistrement, ou corrigez-le."
         ),
+        (Missing::Named, Lang::En) => {
+            format!("\"{shown}\" is not an existing {header} here. Correct it, or create it first.")
+        }
+        (Missing::Named, Lang::Fr) => {
+            format!("« {shown} » n’est pas une valeur existante de {header} ici. Corrigez-la, ou créez-la d’abord.")
+        }
     }
 }
 

@@ -186,15 +186,18 @@ fn every_row_error_code_has_french() {
         key = "record"
         type = "id"
         reference = "record"
+        [[fields]]
+        key = "project"
+        reference = "project"
         "#,
     )
     .unwrap();
-    let file = b"email,coach,tag,partner,partner_user,record\n\
-        ann@example.com,c@example.com,vip,P1,U1,R1\n\
-        ann@example.com,,,,,,extra\n\
-        ,,other,,,\n\
+    let file = b"email,coach,tag,partner,partner_user,record,project\n\
+        ann@example.com,c@example.com,vip,P1,U1,R1,PRJ-9\n\
+        ann@example.com,,,,,,,extra\n\
+        ,,other,,,,\n\
         bob@example.com,\"c@example.com,x\n";
-    let unknown = ["coach:c@example.com", "tag:vip", "partner:P1", "partner_user:U1", "record:R1"]
+    let unknown = ["coach:c@example.com", "tag:vip", "partner:P1", "partner_user:U1", "record:R1", "project:PRJ-9"]
         .iter()
         .map(|s| s.split_once(':').unwrap())
         .map(|(k, v)| (k.to_string(), vec![v.to_string()]))
@@ -233,6 +236,7 @@ fn every_row_error_code_has_french() {
         RowErrorCode::UnknownTag,
         RowErrorCode::UnknownPartner,
         RowErrorCode::UnknownId,
+        RowErrorCode::UnknownReference,
         RowErrorCode::ControlCharacter,
         RowErrorCode::UnclosedQuote,
     ];

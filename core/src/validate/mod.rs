@@ -517,12 +517,13 @@ pub fn reference_error(field: &Field, value: &str) -> ValueError {
 /// ```
 pub fn reference_error_in(field: &Field, value: &str, lang: Lang) -> ValueError {
     let shown = crate::error::shorten(value);
-    let (code, missing) = match field.reference {
+    let (code, missing) = match &field.reference {
         Some(Reference::User) | None => (RowErrorCode::UnknownUser, Missing::User),
         Some(Reference::Tag) => (RowErrorCode::UnknownTag, Missing::Tag),
         Some(Reference::Partner) => (RowErrorCode::UnknownPartner, Missing::Partner),
         Some(Reference::PartnerUser) => (RowErrorCode::UnknownPartner, Missing::PartnerUser),
         Some(Reference::Record) => (RowErrorCode::UnknownId, Missing::Record),
+        Some(Reference::Named(_)) => (RowErrorCode::UnknownReference, Missing::Named),
     };
     ValueError::new(code, messages::unknown_reference(lang, missing, &shown, field.header()))
 }

@@ -49,7 +49,7 @@ impl Combined {
     pub fn fields(self, template: &Template) -> Option<Vec<String>> {
         self.references()
             .iter()
-            .map(|r| template.fields.iter().find(|f| f.reference == Some(*r) && !f.repeatable).map(|f| f.key.clone()))
+            .map(|r| template.fields.iter().find(|f| f.reference.as_ref() == Some(r) && !f.repeatable).map(|f| f.key.clone()))
             .collect()
     }
 

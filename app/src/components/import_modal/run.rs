@@ -336,14 +336,15 @@ fn ResultView(summary: ImportSummary) -> impl IntoView {
         (crate::i18n::text().imported_from)(summary.inserted + summary.updated + summary.unchanged, &summary.file_name)
     };
     let shown: Vec<SkippedRow> = summary.skipped_rows.iter().take(200).cloned().collect();
+    let number = |n: u64| crate::i18n::locale().number(n);
     let more = summary.skipped_rows.len().saturating_sub(shown.len());
     view! {
         <p class="result-headline" role="status">{headline}</p>
         <dl class="result-counts">
-            <div><dt>{crate::i18n::text().count_inserted}</dt><dd data-count="inserted">{summary.inserted}</dd></div>
-            <div><dt>{crate::i18n::text().count_updated}</dt><dd data-count="updated">{summary.updated}</dd></div>
-            <div><dt>{crate::i18n::text().count_unchanged}</dt><dd data-count="unchanged">{summary.unchanged}</dd></div>
-            <div><dt>{crate::i18n::text().count_skipped}</dt><dd data-count="skipped">{summary.skipped}</dd></div>
+            <div><dt>{crate::i18n::text().count_inserted}</dt><dd data-count="inserted">{number(summary.inserted)}</dd></div>
+            <div><dt>{crate::i18n::text().count_updated}</dt><dd data-count="updated">{number(summary.updated)}</dd></div>
+            <div><dt>{crate::i18n::text().count_unchanged}</dt><dd data-count="unchanged">{number(summary.unchanged)}</dd></div>
+            <div><dt>{crate::i18n::text().count_skipped}</dt><dd data-count="skipped">{number(summary.skipped)}</dd></div>
         </dl>
         {summary.note.clone().map(|note| view! { <p class="notice">{note}</p> })}
         {(!shown.is_empty()).then(|| view! {

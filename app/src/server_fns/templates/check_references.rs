@@ -29,5 +29,5 @@ pub async fn check_references(template: String, field: String, values: Vec<Strin
     }
     let db = db()?;
     let mut conn = db.pool.acquire().await?;
-    references::unknown(&mut conn, session.workspace.id, reference, &values).await
+    references::unknown(&mut conn, session.workspace.id, &template, &reference, &values).await
 }
