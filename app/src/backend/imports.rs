@@ -460,15 +460,15 @@ pub(crate) async fn lock(
 /// Refuse a batch that goes beyond what its import announced: a sequence
 /// number or a row number out of range, a row sent twice in the batch, or
 /// more rows in all the import's batches (each counted once, staged or
-/// committed, this one included) than the file's rows or the template's
-/// limit. Runs in the transaction that holds the import's [`lock`].
+/// committed; this one as sent, whether or not it was stored before) than
+/// the file's rows or the template's limit. Runs in the transaction that
+/// holds the import's [`lock`], and before a delivery that leaves it.
 pub(crate) async fn check_announced(
     conn: &mut sqlx::AnyConnection,
     head: &ImportHead,
     template: &Template,
     seq: u32,
     rows: &[Record],
-    this_batch_counted: bool,
 ) -> Result<(), AppError> {
     let total = head.total_rows;
     let limit = template.max_rows.unwrap_or(MAX_TOTAL_ROWS).min(MAX_TOTAL_ROWS).min(total);
@@ -496,16 +496,17 @@ pub(crate) async fn check_announced(
     }
     let sent: i64 = sqlx::query_scalar(
         "SELECT CAST(COALESCE(SUM(n), 0) AS BIGINT) FROM ( \
-           SELECT row_count AS n FROM import_staged WHERE import_id = $1 \
+           SELECT row_count AS n FROM import_staged WHERE import_id = $1 AND seq <> $2 \
            UNION ALL \
-           SELECT b.row_count AS n FROM import_batches b WHERE b.import_id = $1 \
+           SELECT b.row_count AS n FROM import_batches b WHERE b.import_id = $1 AND b.seq <> $2 \
              AND NOT EXISTS (SELECT 1 FROM import_staged s WHERE s.import_id = b.import_id AND s.seq = b.seq) \
          ) t",
     )
     .bind(head.id.clone())
+    .bind(i64::from(seq))
     .fetch_one(&mut *conn)
     .await?;
-    let sent = count(sent) + if this_batch_counted { 0 } else { rows.len() as u64 };
+    let sent = count(sent) + rows.len() as u64;
     if sent > limit {
         let why = if limit < total {
             format!("{} takes at most {limit} rows per import", template.name)
@@ -567,21 +568,9 @@ pub async fn commit(
                 // The transaction checks the batch against what the import
                 // announced again; this keeps rows beyond it from leaving.
                 let mut conn = db.pool.acquire().await?;
-                let staged: Option<i64> =
-                    sqlx::query_scalar("SELECT seq FROM import_staged WHERE import_id = $1 AND seq = $2")
-                        .bind(head.id.clone())
-                        .bind(i64::from(seq))
-                        .fetch_optional(&mut *conn)
-                        .await?;
-                let announced = check_announced(&mut conn, head, &template, seq, rows, staged.is_some()).await;
+                check_announced(&mut conn, head, &template, seq, rows).await?;
                 drop(conn);
-                match announced {
-                    Ok(()) => work.await?,
-                    // A copy of this batch sent at the same time was applied
-                    // meanwhile (and now counts): the transaction answers as it did.
-                    Err(_) if stored_batch(db, &head.id, seq).await?.is_some() => Prepared::default(),
-                    Err(refused) => return Err(refused),
-                }
+                work.await?
             }
             Some(_) => Prepared::default(),
         },
@@ -654,7 +643,7 @@ impl BatchWork<'_> {
                 .map(Attempt::Done)
                 .ok_or_else(|| AppError::internal("commit_batch", "a claimed batch is not stored"));
         }
-        check_announced(&mut tx, head, self.batch.template, seq, self.batch.records, true).await?;
+        check_announced(&mut tx, head, self.batch.template, seq, self.batch.records).await?;
         check_references(&mut tx, self.batch.template, head.workspace_id, &mut checked, head.lang).await?;
 
         if !row_by_row {

@@ -116,7 +116,7 @@ pub async fn stage(db: &Db, head: &ImportHead, seq: u32, rows: &[Record]) -> Res
     if state != Some(ImportState::Running) {
         return Err(AppError::Conflict("This import has ended; start a new import to send more rows.".into()));
     }
-    imports::check_announced(&mut tx, head, &template, seq, rows, false).await?;
+    imports::check_announced(&mut tx, head, &template, seq, rows).await?;
     let payload = serde_json::to_string(rows).map_err(|e| AppError::internal("encoding a batch", e))?;
     sqlx::query(
         "INSERT INTO import_staged (import_id, seq, payload, row_count, created_at) VALUES ($1, $2, $3, $4, $5)",
