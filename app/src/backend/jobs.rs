@@ -269,6 +269,8 @@ pub async fn run(db: &Db, config: &RunnerConfig, claim: &Claim) -> Result<bool, 
         }
         imports::finish(db, &head, false).await?;
     }
+    // Done and its staged rows gone together: nobody sees one without the other.
+    let mut tx = db.pool.begin().await?;
     let ended = sqlx::query(
         "UPDATE import_jobs SET state = 'done', finished_at = $1, heartbeat_at = $2, error = NULL \
          WHERE id = $3 AND claimed_by = $4 AND state = 'running'",
@@ -277,13 +279,15 @@ pub async fn run(db: &Db, config: &RunnerConfig, claim: &Claim) -> Result<bool, 
     .bind(now())
     .bind(claim.id)
     .bind(config.name.clone())
-    .execute(&db.pool)
+    .execute(&mut *tx)
     .await?
     .rows_affected();
     if ended == 0 {
+        tx.rollback().await?;
         return Ok(false);
     }
-    sqlx::query("DELETE FROM import_staged WHERE import_id = $1").bind(head.id.clone()).execute(&db.pool).await?;
+    sqlx::query("DELETE FROM import_staged WHERE import_id = $1").bind(head.id.clone()).execute(&mut *tx).await?;
+    tx.commit().await?;
     Ok(true)
 }
 
