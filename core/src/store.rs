@@ -146,23 +146,40 @@ impl RowStore {
         if self.quote_problem(index).is_some_and(|q| q.column == column) {
             self.quotes.retain(|(i, _)| *i != index);
         }
-        // The row's new cells, gathered first: the old ones may be in the buffer they go to.
-        let row = self.row(index);
-        let n = row.len().max(column + 1);
-        let mut joined = String::new();
-        let mut lengths = Vec::with_capacity(n);
-        for c in 0..n {
-            let cell = if c == column { value } else { row.get(c).unwrap_or("") };
-            joined.push_str(cell);
-            lengths.push(cell.len());
-        }
+        // The row's cells as ranges of the buffer they are in, which may be
+        // the one they are copied to: no copy of the row is made first.
+        let edited = self.edited.get(index).copied().filter(|(_, n)| *n > 0);
+        let (in_edits, cell_ends, start) = match edited {
+            Some((first, n)) => {
+                let (first, n) = (first as usize, n as usize);
+                (true, first..first + n, if first == 0 { 0 } else { self.edit_ends[first - 1] })
+            }
+            None => {
+                let (first, last) = (self.starts[index], self.starts[index + 1]);
+                (false, first..last, if first == 0 { 0 } else { self.ends[first - 1] })
+            }
+        };
+        let old_n = cell_ends.len();
+        let n = old_n.max(column + 1);
         let first = self.edit_ends.len();
-        let base = self.edit_text.len();
-        self.edit_text.push_str(&joined);
-        let mut end = base;
-        for length in lengths {
-            end += length;
-            self.edit_ends.push(end);
+        self.edit_ends.reserve(n);
+        let mut from = start;
+        for c in 0..n {
+            let range = match c < old_n {
+                true => {
+                    let end = if in_edits { self.edit_ends[cell_ends.start + c] } else { self.ends[cell_ends.start + c] };
+                    let range = from..end;
+                    from = end;
+                    range
+                }
+                false => from..from,
+            };
+            match (c == column, in_edits) {
+                (true, _) => self.edit_text.push_str(value),
+                (false, true) => self.edit_text.extend_from_within(range),
+                (false, false) => self.edit_text.push_str(&self.text[range]),
+            }
+            self.edit_ends.push(self.edit_text.len());
         }
         if self.edited.len() < self.len() {
             self.edited.resize(self.len(), (0, 0));

@@ -16,11 +16,120 @@ pub struct FileRules {
     seen: Vec<Option<SeenValues>>,
     /// Usernames already used in the file, explicit or generated.
     usernames: HashSet<String>,
-    /// For [`verdict`](FileRules::verdict): the current row's unique keys,
-    /// back to back, and (field, start, end) of each; kept between rows so
-    /// that their buffers are reused.
+    /// For [`verdict`](FileRules::verdict): the current row's check, kept
+    /// between rows so that its buffers are reused.
+    check: RowCheck,
+}
+
+/// One row checked on its own ([`Validator::check_into`]): its errors, and
+/// the key each unique field claims in it, as the file rules compare them.
+/// An editor that keeps the file's rows checks a changed row again with it
+/// and learns, from the keys, which other rows the change can affect,
+/// without checking the file again.
+///
+/// Its buffers are reused from row to row: keep one and pass it each time.
+#[derive(Debug, Default)]
+pub struct RowCheck {
+    errors: Vec<RowError>,
+    /// The unique keys back to back, and (field, start, end) of each.
     keys: String,
     spans: Vec<(usize, usize, usize)>,
+}
+
+impl RowCheck {
+    /// An empty check, to pass to [`Validator::check_into`].
+    pub fn new() -> RowCheck {
+        RowCheck::default()
+    }
+
+    /// The row's own errors (none of the file rules'), unsorted.
+    pub fn errors(&self) -> &[RowError] {
+        &self.errors
+    }
+
+    /// The row's errors, taken out (the keys stay).
+    pub fn take_errors(&mut self) -> Vec<RowError> {
+        std::mem::take(&mut self.errors)
+    }
+
+    /// The key of unique field `field` (by index) in the row, if it claims
+    /// one: none when the field's own cell has an error, or it is empty
+    /// with no default.
+    pub fn key(&self, field: usize) -> Option<&str> {
+        self.keys().find(|(i, _)| *i == field).map(|(_, key)| key)
+    }
+
+    /// Each unique field's key in the row (field index, key), in field order.
+    pub fn keys(&self) -> impl Iterator<Item = (usize, &str)> {
+        self.spans.iter().map(|&(i, start, end)| (i, &self.keys[start..end]))
+    }
+
+    fn clear(&mut self) {
+        self.errors.clear();
+        self.keys.clear();
+        self.spans.clear();
+    }
+
+    fn push_key(&mut self, field: usize, key: &str) {
+        let start = self.keys.len();
+        self.keys.push_str(key);
+        self.spans.push((field, start, self.keys.len()));
+    }
+}
+
+impl Validator<'_> {
+    /// Check one row on its own into `check`: the checks of
+    /// [`check_row`](Validator::check_row), without building a record, and
+    /// the keys its unique fields claim, as [`FileRules`] claims them.
+    ///
+    /// ```
+    /// use csv_import_core::error::Position;
+    /// use csv_import_core::map::map_headers;
+    /// use csv_import_core::validate::{RowCheck, Validator};
+    ///
+    /// let template = csv_import_core::builtin::get("clients").unwrap();
+    /// let header = ["First Name".to_string(), "Email".to_string()];
+    /// let validator = Validator::new(&template, &map_headers(&header, &template, &[]), "").unwrap();
+    /// let email = template.fields.iter().position(|f| f.key == "email").unwrap();
+    /// let mut check = RowCheck::new();
+    /// validator.check_into(Position { row: 1, line: 2 }, &["", "Ann@Example.com"][..], &mut check);
+    /// assert_eq!(check.errors()[0].code.as_str(), "required");
+    /// assert_eq!(check.key(email), Some("ann@example.com"));
+    /// validator.check_into(Position { row: 2, line: 3 }, &["Bob", "not-an-email"][..], &mut check);
+    /// assert_eq!(check.key(email), None);
+    /// ```
+    pub fn check_into<C: Cells + ?Sized>(&self, pos: Position, cells: &C, check: &mut RowCheck) {
+        check.clear();
+        let RowCheck { errors, keys, spans } = check;
+        let fields = &self.template.fields;
+        // Inlined: the items are too big to pass through memory per cell.
+        self.walk_row(
+            pos,
+            cells,
+            errors,
+            #[inline(always)]
+            |item| {
+                if let Item::Field(i, found) = item
+                    && fields[i].unique
+                    && let Some(key) = found.unique_key()
+                {
+                    let start = keys.len();
+                    keys.push_str(&key);
+                    spans.push((i, start, keys.len()));
+                }
+            },
+        );
+        if !check.errors.is_empty() {
+            // A row with errors claims the keys of the fields without one.
+            check.keys.clear();
+            check.spans.clear();
+            for i in (0..fields.len()).filter(|&i| fields[i].unique) {
+                if let Some(key) = recheck_key(self, i, &check.errors, cells) {
+                    check.push_key(i, &key);
+                }
+            }
+        }
+    }
 }
 
 impl FileRules {
@@ -29,8 +138,7 @@ impl FileRules {
         FileRules {
             seen: template.fields.iter().map(|f| f.unique.then(SeenValues::default)).collect(),
             usernames: HashSet::new(),
-            keys: String::new(),
-            spans: Vec::new(),
+            check: RowCheck::new(),
         }
     }
 
@@ -84,53 +192,18 @@ impl FileRules {
         pos: Position,
         cells: &C,
     ) -> Result<(), Vec<RowError>> {
-        let mut errors = Vec::new();
-        let FileRules { seen, keys, spans, .. } = self;
-        keys.clear();
-        spans.clear();
-        // Inlined: the items are too big to pass through memory per cell.
-        validator.walk_row(
-            pos,
-            cells,
-            &mut errors,
-            #[inline(always)]
-            |item| {
-                if let Item::Field(i, found) = item
-                    && seen[i].is_some()
-                    && let Some(key) = found.unique_key()
-                {
-                    let start = keys.len();
-                    keys.push_str(&key);
-                    spans.push((i, start, keys.len()));
-                }
-            },
-        );
-        if errors.is_empty() {
-            // A valid row claims the values it would have in its record, as
-            // in `admit`; fields come in template order there and here.
-            for &(i, start, end) in spans.iter() {
-                if let Some(seen) = seen[i].as_mut() {
-                    claim(seen, validator, pos, i, &keys[start..end], &mut errors);
-                }
-            }
-        } else {
-            keys.clear();
-            spans.clear();
-            for (i, seen) in seen.iter_mut().enumerate() {
-                let Some(seen) = seen else { continue };
-                if let Some(key) = recheck_key(validator, i, &errors, cells) {
-                    let start = keys.len();
-                    keys.push_str(&key);
-                    spans.push((i, start, keys.len()));
-                    claim(seen, validator, pos, i, &key, &mut errors);
-                }
+        validator.check_into(pos, cells, &mut self.check);
+        let RowCheck { errors, keys, spans } = &mut self.check;
+        for &(i, start, end) in spans.iter() {
+            if let Some(seen) = self.seen[i].as_mut() {
+                claim(seen, validator, pos, i, &keys[start..end], errors);
             }
         }
         if errors.is_empty() {
             Ok(())
         } else {
             errors.sort_by_key(|e| e.column.unwrap_or(usize::MAX));
-            Err(errors)
+            Err(std::mem::take(errors))
         }
     }
 
@@ -157,7 +230,7 @@ impl FileRules {
     /// assert_eq!(rules.claimed().count(), 0);
     /// ```
     pub fn claimed(&self) -> impl Iterator<Item = (usize, &str)> {
-        self.spans.iter().map(|&(i, start, end)| (i, &self.keys[start..end]))
+        self.check.keys()
     }
 
     /// Apply the file rules to one row's outcome: a valid record may become

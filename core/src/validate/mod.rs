@@ -18,7 +18,7 @@ mod file_rules;
 mod seen;
 
 use file_rules::{lowercase, unique_key};
-pub use file_rules::FileRules;
+pub use file_rules::{FileRules, RowCheck};
 use std::borrow::Cow;
 use std::collections::HashSet;
 

@@ -7,9 +7,8 @@ use super::Session;
 use super::mismatches::Mismatches;
 use csv_import_core::error::shorten;
 use csv_import_core::messages;
-use csv_import_core::validate::{Cells, Validator};
-use csv_import_core::value::FieldChecker;
-use csv_import_core::{FileErrorCode, RowError, RowErrorCode, Template, Value};
+use csv_import_core::validate::{RowCheck, Validator};
+use csv_import_core::{FileErrorCode, RowError, RowErrorCode, Template};
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::hash::{BuildHasherDefault, Hash, Hasher};
 
@@ -89,57 +88,71 @@ impl Session {
         else {
             return Vec::new();
         };
-        // Each changed row's own errors, standing in for its errors until the duplicates are known.
-        let mut own: ByIndex<Vec<RowError>> = ByIndex::with_capacity_and_hasher(indexes.len(), Default::default());
-        let mut rows: BTreeMap<u64, Vec<RowError>> = BTreeMap::new();
-        // The unique fields looked at for the other rows (a changed row is looked at for all).
-        let mut fields_of: HashMap<u64, Vec<usize>> = HashMap::new();
+        let mismatches = Mismatches::new(&template, &validator, &self.header, &self.options.mismatches);
+        let mut check = RowCheck::new();
+        // Each changed row's own errors, and the unique fields (by slot in
+        // `keys`) whose key it changed: only those can change other rows.
+        let mut changed_rows: Vec<Changed> = Vec::with_capacity(indexes.len());
+        let mut wanted: Vec<HashSetOfHashes> = vec![HashSetOfHashes::default(); self.keys.len()];
         for &index in indexes {
-            let errors = match self.is_removed(index) {
-                true => Vec::new(),
-                false => validator.check_row(self.store.position(index), &self.store.row(index)).err().unwrap_or_default(),
-            };
-            rows.insert(index as u64 + 1, errors.clone());
-            own.insert(index, errors);
-        }
-        for k in 0..self.keys.len() {
-            let i = self.keys[k].0;
-            let Ok(checker) = FieldChecker::new(&template.fields[i]) else { continue };
-            // The old and new keys of the changed rows: rows with one of them may change.
-            let mut wanted = HashSetOfHashes::default();
-            for &index in indexes {
-                let new = self.key_of(&validator, &checker, i, index, &own[&index]).map(|key| hash_key(&key)).unwrap_or(0);
-                wanted.insert(std::mem::replace(&mut self.keys[k].1[index], new));
-                wanted.insert(new);
+            let removed = self.is_removed(index);
+            let mut own = Vec::new();
+            if !removed {
+                let pos = self.store.position(index);
+                let row = self.store.row(index);
+                validator.check_into(pos, &row, &mut check);
+                own = check.take_errors();
+                if !mismatches.is_empty() {
+                    own.extend(mismatches.errors(pos, &row));
+                }
             }
+            let mut moved = Vec::new();
+            for (k, (i, hashes)) in self.keys.iter_mut().enumerate() {
+                let new = if removed { 0 } else { check.key(*i).map_or(0, hash_key) };
+                let old = std::mem::replace(&mut hashes[index], new);
+                if old != new {
+                    wanted[k].insert(old);
+                    wanted[k].insert(new);
+                    moved.push(k);
+                }
+            }
+            changed_rows.push(Changed { index, own, looked_at: moved });
+        }
+        // Rows not changed whose duplicates may have: their errors but those.
+        let mut others: BTreeMap<usize, Changed> = BTreeMap::new();
+        let slot_of: ByIndex<usize> = match wanted.iter().any(|w| !w.is_empty()) {
+            true => changed_rows.iter().enumerate().map(|(slot, c)| (c.index, slot)).collect(),
+            false => ByIndex::default(),
+        };
+        for (k, mut wanted) in wanted.into_iter().enumerate() {
             wanted.remove(&0);
             if wanted.is_empty() {
                 continue;
             }
+            let i = self.keys[k].0;
             let candidates: Vec<usize> =
                 self.keys[k].1.iter().enumerate().filter(|(_, h)| wanted.contains(h)).map(|(j, _)| j).collect();
             // The real keys (hashes may collide), in row order.
-            let keyed: Vec<(usize, String)> = candidates
-                .iter()
-                .filter_map(|&j| {
-                    let errors = match own.get(&j) {
-                        Some(errors) => errors.clone(),
-                        None => self.errors.get(&(j as u64 + 1)).cloned().unwrap_or_default(),
-                    };
-                    self.key_of(&validator, &checker, i, j, &errors).map(|key| (j, key))
-                })
-                .collect();
-            for &j in candidates.iter().filter(|j| !own.contains_key(j)) {
-                let row = j as u64 + 1;
-                rows.entry(row).or_insert_with(|| {
-                    self.errors
-                        .get(&row)
-                        .map(|e| e.iter().filter(|e| e.code != RowErrorCode::DuplicateInFile).cloned().collect())
-                        .unwrap_or_default()
-                });
-                let fields = fields_of.entry(row).or_default();
-                if !fields.contains(&i) {
-                    fields.push(i);
+            let mut keyed: Vec<(usize, String)> = Vec::with_capacity(candidates.len());
+            for &j in &candidates {
+                validator.check_into(self.store.position(j), &self.store.row(j), &mut check);
+                if let Some(key) = check.key(i) {
+                    keyed.push((j, key.to_string()));
+                }
+                let entry = match slot_of.get(&j) {
+                    Some(&slot) => &mut changed_rows[slot],
+                    None => others.entry(j).or_insert_with(|| Changed {
+                        index: j,
+                        own: self
+                            .errors
+                            .get(&(j as u64 + 1))
+                            .map(|e| e.iter().filter(|e| e.code != RowErrorCode::DuplicateInFile).cloned().collect())
+                            .unwrap_or_default(),
+                        looked_at: Vec::new(),
+                    }),
+                };
+                if !entry.looked_at.contains(&k) {
+                    entry.looked_at.push(k);
                 }
             }
             // The first row with each key; the later ones are its duplicates.
@@ -152,7 +165,7 @@ impl Session {
                 let position = self.store.position(*j);
                 let field = &template.fields[i];
                 let column = validator.column_of(i);
-                rows.get_mut(&position.row).expect("a candidate row").push(RowError {
+                let error = RowError {
                     row: position.row,
                     line: position.line,
                     column,
@@ -160,83 +173,57 @@ impl Session {
                     header: column.and_then(|c| self.header.get(c)).map(|h| h.trim().to_string()),
                     code: RowErrorCode::DuplicateInFile,
                     message: messages::duplicate_in_file(validator.lang(), field.header(), earlier as u64 + 1, &shorten(key)),
-                });
+                };
+                match slot_of.get(j) {
+                    Some(&slot) => changed_rows[slot].own.push(error),
+                    None => others.get_mut(j).expect("a candidate row").own.push(error),
+                }
             }
         }
-        let mismatches = Mismatches::new(&template, &validator, &self.header, &self.options.mismatches);
-        if !mismatches.is_empty() {
-            for &index in indexes.iter().filter(|&&i| !self.is_removed(i)) {
-                let pos = self.store.position(index);
-                let found = mismatches.errors(pos, &self.store.row(index));
-                rows.get_mut(&pos.row).expect("a changed row").extend(found);
+        let mut changed = Vec::with_capacity(changed_rows.len());
+        for row in changed_rows {
+            let number = row.index as u64 + 1;
+            self.settle(&template, row);
+            changed.push((number, self.errors.contains_key(&number)));
+        }
+        for (_, row) in others {
+            let number = row.index as u64 + 1;
+            let was = self.errors.get(&number).cloned();
+            self.settle(&template, row);
+            if was.as_ref() != self.errors.get(&number) {
+                changed.push((number, self.errors.contains_key(&number)));
             }
         }
-        // Duplicate errors of fields not looked at stay as they were.
-        let mut changed = Vec::new();
-        for (row, mut errors) in rows {
-            let changed_row = own.contains_key(&(row as usize - 1));
-            let looked_at = fields_of.get(&row).map(Vec::as_slice).unwrap_or_default();
-            if let Some(old) = self.errors.get(&row) {
-                let keep = old.iter().filter(|e| {
-                    e.code == RowErrorCode::DuplicateInFile
-                        && !changed_row
-                        && !looked_at.iter().any(|&i| e.field.as_deref() == Some(template.fields[i].key.as_str()))
-                });
-                errors.extend(keep.cloned());
-            }
-            sort_errors(&template, &mut errors);
-            let was = self.errors.get(&row).cloned();
-            if errors.is_empty() {
-                self.errors.remove(&row);
-            } else {
-                self.errors.insert(row, errors);
-            }
-            if was.as_ref() != self.errors.get(&row) || changed_row {
-                changed.push((row, self.errors.contains_key(&row)));
-            }
-        }
+        changed.sort_unstable();
         changed
     }
 
-    /// The key a row claims for unique field `i`, as core's file rules
-    /// compute it: none when the field's own cell has an error, or the row
-    /// was taken out.
-    pub(super) fn key_of(
-        &self,
-        validator: &Validator<'_>,
-        checker: &FieldChecker,
-        i: usize,
-        index: usize,
-        errors: &[RowError],
-    ) -> Option<String> {
-        if self.is_removed(index) {
-            return None;
+    /// Store a row's new errors: those found, and its duplicates of the
+    /// unique fields not looked at, which stay as they were.
+    fn settle(&mut self, template: &Template, row: Changed) {
+        let number = row.index as u64 + 1;
+        let mut errors = row.own;
+        if let Some(old) = self.errors.get(&number) {
+            let looked_at = |e: &RowError| {
+                row.looked_at.iter().any(|&k| e.field.as_deref() == Some(template.fields[self.keys[k].0].key.as_str()))
+            };
+            errors.extend(old.iter().filter(|e| e.code == RowErrorCode::DuplicateInFile && !looked_at(e)).cloned());
         }
-        let field = &self.template.fields[i];
-        // Refused combinations are found after the keys are claimed: they do not count here.
-        let own: Vec<&RowError> = errors
-            .iter()
-            .filter(|e| !matches!(e.code, RowErrorCode::DuplicateInFile | RowErrorCode::Mismatch))
-            .collect();
-        if own.iter().any(|e| e.field.as_deref() == Some(field.key.as_str())) {
-            return None;
-        }
-        let row = self.store.row(index);
-        let raw = validator.column_of(i).and_then(|c| row.get(c)).unwrap_or("");
-        let value = if raw.trim().is_empty() {
-            if !own.is_empty() {
-                return None;
-            }
-            checker.default_value(&self.options.now).ok().flatten()?
+        if errors.is_empty() {
+            self.errors.remove(&number);
         } else {
-            checker.check(raw).ok()?
-        };
-        match value {
-            Value::Null => None,
-            Value::Text(s) => Some(s.to_lowercase()),
-            other => Some(other.to_cell()),
+            sort_errors(template, &mut errors);
+            self.errors.insert(number, errors);
         }
     }
+}
+
+/// A row checked again: its errors so far, and the unique fields (slots of
+/// the session's keys) whose duplicates were looked for.
+struct Changed {
+    index: usize,
+    own: Vec<RowError>,
+    looked_at: Vec<usize>,
 }
 
 /// A row's errors in the order core gives them: by column, and in a

@@ -3,7 +3,9 @@
 use super::*;
 use csv_import_core::RowErrorCode;
 use csv_import_core::report::check;
+use crate::analysis::Target;
 use recheck::hash_key;
+use csv_import_core::validate::RowCheck;
 
 pub(super) fn options() -> CheckOptions {
     CheckOptions { now: "2026-01-01T00:00:00Z".into(), ..CheckOptions::default() }
@@ -125,6 +127,50 @@ fn edits_change_the_same_errors_a_full_check_finds() {
 }
 
 #[test]
+fn many_edits_bulk_fixes_and_undos_agree_with_a_full_check() {
+    // Few distinct values, so that edits keep, take, leave and share keys.
+    let names = ["Ann", "", "Bob"];
+    let emails = ["a@x.com", "A@X.com", "b@x.com", "bad", "", " c@x.com "];
+    let mut text = String::from("First Name,Email\n");
+    for i in 0..30 {
+        text.push_str(&format!("{},{}\n", names[i % 3], emails[i % 6]));
+    }
+    let mut s = session(&text, "clients");
+    let mut seed = 7_u64;
+    let mut next = |n: usize| {
+        seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+        (seed >> 33) as usize % n
+    };
+    for step in 0..300 {
+        let before = s.errors.clone();
+        let changed = match next(6) {
+            0 => {
+                s.undo();
+                None
+            }
+            1 => {
+                s.delete_rows(&[next(30) as u64 + 1]);
+                None
+            }
+            2 => {
+                let fix = csv_import_core::fix::Fix::Case(csv_import_core::fix::Case::Lower);
+                s.apply_fix(Target { column: 1, code: None }, &fix);
+                None
+            }
+            3 => Some(s.edit(next(30) as u64 + 1, 0, names[next(3)]).changed),
+            _ => Some(s.edit(next(30) as u64 + 1, 1, emails[next(6)]).changed),
+        };
+        let expected = full_check(&s);
+        assert_eq!(s.errors, expected, "step {step}");
+        for (r, errors) in expected.iter().filter(|(r, e)| before.get(r) != Some(e)) {
+            if let Some(changed) = &changed {
+                assert!(changed.contains(&(*r, true)), "step {step}: row {r} changed to {errors:?}: {changed:?}");
+            }
+        }
+    }
+}
+
+#[test]
 fn the_keys_indexed_while_checking_are_those_an_edit_computes() {
     // Valid, duplicate, invalid elsewhere, invalid in the key, empty key.
     let text = "First Name,Email\nAnn,A@x.com\nBob,a@X.com\n,c@x.com\nDi,bad\nEd,\nFy, f@x.com \n,F@X.COM\n";
@@ -135,11 +181,11 @@ fn the_keys_indexed_while_checking_are_those_an_edit_computes() {
     assert!(s.incremental);
     assert_eq!(s.keys.len(), 1);
     let (field, hashes) = &s.keys[0];
-    let checker = FieldChecker::new(&template.fields[*field]).unwrap();
+    let mut check = RowCheck::new();
     let recomputed: Vec<u64> = (0..s.store.len())
         .map(|index| {
-            let errors = s.errors.get(&(index as u64 + 1)).map(Vec::as_slice).unwrap_or(&[]);
-            s.key_of(&validator, &checker, *field, index, errors).map_or(0, |key| hash_key(&key))
+            validator.check_into(s.store.position(index), &s.store.row(index), &mut check);
+            check.key(*field).map_or(0, hash_key)
         })
         .collect();
     assert_eq!(hashes, &recomputed);
