@@ -195,6 +195,25 @@ test("rows are filtered, sorted, edited by keyboard, deleted and added, and the 
   // The cell keeps the focus: the keys go on from there.
   await expect(cell(2, 1)).toBeFocused();
 
+  // Rows ticked one by one, by a Shift+click range and by Shift+Space in a cell are deleted together, and that undone.
+  const mark = (row: number) => dialog.getByRole("checkbox", { name: `Select row ${row}`, exact: true });
+  await mark(1).click();
+  await mark(3).click({ modifiers: ["Shift"] });
+  await expect(dialog.locator('.grid-row[aria-selected="true"] .row-number')).toHaveText(["1", "2", "3"]);
+  await mark(2).click();
+  await expect(mark(2)).not.toBeChecked();
+  await expect(dialog.getByRole("button", { name: "Delete 2 selected rows", exact: true })).toBeVisible();
+  await cell(4, 0).focus();
+  await page.keyboard.press("Shift+Space");
+  await expect(mark(4)).toBeChecked();
+  await page.screenshot({ path: "screenshots/bulk-fixes-rows-selected.png" });
+  await dialog.getByRole("button", { name: "Delete 3 selected rows", exact: true }).click();
+  await expect(numbers).toHaveText(["2"]);
+  await expect(dialog.getByRole("button", { name: "Clear the selection", exact: true })).toHaveCount(0);
+  await dialog.getByRole("button", { name: "Undo", exact: true }).click();
+  await expect(numbers).toHaveText(["1", "2", "3", "4"]);
+  await expect(dialog.locator('.grid-row[aria-selected="true"]')).toHaveCount(0);
+
   // Every invalid row deleted at once; a row added and typed in; the selected row deleted, and that undone.
   await dialog.getByRole("button", { name: "Delete 2 invalid rows", exact: true }).click();
   await expect(dialog.locator("#review-announce")).toContainText("2 rows deleted. Now 2 valid, 0 with errors.");

@@ -80,6 +80,14 @@ pub struct ToolText {
     pub delete_row: fn(u64) -> String,
     /// Delete the N invalid rows.
     pub delete_invalid: fn(u64) -> String,
+    /// Delete the N rows ticked.
+    pub delete_marked: fn(u64) -> String,
+    /// Untick every row.
+    pub clear_marks: &'static str,
+    /// The box that ticks row N.
+    pub mark_row: fn(u64) -> String,
+    /// How to tick a range.
+    pub mark_hint: &'static str,
     /// Add a row.
     pub add_row: &'static str,
     /// Filter and sort: labels.
@@ -160,6 +168,10 @@ pub static EN: ToolText = ToolText {
     rows: "Rows",
     delete_row: |row| format!("Delete row {}", Locale::En.number(row)),
     delete_invalid: |n| format!("Delete {}", en(n, "invalid row", "invalid rows")),
+    delete_marked: |n| format!("Delete {}", en(n, "selected row", "selected rows")),
+    clear_marks: "Clear the selection",
+    mark_row: |row| format!("Select row {}", Locale::En.number(row)),
+    mark_hint: "Shift+click selects every row from the last one selected; Shift+Space in a cell selects its row",
     add_row: "Add a row",
     errors_in: "Errors in",
     any_column: "Any column",
@@ -250,6 +262,10 @@ pub static FR: ToolText = ToolText {
     rows: "Lignes",
     delete_row: |row| format!("Supprimer la ligne {}", Locale::Fr.number(row)),
     delete_invalid: |n| format!("Supprimer {}", fr(n, "ligne invalide", "lignes invalides")),
+    delete_marked: |n| format!("Supprimer {}", fr(n, "ligne sélectionnée", "lignes sélectionnées")),
+    clear_marks: "Tout désélectionner",
+    mark_row: |row| format!("Sélectionner la ligne {}", Locale::Fr.number(row)),
+    mark_hint: "Maj+clic sélectionne toutes les lignes depuis la dernière sélectionnée ; Maj+Espace dans une cellule sélectionne sa ligne",
     add_row: "Ajouter une ligne",
     errors_in: "Erreurs dans",
     any_column: "Toute colonne",
@@ -318,6 +334,8 @@ mod tests {
         assert_eq!((FR.changed_cells)(2), "2 cellules modifiées.");
         assert_eq!((FR.removed_rows)(1), "1 ligne supprimée.");
         assert_eq!((EN.delete_invalid)(1), "Delete 1 invalid row");
+        assert_eq!((EN.delete_marked)(1_204), "Delete 1,204 selected rows");
+        assert_eq!((FR.delete_marked)(2), "Supprimer 2 lignes sélectionnées");
         assert_eq!((FR.now_counts)(1, 2), "Maintenant 1 valide et 2 avec erreurs.");
         for code in [RowErrorCode::InvalidDate, RowErrorCode::InvalidPhone, RowErrorCode::Required, RowErrorCode::Mismatch] {
             assert_ne!((EN.kind)(code), (FR.kind)(code));

@@ -158,6 +158,22 @@ pub fn Grid(state: ModalState) -> impl IntoView {
             Some(i as u64 + 1)
         }
     };
+    // Tick a row for deletion, or untick it; with `range`, tick every row
+    // shown from the last one ticked to this one.
+    let mark = move |index: usize, number: u64, range: bool| {
+        match (range, state.mark_anchor.get_untracked()) {
+            (true, Some(from)) => {
+                let rows: Vec<u64> = (from.min(index)..=from.max(index)).filter_map(row_at).collect();
+                state.marked.update(|m| m.extend(rows));
+            }
+            _ => state.marked.update(|m| {
+                if !m.remove(&number) {
+                    m.insert(number);
+                }
+            }),
+        }
+        state.mark_anchor.set(Some(index));
+    };
     // The row numbers in view.
     let in_view = Memo::new(move |_| {
         let (first, n, _) = layout(scroll_top.get(), count.get());
@@ -516,7 +532,10 @@ pub fn Grid(state: ModalState) -> impl IntoView {
                             data-column=column
                             on:dblclick=move |_| editing.set(Some((number, column)))
                             on:keydown=move |ev: leptos::ev::KeyboardEvent| {
-                                if ev.key() == "Enter" || ev.key() == "F2" {
+                                if ev.key() == " " && ev.shift_key() {
+                                    ev.prevent_default();
+                                    mark(index, number, false);
+                                } else if ev.key() == "Enter" || ev.key() == "F2" {
                                     ev.prevent_default();
                                     editing.set(Some((number, column)));
                                 } else if arrow(&ev, number, column) {
@@ -537,16 +556,30 @@ pub fn Grid(state: ModalState) -> impl IntoView {
             })
             .collect_view();
         let row_title = row_level.join(" ");
+        let marked = move || state.marked.with(|m| m.contains(&number));
+        let shown = state.shown_row(number, row.line);
         view! {
             <div
                 role="row"
                 class="grid-row"
                 class:has-errors=has_errors
+                class:marked=marked
+                aria-selected=move || if marked() { "true" } else { "false" }
                 style=top
                 aria-rowindex=number + 1
             >
                 <div role="rowheader" class="cell row-number" title=(!row_title.is_empty()).then_some(row_title.clone())>
-                    {state.shown_row(number, row.line)}
+                    // Reached by Shift+Space from the row's cells: not a Tab stop of its own.
+                    <input
+                        type="checkbox"
+                        class="row-mark"
+                        tabindex="-1"
+                        prop:checked=marked
+                        aria-label=(crate::i18n::text().tools.mark_row)(shown)
+                        title=crate::i18n::text().tools.mark_hint
+                        on:click=move |ev: leptos::ev::MouseEvent| mark(index, number, ev.shift_key())
+                    />
+                    {shown}
                     {(!row_level.is_empty()).then(|| view! {
                         <span class="row-flag" aria-label=(crate::i18n::text().row_problem)(&row_title)>"!"</span>
                     })}
@@ -696,6 +729,7 @@ pub fn Grid(state: ModalState) -> impl IntoView {
         <div
             class="grid"
             role="grid"
+            aria-multiselectable="true"
             aria-label={crate::i18n::text().grid_label}
             aria-rowcount=move || count.get() + 1
             style=format!("height:{VIEW_HEIGHT}px")

@@ -8,7 +8,7 @@ use crate::analysis::{ChangeOutcome, CheckOptions, EditOutcome, Offer, Request, 
 use crate::browser::ReadProgress;
 use crate::model::{ImportSummary, TemplateAccess};
 use leptos::prelude::*;
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeSet, HashMap, HashSet};
 
 /// Up to how many invalid rows the fixes offered are counted again after
 /// each edited cell.
@@ -110,6 +110,10 @@ pub struct ModalState {
     pub offers: RwSignal<Vec<Offer>>,
     /// The cell with the focus last (row, column).
     pub selected: RwSignal<Option<(u64, usize)>>,
+    /// Rows the user ticked (by number), to delete together, and the place
+    /// in the view of the last one ticked, where a Shift+click range starts.
+    pub marked: RwSignal<BTreeSet<u64>>,
+    pub mark_anchor: RwSignal<Option<usize>>,
     /// A cell the grid should scroll to and open for editing (a row just added).
     pub edit_request: RwSignal<Option<(u64, usize)>>,
     /// What the last change did, for the live region.
@@ -155,6 +159,8 @@ impl ModalState {
             order: RwSignal::new(None),
             offers: RwSignal::new(Vec::new()),
             selected: RwSignal::new(None),
+            marked: RwSignal::new(BTreeSet::new()),
+            mark_anchor: RwSignal::new(None),
             edit_request: RwSignal::new(None),
             announce: RwSignal::new(String::new()),
             refocus: RwSignal::new(None),
@@ -233,6 +239,11 @@ impl ModalState {
                 let rows = outcome.summary.report.rows;
                 let said = format!("{} {}", told(text, &outcome), (text.tools.now_counts)(rows.valid, rows.invalid));
                 self.set_analysis(outcome.summary.clone());
+                // Rows went or came back: the ticks may name rows not shown.
+                if outcome.rows_removed > 0 || outcome.rows_added > 0 {
+                    self.marked.set(BTreeSet::new());
+                    self.mark_anchor.set(None);
+                }
                 self.announce.set(said);
                 if in_grid {
                     self.refocus.set(self.selected.get_untracked());

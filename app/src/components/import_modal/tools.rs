@@ -205,6 +205,7 @@ pub fn ReviewTools(state: ModalState) -> impl IntoView {
     };
 
     let selected_row = move || state.selected.get().map(|(row, _)| row);
+    let marked_n = move || state.marked.with(|m| m.len());
     view! {
         <div class="review-toolbar" role="group" aria-label=t.toolbar>
             <div class="tool-row">
@@ -227,19 +228,38 @@ pub fn ReviewTools(state: ModalState) -> impl IntoView {
                 <span class="tool-sep" aria-hidden="true"></span>
                 <button
                     type="button"
-                    disabled=move || selected_row().is_none()
+                    id="delete-rows"
+                    disabled=move || marked_n() == 0 && selected_row().is_none()
                     on:click=move |_| {
-                        let Some(row) = selected_row() else { return };
+                        // The rows ticked, else the row of the cell with the focus.
+                        let rows: Vec<u64> = match marked_n() {
+                            0 => selected_row().into_iter().collect(),
+                            _ => state.marked.get_untracked().into_iter().collect(),
+                        };
+                        if rows.is_empty() {
+                            return;
+                        }
                         leptos::task::spawn_local(async move {
-                            if state.change(Request::DeleteRows { rows: vec![row] }, told_rows).await.is_some() {
+                            if state.change(Request::DeleteRows { rows }, told_rows).await.is_some() {
                                 state.selected.set(None);
                             }
                         });
                     }
-                >{move || match selected_row() {
-                    Some(row) => (t.delete_row)(row),
-                    None => (t.delete_row)(0).replace(" 0", ""),
+                >{move || match (marked_n(), selected_row()) {
+                    (0, Some(row)) => (t.delete_row)(row),
+                    (0, None) => (t.delete_row)(0).replace(" 0", ""),
+                    (n, _) => (t.delete_marked)(n as u64),
                 }}</button>
+                <Show when=move || { marked_n() > 0 }>
+                    <button
+                        type="button"
+                        id="clear-marks"
+                        on:click=move |_| {
+                            state.marked.set(Default::default());
+                            state.mark_anchor.set(None);
+                        }
+                    >{t.clear_marks}</button>
+                </Show>
                 <button
                     type="button"
                     id="delete-invalid"
