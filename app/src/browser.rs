@@ -14,11 +14,33 @@ use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
+/// What the worker is doing with a file.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum ReadPhase {
+    /// Reading the file's bytes, before its first rows.
+    #[default]
+    Reading,
+    /// Reading and parsing: rows are coming.
+    Parsing,
+    /// Checking the rows read.
+    Checking,
+}
+
+impl ReadPhase {
+    /// The phase a progress message of the worker names.
+    fn named(name: &str) -> ReadPhase {
+        match name {
+            "parsing" => ReadPhase::Parsing,
+            "checking" => ReadPhase::Checking,
+            _ => ReadPhase::Reading,
+        }
+    }
+}
+
 /// How far the worker is with a file.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ReadProgress {
-    /// `reading`, `parsing` or `checking`.
-    pub phase: String,
+    pub phase: ReadPhase,
     /// Rows read (parsing) or checked (checking) so far.
     pub rows: u64,
     /// Bytes of the file read so far.
@@ -66,10 +88,37 @@ fn set(object: &js_sys::Object, key: &str, value: &JsValue) -> Result<(), String
 }
 
 /// Fail every call waiting for the worker.
-fn reject_all(pending: &RefCell<HashMap<u32, Pending>>, message: &str) {
+/// Why the worker gave no answer.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum WorkerError {
+    /// [`stop_worker`] stopped it: the user cancelled.
+    Cancelled,
+    /// It failed, or its answer could not be read; the message says why.
+    Failed(String),
+}
+
+impl std::fmt::Display for WorkerError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            WorkerError::Cancelled => f.write_str("Cancelled."),
+            WorkerError::Failed(message) => f.write_str(message),
+        }
+    }
+}
+
+impl From<String> for WorkerError {
+    fn from(message: String) -> WorkerError {
+        WorkerError::Failed(message)
+    }
+}
+
+/// Fail every call waiting for the worker: with `message`, or, for `None`,
+/// as cancelled (a `null` rejection, which no failure of the worker gives).
+fn reject_all(pending: &RefCell<HashMap<u32, Pending>>, message: Option<&str>) {
+    let reason = message.map_or(JsValue::NULL, JsValue::from_str);
     let calls: Vec<Pending> = pending.borrow_mut().drain().map(|(_, p)| p).collect();
     for call in calls {
-        let _ = call.reject.call1(&JsValue::NULL, &JsValue::from_str(message));
+        let _ = call.reject.call1(&JsValue::NULL, &reason);
     }
 }
 
@@ -90,7 +139,7 @@ fn with_worker<T>(f: impl FnOnce(&Client) -> Result<T, String>) -> Result<T, Str
                         let progress = pending.borrow().get(&id).and_then(|p| p.progress.clone());
                         if let Some(progress) = progress {
                             progress(ReadProgress {
-                                phase: get(&data, "phase").as_string().unwrap_or_default(),
+                                phase: ReadPhase::named(&get(&data, "phase").as_string().unwrap_or_default()),
                                 rows: get(&data, "rows").as_f64().unwrap_or(0.0) as u64,
                                 bytes: get(&data, "bytesRead").as_f64().unwrap_or(0.0) as u64,
                                 percent: get(&data, "percent").as_f64().unwrap_or(0.0),
@@ -110,7 +159,7 @@ fn with_worker<T>(f: impl FnOnce(&Client) -> Result<T, String>) -> Result<T, Str
                 let pending = pending.clone();
                 Closure::<dyn FnMut(JsValue)>::new(move |event: JsValue| {
                     let message = (crate::i18n::last_opened().text().checker_stopped)(&js_error(event));
-                    reject_all(&pending, &message);
+                    reject_all(&pending, Some(&message));
                     // A worker that failed is dropped so the next call starts afresh.
                     leptos::task::spawn_local(async { drop_client() });
                 })
@@ -126,20 +175,20 @@ fn with_worker<T>(f: impl FnOnce(&Client) -> Result<T, String>) -> Result<T, Str
 fn drop_client() {
     if let Some(client) = CLIENT.with(|cell| cell.borrow_mut().take()) {
         client.worker.terminate();
-        reject_all(&client.pending, "Cancelled.");
+        reject_all(&client.pending, None);
     }
 }
 
 /// Stop the worker at once, whatever it is doing (reading a file), and
 /// free what it holds: the next call starts a new one. Calls waiting for
-/// it fail with "Cancelled.".
+/// it fail with [`WorkerError::Cancelled`].
 pub fn stop_worker() {
     drop_client();
 }
 
 /// Post `message` (an object with `type`; an `id` is added) and wait for
 /// the worker's answer (its `json`, as a JavaScript string).
-async fn call_raw(message: js_sys::Object, progress: Option<Rc<dyn Fn(ReadProgress)>>) -> Result<JsValue, String> {
+async fn call_raw(message: js_sys::Object, progress: Option<Rc<dyn Fn(ReadProgress)>>) -> Result<JsValue, WorkerError> {
     let id = NEXT_ID.with(|n| {
         let id = n.get();
         n.set(id.wrapping_add(1).max(1));
@@ -154,13 +203,16 @@ async fn call_raw(message: js_sys::Object, progress: Option<Rc<dyn Fn(ReadProgre
         });
     });
     outcome?;
-    wasm_bindgen_futures::JsFuture::from(answer).await.map_err(js_error)
+    wasm_bindgen_futures::JsFuture::from(answer).await.map_err(|reason| match reason.is_null() {
+        true => WorkerError::Cancelled,
+        false => WorkerError::Failed(js_error(reason)),
+    })
 }
 
 /// [`call_raw`], with the answer as a Rust string.
-async fn call(message: js_sys::Object, progress: Option<Rc<dyn Fn(ReadProgress)>>) -> Result<String, String> {
+async fn call(message: js_sys::Object, progress: Option<Rc<dyn Fn(ReadProgress)>>) -> Result<String, WorkerError> {
     let reply = call_raw(message, progress).await?;
-    reply.as_string().ok_or_else(|| crate::i18n::last_opened().text().checker_no_answer.to_string())
+    reply.as_string().ok_or_else(|| WorkerError::Failed(crate::i18n::last_opened().text().checker_no_answer.to_string()))
 }
 
 /// Read and check `file` in the worker, in chunks, off the main thread.
@@ -171,14 +223,14 @@ pub async fn analyze_in_worker(
     template: &Template,
     options: &CheckOptions,
     progress: impl Fn(ReadProgress) + 'static,
-) -> Result<Summary, String> {
+) -> Result<Summary, WorkerError> {
     let message = js_sys::Object::new();
     set(&message, "type", &JsValue::from_str("analyze"))?;
     set(&message, "file", file)?;
     set(&message, "template", &JsValue::from_str(&serde_json::to_string(template).map_err(|e| e.to_string())?))?;
     set(&message, "options", &JsValue::from_str(&serde_json::to_string(options).map_err(|e| e.to_string())?))?;
     let json = call(message, Some(Rc::new(progress))).await?;
-    serde_json::from_str(&json).map_err(|e| (crate::i18n::last_opened().text().checker_garbled)(&e.to_string()))
+    serde_json::from_str(&json).map_err(|e| WorkerError::Failed((crate::i18n::last_opened().text().checker_garbled)(&e.to_string())))
 }
 
 /// Ask the worker about the file it holds (see [`Request`]).
@@ -186,7 +238,7 @@ pub async fn ask<T: DeserializeOwned>(request: &Request) -> Result<T, String> {
     let message = js_sys::Object::new();
     set(&message, "type", &JsValue::from_str("request"))?;
     set(&message, "json", &JsValue::from_str(&serde_json::to_string(request).map_err(|e| e.to_string())?))?;
-    let json = call(message, None).await?;
+    let json = call(message, None).await.map_err(|e| e.to_string())?;
     serde_json::from_str(&json).map_err(|e| (crate::i18n::last_opened().text().checker_garbled)(&e.to_string()))
 }
 
@@ -196,7 +248,7 @@ pub async fn download_from_worker(request: &Request, file_name: &str, mime: &str
     let message = js_sys::Object::new();
     set(&message, "type", &JsValue::from_str("request"))?;
     set(&message, "json", &JsValue::from_str(&serde_json::to_string(request).map_err(|e| e.to_string())?))?;
-    let json = call_raw(message, None).await?;
+    let json = call_raw(message, None).await.map_err(|e| e.to_string())?;
     // JSON.parse on the JavaScript string itself: it never becomes a Rust string.
     let parse = js_sys::Function::new_with_args("json", "return JSON.parse(json)");
     let text = parse.call1(&JsValue::NULL, &json).map_err(js_error)?;

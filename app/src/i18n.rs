@@ -466,8 +466,8 @@ pub struct Text {
 impl Text {
     /// What to show for a server function's error: the server's own
     /// message, except for the two the browser words itself.
-    pub fn app_error(&self, error: &crate::server_fns::AppError) -> String {
-        use crate::server_fns::AppError;
+    pub fn app_error(&self, error: &crate::AppError) -> String {
+        use crate::AppError;
         match error {
             AppError::Internal => self.server_fault.to_string(),
             AppError::Network(why) => (self.unreachable)(why),
@@ -955,7 +955,7 @@ mod tests {
         assert!((fr.file_rejected)("2", 3).starts_with("Non importé : les lignes 2 et 3 autres de ce fichier ont des erreurs"));
         assert!((fr.file_rejected)("2", 0).starts_with("Non importé : la ligne 2 de ce fichier a des erreurs"));
         // The browser words the two errors it knows better than the server.
-        use crate::server_fns::AppError;
+        use crate::AppError;
         assert!(fr.app_error(&AppError::Internal).starts_with("Une erreur s’est produite"));
         assert_eq!(fr.app_error(&AppError::Forbidden("No.".into())), "No.");
         assert_eq!(en.app_error(&AppError::Internal), AppError::Internal.to_string());

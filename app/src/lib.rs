@@ -11,12 +11,15 @@ pub mod assets;
 pub mod backend;
 pub mod browser;
 pub mod components;
+pub mod error;
 #[cfg(feature = "hydrate")]
 pub mod embed;
 pub mod i18n;
 pub mod model;
 pub mod pages;
 pub mod server_fns;
+
+pub use error::AppError;
 
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
@@ -148,7 +151,7 @@ fn TopBar() -> impl IntoView {
             <nav aria-label="Main">
                 <Suspense fallback=|| ()>
                     {move || Suspend::new(async move {
-                        // A partner's user sees only the partner pages (seed 001):
+                        // A partner's user sees only the partner pages:
                         // the others would answer 403.
                         let partner = matches!(session.await, Ok(Some(s)) if s.role == model::Role::Partner);
                         NAV.iter()

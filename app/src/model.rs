@@ -14,7 +14,7 @@ pub enum Role {
     Staff,
     /// May look, not import.
     Viewer,
-    /// A partner's user (seed 001): may import leads for their own partner
+    /// A partner's user: may import leads for their own partner
     /// and see that partner's team and leads, nothing else.
     Partner,
 }
@@ -367,7 +367,7 @@ pub struct CoachingPage {
     pub total: u64,
 }
 
-/// A tag of the workspace (client accounts, seed 002).
+/// A tag of the workspace (client accounts).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Tag {
     /// The tag's id.
@@ -378,7 +378,7 @@ pub struct Tag {
     pub accounts: u64,
 }
 
-/// A client account (seed 002) as listed and shown; never its password.
+/// A client account as listed and shown; never its password.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ClientAccount {
     /// The account's id.
@@ -410,7 +410,7 @@ pub struct ClientAccountPage {
     pub total: u64,
 }
 
-/// A CRM client (seed 003) as listed on the CRM clients page.
+/// A CRM client as listed on the CRM clients page.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CrmClient {
     /// The system-generated ID (24 lowercase hex digits).

@@ -70,6 +70,19 @@ impl FileErrorCode {
         }
     }
 
+    /// Whether the rows are left unchecked: a file with too many rows is
+    /// still checked, so that its problems show, then refused as a whole;
+    /// any other file error leaves nothing to check until it is solved.
+    ///
+    /// ```
+    /// use csv_import_core::FileErrorCode;
+    /// assert!(FileErrorCode::MissingRequiredColumn.stops_checking());
+    /// assert!(!FileErrorCode::TooManyRows.stops_checking());
+    /// ```
+    pub fn stops_checking(self) -> bool {
+        self != FileErrorCode::TooManyRows
+    }
+
     /// Whether the file cannot be read into columns at all: nothing to map
     /// until the file itself is fixed (as opposed to a mapping problem,
     /// which the person can solve by choosing columns).

@@ -157,7 +157,7 @@ fn check_rows_with<C: Cells>(
             messages::too_many_rows(lang, report.rows.total, &template.label, max),
         ));
     }
-    if report.file_errors.iter().any(|e| e.code != FileErrorCode::TooManyRows) {
+    if report.file_errors.iter().any(|e| e.code.stops_checking()) {
         return report;
     }
     let validator = match Validator::new(template, &mapping, &options.now) {

@@ -140,7 +140,7 @@ impl Destination for PortalContacts {
         rows: Rows,
         skipped: Vec<SkippedRow>,
         _prepared: &'a Prepared,
-    ) -> BoxFuture<'a, Result<BatchResult, app::server_fns::AppError>> {
+    ) -> BoxFuture<'a, Result<BatchResult, app::AppError>> {
         Box::pin(async move {
             let mut result = BatchResult { skipped, ..BatchResult::default() };
             // The template's field order: email, name, phone.

@@ -470,7 +470,7 @@ impl Downloads {
             Identity::SessionCookie => crate::serve::error_report(self.db.clone(), path, parts.headers).await,
             Identity::Host(identify) => {
                 use app::backend::{error_report, host, imports};
-                use app::server_fns::AppError;
+                use app::AppError;
                 let Path(id) = path;
                 if !imports::valid_id(&id) {
                     return crate::serve::no_such_import();

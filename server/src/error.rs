@@ -21,7 +21,7 @@ pub enum Error {
     Db(#[from] app::backend::db::DbError),
     /// A server-side operation (e.g. adding a user) was refused or failed.
     #[error("{0}")]
-    App(#[from] app::server_fns::AppError),
+    App(#[from] app::AppError),
     /// Bad usage the argument parser could not catch.
     #[error("{0}")]
     Usage(String),

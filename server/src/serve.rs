@@ -185,7 +185,7 @@ pub async fn serve(config: ServeConfig) -> Result<(), crate::error::Error> {
             public.join(" and ")
         );
     }
-    // The background import runner (seed 004); every server process runs
+    // The background import runner; every server process runs
     // one, and they share the jobs through the database.
     let runner = app::backend::jobs::spawn(db.clone(), app::backend::jobs::RunnerConfig::from_env());
     let site = SiteOptions {
@@ -215,7 +215,7 @@ pub async fn serve(config: ServeConfig) -> Result<(), crate::error::Error> {
 /// (401; another workspace's import is a 404).
 pub(crate) async fn error_report(db: Db, Path(id): Path<String>, headers: HeaderMap) -> Response {
     use app::backend::{auth, error_report, imports};
-    use app::server_fns::AppError;
+    use app::AppError;
     if !imports::valid_id(&id) {
         return no_such_import();
     }
@@ -236,7 +236,7 @@ pub(crate) fn no_such_import() -> Response {
 
 /// A CSV download (its file name, made of known parts only, and its
 /// text), or the error with its status.
-pub(crate) fn csv_download(answer: Result<(String, String), app::server_fns::AppError>) -> Response {
+pub(crate) fn csv_download(answer: Result<(String, String), app::AppError>) -> Response {
     match answer {
         Ok((file_name, csv)) => (
             [
@@ -259,7 +259,7 @@ pub(crate) fn csv_download(answer: Result<(String, String), app::server_fns::App
 /// Needs a session (401) whose role may import CRM clients (403).
 async fn crm_export(db: Db, headers: HeaderMap) -> Response {
     use app::backend::{access, auth, crm};
-    use app::server_fns::AppError;
+    use app::AppError;
     let answer = async {
         let token = auth::token_of(&headers).ok_or_else(AppError::sign_in)?;
         let session = auth::session_for_token(&db, &token).await?.ok_or_else(AppError::sign_in)?;

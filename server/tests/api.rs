@@ -346,7 +346,7 @@ async fn staff_may_import_clients_not_companies(db: Db) {
     assert_eq!(counts(&reply), (1, 0, 0, 0, false));
 
     // Unknown templates are a 404; every built-in template is stored (partner
-    // leads since seed 001: server/tests/partners.rs), and a staff member
+    // leads too: server/tests/partners.rs), and a staff member
     // may not import partner leads.
     let reply = api.form("get_template", &[("name", "nope")], Some(&admin)).await;
     assert_eq!(reply.status, StatusCode::NOT_FOUND);
@@ -664,7 +664,7 @@ async fn demo_seed_is_idempotent(db: Db) {
     let users: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users").fetch_one(&db.pool).await.unwrap();
     let workspaces: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM workspaces").fetch_one(&db.pool).await.unwrap();
     assert_eq!((users, workspaces), (9, 2));
-    // Partners, their users and leads (seed 001) once too.
+    // Partners, their users and leads once too.
     for (table, n) in [("partners", 2), ("partner_users", 3), ("partner_leads", 2)] {
         let count: i64 = sqlx::query_scalar(&format!("SELECT COUNT(*) FROM {table}")).fetch_one(&db.pool).await.unwrap();
         assert_eq!(count, n, "{table}");

@@ -134,7 +134,7 @@ async fn check_references_answers_exactly_the_unknown_values(db: Db) {
     let tags = client
         .json("check_references", json!({"template": "client-accounts", "field": "tag", "values": ["vip"]}), &admin)
         .await;
-    // Tags are checked since seed 002 (server/tests/client_accounts.rs).
+    // Tags are checked (see server/tests/client_accounts.rs).
     assert_eq!(tags.status, StatusCode::OK, "{}", tags.text);
     let no_reference = client
         .json("check_references", json!({"template": "clients", "field": "email", "values": ["a@b.test"]}), &admin)

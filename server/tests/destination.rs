@@ -48,7 +48,7 @@ impl Destination for Memory {
         rows: Rows,
         mut skipped: Vec<SkippedRow>,
         _prepared: &'a Prepared,
-    ) -> BoxFuture<'a, Result<BatchResult, app::server_fns::AppError>> {
+    ) -> BoxFuture<'a, Result<BatchResult, app::AppError>> {
         Box::pin(async move {
             // A destination may refuse rows of its own, with a reason.
             let (kept, refused): (Vec<_>, Vec<_>) =
@@ -68,7 +68,7 @@ impl Destination for Memory {
         _template: &'a Template,
         field: &'a str,
         values: &'a [String],
-    ) -> BoxFuture<'a, Result<Vec<String>, app::server_fns::AppError>> {
+    ) -> BoxFuture<'a, Result<Vec<String>, app::AppError>> {
         Box::pin(async move {
             let stored: Vec<String> = self
                 .written

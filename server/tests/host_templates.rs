@@ -66,7 +66,7 @@ impl Destination for HostProjects {
         _template: &'a csv_import_core::Template,
         name: &'a str,
         values: &'a [String],
-    ) -> BoxFuture<'a, Result<Vec<String>, app::server_fns::AppError>> {
+    ) -> BoxFuture<'a, Result<Vec<String>, app::AppError>> {
         Box::pin(async move {
             assert_eq!(name, "client_code");
             Ok(values.iter().filter(|v| !CLIENT_CODES.iter().any(|c| c.eq_ignore_ascii_case(v))).cloned().collect())
@@ -80,7 +80,7 @@ impl Destination for HostProjects {
         rows: Rows,
         skipped: Vec<SkippedRow>,
         _prepared: &'a Prepared,
-    ) -> BoxFuture<'a, Result<BatchResult, app::server_fns::AppError>> {
+    ) -> BoxFuture<'a, Result<BatchResult, app::AppError>> {
         Box::pin(async move {
             let result = BatchResult { inserted: rows.len() as u64, skipped, ..BatchResult::default() };
             self.rows.lock().unwrap().push((batch.import_id.to_string(), rows));
@@ -121,7 +121,7 @@ impl Destination for Nowhere {
         rows: Rows,
         skipped: Vec<SkippedRow>,
         _prepared: &'a Prepared,
-    ) -> BoxFuture<'a, Result<BatchResult, app::server_fns::AppError>> {
+    ) -> BoxFuture<'a, Result<BatchResult, app::AppError>> {
         Box::pin(async move { Ok(BatchResult { unchanged: rows.len() as u64, skipped, ..BatchResult::default() }) })
     }
 }

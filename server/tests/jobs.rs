@@ -1,4 +1,4 @@
-//! Background imports (seed 004) over HTTP and through the job runner: rows
+//! Background imports over HTTP and through the job runner: rows
 //! are staged by `stage_batch`, `queue_import` queues a job, runners claim
 //! and commit it. Two runners share jobs without doing one twice; a job
 //! left running by a runner that stopped is resumed by another without

@@ -187,7 +187,7 @@ impl Session {
             ));
         }
         self.mapping = mapping;
-        if report.file_errors.iter().any(|e| e.code != FileErrorCode::TooManyRows) {
+        if report.file_errors.iter().any(|e| e.code.stops_checking()) {
             self.report = report;
             return;
         }

@@ -2,7 +2,7 @@
 
 use super::destination::{self, Destination};
 use crate::model::{Role, SessionInfo};
-use crate::server_fns::AppError;
+use crate::AppError;
 use csv_import_core::{Lang, Template};
 use std::sync::Arc;
 
@@ -47,7 +47,7 @@ pub async fn sample_template(db: &super::db::Db, token: Option<&str>, name: &str
     }
 }
 
-/// 403 for a partner's user (seed 001), who sees the partner pages only
+/// 403 for a partner's user, who sees the partner pages only
 /// (their partner, its team and its leads), never the workspace's records.
 pub fn browse(session: &SessionInfo) -> Result<(), AppError> {
     if session.role == Role::Partner {

@@ -11,7 +11,7 @@
 use super::db::Db;
 use super::{now, random_hex, rfc3339, sha256_hex};
 use crate::model::{Role, SessionInfo, WorkspaceInfo};
-use crate::server_fns::AppError;
+use crate::AppError;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
 use axum::http::{header, HeaderMap};

@@ -1,4 +1,4 @@
-//! Client accounts (seed 002): clients who sign in with their email and a
+//! Client accounts: clients who sign in with their email and a
 //! password. The `client-accounts` template stores its rows here, matched by
 //! email in the workspace:
 //!
@@ -26,7 +26,7 @@
 use super::auth;
 use super::db::{unstorable, unstorable_reason, Db};
 use crate::model::{BatchResult, ClientAccount, ClientAccountPage, SkippedRow, Tag};
-use crate::server_fns::AppError;
+use crate::AppError;
 use csv_import_core::recheck::Rechecker;
 use csv_import_core::{fold_key, messages, Lang, Record, Template, Value};
 use sqlx::{AnyConnection, Row};
@@ -509,7 +509,7 @@ pub const MAX_LISTED: i64 = 200;
 /// contains it (case ignored).
 pub async fn list(db: &Db, workspace_id: i64, search: &str) -> Result<ClientAccountPage, AppError> {
     let search = super::clean_text(search, 200).to_lowercase();
-    let pattern = format!("%{}%", escape_like(&search));
+    let pattern = super::db::contains_pattern(&search);
     let filter = "($2 = '' OR LOWER(email) LIKE $3 ESCAPE '\\' OR LOWER(first_name || ' ' || last_name) LIKE $3 ESCAPE '\\' \
          OR LOWER(COALESCE(external_id, '')) LIKE $3 ESCAPE '\\')";
     let total: i64 = sqlx::query_scalar(&format!("SELECT COUNT(*) FROM client_accounts WHERE workspace_id = $1 AND {filter}"))
@@ -555,14 +555,3 @@ pub async fn list(db: &Db, workspace_id: i64, search: &str) -> Result<ClientAcco
     Ok(ClientAccountPage { accounts, total: u64::try_from(total).unwrap_or(0) })
 }
 
-/// `%`, `_` and `\` taken literally in a `LIKE ... ESCAPE '\'` pattern.
-fn escape_like(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        if matches!(c, '%' | '_' | '\\') {
-            out.push('\\');
-        }
-        out.push(c);
-    }
-    out
-}

@@ -1,4 +1,4 @@
-//! Coaching (seed 000): which members of a workspace are leads, and which
+//! Coaching: which members of a workspace are leads, and which
 //! coaches each lead may see. The `coaching-leads` template stores its rows
 //! here: each row makes its lead a lead and, when it names a coach, adds the
 //! lead-coach pair. Nothing is ever removed by an import.
@@ -6,7 +6,7 @@
 use super::db::Db;
 use super::references;
 use crate::model::{BatchResult, CoachingLead, CoachingPage, Person, SkippedRow};
-use crate::server_fns::AppError;
+use crate::AppError;
 use csv_import_core::{messages, Lang, Template};
 use sqlx::{AnyConnection, Row};
 use std::collections::HashMap;
@@ -109,7 +109,7 @@ pub async fn commit(
 /// email or name, contains it (case ignored). At most [`MAX_LISTED`] leads.
 pub async fn list(db: &Db, workspace_id: i64, search: &str) -> Result<CoachingPage, AppError> {
     let search = super::clean_text(search, 200).to_lowercase();
-    let pattern = format!("%{}%", escape_like(&search));
+    let pattern = super::db::contains_pattern(&search);
     let filter = "($2 = '' OR LOWER(u.email) LIKE $3 ESCAPE '\\' OR LOWER(u.name) LIKE $3 ESCAPE '\\' \
          OR EXISTS (SELECT 1 FROM coaching_pairs p JOIN users c ON c.id = p.coach_user_id \
          WHERE p.workspace_id = l.workspace_id AND p.lead_user_id = l.user_id \
@@ -159,14 +159,3 @@ pub async fn list(db: &Db, workspace_id: i64, search: &str) -> Result<CoachingPa
     Ok(CoachingPage { leads: out.into_iter().map(|(_, l)| l).collect(), total: u64::try_from(total).unwrap_or(0) })
 }
 
-/// `%`, `_` and `\` taken literally in a `LIKE ... ESCAPE '\'` pattern.
-fn escape_like(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        if matches!(c, '%' | '_' | '\\') {
-            out.push('\\');
-        }
-        out.push(c);
-    }
-    out
-}

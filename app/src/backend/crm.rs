@@ -1,4 +1,4 @@
-//! CRM clients (seed 003): clients with a system-generated ID. The
+//! CRM clients: clients with a system-generated ID. The
 //! `crm-clients` template stores its rows here: a row with an ID updates
 //! that client of the workspace, a row without one adds a client or updates
 //! the client with the same email. Emails and usernames are unique in a
@@ -7,7 +7,7 @@
 
 use super::db::Db;
 use crate::model::{BatchResult, CrmClient, CrmPage, SkippedRow};
-use crate::server_fns::AppError;
+use crate::AppError;
 use csv_import_core::report::escape_formula;
 use csv_import_core::{fold_key, messages, Lang, Template};
 use sqlx::{AnyConnection, Row};
@@ -415,7 +415,7 @@ fn client_of(values: Stored) -> CrmClient {
 /// email or username contains it (case ignored). At most [`MAX_LISTED`].
 pub async fn list(db: &Db, workspace_id: i64, search: &str) -> Result<CrmPage, AppError> {
     let search = super::clean_text(search, 200).to_lowercase();
-    let pattern = format!("%{}%", escape_like(&search));
+    let pattern = super::db::contains_pattern(&search);
     let filter = "($2 = '' OR LOWER(first_name) LIKE $3 ESCAPE '\\' OR LOWER(COALESCE(last_name, '')) LIKE $3 ESCAPE '\\' \
          OR email LIKE $3 ESCAPE '\\' OR LOWER(username) LIKE $3 ESCAPE '\\')";
     let total: i64 =
@@ -484,17 +484,6 @@ pub async fn export_csv(db: &Db, workspace_id: i64, template: &Template) -> Resu
     Ok(out)
 }
 
-/// `%`, `_` and `\` taken literally in a `LIKE ... ESCAPE '\'` pattern.
-fn escape_like(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        if matches!(c, '%' | '_' | '\\') {
-            out.push('\\');
-        }
-        out.push(c);
-    }
-    out
-}
 
 #[cfg(test)]
 mod tests {

@@ -4,7 +4,7 @@
 //! The migrations live in `server/migrations/{sqlite,postgres}` and are
 //! compiled into the binary (`app/build.rs` makes a new file rebuild it).
 
-use crate::server_fns::AppError;
+use crate::AppError;
 use csv_import_core::{messages, FieldType, Lang, Template};
 use sqlx::any::{install_default_drivers, AnyPoolOptions};
 use sqlx::{AnyConnection, AnyPool, Executor};
@@ -240,4 +240,28 @@ fn sqlite_url_creating_folder(url: &str) -> Result<String, DbError> {
         format!("{query}&mode=rwc")
     };
     Ok(format!("sqlite://{path}?{query}"))
+}
+
+/// A `LIKE ... ESCAPE '\'` pattern that finds `search` anywhere in a
+/// value, its `%`, `_` and `\` taken literally.
+pub fn contains_pattern(search: &str) -> String {
+    let mut pattern = String::with_capacity(search.len() + 2);
+    pattern.push('%');
+    for c in search.chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            pattern.push('\\');
+        }
+        pattern.push(c);
+    }
+    pattern.push('%');
+    pattern
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_search_is_found_anywhere_with_its_wildcards_taken_literally() {
+        assert_eq!(super::contains_pattern("50%_off\\"), "%50\\%\\_off\\\\%");
+        assert_eq!(super::contains_pattern("Zoé"), "%Zoé%");
+    }
 }

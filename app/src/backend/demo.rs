@@ -10,7 +10,7 @@ use super::auth::{ensure_workspace, hash_password_async, insert_user, set_member
 use super::db::Db;
 use super::records::{self, RecordTable};
 use crate::model::{DemoAccount, Role};
-use crate::server_fns::AppError;
+use crate::AppError;
 
 /// The password of every demo account; shown on the sign-in page in demo mode.
 pub const PASSWORD: &str = "demo-password";
@@ -21,7 +21,7 @@ pub const ACCOUNTS: [(&str, &str, Role, &str, &str); 5] = [
     ("staff@acme.test", "Sam Staff", Role::Staff, "acme", "Acme"),
     ("viewer@acme.test", "Vic Viewer", Role::Viewer, "acme", "Acme"),
     ("admin@globex.test", "Gil Globex", Role::Admin, "globex", "Globex"),
-    // On partner P-1001's team as PU-2001 (seed 001): imports leads for that partner only.
+    // On partner P-1001's team as PU-2001: imports leads for that partner only.
     ("partner@northwind.test", "Nora North", Role::Partner, "acme", "Acme"),
 ];
 
@@ -137,9 +137,9 @@ pub async fn seed(db: &Db) -> Result<(), AppError> {
     for tag in TAGS {
         super::client_accounts::add_tag(db, acme, tag).await?;
     }
-    // A few CRM clients (seed 003), added when their email is missing.
+    // A few CRM clients, added when their email is missing.
     super::crm::seed(db, acme, &CRM_CLIENTS, &now).await?;
-    // Partners with their teams and a few leads (seed 001).
+    // Partners with their teams and a few leads.
     super::partners::seed(db, acme).await?;
     Ok(())
 }

@@ -12,7 +12,7 @@
 
 use super::db::Db;
 use crate::model::{BatchResult, SessionInfo, SkippedRow};
-use crate::server_fns::AppError;
+use crate::AppError;
 use csv_import_core::{Lang, Record, Template};
 use sqlx::AnyConnection;
 use std::any::Any;

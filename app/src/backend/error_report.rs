@@ -4,7 +4,7 @@
 
 use super::db::Db;
 use super::imports::ImportHead;
-use crate::server_fns::AppError;
+use crate::AppError;
 use csv_import_core::report::escape_formula;
 use sqlx::Row;
 

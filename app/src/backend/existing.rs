@@ -5,7 +5,7 @@
 
 use super::db::Db;
 use super::records::{key_text, RecordTable};
-use crate::server_fns::AppError;
+use crate::AppError;
 use std::collections::BTreeSet;
 
 /// The most values one call may ask about.

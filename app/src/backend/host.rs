@@ -12,7 +12,7 @@
 use super::auth;
 use super::db::Db;
 use crate::model::{Role, SessionInfo};
-use crate::server_fns::AppError;
+use crate::AppError;
 use axum::http::request::Parts;
 use sqlx::Row;
 use std::future::Future;

@@ -17,7 +17,7 @@ use crate::model::{
     BatchResult, FailureCause, ImportFailure, ImportStarted, ImportState, ImportSummary, Role, SessionInfo, SkippedRow,
     StartImport,
 };
-use crate::server_fns::AppError;
+use crate::AppError;
 use csv_import_core::messages;
 use csv_import_core::recheck::Rechecker;
 use csv_import_core::template::OnInvalid;

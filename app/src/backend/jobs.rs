@@ -1,4 +1,4 @@
-//! Background imports (seed 004): the browser stages an import's valid rows
+//! Background imports: the browser stages an import's valid rows
 //! batch by batch (`import_staged`), then queues a job (`import_jobs`); a
 //! runner claims the job and commits the staged batches one by one through
 //! the same path as `commit_batch` ([`imports::commit`]).
@@ -17,7 +17,7 @@ use super::db::{Backend, Db};
 use super::imports::{self, ImportHead, SUMMARY_COLUMNS, SUMMARY_JOINS};
 use super::{access, now, random_hex, rfc3339};
 use crate::model::{FailureCause, ImportState, ImportSummary, Staged};
-use crate::server_fns::AppError;
+use crate::AppError;
 use csv_import_core::Record;
 use sqlx::Row;
 use std::time::Duration;

@@ -1,4 +1,4 @@
-//! The workspace's lead registration form (seed 001), which an admin edits,
+//! The workspace's lead registration form, which an admin edits,
 //! and the `partner-leads` template derived from it: the form's fields in
 //! order, then Partner ID and Partner User ID, always required. The sample
 //! file, the mapping's required columns and the checks in the browser and at
@@ -9,7 +9,7 @@ use super::partners::TEMPLATE;
 use super::{clean_text, now};
 use crate::model::{Role, SessionInfo};
 use crate::server_fns::partners::{FormField, FormFieldType, LeadForm};
-use crate::server_fns::AppError;
+use crate::AppError;
 use csv_import_core::template::{EnumOption, Field, FieldType, Sample};
 use csv_import_core::Template;
 use sqlx::{AnyConnection, Row};

@@ -7,7 +7,7 @@
 use super::db::Db;
 use super::now;
 use crate::model::{Role, SessionInfo};
-use crate::server_fns::AppError;
+use crate::AppError;
 use csv_import_core::map::Override;
 
 /// The most headers a remembered file may have.

@@ -25,7 +25,7 @@ pub mod templates;
 pub mod throttle;
 pub mod webhook;
 
-use crate::server_fns::AppError;
+use crate::AppError;
 use axum::http::{header, StatusCode};
 use db::Db;
 use leptos::prelude::use_context;

@@ -1,4 +1,4 @@
-//! Partner leads (seed 001): partners and their teams, each with an ID that
+//! Partner leads: partners and their teams, each with an ID that
 //! import files name, and the leads, which start pending until an admin
 //! approves or rejects them. The lead registration form and the template
 //! derived from it are in [`super::lead_form`].
@@ -16,7 +16,7 @@ use crate::server_fns::partners::{
     FormField, LeadPage, LeadState, PairProblem, Partner, PartnerDetails, PartnerLead,
     PartnerUser,
 };
-use crate::server_fns::AppError;
+use crate::AppError;
 use csv_import_core::{messages, Lang, Template};
 use sqlx::{AnyConnection, Row};
 use std::collections::HashMap;

@@ -7,7 +7,7 @@ use super::db::Db;
 use super::destination::{Batch, BoxFuture, Destination, Prepared, Rows};
 use super::records::{self, RecordTable};
 use crate::model::{BatchResult, SessionInfo, SkippedRow};
-use crate::server_fns::AppError;
+use crate::AppError;
 use csv_import_core::Template;
 use sqlx::AnyConnection;
 use std::sync::Arc;

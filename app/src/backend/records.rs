@@ -12,7 +12,7 @@
 
 use super::db::{is_postgres, Db};
 use crate::model::{BatchResult, RecordPage, RecordRow};
-use crate::server_fns::AppError;
+use crate::AppError;
 use csv_import_core::{fold_key, Template, Value};
 use sqlx::{AnyConnection, Row};
 use std::collections::{HashMap, HashSet};
@@ -88,7 +88,7 @@ pub async fn page(
     searched.push("key_folded LIKE $3 ESCAPE '\\'".to_string());
     let search = super::clean_text(search, 200);
     let filter = if search.is_empty() { String::new() } else { format!(" AND ({})", searched.join(" OR ")) };
-    let pattern = format!("%{}%", escape_like(&search));
+    let pattern = super::db::contains_pattern(&search);
     let folded = fold_key(&pattern);
     let table_name = table.name;
 
@@ -129,17 +129,6 @@ pub async fn page(
     })
 }
 
-/// `%`, `_` and `\` taken literally in a `LIKE ... ESCAPE '\'` pattern.
-fn escape_like(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        if matches!(c, '%' | '_' | '\\') {
-            out.push('\\');
-        }
-        out.push(c);
-    }
-    out
-}
 
 /// An existing record: its id and stored values in field order.
 #[derive(Clone, Debug, PartialEq, Eq)]

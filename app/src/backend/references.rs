@@ -5,7 +5,7 @@
 //! rows) to flag cells before the import; the commit asks again for the
 //! rows it is sent.
 
-use crate::server_fns::AppError;
+use crate::AppError;
 use csv_import_core::template::Reference;
 use csv_import_core::Template;
 use sqlx::AnyConnection;
@@ -76,7 +76,7 @@ pub async fn unknown(
         }
         // Only the CRM clients template refers to records (its own IDs).
         Reference::Record => super::crm::unknown_ids(conn, workspace_id, values).await,
-        // Partner and partner user IDs (seed 001); whether a user belongs to
+        // Partner and partner user IDs; whether a user belongs to
         // the row's partner is a check of the pair (`partners::pair_problems`).
         Reference::Partner => super::partners::unknown(conn, workspace_id, false, values).await,
         Reference::PartnerUser => super::partners::unknown(conn, workspace_id, true, values).await,

@@ -21,7 +21,7 @@
 //! (loopback and private-network addresses are taken for proxies). Counts
 //! live in the server process: several processes each allow that many.
 
-use crate::server_fns::AppError;
+use crate::AppError;
 use axum::extract::ConnectInfo;
 use axum::http::{HeaderMap, header, request::Parts};
 use std::collections::{HashMap, VecDeque};

@@ -18,7 +18,7 @@
 use super::db::Db;
 use super::destination::{file_rejected, Batch, BoxFuture, Destination, Prepared, Rows};
 use crate::model::{BatchResult, SkippedRow};
-use crate::server_fns::AppError;
+use crate::AppError;
 use csv_import_core::{Template, WebhookTarget};
 use serde::{Deserialize, Serialize};
 use sqlx::AnyConnection;

@@ -25,7 +25,7 @@ use crate::model::{ImportSummary, TemplateAccess};
 use crate::server_fns::auth::current_user::current_user;
 use crate::server_fns::imports::get_import::get_import;
 use crate::server_fns::templates::get_template::get_template;
-use crate::server_fns::AppError;
+use crate::AppError;
 use csv_import_core::Template;
 use leptos::context::Provider;
 use leptos::prelude::*;

@@ -1,4 +1,4 @@
-//! The in-page notice that a background import finished (seed 004): the top
+//! The in-page notice that a background import finished: the top
 //! bar asks the server every few seconds which of the workspace's background
 //! imports ended since the last answer, and announces each in an
 //! `aria-live` region, with a link to the Imports page. Pages that list
@@ -7,7 +7,7 @@
 use crate::model::{ImportSummary, JobState};
 use crate::server_fns::imports::import_notifications::import_notifications;
 use crate::i18n::Text;
-use crate::server_fns::AppError;
+use crate::AppError;
 use leptos::prelude::*;
 use std::time::Duration;
 

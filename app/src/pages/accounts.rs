@@ -1,4 +1,4 @@
-//! The Client accounts page (seed 002): the workspace's client accounts,
+//! The Client accounts page: the workspace's client accounts,
 //! searchable, each with its tags and custom attributes (never a password),
 //! and the "Import clients" button that opens the import modal for
 //! `client-accounts`.

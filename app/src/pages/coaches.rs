@@ -1,4 +1,4 @@
-//! The Coaches page (seed 000): each lead of the workspace's coaching with
+//! The Coaches page: each lead of the workspace's coaching with
 //! the coaches they may see, searchable by email, and the "Import leads"
 //! button that opens the import modal for `coaching-leads`.
 

@@ -1,4 +1,4 @@
-//! The CRM clients page (seed 003): the workspace's clients, searchable,
+//! The CRM clients page: the workspace's clients, searchable,
 //! with "Export" (a CSV in the `crm-clients` template's format, which
 //! imports back as updates) and "Import" (the modal for `crm-clients`).
 

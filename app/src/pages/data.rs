@@ -1,4 +1,4 @@
-//! Data management (seed 004): choose what to import (clients, leads or
+//! Data management: choose what to import (clients, leads or
 //! companies), download its sample file, then import a file through the
 //! modal (upload, map the columns, review, import). These imports run in
 //! the background: the page says they started, and the top bar says when

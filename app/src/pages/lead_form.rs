@@ -1,4 +1,4 @@
-//! The lead registration form editor (seed 001): an admin adds, removes,
+//! The lead registration form editor: an admin adds, removes,
 //! orders and edits the fields (label, key, type, required, options). The
 //! `partner-leads` import follows the saved form: its sample file, its
 //! required columns and its checks.

@@ -1,4 +1,4 @@
-//! The Partner leads page (seed 001): "Register lead" → "Import CSV" opens
+//! The Partner leads page: "Register lead" → "Import CSV" opens
 //! the import modal for `partner-leads`; the list shows every lead with its
 //! partner, who registered it and its state. Imported leads are Pending; an
 //! admin approves or rejects them here, a partner follows their own.

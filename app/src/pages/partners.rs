@@ -1,4 +1,4 @@
-//! The Partners pages (seed 001): the partners with their IDs, a partner's
+//! The Partners pages: the partners with their IDs, a partner's
 //! details with its team and each member's ID at the bottom, and for a
 //! partner's user the Team members page with the same IDs. These IDs are the
 //! Partner ID and Partner User ID columns of a lead import.

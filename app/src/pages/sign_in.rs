@@ -10,7 +10,7 @@ pub fn SignInPage() -> impl IntoView {
     let login = ServerAction::<Login>::new();
     Effect::new(move |_| {
         if let Some(Ok(session)) = login.value().get() {
-            // A partner's user works on the partner pages only (seed 001).
+            // A partner's user works on the partner pages only.
             let home = if session.role == crate::model::Role::Partner { "/partner-leads" } else { "/clients" };
             // A full load, so every part of the page sees the new session.
             if let Some(window) = web_sys::window() {

@@ -1,4 +1,4 @@
-//! The Tags page (seed 002): the workspace's tags, which client-accounts
+//! The Tags page: the workspace's tags, which client-accounts
 //! files may name; admins add and delete them. A tag that accounts carry
 //! cannot be deleted (the server says so).
 

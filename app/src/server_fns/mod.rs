@@ -6,17 +6,15 @@
 //! Inputs are form-urlencoded (the Leptos default, so `ActionForm` works),
 //! except `start_import`, `commit_batch`, `check_references`, `check_partner_pairs`
 //! and `save_lead_form`, which take JSON. Outputs are
-//! JSON; errors are [`AppError`] as JSON with the matching HTTP status.
+//! JSON; errors are [`AppError`](crate::AppError) as JSON with the matching HTTP status.
 
 pub mod auth;
 pub mod client_accounts;
 pub mod coaching;
 pub mod crm;
-pub mod error;
 pub mod imports;
 pub mod partners;
 pub mod records;
 pub mod tags;
 pub mod templates;
 
-pub use error::AppError;

@@ -8,7 +8,7 @@ use super::mismatches::Mismatches;
 use csv_import_core::error::shorten;
 use csv_import_core::messages;
 use csv_import_core::validate::{RowCheck, Validator};
-use csv_import_core::{FileErrorCode, RowError, RowErrorCode, Template};
+use csv_import_core::{RowError, RowErrorCode, Template};
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::hash::{BuildHasherDefault, Hash, Hasher};
 
@@ -49,7 +49,7 @@ impl Session {
     /// errors changed (the given ones always), with whether they have errors now.
     pub(super) fn recheck(&mut self, indexes: &[usize]) -> Vec<(u64, bool)> {
         self.commit = None;
-        let blocked = self.report.file_errors.iter().any(|e| e.code != FileErrorCode::TooManyRows);
+        let blocked = self.report.file_errors.iter().any(|e| e.code.stops_checking());
         let changed = if indexes.is_empty() || blocked {
             Vec::new()
         } else if self.incremental {

@@ -3,7 +3,6 @@
 
 use super::state::{ModalState, Step};
 use csv_import_core::map::{MatchKind, Override};
-use csv_import_core::FileErrorCode;
 use leptos::prelude::*;
 
 #[component]
@@ -31,7 +30,7 @@ pub fn MappingStep(state: ModalState) -> impl IntoView {
     let blocking = move || {
         state.analysis.with(|a| {
             a.as_ref()
-                .map(|a| a.report.file_errors.iter().filter(|e| e.code != FileErrorCode::TooManyRows).cloned().collect::<Vec<_>>())
+                .map(|a| a.report.file_errors.iter().filter(|e| e.code.stops_checking()).cloned().collect::<Vec<_>>())
                 .unwrap_or_default()
         })
     };

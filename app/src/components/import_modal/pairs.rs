@@ -10,7 +10,7 @@
 
 use super::state::ModalState;
 use crate::analysis::{Mismatch, Request};
-use crate::server_fns::AppError;
+use crate::AppError;
 use crate::server_fns::partners::check_partner_pairs::check_partner_pairs;
 use csv_import_core::template::Reference;
 use csv_import_core::{Lang, Template};

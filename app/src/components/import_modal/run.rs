@@ -13,7 +13,7 @@ use crate::components::csv_import::DeliveredRows;
 use crate::analysis::{NextBatch, Request, Skipped};
 use crate::model::{Batch, ImportState, ImportSummary, SkippedRow, StartImport};
 use csv_import_core::Record;
-use crate::server_fns::error::AppError;
+use crate::AppError;
 use crate::server_fns::imports::{
     commit_batch::commit_batch, finish_import::finish_import, queue_import::queue_import, stage_batch::stage_batch,
     start_import::start_import,
@@ -190,7 +190,7 @@ async fn import(state: ModalState) -> Result<(), String> {
     .map_err(|e| (text.start_failed)(&text.app_error(&e)))?;
     drop(skipped);
 
-    // Background templates (seed 004): the batches are staged, then a job
+    // Background templates: the batches are staged, then a job
     // commits them on the server while the user goes on working.
     let background = template.background;
     let batch_size = started.max_batch_rows.max(1) as usize;

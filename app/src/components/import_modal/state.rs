@@ -363,7 +363,7 @@ impl ModalState {
         self.error.set(None);
         let name = self.file_name.get_untracked();
         self.busy.set(Some((crate::i18n::text().reading_name)(&name)));
-        self.reading.set(Some(ReadProgress { phase: "reading".into(), ..ReadProgress::default() }));
+        self.reading.set(Some(ReadProgress::default()));
         let state = *self;
         let outcome = crate::browser::analyze_in_worker(&file, &template, &options, move |p| {
             let _ = state.reading.try_set(Some(p));
@@ -400,12 +400,12 @@ impl ModalState {
                     self.error.set(Some(stopping.join(" ")));
                 }
             }
-            Err(message) if message == "Cancelled." => {
+            Err(crate::browser::WorkerError::Cancelled) => {
                 self.analysis.set(None);
                 self.step.set(Step::Upload);
                 self.error.set(Some((crate::i18n::text().reading_cancelled)(&name)));
             }
-            Err(message) => self.error.set(Some(message)),
+            Err(crate::browser::WorkerError::Failed(message)) => self.error.set(Some(message)),
         }
     }
 

@@ -1,6 +1,7 @@
 //! Step 1: drop or pick a file; see what the template expects.
 
 use super::state::ModalState;
+use crate::browser::ReadPhase;
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
@@ -124,10 +125,10 @@ pub fn UploadStep(state: ModalState) -> impl IntoView {
 pub fn ReadingProgress(state: ModalState) -> impl IntoView {
     move || {
         state.reading.get().map(|p| {
-            let what = match p.phase.as_str() {
-                "reading" => (crate::i18n::text().reading_file)(p.bytes as f64 / 1_048_576.0),
-                "parsing" => (crate::i18n::text().reading_rows)(p.rows),
-                _ => (crate::i18n::text().checking_rows)(p.rows),
+            let what = match p.phase {
+                ReadPhase::Reading => (crate::i18n::text().reading_file)(p.bytes as f64 / 1_048_576.0),
+                ReadPhase::Parsing => (crate::i18n::text().reading_rows)(p.rows),
+                ReadPhase::Checking => (crate::i18n::text().checking_rows)(p.rows),
             };
             let percent = p.percent.clamp(0.0, 100.0);
             view! {

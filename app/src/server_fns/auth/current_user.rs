@@ -1,5 +1,5 @@
 use crate::model::SessionInfo;
-use crate::server_fns::AppError;
+use crate::AppError;
 use leptos::prelude::*;
 
 /// Who is signed in, if anyone, so that pages can show the user, their

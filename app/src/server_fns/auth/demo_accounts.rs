@@ -1,5 +1,5 @@
 use crate::model::DemoAccount;
-use crate::server_fns::AppError;
+use crate::AppError;
 use leptos::prelude::*;
 
 /// The demo accounts and their password, so that the sign-in page can list

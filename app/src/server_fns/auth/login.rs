@@ -1,5 +1,5 @@
 use crate::model::SessionInfo;
-use crate::server_fns::AppError;
+use crate::AppError;
 use leptos::prelude::*;
 
 /// Signs a user in, so that the other server functions know who is asking:

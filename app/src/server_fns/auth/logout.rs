@@ -1,4 +1,4 @@
-use crate::server_fns::AppError;
+use crate::AppError;
 use leptos::prelude::*;
 
 /// Signs out: ends the session in the database (so a copied cookie stops

@@ -1,4 +1,4 @@
-use crate::server_fns::AppError;
+use crate::AppError;
 use leptos::prelude::*;
 
 /// Whether a client signs in to a workspace (by its slug) with this email

@@ -1,5 +1,5 @@
 use crate::model::ClientAccountPage;
-use crate::server_fns::AppError;
+use crate::AppError;
 use leptos::prelude::*;
 
 /// The workspace's client accounts (the first 200 by email) with their tags

@@ -1,4 +1,4 @@
-//! Client accounts (seed 002): listing them, and their sign-in check.
+//! Client accounts: listing them, and their sign-in check.
 
 pub mod client_login;
 pub mod list_client_accounts;

@@ -1,5 +1,5 @@
 use crate::model::CoachingPage;
-use crate::server_fns::AppError;
+use crate::AppError;
 use leptos::prelude::*;
 
 /// The workspace's coaching leads with the coaches each may see (the first

@@ -1,5 +1,5 @@
 use crate::model::CrmPage;
-use crate::server_fns::AppError;
+use crate::AppError;
 use leptos::prelude::*;
 
 /// The workspace's CRM clients (the first 200 by email), optionally searched

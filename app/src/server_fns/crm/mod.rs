@@ -1,3 +1,3 @@
-//! CRM clients (seed 003): the list behind the CRM clients page.
+//! CRM clients: the list behind the CRM clients page.
 
 pub mod list_crm_clients;

@@ -1,4 +1,4 @@
-use crate::server_fns::AppError;
+use crate::AppError;
 use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
 

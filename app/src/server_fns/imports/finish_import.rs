@@ -1,5 +1,5 @@
 use crate::model::ImportSummary;
-use crate::server_fns::AppError;
+use crate::AppError;
 use leptos::prelude::*;
 
 /// Ends an import, as done or (with `cancelled`) stopped by the user, so

@@ -1,5 +1,5 @@
 use crate::model::ImportSummary;
-use crate::server_fns::AppError;
+use crate::AppError;
 use leptos::prelude::*;
 
 /// One import of the workspace with its counts and every skipped row and
@@ -11,7 +11,7 @@ pub async fn get_import(import_id: String) -> Result<ImportSummary, AppError> {
     let session = auth::current_session().await?;
     let db = db()?;
     let head = imports::find(&db, &session, &import_id).await?;
-    // A partner's user sees their own imports only (seed 001).
+    // A partner's user sees their own imports only.
     if session.role == crate::model::Role::Partner && head.user_id != session.user_id {
         return Err(AppError::NotFound("There is no such import in this workspace.".to_string()));
     }

@@ -1,5 +1,5 @@
 use crate::model::FinishedImports;
-use crate::server_fns::AppError;
+use crate::AppError;
 use leptos::prelude::*;
 
 /// The workspace's background imports that finished (or failed) after
@@ -14,7 +14,7 @@ pub async fn import_notifications(since: String) -> Result<FinishedImports, AppE
     let session = auth::current_session().await?;
     let now = now();
     let since = since.trim();
-    // A partner's user is told nothing of the workspace's imports (seed 001).
+    // A partner's user is told nothing of the workspace's imports.
     if since.is_empty() || session.role == crate::model::Role::Partner {
         return Ok(FinishedImports { now, finished: Vec::new() });
     }

@@ -1,5 +1,5 @@
 use crate::model::ImportSummary;
-use crate::server_fns::AppError;
+use crate::AppError;
 use leptos::prelude::*;
 
 /// The workspace's import history, newest first (the latest 200; skipped

@@ -1,4 +1,4 @@
-use crate::server_fns::AppError;
+use crate::AppError;
 use csv_import_core::map::Override;
 use leptos::prelude::*;
 use leptos::server_fn::codec::Json;

@@ -1,5 +1,5 @@
 use crate::model::ImportSummary;
-use crate::server_fns::AppError;
+use crate::AppError;
 use leptos::prelude::*;
 
 /// Queues the job that commits a background import's staged batches and

@@ -1,5 +1,5 @@
 use crate::model::{Batch, Staged};
-use crate::server_fns::AppError;
+use crate::AppError;
 use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
 

@@ -1,5 +1,5 @@
 use super::LeadForm;
-use crate::server_fns::AppError;
+use crate::AppError;
 use leptos::prelude::*;
 
 /// The workspace's lead registration form, so that the form editor shows it

@@ -1,5 +1,5 @@
 use super::PartnerDetails;
-use crate::server_fns::AppError;
+use crate::AppError;
 use leptos::prelude::*;
 
 /// One partner's details and team, each member with their Partner User ID,

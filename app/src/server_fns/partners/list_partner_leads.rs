@@ -1,5 +1,5 @@
 use super::LeadPage;
-use crate::server_fns::AppError;
+use crate::AppError;
 use leptos::prelude::*;
 
 /// The registered leads with their state (newest 200), optionally of one

@@ -1,5 +1,5 @@
 use super::Partner;
-use crate::server_fns::AppError;
+use crate::AppError;
 use leptos::prelude::*;
 
 /// The workspace's partners with their IDs, so that whoever prepares a lead

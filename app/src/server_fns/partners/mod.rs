@@ -1,4 +1,4 @@
-//! Partner leads (seed 001): partners and their teams with the IDs an import
+//! Partner leads: partners and their teams with the IDs an import
 //! file names, the workspace's lead registration form (which decides the
 //! `partner-leads` template), and the review of imported leads.
 //!

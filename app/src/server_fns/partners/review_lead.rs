@@ -1,5 +1,5 @@
 use super::LeadState;
-use crate::server_fns::AppError;
+use crate::AppError;
 use leptos::prelude::*;
 
 /// Approves or rejects a pending lead (`decision` is `approve` or

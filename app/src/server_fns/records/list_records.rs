@@ -1,5 +1,5 @@
 use crate::model::RecordPage;
-use crate::server_fns::AppError;
+use crate::AppError;
 use leptos::prelude::*;
 
 /// One page (25 rows, newest first) of the workspace's clients, leads or

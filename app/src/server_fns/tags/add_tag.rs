@@ -1,4 +1,4 @@
-use crate::server_fns::AppError;
+use crate::AppError;
 use leptos::prelude::*;
 
 /// Add a tag to the workspace, so that client-accounts files may name it.

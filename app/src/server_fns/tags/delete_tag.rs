@@ -1,4 +1,4 @@
-use crate::server_fns::AppError;
+use crate::AppError;
 use leptos::prelude::*;
 
 /// Delete a tag of the workspace. Admins only; a tag of another workspace

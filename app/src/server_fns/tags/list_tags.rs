@@ -1,5 +1,5 @@
 use crate::model::Tag;
-use crate::server_fns::AppError;
+use crate::AppError;
 use leptos::prelude::*;
 
 /// The workspace's tags with how many accounts carry each, for the Tags

@@ -1,4 +1,4 @@
-//! Tags of a workspace (client accounts, seed 002): imports may only name
+//! Tags of a workspace (client accounts): imports may only name
 //! tags that exist.
 
 pub mod add_tag;

@@ -1,5 +1,5 @@
 use crate::model::TemplateAccess;
-use crate::server_fns::AppError;
+use crate::AppError;
 use leptos::prelude::*;
 
 /// One template and whether the signed-in user may import with it, so that

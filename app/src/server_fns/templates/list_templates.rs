@@ -1,4 +1,4 @@
-use crate::server_fns::AppError;
+use crate::AppError;
 use csv_import_core::Template;
 use leptos::prelude::*;
 
