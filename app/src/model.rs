@@ -113,6 +113,18 @@ pub struct RecordRow {
     pub values: Vec<String>,
 }
 
+/// A combination of values of fields checked together (see
+/// [`Template::checked_together`]) that do not go together, and why.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RefusedCombination {
+    /// The values as sent, in the group's field order.
+    pub values: Vec<String>,
+    /// The index in `values` of the one to mark (the cell to fix).
+    pub marked: usize,
+    /// What is wrong and how to fix it, in the language asked for.
+    pub message: String,
+}
+
 /// A row that was not imported, and why.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SkippedRow {

@@ -61,6 +61,26 @@ mod tests {
     }
 
     #[test]
+    fn fields_checked_together_are_fields_of_the_template_and_not_repeatable() {
+        let leads = get("partner-leads").unwrap();
+        let groups: Vec<&[String]> = leads.groups_checked_together().collect();
+        assert_eq!(groups, [["partner_id".to_string(), "partner_user_id".to_string()]]);
+        // A form without one of the fields has no such group.
+        let mut without = leads.clone();
+        without.fields.retain(|f| f.key != "partner_user_id");
+        assert_eq!(without.groups_checked_together().count(), 0);
+        let text = SOURCES.iter().find(|(n, _)| *n == "partner-leads").unwrap().1;
+        for (group, problem) in [
+            ("[[\"partner_id\", \"nope\"]]", "checked_together names nope, which is not a field"),
+            ("[[\"partner_id\"]]", "needs two fields or more"),
+        ] {
+            let broken = text.replace("checked_together = [[\"partner_id\", \"partner_user_id\"]]", &format!("checked_together = {group}"));
+            let error = Template::from_toml(&broken).unwrap_err();
+            assert!(error.contains(problem), "{error}");
+        }
+    }
+
+    #[test]
     fn a_webhook_receiver_is_read_checked_and_never_written_out() {
         let text = SOURCES.iter().find(|(n, _)| *n == "clients").unwrap().1;
         let with = |url: &str| format!("{text}\n[webhook]\nurl = \"{url}\"\ntimeout_ms = 500\n");

@@ -46,6 +46,13 @@ pub struct Template {
     /// The permission a user needs to import with this template.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub permission: Option<String>,
+    /// Groups of fields whose values must go together in a row, which only
+    /// the destination can tell (a user on the team of the row's partner):
+    /// the review sends it each group's distinct combinations of values
+    /// (never rows) and marks the cells of the rows it refuses; the commit
+    /// checks every row again. E.g. `[["partner_id", "partner_user_id"]]`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub checked_together: Vec<Vec<String>>,
     /// Header prefixes of dynamic attribute columns, e.g. `attribute:`.
     /// Empty: the template takes no dynamic columns.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -424,6 +431,15 @@ impl Template {
         Ok(template)
     }
 
+    /// The groups of [`Template::checked_together`] whose fields it has
+    /// (a workspace's form may leave one out), each as field keys.
+    pub fn groups_checked_together(&self) -> impl Iterator<Item = &[String]> {
+        self.checked_together
+            .iter()
+            .filter(|g| g.len() > 1 && g.iter().all(|k| self.field(k).is_some_and(|f| !f.repeatable)))
+            .map(Vec::as_slice)
+    }
+
     /// Check the template is coherent: unique keys, known upsert keys,
     /// options on enums, patterns that compile, formats that parse.
     pub fn check(&self) -> Result<(), String> {
@@ -463,6 +479,20 @@ impl Template {
                     "template {}: webhook url {:?} is not an http:// or https:// address",
                     self.name, webhook.url
                 ));
+            }
+        }
+        for group in &self.checked_together {
+            if group.len() < 2 {
+                return Err(format!("template {}: checked_together {group:?} needs two fields or more", self.name));
+            }
+            for key in group {
+                match self.field(key) {
+                    None => return Err(format!("template {}: checked_together names {key}, which is not a field", self.name)),
+                    Some(f) if f.repeatable => {
+                        return Err(format!("template {}: checked_together cannot take {key}, a repeatable field", self.name));
+                    }
+                    Some(_) => {}
+                }
             }
         }
         if let Some(check) = &self.existing {

@@ -60,7 +60,7 @@ test("an admin finds the IDs, a file with errors is rejected whole, the fixed fi
   page.on("dialog", (d) => d.accept());
   const pairBodies: string[] = [];
   page.on("request", (request) => {
-    if (request.url().includes("/api/check_partner_pairs")) pairBodies.push(request.postData() ?? "");
+    if (request.url().includes("/api/check_combinations")) pairBodies.push(request.postData() ?? "");
   });
   await signIn(page, "admin@acme.test");
 
@@ -122,11 +122,12 @@ test("an admin finds the IDs, a file with errors is rejected whole, the fixed fi
   // Only distinct pairs went to the server, never rows.
   expect(pairBodies.length).toBeGreaterThanOrEqual(1);
   const sent = JSON.parse(pairBodies[pairBodies.length - 1]);
-  // The pairs and the modal's language (for the messages), nothing else.
-  expect(Object.keys(sent).sort()).toEqual(["lang", "pairs"]);
+  // The template, the fields, the pairs and the modal's language (for the messages), nothing else.
+  expect(Object.keys(sent).sort()).toEqual(["combinations", "fields", "lang", "template"]);
+  expect(sent.fields).toEqual(["partner_id", "partner_user_id"]);
   expect(sent.lang).toBe("en");
-  expect(sent.pairs).toContainEqual(["P-1001", "PU-2003"]);
-  expect(new Set(sent.pairs.map((p: string[]) => p.join("|"))).size).toBe(sent.pairs.length);
+  expect(sent.combinations).toContainEqual(["P-1001", "PU-2003"]);
+  expect(new Set(sent.combinations.map((p: string[]) => p.join("|"))).size).toBe(sent.combinations.length);
   await dialog.getByRole("button", { name: "Close dialog" }).click();
   await expect(dialog).toBeHidden();
   await expect(page.locator('tr[data-lead="ada.lovelace@analytical.example"]')).toHaveCount(0);

@@ -236,7 +236,7 @@ pub const IMPORTER_FUNCTIONS: [&str; 15] = [
     "list_templates",
     "get_template",
     "check_references",
-    "check_partner_pairs",
+    "check_combinations",
     "existing_values",
     "remembered_mapping",
     "remember_mapping",

@@ -63,6 +63,11 @@ fn row(n: u64, email: &str, partner: &str, user: &str) -> Value {
     json!({"row": n, "values": ["Grace", "Hopper", email, "Cobol Systems", "+1 202 555 0143", partner, user]})
 }
 
+/// A `check_combinations` body for the partner-leads pairs.
+fn together(combinations: Value) -> Value {
+    json!({"template": "partner-leads", "fields": ["partner_id", "partner_user_id"], "combinations": combinations})
+}
+
 fn counts(batch: &Value) -> (u64, usize) {
     (batch["inserted"].as_u64().unwrap(), batch["skipped"].as_array().unwrap().len())
 }
@@ -133,7 +138,7 @@ async fn references_know_partner_and_partner_user_ids(db: Db) {
     let staff = client.sign_in("staff@acme.test").await;
     let refused = client.json("check_references", check("partner_id", json!(["P-1001"])), &staff).await;
     assert_eq!(refused.status, StatusCode::FORBIDDEN, "{}", refused.text);
-    let pairs = client.json("check_partner_pairs", json!({"pairs": [["P-1001", "PU-2001"]]}), &staff).await;
+    let pairs = client.json("check_combinations", together(json!([["P-1001", "PU-2001"]])), &staff).await;
     assert_eq!(pairs.status, StatusCode::FORBIDDEN, "{}", pairs.text);
 }
 
@@ -143,24 +148,37 @@ async fn a_user_of_another_partner_is_flagged_and_rejects_the_whole_batch(db: Db
     // The browser asks about the distinct pairs; only the mismatched one comes back.
     let pairs = client
         .json(
-            "check_partner_pairs",
-            json!({"pairs": [["P-1001", "PU-2001"], ["P-1001", "PU-2003"], ["p-1002", "pu-2003"], ["P-1001", "PU-404"]]}),
+            "check_combinations",
+            together(json!([["P-1001", "PU-2001"], ["P-1001", "PU-2003"], ["p-1002", "pu-2003"], ["P-1001", "PU-404"]])),
             &admin,
         )
         .await;
     assert_eq!(pairs.status, StatusCode::OK, "{}", pairs.text);
     let problems = pairs.body.as_array().unwrap();
     assert_eq!(problems.len(), 1, "{}", pairs.text);
-    assert_eq!(problems[0]["partner_user_id"], "PU-2003");
-    assert_eq!(problems[0]["field"], "partner_user_id");
+    assert_eq!(problems[0]["values"], json!(["P-1001", "PU-2003"]));
+    assert_eq!(problems[0]["marked"], 1, "the Partner User ID is the cell to fix");
     assert!(problems[0]["message"].as_str().unwrap().contains("belongs to partner P-1002, not P-1001"), "{}", pairs.text);
     // In the modal's language when it says which.
-    let french = client
-        .json("check_partner_pairs", json!({"pairs": [["P-1001", "PU-2003"]], "lang": "fr"}), &admin)
-        .await;
+    let mut body = together(json!([["P-1001", "PU-2003"]]));
+    body["lang"] = json!("fr");
+    let french = client.json("check_combinations", body, &admin).await;
     assert_eq!(french.status, StatusCode::OK, "{}", french.text);
     let message = french.body[0]["message"].as_str().unwrap_or_default();
     assert!(message.contains("appartient au partenaire P-1002, pas à P-1001"), "{}", french.text);
+    // Only a group the template declares, with one value per field; a
+    // template without such a group cannot be asked.
+    let other = json!({"template": "partner-leads", "fields": ["partner_id", "email"], "combinations": [["P-1001", "a@b.c"]]});
+    let refused = client.json("check_combinations", other, &admin).await;
+    assert_eq!(refused.status, StatusCode::BAD_REQUEST, "{}", refused.text);
+    assert!(refused.text.contains("does not check the fields partner_id, email together"), "{}", refused.text);
+    let short = client.json("check_combinations", together(json!([["P-1001"]])), &admin).await;
+    assert_eq!(short.status, StatusCode::BAD_REQUEST, "{}", short.text);
+    let clients = json!({"template": "clients", "fields": ["email", "phone"], "combinations": [["a@b.c", "1"]]});
+    assert_eq!(client.json("check_combinations", clients, &admin).await.status, StatusCode::BAD_REQUEST);
+    let many: Vec<Value> = (0..10_001).map(|i| json!([format!("P-{i}"), "PU-1"])).collect();
+    let too_many = client.json("check_combinations", together(json!(many)), &admin).await;
+    assert_eq!(too_many.status, StatusCode::BAD_REQUEST, "{}", too_many.text);
 
     // A batch with one such row, and one unknown partner: nothing is stored,
     // every row says why.
@@ -260,10 +278,11 @@ async fn a_partner_user_imports_only_for_their_own_partner(db: Db) {
     let clients = client.form("get_template", "name=clients", Some(&partner)).await;
     assert_eq!(clients.body["may_import"], false, "{}", clients.text);
 
-    let pairs = client.json("check_partner_pairs", json!({"pairs": [["P-1002", "PU-2003"], ["P-1001", "PU-2002"]]}), &partner).await;
+    let pairs =
+        client.json("check_combinations", together(json!([["P-1002", "PU-2003"], ["P-1001", "PU-2002"]])), &partner).await;
     assert_eq!(pairs.status, StatusCode::OK, "{}", pairs.text);
     assert_eq!(pairs.body.as_array().unwrap().len(), 1, "{}", pairs.text);
-    assert_eq!(pairs.body[0]["field"], "partner_id");
+    assert_eq!(pairs.body[0]["marked"], 0, "the Partner ID is the cell to fix");
     assert!(pairs.body[0]["message"].as_str().unwrap().contains("only for your own partner, P-1001"), "{}", pairs.text);
 
     let refused = client.import(&partner, json!([row(1, "ada@example.com", "P-1002", "PU-2003")])).await;

@@ -11,7 +11,7 @@
 //! with [`register`].
 
 use super::db::Db;
-use crate::model::{BatchResult, SessionInfo, SkippedRow};
+use crate::model::{BatchResult, RefusedCombination, SessionInfo, SkippedRow};
 use crate::AppError;
 use csv_import_core::{Lang, Record, Template};
 use sqlx::AnyConnection;
@@ -146,6 +146,27 @@ pub trait Destination: Send + Sync {
     ) -> BoxFuture<'a, Result<Vec<String>, AppError>> {
         Box::pin(async move {
             Err(AppError::BadRequest(format!("Imports of {} cannot check {name} values.", template.label)))
+        })
+    }
+
+    /// Which of `combinations` (values of the fields `group`, one of the
+    /// template's [`Template::checked_together`], in its order) do not go
+    /// together for `session`'s user, with the value to mark and why, in
+    /// `lang`; distinct combinations in, never rows. The review marks those
+    /// cells; `write` must refuse such rows itself. By default the
+    /// destination checks no combinations, and the check is refused.
+    #[allow(clippy::too_many_arguments)]
+    fn refused_combinations<'a>(
+        &'a self,
+        _conn: &'a mut AnyConnection,
+        _session: &'a SessionInfo,
+        template: &'a Template,
+        _group: &'a [String],
+        _combinations: &'a [Vec<String>],
+        _lang: Lang,
+    ) -> BoxFuture<'a, Result<Vec<RefusedCombination>, AppError>> {
+        Box::pin(async move {
+            Err(AppError::BadRequest(format!("Imports of {} cannot check values together.", template.label)))
         })
     }
 

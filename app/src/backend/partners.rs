@@ -13,7 +13,7 @@ use super::lead_form::{form, label_of, RESERVED};
 use super::{clean_text, now};
 use crate::model::{BatchResult, Role, SessionInfo, SkippedRow};
 use crate::server_fns::partners::{
-    FormField, LeadPage, LeadState, PairProblem, Partner, PartnerDetails, PartnerLead,
+    FormField, LeadPage, LeadState, Partner, PartnerDetails, PartnerLead,
     PartnerUser,
 };
 use crate::AppError;
@@ -127,23 +127,24 @@ fn pair_problem(
 
 /// The problems of (Partner ID, Partner User ID) pairs for `user_id`'s
 /// import: a user on another partner's team, or (for a partner's user) a
-/// partner other than their own. Pairs without a problem are left out.
+/// partner other than their own. Pairs without a problem are left out;
+/// each problem marks the Partner ID (0) or the Partner User ID (1).
 pub async fn pair_problems(
     conn: &mut AnyConnection,
     workspace_id: i64,
     user_id: i64,
     pairs: &[(String, String)],
     lang: Lang,
-) -> Result<Vec<PairProblem>, AppError> {
+) -> Result<Vec<(usize, usize, String)>, AppError> {
     let own = own_partner(conn, workspace_id, user_id).await?;
     let users: Vec<String> = pairs.iter().map(|(_, u)| u.clone()).collect();
     let found = find_codes(conn, workspace_id, true, &users).await?;
     let mut out = Vec::new();
-    for (partner, user) in pairs {
+    for (i, (partner, user)) in pairs.iter().enumerate() {
         let user_partner = found.get(&user.trim().to_lowercase()).map(|(_, _, _, p)| p.as_str());
         let own = own.as_ref().map(|o| o.as_ref().map(|(_, code)| code.as_str()));
         if let Some((field, message)) = pair_problem(partner.trim(), user.trim(), user_partner, own, lang) {
-            out.push(PairProblem { partner_id: partner.clone(), partner_user_id: user.clone(), field: field.into(), message });
+            out.push((i, usize::from(field != "partner_id"), message));
         }
     }
     Ok(out)

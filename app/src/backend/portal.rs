@@ -6,9 +6,10 @@
 use super::db::Db;
 use super::destination::{Batch, BoxFuture, Destination, Prepared, Rows};
 use super::records::{self, RecordTable};
-use crate::model::{BatchResult, SessionInfo, SkippedRow};
+use crate::model::{BatchResult, RefusedCombination, SessionInfo, SkippedRow};
 use crate::AppError;
-use csv_import_core::Template;
+use csv_import_core::template::Reference;
+use csv_import_core::{Lang, Template};
 use sqlx::AnyConnection;
 use std::sync::Arc;
 
@@ -227,6 +228,40 @@ impl Destination for PartnerLeads {
             batch.now,
             batch.lang,
         ))
+    }
+
+    // A Partner User ID must be on the team of the row's Partner ID, and a
+    // partner's user may name only their own partner.
+    fn refused_combinations<'a>(
+        &'a self,
+        conn: &'a mut AnyConnection,
+        session: &'a SessionInfo,
+        template: &'a Template,
+        group: &'a [String],
+        combinations: &'a [Vec<String>],
+        lang: Lang,
+    ) -> BoxFuture<'a, Result<Vec<RefusedCombination>, AppError>> {
+        Box::pin(async move {
+            let at = |reference: Reference| {
+                group.iter().position(|k| template.field(k).is_some_and(|f| f.reference.as_ref() == Some(&reference)))
+            };
+            let (Some(partner), Some(user)) = (at(Reference::Partner), at(Reference::PartnerUser)) else {
+                return Err(AppError::BadRequest(
+                    "Partner leads check a Partner ID and a Partner User ID together.".to_string(),
+                ));
+            };
+            let pairs: Vec<(String, String)> =
+                combinations.iter().map(|c| (c[partner].clone(), c[user].clone())).collect();
+            let problems = super::partners::pair_problems(conn, session.workspace.id, session.user_id, &pairs, lang).await?;
+            Ok(problems
+                .into_iter()
+                .map(|(i, marked, message)| RefusedCombination {
+                    values: combinations[i].clone(),
+                    marked: if marked == 0 { partner } else { user },
+                    message,
+                })
+                .collect())
+        })
     }
 
     fn existing<'a>(

@@ -4,7 +4,7 @@
 //! another workspace is a 404) and every value it is sent (400).
 //!
 //! Inputs are form-urlencoded (the Leptos default, so `ActionForm` works),
-//! except `start_import`, `commit_batch`, `check_references`, `check_partner_pairs`
+//! except `start_import`, `commit_batch`, `check_references`, `check_combinations`
 //! and `save_lead_form`, which take JSON. Outputs are
 //! JSON; errors are [`AppError`](crate::AppError) as JSON with the matching HTTP status.
 

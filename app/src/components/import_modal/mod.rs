@@ -7,7 +7,7 @@
 mod existing;
 mod grid;
 mod mapping;
-mod pairs;
+mod together;
 mod references;
 mod remembered;
 mod review;

@@ -96,8 +96,8 @@ pub struct ModalState {
     pub refs_checking: RwSignal<u32>,
     /// Values already sent to `check_references`, by field key.
     pub refs_asked: StoredValue<HashMap<String, HashSet<String>>>,
-    /// Combinations of values already sent to the server, by check (lowercased).
-    pub pairs_asked: StoredValue<HashSet<(super::pairs::Combined, Vec<String>)>>,
+    /// Combinations of values already sent to the server: (fields, values lowercased).
+    pub together_asked: StoredValue<HashSet<(Vec<String>, Vec<String>)>>,
     /// Why the last reference check failed.
     pub refs_error: RwSignal<Option<String>>,
     /// The grid's filter by column and kind of error, and its sort (the
@@ -153,7 +153,7 @@ impl ModalState {
             existing: RwSignal::new(Default::default()),
             refs_checking: RwSignal::new(0),
             refs_asked: StoredValue::new(HashMap::new()),
-            pairs_asked: StoredValue::new(HashSet::new()),
+            together_asked: StoredValue::new(HashSet::new()),
             refs_error: RwSignal::new(None),
             view: RwSignal::new(ViewSpec::default()),
             order: RwSignal::new(None),
@@ -261,7 +261,7 @@ impl ModalState {
     /// know (import mode); the rows are checked again with its answers.
     pub fn check_with_server(&self) {
         super::references::check(*self);
-        super::pairs::check(*self);
+        super::together::check(*self);
     }
 
     /// The current options, with the clock read now.

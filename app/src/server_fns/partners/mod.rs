@@ -4,7 +4,6 @@
 //!
 //! The types below are what these server functions exchange.
 
-pub mod check_partner_pairs;
 pub mod get_lead_form;
 pub mod get_partner;
 pub mod list_partner_leads;
@@ -219,15 +218,3 @@ pub struct LeadForm {
     pub may_edit: bool,
 }
 
-/// Why a row's Partner ID and Partner User ID do not go together.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct PairProblem {
-    /// The Partner ID as sent.
-    pub partner_id: String,
-    /// The Partner User ID as sent.
-    pub partner_user_id: String,
-    /// The field to flag: `partner_user_id` or `partner_id`.
-    pub field: String,
-    /// What is wrong and how to fix it.
-    pub message: String,
-}
