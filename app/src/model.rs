@@ -41,6 +41,13 @@ impl Role {
         }
     }
 
+    /// Whether the role sees the workspace's data and its import history
+    /// (everyone's imports, and the notices when they finish); a role that
+    /// does not sees only the imports its user started.
+    pub fn sees_workspace(self) -> bool {
+        self != Role::Partner
+    }
+
     /// Whether the role grants a template's `permission`.
     pub fn grants(self, permission: &str) -> bool {
         match self {

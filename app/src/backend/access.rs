@@ -50,7 +50,7 @@ pub async fn sample_template(db: &super::db::Db, token: Option<&str>, name: &str
 /// 403 for a partner's user, who sees the partner pages only
 /// (their partner, its team and its leads), never the workspace's records.
 pub fn browse(session: &SessionInfo) -> Result<(), AppError> {
-    if session.role == Role::Partner {
+    if !session.role.sees_workspace() {
         return Err(AppError::Forbidden(
             "A partner's user sees only the partner pages: Team members and Partner leads.".to_string(),
         ));

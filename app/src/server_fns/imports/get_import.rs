@@ -11,8 +11,8 @@ pub async fn get_import(import_id: String) -> Result<ImportSummary, AppError> {
     let session = auth::current_session().await?;
     let db = db()?;
     let head = imports::find(&db, &session, &import_id).await?;
-    // A partner's user sees their own imports only.
-    if session.role == crate::model::Role::Partner && head.user_id != session.user_id {
+    // A role that does not see the workspace sees its own imports only.
+    if !session.role.sees_workspace() && head.user_id != session.user_id {
         return Err(AppError::NotFound("There is no such import in this workspace.".to_string()));
     }
     imports::summary(&db, &head).await

@@ -14,8 +14,8 @@ pub async fn import_notifications(since: String) -> Result<FinishedImports, AppE
     let session = auth::current_session().await?;
     let now = now();
     let since = since.trim();
-    // A partner's user is told nothing of the workspace's imports.
-    if since.is_empty() || session.role == crate::model::Role::Partner {
+    // A role that does not see the workspace is told nothing of its imports.
+    if since.is_empty() || !session.role.sees_workspace() {
         return Ok(FinishedImports { now, finished: Vec::new() });
     }
     if !jobs::valid_time(since) {
