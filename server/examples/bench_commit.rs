@@ -30,7 +30,8 @@
 //! `postgres://postgres@127.0.0.1:5432/test`); where it does not answer, its
 //! figures are printed as `n/a (reason)`.
 
-use app::backend::{access, demo, imports, records};
+use app::backend::{access, imports, records};
+use app::portal::backend::{demo};
 use app::model::{Role, SessionInfo, StartImport, WorkspaceInfo};
 use csv_import::db::{self, Db};
 use csv_import_core::{check, Options, Record};

@@ -48,7 +48,7 @@ pub struct ServeConfig {
 #[derive(Clone, Debug, Default)]
 pub struct SiteOptions {
     /// Demo mode: the sign-in page lists the demo accounts (seed them with
-    /// `app::backend::demo::seed`).
+    /// `app::portal::backend::demo::seed`).
     pub demo: bool,
     /// Origins whose pages may embed the importer and call its endpoints.
     pub allowed_origins: Vec<String>,
@@ -61,7 +61,7 @@ pub struct SiteOptions {
 }
 
 /// The whole router for a connected database. `demo` tells the sign-in page
-/// to list the demo accounts (seed them with `app::backend::demo::seed`).
+/// to list the demo accounts (seed them with `app::portal::backend::demo::seed`).
 pub fn router(leptos_options: LeptosOptions, db: Db, demo: bool) -> Router {
     router_with(leptos_options, db, &SiteOptions { demo, ..SiteOptions::default() })
 }
@@ -175,8 +175,8 @@ pub async fn serve(config: ServeConfig) -> Result<(), crate::error::Error> {
         tracing::warn!("demo mode is for SQLite only: nothing is seeded on PostgreSQL, and no demo account is listed");
     }
     if demo {
-        app::backend::demo::seed(&db).await?;
-        eprintln!("{}", app::backend::demo::warning());
+        app::portal::backend::demo::seed(&db).await?;
+        eprintln!("{}", app::portal::backend::demo::warning());
         tracing::warn!("demo mode is on: the demo accounts and their password are listed to anyone");
     }
     if config.public_origin.is_none() && addr.ip().is_unspecified() {
@@ -258,7 +258,8 @@ pub(crate) fn csv_download(answer: Result<(String, String), app::AppError>) -> R
 /// template's format, so that the edited file imports back as updates.
 /// Needs a session (401) whose role may import CRM clients (403).
 async fn crm_export(db: Db, headers: HeaderMap) -> Response {
-    use app::backend::{access, auth, crm};
+    use app::backend::{access, auth};
+    use app::portal::backend::{crm};
     use app::AppError;
     let answer = async {
         let token = auth::token_of(&headers).ok_or_else(AppError::sign_in)?;

@@ -77,7 +77,7 @@ fn form_encode(pairs: &[(&str, &str)]) -> String {
 
 impl Api {
     async fn new(db: Db) -> Api {
-        app::backend::demo::seed(&db).await.expect("demo seed");
+        app::portal::backend::demo::seed(&db).await.expect("demo seed");
         Api::without_seed(db, true)
     }
 
@@ -659,8 +659,8 @@ async fn records_are_searched_and_paged_per_workspace(db: Db) {
 
 async fn demo_seed_is_idempotent(db: Db) {
     let api = Api::new(db.clone()).await;
-    app::backend::demo::seed(&db).await.unwrap();
-    app::backend::demo::seed(&db).await.unwrap();
+    app::portal::backend::demo::seed(&db).await.unwrap();
+    app::portal::backend::demo::seed(&db).await.unwrap();
     let users: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users").fetch_one(&db.pool).await.unwrap();
     let workspaces: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM workspaces").fetch_one(&db.pool).await.unwrap();
     assert_eq!((users, workspaces), (9, 2));

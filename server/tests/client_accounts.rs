@@ -287,7 +287,7 @@ fn checked(template: &csv_import_core::Template, rows: &Value) -> (Valid, Vec<cs
     (valid, records)
 }
 
-/// [`client_accounts::commit`](app::backend::client_accounts::commit) in a
+/// [`client_accounts::commit`](app::portal::backend::client_accounts::commit) in a
 /// transaction of its own, as the batch's commit runs it.
 async fn commit_in_transaction(
     db: &Db,
@@ -295,10 +295,10 @@ async fn commit_in_transaction(
     template: &csv_import_core::Template,
     valid: Vec<(u64, Vec<Option<String>>)>,
     records: &[csv_import_core::Record],
-    passwords: &app::backend::client_accounts::Passwords,
+    passwords: &app::portal::backend::client_accounts::Passwords,
 ) -> app::model::BatchResult {
     let mut tx = db.pool.begin().await.unwrap();
-    let result = app::backend::client_accounts::commit(
+    let result = app::portal::backend::client_accounts::commit(
         &mut tx,
         workspace_id,
         template,
@@ -318,7 +318,7 @@ async fn commit_in_transaction(
 /// is not held for it): the hashes decided then are the ones stored, unless
 /// the account's hash changed in between, when the commit decides again.
 async fn passwords_are_hashed_before_the_write_transaction(db: Db) {
-    use app::backend::client_accounts::hash_passwords;
+    use app::portal::backend::client_accounts::hash_passwords;
     let client = Client::new(db).await;
     let admin = client.sign_in("admin@acme.test").await;
     client.import(&admin, json!([row(1, "ada@example.com", "Analytical#1815", &[], &[])])).await;

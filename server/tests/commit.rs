@@ -99,7 +99,7 @@ fn client(row: u64, first: &str, email: Option<&str>, phone: Option<&str>) -> Va
 const CLIENT_COLUMNS: &str = "first_name, last_name, email, phone, company";
 
 async fn a_mixed_batch_counts_each_row_once(db: Db) {
-    app::backend::demo::seed(&db).await.expect("demo seed");
+    app::portal::backend::demo::seed(&db).await.expect("demo seed");
     let acme = session(&db, "acme", "admin@acme.test").await;
     let globex = session(&db, "globex", "admin@globex.test").await;
     let demo_clients = stored(&db, "clients", CLIENT_COLUMNS, "acme").await.len();
@@ -202,7 +202,7 @@ async fn a_mixed_batch_counts_each_row_once(db: Db) {
 }
 
 async fn values_that_need_quoting_are_stored_as_sent(db: Db) {
-    app::backend::demo::seed(&db).await.expect("demo seed");
+    app::portal::backend::demo::seed(&db).await.expect("demo seed");
     let acme = session(&db, "acme", "admin@acme.test").await;
     let awkward = [
         "NULL",
@@ -248,7 +248,7 @@ async fn values_that_need_quoting_are_stored_as_sent(db: Db) {
 }
 
 async fn writes_cross_statement_chunks_and_repeat_ids(db: Db) {
-    app::backend::demo::seed(&db).await.expect("demo seed");
+    app::portal::backend::demo::seed(&db).await.expect("demo seed");
     let acme = session(&db, "acme", "admin@acme.test").await;
     let template = access::template("leads").unwrap();
     let table = records::table_for(&template).unwrap();
@@ -307,7 +307,7 @@ async fn writes_cross_statement_chunks_and_repeat_ids(db: Db) {
 /// commit (a value the browser let through, a repeat within the batch) get
 /// French reasons too, also when the batch comes in a later request.
 async fn rows_refused_at_commit_are_explained_in_the_modal_language(db: Db) {
-    app::backend::demo::seed(&db).await.expect("demo seed");
+    app::portal::backend::demo::seed(&db).await.expect("demo seed");
     let acme = session(&db, "acme", "admin@acme.test").await;
     let rows = json!([
         client(1, "Ann", Some("ann@example.com"), None),
@@ -347,7 +347,7 @@ fn company(row: u64, name: &str, city: &str) -> Value {
 /// ASCII only and PostgreSQL's folds `İ` to `i` and a final `Σ` to `σ`, so
 /// comparing by either missed the record and hit the unique index (a 409).
 async fn non_ascii_keys_match_whatever_their_case(db: Db) {
-    app::backend::demo::seed(&db).await.expect("demo seed");
+    app::portal::backend::demo::seed(&db).await.expect("demo seed");
     let acme = session(&db, "acme", "admin@acme.test").await;
     let names = ["Ölwerk", "İzmir AŞ", "Σίσυφος"];
     let rows: Vec<Value> = names.iter().enumerate().map(|(i, n)| company(i as u64 + 1, n, "Berlin")).collect();
@@ -392,7 +392,7 @@ async fn non_ascii_keys_match_whatever_their_case(db: Db) {
 /// server starts (after the migrations); where two of them fold to one key,
 /// the oldest keeps it, as the oldest was the one imports updated.
 async fn keys_stored_before_folding_are_folded_at_start_up(db: Db) {
-    app::backend::demo::seed(&db).await.expect("demo seed");
+    app::portal::backend::demo::seed(&db).await.expect("demo seed");
     let acme = session(&db, "acme", "admin@acme.test").await;
     let ws = acme.workspace.id;
     for (name, city) in [("Ölwerk", "Old"), ("ölwerk", "Newer"), ("İzmir AŞ", "Izmir")] {
@@ -452,7 +452,7 @@ async fn keys_stored_before_folding_are_folded_at_start_up(db: Db) {
 /// A NUL character (which PostgreSQL's text refuses) skips its row with a
 /// reason naming the column; the batch's other rows are imported.
 async fn values_a_database_refuses_skip_their_row(db: Db) {
-    app::backend::demo::seed(&db).await.expect("demo seed");
+    app::portal::backend::demo::seed(&db).await.expect("demo seed");
     let acme = session(&db, "acme", "admin@acme.test").await;
     let rows = json!([
         company(1, "Fine GmbH", "Berlin"),

@@ -95,7 +95,7 @@ impl Site {
     /// The site with these options, the demo workspaces and accounts seeded
     /// (the tests sign in with them), requests from 127.0.0.1.
     pub async fn with(db: Db, options: csv_import::serve::SiteOptions) -> Site {
-        app::backend::demo::seed(&db).await.expect("demo seed");
+        app::portal::backend::demo::seed(&db).await.expect("demo seed");
         let leptos =
             leptos::prelude::LeptosOptions::builder().output_name("csv-import").site_root("target/site").build();
         let router = csv_import::serve::router_with(leptos, db.clone(), &options);

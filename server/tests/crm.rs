@@ -43,7 +43,7 @@ type Stored = Vec<Option<String>>;
 
 impl Client {
     async fn new(db: Db) -> Client {
-        app::backend::demo::seed(&db).await.expect("demo seed");
+        app::portal::backend::demo::seed(&db).await.expect("demo seed");
         // Start from no clients: the tests count what they add.
         sqlx::query("DELETE FROM crm_clients").execute(&db.pool).await.unwrap();
         let options = LeptosOptions::builder().output_name("csv-import").site_root("target/site").build();

@@ -322,7 +322,7 @@ async fn the_embed_script_and_assets_are_served(db: Db) {
 }
 
 async fn other_origins_need_the_allow_list(db: Db) {
-    app::backend::demo::seed(&db).await.expect("demo seed");
+    app::portal::backend::demo::seed(&db).await.expect("demo seed");
     let options = leptos::prelude::LeptosOptions::builder().output_name("csv-import").site_root("target/site").build();
     let partner = "http://partner.example.test";
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("a free port");

@@ -59,7 +59,7 @@ fn runner(name: &str) -> RunnerConfig {
 
 impl Api {
     async fn new(db: Db) -> Api {
-        app::backend::demo::seed(&db).await.expect("demo seed");
+        app::portal::backend::demo::seed(&db).await.expect("demo seed");
         let options = LeptosOptions::builder().output_name("csv-import").site_root("target/site").build();
         Api { router: csv_import::serve::router(options, db.clone(), true), db }
     }

@@ -131,7 +131,10 @@ impl Receiver {
             self.forged.fetch_add(1, Ordering::SeqCst);
             return (401, "bad signature".to_string());
         }
-        if let Some(answer) = self.answered.lock().unwrap().get(id) {
+        // Held until the answer is kept: two copies of a batch arriving at
+        // once are applied once, as a receiver's unique key on the id does.
+        let mut answered = self.answered.lock().unwrap();
+        if let Some(answer) = answered.get(id) {
             return (200, answer.clone());
         }
         let posted: Value = serde_json::from_slice(body).unwrap();
@@ -150,7 +153,7 @@ impl Receiver {
             }
         }
         let answer = json!({"rejected": rejected}).to_string();
-        self.answered.lock().unwrap().insert(id.to_string(), answer.clone());
+        answered.insert(id.to_string(), answer.clone());
         (200, answer)
     }
 }

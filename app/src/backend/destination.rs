@@ -201,13 +201,22 @@ pub fn file_rejected(lang: Lang, mut skipped: Vec<SkippedRow>, valid_rows: impl 
     BatchResult { skipped, ..BatchResult::default() }
 }
 
+/// `skipped` and the rows the store refused in `result`, by row.
+pub fn with_skipped(mut result: BatchResult, mut skipped: Vec<SkippedRow>) -> BatchResult {
+    skipped.append(&mut result.skipped);
+    skipped.sort_by_key(|s| s.row);
+    result.skipped = skipped;
+    result
+}
+
 /// The registered destinations.
 fn registry() -> &'static RwLock<Vec<Arc<dyn Destination>>> {
     static REGISTRY: OnceLock<RwLock<Vec<Arc<dyn Destination>>>> = OnceLock::new();
-    // The portal this server is built with registers its own first.
+    // The built-in ones, then the portal's this server is built with.
     REGISTRY.get_or_init(|| {
-        let mut all = super::portal::destinations();
+        let mut all = super::records::destinations();
         all.push(Arc::new(super::webhook::Webhook::new(super::webhook::NAME)));
+        all.extend(crate::portal::backend::destinations::destinations());
         RwLock::new(all)
     })
 }

@@ -4,21 +4,14 @@
 
 pub mod access;
 pub mod auth;
-pub mod client_accounts;
-pub mod coaching;
-pub mod crm;
 pub mod db;
-pub mod demo;
 pub mod destination;
 pub mod error_report;
 pub mod existing;
 pub mod host;
 pub mod imports;
 pub mod jobs;
-pub mod lead_form;
 pub mod mappings;
-pub mod partners;
-pub mod portal;
 pub mod records;
 pub mod references;
 pub mod templates;

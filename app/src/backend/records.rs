@@ -11,11 +11,13 @@
 //! as parameters.
 
 use super::db::{is_postgres, Db};
-use crate::model::{BatchResult, RecordPage, RecordRow};
+use super::destination::{with_skipped, Batch, BoxFuture, Destination, Prepared, Rows};
+use crate::model::{BatchResult, RecordPage, RecordRow, SessionInfo, SkippedRow};
 use crate::AppError;
 use csv_import_core::{fold_key, Template, Value};
 use sqlx::{AnyConnection, Row};
 use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
 
 /// The tables, each named after its built-in template and entity.
 pub const TABLES: [&str; 3] = ["clients", "leads", "companies"];
@@ -545,3 +547,61 @@ pub async fn write_batch(
     write_many(conn, template, table, workspace_id, &writes, now).await?;
     Ok(result)
 }
+
+/// The built-in destinations: one per record table, by its name.
+pub fn destinations() -> Vec<Arc<dyn Destination>> {
+    TABLES.iter().map(|name| Arc::new(RecordDestination { name }) as Arc<dyn Destination>).collect()
+}
+
+/// A record table (clients, leads, companies), upserted by the template's key.
+struct RecordDestination {
+    name: &'static str,
+}
+
+impl RecordDestination {
+    fn table(&self, template: &Template) -> Result<RecordTable, AppError> {
+        table_for(template)
+            .filter(|t| t.name == self.name)
+            .ok_or_else(|| AppError::internal("destination", format!("no table {} for {}", self.name, template.name)))
+    }
+}
+
+impl Destination for RecordDestination {
+    fn name(&self) -> &str {
+        self.name
+    }
+
+    fn accepts(&self, template: &Template) -> bool {
+        table_for(template).is_some_and(|t| t.name == self.name)
+    }
+
+    fn write<'a>(
+        &'a self,
+        conn: &'a mut AnyConnection,
+        batch: &'a Batch<'a>,
+        rows: Rows,
+        skipped: Vec<SkippedRow>,
+        _prepared: &'a Prepared,
+    ) -> BoxFuture<'a, Result<BatchResult, AppError>> {
+        Box::pin(async move {
+            let table = self.table(batch.template)?;
+            let result = write_batch(conn, batch.workspace_id, batch.template, table, rows, batch.now).await?;
+            Ok(with_skipped(result, skipped))
+        })
+    }
+
+    fn existing<'a>(
+        &'a self,
+        db: &'a Db,
+        session: &'a SessionInfo,
+        template: &'a Template,
+        field: &'a str,
+        values: &'a [String],
+    ) -> BoxFuture<'a, Result<Vec<String>, AppError>> {
+        Box::pin(async move {
+            let table = self.table(template)?;
+            crate::backend::existing::existing(db, table, field, session.workspace.id, values).await
+        })
+    }
+}
+

@@ -71,15 +71,15 @@ pub async fn unknown(
             Ok(values.iter().filter(|v| !known.contains_key(&csv_import_core::fold_key(v.trim()))).cloned().collect())
         }
         Reference::Tag => {
-            let known = super::client_accounts::tag_ids(conn, workspace_id, values).await?;
+            let known = crate::portal::backend::client_accounts::tag_ids(conn, workspace_id, values).await?;
             Ok(values.iter().filter(|v| !known.contains_key(&csv_import_core::fold_key(v.trim()))).cloned().collect())
         }
         // Only the CRM clients template refers to records (its own IDs).
-        Reference::Record => super::crm::unknown_ids(conn, workspace_id, values).await,
+        Reference::Record => crate::portal::backend::crm::unknown_ids(conn, workspace_id, values).await,
         // Partner and partner user IDs; whether a user belongs to
         // the row's partner is a check of the pair (`partners::pair_problems`).
-        Reference::Partner => super::partners::unknown(conn, workspace_id, false, values).await,
-        Reference::PartnerUser => super::partners::unknown(conn, workspace_id, true, values).await,
+        Reference::Partner => crate::portal::backend::partners::unknown(conn, workspace_id, false, values).await,
+        Reference::PartnerUser => crate::portal::backend::partners::unknown(conn, workspace_id, true, values).await,
         // A host's own reference: its destination knows the values.
         named => {
             let destination = super::destination::for_template(template).ok_or_else(|| {

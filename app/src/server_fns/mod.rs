@@ -9,12 +9,6 @@
 //! JSON; errors are [`AppError`](crate::AppError) as JSON with the matching HTTP status.
 
 pub mod auth;
-pub mod client_accounts;
-pub mod coaching;
-pub mod crm;
 pub mod imports;
-pub mod partners;
-pub mod records;
-pub mod tags;
 pub mod templates;
 
