@@ -68,8 +68,11 @@ test-core:
 	cargo test -p csv-import-core
 
 test-server:
-	cargo test -p app --features ssr --lib
+	cargo test -p app --features ssr,portal --lib
 	cargo test -p csv-import
+	# A host that embeds the importer builds it without the demo portal.
+	cargo check -p app --features ssr
+	cargo check -p csv-import --no-default-features --lib
 
 build-site:
 	cargo leptos build

@@ -23,8 +23,10 @@ pub mod error;
 pub mod embed;
 pub mod i18n;
 pub mod model;
+#[cfg(feature = "portal")]
 pub mod portal;
 pub mod server_fns;
 
 pub use error::AppError;
+#[cfg(feature = "portal")]
 pub use portal::{shell, App};

@@ -137,6 +137,7 @@ impl EmbedConfig {
     }
 
     /// Share a sign-in guard with the rest of the server.
+    #[cfg(feature = "portal")]
     pub(crate) fn sign_ins(mut self, sign_ins: SignIns) -> EmbedConfig {
         self.sign_ins = sign_ins;
         self
@@ -447,10 +448,10 @@ impl Downloads {
     /// has it (`partner-leads` follows the workspace's lead form).
     async fn sample(&self, path: Path<String>, parts: Parts) -> Response {
         match &self.identity {
-            Identity::SessionCookie => crate::serve::workspace_sample_csv(self.db.clone(), path, parts.headers).await,
+            Identity::SessionCookie => crate::downloads::workspace_sample_csv(self.db.clone(), path, parts.headers).await,
             Identity::Host(identify) => {
                 let Path(name) = path;
-                let Some(name) = crate::serve::template_name(&name) else { return crate::serve::no_such_template(&name) };
+                let Some(name) = crate::downloads::template_name(&name) else { return crate::downloads::no_such_template(&name) };
                 let mut template = app::backend::templates::get(&name);
                 if let (Some(builtin), Ok(Some((session, _)))) =
                     (&template, app::backend::host::session(&self.db, identify.as_ref(), &parts).await)
@@ -460,20 +461,20 @@ impl Downloads {
                         template = Some(own);
                     }
                 }
-                crate::serve::sample_response(&name, template)
+                crate::downloads::sample_response(&name, template)
             }
         }
     }
 
     async fn error_report(&self, path: Path<String>, parts: Parts) -> Response {
         match &self.identity {
-            Identity::SessionCookie => crate::serve::error_report(self.db.clone(), path, parts.headers).await,
+            Identity::SessionCookie => crate::downloads::error_report(self.db.clone(), path, parts.headers).await,
             Identity::Host(identify) => {
                 use app::backend::{error_report, host, imports};
                 use app::AppError;
                 let Path(id) = path;
                 if !imports::valid_id(&id) {
-                    return crate::serve::no_such_import();
+                    return crate::downloads::no_such_import();
                 }
                 let answer = async {
                     let (session, _) =
@@ -482,7 +483,7 @@ impl Downloads {
                     error_report::csv(&self.db, &head).await.map(|csv| (format!("import-{}-errors.csv", head.id), csv))
                 }
                 .await;
-                crate::serve::csv_download(answer)
+                crate::downloads::csv_download(answer)
             }
         }
     }

@@ -5,11 +5,14 @@
 // The views nest deeply enough to pass rustc's default type-layout depth.
 #![recursion_limit = "256"]
 
+#[cfg(feature = "portal")]
 pub mod cli;
 pub mod db;
 pub mod destination;
+mod downloads;
 pub mod embed;
 pub mod error;
+#[cfg(feature = "portal")]
 pub mod serve;
 
 /// The current time as RFC 3339, for `default = "now"` fields.

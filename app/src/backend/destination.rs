@@ -216,6 +216,7 @@ fn registry() -> &'static RwLock<Vec<Arc<dyn Destination>>> {
     REGISTRY.get_or_init(|| {
         let mut all = super::records::destinations();
         all.push(Arc::new(super::webhook::Webhook::new(super::webhook::NAME)));
+        #[cfg(feature = "portal")]
         all.extend(crate::portal::backend::destinations::destinations());
         RwLock::new(all)
     })

@@ -70,17 +70,8 @@ pub async fn unknown(
             let known = user_ids(conn, workspace_id, values).await?;
             Ok(values.iter().filter(|v| !known.contains_key(&csv_import_core::fold_key(v.trim()))).cloned().collect())
         }
-        Reference::Tag => {
-            let known = crate::portal::backend::client_accounts::tag_ids(conn, workspace_id, values).await?;
-            Ok(values.iter().filter(|v| !known.contains_key(&csv_import_core::fold_key(v.trim()))).cloned().collect())
-        }
-        // Only the CRM clients template refers to records (its own IDs).
-        Reference::Record => crate::portal::backend::crm::unknown_ids(conn, workspace_id, values).await,
-        // Partner and partner user IDs; whether a user belongs to
-        // the row's partner is a check of the pair (`partners::pair_problems`).
-        Reference::Partner => crate::portal::backend::partners::unknown(conn, workspace_id, false, values).await,
-        Reference::PartnerUser => crate::portal::backend::partners::unknown(conn, workspace_id, true, values).await,
-        // A host's own reference: its destination knows the values.
+        // Any other reference is the destination's data (the portal's tags,
+        // partner IDs, CRM client IDs; a host's project codes).
         named => {
             let destination = super::destination::for_template(template).ok_or_else(|| {
                 AppError::BadRequest(super::access::unsupported(template).unwrap_or_default())

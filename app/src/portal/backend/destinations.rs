@@ -16,6 +16,11 @@ pub fn destinations() -> Vec<Arc<dyn Destination>> {
     vec![Arc::new(CoachingPairs), Arc::new(ClientAccounts), Arc::new(CrmClients), Arc::new(PartnerLeads)]
 }
 
+/// The refusal of a reference the destination does not know.
+fn unknown_reference(template: &Template, name: &str) -> AppError {
+    AppError::BadRequest(format!("Imports of {} cannot check {name} values.", template.label))
+}
+
 /// Coaching leads and their coaches: one lead has a row per coach.
 struct CoachingPairs;
 
@@ -94,6 +99,23 @@ impl Destination for ClientAccounts {
             Ok(with_skipped(result, skipped))
         })
     }
+
+    fn unknown_references<'a>(
+        &'a self,
+        conn: &'a mut AnyConnection,
+        workspace_id: i64,
+        template: &'a Template,
+        name: &'a str,
+        values: &'a [String],
+    ) -> BoxFuture<'a, Result<Vec<String>, AppError>> {
+        Box::pin(async move {
+            if name != "tag" {
+                return Err(unknown_reference(template, name));
+            }
+            let known = super::client_accounts::tag_ids(conn, workspace_id, values).await?;
+            Ok(values.iter().filter(|v| !known.contains_key(&csv_import_core::fold_key(v.trim()))).cloned().collect())
+        })
+    }
 }
 
 /// CRM clients: added, or updated by their client number.
@@ -115,6 +137,23 @@ impl Destination for CrmClients {
         Box::pin(async move {
             let result = super::crm::commit(conn, batch.workspace_id, batch.template, rows, batch.now, batch.lang).await?;
             Ok(with_skipped(result, skipped))
+        })
+    }
+
+    // Only the CRM clients template refers to records (its own IDs).
+    fn unknown_references<'a>(
+        &'a self,
+        conn: &'a mut AnyConnection,
+        workspace_id: i64,
+        template: &'a Template,
+        name: &'a str,
+        values: &'a [String],
+    ) -> BoxFuture<'a, Result<Vec<String>, AppError>> {
+        Box::pin(async move {
+            match name {
+                "record" => super::crm::unknown_ids(conn, workspace_id, values).await,
+                _ => Err(unknown_reference(template, name)),
+            }
         })
     }
 }
@@ -211,6 +250,25 @@ impl Destination for PartnerLeads {
                 ));
             }
             super::partners::existing_emails(db, session, &values).await
+        })
+    }
+
+    // Partner and partner user IDs; whether a user belongs to the row's
+    // partner is a check of the pair (`refused_combinations`).
+    fn unknown_references<'a>(
+        &'a self,
+        conn: &'a mut AnyConnection,
+        workspace_id: i64,
+        template: &'a Template,
+        name: &'a str,
+        values: &'a [String],
+    ) -> BoxFuture<'a, Result<Vec<String>, AppError>> {
+        Box::pin(async move {
+            match name {
+                "partner" => super::partners::unknown(conn, workspace_id, false, values).await,
+                "partner_user" => super::partners::unknown(conn, workspace_id, true, values).await,
+                _ => Err(unknown_reference(template, name)),
+            }
         })
     }
 }

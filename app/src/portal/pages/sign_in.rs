@@ -1,6 +1,6 @@
 //! Sign in, with the demo accounts listed when the demo seed is on.
 
-use crate::server_fns::auth::demo_accounts::demo_accounts;
+use crate::portal::server_fns::demo_accounts::demo_accounts;
 use crate::server_fns::auth::login::Login;
 use leptos::form::ActionForm;
 use leptos::prelude::*;

@@ -4,6 +4,7 @@
 pub mod client_accounts;
 pub mod coaching;
 pub mod crm;
+pub mod demo_accounts;
 pub mod partners;
 pub mod records;
 pub mod tags;

@@ -1,6 +1,5 @@
 //! Signing in and out, and who is signed in.
 
 pub mod current_user;
-pub mod demo_accounts;
 pub mod login;
 pub mod logout;

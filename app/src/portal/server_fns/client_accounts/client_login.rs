@@ -13,7 +13,7 @@ use leptos::prelude::*;
 pub async fn client_login(workspace: String, email: String, password: String) -> Result<bool, AppError> {
     use crate::backend::throttle::{Endpoint, SignIns};
     use crate::backend::{auth, db};
-    use crate::portal::backend::{client_accounts};
+    use crate::portal::backend::client_accounts;
     if workspace.len() > 100 || email.len() > 320 || password.len() > 1024 {
         return Err(AppError::BadRequest("The workspace, email or password is too long.".to_string()));
     }

@@ -9,7 +9,7 @@ use leptos::prelude::*;
 #[server(endpoint = "list_client_accounts")]
 pub async fn list_client_accounts(search: String) -> Result<ClientAccountPage, AppError> {
     use crate::backend::{auth, db};
-    use crate::portal::backend::{client_accounts};
+    use crate::portal::backend::client_accounts;
     let session = auth::current_session().await?;
     crate::backend::access::browse(&session)?;
     if search.chars().count() > 200 {

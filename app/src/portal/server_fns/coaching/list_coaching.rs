@@ -9,7 +9,7 @@ use leptos::prelude::*;
 #[server(endpoint = "list_coaching")]
 pub async fn list_coaching(search: String) -> Result<CoachingPage, AppError> {
     use crate::backend::{auth, db};
-    use crate::portal::backend::{coaching};
+    use crate::portal::backend::coaching;
     let session = auth::current_session().await?;
     crate::backend::access::browse(&session)?;
     if search.chars().count() > 200 {

@@ -8,7 +8,7 @@ use leptos::prelude::*;
 #[server(endpoint = "list_crm_clients")]
 pub async fn list_crm_clients(search: String) -> Result<CrmPage, AppError> {
     use crate::backend::{auth, db};
-    use crate::portal::backend::{crm};
+    use crate::portal::backend::crm;
     let session = auth::current_session().await?;
     crate::backend::access::browse(&session)?;
     if search.chars().count() > 200 {

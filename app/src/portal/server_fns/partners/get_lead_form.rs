@@ -8,7 +8,7 @@ use leptos::prelude::*;
 #[server(endpoint = "get_lead_form")]
 pub async fn get_lead_form() -> Result<LeadForm, AppError> {
     use crate::backend::{auth, db};
-    use crate::portal::backend::{lead_form};
+    use crate::portal::backend::lead_form;
     let session = auth::current_session().await?;
     lead_form::lead_form(&db()?, &session).await
 }

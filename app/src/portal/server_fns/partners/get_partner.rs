@@ -8,7 +8,7 @@ use leptos::prelude::*;
 #[server(endpoint = "get_partner")]
 pub async fn get_partner(id: String) -> Result<PartnerDetails, AppError> {
     use crate::backend::{auth, db};
-    use crate::portal::backend::{partners};
+    use crate::portal::backend::partners;
     let session = auth::current_session().await?;
     if id.trim().is_empty() || id.chars().count() > 100 {
         return Err(AppError::BadRequest("Give a partner ID, e.g. P-1001.".into()));

@@ -10,7 +10,7 @@ use leptos::prelude::*;
 pub async fn list_partner_leads(state: String) -> Result<LeadPage, AppError> {
     use super::LeadState;
     use crate::backend::{auth, db};
-    use crate::portal::backend::{partners};
+    use crate::portal::backend::partners;
     let session = auth::current_session().await?;
     let state = match state.trim() {
         "" | "all" => None,

@@ -8,7 +8,7 @@ use leptos::prelude::*;
 #[server(endpoint = "list_partners")]
 pub async fn list_partners() -> Result<Vec<Partner>, AppError> {
     use crate::backend::{auth, db};
-    use crate::portal::backend::{partners};
+    use crate::portal::backend::partners;
     let session = auth::current_session().await?;
     partners::list_partners(&db()?, &session).await
 }

@@ -9,7 +9,7 @@ use leptos::prelude::*;
 #[server(endpoint = "review_lead")]
 pub async fn review_lead(id: i64, decision: String) -> Result<LeadState, AppError> {
     use crate::backend::{auth, db};
-    use crate::portal::backend::{partners};
+    use crate::portal::backend::partners;
     use crate::model::Role;
     let session = auth::current_session().await?;
     if session.role != Role::Admin {

@@ -12,7 +12,7 @@ use leptos::server_fn::codec::Json;
 #[server(endpoint = "save_lead_form", input = Json)]
 pub async fn save_lead_form(fields: Vec<FormField>) -> Result<LeadForm, AppError> {
     use crate::backend::{auth, db};
-    use crate::portal::backend::{lead_form};
+    use crate::portal::backend::lead_form;
     use crate::model::Role;
     let session = auth::current_session().await?;
     if session.role != Role::Admin {

@@ -9,7 +9,7 @@ use leptos::prelude::*;
 #[server(endpoint = "add_tag")]
 pub async fn add_tag(name: String) -> Result<(), AppError> {
     use crate::backend::{auth, db};
-    use crate::portal::backend::{client_accounts};
+    use crate::portal::backend::client_accounts;
     use crate::model::Role;
     let session = auth::current_session().await?;
     if session.role != Role::Admin {

@@ -6,7 +6,7 @@ use leptos::prelude::*;
 #[server(endpoint = "delete_tag")]
 pub async fn delete_tag(id: i64) -> Result<(), AppError> {
     use crate::backend::{auth, db};
-    use crate::portal::backend::{client_accounts};
+    use crate::portal::backend::client_accounts;
     use crate::model::Role;
     let session = auth::current_session().await?;
     if session.role != Role::Admin {

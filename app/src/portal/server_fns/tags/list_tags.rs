@@ -8,7 +8,7 @@ use leptos::prelude::*;
 #[server(endpoint = "list_tags")]
 pub async fn list_tags() -> Result<Vec<Tag>, AppError> {
     use crate::backend::{auth, db};
-    use crate::portal::backend::{client_accounts};
+    use crate::portal::backend::client_accounts;
     let session = auth::current_session().await?;
     crate::backend::access::browse(&session)?;
     client_accounts::list_tags(&db()?, session.workspace.id).await

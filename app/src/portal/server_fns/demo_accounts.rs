@@ -7,8 +7,8 @@ use leptos::prelude::*;
 /// Public: the accounts exist only for people trying the demo.
 #[server(endpoint = "demo_accounts")]
 pub async fn demo_accounts() -> Result<Vec<DemoAccount>, AppError> {
-    use crate::backend::{DemoMode};
-    use crate::portal::backend::{demo};
+    use crate::backend::DemoMode;
+    use crate::portal::backend::demo;
     let on = use_context::<DemoMode>().unwrap_or_default().0;
     Ok(if on { demo::accounts() } else { Vec::new() })
 }
