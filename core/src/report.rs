@@ -156,6 +156,30 @@ pub fn escape_formula(cell: &str) -> String {
     }
 }
 
+/// Rows as a CSV file a spreadsheet may open: every cell through
+/// [`escape_formula`], quoted when it needs to be, CRLF line ends.
+///
+/// ```
+/// use csv_import_core::report::spreadsheet_csv;
+///
+/// let csv = spreadsheet_csv([vec!["row", "reasons"], vec!["3", "=HYPERLINK(\"x\"), bad"]]);
+/// assert_eq!(csv, "row,reasons\r\n3,\"'=HYPERLINK(\"\"x\"\"), bad\"\r\n");
+/// ```
+pub fn spreadsheet_csv<R, C>(rows: impl IntoIterator<Item = R>) -> String
+where
+    R: IntoIterator<Item = C>,
+    C: AsRef<str>,
+{
+    let mut writer =
+        csv::WriterBuilder::new().flexible(true).terminator(csv::Terminator::CRLF).from_writer(Vec::new());
+    for row in rows {
+        let cells: Vec<String> = row.into_iter().map(|c| escape_formula(c.as_ref())).collect();
+        // csv::Writer into a Vec cannot fail on I/O; a failure here is a bug.
+        writer.write_record(&cells).expect("writing CSV to memory");
+    }
+    String::from_utf8(writer.into_inner().expect("flushing CSV to memory")).expect("UTF-8 cells")
+}
+
 /// Decode, sniff, parse, map and validate `bytes` for `template`.
 ///
 /// Never panics on any input: every problem is in the report.

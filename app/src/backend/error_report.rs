@@ -5,21 +5,11 @@
 use super::db::Db;
 use super::imports::ImportHead;
 use crate::AppError;
-use csv_import_core::report::escape_formula;
+use csv_import_core::report::spreadsheet_csv;
 use sqlx::Row;
 
 /// The most skipped rows in one report.
 const MAX_ROWS: i64 = 100_000;
-
-/// One CSV cell: formula-escaped, quoted when it needs to be.
-fn cell(text: &str) -> String {
-    let text = escape_formula(text);
-    if text.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", text.replace('"', "\"\""))
-    } else {
-        text
-    }
-}
 
 /// The report of `head`'s import: a `row,reasons` header, then one line per
 /// skipped row, by row; several reasons joined with `; `. CRLF line ends.
@@ -30,25 +20,12 @@ pub async fn csv(db: &Db, head: &ImportHead) -> Result<String, AppError> {
     .bind(head.id.clone())
     .fetch_all(&db.pool)
     .await?;
-    let mut out = String::from("row,reasons\r\n");
+    let mut lines = vec![vec!["row".to_string(), "reasons".to_string()]];
     for r in rows {
         let row: i64 = r.try_get(0)?;
         let reasons: String = r.try_get(1)?;
         let reasons: Vec<String> = serde_json::from_str(&reasons).unwrap_or_else(|_| vec![reasons]);
-        out.push_str(&format!("{row},{}\r\n", cell(&reasons.join("; "))));
+        lines.push(vec![row.to_string(), reasons.join("; ")]);
     }
-    Ok(out)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::cell;
-
-    #[test]
-    fn cells_are_escaped_and_quoted() {
-        assert_eq!(cell("plain"), "plain");
-        assert_eq!(cell("=HYPERLINK(\"x\")"), "\"'=HYPERLINK(\"\"x\"\")\"");
-        assert_eq!(cell("a, b"), "\"a, b\"");
-        assert_eq!(cell("-1"), "'-1");
-    }
+    Ok(spreadsheet_csv(lines))
 }

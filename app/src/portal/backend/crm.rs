@@ -8,7 +8,6 @@
 use crate::backend::db::Db;
 use crate::model::{BatchResult, CrmClient, CrmPage, SkippedRow};
 use crate::AppError;
-use csv_import_core::report::escape_formula;
 use csv_import_core::{fold_key, messages, Lang, Template};
 use sqlx::{AnyConnection, Row};
 use std::collections::{HashMap, HashSet};
@@ -441,16 +440,6 @@ pub async fn list(db: &Db, workspace_id: i64, search: &str) -> Result<CrmPage, A
     Ok(CrmPage { clients, total: u64::try_from(total).unwrap_or(0) })
 }
 
-/// One CSV cell: formula-escaped, quoted when it needs to be.
-fn cell(text: &str) -> String {
-    let text = escape_formula(text);
-    if text.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", text.replace('"', "\"\""))
-    } else {
-        text
-    }
-}
-
 /// Every client of the workspace as CSV in the template's format: the
 /// fields' headers, then one line per client by email. CRLF line ends.
 pub async fn export_csv(db: &Db, workspace_id: i64, template: &Template) -> Result<String, AppError> {
@@ -461,9 +450,7 @@ pub async fn export_csv(db: &Db, workspace_id: i64, template: &Template) -> Resu
     .bind(workspace_id)
     .fetch_all(&db.pool)
     .await?;
-    let headers: Vec<String> = template.fields.iter().map(|f| cell(f.header())).collect();
-    let mut out = headers.join(",");
-    out.push_str("\r\n");
+    let mut lines: Vec<Vec<String>> = vec![template.fields.iter().map(|f| f.header().to_string()).collect()];
     for row in &rows {
         let stored = stored_of(row)?;
         let line: Vec<String> = template
@@ -473,15 +460,13 @@ pub async fn export_csv(db: &Db, workspace_id: i64, template: &Template) -> Resu
                 COLUMNS
                     .iter()
                     .position(|(k, _)| *k == f.key)
-                    .and_then(|i| stored[i].as_deref())
-                    .map(cell)
+                    .and_then(|i| stored[i].clone())
                     .unwrap_or_default()
             })
             .collect();
-        out.push_str(&line.join(","));
-        out.push_str("\r\n");
+        lines.push(line);
     }
-    Ok(out)
+    Ok(csv_import_core::report::spreadsheet_csv(lines))
 }
 
 
@@ -496,11 +481,5 @@ mod tests {
         assert!(looks_generated("john12", "john"));
         assert!(!looks_generated("johnny", "john"));
         assert!(!looks_generated("jd", "john"));
-    }
-
-    #[test]
-    fn cells_are_escaped() {
-        assert_eq!(cell("=1+1"), "'=1+1");
-        assert_eq!(cell("a,b"), "\"a,b\"");
     }
 }
