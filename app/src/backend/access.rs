@@ -47,12 +47,12 @@ pub async fn sample_template(db: &super::db::Db, token: Option<&str>, name: &str
     }
 }
 
-/// 403 for a partner's user, who sees the partner pages only
-/// (their partner, its team and its leads), never the workspace's records.
+/// 403 for a role that does not see the workspace's data and imports
+/// (a partner's user in the portal, who has pages of their own).
 pub fn browse(session: &SessionInfo) -> Result<(), AppError> {
     if !session.role.sees_workspace() {
         return Err(AppError::Forbidden(
-            "A partner's user sees only the partner pages: Team members and Partner leads.".to_string(),
+            format!("Your role ({}) does not see this workspace's records and imports.", session.role.as_str()),
         ));
     }
     Ok(())

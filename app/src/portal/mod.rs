@@ -5,10 +5,11 @@
 
 #[cfg(feature = "ssr")]
 pub mod backend;
+pub mod model;
 pub mod pages;
 pub mod server_fns;
 
-use crate::{components, model, server_fns as importer_fns};
+use crate::{components, server_fns as importer_fns};
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
 use leptos_router::{
@@ -141,7 +142,7 @@ fn TopBar() -> impl IntoView {
                     {move || Suspend::new(async move {
                         // A partner's user sees only the partner pages:
                         // the others would answer 403.
-                        let partner = matches!(session.await, Ok(Some(s)) if s.role == model::Role::Partner);
+                        let partner = matches!(session.await, Ok(Some(s)) if !s.role.sees_workspace());
                         NAV.iter()
                             .filter(|(_, _, shown)| if partner { shown.partner } else { shown.staff })
                             .map(|(href, label, _)| view! { <A href=*href>{*label}</A> })

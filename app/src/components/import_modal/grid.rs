@@ -108,7 +108,7 @@ pub fn Grid(state: ModalState) -> impl IntoView {
     let template = state.template();
     // The key column, whose values existing records may have already.
     let key_column = Memo::new(move |_| super::existing::key_column(&state).map(|(_, c)| c));
-    // Partner leads are added again, never updated: the mark says so.
+    // A template whose matches are added again (`on_match = "add_again"`), not updated: the mark says so.
     let exists_note = if super::existing::duplicates(&template) {
         state.text().already_registered
     } else {

@@ -25,7 +25,8 @@
 
 use crate::backend::auth;
 use crate::backend::db::{unstorable, unstorable_reason, Db};
-use crate::model::{BatchResult, ClientAccount, ClientAccountPage, SkippedRow, Tag};
+use crate::model::{BatchResult, SkippedRow};
+use crate::portal::model::{ClientAccount, ClientAccountPage, Tag};
 use crate::AppError;
 use csv_import_core::recheck::Rechecker;
 use csv_import_core::{fold_key, messages, Lang, Record, Template, Value};

@@ -5,7 +5,8 @@
 
 use crate::backend::db::Db;
 use crate::backend::references;
-use crate::model::{BatchResult, CoachingLead, CoachingPage, Person, SkippedRow};
+use crate::model::{BatchResult, SkippedRow};
+use crate::portal::model::{CoachingLead, CoachingPage, Person};
 use crate::AppError;
 use csv_import_core::{messages, Lang, Template};
 use sqlx::{AnyConnection, Row};

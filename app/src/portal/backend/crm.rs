@@ -6,7 +6,8 @@
 //! so an edited export imports back as updates.
 
 use crate::backend::db::Db;
-use crate::model::{BatchResult, CrmClient, CrmPage, SkippedRow};
+use crate::model::{BatchResult, SkippedRow};
+use crate::portal::model::{CrmClient, CrmPage};
 use crate::AppError;
 use csv_import_core::{fold_key, messages, Lang, Template};
 use sqlx::{AnyConnection, Row};

@@ -1,4 +1,4 @@
-use crate::model::ClientAccountPage;
+use crate::portal::model::ClientAccountPage;
 use crate::AppError;
 use leptos::prelude::*;
 

@@ -1,4 +1,4 @@
-use crate::model::CoachingPage;
+use crate::portal::model::CoachingPage;
 use crate::AppError;
 use leptos::prelude::*;
 

@@ -1,4 +1,4 @@
-use crate::model::CrmPage;
+use crate::portal::model::CrmPage;
 use crate::AppError;
 use leptos::prelude::*;
 

@@ -1,4 +1,4 @@
-use crate::model::Tag;
+use crate::portal::model::Tag;
 use crate::AppError;
 use leptos::prelude::*;
 
