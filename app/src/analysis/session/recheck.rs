@@ -110,6 +110,7 @@ impl Session {
             for (k, (i, hashes)) in self.keys.iter_mut().enumerate() {
                 let new = if removed { 0 } else { check.key(*i).map_or(0, hash_key) };
                 let old = std::mem::replace(&mut hashes[index], new);
+                // An equal 64-bit hash is taken for the same key.
                 if old != new {
                     wanted[k].insert(old);
                     wanted[k].insert(new);
