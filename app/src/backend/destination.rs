@@ -145,7 +145,7 @@ pub trait Destination: Send + Sync {
         _values: &'a [String],
     ) -> BoxFuture<'a, Result<Vec<String>, AppError>> {
         Box::pin(async move {
-            Err(AppError::BadRequest(format!("Imports of {} cannot check {name} values.", template.label)))
+            Err(cannot_check(template, name))
         })
     }
 
@@ -166,7 +166,7 @@ pub trait Destination: Send + Sync {
         _lang: Lang,
     ) -> BoxFuture<'a, Result<Vec<RefusedCombination>, AppError>> {
         Box::pin(async move {
-            Err(AppError::BadRequest(format!("Imports of {} cannot check values together.", template.label)))
+            Err(cannot_check_together(template))
         })
     }
 
@@ -199,6 +199,16 @@ pub fn file_rejected(lang: Lang, mut skipped: Vec<SkippedRow>, valid_rows: impl 
     skipped.extend(valid_rows.into_iter().map(|row| SkippedRow { row, reasons: vec![why.clone()] }));
     skipped.sort_by_key(|s| s.row);
     BatchResult { skipped, ..BatchResult::default() }
+}
+
+/// The refusal of a reference check the destination cannot answer.
+pub fn cannot_check(template: &Template, reference: &str) -> AppError {
+    AppError::BadRequest(format!("Imports of {} cannot check {reference} values.", template.label))
+}
+
+/// The refusal of a check of values together the destination cannot answer.
+pub fn cannot_check_together(template: &Template) -> AppError {
+    AppError::BadRequest(format!("Imports of {} cannot check values together.", template.label))
 }
 
 /// `skipped` and the rows the store refused in `result`, by row.

@@ -68,7 +68,7 @@ pub async fn unknown(
     match reference {
         Reference::User => {
             let known = user_ids(conn, workspace_id, values).await?;
-            Ok(values.iter().filter(|v| !known.contains_key(&csv_import_core::fold_key(v.trim()))).cloned().collect())
+            Ok(not_in(values, &known))
         }
         // Any other reference is the destination's data (the portal's tags,
         // partner IDs, CRM client IDs; a host's project codes).
@@ -79,6 +79,11 @@ pub async fn unknown(
             destination.unknown_references(conn, workspace_id, template, named.name(), values).await
         }
     }
+}
+
+/// The `values` whose folded key (`fold_key`) is not among `known`'s keys.
+pub fn not_in<V>(values: &[String], known: &std::collections::HashMap<String, V>) -> Vec<String> {
+    values.iter().filter(|v| !known.contains_key(&csv_import_core::fold_key(v.trim()))).cloned().collect()
 }
 
 /// The ids of the workspace's members among `emails`, by lowercase email.

@@ -107,17 +107,20 @@ impl Session {
                 }
             }
             let mut moved = Vec::new();
+            let mut new_keys = Vec::new();
             for (k, (i, hashes)) in self.keys.iter_mut().enumerate() {
-                let new = if removed { 0 } else { check.key(*i).map_or(0, hash_key) };
+                let key = if removed { None } else { check.key(*i) };
+                let new = key.map_or(0, hash_key);
                 let old = std::mem::replace(&mut hashes[index], new);
                 // An equal 64-bit hash is taken for the same key.
                 if old != new {
                     wanted[k].insert(old);
                     wanted[k].insert(new);
                     moved.push(k);
+                    new_keys.extend(key.map(|key| (k, key.to_string())));
                 }
             }
-            changed_rows.push(Changed { index, own, looked_at: moved });
+            changed_rows.push(Changed { index, own, looked_at: moved, new_keys });
         }
         // Rows not changed whose duplicates may have: their errors but those.
         let mut others: BTreeMap<usize, Changed> = BTreeMap::new();
@@ -136,9 +139,14 @@ impl Session {
             // The real keys (hashes may collide), in row order.
             let mut keyed: Vec<(usize, String)> = Vec::with_capacity(candidates.len());
             for &j in &candidates {
-                validator.check_into(self.store.position(j), &self.store.row(j), &mut check);
-                if let Some(key) = check.key(i) {
-                    keyed.push((j, key.to_string()));
+                // A changed row's moved key is known; any other row's is read again.
+                let known = slot_of.get(&j).and_then(|&slot| changed_rows[slot].new_keys.iter().find(|(f, _)| *f == k));
+                match known {
+                    Some((_, key)) => keyed.push((j, key.clone())),
+                    None => {
+                        validator.check_into(self.store.position(j), &self.store.row(j), &mut check);
+                        keyed.extend(check.key(i).map(|key| (j, key.to_string())));
+                    }
                 }
                 let entry = match slot_of.get(&j) {
                     Some(&slot) => &mut changed_rows[slot],
@@ -150,6 +158,7 @@ impl Session {
                             .map(|e| e.iter().filter(|e| e.code != RowErrorCode::DuplicateInFile).cloned().collect())
                             .unwrap_or_default(),
                         looked_at: Vec::new(),
+                        new_keys: Vec::new(),
                     }),
                 };
                 if !entry.looked_at.contains(&k) {
@@ -219,12 +228,14 @@ impl Session {
     }
 }
 
-/// A row checked again: its errors so far, and the unique fields (slots of
-/// the session's keys) whose duplicates were looked for.
+/// A row checked again: its errors so far, the unique fields (slots of the
+/// session's keys) whose duplicates were looked for, and the new keys of
+/// those it moved.
 struct Changed {
     index: usize,
     own: Vec<RowError>,
     looked_at: Vec<usize>,
+    new_keys: Vec<(usize, String)>,
 }
 
 /// A row's errors in the order core gives them: by column, and in a

@@ -3,7 +3,7 @@
 //! leads), each handing a batch to the module that stores that entity.
 
 use crate::backend::db::Db;
-use crate::backend::destination::{with_skipped, Batch, BoxFuture, Destination, Prepared, Rows};
+use crate::backend::destination::{cannot_check, with_skipped, Batch, BoxFuture, Destination, Prepared, Rows};
 use crate::model::{BatchResult, RefusedCombination, SessionInfo, SkippedRow};
 use crate::AppError;
 use csv_import_core::template::Reference;
@@ -14,11 +14,6 @@ use std::sync::Arc;
 /// Every destination of the portal, registered at start-up.
 pub fn destinations() -> Vec<Arc<dyn Destination>> {
     vec![Arc::new(CoachingPairs), Arc::new(ClientAccounts), Arc::new(CrmClients), Arc::new(PartnerLeads)]
-}
-
-/// The refusal of a reference the destination does not know.
-fn unknown_reference(template: &Template, name: &str) -> AppError {
-    AppError::BadRequest(format!("Imports of {} cannot check {name} values.", template.label))
 }
 
 /// Coaching leads and their coaches: one lead has a row per coach.
@@ -110,10 +105,10 @@ impl Destination for ClientAccounts {
     ) -> BoxFuture<'a, Result<Vec<String>, AppError>> {
         Box::pin(async move {
             if name != "tag" {
-                return Err(unknown_reference(template, name));
+                return Err(cannot_check(template, name));
             }
             let known = super::client_accounts::tag_ids(conn, workspace_id, values).await?;
-            Ok(values.iter().filter(|v| !known.contains_key(&csv_import_core::fold_key(v.trim()))).cloned().collect())
+            Ok(crate::backend::references::not_in(values, &known))
         })
     }
 }
@@ -152,7 +147,7 @@ impl Destination for CrmClients {
         Box::pin(async move {
             match name {
                 "record" => super::crm::unknown_ids(conn, workspace_id, values).await,
-                _ => Err(unknown_reference(template, name)),
+                _ => Err(cannot_check(template, name)),
             }
         })
     }
@@ -267,7 +262,7 @@ impl Destination for PartnerLeads {
             match name {
                 "partner" => super::partners::unknown(conn, workspace_id, false, values).await,
                 "partner_user" => super::partners::unknown(conn, workspace_id, true, values).await,
-                _ => Err(unknown_reference(template, name)),
+                _ => Err(cannot_check(template, name)),
             }
         })
     }

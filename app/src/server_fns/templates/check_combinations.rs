@@ -57,7 +57,7 @@ pub async fn check_combinations(
         return Ok(Vec::new());
     }
     let Some(destination) = destination::for_template(&template) else {
-        return Err(AppError::BadRequest(format!("Imports of {} cannot check values together.", template.label)));
+        return Err(destination::cannot_check_together(&template));
     };
     let mut conn = db.pool.acquire().await?;
     destination
