@@ -39,8 +39,10 @@ pub(crate) fn csv_download(answer: Result<(String, String), app::AppError>) -> R
             [
                 (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
                 (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{file_name}\"")),
+                // The workspace's data: no cache keeps a copy.
+                (header::CACHE_CONTROL, "no-store".to_string()),
             ],
-            // The BOM makes Excel read the file as UTF-8.
+            // The BOM makes Excel read the file as UTF-8 (an import skips it).
             format!("\u{feff}{csv}"),
         )
             .into_response(),

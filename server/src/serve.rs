@@ -7,8 +7,8 @@ use app::backend::throttle::SignIns;
 use app::backend::DemoMode;
 use app::{shell, App};
 use axum::extract::{DefaultBodyLimit, Path};
-use axum::http::{header, HeaderMap, StatusCode};
-use axum::response::{IntoResponse, Response};
+use axum::http::HeaderMap;
+use axum::response::Response;
 use axum::routing::get;
 use axum::Router;
 use leptos::prelude::*;
@@ -215,7 +215,7 @@ pub async fn serve(config: ServeConfig) -> Result<(), crate::error::Error> {
 /// Needs a session (401) whose role may import CRM clients (403).
 async fn crm_export(db: Db, headers: HeaderMap) -> Response {
     use app::backend::{access, auth};
-    use app::portal::backend::{crm};
+    use app::portal::backend::crm;
     use app::AppError;
     let answer = async {
         let token = auth::token_of(&headers).ok_or_else(AppError::sign_in)?;
@@ -227,22 +227,7 @@ async fn crm_export(db: Db, headers: HeaderMap) -> Response {
         crm::export_csv(&db, session.workspace.id, &template).await.map(|csv| (session.workspace.slug, csv))
     }
     .await;
-    match answer {
-        Ok((slug, csv)) => (
-            [
-                (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
-                (header::CONTENT_DISPOSITION, format!("attachment; filename=\"crm-clients-{slug}.csv\"")),
-                (header::CACHE_CONTROL, "no-store".to_string()),
-            ],
-            // The BOM makes Excel read the file as UTF-8; the import skips it.
-            format!("\u{feff}{csv}"),
-        )
-            .into_response(),
-        Err(e) => {
-            let status = StatusCode::from_u16(e.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-            (status, e.to_string()).into_response()
-        }
-    }
+    crate::downloads::csv_download(answer.map(|(slug, csv)| (format!("crm-clients-{slug}.csv"), csv)))
 }
 
 #[cfg(test)]
