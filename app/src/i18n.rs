@@ -124,12 +124,12 @@ impl Locale {
 }
 
 /// English counts: see [`Locale::count`].
-fn en(n: u64, one: &str, other: &str) -> String {
+pub(crate) fn en(n: u64, one: &str, other: &str) -> String {
     Locale::En.count(n, one, other)
 }
 
 /// French counts: see [`Locale::count`].
-fn fr(n: u64, one: &str, other: &str) -> String {
+pub(crate) fn fr(n: u64, one: &str, other: &str) -> String {
     Locale::Fr.count(n, one, other)
 }
 
@@ -213,9 +213,6 @@ pub struct Text {
     /// The result of an import that updated records: updated, added,
     /// unchanged; the file.
     pub updated_headline: fn(u64, u64, u64, &str) -> String,
-    /// The CRM page's message after an import: clients updated, added,
-    /// unchanged, rows skipped.
-    pub crm_finished: fn(u64, u64, u64, u64) -> String,
     /// The modal's text `drop_here`.
     pub drop_here: &'static str,
     /// The modal's text `or_word`.
@@ -424,21 +421,10 @@ pub struct Text {
     pub already_registered: &'static str,
 
     // Reasons the server gives for rows it refuses at commit (in the
-    // import's language) or finds while the modal checks partner pairs.
-    /// A partner's user who is on no partner's team.
-    pub on_no_team: &'static str,
-    /// A partner's user naming another partner: their own, the one named.
-    pub not_own_partner: fn(&str, &str) -> String,
-    /// A partner user of another partner: user, their partner, the one named.
-    pub other_partners_user: fn(&str, &str, &str) -> String,
-    /// A whole partner-leads batch refused: the first bad rows, how many more.
+    // import's language).
+    /// A whole batch refused (the template takes a file only when every row
+    /// is valid): the first bad rows, how many more.
     pub file_rejected: fn(&str, usize) -> String,
-    /// A client account's attribute too long: name, most characters of a
-    /// name, of a value.
-    pub attribute_too_long: fn(&str, usize, usize) -> String,
-    /// A client account row without email or password (only a tampered
-    /// request has one: the browser checks both).
-    pub malformed_account: &'static str,
     /// The host application does not let this user import these (what).
     pub not_here: fn(&str) -> String,
     /// The user's role may not import these: role, what.
@@ -507,16 +493,6 @@ static EN: Text = Text {
         let n = |n| Locale::En.number(n);
         format!("{} updated, {} added, {} unchanged from {file}.", en(updated, "record", "records"), n(added), n(unchanged))
     },
-    crm_finished: |updated, added, unchanged, skipped| {
-        let n = |n| Locale::En.number(n);
-        format!(
-            "Import finished: {} updated, {} added, {} unchanged, {} skipped.",
-            en(updated, "client", "clients"),
-            n(added),
-            n(unchanged),
-            n(skipped)
-        )
-    },
     drop_here: "Drag and drop your CSV file here",
     or_word: "or",
     choose_file: "Choose a file",
@@ -561,7 +537,7 @@ static EN: Text = Text {
     download_errors: "Download error report (CSV)",
     grid_hint: "Tab moves between cells with errors; Enter or a double click edits a cell.",
     checking_refs: "Checking with the server which of the emails and IDs exist…",
-    refs_not_checked: "Whether users, tags or partners exist is not checked in a preview: that would send values to the server. The import checks them.",
+    refs_not_checked: "Values that must already exist on the server (users, tags, IDs) are not checked in a preview: that would send them to the server. The import checks them.",
     reject_reason: "This import takes a file only when every row is valid. Fix the rows with errors here or in your file, then import.",
     preview_only: "Preview only: nothing of this file was sent anywhere.",
     import_valid_skip: |valid, skip| format!("Import {}, skip {}", en(valid, "valid row", "valid rows"), Locale::En.number(skip)),
@@ -646,9 +622,6 @@ static EN: Text = Text {
         _ => "none",
     },
     already_registered: "A lead with this email is already registered: importing this row adds it again as a new lead.",
-    on_no_team: "You are not on any partner's team, so you cannot register leads. Ask an admin to add you to your partner's team.",
-    not_own_partner: |own, named| format!("You may import leads only for your own partner, {own}; this row names {named}. Use {own}, or ask an admin to import it."),
-    other_partners_user: |user, theirs, named| format!("Partner user {user} belongs to partner {theirs}, not {named}. Use the ID of someone on {named}'s team (on its partner page), or correct the Partner ID."),
     file_rejected: |rows, more| {
         // `rows` lists the first rows ("2, 4"); `more` counts the others.
         let several = rows.contains(',') || more > 0;
@@ -656,8 +629,6 @@ static EN: Text = Text {
         let more = if more > 0 { format!(" and {} more", Locale::En.number(more as u64)) } else { String::new() };
         format!("Not imported: {row} {rows}{more} of this file {has} errors, and this import takes a file only when every row is valid. Fix them and import the file again.")
     },
-    attribute_too_long: |name, max_name, max_value| format!("attribute:{name}: too long: names take at most {max_name} characters, values {max_value}."),
-    malformed_account: "Malformed row: the email address and the initial password are required.",
     not_here: |what| format!("You may not import {what} here. Ask an admin."),
     role_may_not: |role, what| format!("Your role ({role}) may not import {what}. Ask an admin."),
     not_stored: |what| format!("This server does not store {what} imports yet. You can still check a file against the template."),
@@ -708,15 +679,6 @@ static FR: Text = Text {
             fr(unchanged, "inchangé", "inchangés")
         )
     },
-    crm_finished: |updated, added, unchanged, skipped| {
-        format!(
-            "Import terminé : {} mis à jour, {}, {}, {}.",
-            fr(updated, "client", "clients"),
-            fr(added, "ajouté", "ajoutés"),
-            fr(unchanged, "inchangé", "inchangés"),
-            fr(skipped, "ignoré", "ignorés")
-        )
-    },
     drop_here: "Glissez-déposez votre fichier CSV ici",
     or_word: "ou",
     choose_file: "Choisir un fichier",
@@ -761,7 +723,7 @@ static FR: Text = Text {
     download_errors: "Télécharger le rapport d’erreurs (CSV)",
     grid_hint: "Tab passe d’une cellule en erreur à l’autre ; Entrée ou un double clic modifie une cellule.",
     checking_refs: "Vérification auprès du serveur des e-mails et identifiants existants…",
-    refs_not_checked: "L’existence des utilisateurs, étiquettes ou partenaires n’est pas vérifiée dans un aperçu : il faudrait envoyer des valeurs au serveur. L’import les vérifie.",
+    refs_not_checked: "L’existence des valeurs qui doivent déjà être sur le serveur (utilisateurs, étiquettes, identifiants) n’est pas vérifiée dans un aperçu : il faudrait les envoyer au serveur. L’import les vérifie.",
     reject_reason: "Cet import n’accepte un fichier que si toutes ses lignes sont valides. Corrigez les lignes en erreur ici ou dans votre fichier, puis importez.",
     preview_only: "Aperçu seulement : rien de ce fichier n’a été envoyé.",
     import_valid_skip: |valid, skip| format!("Importer {}, ignorer {}", fr(valid, "ligne valide", "lignes valides"), Locale::Fr.number(skip)),
@@ -859,9 +821,6 @@ static FR: Text = Text {
         _ => "aucun",
     },
     already_registered: "Un prospect avec cet e-mail est déjà enregistré : importer cette ligne l’ajoute de nouveau comme nouveau prospect.",
-    on_no_team: "Vous n’êtes dans l’équipe d’aucun partenaire : vous ne pouvez donc pas enregistrer de prospects. Demandez à un administrateur de vous ajouter à l’équipe de votre partenaire.",
-    not_own_partner: |own, named| format!("Vous ne pouvez importer des prospects que pour votre propre partenaire, {own} ; cette ligne nomme {named}. Utilisez {own}, ou demandez à un administrateur de l’importer."),
-    other_partners_user: |user, theirs, named| format!("L’utilisateur partenaire {user} appartient au partenaire {theirs}, pas à {named}. Utilisez l’identifiant d’un membre de l’équipe de {named} (sur sa page partenaire), ou corrigez l’identifiant du partenaire."),
     file_rejected: |rows, more| {
         // `rows` lists the first rows (« 2, 4 ») ; `more` counts the others.
         let several = rows.contains(',') || more > 0;
@@ -869,8 +828,6 @@ static FR: Text = Text {
         let more = if more > 0 { format!(" et {} autres", Locale::Fr.number(more as u64)) } else { String::new() };
         format!("Non importé : {row} {rows}{more} de ce fichier {has} des erreurs, et cet import n’accepte un fichier que si toutes ses lignes sont valides. Corrigez-les et importez de nouveau le fichier.")
     },
-    attribute_too_long: |name, max_name, max_value| format!("attribute:{name} : trop long : un nom a au plus {max_name} caractères, une valeur {max_value}."),
-    malformed_account: "Ligne mal formée : l’adresse e-mail et le mot de passe initial sont obligatoires.",
     not_here: |what| format!("Vous ne pouvez pas importer « {what} » ici. Demandez à un administrateur."),
     role_may_not: |role, what| format!("Votre rôle ({role}) ne permet pas d’importer « {what} ». Demandez à un administrateur."),
     not_stored: |what| format!("Ce serveur n’enregistre pas encore les imports « {what} ». Vous pouvez quand même vérifier un fichier avec ce modèle."),
@@ -938,13 +895,9 @@ mod tests {
         assert_eq!((en.delimiter_name)("\t"), "tab");
         assert_ne!(en.delimiters, fr.delimiters);
         for (e, f) in [
-            (en.on_no_team.to_string(), fr.on_no_team.to_string()),
-            ((en.not_own_partner)("P-1", "P-2"), (fr.not_own_partner)("P-1", "P-2")),
-            ((en.other_partners_user)("U", "P-1", "P-2"), (fr.other_partners_user)("U", "P-1", "P-2")),
             ((en.file_rejected)("2, 4", 0), (fr.file_rejected)("2, 4", 0)),
             ((en.notice_finished)("a.csv", 3, 1), (fr.notice_finished)("a.csv", 3, 1)),
             (en.server_fault.to_string(), fr.server_fault.to_string()),
-            (en.malformed_account.to_string(), fr.malformed_account.to_string()),
         ] {
             assert!(!f.trim().is_empty());
             assert_ne!(e, f);
@@ -986,8 +939,6 @@ mod tests {
         assert_eq!((en.updated_headline)(1, 0, 0, "c.csv"), "1 record updated, 0 added, 0 unchanged from c.csv.");
         assert_eq!((en.updated_headline)(2, 1, 0, "c.csv"), "2 records updated, 1 added, 0 unchanged from c.csv.");
         assert_eq!((fr.updated_headline)(1, 0, 2, "c.csv"), "1 enregistrement mis à jour, 0 ajouté, 2 inchangés depuis c.csv.");
-        assert_eq!((en.crm_finished)(1, 0, 0, 3), "Import finished: 1 client updated, 0 added, 0 unchanged, 3 skipped.");
-        assert_eq!((fr.crm_finished)(0, 2, 1, 0), "Import terminé : 0 client mis à jour, 2 ajoutés, 1 inchangé, 0 ignoré.");
         assert_eq!((en.import_rows)(1), "Import 1 row");
         assert_eq!((en.import_rows)(1_500), "Import 1,500 rows");
         assert_eq!((fr.import_rows)(1), "Importer 1 ligne");
@@ -1028,7 +979,6 @@ mod tests {
                     (t.import_valid_skip)(n, n),
                     (t.imported_from)(n, "f"),
                     (t.updated_headline)(n, n, n, "f"),
-                    (t.crm_finished)(n, n, n, n),
                     (t.reading_rows)(n),
                     (t.checking_rows)(n),
                     (t.importing)(n, n),

@@ -5,18 +5,20 @@ use csv_import_core::{Record, Template};
 use serde::{Deserialize, Serialize};
 
 /// A user's role in a workspace; it decides the permissions.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Role {
     /// May import with every template.
     Admin,
-    /// May import clients and leads.
+    /// A member of the workspace's team: imports with the templates whose
+    /// permission is granted to staff (`access::grant`).
     Staff,
     /// May look, not import.
     Viewer,
-    /// A partner's user: may import leads for their own partner
-    /// and see that partner's team and leads, nothing else.
-    Partner,
+    /// Someone from outside the workspace's team (a supplier's or a
+    /// reseller's user): sees only the imports they started, and imports
+    /// only with the templates whose permission is granted to this role.
+    External,
 }
 
 impl Role {
@@ -26,7 +28,7 @@ impl Role {
             Role::Admin => "admin",
             Role::Staff => "staff",
             Role::Viewer => "viewer",
-            Role::Partner => "partner",
+            Role::External => "external",
         }
     }
 
@@ -36,7 +38,7 @@ impl Role {
             "admin" => Some(Role::Admin),
             "staff" => Some(Role::Staff),
             "viewer" => Some(Role::Viewer),
-            "partner" => Some(Role::Partner),
+            "external" => Some(Role::External),
             _ => None,
         }
     }
@@ -45,17 +47,7 @@ impl Role {
     /// (everyone's imports, and the notices when they finish); a role that
     /// does not sees only the imports its user started.
     pub fn sees_workspace(self) -> bool {
-        self != Role::Partner
-    }
-
-    /// Whether the role grants a template's `permission`.
-    pub fn grants(self, permission: &str) -> bool {
-        match self {
-            Role::Admin => true,
-            Role::Staff => matches!(permission, "import_clients" | "import_leads"),
-            Role::Viewer => false,
-            Role::Partner => permission == "import_partner_leads",
-        }
+        self != Role::External
     }
 }
 

@@ -108,10 +108,14 @@ mod tests {
         let template = Template::from_toml(&with("project")).unwrap();
         let field = template.field("project").unwrap();
         assert_eq!(field.reference, Some(Reference::Named("project".to_string())));
-        // Written back as the same name; the bundled kinds keep theirs.
+        // Written back as the same name; only the importer's own have a variant.
         let json = serde_json::to_value(&template).unwrap();
         assert_eq!(json["fields"].as_array().unwrap().last().unwrap()["reference"], "project");
-        assert_eq!(Template::from_toml(&with("partner_user")).unwrap().field("project").unwrap().reference, Some(Reference::PartnerUser));
+        assert_eq!(Template::from_toml(&with("record")).unwrap().field("project").unwrap().reference, Some(Reference::Record));
+        assert_eq!(
+            Template::from_toml(&with("partner_user")).unwrap().field("project").unwrap().reference,
+            Some(Reference::Named("partner_user".to_string()))
+        );
         let error = Template::from_toml(&with("Project Code")).unwrap_err();
         assert!(error.contains("is not a name"), "{error}");
         // The error names the field, the value and the fix, in both languages.

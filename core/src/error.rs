@@ -182,14 +182,12 @@ pub enum RowErrorCode {
     ExtraCells,
     /// An email that is not a user of this workspace (checked by the server).
     UnknownUser,
-    /// A tag that does not exist in this workspace (checked by the server).
-    UnknownTag,
-    /// A partner or partner user that does not exist (checked by the server).
-    UnknownPartner,
     /// An ID that matches no record of this workspace (checked by the server).
     UnknownId,
     /// A value that is not one of those a reference of the template's
     /// destination knows, e.g. no such project code (checked by the server).
+    /// Reports written before these codes were one read as this one.
+    #[serde(alias = "unknown_tag", alias = "unknown_partner")]
     UnknownReference,
     /// The same value as a record already stored (checked by the server).
     DuplicateExisting,
@@ -229,8 +227,6 @@ impl RowErrorCode {
             RowErrorCode::Markup => "markup",
             RowErrorCode::ExtraCells => "extra_cells",
             RowErrorCode::UnknownUser => "unknown_user",
-            RowErrorCode::UnknownTag => "unknown_tag",
-            RowErrorCode::UnknownPartner => "unknown_partner",
             RowErrorCode::UnknownId => "unknown_id",
             RowErrorCode::UnknownReference => "unknown_reference",
             RowErrorCode::DuplicateExisting => "duplicate_existing",

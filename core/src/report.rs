@@ -29,7 +29,7 @@ pub struct Options {
     pub keep_invalid_rows: bool,
     /// Values the server said do not exist, by field key: a cell of a field
     /// with a `reference` whose normalised value is listed is an error
-    /// (`unknown_user`, `unknown_tag`, `unknown_partner` or `unknown_id`).
+    /// (`unknown_user`, `unknown_id` or `unknown_reference`).
     /// The engine cannot know what exists; the caller asks the server with
     /// the distinct values only and passes its answer here.
     pub unknown: Vec<(String, Vec<String>)>,

@@ -200,6 +200,13 @@ pub struct Field {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "schema", schemars(with = "Option<String>"))]
     pub reference: Option<Reference>,
+    /// What the review says of a value of a [`Field::reference`] that the
+    /// server does not know, with `{value}` (the value, shortened) and
+    /// `{column}` (the column's header) in it, e.g. `There is no tag
+    /// "{value}" in this workspace. Create it first, or correct its name.`
+    /// Without it, a message that fits any reference.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unknown_message: Option<Wording>,
     /// A short help text shown next to the column.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub help: Option<String>,
@@ -334,21 +341,16 @@ pub enum Generator {
 }
 
 /// What a value must refer to; checked by the server, which knows the data.
-/// Written as a name: `user`, `tag`, `partner`, `partner_user` and `record`
-/// are the kinds the bundled portal answers; any other name (`project`) is
-/// a reference the template's destination answers.
+/// Written as a name: `user` (a member of the workspace, by email) and
+/// `record` (a record of the template's own destination, by ID; empty adds
+/// one) are the importer's own; any other name (`project`) is a reference
+/// the template's destination answers.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum Reference {
     /// A user of the workspace, by email.
     User,
-    /// A partner of the workspace, by ID.
-    Partner,
-    /// A partner user, by ID; must belong to the row's partner.
-    PartnerUser,
-    /// A tag of the workspace, by name.
-    Tag,
-    /// A record of the template's own entity, by ID.
+    /// A record of the template's own destination, by ID.
     Record,
     /// A reference the template's destination knows by this name, e.g.
     /// `project` for "must be an existing project code".
@@ -360,9 +362,6 @@ impl Reference {
     pub fn name(&self) -> &str {
         match self {
             Reference::User => "user",
-            Reference::Partner => "partner",
-            Reference::PartnerUser => "partner_user",
-            Reference::Tag => "tag",
             Reference::Record => "record",
             Reference::Named(name) => name,
         }
@@ -372,12 +371,68 @@ impl Reference {
     pub fn from_name(name: &str) -> Reference {
         match name {
             "user" => Reference::User,
-            "partner" => Reference::Partner,
-            "partner_user" => Reference::PartnerUser,
-            "tag" => Reference::Tag,
             "record" => Reference::Record,
             other => Reference::Named(other.to_string()),
         }
+    }
+}
+
+/// A text a template gives in one language for all, or one per language
+/// (`{ en = "...", fr = "..." }`, English when a language has none).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(untagged)]
+#[non_exhaustive]
+pub enum Wording {
+    /// The same text whatever the language.
+    Any(String),
+    /// A text per primary language tag (`en`, `fr`); `en` is required.
+    PerLanguage(std::collections::BTreeMap<String, String>),
+}
+
+impl Wording {
+    /// The text in `lang`, else in English.
+    pub fn in_lang(&self, lang: crate::Lang) -> &str {
+        match self {
+            Wording::Any(text) => text,
+            Wording::PerLanguage(texts) => texts
+                .get(lang.tag())
+                .or_else(|| texts.get(crate::Lang::En.tag()))
+                .map(String::as_str)
+                .unwrap_or_default(),
+        }
+    }
+
+    /// Every text, with its language tag (`None`: every language).
+    fn texts(&self) -> Vec<(Option<&str>, &str)> {
+        match self {
+            Wording::Any(text) => vec![(None, text.as_str())],
+            Wording::PerLanguage(texts) => texts.iter().map(|(tag, text)| (Some(tag.as_str()), text.as_str())).collect(),
+        }
+    }
+
+    /// Why the wording is not usable with these `placeholders`, if it is not.
+    fn problem(&self, placeholders: &[&str]) -> Option<String> {
+        if let Wording::PerLanguage(texts) = self {
+            if !texts.contains_key(crate::Lang::En.tag()) {
+                return Some("it needs an `en` text".to_string());
+            }
+            if let Some(tag) = texts.keys().find(|tag| !crate::Lang::ALL.iter().any(|l| l.tag() == tag.as_str())) {
+                return Some(format!("{tag:?} is not a language the importer speaks (en, fr)"));
+            }
+        }
+        for (_, text) in self.texts() {
+            if text.trim().is_empty() {
+                return Some("a text is empty".to_string());
+            }
+            for name in crate::messages::placeholders(text) {
+                if !placeholders.contains(&name) {
+                    let known: Vec<String> = placeholders.iter().map(|p| format!("{{{p}}}")).collect();
+                    return Some(format!("{{{name}}} is not a placeholder here (use {})", known.join(" or ")));
+                }
+            }
+        }
+        None
     }
 }
 
@@ -459,6 +514,14 @@ impl Template {
             if let Some(pattern) = &field.pattern {
                 if let Err(e) = regex_lite::Regex::new(pattern) {
                     return Err(format!("template {}: field {} has a bad pattern: {e}", self.name, field.key));
+                }
+            }
+            if let Some(wording) = &field.unknown_message {
+                if field.reference.is_none() {
+                    return Err(format!("template {}: field {} has an unknown_message but no reference", self.name, field.key));
+                }
+                if let Some(problem) = wording.problem(&["value", "column"]) {
+                    return Err(format!("template {}: field {}: unknown_message: {problem}", self.name, field.key));
                 }
             }
             for format in &field.formats {

@@ -55,7 +55,7 @@ fn without_unknown_values_nothing_is_flagged() {
 }
 
 #[test]
-fn each_reference_kind_has_its_code() {
+fn each_reference_kind_has_its_code_and_the_templates_message() {
     let accounts = csv_import_core::builtin::get("client-accounts").unwrap();
     let sample = accounts.sample.clone().unwrap();
     let tag_column = sample.header.iter().position(|h| h == "tag").unwrap();
@@ -63,12 +63,58 @@ fn each_reference_kind_has_its_code() {
     row[tag_column] = "Missing Tag".into();
     let file = format!("{}\n{}\n", sample.header.join(","), row.join(","));
     let report = check(file.as_bytes(), &accounts, &options(&[("tag", &["missing tag"])]));
-    assert_eq!(report.errors.iter().map(|e| e.code).collect::<Vec<_>>(), [RowErrorCode::UnknownTag], "{:?}", report.errors);
-    assert!(report.errors[0].message.contains("Create the tag first"), "{}", report.errors[0].message);
+    assert_eq!(report.errors.iter().map(|e| e.code).collect::<Vec<_>>(), [RowErrorCode::UnknownReference], "{:?}", report.errors);
+    // The message is the template's, in the language asked, with the value in it.
+    assert_eq!(
+        report.errors[0].message,
+        "There is no tag \"Missing Tag\" in this workspace. Create the tag first, or correct its name."
+    );
+    let fr = check(file.as_bytes(), &accounts, &Options { lang: csv_import_core::Lang::Fr, ..options(&[("tag", &["missing tag"])]) });
+    assert!(fr.errors[0].message.starts_with("Il n’y a pas d’étiquette « Missing Tag »"), "{}", fr.errors[0].message);
 
     let crm = csv_import_core::builtin::get("crm-clients").unwrap();
     let id = crm.fields.iter().find(|f| f.key == "id").unwrap().header().to_string();
     let file = format!("{id},firstName,email\nC-404,Ann,ann@example.com\n");
     let report = check(file.as_bytes(), &crm, &options(&[("id", &["c-404"])]));
     assert_eq!(report.errors.iter().map(|e| e.code).collect::<Vec<_>>(), [RowErrorCode::UnknownId], "{:?}", report.errors);
+}
+
+/// A host's template with its own reference and wording.
+fn project_template(extra: &str) -> Result<csv_import_core::Template, String> {
+    csv_import_core::Template::from_toml(&format!(
+        "name = \"tasks\"\nlabel = \"Tasks\"\n[[fields]]\nkey = \"project\"\nlabel = \"Project code\"\n{extra}\n"
+    ))
+}
+
+#[test]
+fn a_hosts_wording_fills_in_the_value_and_the_column_once() {
+    let template = project_template(
+        "reference = \"project\"\nunknown_message = { en = 'No project \"{value}\" (column {column}).', fr = 'Pas de projet « {value} » ({column}).' }",
+    )
+    .unwrap();
+    let field = template.field("project").unwrap();
+    let en = csv_import_core::validate::reference_error_in(field, "PRJ-{column}", csv_import_core::Lang::En);
+    assert_eq!(en.code, RowErrorCode::UnknownReference);
+    // A value that looks like a placeholder stays as it is.
+    assert_eq!(en.message, "No project \"PRJ-{column}\" (column Project code).");
+    let fr = csv_import_core::validate::reference_error_in(field, "PRJ-9", csv_import_core::Lang::Fr);
+    assert_eq!(fr.message, "Pas de projet « PRJ-9 » (Project code).");
+    // One text for every language.
+    let one = project_template("reference = \"project\"\nunknown_message = \"Unknown {value}; braces {like this} stay.\"").unwrap();
+    let fr = csv_import_core::validate::reference_error_in(one.field("project").unwrap(), "X", csv_import_core::Lang::Fr);
+    assert_eq!(fr.message, "Unknown X; braces {like this} stay.");
+}
+
+#[test]
+fn a_wording_that_cannot_be_used_stops_the_template() {
+    for (extra, expected) in [
+        ("unknown_message = \"No {value}.\"", "has an unknown_message but no reference"),
+        ("reference = \"project\"\nunknown_message = \"No {value} in {table}.\"", "{table} is not a placeholder here (use {value} or {column})"),
+        ("reference = \"project\"\nunknown_message = { fr = \"Pas de {value}.\" }", "it needs an `en` text"),
+        ("reference = \"project\"\nunknown_message = { en = \"No {value}.\", de = \"Kein {value}.\" }", "\"de\" is not a language"),
+        ("reference = \"project\"\nunknown_message = \"  \"", "a text is empty"),
+    ] {
+        let error = project_template(extra).unwrap_err();
+        assert!(error.contains("field project") && error.contains(expected), "{extra}: {error}");
+    }
 }

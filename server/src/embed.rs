@@ -128,6 +128,15 @@ impl EmbedConfig {
         Ok(self)
     }
 
+    /// Let `role` import with the templates whose `permission` is this one
+    /// (admins have every permission, viewers none; staff starts with
+    /// `import_clients` and `import_leads`). Grants are known to the whole
+    /// process, like templates.
+    pub fn grant(self, role: app::model::Role, permission: &str) -> EmbedConfig {
+        app::backend::access::grant(role, permission);
+        self
+    }
+
     /// Hand the checked rows of the templates that name `destination` to
     /// it (see [`crate::destination`]), in place of one registered under
     /// that name before. Destinations are known to the whole process.

@@ -685,7 +685,7 @@ async fn demo_seed_is_idempotent(db: Db) {
             ("coach.ben@example.com", "viewer"),
             ("dana.lead@example.com", "viewer"),
             ("eli.lead@example.com", "viewer"),
-            ("partner@northwind.test", "partner"),
+            ("partner@northwind.test", "external"),
             ("staff@acme.test", "staff"),
             ("viewer@acme.test", "viewer"),
         ]

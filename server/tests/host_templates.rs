@@ -141,6 +141,32 @@ async fn the_axum_mount_takes_templates_and_destinations_from_rust() {
     assert_eq!(destination.name(), "host_nowhere");
 }
 
+#[tokio::test]
+async fn the_host_grants_its_templates_permissions_to_roles() {
+    use app::model::Role;
+    let (db, _dir) = common::sqlite().await;
+    let template = csv_import_core::Template::from_toml(
+        &PROJECTS
+            .replace("name = \"projects\"", "name = \"host-sites\"\npermission = \"import_host_sites\"")
+            .replace("host_projects", "host_nowhere"),
+    )
+    .unwrap();
+    let config = csv_import::embed::EmbedConfig::new(db.clone(), "target/site").template(template).unwrap();
+    let registered = app::backend::templates::get("host-sites").unwrap();
+    let refused = |role| app::backend::access::refusal(role, &registered);
+    // Before the grant, only admins have the permission.
+    assert_eq!(refused(Role::Admin), None);
+    for role in [Role::Staff, Role::External, Role::Viewer] {
+        assert!(refused(role).is_some_and(|r| r.contains("may not import")), "{role:?}: {:?}", refused(role));
+    }
+    let _config = config.grant(Role::External, "import_host_sites");
+    assert_eq!(refused(Role::External), None);
+    // Granted to one role, not to the others; a viewer never imports.
+    assert!(refused(Role::Staff).is_some());
+    let _config = csv_import::embed::EmbedConfig::new(db, "target/site").grant(Role::Viewer, "import_host_sites");
+    assert!(refused(Role::Viewer).is_some());
+}
+
 #[test]
 fn a_broken_template_file_is_named_in_the_error() {
     let dir = tempfile::tempdir().unwrap();

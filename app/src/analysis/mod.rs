@@ -57,7 +57,7 @@ pub struct CheckOptions {
 }
 
 /// Values of several fields that the server said do not go together in a
-/// row (a partner user of another partner's team): every row with these
+/// row (a person named with a team they are not on): every row with these
 /// values gets `message` on the cell of `field` (code `mismatch`), counts as
 /// invalid, and is left out of the import.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]

@@ -1,10 +1,43 @@
-//! Who may do what: templates by name, and the import permission of a role.
+//! Who may do what: templates by name, and the import permissions each
+//! role is granted.
 
 use super::destination::{self, Destination};
 use crate::model::{Role, SessionInfo};
 use crate::AppError;
 use csv_import_core::{Lang, Template};
-use std::sync::Arc;
+use std::collections::HashSet;
+use std::sync::{Arc, OnceLock, RwLock};
+
+fn granted() -> &'static RwLock<HashSet<(Role, String)>> {
+    static GRANTED: OnceLock<RwLock<HashSet<(Role, String)>>> = OnceLock::new();
+    // The built-in record templates' permissions for staff, then the
+    // grants of the portal this server is built with.
+    GRANTED.get_or_init(|| {
+        let mut all = HashSet::new();
+        all.extend(["import_clients", "import_leads"].into_iter().map(|p| (Role::Staff, p.to_string())));
+        #[cfg(feature = "portal")]
+        all.extend(crate::portal::backend::destinations::grants().into_iter().map(|(role, p)| (role, p.to_string())));
+        RwLock::new(all)
+    })
+}
+
+/// Let `role` import with the templates that need `permission` (known to
+/// the whole process, like templates and destinations). Admins have every
+/// permission and viewers none, whatever is granted.
+pub fn grant(role: Role, permission: &str) {
+    granted().write().unwrap_or_else(|e| e.into_inner()).insert((role, permission.to_string()));
+}
+
+/// Whether `role` has `permission`.
+pub fn grants(role: Role, permission: &str) -> bool {
+    match role {
+        Role::Admin => true,
+        Role::Viewer => false,
+        Role::Staff | Role::External => {
+            granted().read().unwrap_or_else(|e| e.into_inner()).contains(&(role, permission.to_string()))
+        }
+    }
+}
 
 /// The permission a template needs; templates that name none are for admins.
 pub fn permission_of(template: &Template) -> &str {
@@ -48,7 +81,7 @@ pub async fn sample_template(db: &super::db::Db, token: Option<&str>, name: &str
 }
 
 /// 403 for a role that does not see the workspace's data and imports
-/// (a partner's user in the portal, who has pages of their own).
+/// (the external role, whose host gives it pages of its own).
 pub fn browse(session: &SessionInfo) -> Result<(), AppError> {
     if !session.role.sees_workspace() {
         return Err(AppError::Forbidden(
@@ -72,7 +105,7 @@ pub fn refusal_in(role: Role, template: &Template, lang: Lang) -> Option<String>
             return Some((text.not_here)(&what(template)));
         }
     }
-    if role.grants(permission_of(template)) {
+    if grants(role, permission_of(template)) {
         return None;
     }
     Some((text.role_may_not)(role.as_str(), &what(template)))
@@ -105,14 +138,32 @@ pub fn importable(session: &SessionInfo, name: &str) -> Result<(Template, Arc<dy
     }
 }
 
-/// The template's label as it reads inside a sentence: "clients", "CRM clients".
+/// The template's label as it reads inside a sentence: "clients", "HR contacts".
 fn what(template: &Template) -> String {
     let label = template.label.trim();
     let mut chars = label.chars();
     match (chars.next(), chars.next()) {
-        // An acronym ("CRM clients") keeps its capitals.
+        // An acronym ("HR contacts") keeps its capitals.
         (Some(a), Some(b)) if a.is_uppercase() && b.is_uppercase() => label.to_string(),
         (Some(a), _) => a.to_lowercase().chain(label.chars().skip(1)).collect(),
         _ => template.name.clone(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn permissions_come_from_grants_except_for_admins_and_viewers() {
+        assert!(grants(Role::Staff, "import_clients") && grants(Role::Staff, "import_leads"));
+        assert!(grants(Role::Admin, "anything_at_all"));
+        assert!(!grants(Role::Staff, "import_tasks_for_test") && !grants(Role::External, "import_tasks_for_test"));
+        grant(Role::External, "import_tasks_for_test");
+        grant(Role::Viewer, "import_tasks_for_test");
+        assert!(grants(Role::External, "import_tasks_for_test"));
+        // A grant is for its role only; a viewer never imports.
+        assert!(!grants(Role::Staff, "import_tasks_for_test"));
+        assert!(!grants(Role::Viewer, "import_tasks_for_test"));
     }
 }

@@ -48,7 +48,7 @@ pub fn placeholders(count: usize, first: usize) -> String {
 }
 
 /// The distinct keys of `values` as lookups by a case-insensitive key
-/// (emails, tag names, partner IDs) ask for them: trimmed, folded
+/// (emails, tag names, codes) ask for them: trimmed, folded
 /// ([`csv_import_core::fold_key`]); empty ones, and ones with a NUL (which
 /// nothing stored has, and PostgreSQL refuses), left out.
 pub fn distinct_keys(values: &[String]) -> Vec<String> {

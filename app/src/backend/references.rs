@@ -1,7 +1,6 @@
 //! Reference checks: which of the values a file names do not exist in the
-//! workspace (users by email, tags, partners and partner users, records by
-//! ID; a reference of any other name is the template's destination's to
-//! answer). The browser asks with the distinct values of one field (never
+//! workspace: users by email are the importer's to answer; a reference of
+//! any other name is the template's destination's. The browser asks with the distinct values of one field (never
 //! rows) to flag cells before the import; the commit asks again for the
 //! rows it is sent.
 
@@ -70,8 +69,8 @@ pub async fn unknown(
             let known = user_ids(conn, workspace_id, values).await?;
             Ok(not_in(values, &known))
         }
-        // Any other reference is the destination's data (the portal's tags,
-        // partner IDs, CRM client IDs; a host's project codes).
+        // Any other reference is the destination's data (tag names, record
+        // IDs, a host's project codes).
         named => {
             let destination = super::destination::for_template(template).ok_or_else(|| {
                 AppError::BadRequest(super::access::unsupported(template).unwrap_or_default())

@@ -65,7 +65,7 @@ impl std::fmt::Debug for RowsHandler {
 /// Which template the importer uses: a built-in's name, or a template value.
 #[derive(Clone, Debug, PartialEq)]
 pub enum TemplateSource {
-    /// A template the server knows, by name (`clients`, `crm-clients`, ...).
+    /// A template the server knows, by name (`clients`, `leads`, ...).
     Name(String),
     /// A template value. The server imports only with its own templates:
     /// a value equal to a server template of the same name imports; any other

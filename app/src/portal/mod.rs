@@ -5,6 +5,7 @@
 
 #[cfg(feature = "ssr")]
 pub mod backend;
+pub mod i18n;
 pub mod model;
 pub mod pages;
 pub mod server_fns;

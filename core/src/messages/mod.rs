@@ -199,47 +199,23 @@ pub(crate) fn extra_cells(lang: Lang, cells: usize, width: usize, values: &[&str
 }
 
 /// What a reference points to, for [`unknown_reference`].
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum Missing {
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum Missing<'a> {
     User,
-    Tag,
-    Partner,
-    PartnerUser,
     Record,
-    Named,
+    /// A destination's reference, with the template's wording if it has one.
+    Named(Option<&'a crate::template::Wording>),
 }
 
-/// `unknown_user`, `unknown_tag`, `unknown_partner`, `unknown_id`: a value
-/// the server does not have. `shown` is already shortened.
-pub(crate) fn unknown_reference(lang: Lang, missing: Missing, shown: &str, header: &str) -> String {
+/// `unknown_user`, `unknown_id`, `unknown_reference`: a value the server
+/// does not have. `shown` is already shortened.
+pub(crate) fn unknown_reference(lang: Lang, missing: Missing<'_>, shown: &str, header: &str) -> String {
     match (missing, lang) {
         (Missing::User, Lang::En) => {
             format!("{shown} is not a user of this workspace. Invite them first, or correct the email.")
         }
         (Missing::User, Lang::Fr) => format!(
             "{shown} n’est pas un utilisateur de cet espace. Invitez cette personne d’abord, ou corrigez l’adresse e-mail."
-        ),
-        (Missing::Tag, Lang::En) => {
-            format!("There is no tag \"{shown}\" in this workspace. Create the tag first, or correct its name.")
-        }
-        (Missing::Tag, Lang::Fr) => {
-            format!(
-                "Il n’y a pas d’étiquette « {shown} » dans cet espace. Créez d’abord l’étiquette, ou corrigez son nom."
-            )
-        }
-        (Missing::Partner, Lang::En) => format!(
-            "There is no partner with the ID \"{shown}\" in this workspace. Check the {header} against the partner list."
-        ),
-        (Missing::Partner, Lang::Fr) => format!(
-            "Il n’y a pas de partenaire avec l’identifiant « {shown} » dans cet espace. \
-             Comparez la colonne {header} à la liste des partenaires."
-        ),
-        (Missing::PartnerUser, Lang::En) => format!(
-            "There is no partner user with the ID \"{shown}\" in this workspace. Check the {header} against the partner's users."
-        ),
-        (Missing::PartnerUser, Lang::Fr) => format!(
-            "Il n’y a pas d’utilisateur partenaire avec l’identifiant « {shown} » dans cet espace. \
-             Comparez la colonne {header} aux utilisateurs du partenaire."
         ),
         (Missing::Record, Lang::En) => format!(
             "No record of this workspace has the ID \"{shown}\". Leave {header} empty to add a new record, or correct it."
@@ -248,13 +224,50 @@ pub(crate) fn unknown_reference(lang: Lang, missing: Missing, shown: &str, heade
             "Aucun enregistrement de cet espace n’a l’identifiant « {shown} ». \
              Laissez {header} vide pour ajouter un nouvel enregistrement, ou corrigez-le."
         ),
-        (Missing::Named, Lang::En) => {
+        (Missing::Named(Some(wording)), _) => fill(wording.in_lang(lang), &[("value", shown), ("column", header)]),
+        (Missing::Named(None), Lang::En) => {
             format!("\"{shown}\" is not an existing {header} here. Correct it, or create it first.")
         }
-        (Missing::Named, Lang::Fr) => {
+        (Missing::Named(None), Lang::Fr) => {
             format!("« {shown} » n’est pas une valeur existante de {header} ici. Corrigez-la, ou créez-la d’abord.")
         }
     }
+}
+
+/// The placeholders of a template's text: each `{name}` of lower-case
+/// letters and `_`, in order.
+pub(crate) fn placeholders(text: &str) -> impl Iterator<Item = &str> {
+    text.split('{').skip(1).filter_map(|rest| rest.split_once('}').map(|(name, _)| name)).filter(|name| is_placeholder(name))
+}
+
+fn is_placeholder(name: &str) -> bool {
+    !name.is_empty() && name.bytes().all(|b| b.is_ascii_lowercase() || b == b'_')
+}
+
+/// `text` with each `{name}` of `values` replaced, in one pass: a value
+/// that itself holds `{column}` is not replaced again.
+pub(crate) fn fill(text: &str, values: &[(&str, &str)]) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(open) = rest.find('{') {
+        out.push_str(&rest[..open]);
+        let after = &rest[open + 1..];
+        let value = after
+            .split_once('}')
+            .and_then(|(name, _)| values.iter().find(|(n, _)| *n == name).map(|(n, v)| (n.len(), *v)));
+        match value {
+            Some((len, v)) => {
+                out.push_str(v);
+                rest = &after[len + 1..];
+            }
+            None => {
+                out.push('{');
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
 }
 
 /// A record sent with the wrong number of values (a tampered request).

@@ -233,8 +233,6 @@ fn every_row_error_code_has_french() {
         RowErrorCode::Markup,
         RowErrorCode::ExtraCells,
         RowErrorCode::UnknownUser,
-        RowErrorCode::UnknownTag,
-        RowErrorCode::UnknownPartner,
         RowErrorCode::UnknownId,
         RowErrorCode::UnknownReference,
         RowErrorCode::ControlCharacter,

@@ -201,7 +201,7 @@ impl<'t> Validator<'t> {
     /// Flag the values the server said do not exist: `unknown` lists, by
     /// field key, normalised values of fields that have a `reference`. A
     /// cell whose value is listed (case ignored) gets the reference's error
-    /// (`unknown_user`, `unknown_tag`, `unknown_partner`, `unknown_id`).
+    /// (`unknown_user`, `unknown_id`, `unknown_reference`).
     /// Keys of fields without a reference, or of no field, are ignored.
     ///
     /// ```
@@ -460,6 +460,7 @@ pub(crate) fn attribute_field() -> Field {
         max_length: Some(crate::record::ATTRIBUTE_MAX_LENGTH),
         pattern: None,
         pattern_hint: None,
+        unknown_message: None,
         formats: Vec::new(),
         options: Vec::new(),
         synonyms: Vec::new(),
@@ -519,11 +520,8 @@ pub fn reference_error_in(field: &Field, value: &str, lang: Lang) -> ValueError 
     let shown = crate::error::shorten(value);
     let (code, missing) = match &field.reference {
         Some(Reference::User) | None => (RowErrorCode::UnknownUser, Missing::User),
-        Some(Reference::Tag) => (RowErrorCode::UnknownTag, Missing::Tag),
-        Some(Reference::Partner) => (RowErrorCode::UnknownPartner, Missing::Partner),
-        Some(Reference::PartnerUser) => (RowErrorCode::UnknownPartner, Missing::PartnerUser),
         Some(Reference::Record) => (RowErrorCode::UnknownId, Missing::Record),
-        Some(Reference::Named(_)) => (RowErrorCode::UnknownReference, Missing::Named),
+        Some(Reference::Named(_)) => (RowErrorCode::UnknownReference, Missing::Named(field.unknown_message.as_ref())),
     };
     ValueError::new(code, messages::unknown_reference(lang, missing, &shown, field.header()))
 }

@@ -1,6 +1,6 @@
 //! Values that must go together in a row, which only the server can tell
-//! (a template's `checked_together`: a user on the team of the row's
-//! partner). In import mode the modal asks the worker for the file's
+//! (a template's `checked_together`, e.g. a person who must belong to the
+//! row's team). In import mode the modal asks the worker for the file's
 //! distinct combinations of each group's values (never its rows), asks the
 //! server which of them do not go together (the template's destination
 //! answers), and hands those back to the worker, which marks the cells

@@ -181,7 +181,7 @@ pub async fn commit(
     now: &str,
     lang: Lang,
 ) -> Result<BatchResult, AppError> {
-    let text = crate::i18n::Locale::of_core(lang).text();
+    let text = crate::portal::i18n::text_in(crate::i18n::Locale::of_core(lang));
     let at = Fields::of(template)?;
     let checker = Rechecker::new(template, now).map_err(|e| AppError::internal("template", e))?.with_lang(lang);
     let by_row: HashMap<u64, &Record> = records.iter().map(|r| (r.row, r)).collect();

@@ -22,7 +22,7 @@ pub const ACCOUNTS: [(&str, &str, Role, &str, &str); 5] = [
     ("viewer@acme.test", "Vic Viewer", Role::Viewer, "acme", "Acme"),
     ("admin@globex.test", "Gil Globex", Role::Admin, "globex", "Globex"),
     // On partner P-1001's team as PU-2001: imports leads for that partner only.
-    ("partner@northwind.test", "Nora North", Role::Partner, "acme", "Acme"),
+    ("partner@northwind.test", "Nora North", Role::External, "acme", "Acme"),
 ];
 
 /// More Acme members (viewers, not listed on the sign-in page) to import as

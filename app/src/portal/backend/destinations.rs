@@ -11,6 +11,12 @@ use csv_import_core::{Lang, Template};
 use sqlx::AnyConnection;
 use std::sync::Arc;
 
+/// The import permissions the portal grants besides the importer's own: a
+/// partner's user (the external role) imports partner leads.
+pub fn grants() -> Vec<(crate::model::Role, &'static str)> {
+    vec![(crate::model::Role::External, "import_partner_leads")]
+}
+
 /// Every destination of the portal, registered at start-up.
 pub fn destinations() -> Vec<Arc<dyn Destination>> {
     vec![Arc::new(CoachingPairs), Arc::new(ClientAccounts), Arc::new(CrmClients), Arc::new(PartnerLeads)]
@@ -211,7 +217,7 @@ impl Destination for PartnerLeads {
             let at = |reference: Reference| {
                 group.iter().position(|k| template.field(k).is_some_and(|f| f.reference.as_ref() == Some(&reference)))
             };
-            let (Some(partner), Some(user)) = (at(Reference::Partner), at(Reference::PartnerUser)) else {
+            let (Some(partner), Some(user)) = (at(Reference::Named("partner".into())), at(Reference::Named("partner_user".into()))) else {
                 return Err(AppError::BadRequest(
                     "Partner leads check a Partner ID and a Partner User ID together.".to_string(),
                 ));

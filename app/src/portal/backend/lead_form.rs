@@ -252,6 +252,7 @@ fn field_of(form: &FormField, base: Option<&Field>) -> Field {
         options: form.options.iter().map(|o| EnumOption { value: o.clone(), aliases: Vec::new() }).collect(),
         synonyms,
         reference: None,
+        unknown_message: None,
         help: None,
     }
 }
@@ -300,7 +301,7 @@ mod tests {
         assert!(template.fields[0].synonyms.iter().any(|s| s == "first_name"));
         assert_eq!(template.fields[5].label, "Partner ID");
         assert!(template.fields[5].required && template.fields[6].required);
-        assert_eq!(template.fields[6].reference, Some(Reference::PartnerUser));
+        assert_eq!(template.fields[6].reference, Some(Reference::Named("partner_user".to_string())));
         let sample = csv_import_core::sample::sample_csv(&template);
         assert!(sample.starts_with("First name,Last name,Email,Company,Phone,Partner ID,Partner User ID\r\n"), "{sample}");
         assert!(sample.contains("grace.hopper@example.com"), "{sample}");

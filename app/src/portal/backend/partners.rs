@@ -76,7 +76,7 @@ pub async fn unknown(conn: &mut AnyConnection, workspace_id: i64, users: bool, v
 }
 
 /// The partner (database id, ID) whose team the user is on, when the user's
-/// role in the workspace is `partner`: such a user imports and sees leads of
+/// role in the workspace is `external` (a partner's user): such a user imports and sees leads of
 /// that partner only. `Ok(None)` for every other role.
 pub async fn own_partner(conn: &mut AnyConnection, workspace_id: i64, user_id: i64) -> Result<Option<Option<(i64, String)>>, AppError> {
     let role: Option<String> = sqlx::query_scalar("SELECT role FROM memberships WHERE workspace_id = $1 AND user_id = $2")
@@ -84,7 +84,7 @@ pub async fn own_partner(conn: &mut AnyConnection, workspace_id: i64, user_id: i
         .bind(user_id)
         .fetch_optional(&mut *conn)
         .await?;
-    if role.as_deref() != Some(Role::Partner.as_str()) {
+    if role.as_deref() != Some(Role::External.as_str()) {
         return Ok(None);
     }
     let row = sqlx::query(
@@ -111,7 +111,7 @@ fn pair_problem(
     own: Option<Option<&str>>,
     lang: Lang,
 ) -> Option<(&'static str, String)> {
-    let text = crate::i18n::Locale::of_core(lang).text();
+    let text = crate::portal::i18n::text_in(crate::i18n::Locale::of_core(lang));
     match own {
         Some(None) => return Some(("partner_id", text.on_no_team.to_string())),
         Some(Some(own)) if !own.eq_ignore_ascii_case(partner) => {
@@ -268,7 +268,7 @@ pub async fn existing_emails(db: &Db, session: &SessionInfo, values: &[String]) 
 /// Which partner a session sees: 0 for all of them, or its own partner's
 /// database id (-1 when a partner's user is on no team: they see nothing).
 async fn scope(conn: &mut AnyConnection, session: &SessionInfo) -> Result<i64, AppError> {
-    if session.role != Role::Partner {
+    if session.role != Role::External {
         return Ok(0);
     }
     Ok(match own_partner(conn, session.workspace.id, session.user_id).await? {

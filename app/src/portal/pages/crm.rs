@@ -21,7 +21,7 @@ pub fn CrmPage() -> impl IntoView {
 
     let on_close = move |summary: Option<ImportSummary>| {
         if let Some(summary) = summary {
-            notice.set(Some((crate::i18n::text().crm_finished)(
+            notice.set(Some((crate::portal::i18n::text().crm_finished)(
                 summary.updated,
                 summary.inserted,
                 summary.unchanged,

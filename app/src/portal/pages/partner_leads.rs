@@ -150,7 +150,7 @@ pub fn PartnerLeadsPage() -> impl IntoView {
 /// own team, under "Team members".
 pub fn ids_page(role: Option<Role>) -> (&'static str, &'static str) {
     match role {
-        Some(Role::Partner) => ("/team", "Team members"),
+        Some(Role::External) => ("/team", "Team members"),
         _ => ("/partners", "Partners"),
     }
 }
@@ -224,7 +224,7 @@ mod tests {
 
     #[test]
     fn the_hint_names_the_ids_page_as_the_users_menu_does() {
-        assert_eq!(ids_page(Some(Role::Partner)), ("/team", "Team members"));
+        assert_eq!(ids_page(Some(Role::External)), ("/team", "Team members"));
         assert_eq!(ids_page(Some(Role::Admin)), ("/partners", "Partners"));
         assert_eq!(ids_page(Some(Role::Viewer)), ("/partners", "Partners"));
         assert_eq!(ids_page(None), ("/partners", "Partners"));

@@ -11,7 +11,7 @@ pub fn SignInPage() -> impl IntoView {
     Effect::new(move |_| {
         if let Some(Ok(session)) = login.value().get() {
             // A partner's user works on the partner pages only.
-            let home = if session.role == crate::model::Role::Partner { "/partner-leads" } else { "/clients" };
+            let home = if session.role == crate::model::Role::External { "/partner-leads" } else { "/clients" };
             // A full load, so every part of the page sees the new session.
             if let Some(window) = web_sys::window() {
                 let _ = window.location().set_href(home);
@@ -43,7 +43,7 @@ pub fn SignInPage() -> impl IntoView {
                                         crate::model::Role::Admin => "may import everything",
                                         crate::model::Role::Staff => "may import clients and leads",
                                         crate::model::Role::Viewer => "may look, not import",
-                                        crate::model::Role::Partner => "a partner's user: imports leads for their partner",
+                                        crate::model::Role::External => "a partner's user: imports leads for their partner",
                                     };
                                     view! { <li><code>{a.email}</code>{format!(" — {}, {what}", a.workspace)}</li> }
                                 }).collect_view()}

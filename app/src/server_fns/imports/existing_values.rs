@@ -5,8 +5,9 @@ use leptos::server_fn::codec::Json;
 /// Which of `values` the workspace's records already have in `field` (a
 /// key or unique field of the template, e.g. the clients' `email`), so that
 /// the review step can flag the rows that will update an existing record
-/// instead of adding one; for `partner-leads`, the emails of leads already
-/// registered, so that duplicates are flagged before they are added again.
+/// instead of adding one, or, for a template whose `existing` check warns,
+/// the values already registered, so that they are flagged before they are
+/// added again.
 /// The browser sends only the distinct values of the column (at most
 /// 10,000), never the rows; the answer is the matching ones, lowercased.
 /// Needs the template's permission (403); only the session's workspace is

@@ -4,8 +4,8 @@ use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
 
 /// Which of a file's combinations of values of fields checked together
-/// (a template's `checked_together`: a user on the team of the row's
-/// partner) do not go together, answered by the template's destination,
+/// (a template's `checked_together`, e.g. a person who must belong to the
+/// row's team) do not go together, answered by the template's destination,
 /// so that the review step marks those cells before anything is imported;
 /// the commit checks every row again. Takes distinct combinations only,
 /// never rows: at most 10,000 per call (400 beyond), each value at most 200

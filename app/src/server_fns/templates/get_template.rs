@@ -5,7 +5,8 @@ use leptos::prelude::*;
 /// One template and whether the signed-in user may import with it, so that
 /// the import modal can explain a refusal before the user picks a file
 /// (e.g. "Your role (viewer) may not import clients. Ask an admin.").
-/// `partner-leads` comes as the workspace's lead registration form makes it.
+/// It comes as the session's workspace configured it (its destination's
+/// `template_for`).
 #[server(endpoint = "get_template")]
 pub async fn get_template(
     name: String,

@@ -4,8 +4,8 @@ use leptos::prelude::*;
 
 /// The built-in templates, so a page can show what each import expects.
 /// Templates hold no workspace data, so anyone may read them; for a
-/// signed-in user, `partner-leads` follows their workspace's lead
-/// registration form.
+/// signed-in user, a template comes as their workspace configured it (its
+/// destination's `template_for`).
 #[server(endpoint = "list_templates")]
 pub async fn list_templates() -> Result<Vec<Template>, AppError> {
     use crate::backend::{access, auth, db};
