@@ -96,6 +96,17 @@ pub fn handle(request_json: &str) -> Result<String, JsError> {
     })
 }
 
+/// Free what the last change replaced, after its answer was posted (see
+/// `app::analysis::session::Session::release`).
+#[wasm_bindgen]
+pub fn release() {
+    SESSION.with(|s| {
+        if let Some(session) = s.borrow_mut().as_mut() {
+            session.release();
+        }
+    });
+}
+
 /// The importer mounted into a page by `embed.js`; dropping it (`free()` in
 /// JavaScript) unmounts the modal.
 #[wasm_bindgen]

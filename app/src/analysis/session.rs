@@ -60,6 +60,10 @@ pub struct Session {
     removed_count: usize,
     /// The review's changes, to undo and redo.
     history: History,
+    /// Errors a change replaced, freed by [`Session::release`] once the
+    /// change is answered: freeing a million rows' errors takes longer
+    /// than checking them again.
+    retired: Vec<Vec<RowError>>,
 }
 
 /// The text a key value is compared by (existing records).
@@ -112,6 +116,7 @@ impl Session {
             removed: Vec::new(),
             removed_count: 0,
             history: History::default(),
+            retired: Vec::new(),
         };
         session.check(options, progress);
         session
@@ -466,8 +471,15 @@ impl Session {
         NextBatch { records, done }
     }
 
+    /// Free what the last change replaced. The worker calls it after
+    /// posting the change's answer; the next request frees it anyway.
+    pub fn release(&mut self) {
+        self.retired = Vec::new();
+    }
+
     /// Answer a request, as JSON.
     pub fn handle(&mut self, request: Request) -> Result<String, serde_json::Error> {
+        self.release();
         match request {
             Request::Check { options } => {
                 self.check(options, &mut |_, _| {});

@@ -34,12 +34,23 @@ pub struct RowCheck {
     /// The unique keys back to back, and (field, start, end) of each.
     keys: String,
     spans: Vec<(usize, usize, usize)>,
+    /// The fields checked, as flags by field index; `None`: the whole row.
+    only: Option<Vec<bool>>,
 }
 
 impl RowCheck {
     /// An empty check, to pass to [`Validator::check_into`].
     pub fn new() -> RowCheck {
         RowCheck::default()
+    }
+
+    /// A check of some fields only (flags by field index, e.g. from
+    /// [`Validator::fields_reading`]): their errors and keys, and a cut
+    /// quote in one of their cells. The row's other fields, its attribute
+    /// columns and its extra cells are not looked at, so an editor that
+    /// changed one column keeps the row's other errors as they were.
+    pub fn of_fields(fields: Vec<bool>) -> RowCheck {
+        RowCheck { only: Some(fields), ..RowCheck::default() }
     }
 
     /// The row's own errors (none of the file rules'), unsorted.
@@ -100,12 +111,13 @@ impl Validator<'_> {
     /// ```
     pub fn check_into<C: Cells + ?Sized>(&self, pos: Position, cells: &C, check: &mut RowCheck) {
         check.clear();
-        let RowCheck { errors, keys, spans } = check;
+        let RowCheck { errors, keys, spans, only } = check;
         let fields = &self.template.fields;
         // Inlined: the items are too big to pass through memory per cell.
         self.walk_row(
             pos,
             cells,
+            only.as_deref(),
             errors,
             #[inline(always)]
             |item| {
@@ -123,8 +135,9 @@ impl Validator<'_> {
             // A row with errors claims the keys of the fields without one.
             check.keys.clear();
             check.spans.clear();
-            for i in (0..fields.len()).filter(|&i| fields[i].unique) {
-                if let Some(key) = recheck_key(self, i, &check.errors, cells) {
+            for i in 0..fields.len() {
+                let checked = check.only.as_ref().is_none_or(|only| only.get(i).copied().unwrap_or(false));
+                if fields[i].unique && checked && let Some(key) = recheck_key(self, i, &check.errors, cells) {
                     check.push_key(i, &key);
                 }
             }
@@ -193,7 +206,7 @@ impl FileRules {
         cells: &C,
     ) -> Result<(), Vec<RowError>> {
         validator.check_into(pos, cells, &mut self.check);
-        let RowCheck { errors, keys, spans } = &mut self.check;
+        let RowCheck { errors, keys, spans, .. } = &mut self.check;
         for &(i, start, end) in spans.iter() {
             if let Some(seen) = self.seen[i].as_mut() {
                 claim(seen, validator, pos, i, &keys[start..end], errors);

@@ -253,7 +253,7 @@ impl<'t> Validator<'t> {
         let mut errors = Vec::new();
         let mut values = Vec::with_capacity(self.fields.len());
         let mut attributes = Vec::new();
-        self.walk_row(pos, cells, &mut errors, |item| match item {
+        self.walk_row(pos, cells, None, &mut errors, |item| match item {
             Item::Field(_, found) => values.push(found.into_value()),
             Item::Attribute(name, value) => attributes.push((name.to_string(), value.into_cell())),
         });
@@ -274,9 +274,11 @@ impl<'t> Validator<'t> {
         &'a self,
         pos: Position,
         cells: &'a C,
+        only: Option<&[bool]>,
         errors: &mut Vec<RowError>,
         mut found: impl FnMut(Item<'a>),
     ) {
+        let checked = |i: usize| only.is_none_or(|only| only.get(i).copied().unwrap_or(false));
         // Called only when there is an error: the clones stay off the hot path.
         let error = |column: Option<usize>, field: Option<&Field>, e: ValueError| RowError {
             row: pos.row,
@@ -292,17 +294,20 @@ impl<'t> Validator<'t> {
         // is not checked as a value too.
         let broken = cells.quote_problem().map(|q| {
             let field = match self.targets.get(q.column) {
-                Some(Target::Field(f)) => self.template.fields.get(*f),
+                Some(Target::Field(f)) => Some(*f),
                 _ => None,
             };
-            let cell = cells.get(q.column).unwrap_or("");
-            let message = messages::unclosed_quote(self.lang, q, cell);
-            errors.push(error(Some(q.column), field, ValueError::new(RowErrorCode::UnclosedQuote, message)));
+            if only.is_none() || field.is_some_and(checked) {
+                let cell = cells.get(q.column).unwrap_or("");
+                let message = messages::unclosed_quote(self.lang, q, cell);
+                let field = field.and_then(|f| self.template.fields.get(f));
+                errors.push(error(Some(q.column), field, ValueError::new(RowErrorCode::UnclosedQuote, message)));
+            }
             q.column
         });
 
         let width = self.header.len();
-        if cells.len() > width {
+        if only.is_none() && cells.len() > width {
             let extra: Vec<&str> = (width..cells.len()).filter_map(|i| cells.get(i)).filter(|c| !c.trim().is_empty()).collect();
             if !extra.is_empty() {
                 let first = (width..cells.len()).find(|&i| cells.get(i).is_some_and(|c| !c.trim().is_empty()));
@@ -315,6 +320,9 @@ impl<'t> Validator<'t> {
         }
 
         for (i, (field, plan)) in self.template.fields.iter().zip(&self.fields).enumerate() {
+            if !checked(i) {
+                continue;
+            }
             if field.repeatable {
                 let mut items = Vec::new();
                 for &c in &plan.columns {
@@ -376,6 +384,9 @@ impl<'t> Validator<'t> {
 
         for (c, target) in self.targets.iter().enumerate() {
             let Target::Attribute(name) = target else { continue };
+            if only.is_some() {
+                break;
+            }
             let raw = cells.get(c).unwrap_or("");
             if trim(raw).is_empty() || broken == Some(c) {
                 continue;
@@ -389,6 +400,21 @@ impl<'t> Validator<'t> {
                 Err(e) => errors.push(error(Some(c), None, e)),
             }
         }
+    }
+
+    /// The fields that read the file's `columns`, as flags by field index,
+    /// for [`RowCheck::of_fields`]; `None` when one of the columns holds
+    /// attributes, whose errors belong to no field.
+    pub fn fields_reading(&self, columns: &[usize]) -> Option<Vec<bool>> {
+        let mut fields = vec![false; self.template.fields.len()];
+        for &c in columns {
+            match self.targets.get(c) {
+                Some(Target::Field(f)) => fields[*f] = true,
+                Some(Target::Attribute(_)) => return None,
+                Some(Target::Ignored) | None => {}
+            }
+        }
+        Some(fields)
     }
 
     /// The 0-based file column of a field, if mapped (the first, for repeatable fields).

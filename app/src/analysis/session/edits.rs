@@ -242,7 +242,7 @@ impl Session {
                 }
                 indexes.dedup();
                 outcome.cells = changes.len() as u64;
-                self.recheck(&indexes);
+                self.recheck_cells(&indexes, &changes.columns());
             }
             Step::Remove(rows) => {
                 let indexes: Vec<usize> = rows.iter().map(|&i| i as usize).collect();
@@ -274,8 +274,9 @@ impl Session {
             indexes.push(index);
         }
         indexes.dedup();
+        let columns = changes.columns();
         self.history.record(Step::Cells(changes));
-        self.recheck(&indexes)
+        self.recheck_cells(&indexes, &columns)
     }
 
     /// Take rows out or put them back, and check again what that affects.

@@ -58,6 +58,19 @@ impl CellChanges {
         self.at.iter().enumerate().map(move |(i, &(row, column))| (row as usize, column as usize, values.get(i)))
     }
 
+    /// The columns of the changed cells, each once, in order.
+    pub fn columns(&self) -> Vec<usize> {
+        let mut columns: Vec<usize> = Vec::new();
+        for &(_, column) in &self.at {
+            // A bulk fix changes one column: the last one seen is almost always it.
+            if columns.last() != Some(&(column as usize)) && !columns.contains(&(column as usize)) {
+                columns.push(column as usize);
+            }
+        }
+        columns.sort_unstable();
+        columns
+    }
+
     fn heap_bytes(&self) -> usize {
         self.at.capacity() * 8
             + self.before.text.capacity()

@@ -48,12 +48,23 @@ impl Session {
     /// and the rows they affect; the counts follow. Answers the rows whose
     /// errors changed (the given ones always), with whether they have errors now.
     pub(super) fn recheck(&mut self, indexes: &[usize]) -> Vec<(u64, bool)> {
+        self.recheck_in(indexes, None)
+    }
+
+    /// [`recheck`](Session::recheck) after cells of `columns` changed in
+    /// the rows at `indexes`: only the fields that read those columns are
+    /// checked again in them; their other errors stay as they were.
+    pub(super) fn recheck_cells(&mut self, indexes: &[usize], columns: &[usize]) -> Vec<(u64, bool)> {
+        self.recheck_in(indexes, Some(columns))
+    }
+
+    fn recheck_in(&mut self, indexes: &[usize], columns: Option<&[usize]>) -> Vec<(u64, bool)> {
         self.commit = None;
         let blocked = self.report.file_errors.iter().any(|e| e.code.stops_checking());
         let changed = if indexes.is_empty() || blocked {
             Vec::new()
         } else if self.incremental {
-            self.recheck_incrementally(indexes)
+            self.recheck_incrementally(indexes, columns)
         } else {
             // Generated or repeatable unique fields: core's file rules decide, over the whole file.
             let before = self.errors.clone();
@@ -80,7 +91,7 @@ impl Session {
         self.report.rows.valid = total.saturating_sub(invalid);
     }
 
-    fn recheck_incrementally(&mut self, indexes: &[usize]) -> Vec<(u64, bool)> {
+    fn recheck_incrementally(&mut self, indexes: &[usize], columns: Option<&[usize]>) -> Vec<(u64, bool)> {
         let template = self.template.clone();
         let engine = self.options.to_options();
         let Ok(validator) = Validator::new(&template, &self.mapping, &engine.now)
@@ -89,7 +100,22 @@ impl Session {
             return Vec::new();
         };
         let mismatches = Mismatches::new(&template, &validator, &self.header, &self.options.mismatches);
-        let mut check = RowCheck::new();
+        // The fields the changed cells are read by, when only they need a
+        // look: not for rows taken out or put back, attribute columns, or
+        // values checked together with other fields.
+        let scope = columns.filter(|_| mismatches.is_empty()).and_then(|c| validator.fields_reading(c));
+        let mut check = match &scope {
+            Some(fields) => RowCheck::of_fields(fields.clone()),
+            None => RowCheck::new(),
+        };
+        let in_scope = |field: usize| scope.as_ref().is_none_or(|s| s[field]);
+        // Whether an error of a row belongs to a field checked again.
+        let scoped_keys: Vec<&str> =
+            template.fields.iter().enumerate().filter(|(i, _)| in_scope(*i)).map(|(_, f)| f.key.as_str()).collect();
+        let checked_again = |e: &RowError| match &scope {
+            None => true,
+            Some(_) => e.field.as_deref().is_some_and(|k| scoped_keys.contains(&k)),
+        };
         // Each changed row's own errors, and the unique fields (by slot in
         // `keys`) whose key it changed: only those can change other rows.
         let mut changed_rows: Vec<Changed> = Vec::with_capacity(indexes.len());
@@ -105,10 +131,22 @@ impl Session {
                 if !mismatches.is_empty() {
                     own.extend(mismatches.errors(pos, &row));
                 }
+                if scope.is_some() {
+                    // The errors of the fields not looked at (duplicates are settled below).
+                    if let Some(old) = self.errors.get(&(index as u64 + 1)) {
+                        own.extend(
+                            old.iter().filter(|e| e.code != RowErrorCode::DuplicateInFile && !checked_again(e)).cloned(),
+                        );
+                    }
+                }
             }
             let mut moved = Vec::new();
             let mut new_keys = Vec::new();
             for (k, (i, hashes)) in self.keys.iter_mut().enumerate() {
+                // A row taken out claims no key at all.
+                if !in_scope(*i) && !removed {
+                    continue;
+                }
                 let key = if removed { None } else { check.key(*i) };
                 let new = key.map_or(0, hash_key);
                 let old = std::mem::replace(&mut hashes[index], new);
@@ -123,6 +161,7 @@ impl Session {
             changed_rows.push(Changed { index, own, looked_at: moved, new_keys });
         }
         // Rows not changed whose duplicates may have: their errors but those.
+        let mut whole = RowCheck::new();
         let mut others: BTreeMap<usize, Changed> = BTreeMap::new();
         let slot_of: ByIndex<usize> = match wanted.iter().any(|w| !w.is_empty()) {
             true => changed_rows.iter().enumerate().map(|(slot, c)| (c.index, slot)).collect(),
@@ -144,8 +183,8 @@ impl Session {
                 match known {
                     Some((_, key)) => keyed.push((j, key.clone())),
                     None => {
-                        validator.check_into(self.store.position(j), &self.store.row(j), &mut check);
-                        keyed.extend(check.key(i).map(|key| (j, key.to_string())));
+                        validator.check_into(self.store.position(j), &self.store.row(j), &mut whole);
+                        keyed.extend(whole.key(i).map(|key| (j, key.to_string())));
                     }
                 }
                 let entry = match slot_of.get(&j) {
@@ -191,26 +230,27 @@ impl Session {
             }
         }
         let mut changed = Vec::with_capacity(changed_rows.len());
+        let mut updates = Vec::with_capacity(changed_rows.len() + others.len());
         for row in changed_rows {
-            let number = row.index as u64 + 1;
-            self.settle(&template, row);
-            changed.push((number, self.errors.contains_key(&number)));
+            let (number, errors) = self.settled(&template, row);
+            changed.push((number, !errors.is_empty()));
+            updates.push((number, errors));
         }
         for (_, row) in others {
-            let number = row.index as u64 + 1;
-            let was = self.errors.get(&number).cloned();
-            self.settle(&template, row);
-            if was.as_ref() != self.errors.get(&number) {
-                changed.push((number, self.errors.contains_key(&number)));
+            let (number, errors) = self.settled(&template, row);
+            if self.errors.get(&number).map_or(&[][..], Vec::as_slice) != errors.as_slice() {
+                changed.push((number, !errors.is_empty()));
             }
+            updates.push((number, errors));
         }
+        self.store_errors(updates);
         changed.sort_unstable();
         changed
     }
 
-    /// Store a row's new errors: those found, and its duplicates of the
-    /// unique fields not looked at, which stay as they were.
-    fn settle(&mut self, template: &Template, row: Changed) {
+    /// A row's new errors: those found, and its duplicates of the unique
+    /// fields not looked at, which stay as they were.
+    fn settled(&self, template: &Template, row: Changed) -> (u64, Vec<RowError>) {
         let number = row.index as u64 + 1;
         let mut errors = row.own;
         if let Some(old) = self.errors.get(&number) {
@@ -219,12 +259,42 @@ impl Session {
             };
             errors.extend(old.iter().filter(|e| e.code == RowErrorCode::DuplicateInFile && !looked_at(e)).cloned());
         }
-        if errors.is_empty() {
-            self.errors.remove(&number);
-        } else {
-            sort_errors(template, &mut errors);
-            self.errors.insert(number, errors);
+        sort_errors(template, &mut errors);
+        (number, errors)
+    }
+
+    /// Put rows' new errors in place of their old ones (none: the row is
+    /// valid). A change of a large part of the file builds the map again
+    /// from the two sorted lists, rather than updating it a row at a time.
+    fn store_errors(&mut self, mut updates: Vec<(u64, Vec<RowError>)>) {
+        if updates.len() < 1_024 || updates.len() < self.errors.len() / 8 {
+            for (number, errors) in updates {
+                match errors.is_empty() {
+                    true => self.errors.remove(&number),
+                    false => self.errors.insert(number, errors),
+                };
+            }
+            return;
         }
+        updates.sort_unstable_by_key(|(number, _)| *number);
+        let old = std::mem::take(&mut self.errors);
+        let mut merged: Vec<(u64, Vec<RowError>)> = Vec::with_capacity(old.len() + updates.len());
+        let mut updates = updates.into_iter().peekable();
+        for (number, errors) in old {
+            while let Some(update) = updates.next_if(|(n, _)| *n < number) {
+                merged.extend(Some(update).filter(|(_, e)| !e.is_empty()));
+            }
+            match updates.next_if(|(n, _)| *n == number) {
+                Some(update) => {
+                    self.retired.push(errors);
+                    merged.extend(Some(update).filter(|(_, e)| !e.is_empty()));
+                }
+                None => merged.push((number, errors)),
+            }
+        }
+        merged.extend(updates.filter(|(_, e)| !e.is_empty()));
+        // Sorted already: the map is built in one pass.
+        self.errors = merged.into_iter().collect();
     }
 }
 

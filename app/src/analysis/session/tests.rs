@@ -39,6 +39,7 @@ pub(super) fn full_check(session: &Session) -> BTreeMap<u64, Vec<RowError>> {
         removed: session.removed.clone(),
         removed_count: session.removed_count,
         history: History::default(),
+        retired: Vec::new(),
     };
     fresh.check(session.options.clone(), &mut |_, _| {});
     fresh.errors

@@ -286,3 +286,68 @@ fn a_fix_of_many_cells_keeps_only_the_changed_cells_to_undo() {
     s.redo();
     assert_eq!(s.summary().report.rows.invalid, 0);
 }
+
+#[test]
+fn a_fix_of_one_column_keeps_the_other_columns_errors_as_a_full_check_finds_them() {
+    // Errors in every column, extra cells, duplicates of the unique email
+    // column, and a quote left open in the last row's phone.
+    let file = "Name,Email,Phone,Born\n\
+        ,ANN@X.COM,N/A,20/11/1981\n\
+        Bob,ann@x.com,+1 415 555 0101,1990-01-02,extra\n\
+        Cy,not-an-email,n/a,05/03/2024\n\
+        Di,di@x.com,\"+1 415,31/02/2024\n";
+    let mut s = load(file);
+    consistent(&s);
+    let before = s.errors.clone();
+    // The dates only: the name, email, phone and extra-cell errors stay.
+    let dates = Target { column: 3, code: None };
+    let outcome = s.apply_fix(dates, &Fix::ReformatDate { from: "DD/MM/YYYY".into(), to: "YYYY-MM-DD".into() });
+    assert!(outcome.cells > 0);
+    consistent(&s);
+    let kept = |errors: &std::collections::BTreeMap<u64, Vec<csv_import_core::RowError>>| -> Vec<(u64, RowErrorCode)> {
+        errors.values().flatten().filter(|e| e.column != Some(3)).map(|e| (e.row, e.code)).collect()
+    };
+    assert_eq!(kept(&s.errors), kept(&before));
+    // The emails in lower case: a key moved, so duplicates are looked for again.
+    s.apply_fix(Target { column: 1, code: None }, &Fix::Case(Case::Lower));
+    consistent(&s);
+    s.undo();
+    consistent(&s);
+    s.undo();
+    consistent(&s);
+    assert_eq!(s.errors, before);
+    s.redo();
+    s.redo();
+    consistent(&s);
+}
+
+#[test]
+fn a_fix_of_thousands_of_rows_stores_their_errors_as_a_full_check_finds_them() {
+    // Enough rows for the errors to be stored in one pass rather than row by row.
+    let mut file = String::from("Name,Email,Phone,Born\n");
+    for i in 0..3_000 {
+        let name = if i % 7 == 0 { "" } else { "P" };
+        let email = if i % 500 == 0 { "dup@x.com".to_string() } else { format!("P{i}@X.COM") };
+        let phone = if i % 3 == 0 { "N/A" } else { "+1 415 555 0101" };
+        file.push_str(&format!("{name},{email},{phone},{:02}/{:02}/1990\n", i % 28 + 1, i % 12 + 1));
+    }
+    let mut s = load(&file);
+    consistent(&s);
+    let dates = Target { column: 3, code: Some(RowErrorCode::InvalidDate) };
+    assert_eq!(s.apply_fix(dates, &Fix::ReformatDate { from: "DD/MM/YYYY".into(), to: "YYYY-MM-DD".into() }).cells, 3_000);
+    s.release();
+    consistent(&s);
+    let phones = Target { column: 2, code: Some(RowErrorCode::InvalidPhone) };
+    assert_eq!(s.apply_fix(phones, &Fix::Empty).cells, 1_000);
+    consistent(&s);
+    // Still invalid: the empty names and the repeated email.
+    assert!(s.errors.values().flatten().all(|e| matches!(e.code, RowErrorCode::Required | RowErrorCode::DuplicateInFile)));
+    assert!(s.summary().report.rows.invalid > 0);
+    s.apply_fix(Target { column: 1, code: None }, &Fix::Case(Case::Lower));
+    consistent(&s);
+    for _ in 0..3 {
+        s.undo();
+        consistent(&s);
+    }
+    assert_eq!(s.errors, full_check(&s));
+}
