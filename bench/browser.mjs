@@ -20,10 +20,14 @@
 //                                LibreOffice from the 100k file) until the
 //                                review step shows its counts
 //   browser_xlsx_max_main_thread_task_ms  the longest main-thread task meanwhile
+//   bulk_fix_1m_rows_browser_ms  the review's date fix on a million rows
+//                                (bulk-1000000.csv, written here), from the
+//                                click until the review announces it
+//   bulk_undo_1m_rows_browser_ms its undo, the same way
 //
 // Usage: node bench/browser.mjs --bin <csv-import> --site <target/site>
 //          --data <folder with clients-5000.csv and clients-1000000.csv>
-//          [--port 3210] [--only wasm,papaparse,e2e5k,e2e1m,xlsx]
+//          [--port 3210] [--only wasm,papaparse,bulk,e2e5k,e2e1m,xlsx]
 // Prints `name: value` lines (`name: n/a (reason)` for what failed).
 //
 // It waits on what a user sees (step names, counts, notifications), not on
@@ -275,6 +279,72 @@ async function measureWorkbook(browser) {
   }
 }
 
+// The review's bulk fixes on a million rows, in the browser: the file of
+// app/examples/bench_bulk_fix.rs (emails in capitals, "N/A" in a third of
+// the phones, every date DD/MM/YYYY) checked against the same template,
+// given as JSON to CsvImport.open; then the date fix the errors offer and
+// its undo, each from the click until the review announces the cells
+// changed (the worker has checked the rows again and the counts follow).
+const bulkSchema = {
+  name: "people",
+  label: "People",
+  fields: [
+    { key: "name", required: true },
+    { key: "email", type: "email", unique: true },
+    { key: "phone", type: "phone" },
+    { key: "born", type: "date" },
+  ],
+};
+
+function bulkFile(rows) {
+  const file = path.join(data, `bulk-${rows}.csv`);
+  if (!fs.existsSync(file)) {
+    const lines = ["name,email,phone,born"];
+    const pad = (n) => String(n).padStart(2, "0");
+    for (let i = 0; i < rows; i++) {
+      const phone = i % 3 === 0 ? "N/A" : `+1 202 555 ${String(1000 + (i % 9000)).padStart(4, "0")}`;
+      lines.push(`P${i},P${i}@Example.COM,${phone},${pad((i % 28) + 1)}/${pad((i % 12) + 1)}/19${pad(i % 100)}`);
+    }
+    fs.writeFileSync(file, lines.join("\n") + "\n");
+  }
+  return file;
+}
+
+async function measureBulkFix(browser) {
+  const rows = 1_000_000;
+  const file = bulkFile(rows);
+  const { context, page } = await newPage(browser);
+  try {
+    await page.goto("/sign-in");
+    await page.locator('body[data-hydrated="true"]').waitFor();
+    await page.evaluate(async (schema) => {
+      const { CsvImport } = await import("/csv-import/embed.js");
+      CsvImport.open({ schema, mode: "deliver", onRows: async () => {} });
+    }, bulkSchema);
+    const dialog = page.getByRole("dialog");
+    await dialog.waitFor();
+    const reviewMs = await dropAndReview(page, dialog, file, rows, 600_000);
+    const announce = dialog.locator("#review-announce");
+    const fix = dialog.locator(".fix-offers").getByRole("button", { name: /^Fix 1,000,000 dates from DD\/MM\/YYYY/ });
+    await fix.waitFor({ timeout: 300_000 });
+    let started = Date.now();
+    await fix.click();
+    await announce.filter({ hasText: "1,000,000 cells changed." }).waitFor({ timeout: 600_000 });
+    const fixMs = Date.now() - started;
+    const summary = (await dialog.locator(".review-summary").innerText()).replace(/\s+/g, " ");
+    const undo = dialog.getByRole("button", { name: "Undo", exact: true });
+    started = Date.now();
+    await undo.click();
+    await announce.filter({ hasText: "Undone: 1,000,000 cells changed." }).waitFor({ timeout: 600_000 });
+    const undoMs = Date.now() - started;
+    console.log(`  (bulk file: review after ${reviewMs} ms; after the date fix: ${summary})`);
+    result("bulk_fix_1m_rows_browser_ms", fixMs);
+    result("bulk_undo_1m_rows_browser_ms", undoMs);
+  } finally {
+    await context.close();
+  }
+}
+
 async function measurePapaparse(browser) {
   const rows = dataRows(bigFile);
   const { context, page } = await newPage(browser);
@@ -408,6 +478,13 @@ try {
       } catch (e) {
         na("browser_xlsx_100k_review_ms", e.message);
       }
+    }
+  }
+  if (wanted("bulk")) {
+    try {
+      await measureBulkFix(browser);
+    } catch (e) {
+      for (const name of ["bulk_fix_1m_rows_browser_ms", "bulk_undo_1m_rows_browser_ms"]) na(name, e.message);
     }
   }
   if (wanted("e2e5k")) {
