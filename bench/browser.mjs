@@ -10,6 +10,11 @@
 //                                rules in plain JavaScript, same file, same
 //                                browser (bench/papaparse-worker.js)
 //   browser_vs_papaparse_ratio   the two rates
+//   worker_read_ms, worker_parse_store_ms, worker_check_ms
+//                                where the worker's time went for the 1M
+//                                file: waiting for the file's slices; copying
+//                                them into wasm, decoding, parsing, storing;
+//                                mapping and checking the rows
 //   e2e_5000_rows_ms             drop a 5,000-row file to the "finished"
 //                                notification (the clients template imports
 //                                in the background)
@@ -136,6 +141,7 @@ function initScript() {
         const m = event.data;
         if (m && typeof m === "object") {
           if (typeof m.wasmMemoryBytes === "number") window.__bench.workerMemory = Math.max(window.__bench.workerMemory, m.wasmMemoryBytes);
+          if (m.type === "done" && m.stages) window.__bench.stages = { ...m.stages, millis: m.millis };
           if (typeof m.benchWasmMemoryBytes === "number") window.__bench.measuredMemory = Math.max(window.__bench.measuredMemory, m.benchWasmMemoryBytes);
         }
       });
@@ -236,6 +242,19 @@ async function measureWasm(browser, bundle) {
     const bench = await page.evaluate(() => window.__bench);
     const summary = (await dialog.locator(".review-summary").innerText()).replace(/\s+/g, " ");
     console.log(`  (1M rows: review after ${ms} ms; ${summary})`);
+    const stages = bench.stages;
+    if (stages) {
+      const share = (v) => `${Math.round(v)} ms (${Math.round((100 * v) / stages.millis)}%)`;
+      const rest = stages.millis - stages.read - stages.feed - stages.check;
+      console.log(
+        `  (the worker's ${Math.round(stages.millis)} ms: waiting for the file's slices ${share(stages.read)}, ` +
+          `copying into wasm, decoding, parsing and storing ${share(stages.feed)}, ` +
+          `mapping and checking ${share(stages.check)}, progress messages and the rest ${share(rest)})`,
+      );
+      result("worker_read_ms", Math.round(stages.read));
+      result("worker_parse_store_ms", Math.round(stages.feed));
+      result("worker_check_ms", Math.round(stages.check));
+    }
     result("browser_rows_per_s_wasm", Math.round(rows / (ms / 1000)));
     const longest = bench.longTasks.reduce((m, t) => Math.max(m, t.duration), 0);
     console.log(

@@ -84,7 +84,7 @@ for name in workbook_open_ms workbook_rows_ms workbook_check_ms workbook_rows_pe
   figure "$name" "no .xlsx was written (LibreOffice missing?)"
 done
 for name in browser_rows_per_s_wasm browser_rows_per_s_papaparse browser_vs_papaparse_ratio \
-  max_main_thread_task_ms peak_worker_memory_mb; do
+  worker_read_ms worker_parse_store_ms worker_check_ms max_main_thread_task_ms peak_worker_memory_mb; do
   figure "$name" "$browser_why"
 done
 for name in commit_rows_per_s_sqlite sqlite_import_rows_per_s commit_vs_bulk_sqlite \

@@ -17,12 +17,15 @@
 //       rows), "parsing" (the same, once rows were parsed: each slice is
 //       decoded and its rows parsed as it comes) or "checking" (rows
 //       checked, 50-100%). percent: 0-100.
-//   worker -> page  { id, type: "done", ok: true, json, wasmMemoryBytes, rows, millis }
+//   worker -> page  { id, type: "done", ok: true, json, wasmMemoryBytes, rows, millis, stages }
 //       json: the file's summary (app::analysis::Summary: counts, columns,
 //       file errors, numbers of the rows with errors; never the rows).
 //       wasmMemoryBytes: the wasm memory's size now; it only grows, so it is
 //       the peak memory of the worker's wasm. rows: data rows read.
-//       millis: time from the first slice to the summary.
+//       millis: time from the first slice to the summary. stages: where
+//       it went, in milliseconds: `read` (waiting for the file's slices),
+//       `feed` (copying them into the wasm, decoding, parsing and storing
+//       the rows), `check` (mapping and checking the rows, the summary).
 //   page -> worker  { id, type: "request", json }
 //       json: an app::analysis::Request (tagged by "type": "check", "rows",
 //       "edit", "error_report", "references", "key_values", "existing",
@@ -79,21 +82,28 @@ async function analyze(id, { file, template, options, chunkSize }, wasm) {
   const progress = (phase, rowsSoFar, percent, bytesRead) => {
     self.postMessage({ id, type: "progress", phase, bytesRead, totalBytes: size, rows: rowsSoFar, percent });
   };
+  const stages = { read: 0, feed: 0, check: 0 };
   begin_file(template, options, size);
   progress("reading", 0, 0, 0);
   for (let at = 0; at < size; at += step) {
     const end = Math.min(size, at + step);
+    let mark = performance.now();
     const bytes = new Uint8Array(await file.slice(at, end).arrayBuffer());
+    stages.read += performance.now() - mark;
+    mark = performance.now();
     const readable = feed_file(bytes);
+    stages.feed += performance.now() - mark;
     rows = rows_read();
     progress(rows > 0 ? "parsing" : "reading", rows, (50 * end) / size, end);
     // A file that is not text (a workbook, an image) is refused from its first bytes.
     if (!readable) break;
   }
+  const mark = performance.now();
   const json = finish_file((rowsSoFar, fraction) => {
     rows = rowsSoFar;
     progress("checking", rowsSoFar, 50 + 50 * fraction, size);
   });
+  stages.check = performance.now() - mark;
   self.postMessage({
     id,
     type: "done",
@@ -102,5 +112,6 @@ async function analyze(id, { file, template, options, chunkSize }, wasm) {
     rows,
     wasmMemoryBytes: wasm.memory.buffer.byteLength,
     millis: performance.now() - started,
+    stages,
   });
 }
