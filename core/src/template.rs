@@ -403,11 +403,11 @@ impl Wording {
         }
     }
 
-    /// Every text, with its language tag (`None`: every language).
-    fn texts(&self) -> Vec<(Option<&str>, &str)> {
+    /// Every text, whatever its language.
+    fn texts(&self) -> Vec<&str> {
         match self {
-            Wording::Any(text) => vec![(None, text.as_str())],
-            Wording::PerLanguage(texts) => texts.iter().map(|(tag, text)| (Some(tag.as_str()), text.as_str())).collect(),
+            Wording::Any(text) => vec![text.as_str()],
+            Wording::PerLanguage(texts) => texts.values().map(String::as_str).collect(),
         }
     }
 
@@ -421,7 +421,7 @@ impl Wording {
                 return Some(format!("{tag:?} is not a language the importer speaks (en, fr)"));
             }
         }
-        for (_, text) in self.texts() {
+        for text in self.texts() {
             if text.trim().is_empty() {
                 return Some("a text is empty".to_string());
             }

@@ -1,8 +1,8 @@
 //! Reference checks: which of the values a file names do not exist in the
 //! workspace: users by email are the importer's to answer; a reference of
-//! any other name is the template's destination's. The browser asks with the distinct values of one field (never
-//! rows) to flag cells before the import; the commit asks again for the
-//! rows it is sent.
+//! any other name is the template's destination's. The browser asks with
+//! the distinct values of one field (never rows) to flag cells before the
+//! import; the commit asks again for the rows it is sent.
 
 use crate::AppError;
 use csv_import_core::template::Reference;

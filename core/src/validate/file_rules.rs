@@ -2,7 +2,7 @@
 //! file and generated values.
 
 use super::seen::SeenValues;
-use super::{Cells, Item, RowOutcome, Validator};
+use super::{Cells, Item, RowOutcome, Validator, looks_at};
 use crate::error::{Position, RowError, RowErrorCode};
 use crate::record::{Record, Value};
 use crate::template::{FieldType, Generator, Template};
@@ -51,6 +51,12 @@ impl RowCheck {
     /// changed one column keeps the row's other errors as they were.
     pub fn of_fields(fields: Vec<bool>) -> RowCheck {
         RowCheck { only: Some(fields), ..RowCheck::default() }
+    }
+
+    /// Whether the check looks at field `field` (by index): every field,
+    /// unless it was made [`of_fields`](RowCheck::of_fields).
+    pub fn looks_at(&self, field: usize) -> bool {
+        looks_at(self.only.as_deref(), field)
     }
 
     /// The row's own errors (none of the file rules'), unsorted.
@@ -136,8 +142,7 @@ impl Validator<'_> {
             check.keys.clear();
             check.spans.clear();
             for i in 0..fields.len() {
-                let checked = check.only.as_ref().is_none_or(|only| only.get(i).copied().unwrap_or(false));
-                if fields[i].unique && checked && let Some(key) = recheck_key(self, i, &check.errors, cells) {
+                if fields[i].unique && check.looks_at(i) && let Some(key) = recheck_key(self, i, &check.errors, cells) {
                     check.push_key(i, &key);
                 }
             }

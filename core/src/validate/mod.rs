@@ -278,7 +278,7 @@ impl<'t> Validator<'t> {
         errors: &mut Vec<RowError>,
         mut found: impl FnMut(Item<'a>),
     ) {
-        let checked = |i: usize| only.is_none_or(|only| only.get(i).copied().unwrap_or(false));
+        let checked = |i: usize| looks_at(only, i);
         // Called only when there is an error: the clones stay off the hot path.
         let error = |column: Option<usize>, field: Option<&Field>, e: ValueError| RowError {
             row: pos.row,
@@ -382,11 +382,10 @@ impl<'t> Validator<'t> {
             found(Item::Field(i, value));
         }
 
-        for (c, target) in self.targets.iter().enumerate() {
+        // Attribute columns belong to no field: a check of some fields skips them.
+        let attributes = if only.is_none() { &self.targets[..] } else { &[] };
+        for (c, target) in attributes.iter().enumerate() {
             let Target::Attribute(name) = target else { continue };
-            if only.is_some() {
-                break;
-            }
             let raw = cells.get(c).unwrap_or("");
             if trim(raw).is_empty() || broken == Some(c) {
                 continue;
@@ -425,6 +424,12 @@ impl<'t> Validator<'t> {
     fn header_of(&self, field_index: usize) -> Option<String> {
         self.column_of(field_index).and_then(|c| self.header.get(c)).map(|h| h.trim().to_string())
     }
+}
+
+/// Whether a check limited to the fields flagged in `only` looks at field
+/// `i` (every field when `only` is `None`).
+fn looks_at(only: Option<&[bool]>, i: usize) -> bool {
+    only.is_none_or(|only| only.get(i).copied().unwrap_or(false))
 }
 
 /// What [`Validator::walk_row`] found in a row.

@@ -61,9 +61,9 @@ impl CellChanges {
     /// The columns of the changed cells, each once, in order.
     pub fn columns(&self) -> Vec<usize> {
         let mut columns: Vec<usize> = Vec::new();
+        // Few columns (a bulk fix changes one): a list is the cheapest set.
         for &(_, column) in &self.at {
-            // A bulk fix changes one column: the last one seen is almost always it.
-            if columns.last() != Some(&(column as usize)) && !columns.contains(&(column as usize)) {
+            if !columns.contains(&(column as usize)) {
                 columns.push(column as usize);
             }
         }

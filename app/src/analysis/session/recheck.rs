@@ -104,18 +104,11 @@ impl Session {
         // look: not for rows taken out or put back, attribute columns, or
         // values checked together with other fields.
         let scope = columns.filter(|_| mismatches.is_empty()).and_then(|c| validator.fields_reading(c));
-        let mut check = match &scope {
-            Some(fields) => RowCheck::of_fields(fields.clone()),
-            None => RowCheck::new(),
-        };
-        let in_scope = |field: usize| scope.as_ref().is_none_or(|s| s[field]);
-        // Whether an error of a row belongs to a field checked again.
-        let scoped_keys: Vec<&str> =
-            template.fields.iter().enumerate().filter(|(i, _)| in_scope(*i)).map(|(_, f)| f.key.as_str()).collect();
-        let checked_again = |e: &RowError| match &scope {
-            None => true,
-            Some(_) => e.field.as_deref().is_some_and(|k| scoped_keys.contains(&k)),
-        };
+        let limited = scope.is_some();
+        let mut check = scope.map_or_else(RowCheck::new, RowCheck::of_fields);
+        // The fields checked again, by key: a row keeps its errors of the others.
+        let checked_keys: Vec<&str> =
+            template.fields.iter().enumerate().filter(|(i, _)| check.looks_at(*i)).map(|(_, f)| f.key.as_str()).collect();
         // Each changed row's own errors, and the unique fields (by slot in
         // `keys`) whose key it changed: only those can change other rows.
         let mut changed_rows: Vec<Changed> = Vec::with_capacity(indexes.len());
@@ -131,20 +124,20 @@ impl Session {
                 if !mismatches.is_empty() {
                     own.extend(mismatches.errors(pos, &row));
                 }
-                if scope.is_some() {
+                if limited && let Some(old) = self.errors.get(&(index as u64 + 1)) {
                     // The errors of the fields not looked at (duplicates are settled below).
-                    if let Some(old) = self.errors.get(&(index as u64 + 1)) {
-                        own.extend(
-                            old.iter().filter(|e| e.code != RowErrorCode::DuplicateInFile && !checked_again(e)).cloned(),
-                        );
-                    }
+                    let kept = |e: &&RowError| {
+                        e.code != RowErrorCode::DuplicateInFile
+                            && !e.field.as_deref().is_some_and(|k| checked_keys.contains(&k))
+                    };
+                    own.extend(old.iter().filter(kept).cloned());
                 }
             }
             let mut moved = Vec::new();
             let mut new_keys = Vec::new();
             for (k, (i, hashes)) in self.keys.iter_mut().enumerate() {
                 // A row taken out claims no key at all.
-                if !in_scope(*i) && !removed {
+                if !check.looks_at(*i) && !removed {
                     continue;
                 }
                 let key = if removed { None } else { check.key(*i) };
