@@ -157,6 +157,10 @@ pub struct ImportStarted {
     pub import_id: String,
     /// The most rows a batch may carry.
     pub max_batch_rows: u32,
+    /// The most bytes of JSON a batch's rows may take (0 from a server that
+    /// does not say: rows alone count).
+    #[serde(default)]
+    pub max_batch_bytes: u32,
 }
 
 /// One batch of valid, normalised rows.

@@ -135,7 +135,8 @@ impl Api {
             )
             .await;
         assert_eq!(reply.status, StatusCode::OK, "start_import: {}", reply.text);
-        assert_eq!(reply.body["max_batch_rows"], 500);
+        // The records destination takes 5,000 rows a batch, within 4 MiB of JSON.
+        assert_eq!((reply.body["max_batch_rows"].clone(), reply.body["max_batch_bytes"].clone()), (json!(5000), json!(4194304)));
         reply.body["import_id"].as_str().unwrap().to_string()
     }
 
@@ -445,9 +446,9 @@ async fn tampered_rows_are_skipped_not_committed(db: Db) {
         .unwrap();
     assert_eq!(evil, 0);
 
-    // More than 500 rows is refused as a whole.
+    // More than 5,000 rows is refused as a whole.
     let many: Vec<Value> =
-        (1..=501).map(|i| json!({"row": i, "values": ["A", null, format!("a{i}@example.com"), null, null, null, "new"]})).collect();
+        (1..=5001).map(|i| json!({"row": i, "values": ["A", null, format!("a{i}@example.com"), null, null, null, "new"]})).collect();
     let reply = api.batch(&admin, &import_id, 1, Value::Array(many)).await;
     assert_eq!(reply.status, StatusCode::BAD_REQUEST, "{}", reply.text);
     assert_eq!(api.count("leads", "acme").await, 3);

@@ -239,6 +239,8 @@ async fn start(site: &Site, cookie: &str, template: &str, total_rows: u64) -> St
     let start = json!({"import": {"template": template, "file_name": "contacts.csv", "total_rows": total_rows, "skipped": []}});
     let started = site.json("start_import", start, cookie).await;
     assert_eq!(started.status, StatusCode::OK, "{}", started.text);
+    // A receiver takes each batch in one request: 500 rows at most.
+    assert_eq!(started.body["max_batch_rows"], 500);
     started.body["import_id"].as_str().unwrap().to_string()
 }
 

@@ -334,6 +334,14 @@ pub enum Request {
     /// Start handing out valid records from the first row: answers the
     /// number of valid rows.
     StartCommit,
-    /// The next valid records, at most `size`: answers a [`NextBatch`].
-    NextBatch { size: usize },
+    /// The next valid records, at most `size` and, when `max_bytes` is not
+    /// 0, at most that many bytes of JSON (always at least one record):
+    /// answers a [`NextBatch`].
+    NextBatch {
+        /// The most records.
+        size: usize,
+        /// The most bytes of the records as JSON; 0: no limit.
+        #[serde(default)]
+        max_bytes: usize,
+    },
 }

@@ -22,12 +22,44 @@ use csv_import_core::report::Report;
 use csv_import_core::store::{RowStore, StreamLoaded};
 use csv_import_core::validate::{Cells, FileRules, Validator};
 use csv_import_core::value::FieldChecker;
-use csv_import_core::{FileError, FileErrorCode, Lang, RowError, Template};
+use csv_import_core::{FileError, FileErrorCode, Lang, Record, RowError, Template, Value};
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 
 /// How many of the first rows the mapping looks at to recognise a column by
 /// its values.
 const CONTENT_SAMPLE_ROWS: usize = 100;
+
+/// Where the hand-out of valid records for an import stands.
+struct Handout {
+    /// The file-wide rules (uniqueness) over the records handed out.
+    rules: FileRules,
+    /// The next row index to look at.
+    next: usize,
+    /// A record admitted but left for the next batch (it did not fit).
+    held: Option<Record>,
+}
+
+/// An upper bound of the bytes `record` takes as JSON: every value's text
+/// plus quotes and separators, each byte that JSON may escape counted at
+/// the six bytes of `\u00XX`.
+fn json_len_bound(record: &Record) -> usize {
+    fn text(s: &str) -> usize {
+        let escaped = s.bytes().filter(|&b| b < 0x20 || b == b'"' || b == b'\\').count();
+        s.len() + 5 * escaped + 3
+    }
+    let values: usize = record
+        .values
+        .iter()
+        .map(|value| match value {
+            Value::Null | Value::Bool(_) => 6,
+            Value::Int(_) => 21,
+            Value::Text(s) => text(s),
+            Value::List(items) => 2 + items.iter().map(|s| text(s)).sum::<usize>(),
+        })
+        .sum();
+    let attributes: usize = record.attributes.iter().map(|(k, v)| text(k) + text(v) + 3).sum();
+    48 + values + attributes
+}
 
 /// The worker's file: its rows, what was found wrong in them, and the
 /// state of an import under way.
@@ -53,7 +85,7 @@ pub struct Session {
     /// An edit can be checked alone (else the whole file is checked again).
     incremental: bool,
     existing: Option<(usize, HashSet<String>)>,
-    commit: Option<(FileRules, usize)>,
+    commit: Option<Handout>,
     /// Per row index, whether the user took the row out (empty while none
     /// was): it is not shown, checked, counted nor imported, and keeps its number.
     removed: Vec<bool>,
@@ -433,14 +465,17 @@ impl Session {
 
     /// Start handing out the valid records from the first row.
     pub fn start_commit(&mut self) -> u64 {
-        self.commit = Some((FileRules::with_rows(&self.template, self.store.len()), 0));
+        self.commit =
+            Some(Handout { rules: FileRules::with_rows(&self.template, self.store.len()), next: 0, held: None });
         self.report.rows.valid
     }
 
-    /// The next valid records, at most `size`, in file order, with generated
-    /// values filled in; rows with errors are passed over.
-    pub fn next_batch(&mut self, size: usize) -> NextBatch {
-        let Some((mut rules, mut next)) = self.commit.take() else {
+    /// The next valid records, at most `size` and (unless `max_bytes` is 0)
+    /// at most `max_bytes` of JSON, in file order, with generated values
+    /// filled in; rows with errors are passed over. A record longer than
+    /// `max_bytes` goes alone.
+    pub fn next_batch(&mut self, size: usize, max_bytes: usize) -> NextBatch {
+        let Some(Handout { mut rules, mut next, held }) = self.commit.take() else {
             return NextBatch { records: Vec::new(), done: true };
         };
         let template = self.template.clone();
@@ -451,6 +486,13 @@ impl Session {
         };
         let mismatches = Mismatches::new(&template, &validator, &self.header, &self.options.mismatches);
         let mut records = Vec::with_capacity(size.min(10_000));
+        let budget = if max_bytes == 0 { usize::MAX } else { max_bytes };
+        let mut bytes = 0_usize;
+        let mut held_over = None;
+        if let Some(record) = held {
+            bytes = json_len_bound(&record);
+            records.push(record);
+        }
         while next < self.store.len() && records.len() < size.max(1) {
             if self.is_removed(next) {
                 next += 1;
@@ -461,13 +503,24 @@ impl Session {
             let outcome = rules.admit(&validator, pos, validator.check_row(pos, &row), &row);
             // A refused combination is passed over once its keys are claimed, as in `check`.
             match outcome {
-                Ok(record) if mismatches.is_empty() || mismatches.errors(pos, &row).is_empty() => records.push(record),
+                Ok(record) if mismatches.is_empty() || mismatches.errors(pos, &row).is_empty() => {
+                    let size = json_len_bound(&record);
+                    if !records.is_empty() && bytes.saturating_add(size) > budget {
+                        // First in the next batch: its keys are claimed
+                        // already, so it is not admitted again.
+                        held_over = Some(record);
+                        next += 1;
+                        break;
+                    }
+                    bytes = bytes.saturating_add(size);
+                    records.push(record);
+                }
                 _ => {}
             }
             next += 1;
         }
-        let done = next >= self.store.len();
-        self.commit = Some((rules, next));
+        let done = next >= self.store.len() && held_over.is_none();
+        self.commit = Some(Handout { rules, next, held: held_over });
         NextBatch { records, done }
     }
 
@@ -505,7 +558,7 @@ impl Session {
             Request::Existing { column, values } => serde_json::to_string(&self.set_existing(column, values)),
             Request::Skipped => serde_json::to_string(&self.skipped()),
             Request::StartCommit => serde_json::to_string(&self.start_commit()),
-            Request::NextBatch { size } => serde_json::to_string(&self.next_batch(size)),
+            Request::NextBatch { size, max_bytes } => serde_json::to_string(&self.next_batch(size, max_bytes)),
         }
     }
 }

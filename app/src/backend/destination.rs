@@ -89,6 +89,16 @@ pub trait Destination: Send + Sync {
         true
     }
 
+    /// The most rows a batch of its imports carries (at most
+    /// [`imports::MAX_BATCH_ROWS`]). Fewer where each row costs time before
+    /// the transaction (hashing passwords) or a receiver has to take the
+    /// batch in one request (a webhook).
+    ///
+    /// [`imports::MAX_BATCH_ROWS`]: super::imports::MAX_BATCH_ROWS
+    fn max_batch_rows(&self) -> u32 {
+        super::imports::MAX_BATCH_ROWS
+    }
+
     /// The template as `workspace_id` uses it (a form the workspace
     /// configured); the built-in one by default.
     fn template_for<'a>(

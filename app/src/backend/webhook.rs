@@ -34,6 +34,10 @@ pub const SECRET_ENV: &str = "CSV_IMPORT_WEBHOOK_SECRET";
 
 const DEFAULT_TIMEOUT: Duration = Duration::from_secs(10);
 const DEFAULT_ATTEMPTS: u32 = 5;
+/// Rows per delivery: a few hundred kilobytes of JSON, which receivers'
+/// usual body limits take.
+const WEBHOOK_BATCH_ROWS: u32 = 500;
+
 /// The most tries a template may ask for (a batch waits through them).
 const MAX_ATTEMPTS: u32 = 10;
 const FIRST_PAUSE: Duration = Duration::from_millis(200);
@@ -296,6 +300,12 @@ impl Destination for Webhook {
     /// The receiver decides what a key means.
     fn matches_by_key(&self) -> bool {
         false
+    }
+
+    /// A receiver takes each batch in one request, within its own body limit
+    /// and timeout.
+    fn max_batch_rows(&self) -> u32 {
+        WEBHOOK_BATCH_ROWS
     }
 
     fn prepare<'a>(

@@ -208,7 +208,7 @@ fn batches_hold_the_valid_rows_once_each_in_order() {
     assert_eq!(s.start_commit(), 20);
     let mut rows = Vec::new();
     loop {
-        let batch = s.next_batch(7);
+        let batch = s.next_batch(7, 0);
         assert!(batch.records.len() <= 7);
         rows.extend(batch.records.iter().map(|r| r.row));
         if batch.done {
@@ -309,7 +309,7 @@ fn refused_combinations_mark_the_cell_count_as_errors_and_stay_out_of_the_import
     assert_eq!(skipped.iter().map(|s| s.row).collect::<Vec<_>>(), [2, 3, 4, 5]);
     assert_eq!(skipped[0].reasons, [format!("Partner User ID: {refused}")]);
     assert_eq!(s.start_commit(), 1);
-    let batch = s.next_batch(10);
+    let batch = s.next_batch(10, 0);
     assert_eq!(batch.records.iter().map(|r| r.row).collect::<Vec<_>>(), [1]);
 
     // Fixing the cell clears it; naming the pair again brings it back.

@@ -123,7 +123,7 @@ fn fixes_are_offered_from_the_errors_with_their_counts_and_fix_them() {
     assert_eq!(s.apply_fix(Target { column: 3, code: None }, &wrong).cells, 0);
     // The rows imported are the fixed ones.
     s.start_commit();
-    let batch = s.next_batch(100);
+    let batch = s.next_batch(100, 0);
     let first = &batch.records[0];
     assert_eq!(first.text(&s.template, "email"), Some("ann@x.com"));
     assert_eq!(first.text(&s.template, "born"), Some("1981-11-20"));
@@ -199,7 +199,7 @@ fn rows_taken_out_are_not_shown_checked_counted_nor_imported() {
     assert_eq!(outcome.summary.report.rows.invalid, 0);
     consistent(&s);
     assert_eq!(s.start_commit(), outcome.summary.report.rows.valid);
-    let rows: Vec<u64> = s.next_batch(100).records.iter().map(|r| r.row).collect();
+    let rows: Vec<u64> = s.next_batch(100, 0).records.iter().map(|r| r.row).collect();
     assert_eq!(rows, s.order(&ViewSpec::default()));
     assert!(s.skipped().is_empty());
 }
@@ -216,7 +216,7 @@ fn an_added_row_is_checked_edited_and_imported() {
     s.edit(2, 1, "bea@x.com");
     consistent(&s);
     s.start_commit();
-    let batch = s.next_batch(10);
+    let batch = s.next_batch(10, 0);
     assert_eq!(batch.records.iter().map(|r| r.row).collect::<Vec<_>>(), vec![1, 2]);
     assert_eq!(batch.records[1].text(&s.template, "email"), Some("bea@x.com"));
 }
@@ -350,4 +350,40 @@ fn a_fix_of_thousands_of_rows_stores_their_errors_as_a_full_check_finds_them() {
         consistent(&s);
     }
     assert_eq!(s.errors, full_check(&s));
+}
+
+#[test]
+fn batches_cut_by_bytes_hand_out_every_valid_row_once() {
+    // Names of growing length, with quotes and backslashes that JSON escapes.
+    let mut text = String::from("Name,Email,Phone,Born\n");
+    for i in 1..=40 {
+        let name = format!("\"Name {i} {}\"\"\\\"", "x".repeat(i * 7));
+        text.push_str(&format!("{name},p{i}@x.com,,1990-01-02\n"));
+    }
+    text.push_str("Dup,p3@x.com,,1990-01-02\n");
+    let mut whole = load(&text);
+    assert_eq!(whole.start_commit(), 40);
+    let expected: Vec<u64> = whole.next_batch(1_000, 0).records.iter().map(|r| r.row).collect();
+    assert_eq!(expected, (1..=40).collect::<Vec<u64>>());
+
+    let mut s = load(&text);
+    s.start_commit();
+    let max_bytes = 700;
+    let (mut rows, mut batches) = (Vec::new(), 0);
+    loop {
+        let batch = s.next_batch(1_000, max_bytes);
+        let json = serde_json::to_string(&batch.records).unwrap();
+        assert!(json.len() <= max_bytes || batch.records.len() == 1, "{} bytes in {} rows", json.len(), batch.records.len());
+        rows.extend(batch.records.iter().map(|r| r.row));
+        batches += 1;
+        if batch.done {
+            break;
+        }
+        assert!(!batch.records.is_empty());
+    }
+    assert_eq!(rows, expected);
+    assert!(batches > 5, "{batches} batches");
+    // The row count still limits a batch.
+    s.start_commit();
+    assert_eq!(s.next_batch(3, max_bytes * 100).records.len(), 3);
 }

@@ -1,9 +1,9 @@
 //! Steps 4 and 5: send the valid rows in batches with a progress bar, then
 //! show what happened to every row.
 //!
-//! The worker holds the rows: the page asks it for the next batch only once
-//! the previous one is saved, so at most one batch is in flight and in the
-//! page (back-pressure). A batch whose request fails for want of a
+//! The worker holds the rows: the page asks it for the next batch while the
+//! previous one is being saved, and sends it only once that one is, so at
+//! most one batch is in flight and one waits in the page (back-pressure). A batch whose request fails for want of a
 //! connection is sent again, with growing pauses, until it goes through:
 //! the server applies a given (import, sequence number) once, so a batch
 //! that was saved but whose answer was lost is not applied twice.
@@ -80,28 +80,43 @@ where
     }
 }
 
-/// Ask the worker for the valid rows, `size` at a time, and hand each batch
-/// to `send` (with its sequence number, whether it is the last, and how many
-/// rows were sent before it), keeping the progress up to date; a batch is
-/// asked for only once the one before was sent. Stops when the user cancels.
-/// The rows sent, and whether the user cancelled.
-async fn send_batches<F, Fut>(state: ModalState, size: usize, total: u64, mut send: F) -> Result<(u64, bool), String>
+/// Ask the worker for the valid rows, `size` (and at most `max_bytes` of
+/// JSON, unless 0) at a time, and hand each batch to `send` (with its
+/// sequence number, whether it is the last, and how many rows were sent
+/// before it), keeping the progress up to date. The next batch is read from
+/// the worker while one is sent, and sent once that one is. Stops when the
+/// user cancels. The rows sent, and whether the user cancelled.
+async fn send_batches<F, Fut>(
+    state: ModalState,
+    (size, max_bytes): (usize, usize),
+    total: u64,
+    mut send: F,
+) -> Result<(u64, bool), String>
 where
     F: FnMut(u32, Vec<Record>, bool, u64) -> Fut,
     Fut: Future<Output = Result<(), String>>,
 {
     let began = crate::browser::now_ms();
     let (mut sent, mut seq) = (0_u64, 0_u32);
+    let ask_next = move || async move { crate::browser::ask::<NextBatch>(&Request::NextBatch { size, max_bytes }).await };
+    let mut next = ask_next().await?;
     loop {
         if state.cancel_requested.get_untracked() {
             return Ok((sent, true));
         }
-        let next: NextBatch = crate::browser::ask(&Request::NextBatch { size }).await?;
         if next.records.is_empty() && next.done {
             return Ok((sent, false));
         }
         let rows = next.records.len() as u64;
-        send(seq, next.records, next.done, sent).await?;
+        let done = next.done;
+        let sending = send(seq, std::mem::take(&mut next.records), done, sent);
+        if done {
+            sending.await?;
+        } else {
+            let (sent_now, following) = futures::future::join(sending, ask_next()).await;
+            sent_now?;
+            next = following?;
+        }
         seq += 1;
         sent += rows;
         let rate = sent as f64 / ((crate::browser::now_ms() - began) / 1000.0).max(0.001);
@@ -110,7 +125,7 @@ where
             p.rate = rate;
             p.left = (rate > 0.0).then(|| total.saturating_sub(sent) as f64 / rate);
         });
-        if next.done {
+        if done {
             return Ok((sent, false));
         }
     }
@@ -127,7 +142,7 @@ async fn deliver(state: ModalState) -> Result<(), String> {
     state.progress.set(RunProgress { total, ..RunProgress::default() });
     let file_name = state.file_name.get_untracked();
     let total_rows = state.analysis.with_untracked(|a| a.as_ref().map_or(0, |a| a.last_row.max(a.report.rows.total)));
-    let (sent, cancelled) = send_batches(state, DELIVERY_BATCH_ROWS, total, |seq, records, last, sent| {
+    let (sent, cancelled) = send_batches(state, (DELIVERY_BATCH_ROWS, 0), total, |seq, records, last, sent| {
         let rows: Vec<serde_json::Value> =
             records.iter().filter_map(|r| serde_json::to_value(r.view(&template)).ok()).collect();
         let batch = DeliveredRows { template: template.name.clone(), file_name: file_name.clone(), seq, rows, last };
@@ -193,7 +208,7 @@ async fn import(state: ModalState) -> Result<(), String> {
     // Background templates: the batches are staged, then a job
     // commits them on the server while the user goes on working.
     let background = template.background;
-    let batch_size = started.max_batch_rows.max(1) as usize;
+    let batch_size = (started.max_batch_rows.max(1) as usize, started.max_batch_bytes as usize);
     let import_id = started.import_id.clone();
     let (_, cancelled) = send_batches(state, batch_size, total, |seq, rows, _last, sent| {
         let batch = Batch { import_id: import_id.clone(), seq, rows };

@@ -21,15 +21,9 @@ pub async fn commit_batch(batch: Batch) -> Result<BatchResult, AppError> {
     // 404 unless the import is in the session's workspace.
     let head = imports::find(&db, &session, &batch.import_id).await?;
     // The role may have changed since the import started.
-    let (template, _destination) = access::importable(&session, &head.template)?;
+    let (template, destination) = access::importable(&session, &head.template)?;
     // Another member's import, unless an admin: 404, as if unknown.
     imports::may_send(&session, &head)?;
-    if batch.rows.len() > imports::MAX_BATCH_ROWS as usize {
-        return Err(AppError::BadRequest(format!(
-            "A batch may carry at most {} rows; this one has {}. Send smaller batches.",
-            imports::MAX_BATCH_ROWS,
-            batch.rows.len()
-        )));
-    }
+    imports::check_batch_size(destination.as_ref(), &batch.rows)?;
     imports::commit(&db, &head, &template, batch.seq, &batch.rows).await
 }

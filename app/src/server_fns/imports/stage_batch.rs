@@ -3,7 +3,7 @@ use crate::AppError;
 use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
 
-/// Keeps one batch (at most 500 rows) of a background import's valid rows
+/// Keeps one batch (at most 5,000 rows, fewer for some destinations) of a background import's valid rows
 /// for its job, so that a big file is uploaded in steps that can be retried
 /// and the user need not wait for the commit: the same `(import_id, seq)`
 /// is kept once. Nothing is stored as a record yet; the job checks every row
@@ -20,15 +20,9 @@ pub async fn stage_batch(batch: Batch) -> Result<Staged, AppError> {
     let session = auth::current_session().await?;
     let db = db()?;
     let head = imports::find(&db, &session, &batch.import_id).await?;
-    let (_template, _destination) = access::importable(&session, &head.template)?;
+    let (_template, destination) = access::importable(&session, &head.template)?;
     // Another member's import, unless an admin: 404, as if unknown.
     imports::may_send(&session, &head)?;
-    if batch.rows.len() > imports::MAX_BATCH_ROWS as usize {
-        return Err(AppError::BadRequest(format!(
-            "A batch may carry at most {} rows; this one has {}. Send smaller batches.",
-            imports::MAX_BATCH_ROWS,
-            batch.rows.len()
-        )));
-    }
+    imports::check_batch_size(destination.as_ref(), &batch.rows)?;
     jobs::stage(&db, &head, batch.seq, &batch.rows).await
 }
