@@ -16,11 +16,15 @@
 use super::db::{Backend, Db};
 use super::imports::{self, ImportHead, SUMMARY_COLUMNS, SUMMARY_JOINS};
 use super::{access, now, random_hex, rfc3339};
-use crate::model::{FailureCause, ImportState, ImportSummary, Staged};
+use crate::model::{FailureCause, FinishedImports, ImportState, ImportSummary, Staged};
 use crate::AppError;
 use csv_import_core::Record;
 use sqlx::Row;
 use std::time::Duration;
+
+/// Wakes this process's idle runners when a job is queued here, so that a
+/// small import does not wait out their poll (other processes still poll).
+static QUEUED: tokio::sync::Notify = tokio::sync::Notify::const_new();
 
 /// A job is tried this many times before it is marked failed.
 pub const MAX_ATTEMPTS: i64 = 3;
@@ -152,6 +156,7 @@ pub async fn queue(db: &Db, head: &ImportHead) -> Result<(), AppError> {
     .execute(&mut *tx)
     .await?;
     tx.commit().await?;
+    QUEUED.notify_waiters();
     Ok(())
 }
 
@@ -269,8 +274,11 @@ pub async fn run(db: &Db, config: &RunnerConfig, claim: &Claim) -> Result<bool, 
         }
         imports::finish(db, &head, false).await?;
     }
-    // Done and its staged rows gone together: nobody sees one without the other.
+    // Done and its staged rows gone together: nobody sees one without the
+    // other. The rows go first: the end time is taken last, just before
+    // the commit that shows it.
     let mut tx = db.pool.begin().await?;
+    sqlx::query("DELETE FROM import_staged WHERE import_id = $1").bind(head.id.clone()).execute(&mut *tx).await?;
     let ended = sqlx::query(
         "UPDATE import_jobs SET state = 'done', finished_at = $1, heartbeat_at = $2, error = NULL \
          WHERE id = $3 AND claimed_by = $4 AND state = 'running'",
@@ -286,7 +294,6 @@ pub async fn run(db: &Db, config: &RunnerConfig, claim: &Claim) -> Result<bool, 
         tx.rollback().await?;
         return Ok(false);
     }
-    sqlx::query("DELETE FROM import_staged WHERE import_id = $1").bind(head.id.clone()).execute(&mut *tx).await?;
     tx.commit().await?;
     Ok(true)
 }
@@ -386,7 +393,8 @@ pub async fn drop_abandoned(db: &Db, older_than: Duration) -> Result<u64, AppErr
 }
 
 /// Start a runner: a task that runs jobs one at a time and, when there is
-/// none, looks again every `config.poll`; now and then it also drops the
+/// none, looks again every `config.poll` or as soon as this process queues
+/// one; now and then it also drops the
 /// staged rows of abandoned imports ([`drop_abandoned`]). Runs until the
 /// runtime stops (or the handle is aborted).
 pub fn spawn(db: Db, config: RunnerConfig) -> tokio::task::JoinHandle<()> {
@@ -399,12 +407,19 @@ pub fn spawn(db: Db, config: RunnerConfig) -> tokio::task::JoinHandle<()> {
                     tracing::warn!("job runner {}: dropping abandoned imports: {e}", config.name);
                 }
             }
+            // Listening before looking: a job queued meanwhile still wakes it.
+            let queued = QUEUED.notified();
+            tokio::pin!(queued);
+            queued.as_mut().enable();
             match run_once(&db, &config).await {
                 Ok(true) => continue,
                 Ok(false) => {}
                 Err(e) => tracing::warn!("job runner {}: {e}", config.name),
             }
-            tokio::time::sleep(config.poll).await;
+            tokio::select! {
+                _ = tokio::time::sleep(config.poll) => {}
+                _ = queued => {}
+            }
         }
     })
 }
@@ -421,6 +436,27 @@ pub fn valid_time(since: &str) -> bool {
             23 => *c == b'Z',
             _ => c.is_ascii_digit(),
         })
+}
+
+/// How far back each ask for notices looks past the previous answer. An
+/// import's end time is taken inside the transaction that records it, so it
+/// may become visible a moment after an answer whose time is later; asking
+/// again from a little earlier finds it. The page skips imports it has told.
+const NOTICE_OVERLAP: time::Duration = time::Duration::seconds(10);
+
+/// The workspace's background imports whose job ended (done or failed)
+/// after `since`, oldest first, and the `since` of the next ask: the
+/// server's time less [`NOTICE_OVERLAP`], never before `since`. An empty
+/// `since` only asks for the time.
+pub async fn notices(db: &Db, workspace_id: i64, since: &str) -> Result<FinishedImports, AppError> {
+    let now_t = time::OffsetDateTime::now_utc();
+    if since.is_empty() {
+        return Ok(FinishedImports { now: rfc3339(now_t), finished: Vec::new() });
+    }
+    let finished = finished_since(db, workspace_id, since).await?;
+    // Times as `rfc3339` writes them sort as text.
+    let next = rfc3339(now_t - NOTICE_OVERLAP).max(since.to_string());
+    Ok(FinishedImports { now: next, finished })
 }
 
 /// The workspace's background imports whose job ended (done or failed)

@@ -71,6 +71,8 @@ pub fn Notifications() -> impl IntoView {
     let items = RwSignal::new(Vec::<ImportSummary>::new());
     let finished = use_context::<ImportsFinished>();
     let since = StoredValue::new(String::new());
+    // Imports told already: two answers in a row may list the same one.
+    let told = StoredValue::new(std::collections::HashSet::<String>::new());
     let busy = StoredValue::new(false);
     let stopped = StoredValue::new(false);
     let last_asked = StoredValue::new(f64::NEG_INFINITY);
@@ -91,8 +93,10 @@ pub fn Notifications() -> impl IntoView {
                 match import_notifications(since.get_value()).await {
                     Ok(answer) => {
                         since.set_value(answer.now);
-                        if !answer.finished.is_empty() {
-                            items.update(|list| list.extend(answer.finished));
+                        let mut news = answer.finished;
+                        told.update_value(|told| news.retain(|summary| told.insert(summary.id.clone())));
+                        if !news.is_empty() {
+                            items.update(|list| list.extend(news));
                             if let Some(finished) = finished {
                                 finished.0.update(|n| *n += 1);
                             }
