@@ -165,7 +165,8 @@ async fn commit_all(db: &Db, rows: &[Record], batch_rows: usize) -> f64 {
     let input = StartImport {
         template: "clients".into(),
         file_name: "clients.csv".into(),
-        total_rows: rows.len() as u64,
+        // Rows keep their numbers in the file: the import announces the last.
+        total_rows: rows.iter().map(|r| r.row).max().unwrap_or(0),
         skipped: vec![],
         lang: Default::default(),
     };
