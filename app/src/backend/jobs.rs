@@ -445,14 +445,10 @@ pub fn valid_time(since: &str) -> bool {
 const NOTICE_OVERLAP: time::Duration = time::Duration::seconds(10);
 
 /// The workspace's background imports whose job ended (done or failed)
-/// after `since`, oldest first, and the `since` of the next ask: the
-/// server's time less [`NOTICE_OVERLAP`], never before `since`. An empty
-/// `since` only asks for the time.
+/// after `since` (a checked time), oldest first, and the `since` of the
+/// next ask: the server's time less [`NOTICE_OVERLAP`], never before `since`.
 pub async fn notices(db: &Db, workspace_id: i64, since: &str) -> Result<FinishedImports, AppError> {
     let now_t = time::OffsetDateTime::now_utc();
-    if since.is_empty() {
-        return Ok(FinishedImports { now: rfc3339(now_t), finished: Vec::new() });
-    }
     let finished = finished_since(db, workspace_id, since).await?;
     // Times as `rfc3339` writes them sort as text.
     let next = rfc3339(now_t - NOTICE_OVERLAP).max(since.to_string());
@@ -461,7 +457,7 @@ pub async fn notices(db: &Db, workspace_id: i64, since: &str) -> Result<Finished
 
 /// The workspace's background imports whose job ended (done or failed)
 /// after `since`, oldest first (at most 50).
-pub async fn finished_since(db: &Db, workspace_id: i64, since: &str) -> Result<Vec<ImportSummary>, AppError> {
+async fn finished_since(db: &Db, workspace_id: i64, since: &str) -> Result<Vec<ImportSummary>, AppError> {
     sqlx::query(&format!(
         "SELECT {SUMMARY_COLUMNS} {SUMMARY_JOINS} WHERE i.workspace_id = $1 AND j.state IN ('done', 'failed') \
          AND j.finished_at > $2 ORDER BY j.finished_at, i.id LIMIT 50"

@@ -3,10 +3,11 @@
 //!
 //! The worker holds the rows: the page asks it for the next batch while the
 //! previous one is being saved, and sends it only once that one is, so at
-//! most one batch is in flight and one waits in the page (back-pressure). A batch whose request fails for want of a
-//! connection is sent again, with growing pauses, until it goes through:
-//! the server applies a given (import, sequence number) once, so a batch
-//! that was saved but whose answer was lost is not applied twice.
+//! most one batch is in flight and one waits in the page (back-pressure).
+//! A batch whose request fails for want of a connection is sent again,
+//! with growing pauses, until it goes through: the server applies a given
+//! (import, sequence number) once, so a batch that was saved but whose
+//! answer was lost is not applied twice.
 
 use super::state::{ModalState, Mode, RunProgress, Step};
 use crate::components::csv_import::DeliveredRows;

@@ -62,8 +62,8 @@ impl Destination for ClientAccounts {
         false
     }
 
-    // Each row's password is hashed before the batch (argon2, about 50 ms
-    // of a core): a batch stays within seconds.
+    // Each row's password is hashed (argon2) before the batch: a small
+    // batch keeps a request within seconds.
     fn max_batch_rows(&self) -> u32 {
         500
     }
