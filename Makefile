@@ -15,7 +15,7 @@ export PATH := $(CARGO_BIN):$(NODE_BIN):$(PATH)
 # What the server needs at run time to find the compiled site.
 SITE_ENV := LEPTOS_OUTPUT_NAME=csv-import LEPTOS_SITE_ROOT=$(CURDIR)/target/site LEPTOS_SITE_PKG_DIR=pkg
 
-.PHONY: help run test bench soak setup setup-rust setup-node setup-browser setup-sqlite3 test-core test-server test-e2e build-site
+.PHONY: help run test bench soak setup setup-rust setup-node setup-browser setup-sqlite3 test-core test-server test-e2e build-site build-site-release build-worker
 
 help:
 	@echo "make run    build in release and serve on http://127.0.0.1:3000 (SQLite under ./data/)"
@@ -56,8 +56,7 @@ setup-browser:
 
 ## Run #######################################################################
 
-run: setup
-	cargo leptos build --release
+run: setup build-site-release
 	$(SITE_ENV) LEPTOS_ENV=PROD $(TARGET_DIR)/release/csv-import serve --demo --addr 127.0.0.1:3000
 
 ## Tests #####################################################################
@@ -66,6 +65,7 @@ test: setup setup-browser test-core test-server test-e2e
 
 test-core:
 	cargo test -p csv-import-core
+	cargo test -p csv-import-engine
 
 test-server:
 	cargo test -p app --features ssr,portal --lib
@@ -74,8 +74,31 @@ test-server:
 	cargo check -p app --features ssr
 	cargo check -p csv-import --no-default-features --lib
 
+# The page's wasm (frontend/, the UI) is cargo-leptos's; the import worker's
+# (worker/, the engine: decode, parse, workbooks, checks) is built beside it
+# into the same pkg/ folder and loaded only when a user picks a file.
+WORKER_PROFILE ?= dev
+WORKER_WASM := $(TARGET_DIR)/wasm32-unknown-unknown/$(if $(filter dev,$(WORKER_PROFILE)),debug,$(WORKER_PROFILE))/csv_import_worker.wasm
+WORKER_PKG := $(CURDIR)/target/site/pkg
+# The wasm features rustc emits for wasm32-unknown-unknown, which wasm-opt
+# must accept (and may use) too.
+WASM_FEATURES := --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
+	--enable-mutable-globals --enable-reference-types --enable-multivalue
+
 build-site:
 	cargo leptos build
+	$(MAKE) --no-print-directory build-worker
+
+build-site-release:
+	cargo leptos build --release
+	$(MAKE) --no-print-directory build-worker WORKER_PROFILE=worker-release
+
+build-worker:
+	cargo build --lib -p csv-import-worker --target wasm32-unknown-unknown --profile $(WORKER_PROFILE)
+	wasm-bindgen --target web --no-typescript --out-dir $(WORKER_PKG) --out-name csv-import-worker $(WORKER_WASM)
+	@if [ "$(WORKER_PROFILE)" != dev ]; then \
+		wasm-opt -O3 $(WASM_FEATURES) -o $(WORKER_PKG)/csv-import-worker_bg.wasm $(WORKER_PKG)/csv-import-worker_bg.wasm; \
+	fi
 
 test-e2e: build-site
 	cargo build -p csv-import --examples

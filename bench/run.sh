@@ -8,7 +8,7 @@
 # 3. commit: the server's commit path next to sqlite3 .import and psql \copy
 #    on the same rows (server/examples/bench_commit.rs, release build);
 # 4. review: bulk fixes, undo and redo on 1M rows in the worker's session,
-#    natively (app/examples/bench_bulk_fix.rs, release build);
+#    natively (engine/examples/bench_bulk_fix.rs, release build);
 # 5. browser: the release site in headless Chromium (bench/browser.mjs).
 #
 # Environment: BENCH_COMMIT_FILE (default the 100k file), BENCH_DATABASE_URL
@@ -51,16 +51,16 @@ else
 fi
 
 step "review: bulk fixes on 1,000,000 rows in the worker's session (native)"
-if cargo build -q --release -p app --example bench_bulk_fix; then
+if cargo build -q --release -p csv-import-engine --example bench_bulk_fix; then
   "$target/release/examples/bench_bulk_fix" 1000000 2>&1 | tee "$out/bulk.txt" || true
 else
   echo "the bulk fix benchmark did not build" | tee "$out/bulk.txt"
 fi
 
-step "browser: cargo leptos build --release, then Chromium"
+step "browser: make build-site-release (cargo leptos build --release and the worker), then Chromium"
 site_ok=1
 if [ "${BENCH_SKIP_SITE_BUILD:-}" != 1 ]; then
-  cargo leptos build --release || site_ok=0
+  make --no-print-directory build-site-release || site_ok=0
 fi
 if [ "$site_ok" = 1 ] && [ -x "$target/release/csv-import" ]; then
   node bench/browser.mjs --bin "$target/release/csv-import" --site "$target/site" --data "$data" \
@@ -95,6 +95,6 @@ for name in bulk_fix_1m_rows_ms bulk_offers_ms bulk_undo_ms; do
   figure "$name" "the bulk fix benchmark failed"
 done
 for name in bulk_fix_1m_rows_browser_ms bulk_undo_1m_rows_browser_ms \
-  e2e_5000_rows_ms e2e_1m_rows_s bundle_gzip_kb browser_xlsx_100k_review_ms browser_xlsx_max_main_thread_task_ms; do
+  e2e_5000_rows_ms e2e_1m_rows_s bundle_gzip_kb bundle_page_gzip_kb bundle_worker_gzip_kb browser_xlsx_100k_review_ms browser_xlsx_max_main_thread_task_ms; do
   figure "$name" "$browser_why"
 done

@@ -1,7 +1,7 @@
 // The Web Worker that reads, checks and keeps an import's file, so the page
-// never freezes and never holds the rows. It loads the same wasm as the page
-// and calls its exports (frontend/src/lib.rs): begin_file, feed_file, rows_read,
-// finish_file, handle and release.
+// never freezes and never holds the rows. It loads its own wasm, the engine
+// without the page's UI (worker/src/lib.rs), and calls its exports: begin_file,
+// feed_file, rows_read, finish_file, handle and release.
 //
 // Message protocol. Every message from the page has a numeric `id` and a
 // `type`; every answer carries the same `id`. Messages are handled one at a
@@ -41,9 +41,9 @@
 
 // Paths are relative to this file, so that it works wherever csv-import is
 // mounted (`/` or, say, `/csv-import/`).
-import init, { begin_file, feed_file, finish_file, handle, release, rows_read } from "./pkg/csv-import.js";
+import init, { begin_file, feed_file, finish_file, handle, release, rows_read } from "./pkg/csv-import-worker.js";
 
-const ready = init({ module_or_path: new URL("./pkg/csv-import.wasm", import.meta.url) });
+const ready = init({ module_or_path: new URL("./pkg/csv-import-worker_bg.wasm", import.meta.url) });
 const CHUNK = 4 * 1024 * 1024;
 
 // One message at a time: a request waits for the file being read.

@@ -12,7 +12,7 @@
 // The views nest deeply enough to pass rustc's default type-layout depth.
 #![recursion_limit = "256"]
 
-pub mod analysis;
+pub use csv_import_engine as analysis;
 pub mod assets;
 #[cfg(feature = "ssr")]
 pub mod backend;

@@ -3,7 +3,7 @@
 use super::*;
 use csv_import_core::RowErrorCode;
 use csv_import_core::report::check;
-use crate::analysis::Target;
+use crate::Target;
 use recheck::hash_key;
 use csv_import_core::validate::RowCheck;
 
@@ -257,8 +257,8 @@ fn the_worker_maps_like_core_by_headers_and_by_values() {
     assert_eq!(summary.report.rows.valid, 3);
 }
 
-fn mismatch(values: [&str; 2], field: &str, message: &str) -> crate::analysis::Mismatch {
-    crate::analysis::Mismatch {
+fn mismatch(values: [&str; 2], field: &str, message: &str) -> crate::Mismatch {
+    crate::Mismatch {
         fields: vec!["partner_id".into(), "partner_user_id".into()],
         values: values.iter().map(|v| v.to_string()).collect(),
         field: field.into(),

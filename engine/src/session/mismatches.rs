@@ -2,15 +2,15 @@
 //! ([`Mismatch`]), compiled for the file's mapping: each row that has one
 //! gets its message on the marked cell, like any other cell error.
 
-use crate::analysis::Mismatch;
+use crate::Mismatch;
 use csv_import_core::validate::{Cells, Validator};
 use csv_import_core::value::FieldChecker;
 use csv_import_core::{Position, RowError, RowErrorCode, Template};
 use std::collections::HashMap;
 
 /// The normalised text of a cell of a field with this checker, as
-/// [`Request::References`](crate::analysis::Request::References) and
-/// [`Request::Combinations`](crate::analysis::Request::Combinations) give
+/// [`Request::References`](crate::Request::References) and
+/// [`Request::Combinations`](crate::Request::Combinations) give
 /// it: `None` for an empty cell or an invalid value (flagged for that already).
 pub fn normal(checker: &FieldChecker, raw: Option<&str>) -> Option<String> {
     let raw = raw.filter(|raw| !raw.trim().is_empty())?;

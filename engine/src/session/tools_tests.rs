@@ -4,7 +4,7 @@
 
 use super::tests::{full_check, options};
 use super::*;
-use crate::analysis::{Sort, Target, ViewSpec};
+use crate::{Sort, Target, ViewSpec};
 use csv_import_core::fix::{Case, Find, Fix};
 use csv_import_core::{RowErrorCode, Template};
 
@@ -253,9 +253,9 @@ fn requests_for_the_tools_answer_json_the_page_reads() {
         &mut s,
         r#"{"type":"apply_fix","target":{"column":3,"code":"invalid_date"},"fix":{"kind":"reformat_date","from":"DD/MM/YYYY","to":"YYYY-MM-DD"}}"#,
     );
-    let outcome: crate::analysis::ChangeOutcome = serde_json::from_str(&answer).unwrap();
+    let outcome: crate::ChangeOutcome = serde_json::from_str(&answer).unwrap();
     assert_eq!((outcome.cells, outcome.summary.steps.undo), (2, 1));
-    let undone: crate::analysis::ChangeOutcome = serde_json::from_str(&ask(&mut s, r#"{"type":"undo"}"#)).unwrap();
+    let undone: crate::ChangeOutcome = serde_json::from_str(&ask(&mut s, r#"{"type":"undo"}"#)).unwrap();
     assert_eq!((undone.cells, undone.summary.steps), (2, Steps { undo: 0, redo: 1 }));
     let order: Vec<u64> = serde_json::from_str(&ask(&mut s, r#"{"type":"order","view":{"code":"invalid_date"}}"#)).unwrap();
     assert_eq!(order, vec![1, 3, 4]);

@@ -591,7 +591,7 @@ pub fn load_in_chunks(
     }
 }
 
-#[cfg(all(test, feature = "ssr"))]
+#[cfg(test)]
 mod tests;
-#[cfg(all(test, feature = "ssr"))]
+#[cfg(test)]
 mod tools_tests;

@@ -4,7 +4,7 @@
 
 use super::Session;
 use super::history::{CellChanges, Step};
-use crate::analysis::{ChangeOutcome, EditOutcome, FixCount, Offer, Target};
+use crate::{ChangeOutcome, EditOutcome, FixCount, Offer, Target};
 use csv_import_core::fix::{Case, Find, Fix};
 use csv_import_core::validate::Cells;
 use csv_import_core::{FieldType, RowErrorCode};

@@ -1,11 +1,11 @@
 //! How long the review's bulk fixes take in the worker's session on a big
-//! file: `cargo run --release -p app --example bench_bulk_fix [ROWS]`
+//! file: `cargo run --release -p csv-import-engine --example bench_bulk_fix [ROWS]`
 //! (default 1,000,000). A file of ROWS rows with "N/A" in a third of its
 //! phone cells, capitalised emails and DD/MM/YYYY dates is read, then fixed
 //! with three bulk actions, one undo and its redo; each is timed, and the
 //! last lines are `name: value` figures for `make bench`.
 
-use app::analysis::{CheckOptions, Target, load_in_chunks};
+use csv_import_engine::{CheckOptions, Target, load_in_chunks};
 use csv_import_core::fix::{Case, Fix};
 use csv_import_core::{RowErrorCode, Template};
 use std::time::Instant;
@@ -67,7 +67,7 @@ fn main() {
 
 /// Free what a change replaced, as the worker does once the change's
 /// answer is posted: timed apart, since the user does not wait for it.
-fn release(session: &mut app::analysis::Session) {
+fn release(session: &mut csv_import_engine::Session) {
     let start = Instant::now();
     session.release();
     println!("  then freed what it replaced in {} ms", start.elapsed().as_millis());

@@ -9,7 +9,7 @@
 //! moves them ([`StreamLoaded::with_header`]).
 
 use super::Session;
-use crate::analysis::{CheckOptions, HeaderCandidate};
+use crate::{CheckOptions, HeaderCandidate};
 use csv_import_core::header_row::HeaderRow;
 use csv_import_core::messages;
 use csv_import_core::store::{RowStore, StreamLoaded, StreamLoader};
@@ -23,12 +23,19 @@ pub enum Source {
     #[default]
     Text,
     /// A workbook, kept whole, with its sheets that have data.
-    Workbook { bytes: Vec<u8>, sheets: Vec<SheetInfo> },
+    Workbook {
+        /// The workbook's file.
+        bytes: Vec<u8>,
+        /// Its sheets with data.
+        sheets: Vec<SheetInfo>,
+    },
 }
 
 /// A file read, and where it came from.
 pub struct Loaded {
+    /// The rows read (of the sheet chosen, for a workbook).
     pub rows: StreamLoaded,
+    /// Where they came from.
     pub source: Source,
 }
 
@@ -208,9 +215,9 @@ impl Session {
     }
 }
 
-#[cfg(all(test, feature = "ssr"))]
+#[cfg(test)]
 mod tests {
-    use crate::analysis::{CheckOptions, load_in_chunks};
+    use crate::{CheckOptions, load_in_chunks};
 
     fn fixture(name: &str) -> Vec<u8> {
         std::fs::read(format!("{}/../core/tests/fixtures/workbooks/{name}", env!("CARGO_MANIFEST_DIR"))).unwrap()

@@ -2,7 +2,7 @@
 //! by kind of error, sorted by a column.
 
 use super::Session;
-use crate::analysis::ViewSpec;
+use crate::ViewSpec;
 use csv_import_core::validate::Cells;
 use std::cmp::Ordering;
 

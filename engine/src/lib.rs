@@ -6,6 +6,11 @@
 //! asks the worker, by [`Request`], for what it shows or sends: the rows in
 //! view, an edit checked again, the error report, the next batch to import.
 //! Nothing per cell crosses to the page except the rows in view.
+//!
+//! The page's wasm uses only the requests and answers; the session runs in
+//! the worker's own wasm (`worker/`), so the page does not carry the engine.
+
+#![deny(missing_docs)]
 
 mod session;
 
@@ -286,24 +291,62 @@ pub struct NextBatch {
 pub enum Request {
     /// Check every row again with these options (a mapping change, values
     /// the server does not know): answers a [`Summary`].
-    Check { options: CheckOptions },
+    Check {
+        /// The options to check with.
+        options: CheckOptions,
+    },
     /// These rows (numbers), with their errors: answers `Vec<ViewRow>`.
-    Rows { rows: Vec<u64> },
+    Rows {
+        /// Row numbers, as the summary gives them.
+        rows: Vec<u64>,
+    },
     /// Set one cell and check what it affects (undoable): answers an [`EditOutcome`].
-    Edit { row: u64, column: usize, value: String },
+    Edit {
+        /// The row's number.
+        row: u64,
+        /// The column, from 0 in the file's order.
+        column: usize,
+        /// The cell's new text.
+        value: String,
+    },
     /// How many cells of `column` (all columns when `None`) hold the text
     /// and would change: answers a `u64`.
-    Find { column: Option<usize>, find: Find },
+    Find {
+        /// The column, or `None` for all.
+        column: Option<usize>,
+        /// What to look for.
+        find: Find,
+    },
     /// Replace the text in those cells (one step): answers a [`ChangeOutcome`].
-    Replace { column: Option<usize>, find: Find, with: String },
+    Replace {
+        /// The column, or `None` for all.
+        column: Option<usize>,
+        /// What to look for.
+        find: Find,
+        /// What to put in its place.
+        with: String,
+    },
     /// The fixes offered for the errors of each column: answers `Vec<Offer>`.
     Offers,
     /// How many cells a fix would change: answers a [`FixCount`].
-    CountFix { target: Target, fix: Fix },
+    CountFix {
+        /// The cells the fix is for.
+        target: Target,
+        /// The fix.
+        fix: Fix,
+    },
     /// Apply a fix (one step): answers a [`ChangeOutcome`].
-    ApplyFix { target: Target, fix: Fix },
+    ApplyFix {
+        /// The cells the fix is for.
+        target: Target,
+        /// The fix.
+        fix: Fix,
+    },
     /// Take these rows out (one step): answers a [`ChangeOutcome`].
-    DeleteRows { rows: Vec<u64> },
+    DeleteRows {
+        /// Row numbers.
+        rows: Vec<u64>,
+    },
     /// Take every row with an error out (one step): answers a [`ChangeOutcome`].
     DeleteInvalid,
     /// Add an empty row at the end (one step): answers a [`ChangeOutcome`].
@@ -313,7 +356,10 @@ pub enum Request {
     /// Do the last undone change again: answers a [`ChangeOutcome`].
     Redo,
     /// The numbers of the rows a view shows, in order: answers `Vec<u64>`.
-    Order { view: ViewSpec },
+    Order {
+        /// The filter and sort of the view.
+        view: ViewSpec,
+    },
     /// The error report CSV (original cells plus an `errors` column): answers a string.
     ErrorReport,
     /// The distinct values of each mapped field with a `reference`: answers
@@ -322,13 +368,26 @@ pub enum Request {
     /// The distinct combinations of the values of these fields (keys) in
     /// the rows that have a valid, non-empty value for each, normalised as
     /// [`Request::References`] gives them: answers `Vec<Vec<String>>`.
-    Combinations { fields: Vec<String> },
+    Combinations {
+        /// Field keys.
+        fields: Vec<String>,
+    },
     /// The distinct key texts (trimmed, lowercased) of a column, at most
     /// `max`: answers `Vec<String>`.
-    KeyValues { column: usize, max: usize },
+    KeyValues {
+        /// The column, from 0 in the file's order.
+        column: usize,
+        /// The most values to answer.
+        max: usize,
+    },
     /// Key texts that existing records have: answers the number of valid
     /// rows that match one.
-    Existing { column: usize, values: Vec<String> },
+    Existing {
+        /// The column, from 0 in the file's order.
+        column: usize,
+        /// Key texts of existing records.
+        values: Vec<String>,
+    },
     /// The rows with errors and why: answers `Vec<Skipped>`.
     Skipped,
     /// Start handing out valid records from the first row: answers the
