@@ -179,6 +179,16 @@ fn drop_client() {
     }
 }
 
+/// Start the worker now, before there is a file: its script and the
+/// engine's wasm (which the page does not carry) download and compile while
+/// the user picks one, so that the file's check starts at once.
+pub fn warm_up_worker() {
+    if let Err(message) = with_worker(|_| Ok(())) {
+        // The first file tries again, and says why if it fails then.
+        leptos::logging::warn!("{message}");
+    }
+}
+
 /// Stop the worker at once, whatever it is doing (reading a file), and
 /// free what it holds: the next call starts a new one. Calls waiting for
 /// it fail with [`WorkerError::Cancelled`].

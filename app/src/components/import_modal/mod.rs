@@ -57,6 +57,8 @@ pub fn ImportModal(
             }
         });
     }
+    // Effects run in the browser only, once the modal is on the page.
+    Effect::new(move |_| crate::browser::warm_up_worker());
     let dialog = NodeRef::<leptos::html::Dialog>::new();
     Effect::new(move |_| {
         if let Some(dialog) = dialog.get() {
