@@ -20,7 +20,14 @@
 //! * `TRUE` and `FALSE` for booleans; an error cell (`#N/A`, `#DIV/0!`) its
 //!   text, which every field refuses as a `cell_error`;
 //! * rows with no value are skipped (not counted), empty trailing cells
-//!   dropped.
+//!   dropped;
+//! * a cell merged over several rows (a company written once beside its
+//!   contacts) gives its value to each of those rows, in its first column;
+//!   merged across columns (a title over the table) it stays one cell, the
+//!   first column's, as a spreadsheet shows it. `.xlsx` and `.xls` say
+//!   which cells are merged; `.ods` and `.xlsb` files are read without
+//!   that (calamine does not give their merges), so there only the first
+//!   row has the value.
 //!
 //! Each row's [`Position::line`](crate::Position) is its row number in the
 //! sheet (1-based), so that messages name the row a spreadsheet shows.
@@ -35,7 +42,7 @@
 use std::fmt::Write as _;
 use std::io::Cursor;
 
-use calamine::{Data, Ods, Range, Reader, Xls, Xlsb, Xlsx, open_workbook_from_rs};
+use calamine::{Data, Dimensions, Ods, Range, Reader, Xls, Xlsb, Xlsx, open_workbook_from_rs};
 use serde::{Deserialize, Serialize};
 
 use crate::error::{FileError, FileErrorCode};
@@ -286,10 +293,40 @@ impl Workbook {
 fn read_kind(kind: WorkbookKind, bytes: &[u8]) -> Result<Vec<(String, Range<Data>)>, String> {
     let cursor = Cursor::new(bytes);
     match kind {
-        WorkbookKind::Xlsx => read_all(open_workbook_from_rs::<Xlsx<_>, _>(cursor).map_err(|e| e.to_string())?),
-        WorkbookKind::Xlsb => read_all(open_workbook_from_rs::<Xlsb<_>, _>(cursor).map_err(|e| e.to_string())?),
-        WorkbookKind::Xls => read_all(open_workbook_from_rs::<Xls<_>, _>(cursor).map_err(|e| e.to_string())?),
-        WorkbookKind::Ods => read_all(open_workbook_from_rs::<Ods<_>, _>(cursor).map_err(|e| e.to_string())?),
+        WorkbookKind::Xlsx => read_all(
+            open_workbook_from_rs::<Xlsx<_>, _>(cursor).map_err(|e| e.to_string())?,
+            |reader, name| reader.merge_cells_by_sheet_name(name).map_err(|e| e.to_string()),
+        ),
+        WorkbookKind::Xlsb => {
+            read_all(open_workbook_from_rs::<Xlsb<_>, _>(cursor).map_err(|e| e.to_string())?, |_, _| Ok(Vec::new()))
+        }
+        WorkbookKind::Xls => read_all(
+            open_workbook_from_rs::<Xls<_>, _>(cursor).map_err(|e| e.to_string())?,
+            |reader, name| reader.merge_cells_by_sheet_name(name).map_err(|e| e.to_string()),
+        ),
+        WorkbookKind::Ods => {
+            read_all(open_workbook_from_rs::<Ods<_>, _>(cursor).map_err(|e| e.to_string())?, |_, _| Ok(Vec::new()))
+        }
+    }
+}
+
+/// Give a value merged over several rows to each of them, in the merge's
+/// first column (see the module's documentation). Only cells within the
+/// sheet's used range are written: a merge of a whole column does not grow
+/// the sheet.
+fn fill_merged_rows(range: &mut Range<Data>, merges: &[Dimensions]) {
+    let (Some(start), Some(end)) = (range.start(), range.end()) else { return };
+    for merge in merges {
+        let (top, column) = merge.start;
+        if merge.end.0 <= top || top < start.0 || column < start.1 || column > end.1 {
+            continue;
+        }
+        let Some(value) = range.get_value((top, column)).filter(|v| !matches!(v, Data::Empty)).cloned() else {
+            continue;
+        };
+        for row in top + 1..=merge.end.0.min(end.0) {
+            range.set_value((row, column), value.clone());
+        }
     }
 }
 
@@ -306,8 +343,12 @@ fn whole_sectors(bytes: &[u8]) -> bool {
     (bytes.len() - 512) % (1usize << shift) == 0
 }
 
-/// Every visible sheet of a workbook with its cells.
-fn read_all<R: Reader<Cursor<B>>, B: AsRef<[u8]>>(mut reader: R) -> Result<Vec<(String, Range<Data>)>, String>
+/// Every visible sheet of a workbook with its cells, merged rows filled
+/// from the sheet's merged cells as `merges` gives them.
+fn read_all<R: Reader<Cursor<B>>, B: AsRef<[u8]>>(
+    mut reader: R,
+    merges: impl Fn(&mut R, &str) -> Result<Vec<Dimensions>, String>,
+) -> Result<Vec<(String, Range<Data>)>, String>
 where
     R::Error: std::fmt::Display,
 {
@@ -319,7 +360,11 @@ where
         .collect();
     names
         .into_iter()
-        .map(|name| reader.worksheet_range(&name).map(|range| (name, range)).map_err(|e| e.to_string()))
+        .map(|name| {
+            let mut range = reader.worksheet_range(&name).map_err(|e| e.to_string())?;
+            fill_merged_rows(&mut range, &merges(&mut reader, &name)?);
+            Ok((name, range))
+        })
         .collect()
 }
 
@@ -441,6 +486,26 @@ mod tests {
         let duration = Data::DateTime(ExcelDateTime::new(1.5, ExcelDateTimeType::TimeDelta, false));
         assert_eq!(cell_text(&duration), "36:00:00");
         assert_eq!(cell_text(&Data::DateTimeIso("2024-03-05T14:30:00".into())), "2024-03-05 14:30:00");
+    }
+
+    #[test]
+    fn merged_rows_are_filled_within_the_sheet_only() {
+        let mut range = Range::new((2, 1), (5, 2));
+        range.set_value((2, 1), Data::String("Acme".into()));
+        range.set_value((4, 2), Data::Float(7.0));
+        let merges = [
+            // Down the whole column: the sheet does not grow to a million rows.
+            Dimensions::new((2, 1), (1_048_575, 1)),
+            // Starting on an empty cell: nothing to give.
+            Dimensions::new((2, 2), (3, 2)),
+            // Across columns only: stays one cell.
+            Dimensions::new((4, 2), (4, 9)),
+        ];
+        fill_merged_rows(&mut range, &merges);
+        assert_eq!(range.end(), Some((5, 2)));
+        let column = |c| (2..=5).map(|r| range.get_value((r, c)).cloned().unwrap()).collect::<Vec<_>>();
+        assert_eq!(column(1), vec![Data::String("Acme".into()); 4]);
+        assert_eq!(column(2), [Data::Empty, Data::Empty, Data::Float(7.0), Data::Empty]);
     }
 
     #[test]

@@ -157,3 +157,33 @@ fn damaged_workbooks_are_file_errors_never_panics() {
         }
     }
 }
+
+#[test]
+fn a_value_merged_over_rows_is_each_rows_and_a_title_merged_across_stays_one_cell() {
+    for name in ["merged.xlsx", "merged.xls"] {
+        let book = Workbook::open(&fixture(name), Lang::En).unwrap();
+        let loaded = book.load(0, &clients(), &SheetOptions::default()).unwrap();
+        assert_eq!(loaded.header_line, 2, "{name}");
+        assert_eq!(loaded.above, [(1, vec!["Contacts by company".to_string()])], "{name}");
+        assert_eq!(loaded.header, ["Company", "First Name", "Last Name", "Email"], "{name}");
+        let rows: Vec<Vec<String>> = (0..loaded.rows.len()).map(|i| loaded.rows.cells(i)).collect();
+        assert_eq!(rows[0], ["Acme", "Ann", "Lee", "ann@example.com"], "{name}");
+        assert_eq!(rows[1], ["Acme", "Bob", "Ray", "bob@example.com"], "{name}");
+        assert_eq!(rows[2], ["Acme", "Cy", "Fox", "cy@example.com"], "{name}");
+        assert_eq!(rows[3], ["Globex", "Dee", "Moe", "dee@example.com"], "{name}");
+        let report = check(
+            &fixture(name),
+            &clients(),
+            &Options { now: "2026-01-01T00:00:00Z".into(), ..Options::default() },
+        );
+        assert_eq!((report.rows.total, report.rows.valid), (4, 4), "{name}: {:?}", report.errors);
+        let companies: Vec<_> = report.records.iter().map(|r| r.text(&clients(), "company")).collect();
+        assert_eq!(companies, [Some("Acme"), Some("Acme"), Some("Acme"), Some("Globex")], "{name}");
+    }
+    // calamine does not give an OpenDocument sheet's merges: the merged
+    // value is the first row's only, as documented.
+    let book = Workbook::open(&fixture("merged.ods"), Lang::En).unwrap();
+    let loaded = book.load(0, &clients(), &SheetOptions::default()).unwrap();
+    assert_eq!(loaded.rows.cells(0)[0], "Acme");
+    assert_eq!(loaded.rows.cells(1)[0], "");
+}
