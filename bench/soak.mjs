@@ -171,10 +171,12 @@ async function signIn(email) {
   return reply.cookie.split(";")[0];
 }
 
+// The import's id, and the most rows a batch may have (as the page, the
+// kill scenario sends batches of that size).
 async function startImport(cookie, template, fileName, totalRows) {
   const reply = await call("start_import", { import: { template, file_name: fileName, total_rows: totalRows, skipped: [] } }, cookie);
   if (reply.status !== 200) throw new Error(`start_import: ${reply.status} ${reply.text}`);
-  return reply.json.import_id;
+  return { id: reply.json.import_id, maxBatchRows: reply.json.max_batch_rows };
 }
 
 // Rows as the browser sends them: one value per template field, in order.
@@ -187,7 +189,7 @@ const accountRow = (tag, i) => ({
 /// Commits `batches` batches of `size` rows of one import; latencies and
 /// counts go into `stats`. Stops early at `deadline`.
 async function importLoop(cookie, template, tag, batches, size, stats, deadline, rowOf = clientRow) {
-  const id = await startImport(cookie, template, `${tag}.csv`, batches * size);
+  const { id } = await startImport(cookie, template, `${tag}.csv`, batches * size);
   for (let seq = 0; seq < batches && Date.now() < deadline; seq++) {
     const rows = Array.from({ length: size }, (_, k) => rowOf(tag, seq * size + k));
     const reply = await call("commit_batch", { batch: { import_id: id, seq, rows } }, cookie);
@@ -287,8 +289,7 @@ async function kill(db) {
     const before = Number(db.query(`SELECT COUNT(*) FROM ${soakClients}`));
     try {
       const cookie = await signIn("admin@soak.test");
-      const id = await startImport(cookie, "clients", `${tag}.csv`, killRows);
-      const size = 500;
+      const { id, maxBatchRows: size } = await startImport(cookie, "clients", `${tag}.csv`, killRows);
       for (let seq = 0; seq * size < killRows; seq++) {
         const n = Math.min(size, killRows - seq * size);
         const rows = Array.from({ length: n }, (_, k) => clientRow(tag, seq * size + k));
@@ -317,7 +318,7 @@ async function kill(db) {
       const distinct = Number(db.query(`SELECT COUNT(DISTINCT c.email) FROM ${soakClients} WHERE c.email LIKE '%.${tag}@soak.test'`));
       print(
         `soak_kill${attempt}_${s}`,
-        `expected ${killRows}, found ${found}, doubled ${found - distinct}, killed at ${atKill} rows, job ${state}`,
+        `expected ${killRows}, found ${found}, doubled ${found - distinct}, killed at ${atKill} rows, job ${state}, batches of ${size} rows`,
       );
     } finally {
       await stopServer(server);
