@@ -1,8 +1,9 @@
 //! The file as the import Web Worker holds it while the user reviews it.
 //!
 //! The worker reads the file in chunks into a [`Session`] (rows kept
-//! compactly in a [`RowStore`]) and checks it; the page holds only a
-//! [`Summary`] (counts, columns, the numbers of the rows with errors) and
+//! compactly in a [`RowStore`](csv_import_core::store::RowStore)) and
+//! checks it; the page holds only a [`Summary`] (counts, columns, the
+//! numbers of the rows with errors) and
 //! asks the worker, by [`Request`], for what it shows or sends: the rows in
 //! view, an edit checked again, the error report, the next batch to import.
 //! Nothing per cell crosses to the page except the rows in view.
