@@ -25,6 +25,7 @@ on_both!(
     existing_values_finds_only_this_workspaces_records,
     the_error_report_is_a_csv_with_formulas_escaped,
     a_job_that_keeps_failing_is_marked_failed_and_notified,
+    the_page_that_queued_an_import_waits_for_its_end,
 );
 
 struct Api {
@@ -555,4 +556,52 @@ async fn a_job_that_keeps_failing_is_marked_failed_and_notified(db: Db) {
     let news = api.form("import_notifications", &[("since", &since)], Some(&admin)).await;
     assert_eq!(news.body["finished"][0]["job"], "failed", "{}", news.text);
     assert_eq!(news.body["finished"][0]["failure"], summary.body["failure"], "the notice says why");
+}
+
+async fn the_page_that_queued_an_import_waits_for_its_end(db: Db) {
+    let api = Api::new(db).await;
+    let staff = api.login("staff@acme.test").await;
+    let globex = api.login("admin@globex.test").await;
+    let import_id = api.start(&staff, "clients", "wait.csv", 2, json!([])).await;
+    let wait = |id: &str, ms: &str, cookie: Option<&str>| {
+        let pairs = [("import_id", id.to_string()), ("wait_ms", ms.to_string())];
+        let cookie = cookie.map(str::to_string);
+        let api = &api;
+        async move {
+            let pairs: Vec<(&str, &str)> = pairs.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            api.form("wait_for_import", &pairs, cookie.as_deref()).await
+        }
+    };
+    // Not queued yet: there is no job to wait for.
+    let early = wait(&import_id, "100", Some(&staff)).await;
+    assert_eq!(early.status, StatusCode::CONFLICT, "{}", early.text);
+    assert_eq!(api.stage(&staff, &import_id, 0, clients("wait", 1, 2)).await.status, StatusCode::OK);
+    assert_eq!(api.queue(&staff, &import_id).await.status, StatusCode::OK);
+
+    // Checked like every function: the session, the workspace, the input.
+    assert_eq!(wait(&import_id, "100", None).await.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(wait(&import_id, "100", Some(&globex)).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(wait("../etc", "100", Some(&staff)).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(wait(&import_id, "soon", Some(&staff)).await.status, StatusCode::BAD_REQUEST);
+
+    // No runner yet: still queued when the short wait is over.
+    let queued = wait(&import_id, "100", Some(&staff)).await;
+    assert_eq!((queued.status, queued.body.clone()), (StatusCode::OK, Value::Null), "{}", queued.text);
+
+    // A long wait answers when a runner, started meanwhile, ends the job
+    // (the wait's own limit is far off).
+    let started = std::time::Instant::now();
+    let idle = RunnerConfig { poll: Duration::from_secs(3600), ..runner("ends-it") };
+    let (ended, handle) = tokio::join!(wait(&import_id, "20000", Some(&staff)), async {
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        jobs::spawn(api.db.clone(), idle)
+    });
+    handle.abort();
+    assert_eq!(ended.status, StatusCode::OK, "{}", ended.text);
+    assert_eq!((ended.body["job"].clone(), ended.body["inserted"].clone()), (json!("done"), json!(2)), "{}", ended.text);
+    assert!(started.elapsed() < jobs::MAX_WAIT, "answered at the end, not at the wait's limit");
+    // Ended: answered at once however long the wait asked for; the limit
+    // is the server's.
+    let again = wait(&import_id, "4000000000", Some(&staff)).await;
+    assert_eq!(again.body["id"], json!(import_id), "{}", again.text);
 }

@@ -26,6 +26,10 @@ use std::time::Duration;
 /// small import does not wait out their poll (other processes still poll).
 static QUEUED: tokio::sync::Notify = tokio::sync::Notify::const_new();
 
+/// Wakes the [`wait_for_end`]s of this process when one of its runners
+/// ends a job (every waiter looks again at its own import).
+static ENDED: tokio::sync::Notify = tokio::sync::Notify::const_new();
+
 /// A job is tried this many times before it is marked failed.
 pub const MAX_ATTEMPTS: i64 = 3;
 
@@ -344,7 +348,81 @@ pub async fn run_once(db: &Db, config: &RunnerConfig) -> Result<bool, AppError> 
             failed(db, config, &claim, &e).await?;
         }
     }
+    ENDED.notify_waiters();
     Ok(true)
+}
+
+/// The longest one [`wait_for_end`] waits.
+pub const MAX_WAIT: Duration = Duration::from_secs(20);
+/// A waiter looks at its import again this often, for a job that a runner
+/// of another process ends (this process's runners wake it at once).
+const WAIT_RECHECK: Duration = Duration::from_secs(2);
+/// At most this many waits at once in a process; more answer at once, and
+/// their pages fall back to asking for notices.
+const MAX_WAITERS: usize = 1_000;
+static WAITERS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
+/// Counts one waiter while it lives.
+struct Waiter;
+
+impl Waiter {
+    fn join() -> Option<Waiter> {
+        use std::sync::atomic::Ordering;
+        let before = WAITERS.fetch_add(1, Ordering::AcqRel);
+        if before >= MAX_WAITERS {
+            WAITERS.fetch_sub(1, Ordering::AcqRel);
+            return None;
+        }
+        Some(Waiter)
+    }
+}
+
+impl Drop for Waiter {
+    fn drop(&mut self) {
+        WAITERS.fetch_sub(1, std::sync::atomic::Ordering::AcqRel);
+    }
+}
+
+/// The background import `head` once its job has ended (done or failed),
+/// waiting up to `wait` (at most [`MAX_WAIT`]) for it; `None` when it is
+/// still queued or running then. The page that handed the import over
+/// learns its end as it happens rather than at its next ask for notices.
+/// 409 when the import has no job (not queued, or not a background import).
+pub async fn wait_for_end(db: &Db, head: &ImportHead, wait: Duration) -> Result<Option<ImportSummary>, AppError> {
+    let deadline = tokio::time::Instant::now() + wait.min(MAX_WAIT);
+    let waiter = Waiter::join();
+    loop {
+        // Listening before looking: an end between the two still wakes it.
+        let ended = ENDED.notified();
+        tokio::pin!(ended);
+        ended.as_mut().enable();
+        let state: Option<String> = sqlx::query_scalar("SELECT state FROM import_jobs WHERE import_id = $1")
+            .bind(head.id.clone())
+            .fetch_optional(&db.pool)
+            .await?;
+        match state.as_deref() {
+            None => return Err(AppError::Conflict("This import has no background job.".into())),
+            Some("done" | "failed") => {
+                let row = sqlx::query(&format!(
+                    "SELECT {SUMMARY_COLUMNS} {SUMMARY_JOINS} WHERE i.id = $1 AND i.workspace_id = $2"
+                ))
+                .bind(head.id.clone())
+                .bind(head.workspace_id)
+                .fetch_one(&db.pool)
+                .await?;
+                return imports::summary_of(&row).map(Some);
+            }
+            Some(_) => {}
+        }
+        let now = tokio::time::Instant::now();
+        if waiter.is_none() || now >= deadline {
+            return Ok(None);
+        }
+        tokio::select! {
+            _ = tokio::time::sleep_until(deadline.min(now + WAIT_RECHECK)) => {}
+            _ = ended => {}
+        }
+    }
 }
 
 /// Imports left in staging (rows staged, never queued) this long after

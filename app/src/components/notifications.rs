@@ -1,11 +1,14 @@
 //! The in-page notice that a background import finished: the top
 //! bar asks the server every few seconds which of the workspace's background
 //! imports ended since the last answer, and announces each in an
-//! `aria-live` region, with a link to the Imports page. Pages that list
+//! `aria-live` region, with a link to the Imports page. An import this page
+//! handed over is also waited for on the server, so that its end is told
+//! the moment it happens. Pages that list
 //! records reload when one arrives ([`ImportsFinished`]).
 
 use crate::model::{ImportSummary, JobState};
 use crate::server_fns::imports::import_notifications::import_notifications;
+use crate::server_fns::imports::wait_for_import::wait_for_import;
 use crate::i18n::Text;
 use crate::AppError;
 use leptos::prelude::*;
@@ -19,15 +22,23 @@ const FAST_POLL_MS: f64 = 250.0;
 /// end within this; longer ones are told at the normal pace.
 const FAST_FOR_MS: f64 = 30_000.0;
 
+/// How long one ask for the end of an import this page handed over waits
+/// on the server.
+const WAIT_MS: u32 = 15_000;
+
 thread_local! {
     static FAST_UNTIL: std::cell::Cell<f64> = const { std::cell::Cell::new(0.0) };
+    /// Imports this page handed over whose end it has not waited for yet.
+    static HANDED_OVER: std::cell::RefCell<Vec<String>> = const { std::cell::RefCell::new(Vec::new()) };
 }
 
-/// Tell the notices that this page just handed an import over: they ask
-/// more often for a while, so that a short import is announced as soon as
-/// it ends rather than up to [`POLL_MS`] later. Browser only.
-pub fn expect_import_end() {
+/// Tell the notices that this page just handed the import `import_id`
+/// over: they wait on the server for its end, so that it is announced
+/// the moment it ends, and meanwhile ask for notices more often (for
+/// a server whose runner is in another process). Browser only.
+pub fn expect_import_end(import_id: String) {
     FAST_UNTIL.with(|until| until.set(crate::browser::now_ms() + FAST_FOR_MS));
+    HANDED_OVER.with(|ids| ids.borrow_mut().push(import_id));
 }
 
 /// Counts the background imports that finished while the page is open;
@@ -76,9 +87,32 @@ pub fn Notifications() -> impl IntoView {
     let busy = StoredValue::new(false);
     let stopped = StoredValue::new(false);
     let last_asked = StoredValue::new(f64::NEG_INFINITY);
+    // Each import once, whichever answer brings it first.
+    let tell = move |mut news: Vec<ImportSummary>| {
+        told.update_value(|told| news.retain(|summary| told.insert(summary.id.clone())));
+        if !news.is_empty() {
+            items.update(|list| list.extend(news));
+            if let Some(finished) = finished {
+                finished.0.update(|n| *n += 1);
+            }
+        }
+    };
     // Effects run in the browser only: the server renders no polling.
     Effect::new(move |_| {
         let poll = move || {
+            for id in HANDED_OVER.with(|ids| std::mem::take(&mut *ids.borrow_mut())) {
+                // Until it ends, or the server cannot say (the asks for
+                // notices still tell it then).
+                leptos::task::spawn_local(async move {
+                    loop {
+                        match wait_for_import(id.clone(), WAIT_MS).await {
+                            Ok(Some(summary)) => return tell(vec![summary]),
+                            Ok(None) if !stopped.get_value() => {}
+                            _ => return,
+                        }
+                    }
+                });
+            }
             if busy.get_value() || stopped.get_value() {
                 return;
             }
@@ -93,14 +127,7 @@ pub fn Notifications() -> impl IntoView {
                 match import_notifications(since.get_value()).await {
                     Ok(answer) => {
                         since.set_value(answer.now);
-                        let mut news = answer.finished;
-                        told.update_value(|told| news.retain(|summary| told.insert(summary.id.clone())));
-                        if !news.is_empty() {
-                            items.update(|list| list.extend(news));
-                            if let Some(finished) = finished {
-                                finished.0.update(|n| *n += 1);
-                            }
-                        }
+                        tell(answer.finished);
                     }
                     // Not signed in: nothing to tell.
                     Err(AppError::Unauthenticated(_)) => stopped.set_value(true),

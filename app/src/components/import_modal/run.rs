@@ -241,7 +241,7 @@ async fn import(state: ModalState) -> Result<(), String> {
         let summary = with_retry(state, || queue_import(started.import_id.clone()))
             .await
             .map_err(|e| (text.queue_failed)(&text.app_error(&e)))?;
-        crate::components::notifications::expect_import_end();
+        crate::components::notifications::expect_import_end(started.import_id.clone());
         let _ = state.result.try_set(Some(summary));
         return Ok(());
     }

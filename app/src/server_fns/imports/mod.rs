@@ -10,3 +10,4 @@ pub mod mappings;
 pub mod queue_import;
 pub mod stage_batch;
 pub mod start_import;
+pub mod wait_for_import;
