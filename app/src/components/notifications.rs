@@ -30,6 +30,8 @@ thread_local! {
     static FAST_UNTIL: std::cell::Cell<f64> = const { std::cell::Cell::new(0.0) };
     /// Imports this page handed over whose end it has not waited for yet.
     static HANDED_OVER: std::cell::RefCell<Vec<String>> = const { std::cell::RefCell::new(Vec::new()) };
+    /// Starts the waits for [`HANDED_OVER`], set while the notices are on the page.
+    static START_WAITS: std::cell::RefCell<Option<std::rc::Rc<dyn Fn()>>> = const { std::cell::RefCell::new(None) };
 }
 
 /// Tell the notices that this page just handed the import `import_id`
@@ -39,6 +41,10 @@ thread_local! {
 pub fn expect_import_end(import_id: String) {
     FAST_UNTIL.with(|until| until.set(crate::browser::now_ms() + FAST_FOR_MS));
     HANDED_OVER.with(|ids| ids.borrow_mut().push(import_id));
+    // At once rather than at the next ask: a small import may end first.
+    if let Some(start) = START_WAITS.with(|start| start.borrow().clone()) {
+        start();
+    }
 }
 
 /// Counts the background imports that finished while the page is open;
@@ -99,7 +105,7 @@ pub fn Notifications() -> impl IntoView {
     };
     // Effects run in the browser only: the server renders no polling.
     Effect::new(move |_| {
-        let poll = move || {
+        let start_waits = move || {
             for id in HANDED_OVER.with(|ids| std::mem::take(&mut *ids.borrow_mut())) {
                 // Until it ends, or the server cannot say (the asks for
                 // notices still tell it then).
@@ -113,6 +119,11 @@ pub fn Notifications() -> impl IntoView {
                     }
                 });
             }
+        };
+        START_WAITS.with(|start| *start.borrow_mut() = Some(std::rc::Rc::new(start_waits)));
+        on_cleanup(|| START_WAITS.with(|start| *start.borrow_mut() = None));
+        let poll = move || {
+            start_waits();
             if busy.get_value() || stopped.get_value() {
                 return;
             }
