@@ -99,18 +99,38 @@ pub struct PreparedFix<'a> {
 impl PreparedFix<'_> {
     /// The cell's new value, or `None` when the fix does not change it.
     pub fn apply(&self, cell: &str) -> Option<String> {
-        let new = match self.fix {
-            Fix::Trim => cell.trim().to_string(),
-            Fix::Case(case) => change_case(cell, *case),
-            Fix::Empty => String::new(),
-            Fix::Set { value } => value.clone(),
+        let mut new = String::new();
+        self.apply_into(cell, &mut new).then_some(new)
+    }
+
+    /// [`apply`](PreparedFix::apply) into a buffer kept from cell to cell:
+    /// `new` is set to the cell's new value, and the answer is whether the
+    /// fix changes the cell (if not, `new` holds nothing of use).
+    ///
+    /// ```
+    /// use csv_import_core::fix::Fix;
+    ///
+    /// let fix = Fix::reformat_date("DD/MM/YYYY", "YYYY-MM-DD").unwrap();
+    /// let prepared = fix.prepare().unwrap();
+    /// let mut new = String::new();
+    /// assert!(prepared.apply_into("20/11/1981", &mut new));
+    /// assert_eq!(new, "1981-11-20");
+    /// assert!(!prepared.apply_into("31/02/1981", &mut new));
+    /// ```
+    pub fn apply_into(&self, cell: &str, new: &mut String) -> bool {
+        new.clear();
+        match self.fix {
+            Fix::Trim => new.push_str(cell.trim()),
+            Fix::Case(case) => new.push_str(&change_case(cell, *case)),
+            Fix::Empty => {}
+            Fix::Set { value } => new.push_str(value),
             Fix::ReformatDate { .. } => {
-                let (from, to) = self.dates.as_ref()?;
-                let (y, m, d) = from.parse_date(cell.trim())?;
-                to.format_date(y, m, d)
+                let Some((from, to)) = self.dates.as_ref() else { return false };
+                let Some((y, m, d)) = from.parse_date(cell.trim()) else { return false };
+                to.write_date(new, y, m, d);
             }
-        };
-        (new != cell).then_some(new)
+        }
+        new != cell
     }
 }
 
@@ -281,6 +301,52 @@ mod tests {
         let wrong = Fix::ReformatDate { from: "QQ".into(), to: "YYYY-MM-DD".into() };
         assert!(wrong.prepare().is_err());
         assert_eq!(wrong.apply("01/02/2024"), None);
+    }
+
+    #[test]
+    fn a_fix_into_a_buffer_agrees_with_a_fix_that_allocates() {
+        let cells = [
+            "20/11/1981", " 29/02/2024 ", "31/02/2024", "29/02/2023", "00/01/2024", "01/13/2024", "1/2/2024",
+            "01/02/24", "01/02/0000", "01/02/2024x", "", "  ", "N/A", "Ann@Example.COM", "2024-03-05", "\t05/03/2024\n",
+        ];
+        let fixes = [
+            Fix::Trim,
+            Fix::Case(Case::Lower),
+            Fix::Case(Case::Title),
+            Fix::Empty,
+            Fix::Set { value: "x".into() },
+            Fix::reformat_date("DD/MM/YYYY", "YYYY-MM-DD").unwrap(),
+            Fix::reformat_date("D/M/YYYY", "DD.MM.YYYY").unwrap(),
+            Fix::reformat_date("DD/MM/YYYY", "DD/MM/YYYY").unwrap(),
+            Fix::ReformatDate { from: "QQ".into(), to: "YYYY-MM-DD".into() },
+        ];
+        let mut new = "left over".to_string();
+        for fix in &fixes {
+            let prepared = fix.prepare();
+            for cell in cells {
+                // The new value built on its own, as the fix is described.
+                let expected = match fix {
+                    Fix::Trim => Some(cell.trim().to_string()),
+                    Fix::Case(case) => Some(change_case(cell, *case)),
+                    Fix::Empty => Some(String::new()),
+                    Fix::Set { value } => Some(value.clone()),
+                    Fix::ReformatDate { from, to } => (|| {
+                        let (from, to) = (DateFormat::parse(from).ok()?, DateFormat::parse(to).ok()?);
+                        let (y, m, d) = from.parse_date(cell.trim())?;
+                        Some(to.format_date(y, m, d))
+                    })(),
+                }
+                .filter(|new| new != cell);
+                assert_eq!(fix.apply(cell), expected, "{fix:?} on {cell:?}");
+                if let Ok(prepared) = &prepared {
+                    let changed = prepared.apply_into(cell, &mut new);
+                    assert_eq!(changed.then_some(new.as_str()), expected.as_deref(), "{fix:?} on {cell:?}");
+                }
+            }
+        }
+        let fix = Fix::reformat_date("DD/MM/YYYY", "YYYY-MM-DD").unwrap();
+        assert_eq!(fix.apply("31/02/2024"), None);
+        assert_eq!(fix.apply(" 05/03/2024\t"), Some("2024-03-05".into()));
     }
 
     #[test]

@@ -5,6 +5,7 @@ mod edits;
 mod history;
 mod mismatches;
 mod recheck;
+mod row_errors;
 mod view;
 mod source;
 
@@ -14,6 +15,7 @@ use super::{CheckOptions, NextBatch, Request, Skipped, Steps, Summary, ViewRow};
 use history::History;
 use mismatches::{Mismatches, normal};
 use recheck::{hash_key, sort_errors};
+use row_errors::RowErrors;
 
 use csv_import_core::map::{Mapper, Mapping};
 use csv_import_core::messages;
@@ -23,7 +25,7 @@ use csv_import_core::store::{RowStore, StreamLoaded};
 use csv_import_core::validate::{Cells, FileRules, Validator};
 use csv_import_core::value::FieldChecker;
 use csv_import_core::{FileError, FileErrorCode, Lang, Record, RowError, Template, Value};
-use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::collections::{BTreeSet, HashSet};
 
 /// How many of the first rows the mapping looks at to recognise a column by
 /// its values.
@@ -78,7 +80,7 @@ pub struct Session {
     mapping: Mapping,
     report: Report,
     /// Errors of each row that has some, in the order core reports them.
-    errors: BTreeMap<u64, Vec<RowError>>,
+    errors: RowErrors,
     /// Per unique field (template index): a hash of each row's key, 0 for
     /// none; rows with the same key have the same hash.
     keys: Vec<(usize, Vec<u64>)>,
@@ -140,7 +142,7 @@ impl Session {
             options: CheckOptions { sheet: options.sheet.clone(), header_row: options.header_row, ..CheckOptions::default() },
             mapping: Mapping { columns: Vec::new(), file_errors: Vec::new() },
             report: Report::default(),
-            errors: BTreeMap::new(),
+            errors: RowErrors::default(),
             keys: Vec::new(),
             incremental: false,
             existing: None,
@@ -316,7 +318,7 @@ impl Session {
             report: self.report.clone(),
             header: self.header.clone(),
             samples,
-            error_rows: self.errors.keys().copied().collect(),
+            error_rows: self.errors.keys().collect(),
             matching: self.matching(),
             last_row: self.store.len() as u64,
             removed: self.removed_count as u64,
@@ -350,7 +352,7 @@ impl Session {
         report.invalid_rows = self
             .errors
             .keys()
-            .map(|&row| {
+            .map(|row| {
                 let index = row as usize - 1;
                 RawRow { row, line: self.store.position(index).line, cells: self.store.cells(index) }
             })
@@ -449,7 +451,7 @@ impl Session {
     pub fn skipped(&self) -> Vec<Skipped> {
         self.errors
             .iter()
-            .map(|(&row, errors)| Skipped {
+            .map(|(row, errors)| Skipped {
                 row,
                 reasons: errors
                     .iter()

@@ -3,7 +3,7 @@
 
 use crate::error::{RowErrorCode, ValueError};
 use crate::messages::{self, Impossible, Lang};
-use crate::record::Value;
+use std::borrow::Cow;
 use std::fmt::Write;
 
 /// A compiled date format such as `YYYY-MM-DD`, `YYYYMMDD` or `D.M.YYYY`.
@@ -120,18 +120,26 @@ impl DateFormat {
     /// `DD.MM.YYYY`; used to show examples.
     pub fn format_date(&self, year: i32, month: u32, day: u32) -> String {
         let mut out = String::with_capacity(self.spec.len() + 2);
-        for part in &self.parts {
-            // Writing to a String cannot fail.
-            let _ = match *part {
-                Part::Year => write!(out, "{year:04}"),
-                Part::Month { min: 2 } => write!(out, "{month:02}"),
-                Part::Month { .. } => write!(out, "{month}"),
-                Part::Day { min: 2 } => write!(out, "{day:02}"),
-                Part::Day { .. } => write!(out, "{day}"),
-                Part::Literal(c) => write!(out, "{c}"),
-            };
-        }
+        self.write_date(&mut out, year, month, day);
         out
+    }
+
+    /// Appends a date in this format to `out`, as [`format_date`](DateFormat::format_date)
+    /// writes it: a fix of a million dates writes them into one buffer.
+    pub fn write_date(&self, out: &mut String, year: i32, month: u32, day: u32) {
+        for part in &self.parts {
+            match *part {
+                // The digits by hand: `write!` costs more than the rest of a date.
+                Part::Year if year >= 0 => push_num(out, year.unsigned_abs(), 4),
+                Part::Year => {
+                    // Writing to a String cannot fail.
+                    let _ = write!(out, "{year:04}");
+                }
+                Part::Month { min } => push_num(out, month, min),
+                Part::Day { min } => push_num(out, day, min),
+                Part::Literal(c) => out.push(c),
+            }
+        }
     }
 
     /// The fields of all of `s`, not yet checked against the calendar.
@@ -154,6 +162,13 @@ impl DateFormat {
                 }
                 Part::Month { min } => m = digits(b, &mut pos, min, 2)?,
                 Part::Day { min } => d = digits(b, &mut pos, min, 2)?,
+                // Separators are ASCII but for rare formats: one byte to compare.
+                Part::Literal(c) if c.is_ascii() => {
+                    if b.get(pos) != Some(&(c as u8)) {
+                        return None;
+                    }
+                    pos += 1;
+                }
                 Part::Literal(c) => {
                     let mut buf = [0; 4];
                     let lit = c.encode_utf8(&mut buf).as_bytes();
@@ -248,16 +263,18 @@ pub(crate) fn push_iso_date(out: &mut String, y: i32, m: u32, d: u32) {
     push_num(out, d, 2);
 }
 
-/// A date cell, already trimmed, against the field's formats in order.
-pub(super) fn check(s: &str, formats: &[DateFormat], lang: Lang) -> Result<Value, ValueError> {
+/// A date cell, already trimmed, against the field's formats in order: its
+/// ISO text, borrowed from the cell when the cell is written so already.
+pub(super) fn check<'a>(s: &'a str, formats: &[DateFormat], lang: Lang) -> Result<Cow<'a, str>, ValueError> {
     let mut problem = None;
     for format in formats {
         if let Some((y, m, d)) = format.parse_fields(s) {
             match calendar_problem(y, m, d) {
+                None if is_iso_text(s, y, m, d) => return Ok(Cow::Borrowed(s)),
                 None => {
                     let mut out = String::with_capacity(10);
                     push_iso_date(&mut out, y, m, d);
-                    return Ok(Value::Text(out));
+                    return Ok(Cow::Owned(out));
                 }
                 // The first format that fits the shape explains best.
                 Some(p) => {
@@ -269,6 +286,16 @@ pub(super) fn check(s: &str, formats: &[DateFormat], lang: Lang) -> Result<Value
     let specs: Vec<&str> = formats.iter().map(|f| f.spec.as_str()).collect();
     let example = formats.first().map(|f| f.format_date(1981, 11, 20)).unwrap_or_default();
     Err(ValueError::new(RowErrorCode::InvalidDate, messages::date(lang, s, problem, &specs, &example)))
+}
+
+/// Whether `s` is `y`-`m`-`d` written as [`push_iso_date`] writes it, for a
+/// real day (a year from 1 to 9999).
+fn is_iso_text(s: &str, y: i32, m: u32, d: u32) -> bool {
+    let &[y0, y1, y2, y3, b'-', m0, m1, b'-', d0, d1] = s.as_bytes() else { return false };
+    let number = |digits: &[u8]| {
+        digits.iter().try_fold(0, |n, &b| b.is_ascii_digit().then(|| n * 10 + u32::from(b - b'0')))
+    };
+    number(&[y0, y1, y2, y3]) == Some(y.unsigned_abs()) && number(&[m0, m1]) == Some(m) && number(&[d0, d1]) == Some(d)
 }
 
 #[cfg(test)]
@@ -367,7 +394,44 @@ mod tests {
     #[test]
     fn formats_are_tried_in_order() {
         let formats = [f("DD/MM/YYYY"), f("YYYY-MM-DD")];
-        assert_eq!(check("20/11/1981", &formats, Lang::En), Ok(Value::Text("1981-11-20".into())));
-        assert_eq!(check("1981-11-20", &formats, Lang::En), Ok(Value::Text("1981-11-20".into())));
+        assert_eq!(check("20/11/1981", &formats, Lang::En), Ok(Cow::Owned("1981-11-20".into())));
+        assert_eq!(check("1981-11-20", &formats, Lang::En), Ok(Cow::Borrowed("1981-11-20")));
+    }
+
+    #[test]
+    fn a_cell_in_iso_form_is_its_own_value() {
+        let loose = [f("YYYY-M-D")];
+        assert!(matches!(check("2024-02-01", &loose, Lang::En), Ok(Cow::Borrowed("2024-02-01"))));
+        assert_eq!(check("2024-2-1", &loose, Lang::En), Ok(Cow::Owned("2024-02-01".into())));
+        assert_eq!(check("0999-12-31", &[DateFormat::iso()], Lang::En), Ok(Cow::Borrowed("0999-12-31")));
+        assert!(!is_iso_text("2024-02-01", 2024, 2, 2));
+        assert!(!is_iso_text("2024/02/01", 2024, 2, 1));
+        assert!(!is_iso_text("2024-02-1", 2024, 2, 1));
+    }
+
+    #[test]
+    fn write_date_writes_what_a_formatter_writes() {
+        let specs = ["YYYY-MM-DD", "DD/MM/YYYY", "D.M.YYYY", "M/D/YYYY", "YYYYMMDD", "YYYY年MM月DD日"];
+        let dates = [(1981, 11, 20), (2024, 2, 1), (1, 1, 1), (9999, 12, 31), (12345, 123, 7), (-5, 3, 4), (0, 0, 0)];
+        for spec in specs {
+            let format = f(spec);
+            for (y, m, d) in dates {
+                let mut expected = String::new();
+                for part in &format.parts {
+                    let _ = match *part {
+                        Part::Year => write!(expected, "{y:04}"),
+                        Part::Month { min: 2 } => write!(expected, "{m:02}"),
+                        Part::Month { .. } => write!(expected, "{m}"),
+                        Part::Day { min: 2 } => write!(expected, "{d:02}"),
+                        Part::Day { .. } => write!(expected, "{d}"),
+                        Part::Literal(c) => write!(expected, "{c}"),
+                    };
+                }
+                assert_eq!(format.format_date(y, m, d), expected, "{spec} {y} {m} {d}");
+                let mut appended = "x".to_string();
+                format.write_date(&mut appended, y, m, d);
+                assert_eq!(appended, format!("x{expected}"));
+            }
+        }
     }
 }

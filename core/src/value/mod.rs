@@ -203,7 +203,7 @@ impl FieldChecker {
             check_type_length(kept, kind, max, lang)?;
         }
         let value = match &self.rules {
-            Rules::Date(formats) => Checked::Value(date::check(s, formats, lang)?),
+            Rules::Date(formats) => Checked::Text(date::check(s, formats, lang)?),
             Rules::Datetime(formats, custom) => Checked::Value(datetime::check(s, formats, *custom, lang)?),
             Rules::Enum(choices) => Checked::Text(Cow::Borrowed(choices.check_str(s, lang)?)),
             Rules::Plain => match kind {

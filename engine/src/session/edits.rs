@@ -66,10 +66,16 @@ impl Session {
 
     /// How many cells `fix` would change.
     pub fn count_fix(&self, target: Target, fix: &Fix) -> FixCount {
-        match self.fix_changes(target, fix) {
-            Ok(changes) => FixCount { cells: changes.len() as u64, error: None },
-            Err(error) => FixCount { cells: 0, error: Some(error) },
-        }
+        let fix = match fix.prepare() {
+            Ok(fix) => fix,
+            Err(error) => return FixCount { cells: 0, error: Some(error) },
+        };
+        // Counted without keeping the changes: the review counts every fix it offers.
+        let mut new = String::new();
+        let mut changes =
+            |index: usize| fix.apply_into(self.store.row(index).get(target.column).unwrap_or(""), &mut new);
+        let cells = self.target_rows(target).into_iter().filter(|&index| changes(index)).count();
+        FixCount { cells: cells as u64, error: None }
     }
 
     /// Apply `fix` to the cells of `target`, in one step.
@@ -82,14 +88,21 @@ impl Session {
 
     fn fix_changes(&self, target: Target, fix: &Fix) -> Result<CellChanges, String> {
         let fix = fix.prepare()?;
-        let mut changes = CellChanges::default();
-        for index in self.target_rows(target) {
+        let rows = self.target_rows(target);
+        // Room for the cells' old values, and as much for the new ones, made
+        // once: buffers of megabytes grown step by step are copied each time.
+        let bytes = rows.iter().map(|&index| self.store.row(index).get(target.column).map_or(0, str::len)).sum();
+        let mut changes = CellChanges::with_capacity(rows.len(), bytes);
+        // One buffer for every new value, rather than a string per cell.
+        let mut new = String::new();
+        for index in rows {
             let row = self.store.row(index);
             let cell = row.get(target.column).unwrap_or("");
-            if let Some(new) = fix.apply(cell) {
+            if fix.apply_into(cell, &mut new) {
                 changes.push(index, target.column, cell, &new);
             }
         }
+        changes.shrink_to_fit();
         Ok(changes)
     }
 
@@ -102,7 +115,7 @@ impl Session {
                 .errors
                 .iter()
                 .filter(|(_, errors)| errors.iter().any(|e| e.code == code && e.column == Some(target.column)))
-                .map(|(&row, _)| row as usize - 1)
+                .map(|(row, _)| row as usize - 1)
                 .collect(),
         }
     }
@@ -195,7 +208,7 @@ impl Session {
 
     /// Take every row with an error out (one step).
     pub fn delete_invalid(&mut self) -> ChangeOutcome {
-        let rows: Vec<u64> = self.errors.keys().copied().collect();
+        let rows: Vec<u64> = self.errors.keys().collect();
         self.delete_rows(&rows)
     }
 

@@ -35,6 +35,24 @@ pub struct CellChanges {
 }
 
 impl CellChanges {
+    /// Room for `cells` changed cells whose values before take `bytes`
+    /// bytes, and as many after: a fix of a million cells fills its
+    /// buffers without growing them step by step.
+    pub fn with_capacity(cells: usize, bytes: usize) -> CellChanges {
+        let packed = || Packed { text: String::with_capacity(bytes), ends: Vec::with_capacity(cells) };
+        CellChanges { at: Vec::with_capacity(cells), before: packed(), after: packed() }
+    }
+
+    /// Give back the room [`with_capacity`](CellChanges::with_capacity)
+    /// made and the cells did not use, before the step is kept.
+    pub fn shrink_to_fit(&mut self) {
+        self.at.shrink_to_fit();
+        for packed in [&mut self.before, &mut self.after] {
+            packed.text.shrink_to_fit();
+            packed.ends.shrink_to_fit();
+        }
+    }
+
     /// Note that the cell at (`index`, `column`) went from `before` to `after`.
     pub fn push(&mut self, index: usize, column: usize, before: &str, after: &str) {
         self.at.push((index as u32, column as u32));

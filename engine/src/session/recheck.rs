@@ -70,8 +70,8 @@ impl Session {
             let before = self.errors.clone();
             self.check(self.options.clone(), &mut |_, _| {});
             let edited: BTreeSet<u64> = indexes.iter().map(|&i| i as u64 + 1).collect();
-            let mut rows: BTreeSet<u64> = before.keys().copied().collect();
-            rows.extend(self.errors.keys().copied());
+            let mut rows: BTreeSet<u64> = before.keys().collect();
+            rows.extend(self.errors.keys());
             rows.extend(edited.iter().copied());
             rows.into_iter()
                 .filter(|r| before.get(r) != self.errors.get(r) || edited.contains(r))
@@ -109,12 +109,28 @@ impl Session {
         // The fields checked again, by key: a row keeps its errors of the others.
         let checked_keys: Vec<&str> =
             template.fields.iter().enumerate().filter(|(i, _)| check.looks_at(*i)).map(|(_, f)| f.key.as_str()).collect();
+        // Each row once, in order (as changes give them): its old errors can
+        // be moved out of its list rather than copied.
+        let movable = indexes.is_sorted_by(|a, b| a < b);
+        // No unique field looked at and no row taken out or put back: no key
+        // moves, so no other row is affected and each row is settled as it
+        // is checked (a fix of dates or phones).
+        let alone = self.keys.iter().all(|(i, _)| !check.looks_at(*i)) && !indexes.iter().any(|&i| self.is_removed(i));
+        if alone && movable {
+            let scope = Scope { limited, checked_keys: &checked_keys };
+            return self.recheck_rows_alone(&template, &validator, &mismatches, indexes, scope, &mut check);
+        }
         // Each changed row's own errors, and the unique fields (by slot in
         // `keys`) whose key it changed: only those can change other rows.
         let mut changed_rows: Vec<Changed> = Vec::with_capacity(indexes.len());
         let mut wanted: Vec<HashSetOfHashes> = vec![HashSetOfHashes::default(); self.keys.len()];
+        // The old duplicates moved out, by slot in `changed_rows` (few rows have some).
+        let mut moved_duplicates: Vec<(usize, Vec<RowError>)> = Vec::new();
         for &index in indexes {
             let removed = self.is_removed(index);
+            let number = index as u64 + 1;
+            let has_errors = self.errors.contains_key(&number);
+            let mut taken = (movable && has_errors).then(|| self.errors.replace(number, Vec::new()));
             let mut own = Vec::new();
             if !removed {
                 let pos = self.store.position(index);
@@ -124,14 +140,25 @@ impl Session {
                 if !mismatches.is_empty() {
                     own.extend(mismatches.errors(pos, &row));
                 }
-                if limited && let Some(old) = self.errors.get(&(index as u64 + 1)) {
+                if limited {
                     // The errors of the fields not looked at (duplicates are settled below).
-                    let kept = |e: &&RowError| {
+                    let kept = |e: &RowError| {
                         e.code != RowErrorCode::DuplicateInFile
                             && !e.field.as_deref().is_some_and(|k| checked_keys.contains(&k))
                     };
-                    own.extend(old.iter().filter(kept).cloned());
+                    match &mut taken {
+                        Some(old) => own.extend(old.extract_if(.., |e| kept(e))),
+                        None => own.extend(self.errors.get(&number).into_iter().flatten().filter(|e| kept(e)).cloned()),
+                    }
                 }
+            }
+            if let Some(mut old) = taken {
+                let duplicates: Vec<RowError> =
+                    old.extract_if(.., |e| e.code == RowErrorCode::DuplicateInFile).collect();
+                if !duplicates.is_empty() {
+                    moved_duplicates.push((changed_rows.len(), duplicates));
+                }
+                self.retired.push(old);
             }
             let mut moved = Vec::new();
             let mut new_keys = Vec::new();
@@ -224,13 +251,15 @@ impl Session {
         }
         let mut changed = Vec::with_capacity(changed_rows.len());
         let mut updates = Vec::with_capacity(changed_rows.len() + others.len());
-        for row in changed_rows {
-            let (number, errors) = self.settled(&template, row);
+        let mut moved_duplicates = moved_duplicates.into_iter().peekable();
+        for (slot, row) in changed_rows.into_iter().enumerate() {
+            let duplicates = moved_duplicates.next_if(|(at, _)| *at == slot).map(|(_, d)| d).unwrap_or_default();
+            let (number, errors) = self.settled(&template, row, duplicates);
             changed.push((number, !errors.is_empty()));
             updates.push((number, errors));
         }
         for (_, row) in others {
-            let (number, errors) = self.settled(&template, row);
+            let (number, errors) = self.settled(&template, row, Vec::new());
             if self.errors.get(&number).map_or(&[][..], Vec::as_slice) != errors.as_slice() {
                 changed.push((number, !errors.is_empty()));
             }
@@ -241,54 +270,103 @@ impl Session {
         changed
     }
 
+    /// [`recheck_incrementally`](Session::recheck_incrementally) when no
+    /// key can move, for rows at `indexes` ascending without repeats: each
+    /// changed row's errors from `check` (and, when it is `limited` to some
+    /// fields, its old errors of the other fields) and its old duplicates,
+    /// stored as the row is checked.
+    fn recheck_rows_alone(
+        &mut self,
+        template: &Template,
+        validator: &Validator<'_>,
+        mismatches: &Mismatches,
+        indexes: &[usize],
+        Scope { limited, checked_keys }: Scope<'_>,
+        check: &mut RowCheck,
+    ) -> Vec<(u64, bool)> {
+        // The old errors each row keeps, by place in `indexes`: those of
+        // the fields not looked at (when `limited`), then its duplicates,
+        // moved out of the row's old list. Gathered first, in a loop of
+        // their own: reading a million rows' old errors waits on memory,
+        // and a short loop waits for many at once.
+        let other_field = |e: &RowError| {
+            e.code != RowErrorCode::DuplicateInFile && !e.field.as_deref().is_some_and(|k| checked_keys.contains(&k))
+        };
+        let keeps = |e: &RowError| e.code == RowErrorCode::DuplicateInFile || (limited && other_field(e));
+        let mut kept: Vec<(usize, Vec<RowError>)> = Vec::new();
+        for (at, &index) in indexes.iter().enumerate() {
+            let number = index as u64 + 1;
+            if !self.errors.get(&number).is_some_and(|old| old.iter().any(keeps)) {
+                continue;
+            }
+            let mut old = self.errors.replace(number, Vec::new());
+            let mut errors: Vec<RowError> = old.extract_if(.., |e| limited && other_field(e)).collect();
+            errors.extend(old.extract_if(.., |e| e.code == RowErrorCode::DuplicateInFile));
+            kept.push((at, errors));
+            self.retired.push(old);
+        }
+        let mut kept = kept.into_iter().peekable();
+        let mut changed = Vec::with_capacity(indexes.len());
+        self.retired.reserve(indexes.len());
+        for (at, &index) in indexes.iter().enumerate() {
+            let pos = self.store.position(index);
+            let row = self.store.row(index);
+            validator.check_into(pos, &row, check);
+            let mut errors = check.take_errors();
+            if !mismatches.is_empty() {
+                errors.extend(mismatches.errors(pos, &row));
+            }
+            if let Some((_, old)) = kept.next_if(|(place, _)| *place == at) {
+                errors.extend(old);
+            }
+            sort_errors(template, &mut errors);
+            changed.push((pos.row, !errors.is_empty()));
+            self.retire_errors_of(pos.row, errors);
+        }
+        changed.sort_unstable();
+        changed
+    }
+
     /// A row's new errors: those found, and its duplicates of the unique
-    /// fields not looked at, which stay as they were.
-    fn settled(&self, template: &Template, row: Changed) -> (u64, Vec<RowError>) {
+    /// fields not looked at, which stay as they were (`moved_duplicates`
+    /// when they were moved out of its list already).
+    fn settled(&self, template: &Template, row: Changed, moved_duplicates: Vec<RowError>) -> (u64, Vec<RowError>) {
         let number = row.index as u64 + 1;
         let mut errors = row.own;
-        if let Some(old) = self.errors.get(&number) {
-            let looked_at = |e: &RowError| {
-                row.looked_at.iter().any(|&k| e.field.as_deref() == Some(template.fields[self.keys[k].0].key.as_str()))
-            };
-            errors.extend(old.iter().filter(|e| e.code == RowErrorCode::DuplicateInFile && !looked_at(e)).cloned());
-        }
+        let looked_at = |e: &RowError| {
+            row.looked_at.iter().any(|&k| e.field.as_deref() == Some(template.fields[self.keys[k].0].key.as_str()))
+        };
+        // Moved out of the row's list, or still in it: one or the other is empty.
+        errors.extend(moved_duplicates.into_iter().filter(|e| !looked_at(e)));
+        let old = self.errors.get(&number).into_iter().flatten();
+        errors.extend(old.filter(|e| e.code == RowErrorCode::DuplicateInFile && !looked_at(e)).cloned());
         sort_errors(template, &mut errors);
         (number, errors)
     }
 
     /// Put rows' new errors in place of their old ones (none: the row is
-    /// valid). A change of a large part of the file builds the map again
-    /// from the two sorted lists, rather than updating it a row at a time.
-    fn store_errors(&mut self, mut updates: Vec<(u64, Vec<RowError>)>) {
-        if updates.len() < 1_024 || updates.len() < self.errors.len() / 8 {
-            for (number, errors) in updates {
-                match errors.is_empty() {
-                    true => self.errors.remove(&number),
-                    false => self.errors.insert(number, errors),
-                };
-            }
-            return;
+    /// valid); the old ones are kept for [`Session::release`].
+    fn store_errors(&mut self, updates: Vec<(u64, Vec<RowError>)>) {
+        self.retired.reserve(updates.len());
+        for (number, errors) in updates {
+            self.retire_errors_of(number, errors);
         }
-        updates.sort_unstable_by_key(|(number, _)| *number);
-        let old = std::mem::take(&mut self.errors);
-        let mut merged: Vec<(u64, Vec<RowError>)> = Vec::with_capacity(old.len() + updates.len());
-        let mut updates = updates.into_iter().peekable();
-        for (number, errors) in old {
-            while let Some(update) = updates.next_if(|(n, _)| *n < number) {
-                merged.extend(Some(update).filter(|(_, e)| !e.is_empty()));
-            }
-            match updates.next_if(|(n, _)| *n == number) {
-                Some(update) => {
-                    self.retired.push(errors);
-                    merged.extend(Some(update).filter(|(_, e)| !e.is_empty()));
-                }
-                None => merged.push((number, errors)),
-            }
-        }
-        merged.extend(updates.filter(|(_, e)| !e.is_empty()));
-        // Sorted already: the map is built in one pass.
-        self.errors = merged.into_iter().collect();
     }
+
+    /// Set a row's errors, keeping the ones they replace to be freed later.
+    fn retire_errors_of(&mut self, number: u64, errors: Vec<RowError>) {
+        let old = self.errors.replace(number, errors);
+        if old.capacity() > 0 {
+            self.retired.push(old);
+        }
+    }
+}
+
+/// What a check of changed rows looked at: whether it was limited to some
+/// fields, and their keys.
+struct Scope<'a> {
+    limited: bool,
+    checked_keys: &'a [&'a str],
 }
 
 /// A row checked again: its errors so far, the unique fields (slots of the

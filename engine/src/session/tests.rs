@@ -17,7 +17,7 @@ fn session(text: &str, template: &str) -> Session {
 }
 
 /// The errors a full check of the session's current cells gives.
-pub(super) fn full_check(session: &Session) -> BTreeMap<u64, Vec<RowError>> {
+pub(super) fn full_check(session: &Session) -> RowErrors {
     let mut fresh = Session {
         template: session.template.clone(),
         encoding: session.encoding.clone(),
@@ -31,7 +31,7 @@ pub(super) fn full_check(session: &Session) -> BTreeMap<u64, Vec<RowError>> {
         options: CheckOptions { header_row: session.options.header_row, ..CheckOptions::default() },
         mapping: session.mapping.clone(),
         report: Report::default(),
-        errors: BTreeMap::new(),
+        errors: RowErrors::default(),
         keys: Vec::new(),
         incremental: false,
         existing: None,
@@ -119,9 +119,9 @@ fn edits_change_the_same_errors_a_full_check_finds() {
         let expected = full_check(&s);
         assert_eq!(s.errors, expected, "after setting row {row} to {value:?}");
         assert_eq!(outcome.rows.invalid, expected.len() as u64);
-        for (r, errors) in &expected {
-            if before.get(r) != Some(errors) {
-                assert!(outcome.changed.contains(&(*r, true)), "row {r} changed after {row}={value:?}: {outcome:?}");
+        for (r, errors) in expected.iter() {
+            if before.get(&r) != Some(errors) {
+                assert!(outcome.changed.contains(&(r, true)), "row {r} changed after {row}={value:?}: {outcome:?}");
             }
         }
     }
@@ -163,9 +163,9 @@ fn many_edits_bulk_fixes_and_undos_agree_with_a_full_check() {
         };
         let expected = full_check(&s);
         assert_eq!(s.errors, expected, "step {step}");
-        for (r, errors) in expected.iter().filter(|(r, e)| before.get(r) != Some(e)) {
+        for (r, errors) in expected.iter().filter(|&(r, e)| before.get(&r) != Some(e)) {
             if let Some(changed) = &changed {
-                assert!(changed.contains(&(*r, true)), "step {step}: row {r} changed to {errors:?}: {changed:?}");
+                assert!(changed.contains(&(r, true)), "step {step}: row {r} changed to {errors:?}: {changed:?}");
             }
         }
     }
@@ -375,9 +375,9 @@ fn edits_with_refused_combinations_match_a_full_check() {
         assert_eq!(s.errors, expected, "after setting row {row} to {value:?}");
         assert_eq!(outcome.rows.invalid, expected.len() as u64);
         for r in before.keys().chain(expected.keys()) {
-            if before.get(r) != expected.get(r) {
+            if before.get(&r) != expected.get(&r) {
                 assert!(
-                    outcome.changed.contains(&(*r, expected.contains_key(r))),
+                    outcome.changed.contains(&(r, expected.contains_key(&r))),
                     "row {r} after {row}={value:?}: {outcome:?}"
                 );
             }

@@ -304,7 +304,7 @@ fn a_fix_of_one_column_keeps_the_other_columns_errors_as_a_full_check_finds_them
     let outcome = s.apply_fix(dates, &Fix::ReformatDate { from: "DD/MM/YYYY".into(), to: "YYYY-MM-DD".into() });
     assert!(outcome.cells > 0);
     consistent(&s);
-    let kept = |errors: &std::collections::BTreeMap<u64, Vec<csv_import_core::RowError>>| -> Vec<(u64, RowErrorCode)> {
+    let kept = |errors: &RowErrors| -> Vec<(u64, RowErrorCode)> {
         errors.values().flatten().filter(|e| e.column != Some(3)).map(|e| (e.row, e.code)).collect()
     };
     assert_eq!(kept(&s.errors), kept(&before));
@@ -386,4 +386,82 @@ fn batches_cut_by_bytes_hand_out_every_valid_row_once() {
     // The row count still limits a batch.
     s.start_commit();
     assert_eq!(s.next_batch(3, max_bytes * 100).records.len(), 3);
+}
+
+#[test]
+fn without_unique_fields_a_change_checks_only_its_rows_and_agrees_with_a_full_check() {
+    // No key to move: the changed rows are settled one by one, whether the
+    // check looks at the changed column only or (with refused pairs) at
+    // every field of the row.
+    let template = Template::from_toml(
+        r#"
+        name = "pairs"
+        label = "Pairs"
+        [[fields]]
+        key = "partner_id"
+        label = "Partner ID"
+        required = true
+        [[fields]]
+        key = "partner_user_id"
+        label = "Partner User ID"
+        [[fields]]
+        key = "phone"
+        label = "Phone"
+        type = "phone"
+        [[fields]]
+        key = "born"
+        label = "Born"
+        type = "date"
+        formats = ["YYYY-MM-DD"]
+        "#,
+    )
+    .unwrap();
+    let text = "Partner ID,Partner User ID,Phone,Born\n\
+                P-1,PU-3,N/A,20/11/1981\n\
+                ,PU-1,+1 415 555 0101,31/02/2024\n\
+                P-2,PU-3,n/a,05/03/2024,extra\n\
+                P-1,PU-2,+1 415 555 0102,1990-01-02\n";
+    let refused = crate::Mismatch {
+        fields: vec!["partner_id".into(), "partner_user_id".into()],
+        values: vec!["P-1".into(), "PU-3".into()],
+        field: "partner_user_id".into(),
+        message: "PU-3 is not a user of P-1.".into(),
+    };
+    for mismatches in [Vec::new(), vec![refused]] {
+        let with = CheckOptions { mismatches, ..options() };
+        let mut s = load_in_chunks(text.as_bytes(), 7, template.clone(), with).unwrap_or_else(|s| panic!("{s:?}"));
+        consistent(&s);
+        let before = s.errors.clone();
+        let dates = Fix::reformat_date("DD/MM/YYYY", "YYYY-MM-DD").unwrap();
+        assert_eq!(s.apply_fix(Target { column: 3, code: None }, &dates).cells, 2);
+        consistent(&s);
+        assert_eq!(s.apply_fix(Target { column: 2, code: Some(RowErrorCode::InvalidPhone) }, &Fix::Empty).cells, 2);
+        consistent(&s);
+        s.edit(4, 1, "PU-3");
+        consistent(&s);
+        s.edit(2, 0, "P-1");
+        consistent(&s);
+        for _ in 0..4 {
+            s.undo();
+            consistent(&s);
+        }
+        assert_eq!(s.errors, before);
+        for _ in 0..4 {
+            s.redo();
+            consistent(&s);
+        }
+    }
+}
+
+#[test]
+fn rows_given_out_of_order_or_twice_are_checked_again_as_well() {
+    for (column, value) in [(3, "1981-11-20"), (1, "bob@x.com"), (2, "")] {
+        let mut s = load(FILE);
+        for index in [2, 0] {
+            s.store.set_cell(index, column, value);
+        }
+        let changed = s.recheck_cells(&[2, 0, 2], &[column]);
+        consistent(&s);
+        assert!(changed.contains(&(1, s.errors.contains_key(&1))) && changed.contains(&(3, s.errors.contains_key(&3))));
+    }
 }

@@ -38,7 +38,7 @@ impl Session {
                         view.column.is_none_or(|c| e.column == Some(c)) && view.code.is_none_or(|code| e.code == code)
                     })
                 })
-                .map(|(&row, _)| row)
+                .map(|(row, _)| row)
                 .collect()
         } else {
             (0..self.store.len()).filter(|&i| !self.is_removed(i)).map(|i| i as u64 + 1).collect()
