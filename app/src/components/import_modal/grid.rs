@@ -353,18 +353,22 @@ pub fn Grid(state: ModalState) -> impl IntoView {
             return;
         }
         let Some(grid) = grid_ref.get_untracked() else { return };
+        // A Tab pressed while the row the last one went to is still being
+        // fetched goes on from that row: quick presses are not lost.
+        let pending = focus_row.get_untracked().filter(|&target| target > row);
         // Later rows drawn with an invalid cell: the browser's own Tab reaches them.
         let later_in_view = state.rows.with_untracked(|cache| {
             in_view.get_untracked().iter().any(|r| {
                 *r > row && cache.get(r).is_some_and(|v| v.errors.iter().any(|e| e.column.is_some()))
             })
         });
-        if later_in_view {
+        if later_in_view && pending.is_none() {
             return;
         }
+        let from = pending.unwrap_or(row);
         let next = state.analysis.with_untracked(|a| {
             a.as_ref().and_then(|a| {
-                let at = a.error_rows.partition_point(|&r| r <= row);
+                let at = a.error_rows.partition_point(|&r| r <= from);
                 a.error_rows.get(at).copied()
             })
         });
