@@ -15,7 +15,7 @@ export PATH := $(CARGO_BIN):$(NODE_BIN):$(PATH)
 # What the server needs at run time to find the compiled site.
 SITE_ENV := LEPTOS_OUTPUT_NAME=csv-import LEPTOS_SITE_ROOT=$(CURDIR)/target/site LEPTOS_SITE_PKG_DIR=pkg
 
-.PHONY: help run test bench soak setup setup-rust setup-node setup-browser setup-sqlite3 test-core test-server test-e2e build-site build-site-release build-worker
+.PHONY: help run test bench soak setup setup-rust setup-node setup-browser setup-sqlite3 test-core test-server test-e2e build-site build-site-release build-worker build-embed
 
 help:
 	@echo "make run    build in release and serve on http://127.0.0.1:3000 (SQLite under ./data/)"
@@ -79,7 +79,7 @@ test-server:
 # into the same pkg/ folder and loaded only when a user picks a file.
 WORKER_PROFILE ?= dev
 WORKER_WASM := $(TARGET_DIR)/wasm32-unknown-unknown/$(if $(filter dev,$(WORKER_PROFILE)),debug,$(WORKER_PROFILE))/csv_import_worker.wasm
-WORKER_PKG := $(CURDIR)/target/site/pkg
+SITE_PKG := $(CURDIR)/target/site/pkg
 # The wasm features rustc emits for wasm32-unknown-unknown, which wasm-opt
 # must accept (and may use) too.
 WASM_FEATURES := --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
@@ -88,10 +88,12 @@ WASM_FEATURES := --enable-bulk-memory --enable-nontrapping-float-to-int --enable
 build-site:
 	cargo leptos build
 	$(MAKE) --no-print-directory build-worker
+	$(MAKE) --no-print-directory build-embed
 
 build-site-release:
 	cargo leptos build --release
 	$(MAKE) --no-print-directory build-worker WORKER_PROFILE=worker-release
+	$(MAKE) --no-print-directory build-embed EMBED_PROFILE=wasm-release
 
 # SIMD (wasm simd128, in every browser since 2021-2023) for the release
 # worker: memchr's line and quote scans and the compiler's loops use it.
@@ -99,9 +101,21 @@ WORKER_RUSTFLAGS := $(if $(filter dev,$(WORKER_PROFILE)),,-C target-feature=+sim
 
 build-worker:
 	RUSTFLAGS="$(WORKER_RUSTFLAGS)" cargo build --lib -p csv-import-worker --target wasm32-unknown-unknown --profile $(WORKER_PROFILE)
-	wasm-bindgen --target web --no-typescript --out-dir $(WORKER_PKG) --out-name csv-import-worker $(WORKER_WASM)
+	wasm-bindgen --target web --no-typescript --out-dir $(SITE_PKG) --out-name csv-import-worker $(WORKER_WASM)
 	@if [ "$(WORKER_PROFILE)" != dev ]; then \
-		wasm-opt -O3 $(WASM_FEATURES) --enable-simd -o $(WORKER_PKG)/csv-import-worker_bg.wasm $(WORKER_PKG)/csv-import-worker_bg.wasm; \
+		wasm-opt -O3 $(WASM_FEATURES) --enable-simd -o $(SITE_PKG)/csv-import-worker_bg.wasm $(SITE_PKG)/csv-import-worker_bg.wasm; \
+	fi
+
+# The importer that hosts embed (embed/: `embed.js` loads it into their
+# pages): the modal without the demo portal, built for size like the page.
+EMBED_PROFILE ?= dev
+EMBED_WASM := $(TARGET_DIR)/wasm32-unknown-unknown/$(if $(filter dev,$(EMBED_PROFILE)),debug,$(EMBED_PROFILE))/csv_import_embed.wasm
+
+build-embed:
+	cargo build --lib -p csv-import-embed --target wasm32-unknown-unknown --profile $(EMBED_PROFILE)
+	wasm-bindgen --target web --no-typescript --out-dir $(SITE_PKG) --out-name csv-import-embed $(EMBED_WASM)
+	@if [ "$(EMBED_PROFILE)" != dev ]; then \
+		wasm-opt -Oz $(WASM_FEATURES) -o $(SITE_PKG)/csv-import-embed_bg.wasm $(SITE_PKG)/csv-import-embed_bg.wasm; \
 	fi
 
 test-e2e: build-site

@@ -25,6 +25,10 @@
 //                                JS and CSS)
 //   bundle_worker_gzip_kb        of which the import worker's (its script and
 //                                the engine's wasm), loaded when a file is picked
+//   bundle_embed_gzip_kb         what a host's page downloads for the embedded
+//                                importer before the worker: embed.js and
+//                                embed.css, the importer's own wasm and JS
+//                                (without the demo portal) and its CSS
 //   browser_xlsx_100k_review_ms  drop the 100,000-row .xlsx (written by
 //                                LibreOffice from the 100k file) until the
 //                                review step shows its counts
@@ -481,6 +485,21 @@ function bundleKb(bundle) {
   return kb;
 }
 
+// Gzipped kilobytes of what `embed.js` loads into a host's page, as the
+// server sends it.
+async function embedKb() {
+  let kb = 0;
+  for (const name of ["embed.js", "embed.css", "pkg/csv-import-embed.js", "pkg/csv-import-embed_bg.wasm", "pkg/csv-import.css"]) {
+    const reply = await fetch(`${base}/csv-import/${name}`);
+    if (!reply.ok) throw new Error(`${name}: ${reply.status}`);
+    const body = Buffer.from(await reply.arrayBuffer());
+    const gz = zlib.gzipSync(body, { level: 9 }).length;
+    console.log(`  (embed ${name}: ${body.length} bytes, ${gz} gzipped)`);
+    kb += gz / 1024;
+  }
+  return kb;
+}
+
 // --- Main ------------------------------------------------------------------
 
 const { server } = await startServer();
@@ -513,6 +532,13 @@ try {
       result("bundle_worker_gzip_kb", kb.worker.toFixed(1));
     } else {
       for (const name of ["bundle_gzip_kb", "bundle_page_gzip_kb", "bundle_worker_gzip_kb"]) na(name, "the modal did not load its worker");
+    }
+  }
+  if (wanted("wasm")) {
+    try {
+      result("bundle_embed_gzip_kb", (await embedKb()).toFixed(1));
+    } catch (e) {
+      na("bundle_embed_gzip_kb", e.message);
     }
   }
   if (wanted("papaparse")) {

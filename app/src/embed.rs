@@ -1,7 +1,7 @@
 //! The importer in a page that is not a Leptos app: `embed.js` (served at
 //! `/csv-import/embed.js`) creates a `<csv-import>` element with a shadow
-//! root, loads this wasm and calls [`mount`] through the frontend's
-//! `mount_import` export.
+//! root, loads the importer's own wasm (`embed/`, without the demo portal)
+//! and calls [`mount`] through its `mount_import` export.
 
 use crate::components::csv_import::{CsvImport, DeliveredRows, ImportResult, Mode, RowsHandler, TemplateSource};
 use crate::i18n::Locale;

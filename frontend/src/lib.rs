@@ -1,7 +1,8 @@
-//! The page's wasm: hydrates the server-rendered page, and mounts the
-//! import modal into a host's page (`embed.js`). The UI only: the engine
-//! that reads and checks files is the worker's own wasm (`worker/`),
-//! loaded when the user picks a file.
+//! The page's wasm: hydrates the server-rendered demo portal. The UI only:
+//! the engine that reads and checks files is the worker's own wasm
+//! (`worker/`), loaded when the user picks a file, and the importer that
+//! hosts embed (`embed.js`) is a wasm of its own (`embed/`), without the
+//! portal's pages.
 
 #![recursion_limit = "256"]
 
@@ -12,21 +13,4 @@ use wasm_bindgen::prelude::*;
 pub fn hydrate() {
     console_error_panic_hook::set_once();
     leptos::mount::hydrate_body(app::App);
-}
-
-/// The importer mounted into a page by `embed.js`; dropping it (`free()` in
-/// JavaScript) unmounts the modal.
-#[wasm_bindgen]
-pub struct MountedImport {
-    _handle: Box<dyn std::any::Any>,
-}
-
-/// `embed.js`'s entry: mount the import modal into `host` (an element in the
-/// `<csv-import>` shadow root) with the element's options (JSON, see
-/// `app::embed::EmbedOptions`); `on_event(kind, json)` hears `complete`,
-/// `cancel` and `close`.
-#[wasm_bindgen]
-pub fn mount_import(host: JsValue, options_json: &str, on_event: JsValue) -> Result<MountedImport, JsError> {
-    console_error_panic_hook::set_once();
-    app::embed::mount(host, options_json, on_event).map(|handle| MountedImport { _handle: handle }).map_err(|e| JsError::new(&e))
 }

@@ -34,8 +34,8 @@ function load() {
   if (!loading) {
     loading = (async () => {
       sendCredentials();
-      const module = await import(BASE + "pkg/csv-import.js");
-      await module.default({ module_or_path: BASE + "pkg/csv-import.wasm" });
+      const module = await import(BASE + "pkg/csv-import-embed.js");
+      await module.default({ module_or_path: BASE + "pkg/csv-import-embed_bg.wasm" });
       return module;
     })();
     loading.catch(() => {
