@@ -19,7 +19,7 @@ pub mod backend;
 pub mod browser;
 pub mod components;
 pub mod error;
-#[cfg(feature = "hydrate")]
+#[cfg(any(feature = "hydrate", feature = "csr"))]
 pub mod embed;
 pub mod i18n;
 pub mod model;
