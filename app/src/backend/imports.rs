@@ -156,6 +156,15 @@ pub fn may_send(session: &SessionInfo, head: &ImportHead) -> Result<(), AppError
     Err(not_found())
 }
 
+/// 404 unless the session's role sees the whole workspace or its user
+/// started the import: other roles see their own imports only.
+pub fn may_see(session: &SessionInfo, head: &ImportHead) -> Result<(), AppError> {
+    if session.role.sees_workspace() || head.user_id == session.user_id {
+        return Ok(());
+    }
+    Err(not_found())
+}
+
 /// Reasons as stored: at most [`MAX_REASONS`], each cut to
 /// [`MAX_REASON_CHARS`], never none.
 fn clean_reasons(reasons: &[String]) -> Vec<String> {
@@ -957,15 +966,21 @@ pub(crate) fn summary_of(row: &sqlx::any::AnyRow) -> Result<ImportSummary, AppEr
 
 /// One import with its skipped rows (the first 10,000 by row).
 pub async fn summary(db: &Db, head: &ImportHead) -> Result<ImportSummary, AppError> {
+    let mut summary = counts(db, head).await?;
+    summary.skipped_rows = skips(db, &head.id, None).await?;
+    Ok(summary)
+}
+
+/// One import's summary without its skipped rows, as the lists and the
+/// notices give it.
+pub async fn counts(db: &Db, head: &ImportHead) -> Result<ImportSummary, AppError> {
     let row = sqlx::query(&format!("SELECT {SUMMARY_COLUMNS} {SUMMARY_JOINS} WHERE i.id = $1 AND i.workspace_id = $2"))
         .bind(head.id.clone())
         .bind(head.workspace_id)
         .fetch_optional(&db.pool)
         .await?
         .ok_or_else(not_found)?;
-    let mut summary = summary_of(&row)?;
-    summary.skipped_rows = skips(db, &head.id, None).await?;
-    Ok(summary)
+    summary_of(&row)
 }
 
 /// The workspace's imports, newest first (the latest 200), without their

@@ -402,16 +402,7 @@ pub async fn wait_for_end(db: &Db, head: &ImportHead, wait: Duration) -> Result<
             .await?;
         match state.as_deref() {
             None => return Err(AppError::Conflict("This import has no background job.".into())),
-            Some("done" | "failed") => {
-                let row = sqlx::query(&format!(
-                    "SELECT {SUMMARY_COLUMNS} {SUMMARY_JOINS} WHERE i.id = $1 AND i.workspace_id = $2"
-                ))
-                .bind(head.id.clone())
-                .bind(head.workspace_id)
-                .fetch_one(&db.pool)
-                .await?;
-                return imports::summary_of(&row).map(Some);
-            }
+            Some("done" | "failed") => return imports::counts(db, head).await.map(Some),
             Some(_) => {}
         }
         let now = tokio::time::Instant::now();

@@ -12,8 +12,6 @@ pub async fn get_import(import_id: String) -> Result<ImportSummary, AppError> {
     let db = db()?;
     let head = imports::find(&db, &session, &import_id).await?;
     // A role that does not see the workspace sees its own imports only.
-    if !session.role.sees_workspace() && head.user_id != session.user_id {
-        return Err(AppError::NotFound("There is no such import in this workspace.".to_string()));
-    }
+    imports::may_see(&session, &head)?;
     imports::summary(&db, &head).await
 }

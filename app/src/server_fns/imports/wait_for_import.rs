@@ -14,8 +14,7 @@ pub async fn wait_for_import(import_id: String, wait_ms: u32) -> Result<Option<I
     let session = auth::current_session().await?;
     let db = db()?;
     let head = imports::find(&db, &session, &import_id).await?;
-    if !session.role.sees_workspace() && head.user_id != session.user_id {
-        return Err(AppError::NotFound("There is no such import in this workspace.".to_string()));
-    }
+    // A role that does not see the workspace sees its own imports only.
+    imports::may_see(&session, &head)?;
     jobs::wait_for_end(&db, &head, std::time::Duration::from_millis(u64::from(wait_ms))).await
 }
