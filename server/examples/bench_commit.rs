@@ -24,13 +24,21 @@
 //! commit_rows_per_s_postgres: ...
 //! postgres_copy_rows_per_s: ...
 //! commit_vs_bulk_postgres: ...
+//! job_stage_s_sqlite: ...
+//! job_commit_s_sqlite: ...
+//! job_rows_per_s_sqlite: ...
+//! (and the three job figures of postgres)
 //! ```
+//!
+//! `job_*` is the path of a background import: every batch staged as the
+//! page stages it (`jobs::stage`), the job queued, then run by a runner
+//! (`jobs::run`), into a second fresh database.
 //!
 //! PostgreSQL is `BENCH_DATABASE_URL` (default
 //! `postgres://postgres@127.0.0.1:5432/test`); where it does not answer, its
 //! figures are printed as `n/a (reason)`.
 
-use app::backend::{access, imports, records};
+use app::backend::{access, imports, jobs, records};
 use app::portal::backend::{demo};
 use app::model::{Role, SessionInfo, StartImport, WorkspaceInfo};
 use csv_import::db::{self, Db};
@@ -84,6 +92,9 @@ async fn main() {
         (loaded == rows.len()).then_some(seconds)
     });
     report_pair("sqlite", rows.len(), Some(commit_sqlite), bulk_sqlite, "sqlite_import_rows_per_s", "the sqlite3 shell");
+    let url = format!("sqlite://{}/job.db", dir.path().display());
+    let sqlite = db::connect(&url).await.expect("SQLite");
+    report_job("sqlite", rows.len(), job_all(&sqlite, &rows, batch_rows).await);
 
     // PostgreSQL.
     let base = std::env::var("BENCH_DATABASE_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into());
@@ -96,6 +107,14 @@ async fn main() {
         Ok((pg, admin, schema)) => {
             let commit_pg = commit_all(&pg, &rows, batch_rows).await;
             pg.pool.close().await;
+            match postgres(&base).await {
+                Ok((pg, _, job_schema)) => {
+                    report_job("postgres", rows.len(), job_all(&pg, &rows, batch_rows).await);
+                    pg.pool.close().await;
+                    let _ = sqlx::query(&format!("DROP SCHEMA {job_schema} CASCADE")).execute(&admin).await;
+                }
+                Err(reason) => println!("job_rows_per_s_postgres: n/a ({reason})"),
+            }
             let copy = timed_command(Command::new("psql").args(["-X", "-q", "-v", "ON_ERROR_STOP=1", &base]).args([
                 "-c",
                 &format!("SET search_path = {schema}; {create_plain}"),
@@ -156,20 +175,55 @@ async fn postgres(base: &str) -> Result<(Db, sqlx::AnyPool, String), String> {
     Ok((db, admin, schema))
 }
 
-/// Seconds to commit `rows` as one import of Acme's admin, `batch_rows` per
-/// batch.
-async fn commit_all(db: &Db, rows: &[Record], batch_rows: usize) -> f64 {
+/// The background path's figures: staging, the job, and its rows per second.
+fn report_job(db: &str, rows: usize, (stage, job): (f64, f64)) {
+    println!("job_stage_s_{db}: {stage:.2}");
+    println!("job_commit_s_{db}: {job:.2}");
+    println!("job_rows_per_s_{db}: {:.0}", rows as f64 / (stage + job));
+}
+
+/// Seconds to stage `rows` as one background import of Acme's admin,
+/// `batch_rows` per batch, then seconds for a runner to commit them.
+async fn job_all(db: &Db, rows: &[Record], batch_rows: usize) -> (f64, f64) {
     demo::seed(db).await.expect("demo data");
     let session = session(db).await;
     let template = access::template("clients").unwrap();
-    let input = StartImport {
+    let import = imports::start(db, &session, &template, &start_input(rows)).await.expect("start").import_id;
+    let head = imports::find(db, &session, &import).await.expect("import");
+    let start = Instant::now();
+    for (seq, batch) in rows.chunks(batch_rows).enumerate() {
+        jobs::stage(db, &head, seq as u32, batch).await.expect("stage");
+    }
+    jobs::queue(db, &head).await.expect("queue");
+    let staged = start.elapsed().as_secs_f64();
+    let start = Instant::now();
+    assert!(jobs::run_once(db, &jobs::RunnerConfig::new()).await.expect("the job"), "a job to run");
+    let job = start.elapsed().as_secs_f64();
+    let head = imports::find(db, &session, &import).await.expect("import");
+    let summary = imports::counts(db, &head).await.expect("summary");
+    assert_eq!(summary.inserted, rows.len() as u64, "every valid row of the file is a new client");
+    (staged, job)
+}
+
+/// The start of one import of `rows`, as the page announces it.
+fn start_input(rows: &[Record]) -> StartImport {
+    StartImport {
         template: "clients".into(),
         file_name: "clients.csv".into(),
         // Rows keep their numbers in the file: the import announces the last.
         total_rows: rows.iter().map(|r| r.row).max().unwrap_or(0),
         skipped: vec![],
         lang: Default::default(),
-    };
+    }
+}
+
+/// Seconds to commit `rows` as one import of Acme's admin, `batch_rows` per
+/// batch.
+async fn commit_all(db: &Db, rows: &[Record], batch_rows: usize) -> f64 {
+    demo::seed(db).await.expect("demo data");
+    let session = session(db).await;
+    let template = access::template("clients").unwrap();
+    let input = start_input(rows);
     let start = Instant::now();
     let import = imports::start(db, &session, &template, &input).await.expect("start").import_id;
     let mut inserted = 0;

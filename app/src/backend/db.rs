@@ -30,9 +30,14 @@ pub const DEFAULT_URL: &str = "sqlite://data/csv-import.db";
 /// 64 MiB per connection instead of 2 MiB: once a table holds a million
 /// records its key index no longer fits in 2 MiB, and each batch's random
 /// inserts read its pages from the file again (the commit of a million rows
-/// went from 44,500 to 52,700 rows/s).
+/// went from 44,500 to 52,700 rows/s). The file read through a memory map
+/// of up to 1 GiB rather than copied page by page into each connection's
+/// cache: the pool's connections take turns at the writes, and each finds
+/// its cache stale after another's commit and reads the pages it needs
+/// again (a background import of a million rows spent a third of its time
+/// in those copies; its job went from 22 to 17 s).
 const SQLITE_PRAGMAS: &str =
-    "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA wal_autocheckpoint = 10000; PRAGMA cache_size = -65536";
+    "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA wal_autocheckpoint = 10000; PRAGMA cache_size = -65536; PRAGMA mmap_size = 1073741824";
 
 /// Why the database could not be opened or migrated.
 #[derive(Debug, Error)]
