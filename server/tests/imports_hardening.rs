@@ -261,7 +261,7 @@ async fn a_staged_batch_is_never_dropped_by_a_racing_queue(db: Db) {
     let site = Arc::new(Site::new(db).await);
     let admin = Arc::new(site.sign_in("admin@acme.test").await);
 
-    // The interleaving itself: a queueing holds the import and has added its
+    // The interleaving itself: a queueing holds the import and has sealed its
     // job, not yet committed, when a batch comes. The batch waits, then is
     // refused: acknowledged, it would be staged behind the job's back.
     let id = site.start(&admin, "interleaved.csv", 4).await;
@@ -272,14 +272,12 @@ async fn a_staged_batch_is_never_dropped_by_a_racing_queue(db: Db) {
         Backend::Sqlite => "UPDATE imports SET state = state WHERE id = $1 RETURNING state",
     };
     sqlx::query(hold).bind(id.clone()).fetch_one(&mut *queueing).await.unwrap();
-    sqlx::query(
-        "INSERT INTO import_jobs (import_id, workspace_id, state, attempts, created_at) \
-         SELECT id, workspace_id, 'queued', 0, created_at FROM imports WHERE id = $1",
-    )
-    .bind(id.clone())
-    .execute(&mut *queueing)
-    .await
-    .unwrap();
+    let sealed = sqlx::query("UPDATE import_jobs SET sealed = 1 WHERE import_id = $1")
+        .bind(id.clone())
+        .execute(&mut *queueing)
+        .await
+        .unwrap();
+    assert_eq!(sealed.rows_affected(), 1, "the first batch made the job");
     let late = {
         let (site, admin, id) = (site.clone(), admin.clone(), id.clone());
         tokio::spawn(async move { site.batch("stage_batch", &admin, &id, 1, &clients("il", 3, 2)).await })
@@ -451,9 +449,27 @@ async fn imports_left_in_staging_are_abandoned_after_a_day(db: Db) {
         (summary["state"].clone(), summary["failure"]["cause"].clone()),
         (json!("cancelled"), json!("abandoned"))
     );
-    assert!(summary["failure"]["message"].as_str().unwrap().contains("never started"), "{summary}");
+    assert!(summary["failure"]["message"].as_str().unwrap().contains("stopped before every row was sent"), "{summary}");
     assert_eq!(site.import(&admin, &fresh).await["state"], "running");
     // The abandoned import takes no more rows.
     let late = site.batch("stage_batch", &admin, &old, 1, &clients("stale", 3, 1)).await;
     assert_eq!(late.status, StatusCode::CONFLICT, "{}", late.text);
+    // Its job, which was waiting for the next batch, is ended by a runner
+    // (nothing left to commit); the fresh import's job waits on.
+    let runner = jobs::RunnerConfig::new();
+    while jobs::run_once(&site.db, &runner).await.unwrap() {}
+    let job_of = |id: String| {
+        let pool = site.db.pool.clone();
+        async move {
+            sqlx::query_as::<_, (String, i64)>("SELECT state, sealed FROM import_jobs WHERE import_id = $1")
+                .bind(id)
+                .fetch_one(&pool)
+                .await
+                .unwrap()
+        }
+    };
+    assert_eq!(job_of(old.clone()).await, ("done".to_string(), 1));
+    assert_eq!(job_of(fresh.clone()).await, ("queued".to_string(), 0));
+    assert_eq!(site.import(&admin, &fresh).await["inserted"], 2, "its first batch was committed while it waits");
+    assert_eq!(site.import(&admin, &old).await["state"], "cancelled");
 }

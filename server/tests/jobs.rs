@@ -2,7 +2,8 @@
 //! are staged by `stage_batch`, `queue_import` queues a job, runners claim
 //! and commit it. Two runners share jobs without doing one twice; a job
 //! left running by a runner that stopped is resumed by another without
-//! duplicates. Every scenario runs on SQLite and on PostgreSQL.
+//! duplicates. The job commits batches while the page still sends them,
+//! in the file's order. Every scenario runs on SQLite and on PostgreSQL.
 
 #[macro_use]
 mod common;
@@ -26,6 +27,8 @@ on_both!(
     the_error_report_is_a_csv_with_formulas_escaped,
     a_job_that_keeps_failing_is_marked_failed_and_notified,
     the_page_that_queued_an_import_waits_for_its_end,
+    the_job_commits_batches_while_the_page_sends_them,
+    an_import_cancelled_while_it_is_sent_keeps_what_its_job_committed,
 );
 
 struct Api {
@@ -348,7 +351,7 @@ async fn an_interrupted_job_resumes_without_duplicates(db: Db) {
     assert_eq!(inserted, (90, 0, "done".to_string()), "the first batch is counted once");
 
     // The dead runner wakes up: it has lost the job and changes nothing.
-    assert!(!jobs::run(&api.db, &dead, &claim).await.unwrap());
+    assert_eq!(jobs::run(&api.db, &dead, &claim).await.unwrap(), jobs::Turn::TakenOver);
     assert_eq!(api.count("clients", "acme").await, 93);
     assert_eq!(api.job(&id).await.2.as_deref(), Some("live"));
 }
@@ -604,4 +607,73 @@ async fn the_page_that_queued_an_import_waits_for_its_end(db: Db) {
     // is the server's.
     let again = wait(&import_id, "4000000000", Some(&staff)).await;
     assert_eq!(again.body["id"], json!(import_id), "{}", again.text);
+}
+
+async fn the_job_commits_batches_while_the_page_sends_them(db: Db) {
+    let api = Api::new(db).await;
+    let admin = api.login("admin@acme.test").await;
+    let id = api.start(&admin, "clients", "stream.csv", 120, json!([])).await;
+    let r = runner("r");
+    assert!(!jobs::run_once(&api.db, &r).await.unwrap(), "nothing staged, nothing to run");
+    for seq in 0..2_u32 {
+        assert_eq!(api.stage(&admin, &id, seq, clients("s", u64::from(seq) * 30 + 1, 30)).await.status, StatusCode::OK);
+    }
+    // The staged batches are committed before the page has sent them all;
+    // the job then goes back to the queue, the turn not counted as a try.
+    assert!(jobs::run_once(&api.db, &r).await.unwrap(), "the job takes the staged batches");
+    assert_eq!(api.count("clients", "acme").await, 3 + 60);
+    assert_eq!(api.job(&id).await, ("queued".to_string(), 0, None));
+    assert!(!jobs::run_once(&api.db, &r).await.unwrap(), "nothing to do until the next batch");
+    let summary = api.form("get_import", &[("import_id", &id)], Some(&admin)).await;
+    let b = &summary.body;
+    assert_eq!((b["state"].clone(), b["job"].clone(), b["inserted"].clone()), (json!("running"), json!("queued"), json!(60)));
+
+    // A batch that comes before the one it follows (a retried request)
+    // waits for it: batches are committed in the file's order.
+    assert_eq!(api.stage(&admin, &id, 3, clients("s", 91, 30)).await.status, StatusCode::OK);
+    assert!(!jobs::run_once(&api.db, &r).await.unwrap(), "batch 3 waits for batch 2");
+    assert_eq!(api.count("clients", "acme").await, 3 + 60);
+    assert_eq!(api.stage(&admin, &id, 2, clients("s", 61, 30)).await.status, StatusCode::OK);
+    assert!(jobs::run_once(&api.db, &r).await.unwrap());
+    assert_eq!(api.count("clients", "acme").await, 3 + 120);
+    let seqs: Vec<i64> = sqlx::query_scalar("SELECT seq FROM import_batches WHERE import_id = $1 ORDER BY created_at, seq")
+        .bind(id.clone())
+        .fetch_all(&api.db.pool)
+        .await
+        .unwrap();
+    assert_eq!(seqs, vec![0, 1, 2, 3]);
+    assert_eq!(api.form("get_import", &[("import_id", &id)], Some(&admin)).await.body["state"], "running", "not sealed yet");
+
+    // Queued (sealed): the job ends the import; nothing is committed twice.
+    assert_eq!(api.queue(&admin, &id).await.status, StatusCode::OK);
+    assert!(jobs::run_once(&api.db, &r).await.unwrap());
+    let summary = api.form("get_import", &[("import_id", &id)], Some(&admin)).await;
+    let b = &summary.body;
+    assert_eq!((b["state"].clone(), b["job"].clone(), b["inserted"].clone()), (json!("done"), json!("done"), json!(120)));
+    assert_eq!(api.job(&id).await.1, 1, "one counted try: the last turn");
+    let staged: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM import_staged").fetch_one(&api.db.pool).await.unwrap();
+    assert_eq!(staged, 0);
+    assert_eq!(api.stage(&admin, &id, 4, clients("s", 100, 1)).await.status, StatusCode::CONFLICT);
+}
+
+async fn an_import_cancelled_while_it_is_sent_keeps_what_its_job_committed(db: Db) {
+    let api = Api::new(db).await;
+    let admin = api.login("admin@acme.test").await;
+    let id = api.start(&admin, "clients", "cancel.csv", 60, json!([])).await;
+    let r = runner("r");
+    assert_eq!(api.stage(&admin, &id, 0, clients("c", 1, 30)).await.status, StatusCode::OK);
+    assert!(jobs::run_once(&api.db, &r).await.unwrap());
+    assert_eq!(api.stage(&admin, &id, 1, clients("c", 31, 30)).await.status, StatusCode::OK);
+    // The user stops the import while the second batch waits for the job.
+    let cancelled = api.form("finish_import", &[("import_id", &id), ("cancelled", "true")], Some(&admin)).await;
+    assert_eq!((cancelled.status, cancelled.body["state"].clone()), (StatusCode::OK, json!("cancelled")), "{}", cancelled.text);
+    assert!(jobs::run_once(&api.db, &r).await.unwrap(), "the job, sealed by the cancel, is ended");
+    assert!(!jobs::run_once(&api.db, &r).await.unwrap());
+    let summary = api.form("get_import", &[("import_id", &id)], Some(&admin)).await;
+    let b = &summary.body;
+    assert_eq!((b["state"].clone(), b["job"].clone(), b["inserted"].clone()), (json!("cancelled"), json!("done"), json!(30)));
+    assert_eq!(api.count("clients", "acme").await, 3 + 30, "the committed batch stays, the staged one does not come in");
+    let staged: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM import_staged").fetch_one(&api.db.pool).await.unwrap();
+    assert_eq!(staged, 0);
+    assert_eq!(api.stage(&admin, &id, 2, clients("c", 59, 1)).await.status, StatusCode::CONFLICT);
 }

@@ -857,6 +857,8 @@ async fn skips(db: &Db, import_id: &str, seq: Option<u32>) -> Result<Vec<Skipped
 }
 
 /// End a running import as done or cancelled (an ended one stays as it is).
+/// A background import's job, if it is still taking batches, is sealed: its
+/// runner then drops what is staged and ends it.
 pub async fn finish(db: &Db, head: &ImportHead, cancelled: bool) -> Result<(), AppError> {
     let state = if cancelled { ImportState::Cancelled } else { ImportState::Done };
     sqlx::query("UPDATE imports SET state = $1, finished_at = $2 WHERE id = $3 AND state = 'running'")
@@ -865,6 +867,14 @@ pub async fn finish(db: &Db, head: &ImportHead, cancelled: bool) -> Result<(), A
         .bind(head.id.clone())
         .execute(&db.pool)
         .await?;
+    let sealed = sqlx::query("UPDATE import_jobs SET sealed = 1 WHERE import_id = $1 AND sealed = 0")
+        .bind(head.id.clone())
+        .execute(&db.pool)
+        .await?
+        .rows_affected();
+    if sealed > 0 {
+        super::jobs::wake_runners();
+    }
     Ok(())
 }
 
@@ -882,12 +892,13 @@ pub fn failure_message(cause: FailureCause, lang: Lang) -> String {
              were not imported. Import the file again later."
         }
         (FailureCause::Abandoned, Lang::Fr) => {
-            "Les lignes ont été envoyées mais l’import n’a jamais été lancé : elles ont été supprimées au bout d’un \
-             jour. Importez le fichier de nouveau."
+            "L’envoi des lignes s’est arrêté avant la fin et rien n’est venu pendant un jour : les lignes importées \
+             jusque-là restent (voir les nombres), les autres ont été supprimées. Importez de nouveau le fichier pour \
+             envoyer le reste."
         }
         (FailureCause::Abandoned, _) => {
-            "The rows were uploaded but the import was never started: they were dropped after a day. Import the \
-             file again."
+            "The upload stopped before every row was sent and nothing more came for a day: the rows imported until \
+             then stay (see the counts), the others were dropped. Import the file again to send the rest."
         }
         (FailureCause::Destination, Lang::Fr) => {
             "L’import s’est arrêté : le système qui reçoit les lignes les a refusées ou n’a pas répondu. Les lignes \

@@ -1,7 +1,11 @@
 //! Background imports: the browser stages an import's valid rows
-//! batch by batch (`import_staged`), then queues a job (`import_jobs`); a
-//! runner claims the job and commits the staged batches one by one through
-//! the same path as `commit_batch` ([`imports::commit`]).
+//! batch by batch (`import_staged`), then queues the import; a runner
+//! commits the staged batches one by one through the same path as
+//! `commit_batch` ([`imports::commit`]). The job (`import_jobs`) is made
+//! with the first staged batch and commits batches while the others arrive,
+//! in the order of the file; queueing seals it (no more batches), and only
+//! a sealed job ends its import. A job with nothing to commit yet is given
+//! back to the queue, so a page that stops sending holds no runner.
 //!
 //! Several runners, in one process or in several processes sharing one
 //! PostgreSQL, share the jobs: a runner claims one queued job at a time with
@@ -86,13 +90,31 @@ pub struct Claim {
     pub import_id: String,
 }
 
-/// Whether the import has a job already (staging is over).
-async fn has_job(conn: &mut sqlx::AnyConnection, import_id: &str) -> Result<bool, AppError> {
-    let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM import_jobs WHERE import_id = $1")
+/// The import's job, if it has one yet: whether it is sealed (staging is over).
+async fn job_sealed(conn: &mut sqlx::AnyConnection, import_id: &str) -> Result<Option<bool>, AppError> {
+    let sealed: Option<i64> = sqlx::query_scalar("SELECT sealed FROM import_jobs WHERE import_id = $1")
         .bind(import_id.to_string())
-        .fetch_one(&mut *conn)
+        .fetch_optional(&mut *conn)
         .await?;
-    Ok(n > 0)
+    Ok(sealed.map(|sealed| sealed != 0))
+}
+
+/// Wake this process's idle runners: a job may have work.
+pub(crate) fn wake_runners() {
+    QUEUED.notify_waiters();
+}
+
+/// Whether the staged batch `s` of job `j` may be committed now: not
+/// committed yet and, until the job is sealed, next after the committed
+/// ones (batches are committed in the file's order while they arrive; a
+/// retried batch may come after the next one).
+const READY: &str = "NOT EXISTS (SELECT 1 FROM import_batches b WHERE b.import_id = s.import_id AND b.seq = s.seq) \
+     AND (j.sealed = 1 OR s.seq = 0 \
+          OR EXISTS (SELECT 1 FROM import_batches p WHERE p.import_id = s.import_id AND p.seq = s.seq - 1))";
+
+/// Whether job `j` has a batch to commit now.
+fn has_ready_batch() -> String {
+    format!("EXISTS (SELECT 1 FROM import_staged s WHERE s.import_id = j.import_id AND {READY})")
 }
 
 /// Keep one batch of a background import's rows for its job. The same
@@ -118,7 +140,8 @@ pub async fn stage(db: &Db, head: &ImportHead, seq: u32, rows: &[Record]) -> Res
         tx.rollback().await?;
         return Ok(Staged { rows: u64::try_from(n).unwrap_or(0), already_staged: true });
     }
-    if has_job(&mut tx, &head.id).await? {
+    let job = job_sealed(&mut tx, &head.id).await?;
+    if job == Some(true) {
         return Err(AppError::Conflict("This import is already queued; start a new import to send more rows.".into()));
     }
     if state != Some(ImportState::Running) {
@@ -136,36 +159,58 @@ pub async fn stage(db: &Db, head: &ImportHead, seq: u32, rows: &[Record]) -> Res
     .bind(now())
     .execute(&mut *tx)
     .await?;
+    if job.is_none() {
+        insert_job(&mut tx, head, false).await?;
+    }
     tx.commit().await?;
+    wake_runners();
     Ok(Staged { rows: rows.len() as u64, already_staged: false })
 }
 
-/// Queue the job that commits the import's staged batches. Queueing twice
-/// queues once.
+/// Make the import's job, sealed or still taking batches.
+async fn insert_job(conn: &mut sqlx::AnyConnection, head: &ImportHead, sealed: bool) -> Result<(), AppError> {
+    sqlx::query(
+        "INSERT INTO import_jobs (import_id, workspace_id, state, attempts, created_at, sealed) \
+         VALUES ($1, $2, 'queued', 0, $3, $4)",
+    )
+    .bind(head.id.clone())
+    .bind(head.workspace_id)
+    .bind(now())
+    .bind(i64::from(sealed))
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+/// Queue the import: every batch is staged; its job, sealed, commits what
+/// is left and ends the import. Queueing twice queues once.
 pub async fn queue(db: &Db, head: &ImportHead) -> Result<(), AppError> {
     let mut tx = db.pool.begin().await?;
     let state = imports::lock(&mut tx, db.backend, &head.id).await?;
-    if has_job(&mut tx, &head.id).await? {
+    let job = job_sealed(&mut tx, &head.id).await?;
+    if job == Some(true) {
         return Ok(());
     }
     if state != Some(ImportState::Running) {
         return Err(AppError::Conflict("This import has ended; start a new import.".into()));
     }
-    sqlx::query(
-        "INSERT INTO import_jobs (import_id, workspace_id, state, attempts, created_at) VALUES ($1, $2, 'queued', 0, $3)",
-    )
-    .bind(head.id.clone())
-    .bind(head.workspace_id)
-    .bind(now())
-    .execute(&mut *tx)
-    .await?;
+    match job {
+        Some(_) => {
+            sqlx::query("UPDATE import_jobs SET sealed = 1 WHERE import_id = $1")
+                .bind(head.id.clone())
+                .execute(&mut *tx)
+                .await?;
+        }
+        None => insert_job(&mut tx, head, true).await?,
+    }
     tx.commit().await?;
-    QUEUED.notify_waiters();
+    wake_runners();
     Ok(())
 }
 
-/// Claim one job for `config.name`: a queued one, or a running one whose
-/// heartbeat is stale. `None` when there is none.
+/// Claim one job for `config.name`: a queued one that is sealed or has a
+/// batch to commit, or a running one whose heartbeat is stale. `None` when
+/// there is none.
 pub async fn claim(db: &Db, config: &RunnerConfig) -> Result<Option<Claim>, AppError> {
     let now_t = time::OffsetDateTime::now_utc();
     let now = rfc3339(now_t);
@@ -174,11 +219,13 @@ pub async fn claim(db: &Db, config: &RunnerConfig) -> Result<Option<Claim>, AppE
     match db.backend {
         Backend::Postgres => {
             let mut tx = db.pool.begin().await?;
-            let row = sqlx::query(
-                "SELECT id, import_id FROM import_jobs \
-                 WHERE state = 'queued' OR (state = 'running' AND heartbeat_at < $1) \
-                 ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED",
-            )
+            let row = sqlx::query(&format!(
+                "SELECT j.id, j.import_id FROM import_jobs j \
+                 WHERE (j.state = 'queued' AND (j.sealed = 1 OR {ready})) \
+                    OR (j.state = 'running' AND j.heartbeat_at < $1) \
+                 ORDER BY j.id LIMIT 1 FOR UPDATE OF j SKIP LOCKED",
+                ready = has_ready_batch()
+            ))
             .bind(stale_before)
             .fetch_optional(&mut *tx)
             .await?;
@@ -203,14 +250,17 @@ pub async fn claim(db: &Db, config: &RunnerConfig) -> Result<Option<Claim>, AppE
         Backend::Sqlite => {
             // One statement, and SQLite has one writer: two runners cannot
             // both see the job queued.
-            let row = sqlx::query(
+            let row = sqlx::query(&format!(
                 "UPDATE import_jobs SET state = 'running', claimed_by = $1, claimed_at = $2, heartbeat_at = $3, \
                  attempts = attempts + 1 \
-                 WHERE id = (SELECT id FROM import_jobs \
-                             WHERE state = 'queued' OR (state = 'running' AND heartbeat_at < $4) ORDER BY id LIMIT 1) \
+                 WHERE id = (SELECT j.id FROM import_jobs j \
+                             WHERE (j.state = 'queued' AND (j.sealed = 1 OR {ready})) \
+                                OR (j.state = 'running' AND j.heartbeat_at < $4) \
+                             ORDER BY j.id LIMIT 1) \
                  AND (state = 'queued' OR (state = 'running' AND heartbeat_at < $5)) \
                  RETURNING id, import_id",
-            )
+                ready = has_ready_batch()
+            ))
             .bind(config.name.clone())
             .bind(now.clone())
             .bind(now)
@@ -248,35 +298,102 @@ async fn head_of(db: &Db, import_id: &str) -> Result<ImportHead, AppError> {
         .ok_or_else(|| AppError::internal("job", format!("import {import_id} is missing")))
 }
 
-/// Commit a claimed job's staged batches, in order; batches committed
-/// before (by a runner that stopped) are skipped by [`imports::commit`].
-/// Returns false when another runner took the job over midway.
-pub async fn run(db: &Db, config: &RunnerConfig, claim: &Claim) -> Result<bool, AppError> {
+/// How a runner's turn at a job ended.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Turn {
+    /// The job is done: its import ended (or had ended) and its staged rows
+    /// are gone.
+    Ended,
+    /// Every batch staged so far is committed and the page is still sending:
+    /// the job went back to the queue until the next batch.
+    Released,
+    /// Another runner took the job over midway (this one was silent too long).
+    TakenOver,
+}
+
+/// What a job does next.
+enum Next {
+    /// Commit this staged batch.
+    Batch(u32, String),
+    /// Sealed and every staged batch committed: end the import.
+    Finish,
+    /// Not sealed, and the next batch is not staged yet.
+    Wait,
+}
+
+/// The job's next step: the first batch it may commit ([`READY`]).
+async fn next_step(db: &Db, import_id: &str) -> Result<Next, AppError> {
+    // Sealed first: once sealed, nothing more is staged, so "no batch" then
+    // means every batch is committed.
+    let sealed: i64 = sqlx::query_scalar("SELECT sealed FROM import_jobs WHERE import_id = $1")
+        .bind(import_id.to_string())
+        .fetch_one(&db.pool)
+        .await?;
+    let next: Option<(i64, String)> = sqlx::query_as(&format!(
+        "SELECT s.seq, s.payload FROM import_staged s JOIN import_jobs j ON j.import_id = s.import_id \
+         WHERE s.import_id = $1 AND {READY} ORDER BY s.seq LIMIT 1"
+    ))
+    .bind(import_id.to_string())
+    .fetch_optional(&db.pool)
+    .await?;
+    Ok(match next {
+        Some((seq, payload)) => Next::Batch(u32::try_from(seq).map_err(|e| AppError::internal("staged seq", e))?, payload),
+        None if sealed != 0 => Next::Finish,
+        None => Next::Wait,
+    })
+}
+
+/// Give a job that waits for its next batch back to the queue (the turn
+/// does not count as an attempt); false when it was sealed or taken over
+/// meanwhile.
+async fn release(db: &Db, config: &RunnerConfig, claim: &Claim) -> Result<bool, AppError> {
+    let n = sqlx::query(
+        "UPDATE import_jobs SET state = 'queued', claimed_by = NULL, attempts = attempts - 1 \
+         WHERE id = $1 AND claimed_by = $2 AND state = 'running' AND sealed = 0",
+    )
+    .bind(claim.id)
+    .bind(config.name.clone())
+    .execute(&db.pool)
+    .await?
+    .rows_affected();
+    Ok(n > 0)
+}
+
+/// Commit a claimed job's staged batches, in order, as long as there are
+/// some; batches committed before (by a runner that stopped) are skipped
+/// by [`imports::commit`].
+pub async fn run(db: &Db, config: &RunnerConfig, claim: &Claim) -> Result<Turn, AppError> {
     let head = head_of(db, &claim.import_id).await?;
     if head.state == ImportState::Running {
         let template = access::template(&head.template)?;
-        let seqs: Vec<i64> = sqlx::query_scalar("SELECT seq FROM import_staged WHERE import_id = $1 ORDER BY seq")
-            .bind(head.id.clone())
-            .fetch_all(&db.pool)
-            .await?;
-        for seq in seqs {
+        loop {
             if !heartbeat(db, config, claim).await? {
-                return Ok(false);
+                return Ok(Turn::TakenOver);
             }
-            let payload: String =
-                sqlx::query_scalar("SELECT payload FROM import_staged WHERE import_id = $1 AND seq = $2")
-                    .bind(head.id.clone())
-                    .bind(seq)
-                    .fetch_one(&db.pool)
-                    .await?;
-            let rows: Vec<Record> =
-                serde_json::from_str(&payload).map_err(|e| AppError::internal("reading a staged batch", e))?;
-            let seq = u32::try_from(seq).map_err(|e| AppError::internal("staged seq", e))?;
-            // Rows the database refuses are skipped with a reason inside the
-            // commit; an error here is a fault that is not about rows.
-            imports::commit(db, &head, &template, seq, &rows).await?;
+            match next_step(db, &head.id).await? {
+                Next::Batch(seq, payload) => {
+                    let rows: Vec<Record> =
+                        serde_json::from_str(&payload).map_err(|e| AppError::internal("reading a staged batch", e))?;
+                    // Rows the database refuses are skipped with a reason inside
+                    // the commit; an error here is a fault that is not about rows,
+                    // or the import ended meanwhile (cancelled while it was sent).
+                    match imports::commit(db, &head, &template, seq, &rows).await {
+                        Ok(_) => {}
+                        Err(AppError::Conflict(_)) if head_of(db, &head.id).await?.state != ImportState::Running => break,
+                        Err(e) => return Err(e),
+                    }
+                }
+                Next::Finish => {
+                    imports::finish(db, &head, false).await?;
+                    break;
+                }
+                Next::Wait => {
+                    if release(db, config, claim).await? {
+                        return Ok(Turn::Released);
+                    }
+                }
+            }
         }
-        imports::finish(db, &head, false).await?;
     }
     // Done and its staged rows gone together: nobody sees one without the
     // other. The rows go first: the end time is taken last, just before
@@ -296,10 +413,10 @@ pub async fn run(db: &Db, config: &RunnerConfig, claim: &Claim) -> Result<bool, 
     .rows_affected();
     if ended == 0 {
         tx.rollback().await?;
-        return Ok(false);
+        return Ok(Turn::TakenOver);
     }
     tx.commit().await?;
-    Ok(true)
+    Ok(Turn::Ended)
 }
 
 /// A job that stopped on an error (never a row's: those are skipped) goes
@@ -341,8 +458,10 @@ pub async fn run_once(db: &Db, config: &RunnerConfig) -> Result<bool, AppError> 
         return Ok(false);
     };
     match run(db, config, &claim).await {
-        Ok(true) => tracing::info!("import {} committed by {}", claim.import_id, config.name),
-        Ok(false) => tracing::warn!("import {}: another runner took the job over", claim.import_id),
+        Ok(Turn::Ended) => tracing::info!("import {} committed by {}", claim.import_id, config.name),
+        // Not an end: its waiters go on waiting.
+        Ok(Turn::Released) => return Ok(true),
+        Ok(Turn::TakenOver) => tracing::warn!("import {}: another runner took the job over", claim.import_id),
         Err(e) => {
             tracing::warn!("import {}: the job stopped: {e}", claim.import_id);
             failed(db, config, &claim, &e).await?;
@@ -417,7 +536,8 @@ pub async fn wait_for_end(db: &Db, head: &ImportHead, wait: Duration) -> Result<
 }
 
 /// Imports left in staging (rows staged, never queued) this long after
-/// their last batch are abandoned: their staged rows are dropped.
+/// their last batch are abandoned: their staged rows are dropped (what the
+/// job committed meanwhile stays).
 pub const ABANDON_AFTER: Duration = Duration::from_secs(24 * 60 * 60);
 
 /// How often a runner looks for abandoned imports.
@@ -432,7 +552,8 @@ pub async fn drop_abandoned(db: &Db, older_than: Duration) -> Result<u64, AppErr
     let age = time::Duration::try_from(older_than).unwrap_or(time::Duration::days(1));
     let before = rfc3339(time::OffsetDateTime::now_utc() - age);
     let left = "SELECT s.import_id FROM import_staged s JOIN imports i ON i.id = s.import_id \
-         WHERE i.state = 'running' AND NOT EXISTS (SELECT 1 FROM import_jobs j WHERE j.import_id = s.import_id) \
+         WHERE i.state = 'running' \
+         AND NOT EXISTS (SELECT 1 FROM import_jobs j WHERE j.import_id = s.import_id AND j.sealed = 1) \
          AND ($1 = '' OR s.import_id = $1) GROUP BY s.import_id HAVING MAX(s.created_at) < $2";
     let ids: Vec<String> = sqlx::query_scalar(&format!("{left} LIMIT 100"))
         .bind(String::new())
@@ -454,6 +575,8 @@ pub async fn drop_abandoned(db: &Db, older_than: Duration) -> Result<u64, AppErr
         }
         sqlx::query("DELETE FROM import_staged WHERE import_id = $1").bind(id.clone()).execute(&mut *tx).await?;
         imports::fail(&mut tx, &head, FailureCause::Abandoned, None).await?;
+        // Its job, sealed, is ended by a runner (nothing left to commit).
+        sqlx::query("UPDATE import_jobs SET sealed = 1 WHERE import_id = $1").bind(id.clone()).execute(&mut *tx).await?;
         tx.commit().await?;
         tracing::info!("import {id}: staged a day ago and never queued; its staged rows were dropped");
         dropped += 1;
