@@ -425,7 +425,12 @@ async function measureEndToEnd(browser, file, timeout) {
     const reviewedMs = Date.now() - started;
     // Each batch's request, to tell the server's time from the page's.
     const batches = [];
+    let startImport = null;
     page.on("requestfinished", (request) => {
+      if (/\/api\/start_import$/.test(request.url())) {
+        const t = request.timing();
+        startImport = { sent: Math.round(t.startTime - started), answered: Math.round(t.responseEnd) };
+      }
       if (!/\/api\/(stage|commit)_batch$/.test(request.url())) return;
       const t = request.timing();
       batches.push({ start: t.startTime, end: t.startTime + t.responseEnd });
@@ -433,16 +438,13 @@ async function measureEndToEnd(browser, file, timeout) {
     await dialog.getByRole("button", { name: /^Import \d/ }).click();
     // When the server has the import done (its history says so), polled
     // every 50 ms; the page learns it at its next notification poll.
-    // A background import's rows are all uploaded once its job is queued.
     let doneMs = null;
-    let queuedMs = null;
     const polling = (async () => {
       while (doneMs === null && Date.now() - started < timeout) {
         const reply = await page.request.post("/api/list_imports", { form: {} }).catch(() => null);
         const list = reply && reply.ok() ? await reply.json().catch(() => null) : null;
         const latest = Array.isArray(list) ? list[0] : null;
         const ours = latest && latest.file_name === path.basename(file);
-        if (ours && latest.job && queuedMs === null) queuedMs = Date.now() - started;
         if (ours && latest.state === "done") doneMs = Date.now() - started;
         else await new Promise((r) => setTimeout(r, 50));
       }
@@ -459,6 +461,10 @@ async function measureEndToEnd(browser, file, timeout) {
     }
     const ms = Date.now() - started;
     await polling;
+    // A background import's job commits while the rows are sent: the last
+    // batch's answer is the end of the upload.
+    const uploadedMs = batches.length > 0 ? Math.round(Math.max(...batches.map((b) => b.end)) - started) : null;
+    const firstBatchMs = batches.length > 0 ? Math.round(Math.min(...batches.map((b) => b.start)) - started) : null;
     if (batches.length > 0) {
       const inRequests = batches.reduce((sum, b) => sum + (b.end - b.start), 0);
       const span = Math.max(...batches.map((b) => b.end)) - Math.min(...batches.map((b) => b.start));
@@ -467,7 +473,10 @@ async function measureEndToEnd(browser, file, timeout) {
           `${Math.round(inRequests)} ms of it waiting for the server's answers)`,
       );
     }
-    console.log(`  (${path.basename(file)}: ${(await note.innerText()).replace(/\s+/g, " ").trim()} after ${ms} ms; reviewed after ${reviewedMs} ms; uploaded and queued after ${queuedMs} ms; done on the server after ${doneMs} ms)`);
+    if (startImport) {
+      console.log(`  (${path.basename(file)}: start_import sent after ${startImport.sent} ms, answered in ${startImport.answered} ms)`);
+    }
+    console.log(`  (${path.basename(file)}: ${(await note.innerText()).replace(/\s+/g, " ").trim()} after ${ms} ms; reviewed after ${reviewedMs} ms; first batch sent after ${firstBatchMs} ms; last batch answered after ${uploadedMs} ms; done on the server after ${doneMs} ms)`);
     return ms;
   } finally {
     await context.close();

@@ -88,7 +88,8 @@ for name in browser_rows_per_s_wasm browser_rows_per_s_papaparse browser_vs_papa
   figure "$name" "$browser_why"
 done
 for name in commit_rows_per_s_sqlite sqlite_import_rows_per_s commit_vs_bulk_sqlite \
-  commit_rows_per_s_postgres postgres_copy_rows_per_s commit_vs_bulk_postgres; do
+  commit_rows_per_s_postgres postgres_copy_rows_per_s commit_vs_bulk_postgres \
+  job_rows_per_s_sqlite job_rows_per_s_postgres; do
   figure "$name" "the commit benchmark failed"
 done
 for name in bulk_fix_1m_rows_ms bulk_offers_ms bulk_undo_ms; do

@@ -8,8 +8,10 @@
 //               importers, with 4 readers listing records, for --mixed-seconds
 //               (30): 500s and read latency p50/p95
 //   kill        a 100,000-row background import, the server killed with
-//               SIGKILL while the job runs, started again; three times:
-//               rows expected / found / doubled
+//               SIGKILL while the job runs (which commits while the rows are
+//               sent: the kill may come mid-upload, and the client sends again
+//               what was not acknowledged, as the page does), started again;
+//               three times: rows expected / found / doubled
 //   logins      128 concurrent sign-ins with unknown emails from one address
 //               (behind a trusted proxy): the server's memory (VmRSS) before
 //               and after, its peak (VmHWM), answers by status; then whether
@@ -290,23 +292,37 @@ async function kill(db) {
     try {
       const cookie = await signIn("admin@soak.test");
       const { id, maxBatchRows: size } = await startImport(cookie, "clients", `${tag}.csv`, killRows);
-      for (let seq = 0; seq * size < killRows; seq++) {
-        const n = Math.min(size, killRows - seq * size);
-        const rows = Array.from({ length: n }, (_, k) => clientRow(tag, seq * size + k));
-        const reply = await call("stage_batch", { batch: { import_id: id, seq, rows } }, cookie);
-        if (reply.status !== 200) throw new Error(`stage_batch ${seq}: ${reply.status} ${reply.text}`);
-      }
-      const queued = await call("queue_import", { import_id: id }, cookie, { form: true });
-      if (queued.status !== 200) throw new Error(`queue_import: ${queued.status} ${queued.text}`);
+      // A call sent again until the server answers it (a dead server does
+      // not): what the page does with a batch that got no answer.
+      const untilAnswered = async (what, send) => {
+        for (const until = Date.now() + 600_000; Date.now() < until; await sleep(200)) {
+          const reply = await send();
+          if (reply.status === 200) return;
+          if (reply.status !== 0 && reply.status < 500) throw new Error(`${what}: ${reply.status} ${reply.text}`);
+        }
+        throw new Error(`${what}: no answer for 10 minutes`);
+      };
+      let sendingAtKill = null;
+      const upload = (async () => {
+        for (let seq = 0; seq * size < killRows; seq++) {
+          const n = Math.min(size, killRows - seq * size);
+          const rows = Array.from({ length: n }, (_, k) => clientRow(tag, seq * size + k));
+          await untilAnswered(`stage_batch ${seq}`, () => call("stage_batch", { batch: { import_id: id, seq, rows } }, cookie));
+        }
+        await untilAnswered("queue_import", () => call("queue_import", { import_id: id }, cookie, { form: true }));
+        return true;
+      })();
+      upload.then(() => (sendingAtKill ??= false), () => {});
       // Kill once the job has committed some rows, at a different point each time.
       const killAt = before + Math.round((killRows * attempt) / 4);
       const until = Date.now() + 300_000;
-      let seen = before;
-      while (Date.now() < until && (seen = Number(db.query(`SELECT COUNT(*) FROM ${soakClients}`))) < killAt) await sleep(50);
+      while (Date.now() < until && Number(db.query(`SELECT COUNT(*) FROM ${soakClients}`)) < killAt) await sleep(50);
       server.kill("SIGKILL");
       await new Promise((resolve) => (server.exitCode !== null || server.signalCode !== null ? resolve() : server.once("exit", resolve)));
+      sendingAtKill ??= true;
       const atKill = Number(db.query(`SELECT COUNT(*) FROM ${soakClients}`)) - before;
       server = await startServer(db);
+      await upload;
       const end = Date.now() + 600_000;
       let state = "";
       while (Date.now() < end) {
@@ -318,7 +334,8 @@ async function kill(db) {
       const distinct = Number(db.query(`SELECT COUNT(DISTINCT c.email) FROM ${soakClients} WHERE c.email LIKE '%.${tag}@soak.test'`));
       print(
         `soak_kill${attempt}_${s}`,
-        `expected ${killRows}, found ${found}, doubled ${found - distinct}, killed at ${atKill} rows, job ${state}, batches of ${size} rows`,
+        `expected ${killRows}, found ${found}, doubled ${found - distinct}, killed at ${atKill} rows ` +
+          `(${sendingAtKill ? "while the rows were still sent" : "after the upload"}), job ${state}, batches of ${size} rows`,
       );
     } finally {
       await stopServer(server);

@@ -98,7 +98,7 @@ async fn main() {
 
     // PostgreSQL.
     let base = std::env::var("BENCH_DATABASE_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into());
-    match postgres(&base).await {
+    match postgres(&base, "commit").await {
         Err(reason) => {
             for name in ["commit_rows_per_s_postgres", "postgres_copy_rows_per_s", "commit_vs_bulk_postgres"] {
                 println!("{name}: n/a ({reason})");
@@ -107,7 +107,7 @@ async fn main() {
         Ok((pg, admin, schema)) => {
             let commit_pg = commit_all(&pg, &rows, batch_rows).await;
             pg.pool.close().await;
-            match postgres(&base).await {
+            match postgres(&base, "job").await {
                 Ok((pg, _, job_schema)) => {
                     report_job("postgres", rows.len(), job_all(&pg, &rows, batch_rows).await);
                     pg.pool.close().await;
@@ -164,10 +164,10 @@ fn timed_command(command: &mut Command) -> Option<f64> {
 
 /// A fresh schema of the PostgreSQL at `base`, migrated: the app's pool,
 /// an admin pool and the schema's name.
-async fn postgres(base: &str) -> Result<(Db, sqlx::AnyPool, String), String> {
+async fn postgres(base: &str, name: &str) -> Result<(Db, sqlx::AnyPool, String), String> {
     sqlx::any::install_default_drivers();
     let admin = sqlx::AnyPool::connect(base).await.map_err(|e| format!("PostgreSQL at {base} does not answer: {e}"))?;
-    let schema = format!("bench_{}", std::process::id());
+    let schema = format!("bench_{name}_{}", std::process::id());
     sqlx::query(&format!("CREATE SCHEMA {schema}")).execute(&admin).await.map_err(|e| e.to_string())?;
     let separator = if base.contains('?') { '&' } else { '?' };
     let url = format!("{base}{separator}options=-c%20search_path%3D{schema}");
