@@ -279,15 +279,26 @@ pub async fn claim(db: &Db, config: &RunnerConfig) -> Result<Option<Claim>, AppE
 /// Tell the others this runner still works on the job; false when another
 /// runner has taken it over (this one was silent too long).
 async fn heartbeat(db: &Db, config: &RunnerConfig, claim: &Claim) -> Result<bool, AppError> {
-    let n =
-        sqlx::query("UPDATE import_jobs SET heartbeat_at = $1 WHERE id = $2 AND claimed_by = $3 AND state = 'running'")
-            .bind(now())
-            .bind(claim.id)
-            .bind(config.name.clone())
-            .execute(&db.pool)
-            .await?
-            .rows_affected();
-    Ok(n > 0)
+    change_own_job(db, config, claim, "heartbeat_at = $3", "", Some(now())).await
+}
+
+/// `UPDATE import_jobs SET {set}` (with `value` as `$3`) where the job is
+/// running, claimed by this runner, and `{also}` holds; false when it did
+/// not change (another runner has it, or `also` no longer holds).
+async fn change_own_job(
+    db: &Db,
+    config: &RunnerConfig,
+    claim: &Claim,
+    set: &str,
+    also: &str,
+    value: Option<String>,
+) -> Result<bool, AppError> {
+    let sql = format!("UPDATE import_jobs SET {set} WHERE id = $1 AND claimed_by = $2 AND state = 'running' {also}");
+    let mut query = sqlx::query(&sql).bind(claim.id).bind(config.name.clone());
+    if let Some(value) = value {
+        query = query.bind(value);
+    }
+    Ok(query.execute(&db.pool).await?.rows_affected() > 0)
 }
 
 /// The import of a job, read without a session (the runner acts for the
@@ -347,16 +358,8 @@ async fn next_step(db: &Db, import_id: &str) -> Result<Next, AppError> {
 /// does not count as an attempt); false when it was sealed or taken over
 /// meanwhile.
 async fn release(db: &Db, config: &RunnerConfig, claim: &Claim) -> Result<bool, AppError> {
-    let n = sqlx::query(
-        "UPDATE import_jobs SET state = 'queued', claimed_by = NULL, attempts = attempts - 1 \
-         WHERE id = $1 AND claimed_by = $2 AND state = 'running' AND sealed = 0",
-    )
-    .bind(claim.id)
-    .bind(config.name.clone())
-    .execute(&db.pool)
-    .await?
-    .rows_affected();
-    Ok(n > 0)
+    let set = "state = 'queued', claimed_by = NULL, attempts = attempts - 1";
+    change_own_job(db, config, claim, set, "AND sealed = 0", None).await
 }
 
 /// Commit a claimed job's staged batches, in order, as long as there are
