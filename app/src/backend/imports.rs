@@ -857,21 +857,24 @@ async fn skips(db: &Db, import_id: &str, seq: Option<u32>) -> Result<Vec<Skipped
 }
 
 /// End a running import as done or cancelled (an ended one stays as it is).
-/// A background import's job, if it is still taking batches, is sealed: its
-/// runner then drops what is staged and ends it.
+/// A background import's job, if it is still taking batches, is sealed in
+/// the same transaction (never an ended import with a job waiting for
+/// batches): its runner then drops what is staged and ends it.
 pub async fn finish(db: &Db, head: &ImportHead, cancelled: bool) -> Result<(), AppError> {
     let state = if cancelled { ImportState::Cancelled } else { ImportState::Done };
+    let mut tx = db.pool.begin().await?;
     sqlx::query("UPDATE imports SET state = $1, finished_at = $2 WHERE id = $3 AND state = 'running'")
         .bind(state_text(state))
         .bind(now())
         .bind(head.id.clone())
-        .execute(&db.pool)
+        .execute(&mut *tx)
         .await?;
     let sealed = sqlx::query("UPDATE import_jobs SET sealed = 1 WHERE import_id = $1 AND sealed = 0")
         .bind(head.id.clone())
-        .execute(&db.pool)
+        .execute(&mut *tx)
         .await?
         .rows_affected();
+    tx.commit().await?;
     if sealed > 0 {
         super::jobs::wake_runners();
     }
