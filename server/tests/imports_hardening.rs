@@ -142,6 +142,15 @@ async fn a_row_the_database_refuses_is_skipped_and_the_job_goes_on(db: Db) {
     assert_eq!((summary["inserted"].clone(), summary["skipped"].clone()), (json!(10), json!(2)));
     assert_eq!(summary["failure"], Value::Null);
     assert_refused_reasons(&skipped_rows(&summary), [6, 8]);
+    // The three batches, staged ahead of the job, could not go in one
+    // transaction: each was committed alone, with its own counts.
+    let counts: Vec<(i64, i64, i64)> =
+        sqlx::query_as("SELECT seq, inserted, skipped FROM import_batches WHERE import_id = $1 ORDER BY seq")
+            .bind(id.clone())
+            .fetch_all(&site.db.pool)
+            .await
+            .unwrap();
+    assert_eq!(counts, vec![(0, 4, 0), (1, 2, 2), (2, 4, 0)]);
     let emails = site.emails().await;
     assert_eq!(emails.len(), before + 10, "the other rows of every batch are stored");
     assert!(emails.contains("p5.job@example.com") && emails.contains("p7.job@example.com"));

@@ -29,6 +29,7 @@ on_both!(
     the_page_that_queued_an_import_waits_for_its_end,
     the_job_commits_batches_while_the_page_sends_them,
     an_import_cancelled_while_it_is_sent_keeps_what_its_job_committed,
+    the_batches_sent_ahead_of_the_job_are_committed_together,
 );
 
 struct Api {
@@ -676,4 +677,45 @@ async fn an_import_cancelled_while_it_is_sent_keeps_what_its_job_committed(db: D
     let staged: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM import_staged").fetch_one(&api.db.pool).await.unwrap();
     assert_eq!(staged, 0);
     assert_eq!(api.stage(&admin, &id, 2, clients("c", 59, 1)).await.status, StatusCode::CONFLICT);
+}
+
+async fn the_batches_sent_ahead_of_the_job_are_committed_together(db: Db) {
+    let api = Api::new(db).await;
+    let admin = api.login("admin@acme.test").await;
+    let id = api.start(&admin, "clients", "ahead.csv", 150, json!([])).await;
+    // Batches 0 to 2 in a row, 4 after a gap: the job takes the three.
+    for seq in [0_u32, 1, 2, 4] {
+        let rows = clients("a", u64::from(seq) * 30 + 1, 30);
+        assert_eq!(api.stage(&admin, &id, seq, rows).await.status, StatusCode::OK);
+    }
+    let r = runner("r");
+    assert!(jobs::run_once(&api.db, &r).await.unwrap());
+    assert_eq!(api.count("clients", "acme").await, 3 + 90, "batch 4 waits for batch 3");
+    let batches: Vec<(i64, i64, String)> = sqlx::query_as(
+        "SELECT seq, inserted, created_at FROM import_batches WHERE import_id = $1 ORDER BY seq",
+    )
+    .bind(id.clone())
+    .fetch_all(&api.db.pool)
+    .await
+    .unwrap();
+    assert_eq!(batches.iter().map(|b| (b.0, b.1)).collect::<Vec<_>>(), vec![(0, 30), (1, 30), (2, 30)], "each batch's own counts");
+    assert!(batches.iter().all(|b| b.2 == batches[0].2), "one commit time: {batches:?}");
+    if api.db.backend == csv_import::db::Backend::Postgres {
+        // The transaction that wrote each batch's bookkeeping.
+        let transactions: Vec<String> = sqlx::query_scalar(
+            "SELECT DISTINCT CAST(xmin AS TEXT) FROM import_batches WHERE import_id = $1",
+        )
+        .bind(id.clone())
+        .fetch_all(&api.db.pool)
+        .await
+        .unwrap();
+        assert_eq!(transactions.len(), 1, "one transaction for the three batches: {transactions:?}");
+    }
+    assert_eq!(api.stage(&admin, &id, 3, clients("a", 91, 30)).await.status, StatusCode::OK);
+    assert_eq!(api.queue(&admin, &id).await.status, StatusCode::OK);
+    assert!(jobs::run_once(&api.db, &r).await.unwrap());
+    let summary = api.form("get_import", &[("import_id", &id)], Some(&admin)).await;
+    let b = &summary.body;
+    assert_eq!((b["state"].clone(), b["inserted"].clone()), (json!("done"), json!(150)));
+    assert_eq!(api.count("clients", "acme").await, 3 + 150);
 }

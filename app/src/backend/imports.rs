@@ -571,53 +571,123 @@ pub async fn commit(
     seq: u32,
     rows: &[Record],
 ) -> Result<BatchResult, AppError> {
+    commit_batches(db, head, template, &[(seq, rows)])
+        .await?
+        .pop()
+        .ok_or_else(|| AppError::internal("commit", "no result for the batch"))
+}
+
+/// Commit several batches of `head`'s import, in the order given, as
+/// [`commit`] does each, answering each batch's result. They go in one
+/// transaction when the database takes them all: on SQLite most of a
+/// commit's cost is writing the index pages it touched, and batches
+/// committed together write each page once. When that transaction cannot
+/// take them (a row refused, a batch committed before, the import ended, a
+/// fault), nothing of it stays and each batch is committed alone, with
+/// exactly [`commit`]'s answers.
+pub async fn commit_batches(
+    db: &Db,
+    head: &ImportHead,
+    template: &Template,
+    batches: &[(u32, &[Record])],
+) -> Result<Vec<BatchResult>, AppError> {
     if head.state != ImportState::Running {
-        if let Some(done) = stored_batch(db, &head.id, seq).await? {
-            return Ok(done);
+        let mut results = Vec::with_capacity(batches.len());
+        for (seq, _) in batches {
+            results.push(stored_batch(db, &head.id, *seq).await?.ok_or_else(|| ended(head.state))?);
         }
-        return Err(ended(head.state));
+        return Ok(results);
     }
     let destination = destination::for_template(template)
         .ok_or_else(|| AppError::BadRequest(super::access::unsupported(template).unwrap_or_default()))?;
     let template = destination.template_for(db, head.workspace_id, template.clone()).await?;
     let now = now();
-    let checked = check_rows(&template, rows, &now, destination.matches_by_key(), head.lang)?;
-    let batch = Batch {
-        workspace_id: head.workspace_id,
-        user_id: head.user_id,
-        import_id: &head.id,
-        seq,
-        template: &template,
-        records: rows,
-        now: &now,
-        lang: head.lang,
-    };
-    // Work outside the write transaction (slow work, or delivery to another
-    // system); not for a batch applied before (a future does nothing until
-    // awaited), nor for one that the transaction would refuse as a whole.
-    let rejected = template.on_invalid == OnInvalid::Reject && !checked.skipped.is_empty();
-    let prepared = match destination.prepare(db, &batch, &checked.valid) {
-        Some(work) if !rejected => match stored_batch(db, &head.id, seq).await? {
-            None => {
-                // The transaction checks the batch against what the import
-                // announced again; this keeps rows beyond it from leaving.
-                let mut conn = db.pool.acquire().await?;
-                check_announced(&mut conn, head, &template, seq, rows).await?;
-                drop(conn);
-                work.await?
-            }
-            Some(_) => Prepared::default(),
-        },
-        _ => Prepared::default(),
-    };
-    let work = BatchWork { db, head, destination: destination.as_ref(), batch: &batch, prepared: &prepared };
-    match LAST_FAULT.scope(Cell::new(None), work.attempt(checked.clone(), false)).await? {
-        Attempt::Done(result) => Ok(result),
-        Attempt::RowRefused => match LAST_FAULT.scope(Cell::new(None), work.attempt(checked, true)).await? {
-            Attempt::Done(result) => Ok(result),
-            Attempt::RowRefused => Err(AppError::internal("commit", "a row refused in the row-by-row commit")),
-        },
+    let mut checks = Vec::with_capacity(batches.len());
+    let mut parts = Vec::with_capacity(batches.len());
+    for (seq, rows) in batches {
+        checks.push(check_rows(&template, rows, &now, destination.matches_by_key(), head.lang)?);
+        parts.push(Batch {
+            workspace_id: head.workspace_id,
+            user_id: head.user_id,
+            import_id: &head.id,
+            seq: *seq,
+            template: &template,
+            records: rows,
+            now: &now,
+            lang: head.lang,
+        });
     }
+    let mut prepared = Vec::with_capacity(batches.len());
+    for (batch, checked) in parts.iter().zip(&checks) {
+        prepared.push(prepare(db, head, destination.as_ref(), batch, checked).await?);
+    }
+    let works: Vec<BatchWork> = parts
+        .iter()
+        .zip(&prepared)
+        .map(|(batch, prepared)| BatchWork { db, head, destination: destination.as_ref(), batch, prepared })
+        .collect();
+    if works.len() > 1 {
+        match LAST_FAULT.scope(Cell::new(None), attempt_together(db, head, &works, checks.clone())).await {
+            Ok(results) => return Ok(results),
+            Err(e) => tracing::debug!("import {}: batches committed one by one: {e}", head.id),
+        }
+    }
+    let mut results = Vec::with_capacity(works.len());
+    for (work, checked) in works.iter().zip(checks) {
+        results.push(work.commit(checked).await?);
+    }
+    Ok(results)
+}
+
+/// Work outside the write transaction (slow work, or delivery to another
+/// system); not for a batch applied before (a future does nothing until
+/// awaited), nor for one that the transaction would refuse as a whole.
+async fn prepare(
+    db: &Db,
+    head: &ImportHead,
+    destination: &dyn Destination,
+    batch: &Batch<'_>,
+    checked: &Checked,
+) -> Result<Prepared, AppError> {
+    let rejected = batch.template.on_invalid == OnInvalid::Reject && !checked.skipped.is_empty();
+    let Some(work) = destination.prepare(db, batch, &checked.valid).filter(|_| !rejected) else {
+        return Ok(Prepared::default());
+    };
+    if stored_batch(db, &head.id, batch.seq).await?.is_some() {
+        return Ok(Prepared::default());
+    }
+    // The transaction checks the batch against what the import announced
+    // again; this keeps rows beyond it from leaving.
+    let mut conn = db.pool.acquire().await?;
+    check_announced(&mut conn, head, batch.template, batch.seq, batch.records).await?;
+    drop(conn);
+    work.await
+}
+
+/// Every batch of `works` in one transaction, or an error and nothing
+/// stored: a batch claimed before, a row refused, the import ended or a
+/// fault.
+async fn attempt_together(
+    db: &Db,
+    head: &ImportHead,
+    works: &[BatchWork<'_>],
+    checks: Vec<Checked>,
+) -> Result<Vec<BatchResult>, AppError> {
+    let mut tx = db.pool.begin().await?;
+    if lock(&mut tx, db.backend, &head.id).await? != Some(ImportState::Running) {
+        return Err(AppError::Conflict("the import is not running".into()));
+    }
+    let mut results = Vec::with_capacity(works.len());
+    for (work, mut checked) in works.iter().zip(checks) {
+        if !work.claim(&mut tx, &mut checked).await? {
+            return Err(AppError::Conflict(format!("batch {} was committed before", work.batch.seq)));
+        }
+        let result = work.apply(&mut tx, checked.valid, checked.skipped).await?;
+        record_batch(&mut tx, head, work.batch.seq, &result).await?;
+        results.push(result);
+    }
+    tx.commit().await?;
+    Ok(results)
 }
 
 fn ended(state: ImportState) -> AppError {
@@ -642,6 +712,42 @@ enum Attempt {
 }
 
 impl BatchWork<'_> {
+    /// Commit the batch: all its rows together, or, when the database
+    /// refuses one, row by row.
+    async fn commit(&self, checked: Checked) -> Result<BatchResult, AppError> {
+        match LAST_FAULT.scope(Cell::new(None), self.attempt(checked.clone(), false)).await? {
+            Attempt::Done(result) => Ok(result),
+            Attempt::RowRefused => match LAST_FAULT.scope(Cell::new(None), self.attempt(checked, true)).await? {
+                Attempt::Done(result) => Ok(result),
+                Attempt::RowRefused => Err(AppError::internal("commit", "a row refused in the row-by-row commit")),
+            },
+        }
+    }
+
+    /// In a transaction that holds the import's lock: claim the batch
+    /// (false when it was committed before), check it against what the
+    /// import announced, and skip the rows whose references do not exist.
+    async fn claim(&self, tx: &mut sqlx::AnyConnection, checked: &mut Checked) -> Result<bool, AppError> {
+        let head = self.head;
+        let claimed = sqlx::query(
+            "INSERT INTO import_batches (import_id, seq, row_count, created_at) VALUES ($1, $2, $3, $4) \
+             ON CONFLICT (import_id, seq) DO NOTHING",
+        )
+        .bind(head.id.clone())
+        .bind(i64::from(self.batch.seq))
+        .bind(self.batch.records.len() as i64)
+        .bind(self.batch.now.to_string())
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        if claimed == 0 {
+            return Ok(false);
+        }
+        check_announced(&mut *tx, head, self.batch.template, self.batch.seq, self.batch.records).await?;
+        check_references(&mut *tx, self.batch.template, head.workspace_id, checked, head.lang).await?;
+        Ok(true)
+    }
+
     /// One transaction: lock the import, claim the batch, check it against
     /// what the import announced, then commit the rows, all together or
     /// (`row_by_row`) each in a savepoint, skipping those the database refuses.
@@ -659,26 +765,13 @@ impl BatchWork<'_> {
             }
             None => return Err(not_found()),
         }
-        let claimed = sqlx::query(
-            "INSERT INTO import_batches (import_id, seq, row_count, created_at) VALUES ($1, $2, $3, $4) \
-             ON CONFLICT (import_id, seq) DO NOTHING",
-        )
-        .bind(head.id.clone())
-        .bind(i64::from(seq))
-        .bind(self.batch.records.len() as i64)
-        .bind(self.batch.now.to_string())
-        .execute(&mut *tx)
-        .await?
-        .rows_affected();
-        if claimed == 0 {
+        if !self.claim(&mut tx, &mut checked).await? {
             tx.rollback().await?;
             return stored_batch(self.db, &head.id, seq)
                 .await?
                 .map(Attempt::Done)
                 .ok_or_else(|| AppError::internal("commit_batch", "a claimed batch is not stored"));
         }
-        check_announced(&mut tx, head, self.batch.template, seq, self.batch.records).await?;
-        check_references(&mut tx, self.batch.template, head.workspace_id, &mut checked, head.lang).await?;
 
         if !row_by_row {
             return match self.apply(&mut tx, checked.valid, checked.skipped).await {
@@ -767,7 +860,21 @@ async fn finish_batch(
     seq: u32,
     result: BatchResult,
 ) -> Result<BatchResult, AppError> {
-    insert_skips(&mut tx, &head.id, Some(seq), &result.skipped).await?;
+    record_batch(&mut tx, head, seq, &result).await?;
+    tx.commit().await?;
+    Ok(result)
+}
+
+/// Store the batch's skipped rows and counts and add them to the import's,
+/// in the batch's transaction; a conflict when the import has ended (the
+/// transaction must then be rolled back).
+async fn record_batch(
+    conn: &mut sqlx::AnyConnection,
+    head: &ImportHead,
+    seq: u32,
+    result: &BatchResult,
+) -> Result<(), AppError> {
+    insert_skips(&mut *conn, &head.id, Some(seq), &result.skipped).await?;
     let skipped = result.skipped.len() as i64;
 
     sqlx::query(
@@ -779,7 +886,7 @@ async fn finish_batch(
     .bind(skipped)
     .bind(head.id.clone())
     .bind(i64::from(seq))
-    .execute(&mut *tx)
+    .execute(&mut *conn)
     .await?;
     let running = sqlx::query(
         "UPDATE imports SET inserted = inserted + $1, updated = updated + $2, unchanged = unchanged + $3, \
@@ -790,17 +897,15 @@ async fn finish_batch(
     .bind(result.unchanged as i64)
     .bind(skipped)
     .bind(head.id.clone())
-    .execute(&mut *tx)
+    .execute(&mut *conn)
     .await?
     .rows_affected();
     if running == 0 {
-        tx.rollback().await?;
         return Err(AppError::Conflict(
             "This import ended while the batch was sent; nothing of the batch was stored.".into(),
         ));
     }
-    tx.commit().await?;
-    Ok(result)
+    Ok(())
 }
 
 /// The counts a batch had when it was committed, if it was.
