@@ -229,6 +229,8 @@ fn reports_references_and_existing_keys_come_from_the_rows() {
     assert!(report.starts_with("First Name,Email,errors"), "{report}");
     assert!(report.contains("'=cmd"), "{report}");
     assert_eq!(s.key_values(1, 10), ["ann@x.com", "bob@x.com", "cy@x.com"]);
+    assert_eq!(s.key_values(1, 2), ["ann@x.com", "bob@x.com"], "the first in order, not the first read");
+    assert!(s.key_values(1, 0).is_empty());
     assert_eq!(s.set_existing(1, vec!["cy@x.com".into(), "bob@x.com".into()]), 1);
     assert_eq!(s.edit(2, 0, "Bob").matching, 2);
 }
