@@ -593,6 +593,18 @@ async fn get_import_lists_browser_and_server_skips(db: Db) {
     assert_eq!(cancelled.body["state"], "cancelled");
     assert_eq!(cancelled.body["skipped_rows"].as_array().unwrap().len(), 4);
     assert_eq!(api.count("clients", "acme").await, 4);
+
+    // A file whose skipped rows take several statements to store, all kept
+    // in order, reasons with quotes and non-ASCII letters intact.
+    let many: Vec<Value> =
+        (1..=4_501_u64).map(|row| json!({"row": row, "reasons": [format!("Émail: \"x{row}\" is not an email.")]})).collect();
+    let import_id = api.start(&staff, "clients", 4_501, Value::Array(many)).await;
+    let summary = api.form("get_import", &[("import_id", &import_id)], Some(&staff)).await;
+    assert_eq!(summary.body["skipped"], 4_501, "{}", &summary.text[..summary.text.len().min(300)]);
+    let listed = summary.body["skipped_rows"].as_array().unwrap();
+    assert_eq!(listed.len(), 4_501);
+    assert!(listed.iter().enumerate().all(|(i, s)| s["row"] == i as u64 + 1));
+    assert_eq!(listed[4_500]["reasons"][0], "Émail: \"x4501\" is not an email.");
 }
 
 async fn finished_imports_take_no_more_batches(db: Db) {

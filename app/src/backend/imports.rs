@@ -248,12 +248,20 @@ async fn insert_skips(
     seq: Option<u32>,
     skipped: &[SkippedRow],
 ) -> Result<(), AppError> {
-    for chunk in skipped.chunks(200) {
-        let tuples: Vec<String> = (0..chunk.len())
-            .map(|i| format!("(${}, ${}, ${}, ${})", 4 * i + 1, 4 * i + 2, 4 * i + 3, 4 * i + 4))
-            .collect();
+    // Many rows a statement (four parameters each, under SQLite's limit of
+    // 32,766): a file's skipped rows can be tens of thousands.
+    const ROWS: usize = 2_000;
+    for chunk in skipped.chunks(ROWS) {
+        // SQLite looks `$n` parameters up one by one (quadratic over
+        // thousands): anonymous ones there, bound in order.
+        let tuples: Vec<String> = match super::db::is_postgres(conn) {
+            true => (0..chunk.len())
+                .map(|i| format!("(${}, ${}, ${}, ${})", 4 * i + 1, 4 * i + 2, 4 * i + 3, 4 * i + 4))
+                .collect(),
+            false => vec!["(?, ?, ?, ?)".to_string(); chunk.len()],
+        };
         let sql = format!("INSERT INTO import_skips (import_id, seq, row, reasons) VALUES {}", tuples.join(", "));
-        let mut query = sqlx::query(&sql).persistent(chunk.len() == 200);
+        let mut query = sqlx::query(&sql).persistent(chunk.len() == ROWS);
         for s in chunk {
             let reasons = serde_json::to_string(&clean_reasons(&s.reasons))
                 .map_err(|e| AppError::internal("encoding reasons", e))?;
