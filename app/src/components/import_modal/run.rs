@@ -2,8 +2,9 @@
 //! show what happened to every row.
 //!
 //! The worker holds the rows: the page asks it for the next batch while the
-//! previous one is being saved, and sends it only once that one is, so at
-//! most one batch is in flight and one waits in the page (back-pressure).
+//! previous one is being saved, and sends it only once that one is (a
+//! background import: once fewer than three are waiting for their answer),
+//! so few batches are in flight and one waits in the page (back-pressure).
 //! A batch whose request fails for want of a connection is sent again,
 //! with growing pauses, until it goes through: the server applies a given
 //! (import, sequence number) once, so a batch that was saved but whose
@@ -27,6 +28,10 @@ use std::future::Future;
 const ATTEMPTS: u32 = 12;
 /// The longest pause between two tries, in milliseconds.
 const MAX_PAUSE_MS: u32 = 15_000;
+/// Batches of a background import sent before the first of them is
+/// answered: the server takes the next while its job commits one (SQLite
+/// has one writer, so a lone batch waited for each commit in turn).
+const BACKGROUND_IN_FLIGHT: usize = 3;
 /// Rows per batch handed to the page in browser delivery.
 const DELIVERY_BATCH_ROWS: usize = 500;
 
@@ -85,11 +90,12 @@ where
 /// JSON, unless 0) at a time, and hand each batch to `send` (with its
 /// sequence number, whether it is the last, and how many rows were sent
 /// before it), keeping the progress up to date. The next batch is read from
-/// the worker while one is sent, and sent once that one is. Stops when the
-/// user cancels. The rows sent, and whether the user cancelled.
+/// the worker while batches are sent; up to `in_flight` are sent before the
+/// first of them is answered. Stops when the user cancels (the batches sent
+/// get their answers first). The rows sent, and whether the user cancelled.
 async fn send_batches<F, Fut>(
     state: ModalState,
-    (size, max_bytes): (usize, usize),
+    (size, max_bytes, in_flight): (usize, usize, usize),
     total: u64,
     mut send: F,
 ) -> Result<(u64, bool), String>
@@ -97,37 +103,70 @@ where
     F: FnMut(u32, Vec<Record>, bool, u64) -> Fut,
     Fut: Future<Output = Result<(), String>>,
 {
+    use futures::stream::{FuturesOrdered, StreamExt};
+    type Reading = std::pin::Pin<Box<dyn Future<Output = Result<NextBatch, String>>>>;
     let began = crate::browser::now_ms();
-    let (mut sent, mut seq) = (0_u64, 0_u32);
-    let ask_next = move || async move { crate::browser::ask::<NextBatch>(&Request::NextBatch { size, max_bytes }).await };
-    let mut next = ask_next().await?;
+    let (mut sent, mut handed, mut seq) = (0_u64, 0_u64, 0_u32);
+    let ask_next = move || -> Reading {
+        Box::pin(async move { crate::browser::ask::<NextBatch>(&Request::NextBatch { size, max_bytes }).await })
+    };
+    let mut sending = FuturesOrdered::new();
+    let mut reading: Option<Reading> = Some(ask_next());
+    let mut next: Option<NextBatch> = None;
+    let mut cancelled = false;
     loop {
-        if state.cancel_requested.get_untracked() {
-            return Ok((sent, true));
+        cancelled |= state.cancel_requested.get_untracked();
+        if cancelled {
+            reading = None;
+            next = None;
         }
-        if next.records.is_empty() && next.done {
-            return Ok((sent, false));
+        // Hand on the batch read, while fewer than `in_flight` wait.
+        if sending.len() < in_flight.max(1)
+            && let Some(batch) = next.take()
+        {
+            if batch.records.is_empty() {
+                reading = (!batch.done).then(&ask_next);
+            } else {
+                let rows = batch.records.len() as u64;
+                let reply = send(seq, batch.records, batch.done, handed);
+                sending.push_back(async move { reply.await.map(|()| rows) });
+                seq += 1;
+                handed += rows;
+                reading = (!batch.done).then(&ask_next);
+            }
         }
-        let rows = next.records.len() as u64;
-        let done = next.done;
-        let sending = send(seq, std::mem::take(&mut next.records), done, sent);
-        if done {
-            sending.await?;
-        } else {
-            let (sent_now, following) = futures::future::join(sending, ask_next()).await;
-            sent_now?;
-            next = following?;
+        if sending.is_empty() && reading.is_none() && next.is_none() {
+            return Ok((sent, cancelled));
         }
-        seq += 1;
-        sent += rows;
-        let rate = sent as f64 / ((crate::browser::now_ms() - began) / 1000.0).max(0.001);
-        let _ = state.progress.try_update(|p| {
-            p.done = sent;
-            p.rate = rate;
-            p.left = (rate > 0.0).then(|| total.saturating_sub(sent) as f64 / rate);
-        });
-        if done {
-            return Ok((sent, false));
+        // Wait for the next answer, or for the worker's next batch when
+        // there is room to send it.
+        let answered = match reading.as_mut().filter(|_| next.is_none()) {
+            Some(read) if !sending.is_empty() => {
+                match futures::future::select(sending.next(), read).await {
+                    futures::future::Either::Left((answer, _)) => answer,
+                    futures::future::Either::Right((batch, _)) => {
+                        reading = None;
+                        next = Some(batch?);
+                        None
+                    }
+                }
+            }
+            Some(read) => {
+                let batch = read.await;
+                reading = None;
+                next = Some(batch?);
+                None
+            }
+            None => sending.next().await,
+        };
+        if let Some(answer) = answered {
+            sent += answer?;
+            let rate = sent as f64 / ((crate::browser::now_ms() - began) / 1000.0).max(0.001);
+            let _ = state.progress.try_update(|p| {
+                p.done = sent;
+                p.rate = rate;
+                p.left = (rate > 0.0).then(|| total.saturating_sub(sent) as f64 / rate);
+            });
         }
     }
 }
@@ -143,7 +182,8 @@ async fn deliver(state: ModalState) -> Result<(), String> {
     state.progress.set(RunProgress { total, ..RunProgress::default() });
     let file_name = state.file_name.get_untracked();
     let total_rows = state.analysis.with_untracked(|a| a.as_ref().map_or(0, |a| a.last_row.max(a.report.rows.total)));
-    let (sent, cancelled) = send_batches(state, (DELIVERY_BATCH_ROWS, 0), total, |seq, records, last, sent| {
+    // One batch at a time: the page takes them in order.
+    let (sent, cancelled) = send_batches(state, (DELIVERY_BATCH_ROWS, 0, 1), total, |seq, records, last, sent| {
         let rows: Vec<serde_json::Value> =
             records.iter().filter_map(|r| serde_json::to_value(r.view(&template)).ok()).collect();
         let batch = DeliveredRows { template: template.name.clone(), file_name: file_name.clone(), seq, rows, last };
@@ -209,7 +249,13 @@ async fn import(state: ModalState) -> Result<(), String> {
     // Background templates: the batches are staged, then a job
     // commits them on the server while the user goes on working.
     let background = template.background;
-    let batch_size = (started.max_batch_rows.max(1) as usize, started.max_batch_bytes as usize);
+    // A background import's batches are staged and committed in order by
+    // its job, so several may be sent at once: the page sends while the
+    // server commits, and the job finds the next batches there when it is
+    // done with one. Committed batches go one at a time (the file's order
+    // decides which of two rows with one key comes first).
+    let in_flight = if background { BACKGROUND_IN_FLIGHT } else { 1 };
+    let batch_size = (started.max_batch_rows.max(1) as usize, started.max_batch_bytes as usize, in_flight);
     let import_id = started.import_id.clone();
     let (_, cancelled) = send_batches(state, batch_size, total, |seq, rows, _last, sent| {
         let batch = Batch { import_id: import_id.clone(), seq, rows };
