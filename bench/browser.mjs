@@ -151,6 +151,7 @@ function initScript() {
           if (typeof m.wasmMemoryBytes === "number") window.__bench.workerMemory = Math.max(window.__bench.workerMemory, m.wasmMemoryBytes);
           if (m.type === "done" && m.stages) window.__bench.stages = { ...m.stages, millis: m.millis };
           if (typeof m.benchWasmMemoryBytes === "number") window.__bench.measuredMemory = Math.max(window.__bench.measuredMemory, m.benchWasmMemoryBytes);
+          if (m.benchRequest) (window.__bench.requests ||= []).push(m.benchRequest);
         }
       });
     }
@@ -169,9 +170,26 @@ const __benchKeep = (r) => { const i = r && (r.instance || r); if (i && i.export
 WebAssembly.instantiate = (...a) => __benchInstantiate.apply(WebAssembly, a).then(__benchKeep);
 if (__benchInstantiateStreaming) WebAssembly.instantiateStreaming = (...a) => __benchInstantiateStreaming.apply(WebAssembly, a).then(__benchKeep);
 const __benchPost = self.postMessage.bind(self);
+// Each request's time in the worker: from when it was taken up (its
+// arrival, or the answer before it, as requests are handled in order) to
+// its answer; named by its JSON's first key.
+const __benchAsked = new Map();
+let __benchLastAnswer = 0;
+self.addEventListener("message", (event) => {
+  const m = event.data;
+  if (m && m.type === "request") __benchAsked.set(m.id, { at: Date.now(), what: String(m.json).split('"type":"')[1]?.split('"')[0] || "?" });
+});
 self.postMessage = (m, ...rest) => {
   if (__benchMemory && m && typeof m === "object" && !Array.isArray(m) && !ArrayBuffer.isView(m) && !(m instanceof ArrayBuffer)) {
     m = Object.assign({}, m, { benchWasmMemoryBytes: __benchMemory.buffer.byteLength });
+  }
+  if (m && m.type === "reply" && __benchAsked.has(m.id)) {
+    const asked = __benchAsked.get(m.id);
+    __benchAsked.delete(m.id);
+    const now = Date.now();
+    const start = Math.max(asked.at, __benchLastAnswer);
+    __benchLastAnswer = now;
+    m = Object.assign({}, m, { benchRequest: { what: asked.what, start, end: now } });
   }
   return __benchPost(m, ...rest);
 };
@@ -416,7 +434,7 @@ async function measurePapaparse(browser) {
 // Drop to the "finished" notification; milliseconds.
 async function measureEndToEnd(browser, file, timeout) {
   const rows = dataRows(file);
-  const { context, page } = await newPage(browser);
+  const { context, page } = await newPage(browser, { wrapWorker: true });
   try {
     const dialog = await signInAndOpenImport(page);
     const before = await page.locator(".notification").count();
@@ -475,6 +493,11 @@ async function measureEndToEnd(browser, file, timeout) {
     }
     if (startImport) {
       console.log(`  (${path.basename(file)}: start_import sent after ${startImport.sent} ms, answered in ${startImport.answered} ms)`);
+      // What the worker did between the review and start_import.
+      const requests = (await page.evaluate(() => window.__bench.requests || []))
+        .filter((r) => r.end - started > reviewedMs - 1000 && r.start - started < startImport.sent)
+        .map((r) => `${r.what} ${r.start - started}-${r.end - started} ms`);
+      console.log(`  (${path.basename(file)}: the worker's requests until then: ${requests.join(", ") || "none"})`);
     }
     console.log(`  (${path.basename(file)}: ${(await note.innerText()).replace(/\s+/g, " ").trim()} after ${ms} ms; reviewed after ${reviewedMs} ms; first batch sent after ${firstBatchMs} ms; last batch answered after ${uploadedMs} ms; done on the server after ${doneMs} ms)`);
     return ms;
