@@ -153,7 +153,7 @@ test("a big background import sends its next batches while the server takes one,
   await openDataPage(page);
   await page.getByRole("radio", { name: "Leads" }).check();
   // Each staging answer held back a moment, as from a busy server: the
-  // page goes on sending, up to three batches waiting at once.
+  // page goes on sending, up to six batches waiting at once.
   let waiting = 0;
   let most = 0;
   const seqs: number[] = [];
@@ -168,23 +168,23 @@ test("a big background import sends its next batches while the server takes one,
     await route.fulfill({ response: reply });
   });
   const tag = unique();
-  const rows = 16_000;
+  const rows = 36_000;
   const lines = ["First Name,Last Name,Email,Status"];
   for (let i = 1; i <= rows; i++) lines.push(`Lead${i},Batch,lead${i}.${tag}@example.com,new`);
   await page.getByRole("button", { name: "Import leads" }).click();
   const dialog = page.getByRole("dialog");
   await upload(page, `ahead-${tag}.csv`, lines.join("\n"));
   await dialog.getByRole("button", { name: "Next: review rows" }).click();
-  await expect(dialog.locator(".review-summary")).toContainText("16,000 valid");
-  await dialog.getByRole("button", { name: /^Import 16,000 rows/ }).click();
+  await expect(dialog.locator(".review-summary")).toContainText("36,000 valid");
+  await dialog.getByRole("button", { name: /^Import 36,000 rows/ }).click();
   const note = page.locator(".notifications .notification", { hasText: `ahead-${tag}.csv` });
-  await expect(note).toContainText("finished: 16,000 imported, 0 skipped.", { timeout: 60_000 });
-  expect(most).toBe(3);
-  expect([...seqs].sort((a, b) => a - b)).toEqual([0, 1, 2, 3]);
+  await expect(note).toContainText("finished: 36,000 imported, 0 skipped.", { timeout: 60_000 });
+  expect(most).toBe(6);
+  expect([...seqs].sort((a, b) => a - b)).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
   // The last row of the last batch is there.
   await page.getByRole("link", { name: "Open Leads" }).click();
   await page.waitForURL("**/leads");
-  await page.getByRole("searchbox").fill(`lead16000.${tag}`);
+  await page.getByRole("searchbox").fill(`lead36000.${tag}`);
   await expect(page.locator("table.records tbody tr")).toHaveCount(1);
-  await expect(page.locator("table.records")).toContainText("Lead16000");
+  await expect(page.locator("table.records")).toContainText("Lead36000");
 });

@@ -3,7 +3,7 @@
 //!
 //! The worker holds the rows: the page asks it for the next batch while the
 //! previous one is being saved, and sends it only once that one is (a
-//! background import: once fewer than three are waiting for their answer),
+//! background import: once fewer than six are waiting for their answer),
 //! so few batches are in flight and one waits in the page (back-pressure).
 //! A batch whose request fails for want of a connection is sent again,
 //! with growing pauses, until it goes through: the server applies a given
@@ -29,9 +29,11 @@ const ATTEMPTS: u32 = 12;
 /// The longest pause between two tries, in milliseconds.
 const MAX_PAUSE_MS: u32 = 15_000;
 /// Batches of a background import sent before the first of them is
-/// answered: the server takes the next while its job commits one (SQLite
-/// has one writer, so a lone batch waited for each commit in turn).
-const BACKGROUND_IN_FLIGHT: usize = 3;
+/// answered: the server stages the next while its job commits one (SQLite
+/// has one writer, so a lone batch waited for each commit in turn), and the
+/// job finds several to commit together. A million rows: 21.5-22.7 s with
+/// one, 20.8-21.8 with three, 18.6-19.8 with six (BENCHMARKS.md).
+const BACKGROUND_IN_FLIGHT: usize = 6;
 /// Rows per batch handed to the page in browser delivery.
 const DELIVERY_BATCH_ROWS: usize = 500;
 
