@@ -177,6 +177,10 @@ test("a big background import sends its next batches while the server takes one,
   await dialog.getByRole("button", { name: "Next: review rows" }).click();
   await expect(dialog.locator(".review-summary")).toContainText("36,000 valid");
   await dialog.getByRole("button", { name: /^Import 36,000 rows/ }).click();
+  // While the batches are sent, the progress says how far it is.
+  await expect(dialog.locator("#progress-label")).toBeVisible();
+  await expect.poll(() => waiting).toBeGreaterThan(1);
+  await page.screenshot({ path: "screenshots/background-sending.png" });
   const note = page.locator(".notifications .notification", { hasText: `ahead-${tag}.csv` });
   await expect(note).toContainText("finished: 36,000 imported, 0 skipped.", { timeout: 60_000 });
   expect(most).toBe(6);
