@@ -18,6 +18,9 @@
 //! ```text
 //! commit_rows: ...
 //! commit_batch_rows: ...
+//! wire_json_mb: ...
+//! wire_json_encode_s: ...
+//! wire_json_decode_s: ...
 //! commit_rows_per_s_sqlite: ...
 //! sqlite_import_rows_per_s: ...
 //! commit_vs_bulk_sqlite: ...
@@ -63,6 +66,7 @@ async fn main() {
         Err(_) => imports::MAX_BATCH_ROWS as usize,
     };
     println!("commit_batch_rows: {batch_rows}");
+    report_wire(&rows, batch_rows);
 
     let dir = tempfile::tempdir().expect("a temporary folder");
     // The rows as the server stores them, for the bulk loaders.
@@ -176,6 +180,46 @@ async fn postgres(base: &str, name: &str) -> Result<(Db, sqlx::AnyPool, String),
 }
 
 /// The background path's figures: staging, the job, and its rows per second.
+/// What the rows' JSON costs on the wire and in the server: every batch
+/// encoded as the page sends it and decoded as the server reads it (the
+/// server reads each batch twice on a background import: the request, then
+/// the staged batch).
+fn report_wire(rows: &[Record], batch_rows: usize) {
+    let started = Instant::now();
+    let bodies: Vec<Vec<u8>> = rows
+        .chunks(batch_rows)
+        .map(|batch| serde_json::to_vec(&serde_json::json!({"batch": {"import_id": "0".repeat(32), "seq": 0, "rows": batch}})).expect("JSON"))
+        .collect();
+    let encode = started.elapsed().as_secs_f64();
+    let started = Instant::now();
+    let mut decoded = 0;
+    for body in &bodies {
+        let value: serde_json::Value = serde_json::from_slice(body).expect("JSON");
+        let batch: Vec<Record> = serde_json::from_value(value["batch"]["rows"].clone()).expect("rows");
+        decoded += batch.len();
+    }
+    let decode_value = started.elapsed().as_secs_f64();
+    let started = Instant::now();
+    #[derive(serde::Deserialize)]
+    struct Body {
+        batch: Batch,
+    }
+    #[derive(serde::Deserialize)]
+    struct Batch {
+        rows: Vec<Record>,
+    }
+    for body in &bodies {
+        let body: Body = serde_json::from_slice(body).expect("JSON");
+        decoded += body.batch.rows.len();
+    }
+    let decode = started.elapsed().as_secs_f64();
+    assert_eq!(decoded, 2 * rows.len());
+    let bytes: usize = bodies.iter().map(Vec::len).sum();
+    println!("wire_json_mb: {:.1}", bytes as f64 / 1e6);
+    println!("wire_json_encode_s: {encode:.2}");
+    println!("wire_json_decode_s: {decode:.2} (through serde_json::Value: {decode_value:.2})");
+}
+
 fn report_job(db: &str, rows: usize, (stage, job): (f64, f64)) {
     println!("job_stage_s_{db}: {stage:.2}");
     println!("job_commit_s_{db}: {job:.2}");
