@@ -89,7 +89,7 @@ for name in browser_rows_per_s_wasm browser_rows_per_s_papaparse browser_vs_papa
 done
 for name in commit_rows_per_s_sqlite sqlite_import_rows_per_s commit_vs_bulk_sqlite \
   commit_rows_per_s_postgres postgres_copy_rows_per_s commit_vs_bulk_postgres \
-  job_rows_per_s_sqlite job_rows_per_s_postgres; do
+  job_rows_per_s_sqlite job_rows_per_s_postgres wire_json_mb wire_json_decode_s; do
   figure "$name" "the commit benchmark failed"
 done
 for name in bulk_fix_1m_rows_ms bulk_offers_ms bulk_undo_ms; do
