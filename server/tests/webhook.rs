@@ -26,6 +26,7 @@ on_both!(
     failed_deliveries_are_tried_again_and_each_row_arrives_once,
     a_background_import_delivers_every_batch_once_across_a_restart,
     a_refusal_or_a_receiver_that_stays_down_stops_the_import_with_its_words,
+    a_refusal_in_the_background_keeps_the_batches_delivered_before_it,
 );
 
 const SECRET: &str = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
@@ -33,6 +34,8 @@ const SECRET: &str = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
 /// What the receiver does with the next request.
 #[derive(Clone, Copy, Debug)]
 enum Fault {
+    /// Apply the batch and answer, as without a fault.
+    Pass,
     /// Answer 500.
     Error,
     /// Read the request, then wait past the sender's timeout.
@@ -113,7 +116,7 @@ impl Receiver {
                 tokio::time::sleep(Duration::from_secs(3)).await;
                 return;
             }
-            None => self.apply(&id, &headers, &body),
+            Some(Fault::Pass) | None => self.apply(&id, &headers, &body),
         };
         let reason = if status == 200 { "OK" } else { "Not OK" };
         let response = format!(
@@ -389,4 +392,28 @@ async fn a_refusal_or_a_receiver_that_stays_down_stops_the_import_with_its_words
     let news = site.form("import_notifications", &format!("since={since}"), Some(&admin)).await;
     assert_eq!(news.body["finished"][0]["failure"], summary.body["failure"], "the notice says why: {}", news.text);
     assert!(receiver.applied_in(&id).is_empty());
+}
+
+async fn a_refusal_in_the_background_keeps_the_batches_delivered_before_it(db: Db) {
+    let receiver = Arc::new(Receiver::default());
+    let template = contacts_template(&receiver.start().await, "max_attempts = 2\n# background");
+    let site = Site::new(db).await;
+    let admin = site.sign_in("admin@acme.test").await;
+    let id = start(&site, &admin, &template, 6).await;
+    // Three batches staged ahead of the job: the receiver takes the first
+    // and refuses the second.
+    for seq in 0..3_u32 {
+        let rows = contacts(u64::from(seq) * 2 + 1, 2, "acme.test");
+        let staged = site.json("stage_batch", json!({"batch": {"import_id": id, "seq": seq, "rows": rows}}), &admin).await;
+        assert_eq!(staged.status, StatusCode::OK, "{}", staged.text);
+    }
+    assert_eq!(site.form("queue_import", &format!("import_id={id}"), Some(&admin)).await.status, StatusCode::OK);
+    receiver.fail_next(&[Fault::Pass, Fault::Refuse]);
+    let runner = RunnerConfig { name: "r".into(), poll: Duration::from_millis(20), stale: Duration::from_secs(30) };
+    assert!(jobs::run_once(&site.db, &runner).await.unwrap());
+    let summary = site.form("get_import", &format!("import_id={id}"), Some(&admin)).await;
+    assert_eq!((summary.body["state"].clone(), summary.body["job"].clone()), (json!("cancelled"), json!("failed")));
+    assert_eq!(receiver.applied_in(&id), vec![1, 2], "the first batch arrived");
+    assert_eq!(summary.body["inserted"], 2, "and is counted: {}", summary.text);
+    assert_eq!(receiver.posts_of(&format!("{id}-2")), 0, "nothing is sent after the refusal");
 }

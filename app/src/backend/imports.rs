@@ -625,26 +625,50 @@ pub async fn commit_batches(
             lang: head.lang,
         });
     }
+    // A batch whose work fails stops there; the batches before it, whose
+    // work is done (delivered to another system, say), are committed first,
+    // as they would be one by one.
     let mut prepared = Vec::with_capacity(batches.len());
+    let mut stopped = None;
     for (batch, checked) in parts.iter().zip(&checks) {
-        prepared.push(prepare(db, head, destination.as_ref(), batch, checked).await?);
+        match prepare(db, head, destination.as_ref(), batch, checked).await {
+            Ok(work) => prepared.push(work),
+            Err(e) => {
+                stopped = Some(e);
+                break;
+            }
+        }
     }
+    checks.truncate(prepared.len());
     let works: Vec<BatchWork> = parts
         .iter()
         .zip(&prepared)
         .map(|(batch, prepared)| BatchWork { db, head, destination: destination.as_ref(), batch, prepared })
         .collect();
-    if works.len() > 1 {
-        match LAST_FAULT.scope(Cell::new(None), attempt_together(db, head, &works, checks.clone())).await {
-            Ok(results) => return Ok(results),
-            Err(e) => tracing::debug!("import {}: batches committed one by one: {e}", head.id),
+    let together = match works.len() {
+        0 | 1 => None,
+        _ => match LAST_FAULT.scope(Cell::new(None), attempt_together(db, head, &works, checks.clone())).await {
+            Ok(results) => Some(results),
+            Err(e) => {
+                tracing::debug!("import {}: batches committed one by one: {e}", head.id);
+                None
+            }
+        },
+    };
+    let results = match together {
+        Some(results) => results,
+        None => {
+            let mut results = Vec::with_capacity(works.len());
+            for (work, checked) in works.iter().zip(checks) {
+                results.push(work.commit(checked).await?);
+            }
+            results
         }
+    };
+    match stopped {
+        Some(e) => Err(e),
+        None => Ok(results),
     }
-    let mut results = Vec::with_capacity(works.len());
-    for (work, checked) in works.iter().zip(checks) {
-        results.push(work.commit(checked).await?);
-    }
-    Ok(results)
 }
 
 /// Work outside the write transaction (slow work, or delivery to another
