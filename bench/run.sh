@@ -96,6 +96,6 @@ for name in bulk_fix_1m_rows_ms bulk_offers_ms bulk_undo_ms; do
   figure "$name" "the bulk fix benchmark failed"
 done
 for name in bulk_fix_1m_rows_browser_ms bulk_undo_1m_rows_browser_ms \
-  e2e_5000_rows_ms e2e_1m_rows_s bundle_gzip_kb bundle_page_gzip_kb bundle_worker_gzip_kb bundle_embed_gzip_kb browser_xlsx_100k_review_ms browser_xlsx_max_main_thread_task_ms; do
+  e2e_5000_rows_ms e2e_1m_rows_s bundle_gzip_kb bundle_page_gzip_kb bundle_modal_gzip_kb bundle_worker_gzip_kb bundle_embed_gzip_kb browser_xlsx_100k_review_ms browser_xlsx_max_main_thread_task_ms; do
   figure "$name" "$browser_why"
 done
