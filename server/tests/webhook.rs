@@ -251,6 +251,17 @@ async fn commit(site: &Site, cookie: &str, id: &str, seq: u32, rows: Value) -> c
     site.json("commit_batch", json!({"batch": {"import_id": id, "seq": seq, "rows": rows}}), cookie).await
 }
 
+/// Stage `batches` batches of `per_batch` contacts each (rows numbered
+/// from 1 on) for a background import, then queue it.
+async fn stage_and_queue(site: &Site, cookie: &str, id: &str, batches: u32, per_batch: u64) {
+    for seq in 0..batches {
+        let rows = contacts(u64::from(seq) * per_batch + 1, per_batch, "acme.test");
+        let staged = site.json("stage_batch", json!({"batch": {"import_id": id, "seq": seq, "rows": rows}}), cookie).await;
+        assert_eq!(staged.status, StatusCode::OK, "{}", staged.text);
+    }
+    assert_eq!(site.form("queue_import", &format!("import_id={id}"), Some(cookie)).await.status, StatusCode::OK);
+}
+
 async fn failed_deliveries_are_tried_again_and_each_row_arrives_once(db: Db) {
     let receiver = Arc::new(Receiver::default());
     let template = contacts_template(&receiver.start().await, "");
@@ -301,11 +312,7 @@ async fn a_background_import_delivers_every_batch_once_across_a_restart(db: Db) 
     let site = Site::new(db).await;
     let admin = site.sign_in("admin@acme.test").await;
     let id = start(&site, &admin, &template, 90).await;
-    for seq in 0..3_u32 {
-        let staged = site.json("stage_batch", json!({"batch": {"import_id": id, "seq": seq, "rows": contacts(u64::from(seq) * 30 + 1, 30, "acme.test")}}), &admin).await;
-        assert_eq!(staged.status, StatusCode::OK, "{}", staged.text);
-    }
-    assert_eq!(site.form("queue_import", &format!("import_id={id}"), Some(&admin)).await.status, StatusCode::OK);
+    stage_and_queue(&site, &admin, &id, 3, 30).await;
 
     // A runner posts the first batch, the receiver applies it, and the
     // runner's process dies before it hears back and commits: the receiver
@@ -373,12 +380,7 @@ async fn a_refusal_or_a_receiver_that_stays_down_stops_the_import_with_its_words
     let template = contacts_template(&url, "max_attempts = 2\n# background");
     let since = site.form("import_notifications", "since=", Some(&admin)).await.body["now"].as_str().unwrap().to_string();
     let id = start(&site, &admin, &template, 4).await;
-    for seq in 0..2_u32 {
-        let rows = contacts(u64::from(seq) * 2 + 1, 2, "acme.test");
-        let staged = site.json("stage_batch", json!({"batch": {"import_id": id, "seq": seq, "rows": rows}}), &admin).await;
-        assert_eq!(staged.status, StatusCode::OK, "{}", staged.text);
-    }
-    assert_eq!(site.form("queue_import", &format!("import_id={id}"), Some(&admin)).await.status, StatusCode::OK);
+    stage_and_queue(&site, &admin, &id, 2, 2).await;
     receiver.fail_next(&[Fault::Refuse]);
     let runner = RunnerConfig { name: "r".into(), poll: Duration::from_millis(20), stale: Duration::from_secs(30) };
     assert!(jobs::run_once(&site.db, &runner).await.unwrap());
@@ -402,12 +404,7 @@ async fn a_refusal_in_the_background_keeps_the_batches_delivered_before_it(db: D
     let id = start(&site, &admin, &template, 6).await;
     // Three batches staged ahead of the job: the receiver takes the first
     // and refuses the second.
-    for seq in 0..3_u32 {
-        let rows = contacts(u64::from(seq) * 2 + 1, 2, "acme.test");
-        let staged = site.json("stage_batch", json!({"batch": {"import_id": id, "seq": seq, "rows": rows}}), &admin).await;
-        assert_eq!(staged.status, StatusCode::OK, "{}", staged.text);
-    }
-    assert_eq!(site.form("queue_import", &format!("import_id={id}"), Some(&admin)).await.status, StatusCode::OK);
+    stage_and_queue(&site, &admin, &id, 3, 2).await;
     receiver.fail_next(&[Fault::Pass, Fault::Refuse]);
     let runner = RunnerConfig { name: "r".into(), poll: Duration::from_millis(20), stale: Duration::from_secs(30) };
     assert!(jobs::run_once(&site.db, &runner).await.unwrap());
