@@ -5,7 +5,7 @@ SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
 .DEFAULT_GOAL := help
 
-CARGO_LEPTOS_VERSION := 0.3.5
+CARGO_LEPTOS_VERSION := 0.3.10
 WASM_BINDGEN_VERSION := $(shell awk '/^name = "wasm-bindgen"$$/ {getline; gsub(/"/, "", $$3); print $$3; exit}' Cargo.lock)
 CARGO_BIN := $(HOME)/.cargo/bin
 TARGET_DIR := $(or $(CARGO_TARGET_DIR),$(CURDIR)/target)
@@ -85,13 +85,17 @@ SITE_PKG := $(CURDIR)/target/site/pkg
 WASM_FEATURES := --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
 	--enable-mutable-globals --enable-reference-types --enable-multivalue
 
+# The page's wasm in chunks: each portal page's view and the import modal are
+# fetched when first needed (the `split` feature marks where to cut).
+LEPTOS_BUILD := cargo leptos build --split --lib-features split
+
 build-site:
-	cargo leptos build
+	$(LEPTOS_BUILD)
 	$(MAKE) --no-print-directory build-worker
 	$(MAKE) --no-print-directory build-embed
 
 build-site-release:
-	cargo leptos build --release
+	$(LEPTOS_BUILD) --release
 	$(MAKE) --no-print-directory build-worker WORKER_PROFILE=worker-release
 	$(MAKE) --no-print-directory build-embed EMBED_PROFILE=wasm-release
 

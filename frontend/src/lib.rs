@@ -12,5 +12,7 @@ use wasm_bindgen::prelude::*;
 #[wasm_bindgen]
 pub fn hydrate() {
     console_error_panic_hook::set_once();
-    leptos::mount::hydrate_body(app::App);
+    // The portal's pages are lazy routes (chunks of their own in `split`
+    // builds): hydration waits for the page's code rather than failing.
+    leptos::mount::hydrate_lazy(app::App);
 }

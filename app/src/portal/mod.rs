@@ -15,7 +15,7 @@ use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
 use leptos_router::{
     components::{Route, Router, Routes, A},
-    ParamSegment, StaticSegment,
+    Lazy, LazyRoute, ParamSegment, StaticSegment,
 };
 
 /// The HTML document around the app, rendered by the server.
@@ -44,12 +44,6 @@ pub fn App() -> impl IntoView {
     provide_meta_context();
     // Bumped when a background import finishes, so record pages reload.
     provide_context(components::notifications::ImportsFinished::new());
-    // Tells tests (and curious people) that the wasm has taken over the page.
-    Effect::new(move |_| {
-        if let Some(body) = document().body() {
-            let _ = body.set_attribute("data-hydrated", "true");
-        }
-    });
     view! {
         <Stylesheet id="leptos" href="/pkg/csv-import.css"/>
         <Title text="csv-import"/>
@@ -58,40 +52,93 @@ pub fn App() -> impl IntoView {
             <TopBar/>
             <main id="main">
                 <Routes fallback=|| view! { <p class="notice">"Page not found."</p> }>
-                    <Route path=StaticSegment("") view=self::pages::home::HomePage/>
-                    <Route path=StaticSegment("sign-in") view=self::pages::sign_in::SignInPage/>
-                    <Route
-                        path=StaticSegment("clients")
-                        view=|| view! { <self::pages::records::RecordsPage entity="clients" template="clients" title="Clients"/> }
-                    />
-                    <Route
-                        path=StaticSegment("leads")
-                        view=|| view! { <self::pages::records::RecordsPage entity="leads" template="leads" title="Leads"/> }
-                    />
-                    <Route
-                        path=StaticSegment("companies")
-                        view=|| view! { <self::pages::records::RecordsPage entity="companies" template="companies" title="Companies"/> }
-                    />
-                    <Route path=StaticSegment("coaches") view=self::pages::coaches::CoachesPage/>
-                    <Route path=StaticSegment("accounts") view=self::pages::accounts::AccountsPage/>
-                    <Route path=StaticSegment("tags") view=self::pages::tags::TagsPage/>
-                    <Route path=StaticSegment("crm") view=self::pages::crm::CrmPage/>
-                    <Route path=StaticSegment("partners") view=self::pages::partners::PartnersPage/>
-                    <Route path=(StaticSegment("partners"), ParamSegment("id")) view=self::pages::partners::PartnerPage/>
-                    <Route path=StaticSegment("team") view=self::pages::partners::TeamPage/>
-                    <Route path=StaticSegment("partner-leads") view=self::pages::partner_leads::PartnerLeadsPage/>
-                    <Route path=StaticSegment("lead-form") view=self::pages::lead_form::LeadFormPage/>
-                    <Route path=StaticSegment("imports") view=self::pages::imports::ImportsPage/>
-                    <Route path=StaticSegment("data") view=self::pages::data::DataPage/>
-                    <Route path=StaticSegment("check") view=self::pages::check::CheckPage/>
-                    <Route
-                        path=(StaticSegment("examples"), StaticSegment("leptos-host"))
-                        view=self::pages::embed_example::LeptosHostExample
-                    />
+                    <Route path=StaticSegment("") view={Lazy::<Home>::new()}/>
+                    <Route path=StaticSegment("sign-in") view={Lazy::<SignIn>::new()}/>
+                    <Route path=StaticSegment("clients") view={Lazy::<Clients>::new()}/>
+                    <Route path=StaticSegment("leads") view={Lazy::<Leads>::new()}/>
+                    <Route path=StaticSegment("companies") view={Lazy::<Companies>::new()}/>
+                    <Route path=StaticSegment("coaches") view={Lazy::<Coaches>::new()}/>
+                    <Route path=StaticSegment("accounts") view={Lazy::<Accounts>::new()}/>
+                    <Route path=StaticSegment("tags") view={Lazy::<Tags>::new()}/>
+                    <Route path=StaticSegment("crm") view={Lazy::<Crm>::new()}/>
+                    <Route path=StaticSegment("partners") view={Lazy::<Partners>::new()}/>
+                    <Route path=(StaticSegment("partners"), ParamSegment("id")) view={Lazy::<Partner>::new()}/>
+                    <Route path=StaticSegment("team") view={Lazy::<Team>::new()}/>
+                    <Route path=StaticSegment("partner-leads") view={Lazy::<PartnerLeads>::new()}/>
+                    <Route path=StaticSegment("lead-form") view={Lazy::<LeadForm>::new()}/>
+                    <Route path=StaticSegment("imports") view={Lazy::<Imports>::new()}/>
+                    <Route path=StaticSegment("data") view={Lazy::<Data>::new()}/>
+                    <Route path=StaticSegment("check") view={Lazy::<Check>::new()}/>
+                    <Route path=(StaticSegment("examples"), StaticSegment("leptos-host")) view={Lazy::<LeptosHost>::new()}/>
                 </Routes>
             </main>
         </Router>
     }
+}
+
+/// The portal's pages, one route each. With the `split` feature each page's
+/// view is a chunk of the wasm of its own, fetched when the page is first
+/// shown; without it, the same routes are plain views.
+macro_rules! pages {
+    ($($page:ident => $view:expr;)*) => {$(
+        struct $page;
+
+        #[cfg(feature = "split")]
+        #[leptos_router::lazy_route]
+        impl LazyRoute for $page {
+            fn data() -> Self {
+                $page
+            }
+
+            fn view(_page: Self) -> AnyView {
+                page($view)
+            }
+        }
+
+        #[cfg(not(feature = "split"))]
+        impl LazyRoute for $page {
+            fn data() -> Self {
+                $page
+            }
+
+            async fn view(_page: Self) -> AnyView {
+                page($view)
+            }
+        }
+    )*};
+}
+
+pages! {
+    Home => view! { <self::pages::home::HomePage/> };
+    SignIn => view! { <self::pages::sign_in::SignInPage/> };
+    Clients => view! { <self::pages::records::RecordsPage entity="clients" template="clients" title="Clients"/> };
+    Leads => view! { <self::pages::records::RecordsPage entity="leads" template="leads" title="Leads"/> };
+    Companies => view! { <self::pages::records::RecordsPage entity="companies" template="companies" title="Companies"/> };
+    Coaches => view! { <self::pages::coaches::CoachesPage/> };
+    Accounts => view! { <self::pages::accounts::AccountsPage/> };
+    Tags => view! { <self::pages::tags::TagsPage/> };
+    Crm => view! { <self::pages::crm::CrmPage/> };
+    Partners => view! { <self::pages::partners::PartnersPage/> };
+    Partner => view! { <self::pages::partners::PartnerPage/> };
+    Team => view! { <self::pages::partners::TeamPage/> };
+    PartnerLeads => view! { <self::pages::partner_leads::PartnerLeadsPage/> };
+    LeadForm => view! { <self::pages::lead_form::LeadFormPage/> };
+    Imports => view! { <self::pages::imports::ImportsPage/> };
+    Data => view! { <self::pages::data::DataPage/> };
+    Check => view! { <self::pages::check::CheckPage/> };
+    LeptosHost => view! { <self::pages::embed_example::LeptosHostExample/> };
+}
+
+/// A page's view, which marks the page as taken over by the wasm once it is
+/// hydrated (tests, and curious people, wait for `data-hydrated`): with lazy
+/// pages the app hydrates before its page does.
+fn page(view: impl IntoView + 'static) -> AnyView {
+    Effect::new(move |_| {
+        if let Some(body) = document().body() {
+            let _ = body.set_attribute("data-hydrated", "true");
+        }
+    });
+    view.into_any()
 }
 
 /// Who sees a link of the navigation.

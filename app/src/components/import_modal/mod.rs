@@ -19,12 +19,17 @@ mod upload;
 
 use crate::model::{ImportSummary, TemplateAccess};
 use leptos::prelude::*;
+use send_wrapper::SendWrapper;
 use state::{ModalState, Step};
 
 pub use state::Mode;
 
 /// The import modal for one template. `on_close` gets the import's summary
 /// when rows were imported.
+///
+/// With the `split` feature (`cargo leptos build --split`), the modal's code
+/// is a chunk of its own, fetched when a modal first opens: a page that only
+/// shows an Import button does not load it.
 #[component]
 pub fn ImportModal(
     /// The template and whether the user may import with it.
@@ -45,6 +50,34 @@ pub fn ImportModal(
     on_rows: Option<crate::components::csv_import::RowsHandler>,
 ) -> impl IntoView {
     let text = crate::i18n::text();
+    // Wrapped: the modal's callbacks stay on the page's one thread, while a
+    // lazy function's arguments must be `Send` to cross the chunk's loading.
+    let opened = SendWrapper::new(Opened { access, mode, on_close, title, on_done, on_rows, text });
+    let modal = modal_view(opened);
+    view! {
+        <Suspense fallback=move || view! {
+            <p class="busy modal-loading" role="status"><span class="spinner" aria-hidden="true"></span>{text.loading}</p>
+        }>
+            {Suspend::new(SendWrapper::new(modal))}
+        </Suspense>
+    }
+}
+
+/// What [`ImportModal`] was opened with.
+struct Opened {
+    access: TemplateAccess,
+    mode: Mode,
+    on_close: Callback<Option<ImportSummary>>,
+    title: Option<String>,
+    on_done: Option<Callback<ImportSummary>>,
+    on_rows: Option<crate::components::csv_import::RowsHandler>,
+    text: &'static crate::i18n::Text,
+}
+
+/// The modal itself: the chunk that `split` builds load on demand.
+#[cfg_attr(feature = "split", leptos::lazy)]
+async fn modal_view(opened: SendWrapper<Opened>) -> AnyView {
+    let Opened { access, mode, on_close, title, on_done, on_rows, text } = opened.take();
     let state = ModalState::new(access, mode, on_rows);
     if let Some(on_done) = on_done {
         let told = StoredValue::new(false);
@@ -62,9 +95,7 @@ pub fn ImportModal(
     let dialog = NodeRef::<leptos::html::Dialog>::new();
     Effect::new(move |_| {
         if let Some(dialog) = dialog.get() {
-            if !dialog.open() {
-                let _ = dialog.show_modal();
-            }
+            show_when_connected(dialog, 0);
         }
     });
     let close = move || {
@@ -113,6 +144,21 @@ pub fn ImportModal(
                 }}
             </div>
         </dialog>
+    }
+    .into_any()
+}
+
+/// Opens the dialog as a modal once it is in the document: a view awaited in
+/// a `Suspense` (the modal's chunk loading) is built before it is mounted,
+/// and `showModal` refuses a dialog that is not connected.
+fn show_when_connected(dialog: web_sys::HtmlDialogElement, frames: u32) {
+    if dialog.open() {
+        return;
+    }
+    if dialog.is_connected() {
+        let _ = dialog.show_modal();
+    } else if frames < 120 {
+        request_animation_frame(move || show_when_connected(dialog, frames + 1));
     }
 }
 
