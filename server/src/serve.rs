@@ -15,6 +15,7 @@ use leptos::prelude::*;
 use leptos_axum::{generate_route_list, LeptosRoutes};
 use std::net::SocketAddr;
 use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::services::ServeDir;
 
 /// The largest request body accepted: 8 MiB. A batch of 500 rows (the most
 /// `commit_batch` takes) of the built-in templates is well under 1 MiB of
@@ -138,6 +139,7 @@ pub fn router_with(leptos_options: LeptosOptions, db: Db, site: &SiteOptions) ->
             },
             move || shell(shell_options.clone()),
         )
+        .nest(&format!("/{}", leptos_options.site_pkg_dir), site_files(&leptos_options))
         .fallback(leptos_axum::file_and_error_handler(shell))
         // Axum's extractors honour DefaultBodyLimit; server functions read
         // the raw body, which RequestBodyLimitLayer caps (413 beyond it).
@@ -147,6 +149,24 @@ pub fn router_with(leptos_options: LeptosOptions, db: Db, site: &SiteOptions) ->
         // endpoints only), 403 for others' state-changing requests.
         .layer(axum::middleware::from_fn_with_state(origins, crate::embed::origin_guard))
         .with_state(leptos_options)
+}
+
+/// The site's compiled files (`/pkg/`: the page's wasm, its chunks, the
+/// worker's). They keep their names from one build to the next, while the
+/// page's wasm and its chunks must come from the same build: browsers ask
+/// again each time, and get a 304 when the file has not changed (the
+/// fallback's file handler drops the request's conditional headers).
+fn site_files(options: &LeptosOptions) -> Router<LeptosOptions> {
+    let folder = std::path::Path::new(options.site_root.as_ref()).join(options.site_pkg_dir.as_ref());
+    Router::new()
+        .fallback_service(ServeDir::new(folder).precompressed_gzip().precompressed_br())
+        .layer(axum::middleware::map_response(|mut response: Response| async move {
+            response
+                .headers_mut()
+                .entry(axum::http::header::CACHE_CONTROL)
+                .or_insert(axum::http::HeaderValue::from_static("no-cache"));
+            response
+        }))
 }
 
 /// Serve until Ctrl-C.

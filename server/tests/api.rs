@@ -1138,3 +1138,37 @@ async fn remembered_mappings_are_kept_per_workspace_and_cleared_by_admins(db: Db
     assert_eq!((reply.status, reply.body.clone()), (StatusCode::OK, json!(1)), "{}", reply.text);
     assert_eq!(ask(&staff, headers).await.body, json!([]));
 }
+
+/// The page's wasm and its chunks keep their names across builds, so the
+/// browser is told to ask again (and gets a 304 when nothing changed) rather
+/// than mix a cached chunk with a newer page; other answers are left alone.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn site_files_are_revalidated_each_time() {
+    let (db, _dir) = common::sqlite().await;
+    let site = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(site.path().join("pkg")).unwrap();
+    std::fs::write(site.path().join("pkg/chunk_1.wasm"), b"\0asm\x01\0\0\0").unwrap();
+    let options = LeptosOptions::builder()
+        .output_name("csv-import")
+        .site_root(site.path().to_string_lossy().into_owned())
+        .build();
+    let router = csv_import::serve::router(options, db, false);
+    let get = |uri: &str, since: Option<String>| {
+        let mut request = Request::builder().uri(uri);
+        if let Some(since) = since {
+            request = request.header(header::IF_MODIFIED_SINCE, since);
+        }
+        router.clone().oneshot(request.body(Body::empty()).unwrap())
+    };
+
+    let first = get("/pkg/chunk_1.wasm", None).await.unwrap();
+    assert_eq!(first.status(), StatusCode::OK);
+    assert_eq!(first.headers()[header::CACHE_CONTROL], "no-cache");
+    let modified = first.headers()[header::LAST_MODIFIED].to_str().unwrap().to_string();
+    let again = get("/pkg/chunk_1.wasm", Some(modified)).await.unwrap();
+    assert_eq!(again.status(), StatusCode::NOT_MODIFIED);
+
+    let health = get("/healthz", None).await.unwrap();
+    assert_eq!(health.status(), StatusCode::OK);
+    assert!(health.headers().get(header::CACHE_CONTROL).is_none());
+}
