@@ -57,7 +57,7 @@ else
   echo "the bulk fix benchmark did not build" | tee "$out/bulk.txt"
 fi
 
-step "browser: make build-site-release (cargo leptos build --release and the worker), then Chromium"
+step "browser: make build-site-release (cargo leptos build --split --release and the worker), then Chromium"
 site_ok=1
 if [ "${BENCH_SKIP_SITE_BUILD:-}" != 1 ]; then
   make --no-print-directory build-site-release || site_ok=0
