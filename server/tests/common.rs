@@ -13,16 +13,29 @@ macro_rules! on_both {
             #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
             async fn sqlite() {
                 let (db, _dir) = crate::common::sqlite().await;
-                super::$scenario(db).await;
+                crate::common::bounded(super::$scenario(db)).await;
             }
 
             #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
             async fn postgres() {
                 let Some(db) = crate::common::postgres().await else { return };
-                super::$scenario(db).await;
+                crate::common::bounded(super::$scenario(db)).await;
             }
         }
     )*};
+}
+
+/// The longest a scenario may take: the slowest finish in well under a
+/// minute, so one that waits this long hangs (a connection never handed
+/// back, a lock never released), and fails saying so instead of holding the
+/// whole run until its time limit.
+const SCENARIO_LIMIT: std::time::Duration = std::time::Duration::from_secs(300);
+
+/// Runs a scenario, failing it if it outlasts [`SCENARIO_LIMIT`].
+pub async fn bounded(scenario: impl std::future::Future<Output = ()>) {
+    if tokio::time::timeout(SCENARIO_LIMIT, scenario).await.is_err() {
+        panic!("the scenario did not finish in {} s: it hangs", SCENARIO_LIMIT.as_secs());
+    }
 }
 
 /// A fresh SQLite database in a temporary folder (kept alive by the guard).
