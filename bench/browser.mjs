@@ -220,13 +220,18 @@ async function newPage(browser, { wrapWorker = false } = {}) {
   return { context, page };
 }
 
-async function signInAndOpenImport(page) {
+// Signs in as the demo admin, landing on /clients.
+async function signIn(page) {
   await page.goto("/sign-in");
   await page.locator('body[data-hydrated="true"]').waitFor();
   await page.getByLabel("Email").fill("admin@acme.test");
   await page.getByLabel("Password").fill("demo-password");
   await page.getByRole("button", { name: "Sign in" }).click();
   await page.waitForURL("**/clients");
+}
+
+async function signInAndOpenImport(page) {
+  await signIn(page);
   await page.locator('body[data-hydrated="true"]').waitFor();
   await page.getByRole("button", { name: "Import", exact: true }).click();
   const dialog = page.getByRole("dialog");
@@ -502,18 +507,12 @@ async function measureEndToEnd(browser, file, timeout) {
   }
 }
 
-// Gzipped kilobytes of the page's first load and of the worker's files.
 // Gzipped kilobytes of what the Clients page downloads on its first load
 // in a fresh browser (signed in), then when its Import button is pressed,
 // by part: page, modal, worker.
 async function measureFirstLoad(browser) {
   const signing = await newPage(browser);
-  await signing.page.goto("/sign-in");
-  await signing.page.locator('body[data-hydrated="true"]').waitFor();
-  await signing.page.getByLabel("Email").fill("admin@acme.test");
-  await signing.page.getByLabel("Password").fill("demo-password");
-  await signing.page.getByRole("button", { name: "Sign in" }).click();
-  await signing.page.waitForURL("**/clients");
+  await signIn(signing.page);
   const storageState = await signing.context.storageState();
   await signing.context.close();
   const context = await browser.newContext({ baseURL: base, storageState });
