@@ -13,7 +13,14 @@
 //! `imports::finish`) into a fresh SQLite file and a fresh schema of the
 //! local PostgreSQL. The same rows, as stored, are then written to a CSV file
 //! and loaded into a plain table by `sqlite3`'s `.import` and by `psql`'s
-//! `\copy` (COPY). It prints `name: value` lines:
+//! `\copy` (COPY). The same rows are also bulk-loaded into the real
+//! `clients` table of a fresh, migrated database, with its key index, its
+//! other indexes and its foreign key, as the commit writes them: `psql`'s
+//! `\copy` straight into it, and on SQLite the shell's `.import` into a
+//! scratch table then one `INSERT ... SELECT` (`.import` takes no column
+//! list), in one transaction. That is the bulk loader's speed on this
+//! schema, the floor the commit's own work adds to. It prints `name: value`
+//! lines:
 //!
 //! ```text
 //! commit_rows: ...
@@ -24,9 +31,13 @@
 //! commit_rows_per_s_sqlite: ...
 //! sqlite_import_rows_per_s: ...
 //! commit_vs_bulk_sqlite: ...
+//! sqlite_import_indexed_rows_per_s: ...
+//! commit_vs_bulk_indexed_sqlite: ...
 //! commit_rows_per_s_postgres: ...
 //! postgres_copy_rows_per_s: ...
 //! commit_vs_bulk_postgres: ...
+//! postgres_copy_indexed_rows_per_s: ...
+//! commit_vs_bulk_indexed_postgres: ...
 //! job_stage_s_sqlite: ...
 //! job_commit_s_sqlite: ...
 //! job_rows_per_s_sqlite: ...
@@ -96,6 +107,8 @@ async fn main() {
         (loaded == rows.len()).then_some(seconds)
     });
     report_pair("sqlite", rows.len(), Some(commit_sqlite), bulk_sqlite, "sqlite_import_rows_per_s", "the sqlite3 shell");
+    let indexed_sqlite = sqlite_indexed(dir.path(), &rows, &columns).await;
+    report_indexed("sqlite", rows.len(), commit_sqlite, indexed_sqlite, "sqlite_import_indexed_rows_per_s");
     let url = format!("sqlite://{}/job.db", dir.path().display());
     let sqlite = db::connect(&url).await.expect("SQLite");
     report_job("sqlite", rows.len(), job_all(&sqlite, &rows, batch_rows).await);
@@ -132,6 +145,16 @@ async fn main() {
                 .and_then(|r| r.try_get(0).ok());
             let copy = copy.filter(|_| loaded == Some(rows.len() as i64));
             report_pair("postgres", rows.len(), Some(commit_pg), copy, "postgres_copy_rows_per_s", "psql's \\copy");
+            let indexed = match postgres(&base, "indexed").await {
+                Ok((pg, _, indexed_schema)) => {
+                    let seconds = postgres_indexed(&pg, &base, &indexed_schema, dir.path(), &rows, &columns).await;
+                    pg.pool.close().await;
+                    let _ = sqlx::query(&format!("DROP SCHEMA {indexed_schema} CASCADE")).execute(&admin).await;
+                    seconds
+                }
+                Err(_) => None,
+            };
+            report_indexed("postgres", rows.len(), commit_pg, indexed, "postgres_copy_indexed_rows_per_s");
             let _ = sqlx::query(&format!("DROP SCHEMA {schema} CASCADE")).execute(&admin).await;
         }
     }
@@ -152,6 +175,100 @@ fn report_pair(db: &str, rows: usize, commit: Option<f64>, bulk: Option<f64>, bu
         (Some(c), Some(b)) => println!("commit_vs_bulk_{db}: {:.2}", b / c),
         _ => println!("commit_vs_bulk_{db}: n/a (a figure is missing)"),
     }
+}
+
+/// The bulk loader into the commit's own table: its rows per second and
+/// the commit's share of that speed.
+fn report_indexed(db: &str, rows: usize, commit: f64, bulk: Option<f64>, bulk_name: &str) {
+    match bulk {
+        Some(seconds) => {
+            println!("{bulk_name}: {:.0}", rows as f64 / seconds);
+            println!("commit_vs_bulk_indexed_{db}: {:.2}", seconds / commit);
+        }
+        None => {
+            println!("{bulk_name}: n/a (the loader did not load the rows)");
+            println!("commit_vs_bulk_indexed_{db}: n/a (a figure is missing)");
+        }
+    }
+}
+
+/// The acme workspace's id and the rows as the commit stores them in
+/// `clients` (workspace, fields, folded key, both times), written to
+/// `indexed.csv` under `dir`, with the column list they are in.
+async fn indexed_rows(db: &Db, dir: &Path, rows: &[Record], columns: &[&str]) -> (i64, std::path::PathBuf, String) {
+    demo::seed(db).await.expect("demo data");
+    let workspace: i64 =
+        sqlx::query_scalar("SELECT id FROM workspaces WHERE slug = 'acme'").fetch_one(&db.pool).await.expect("acme");
+    let key_at = columns.iter().position(|c| *c == "email").expect("the clients key");
+    let now = csv_import::now_rfc3339();
+    let mut table = Vec::with_capacity(rows.len());
+    for record in rows {
+        let values: Vec<Option<String>> = record.values.iter().map(records::stored).collect();
+        let folded = values[key_at].as_deref().map(csv_import_core::fold_key);
+        let mut line = vec![Some(workspace.to_string())];
+        line.extend(values);
+        line.extend([folded, Some(now.clone()), Some(now.clone())]);
+        table.push(line);
+    }
+    let path = dir.join("indexed.csv");
+    write_lines(&path, table.iter().map(|line| line.iter().map(|v| v.clone().unwrap_or_default())));
+    let list = format!("workspace_id, {}, key_folded, created_at, updated_at", columns.join(", "));
+    (workspace, path, list)
+}
+
+/// Seconds for the sqlite3 shell to load `rows` into the `clients` table
+/// of a fresh migrated file, in one transaction; `None` if the count is off.
+async fn sqlite_indexed(dir: &Path, rows: &[Record], columns: &[&str]) -> Option<f64> {
+    let file = dir.join("indexed.db");
+    let db = db::connect(&format!("sqlite://{}", file.display())).await.expect("SQLite");
+    let (workspace, csv, list) = indexed_rows(&db, dir, rows, columns).await;
+    let before = clients_of(&db, workspace).await;
+    db.pool.close().await;
+    let scratch = format!("CREATE TEMP TABLE scratch ({})", list.split(", ").map(|c| format!("{c} TEXT")).collect::<Vec<_>>().join(", "));
+    let seconds = timed_command(
+        Command::new("sqlite3")
+            .arg(&file)
+            .arg("-cmd")
+            .arg("PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL")
+            .arg("-cmd")
+            .arg(&scratch)
+            .arg("-cmd")
+            .arg(format!(".import --csv {} scratch", csv.display()))
+            // Empty cells are no value, as the commit stores them (the key
+            // index would otherwise take every row without a key as one).
+            .arg(format!(
+                "INSERT INTO clients ({list}) SELECT {} FROM scratch",
+                list.split(", ").map(|c| format!("NULLIF({c}, '')")).collect::<Vec<_>>().join(", ")
+            )),
+    )?;
+    let loaded = Command::new("sqlite3")
+        .arg(&file)
+        .arg(format!("SELECT COUNT(*) FROM clients WHERE workspace_id = {workspace}"))
+        .output()
+        .ok()?;
+    let loaded: i64 = String::from_utf8_lossy(&loaded.stdout).trim().parse().ok()?;
+    (loaded - before == rows.len() as i64).then_some(seconds)
+}
+
+/// How many clients the workspace has (the demo data has some).
+async fn clients_of(db: &Db, workspace: i64) -> i64 {
+    sqlx::query_scalar("SELECT COUNT(*) FROM clients WHERE workspace_id = $1")
+        .bind(workspace)
+        .fetch_one(&db.pool)
+        .await
+        .expect("the clients can be counted")
+}
+
+/// Seconds for `psql`'s `\copy` to load `rows` straight into the `clients`
+/// table of the migrated `schema`; `None` if the count is off.
+async fn postgres_indexed(db: &Db, base: &str, schema: &str, dir: &Path, rows: &[Record], columns: &[&str]) -> Option<f64> {
+    let (workspace, csv, list) = indexed_rows(db, dir, rows, columns).await;
+    let before = clients_of(db, workspace).await;
+    let seconds = timed_command(Command::new("psql").args(["-X", "-q", "-v", "ON_ERROR_STOP=1", base]).args([
+        "-c",
+        &format!("\\copy {schema}.clients ({list}) FROM '{}' WITH (FORMAT csv)", csv.display()),
+    ]))?;
+    (clients_of(db, workspace).await - before == rows.len() as i64).then_some(seconds)
 }
 
 /// Seconds a command takes, if it succeeds.
@@ -301,15 +418,19 @@ async fn session(db: &Db) -> SessionInfo {
 
 /// The records' values as stored, one CSV line each (no header).
 fn write_csv(path: &Path, rows: &[Record]) {
-    let mut out = String::with_capacity(rows.len() * 80);
-    for record in rows {
-        for (i, value) in record.values.iter().enumerate() {
+    // Empty and missing values both load as empty text: the bulk loaders get
+    // the same bytes per row either way.
+    write_lines(path, rows.iter().map(|r| r.values.iter().map(|v| records::stored(v).unwrap_or_default())));
+}
+
+/// One CSV line per item of `lines` (no header), quoted where needed.
+fn write_lines<L: IntoIterator<Item = String>>(path: &Path, lines: impl Iterator<Item = L>) {
+    let mut out = String::new();
+    for line in lines {
+        for (i, text) in line.into_iter().enumerate() {
             if i > 0 {
                 out.push(',');
             }
-            // Empty and missing values both load as empty text: the bulk
-            // loaders get the same bytes per row either way.
-            let text = records::stored(value).unwrap_or_default();
             if text.contains([',', '"', '\r', '\n']) {
                 out.push('"');
                 out.push_str(&text.replace('"', "\"\""));
