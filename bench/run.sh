@@ -6,7 +6,8 @@
 #    written once under target/bench-data by core's benchmark generator;
 # 2. native: core's pipeline next to a bare csv parse (core/benches/pipeline.rs);
 # 3. commit: the server's commit path next to sqlite3 .import and psql \copy
-#    on the same rows (server/examples/bench_commit.rs, release build);
+#    on the same rows, into a plain table and into the real clients table
+#    (server/examples/bench_commit.rs, release build);
 # 4. review: bulk fixes, undo and redo on 1M rows in the worker's session,
 #    natively (engine/examples/bench_bulk_fix.rs, release build);
 # 5. browser: the release site in headless Chromium (bench/browser.mjs).
@@ -88,7 +89,9 @@ for name in browser_rows_per_s_wasm browser_rows_per_s_papaparse browser_vs_papa
   figure "$name" "$browser_why"
 done
 for name in commit_rows_per_s_sqlite sqlite_import_rows_per_s commit_vs_bulk_sqlite \
+  sqlite_import_indexed_rows_per_s commit_vs_bulk_indexed_sqlite \
   commit_rows_per_s_postgres postgres_copy_rows_per_s commit_vs_bulk_postgres \
+  postgres_copy_indexed_rows_per_s commit_vs_bulk_indexed_postgres \
   job_rows_per_s_sqlite job_rows_per_s_postgres wire_json_mb wire_json_decode_s; do
   figure "$name" "the commit benchmark failed"
 done

@@ -228,6 +228,9 @@ async fn sqlite_indexed(dir: &Path, rows: &[Record], columns: &[&str]) -> Option
     let seconds = timed_command(
         Command::new("sqlite3")
             .arg(&file)
+            // The pool that migrated the file may still be closing.
+            .arg("-cmd")
+            .arg(".timeout 5000")
             .arg("-cmd")
             .arg("PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL")
             .arg("-cmd")
