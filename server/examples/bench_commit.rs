@@ -6,21 +6,22 @@
 //! ```
 //!
 //! The file is checked with core as the modal checks it; its valid records
-//! go, in batches of 500 as the modal sends them (`BENCH_BATCH_ROWS` sets
+//! go, in batches of 5,000 as the modal sends them (`BENCH_BATCH_ROWS` sets
 //! another size, to measure what the batch size costs), through the server's
 //! commit path (`imports::find` and `imports::commit` per batch, as the
 //! `commit_batch` endpoint calls them, between `imports::start` and
 //! `imports::finish`) into a fresh SQLite file and a fresh schema of the
-//! local PostgreSQL. The same rows, as stored, are then written to a CSV file
-//! and loaded into a plain table by `sqlite3`'s `.import` and by `psql`'s
-//! `\copy` (COPY). The same rows are also bulk-loaded into the real
-//! `clients` table of a fresh, migrated database, with its key index, its
-//! other indexes and its foreign key, as the commit writes them: `psql`'s
-//! `\copy` straight into it, and on SQLite the shell's `.import` into a
-//! scratch table then one `INSERT ... SELECT` (`.import` takes no column
-//! list), in one transaction. That is the bulk loader's speed on this
-//! schema, the floor the commit's own work adds to. It prints `name: value`
-//! lines:
+//! local PostgreSQL, then again as a second import of the same rows (a
+//! re-import: every row found unchanged, `recommit_rows_per_s_*`). The
+//! same rows, as stored, are then written to a CSV file and loaded into a
+//! plain table by `sqlite3`'s `.import` and by `psql`'s `\copy` (COPY).
+//! They are also bulk-loaded into the real `clients` table of a fresh,
+//! migrated database, with its key index, its other indexes and its
+//! workspace check, as the commit writes them: `psql`'s `\copy` straight
+//! into it, and on SQLite the shell's `.import` into a scratch table then
+//! one `INSERT ... SELECT` (`.import` takes no column list), in one
+//! transaction. That is the bulk loader's speed on this schema, the floor
+//! the commit's own work adds to. It prints `name: value` lines:
 //!
 //! ```text
 //! commit_rows: ...
@@ -31,11 +32,13 @@
 //! commit_rows_per_s_sqlite: ...
 //! sqlite_import_rows_per_s: ...
 //! commit_vs_bulk_sqlite: ...
+//! recommit_rows_per_s_sqlite: ...
 //! sqlite_import_indexed_rows_per_s: ...
 //! commit_vs_bulk_indexed_sqlite: ...
 //! commit_rows_per_s_postgres: ...
 //! postgres_copy_rows_per_s: ...
 //! commit_vs_bulk_postgres: ...
+//! recommit_rows_per_s_postgres: ...
 //! postgres_copy_indexed_rows_per_s: ...
 //! commit_vs_bulk_indexed_postgres: ...
 //! job_stage_s_sqlite: ...
@@ -93,6 +96,7 @@ async fn main() {
     let url = format!("sqlite://{}/commit.db", dir.path().display());
     let sqlite = db::connect(&url).await.expect("SQLite");
     let commit_sqlite = commit_all(&sqlite, &rows, batch_rows).await;
+    report_recommit("sqlite", rows.len(), recommit_all(&sqlite, &rows, batch_rows).await);
     let bulk_db = dir.path().join("bulk.db");
     let bulk_sqlite = timed_command(
         Command::new("sqlite3")
@@ -123,6 +127,7 @@ async fn main() {
         }
         Ok((pg, admin, schema)) => {
             let commit_pg = commit_all(&pg, &rows, batch_rows).await;
+            report_recommit("postgres", rows.len(), recommit_all(&pg, &rows, batch_rows).await);
             pg.pool.close().await;
             match postgres(&base, "job").await {
                 Ok((pg, _, job_schema)) => {
@@ -175,6 +180,11 @@ fn report_pair(db: &str, rows: usize, commit: Option<f64>, bulk: Option<f64>, bu
         (Some(c), Some(b)) => println!("commit_vs_bulk_{db}: {:.2}", b / c),
         _ => println!("commit_vs_bulk_{db}: n/a (a figure is missing)"),
     }
+}
+
+/// The same rows imported again (every one found unchanged), per second.
+fn report_recommit(db: &str, rows: usize, seconds: f64) {
+    println!("recommit_rows_per_s_{db}: {:.0}", rows as f64 / seconds);
 }
 
 /// The bulk loader into the commit's own table: its rows per second and
@@ -382,25 +392,40 @@ fn start_input(rows: &[Record]) -> StartImport {
 }
 
 /// Seconds to commit `rows` as one import of Acme's admin, `batch_rows` per
-/// batch.
+/// batch, into a fresh database (every row a new client).
 async fn commit_all(db: &Db, rows: &[Record], batch_rows: usize) -> f64 {
     demo::seed(db).await.expect("demo data");
+    let (seconds, inserted, _) = import_rows(db, rows, batch_rows).await;
+    assert_eq!(inserted, rows.len() as u64, "every valid row of the file is a new client");
+    seconds
+}
+
+/// Seconds to commit the same `rows` again as a new import: every row finds
+/// its client, unchanged.
+async fn recommit_all(db: &Db, rows: &[Record], batch_rows: usize) -> f64 {
+    let (seconds, _, unchanged) = import_rows(db, rows, batch_rows).await;
+    assert_eq!(unchanged, rows.len() as u64, "every row of the file is a client already");
+    seconds
+}
+
+/// One import of `rows` by Acme's admin: its seconds, rows inserted and
+/// rows unchanged.
+async fn import_rows(db: &Db, rows: &[Record], batch_rows: usize) -> (f64, u64, u64) {
     let session = session(db).await;
     let template = access::template("clients").unwrap();
     let input = start_input(rows);
     let start = Instant::now();
     let import = imports::start(db, &session, &template, &input).await.expect("start").import_id;
-    let mut inserted = 0;
+    let (mut inserted, mut unchanged) = (0, 0);
     for (seq, batch) in rows.chunks(batch_rows).enumerate() {
         let head = imports::find(db, &session, &import).await.expect("import");
         let result = imports::commit(db, &head, &template, seq as u32, batch).await.expect("commit");
         inserted += result.inserted;
+        unchanged += result.unchanged;
     }
     let head = imports::find(db, &session, &import).await.expect("import");
     imports::finish(db, &head, false).await.expect("finish");
-    let seconds = start.elapsed().as_secs_f64();
-    assert_eq!(inserted, rows.len() as u64, "every valid row of the file is a new client");
-    seconds
+    (start.elapsed().as_secs_f64(), inserted, unchanged)
 }
 
 async fn session(db: &Db) -> SessionInfo {

@@ -191,6 +191,9 @@ async fn a_mixed_batch_counts_each_row_once(db: Db) {
     let head = imports::find(&db, &acme, &import).await.unwrap();
     let summary = imports::summary(&db, &head).await.unwrap();
     assert_eq!((summary.inserted, summary.updated, summary.unchanged, summary.skipped), (200, 100, 100, 100));
+    // The import's next batches are told it met existing records: they are
+    // looked up first rather than tried as new records.
+    assert_eq!(head.matched, 200);
 
     // The same rows in a new import: what was written is now unchanged.
     let (_, result) = commit(&db, &acme, "clients", 0, &json!(batch)).await;

@@ -47,6 +47,10 @@ pub struct Batch<'a> {
     pub now: &'a str,
     /// The import's language, for the reasons of skipped rows.
     pub lang: Lang,
+    /// Whether earlier batches of the import met records that exist already
+    /// (rows updated or unchanged): a hint for a destination that tries
+    /// writing the rows as new records before looking them up.
+    pub found_existing: bool,
 }
 
 /// What a destination worked out before the write transaction (see

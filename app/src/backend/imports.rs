@@ -86,6 +86,9 @@ pub struct ImportHead {
     pub lang: Lang,
     /// The data rows the import announced: its batches carry no more.
     pub total_rows: u64,
+    /// Rows of its committed batches that matched an existing record
+    /// (updated or unchanged), as it was loaded.
+    pub matched: u64,
 }
 
 /// Whether `id` has the form of an import id (32 lowercase hex digits).
@@ -127,7 +130,7 @@ pub async fn find(db: &Db, session: &SessionInfo, id: &str) -> Result<ImportHead
 /// The import `id` (of `workspace_id` when given), if there is one.
 pub(crate) async fn load(db: &Db, id: &str, workspace_id: Option<i64>) -> Result<Option<ImportHead>, AppError> {
     let row = sqlx::query(
-        "SELECT workspace_id, user_id, template, state, lang, total_rows FROM imports \
+        "SELECT workspace_id, user_id, template, state, lang, total_rows, updated + unchanged FROM imports \
          WHERE id = $1 AND ($2 IS NULL OR workspace_id = $2)",
     )
     .bind(id.to_string())
@@ -143,6 +146,7 @@ pub(crate) async fn load(db: &Db, id: &str, workspace_id: Option<i64>) -> Result
         state: state_of(&row.try_get::<String, _>(3)?)?,
         lang: Lang::from_tag(&row.try_get::<String, _>(4)?),
         total_rows: count(row.try_get(5)?),
+        matched: count(row.try_get(6)?),
     }))
 }
 
@@ -623,6 +627,7 @@ pub async fn commit_batches(
             records: rows,
             now: &now,
             lang: head.lang,
+            found_existing: head.matched > 0,
         });
     }
     // A batch whose work fails stops there; the batches before it, whose

@@ -15,7 +15,7 @@ use super::destination::{with_skipped, Batch, BoxFuture, Destination, Prepared, 
 use crate::model::{BatchResult, RecordPage, RecordRow, SessionInfo, SkippedRow};
 use crate::AppError;
 use csv_import_core::{fold_key, Template, Value};
-use sqlx::{AnyConnection, Row};
+use sqlx::{AnyConnection, Executor, Row};
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
@@ -495,8 +495,51 @@ async fn write_postgres(
 }
 
 /// Insert the new records of a record table and update the changed ones,
-/// matched by the template's key.
+/// matched by the template's key, on `conn` inside the batch's transaction.
+///
+/// With `new_first`, the rows are first written as new records without
+/// looking anything up, in a savepoint: an import of new records then costs
+/// no lookup (a sixth of its commit's time). When a key is taken (a record
+/// of the file exists already) the database refuses the insert, usually at
+/// the first such row; the savepoint is rolled back and the rows are looked
+/// up, compared and written. The caller passes `false` once an import has
+/// met existing records, so that a re-import tries it once, not per batch
+/// (each refusal is an error in PostgreSQL's log).
 pub async fn write_batch(
+    conn: &mut sqlx::AnyConnection,
+    workspace_id: i64,
+    template: &Template,
+    table: RecordTable,
+    valid: Vec<(u64, Vec<Option<String>>)>,
+    now: &str,
+    new_first: bool,
+) -> Result<BatchResult, AppError> {
+    if !new_first || valid.is_empty() {
+        return match_and_write(conn, workspace_id, template, table, valid, now).await;
+    }
+    let (rows, writes): (Vec<u64>, Vec<Write>) =
+        valid.into_iter().map(|(row, values)| (row, Write { id: None, values })).unzip();
+    (&mut *conn).execute("SAVEPOINT new_records").await?;
+    match write_many(conn, template, table, workspace_id, &writes, now).await {
+        Ok(()) => {
+            (&mut *conn).execute("RELEASE SAVEPOINT new_records").await?;
+            return Ok(BatchResult { inserted: writes.len() as u64, ..BatchResult::default() });
+        }
+        // A key taken, by a record of the workspace or an earlier row.
+        Err(AppError::Conflict(_)) => {
+            (&mut *conn).execute("ROLLBACK TO SAVEPOINT new_records").await?;
+            (&mut *conn).execute("RELEASE SAVEPOINT new_records").await?;
+        }
+        Err(e) => return Err(e),
+    }
+    let valid = rows.into_iter().zip(writes.into_iter().map(|w| w.values)).collect();
+    match_and_write(conn, workspace_id, template, table, valid, now).await
+}
+
+/// Look the rows up by the template's key, count each as inserted, updated
+/// or unchanged against the records found, and write the new and changed
+/// ones.
+async fn match_and_write(
     conn: &mut sqlx::AnyConnection,
     workspace_id: i64,
     template: &Template,
@@ -585,7 +628,9 @@ impl Destination for RecordDestination {
     ) -> BoxFuture<'a, Result<BatchResult, AppError>> {
         Box::pin(async move {
             let table = self.table(batch.template)?;
-            let result = write_batch(conn, batch.workspace_id, batch.template, table, rows, batch.now).await?;
+            let new_first = !batch.found_existing;
+            let result =
+                write_batch(conn, batch.workspace_id, batch.template, table, rows, batch.now, new_first).await?;
             Ok(with_skipped(result, skipped))
         })
     }
