@@ -96,22 +96,23 @@ async fn records_need_their_workspace(db: db::Db) {
         .bind(missing)
         .execute(&db.pool)
         .await;
-        match insert {
-            Err(sqlx::Error::Database(e)) => assert!(e.is_foreign_key_violation(), "{table}: {e}"),
-            other => panic!("{table}: a row of a missing workspace was stored: {other:?}"),
-        }
+        refused_as_foreign_key(insert, &format!("{table}: a row of a missing workspace"));
         let moved = sqlx::query(&format!("UPDATE {table} SET workspace_id = $1 WHERE workspace_id = $2"))
             .bind(missing)
             .bind(acme)
             .execute(&db.pool)
             .await;
-        match moved {
-            Err(sqlx::Error::Database(e)) => assert!(e.is_foreign_key_violation(), "{table}: {e}"),
-            other => panic!("{table}: a record was moved to a missing workspace: {other:?}"),
-        }
+        refused_as_foreign_key(moved, &format!("{table}: a record moved to a missing workspace"));
     }
     assert_eq!(records_of(&db, missing).await, 0);
     assert_eq!(records_of(&db, acme).await, 3, "the statements refused stored nothing");
+}
+
+fn refused_as_foreign_key(result: Result<sqlx::any::AnyQueryResult, sqlx::Error>, what: &str) {
+    match result {
+        Err(sqlx::Error::Database(e)) => assert!(e.is_foreign_key_violation(), "{what}: {e}"),
+        other => panic!("{what} was stored: {other:?}"),
+    }
 }
 
 /// Deleting a workspace deletes its records, and waits for an import that
