@@ -207,21 +207,17 @@ fn report_indexed(db: &str, rows: usize, commit: f64, bulk: Option<f64>, bulk_na
 /// `indexed.csv` under `dir`, with the column list they are in.
 async fn indexed_rows(db: &Db, dir: &Path, rows: &[Record], columns: &[&str]) -> (i64, std::path::PathBuf, String) {
     demo::seed(db).await.expect("demo data");
-    let workspace: i64 =
-        sqlx::query_scalar("SELECT id FROM workspaces WHERE slug = 'acme'").fetch_one(&db.pool).await.expect("acme");
+    let workspace = session(db).await.workspace.id;
     let key_at = columns.iter().position(|c| *c == "email").expect("the clients key");
     let now = csv_import::now_rfc3339();
-    let mut table = Vec::with_capacity(rows.len());
-    for record in rows {
-        let values: Vec<Option<String>> = record.values.iter().map(records::stored).collect();
-        let folded = values[key_at].as_deref().map(csv_import_core::fold_key);
-        let mut line = vec![Some(workspace.to_string())];
-        line.extend(values);
-        line.extend([folded, Some(now.clone()), Some(now.clone())]);
-        table.push(line);
-    }
+    // Empty text is no value, as in `write_csv`.
+    let lines = rows.iter().map(|record| {
+        let values: Vec<String> = record.values.iter().map(|v| records::stored(v).unwrap_or_default()).collect();
+        let folded = csv_import_core::fold_key(&values[key_at]);
+        std::iter::once(workspace.to_string()).chain(values).chain([folded, now.clone(), now.clone()])
+    });
     let path = dir.join("indexed.csv");
-    write_lines(&path, table.iter().map(|line| line.iter().map(|v| v.clone().unwrap_or_default())));
+    write_lines(&path, lines);
     let list = format!("workspace_id, {}, key_folded, created_at, updated_at", columns.join(", "));
     (workspace, path, list)
 }
