@@ -123,3 +123,28 @@ test("counts of one are singular: Import 1 row, 1 record updated", async ({ page
   await expect(dialog.locator(".result-headline")).toHaveText("1 record updated, 0 added, 0 unchanged from one.csv.");
   await page.screenshot({ path: "screenshots/crm-one-updated.png" });
 });
+
+test("quick key presses are not lost while the grid draws the rows they go to", async ({ page }) => {
+  await signIn(page, "admin@acme.test");
+  // Every 50th row has a broken email: each Tab jumps past the rows drawn.
+  const lines = ["First Name,Last Name,Email,Phone,Company"];
+  for (let i = 1; i <= 1000; i++) lines.push(`Quick,Key${i},${i % 50 === 0 ? `quick${i}@example` : `quick${i}@example.com`},,`);
+  const dialog = await openImport(page, "/clients", "Import", "quick.csv", lines.join("\r\n"));
+  const cell = (row: number, column: number) => dialog.locator(`.cell[data-row="${row}"][data-column="${column}"]`);
+  await expect(dialog.locator(".review-summary")).toContainText("20 with errors");
+
+  // Six presses in a row, none waiting for the rows to be drawn.
+  await dialog.locator(".grid").evaluate((el) => (el.scrollTop = 47 * 36));
+  await cell(50, 2).focus();
+  for (let i = 0; i < 6; i++) await page.keyboard.press("Tab");
+  await expect(dialog.locator(".cell.invalid:focus")).toHaveAttribute("data-row", "350");
+  await expect(dialog.locator("#value-bar .value-bar-place")).toHaveText("Row 350, Email");
+
+  // The arrow keys, as quick, from the first row: each press moves one row.
+  await dialog.locator(".grid").evaluate((el) => (el.scrollTop = 0));
+  await cell(1, 1).click();
+  for (let i = 0; i < 30; i++) await page.keyboard.press("ArrowDown");
+  await page.keyboard.press("ArrowRight");
+  await expect(dialog.locator(".cell:focus")).toHaveAttribute("data-row", "31");
+  await expect(dialog.locator(".cell:focus")).toHaveAttribute("data-column", "2");
+});

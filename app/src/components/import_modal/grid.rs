@@ -56,6 +56,15 @@ fn column_template(widths: &[Option<f64>]) -> (String, String) {
     (template, format!("calc(4.5rem + {fixed:.0}px + {flexible} * 9rem)"))
 }
 
+/// Keeps the focus in the grid while it jumps to a row not drawn yet: the
+/// cell that had it goes with the rows scrolled away, and a key pressed
+/// before the new cell is drawn would otherwise reach the page.
+fn hold_focus(grid: &web_sys::HtmlDivElement) {
+    let options = web_sys::FocusOptions::new();
+    options.set_prevent_scroll(true);
+    let _ = grid.focus_with_options(&options);
+}
+
 /// A resized width kept within bounds.
 fn clamp_width(width: f64) -> f64 {
     width.clamp(MIN_WIDTH, MAX_WIDTH).round()
@@ -246,6 +255,10 @@ pub fn Grid(state: ModalState) -> impl IntoView {
         }
         let Some(grid) = grid_ref.get_untracked() else { return };
         request_animation_frame(move || {
+            // A Tab pressed meanwhile has gone on to a later row: that one gets the focus.
+            if focus_row.get_untracked() != Some(row) {
+                return;
+            }
             if let Ok(Some(cell)) = grid.query_selector(&format!(".cell.invalid[data-row=\"{row}\"]")) {
                 if let Ok(cell) = cell.dyn_into::<web_sys::HtmlElement>() {
                     let _ = cell.focus();
@@ -289,6 +302,9 @@ pub fn Grid(state: ModalState) -> impl IntoView {
         }
         let Some(grid) = grid_ref.get_untracked() else { return };
         request_animation_frame(move || {
+            if focus_cell.get_untracked() != Some((row, column)) {
+                return;
+            }
             let selector = format!(".cell[data-row=\"{row}\"][data-column=\"{column}\"]");
             if let Ok(Some(cell)) = grid.query_selector(&selector) {
                 if let Ok(cell) = cell.dyn_into::<web_sys::HtmlElement>() {
@@ -307,6 +323,8 @@ pub fn Grid(state: ModalState) -> impl IntoView {
     });
     // The arrow keys move between cells, as in a spreadsheet: every cell is reachable.
     let arrow = move |ev: &leptos::ev::KeyboardEvent, row: u64, column: usize| -> bool {
+        // Quick presses go on from the cell the last one went to, not drawn yet.
+        let (row, column) = focus_cell.get_untracked().unwrap_or((row, column));
         let width = columns.with_untracked(Vec::len);
         let (dr, dc): (i64, i64) = match ev.key().as_str() {
             "ArrowUp" => (-1, 0),
@@ -326,6 +344,7 @@ pub fn Grid(state: ModalState) -> impl IntoView {
             let (first, n, _) = layout(scroll_top.get_untracked(), count.get_untracked());
             // Keep a row of margin: the rows at the edges are the overscan, out of sight.
             if target + 1 < first + OVERSCAN || target + 1 >= first + n - OVERSCAN {
+                hold_focus(&grid);
                 scroll_to(&grid, target);
             }
         }
@@ -347,40 +366,55 @@ pub fn Grid(state: ModalState) -> impl IntoView {
         editing.set(Some((row, column)));
     });
 
-    // Tab from the last invalid cell in view: on to the next row with an error, wherever it is.
-    let tab_on = move |ev: &leptos::ev::KeyboardEvent, row: u64| {
-        if ev.key() != "Tab" || ev.shift_key() {
-            return;
-        }
-        let Some(grid) = grid_ref.get_untracked() else { return };
-        // A Tab pressed while the row the last one went to is still being
-        // fetched goes on from that row: quick presses are not lost.
-        let pending = focus_row.get_untracked().filter(|&target| target > row);
-        // Later rows drawn with an invalid cell: the browser's own Tab reaches them.
-        let later_in_view = state.rows.with_untracked(|cache| {
-            in_view.get_untracked().iter().any(|r| {
-                *r > row && cache.get(r).is_some_and(|v| v.errors.iter().any(|e| e.column.is_some()))
-            })
-        });
-        if later_in_view && pending.is_none() {
-            return;
-        }
-        let from = pending.unwrap_or(row);
+    // Jump to the next row with an error after `from`, wherever it is; false
+    // when there is none, or when a sorted or filtered view decides what is next.
+    let tab_past = move |grid: &web_sys::HtmlDivElement, from: u64| -> bool {
         let next = state.analysis.with_untracked(|a| {
             a.as_ref().and_then(|a| {
                 let at = a.error_rows.partition_point(|&r| r <= from);
                 a.error_rows.get(at).copied()
             })
         });
-        let Some(next) = next else { return };
-        // In a sorted or filtered view the next row with an error is the next one shown.
+        let Some(next) = next else { return false };
         if state.order.with_untracked(Option::is_some) {
+            return false;
+        }
+        hold_focus(grid);
+        scroll_to(grid, index_of(next).unwrap_or(0));
+        focus_row.set(Some(next));
+        true
+    };
+    // Tab from the last invalid cell in view: on to the next row with an error.
+    let tab_on = move |ev: &leptos::ev::KeyboardEvent, row: u64| {
+        if ev.key() != "Tab" || ev.shift_key() {
             return;
         }
-        ev.prevent_default();
-        let index = index_of(next).unwrap_or(0);
-        scroll_to(&grid, index);
-        focus_row.set(Some(next));
+        let Some(grid) = grid_ref.get_untracked() else { return };
+        // Later rows drawn with an invalid cell: the browser's own Tab reaches them.
+        let later_in_view = state.rows.with_untracked(|cache| {
+            in_view.get_untracked().iter().any(|r| {
+                *r > row && cache.get(r).is_some_and(|v| v.errors.iter().any(|e| e.column.is_some()))
+            })
+        });
+        if !later_in_view && tab_past(&grid, row) {
+            ev.prevent_default();
+        }
+    };
+    // A key pressed while the grid holds the focus between a jump and the
+    // cell it goes to: it goes on from that cell, so quick presses are not lost.
+    let on_grid_key = move |ev: leptos::ev::KeyboardEvent| {
+        if ev.target() != ev.current_target() {
+            return;
+        }
+        let Some(grid) = grid_ref.get_untracked() else { return };
+        if let Some(row) = focus_row.get_untracked() {
+            if ev.key() == "Tab" && !ev.shift_key() {
+                ev.prevent_default();
+                tab_past(&grid, row);
+            }
+        } else if let Some((row, column)) = focus_cell.get_untracked() {
+            arrow(&ev, row, column);
+        }
     };
 
     let commit = move |row: u64, column: usize, value: String| {
@@ -738,6 +772,8 @@ pub fn Grid(state: ModalState) -> impl IntoView {
             aria-rowcount=move || count.get() + 1
             style=format!("height:{VIEW_HEIGHT}px")
             node_ref=grid_ref
+            tabindex="-1"
+            on:keydown=on_grid_key
             on:focusin=move |ev: leptos::ev::FocusEvent| {
                 // A cell (not the editing input, nor a resize handle): the value bar shows it.
                 let Some(cell) = ev.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok()) else { return };
