@@ -444,8 +444,14 @@ async function measureEndToEnd(browser, file, timeout) {
     const reviewedMs = Date.now() - started;
     // Each batch's request, to tell the server's time from the page's.
     const batches = [];
+    const calls = [];
     let startImport = null;
     page.on("requestfinished", (request) => {
+      const api = /\/api\/([a-z_]+)$/.exec(request.url());
+      if (api) {
+        const t = request.timing();
+        calls.push({ what: `${api[1]} (server)`, start: Math.round(t.startTime - started), end: Math.round(t.startTime + t.responseEnd - started) });
+      }
       if (/\/api\/start_import$/.test(request.url())) {
         const t = request.timing();
         startImport = { sent: Math.round(t.startTime - started), answered: Math.round(t.responseEnd) };
@@ -499,6 +505,23 @@ async function measureEndToEnd(browser, file, timeout) {
         .filter((r) => r.end - started > reviewedMs - 1000 && r.start - started < startImport.sent)
         .map((r) => `${r.what} ${r.start - started}-${r.end - started} ms`);
       console.log(`  (${path.basename(file)}: the worker's requests until then: ${requests.join(", ") || "none"})`);
+    }
+    if (batches.length <= 2) {
+      // A small file: every step from the review to the notice, the
+      // worker's and the server's, to see where the waits are.
+      const { requests, longTasks } = await page.evaluate(() => ({
+        requests: window.__bench.requests || [],
+        // On the same clock as the requests (ms since the epoch).
+        longTasks: window.__bench.longTasks.map((t) => ({ start: performance.timeOrigin + t.start, duration: t.duration })),
+      }));
+      const steps = requests
+        .map((r) => ({ what: r.what, start: r.start - started, end: r.end - started }))
+        .concat(longTasks.map((t) => ({ what: "page busy", start: Math.round(t.start - started), end: Math.round(t.start + t.duration - started) })))
+        .concat(calls)
+        .filter((r) => r.end > reviewedMs - 200)
+        .sort((a, b) => a.start - b.start)
+        .map((r) => `${r.what} ${r.start}-${r.end}`);
+      console.log(`  (${path.basename(file)}: from the review on, in ms: ${steps.join(", ")})`);
     }
     console.log(`  (${path.basename(file)}: ${(await note.innerText()).replace(/\s+/g, " ").trim()} after ${ms} ms; reviewed after ${reviewedMs} ms; first batch sent after ${firstBatchMs} ms; last batch answered after ${uploadedMs} ms; done on the server after ${doneMs} ms)`);
     return ms;

@@ -79,6 +79,9 @@ pub struct Session {
     options: CheckOptions,
     mapping: Mapping,
     report: Report,
+    /// Every row was checked with `mapping` and `options` (no file error
+    /// stopped the check): a check that changes neither keeps the verdicts.
+    rows_checked: bool,
     /// Errors of each row that has some, in the order core reports them.
     errors: RowErrors,
     /// Per unique field (template index): a hash of each row's key, 0 for
@@ -98,6 +101,29 @@ pub struct Session {
     /// change is answered: freeing a million rows' errors takes longer
     /// than checking them again.
     retired: Vec<Vec<RowError>>,
+}
+
+/// Whether `new` checks the rows as `old` did, whatever the columns are
+/// mapped by: the same rows (sheet, header row, encoding, delimiter), values
+/// the server does not know, refused combinations and language. The clock
+/// is not compared: it is read anew for every check.
+fn same_checks(new: &CheckOptions, old: &CheckOptions) -> bool {
+    let checks = |o: &CheckOptions| CheckOptions {
+        overrides: Vec::new(),
+        remembered: Vec::new(),
+        now: String::new(),
+        ..o.clone()
+    };
+    checks(new) == checks(old)
+}
+
+/// Whether every column goes to the same field (or attribute) in both
+/// mappings: only how each was found may differ.
+fn same_targets(new: &Mapping, old: &Mapping) -> bool {
+    new.columns.len() == old.columns.len()
+        && new.columns.iter().zip(&old.columns).all(|(a, b)| {
+            (a.index, &a.field, &a.attribute) == (b.index, &b.field, &b.attribute)
+        })
 }
 
 /// The text a key value is compared by (existing records).
@@ -142,6 +168,7 @@ impl Session {
             options: CheckOptions { sheet: options.sheet.clone(), header_row: options.header_row, ..CheckOptions::default() },
             mapping: Mapping { columns: Vec::new(), file_errors: Vec::new() },
             report: Report::default(),
+            rows_checked: false,
             errors: RowErrors::default(),
             keys: Vec::new(),
             incremental: false,
@@ -184,13 +211,12 @@ impl Session {
 
     /// Map and check every row with `options`.
     pub fn check(&mut self, mut options: CheckOptions, progress: &mut dyn FnMut(u64, f64)) {
+        let same_checks = self.rows_checked && same_checks(&options, &self.options);
         // Another sheet or header row: the rows are read again first.
         let reloaded = self.reload(&mut options);
         let engine = options.to_options();
         self.options = options;
         self.commit = None;
-        self.errors.clear();
-        self.keys.clear();
         let lang = engine.lang;
         let samples: Vec<Vec<String>> =
             (0..self.store.len().min(CONTENT_SAMPLE_ROWS)).map(|i| self.store.cells(i)).collect();
@@ -225,6 +251,20 @@ impl Session {
                 messages::too_many_rows(lang, total, &self.template.label, max),
             ));
         }
+        // Choices that confirm what each column is mapped to already (the
+        // mapping remembered from the last file with these headers, often):
+        // the columns say how they were mapped, and the rows' verdicts stay.
+        if same_checks
+            && same_targets(&mapping, &self.mapping)
+            && (&report.file_errors, report.rows.total) == (&self.report.file_errors, self.report.rows.total)
+        {
+            self.report.columns = report.columns;
+            self.mapping = mapping;
+            return;
+        }
+        self.rows_checked = false;
+        self.errors.clear();
+        self.keys.clear();
         self.mapping = mapping;
         if report.file_errors.iter().any(|e| e.code.stops_checking()) {
             self.report = report;
@@ -290,6 +330,7 @@ impl Session {
         progress(total, 1.0);
         self.report = report;
         self.keys = keys;
+        self.rows_checked = true;
     }
 
     /// The summary the page keeps.

@@ -68,6 +68,8 @@ impl Session {
         } else {
             // Generated or repeatable unique fields: core's file rules decide, over the whole file.
             let before = self.errors.clone();
+            // The rows changed: every one is checked again.
+            self.rows_checked = false;
             self.check(self.options.clone(), &mut |_, _| {});
             let edited: BTreeSet<u64> = indexes.iter().map(|&i| i as u64 + 1).collect();
             let mut rows: BTreeSet<u64> = before.keys().collect();

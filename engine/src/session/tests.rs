@@ -31,6 +31,7 @@ pub(super) fn full_check(session: &Session) -> RowErrors {
         options: CheckOptions { header_row: session.options.header_row, ..CheckOptions::default() },
         mapping: session.mapping.clone(),
         report: Report::default(),
+        rows_checked: false,
         errors: RowErrors::default(),
         keys: Vec::new(),
         incremental: false,
@@ -407,4 +408,60 @@ fn a_remembered_mapping_maps_as_last_time_and_a_choice_made_now_wins() {
     s.check(CheckOptions { overrides: vec![choice("Notes", None)], ..options }, &mut |_, _| {});
     let notes = &s.summary().report.columns[2];
     assert_eq!(notes.field, None, "{notes:?}");
+}
+
+#[test]
+fn a_remembered_mapping_that_confirms_the_columns_keeps_the_rows_verdicts() {
+    use csv_import_core::map::{MatchKind, Override};
+    let mut s = session("First name,Last name,Email\nAnn,Lee,ann@x.com\nBob,,not-an-email\n,Roe,roe@x.com\n", "clients");
+    let before = s.summary();
+    assert_eq!((before.report.rows.valid, before.report.rows.invalid), (1, 2));
+    // What the server remembers from the last file with these headers: as guessed.
+    let remembered: Vec<Override> =
+        before.report.columns.iter().map(|c| Override { column: c.header.clone(), field: c.field.clone() }).collect();
+    let mut progress = 0;
+    s.check(CheckOptions { remembered: remembered.clone(), ..options() }, &mut |_, _| progress += 1);
+    assert_eq!(progress, 0, "the rows were checked again");
+    let after = s.summary();
+    assert!(after.report.columns.iter().all(|c| c.how == MatchKind::Remembered), "{:?}", after.report.columns);
+    assert_eq!((after.report.rows.valid, after.report.rows.invalid), (1, 2));
+    assert_eq!(after.error_rows, before.error_rows);
+    assert_eq!(s.errors, full_check(&s));
+
+    // A remembered choice that maps a column elsewhere checks every row again.
+    let mut moved = remembered;
+    moved[1].field = Some("company".into());
+    s.check(CheckOptions { remembered: moved, ..options() }, &mut |_, _| progress += 1);
+    assert!(progress > 0);
+    assert_eq!(s.summary().report.columns[1].field.as_deref(), Some("company"));
+    assert_eq!(s.errors, full_check(&s));
+
+    // Another language: the same mapping, every row checked again.
+    let checked = progress;
+    let remembered = s.options.remembered.clone();
+    s.check(CheckOptions { remembered, lang: csv_import_core::Lang::Fr, ..options() }, &mut |_, _| progress += 1);
+    assert!(progress > checked);
+}
+
+#[test]
+fn an_edit_checked_over_the_whole_file_is_checked_after_a_confirmed_mapping() {
+    use csv_import_core::map::Override;
+    // A unique field that repeats: an edit is checked over the whole file.
+    let template = Template::from_toml(
+        "name = \"t\"\nlabel = \"T\"\n[[fields]]\nkey = \"code\"\nunique = true\nrepeatable = true\n\
+         [[fields]]\nkey = \"email\"\ntype = \"email\"\n",
+    )
+    .unwrap();
+    let mut s = load_in_chunks(b"Code,Email\nA,a@x.com\nB,b@x.com\n", 5, template, options()).unwrap_or_else(|s| panic!("{s:?}"));
+    assert!(!s.incremental);
+    let remembered = vec![
+        Override { column: "Code".into(), field: Some("code".into()) },
+        Override { column: "Email".into(), field: Some("email".into()) },
+    ];
+    let mut progress = 0;
+    s.check(CheckOptions { remembered, ..options() }, &mut |_, _| progress += 1);
+    assert_eq!(progress, 0, "the rows were checked again");
+    s.edit(2, 1, "not-an-email");
+    assert!(s.errors.contains_key(&2), "{:?}", s.errors);
+    assert_eq!(s.errors, full_check(&s));
 }

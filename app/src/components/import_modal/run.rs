@@ -12,7 +12,7 @@
 
 use super::state::{ModalState, Mode, RunProgress, Step};
 use crate::components::csv_import::DeliveredRows;
-use crate::analysis::{NextBatch, Request, Skipped};
+use crate::analysis::{Request, Skipped};
 use crate::model::{Batch, ImportState, ImportSummary, SkippedRow, StartImport};
 use csv_import_core::Record;
 use crate::AppError;
@@ -21,7 +21,16 @@ use crate::server_fns::imports::{
     start_import::start_import,
 };
 use leptos::prelude::*;
+use serde_json::value::RawValue;
 use std::future::Future;
+
+/// The worker's next batch, its records kept as the JSON it wrote: the
+/// server's batch takes them as they are ([`Batch::rows_json`]).
+#[derive(serde::Deserialize)]
+struct NextRows {
+    records: Vec<Box<RawValue>>,
+    done: bool,
+}
 
 /// How often a request is tried while the server cannot be reached before
 /// the import stops with an error (about two minutes of pauses).
@@ -102,19 +111,19 @@ async fn send_batches<F, Fut>(
     mut send: F,
 ) -> Result<(u64, bool), String>
 where
-    F: FnMut(u32, Vec<Record>, bool, u64) -> Fut,
+    F: FnMut(u32, Vec<Box<RawValue>>, bool, u64) -> Fut,
     Fut: Future<Output = Result<(), String>>,
 {
     use futures::stream::{FuturesOrdered, StreamExt};
-    type Reading = std::pin::Pin<Box<dyn Future<Output = Result<NextBatch, String>>>>;
+    type Reading = std::pin::Pin<Box<dyn Future<Output = Result<NextRows, String>>>>;
     let began = crate::browser::now_ms();
     let (mut sent, mut handed, mut seq) = (0_u64, 0_u64, 0_u32);
     let ask_next = move || -> Reading {
-        Box::pin(async move { crate::browser::ask::<NextBatch>(&Request::NextBatch { size, max_bytes }).await })
+        Box::pin(async move { crate::browser::ask::<NextRows>(&Request::NextBatch { size, max_bytes }).await })
     };
     let mut sending = FuturesOrdered::new();
     let mut reading: Option<Reading> = Some(ask_next());
-    let mut next: Option<NextBatch> = None;
+    let mut next: Option<NextRows> = None;
     let mut cancelled = false;
     loop {
         cancelled |= state.cancel_requested.get_untracked();
@@ -186,11 +195,21 @@ async fn deliver(state: ModalState) -> Result<(), String> {
     let total_rows = state.analysis.with_untracked(|a| a.as_ref().map_or(0, |a| a.last_row.max(a.report.rows.total)));
     // One batch at a time: the page takes them in order.
     let (sent, cancelled) = send_batches(state, (DELIVERY_BATCH_ROWS, 0, 1), total, |seq, records, last, sent| {
-        let rows: Vec<serde_json::Value> =
-            records.iter().filter_map(|r| serde_json::to_value(r.view(&template)).ok()).collect();
-        let batch = DeliveredRows { template: template.name.clone(), file_name: file_name.clone(), seq, rows, last };
-        let delivered = (handler.0)(batch);
-        async move { delivered.await.map_err(|why| (text.page_refused)(sent, &why)) }
+        // The page's handler gets the rows as the template's fields.
+        let delivered = records
+            .iter()
+            .map(|r| serde_json::from_str::<Record>(r.get()).map_err(|e| (text.checker_garbled)(&e.to_string())))
+            .collect::<Result<Vec<Record>, String>>()
+            .map(|records| {
+                let rows = records.iter().filter_map(|r| serde_json::to_value(r.view(&template)).ok()).collect();
+                (handler.0)(DeliveredRows { template: template.name.clone(), file_name: file_name.clone(), seq, rows, last })
+            });
+        async move {
+            match delivered {
+                Ok(delivered) => delivered.await.map_err(|why| (text.page_refused)(sent, &why)),
+                Err(garbled) => Err(garbled),
+            }
+        }
     })
     .await?;
     let skipped_rows: Vec<SkippedRow> = skipped.into_iter().map(|s| SkippedRow { row: s.row, reasons: s.reasons }).collect();
@@ -260,7 +279,7 @@ async fn import(state: ModalState) -> Result<(), String> {
     let batch_size = (started.max_batch_rows.max(1) as usize, started.max_batch_bytes as usize, in_flight);
     let import_id = started.import_id.clone();
     let (_, cancelled) = send_batches(state, batch_size, total, |seq, rows, _last, sent| {
-        let batch = Batch { import_id: import_id.clone(), seq, rows };
+        let batch = Batch { import_id: import_id.clone(), seq, rows: Vec::new(), rows_json: Some(rows) };
         async move {
             // The same (import, seq) is applied once however often it is
             // sent, so a batch whose answer was lost can be sent again safely.
