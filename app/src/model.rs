@@ -173,9 +173,9 @@ pub struct Batch {
     /// The rows.
     pub rows: Vec<Record>,
     /// The rows as JSON records, sent in place of `rows` when set: the page
-    /// passes on the worker's JSON as it is, since reading thousands of
-    /// records into the page's memory only to write them again cost it a
-    /// tenth of a second per batch.
+    /// passes on the worker's JSON as it is rather than reading thousands of
+    /// records into its memory only to write them again (about 7 ms per
+    /// 5,000 rows natively, on the page's main thread).
     #[serde(skip)]
     pub rows_json: Option<Vec<Box<serde_json::value::RawValue>>>,
 }
