@@ -719,3 +719,52 @@ async fn the_batches_sent_ahead_of_the_job_are_committed_together(db: Db) {
     assert_eq!((b["state"].clone(), b["inserted"].clone()), (json!("done"), json!(150)));
     assert_eq!(api.count("clients", "acme").await, 3 + 150);
 }
+
+/// SQLite has one writer: batches sent at once wait for this process's
+/// turn at it, in order, without holding a connection meanwhile (more
+/// batches wait than the pool has connections), and are all staged once
+/// the turn is free.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn on_sqlite_batches_sent_at_once_wait_for_the_writers_turn() {
+    let (db, _dir) = common::sqlite().await;
+    common::bounded(async move {
+        let api = std::sync::Arc::new(Api::new(db).await);
+        let admin = api.login("admin@acme.test").await;
+        let id = api.start(&admin, "clients", "together.csv", 80, json!([])).await;
+        let turn = api.db.write_turn().await;
+        assert!(turn.is_some(), "SQLite's writer is taken in turn");
+        let sent: Vec<_> = (0..8_u32)
+            .map(|seq| {
+                let (api, admin, id) = (api.clone(), admin.clone(), id.clone());
+                tokio::spawn(async move { api.stage(&admin, &id, seq, clients("t", u64::from(seq) * 10 + 1, 10)).await })
+            })
+            .collect();
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        assert!(sent.iter().all(|s| !s.is_finished()), "no batch is staged while another holds the writer");
+        drop(turn);
+        for s in sent {
+            let reply = s.await.unwrap();
+            assert_eq!(reply.status, StatusCode::OK, "{}", reply.text);
+        }
+        let staged: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM import_staged WHERE import_id = $1")
+            .bind(id.clone())
+            .fetch_one(&api.db.pool)
+            .await
+            .unwrap();
+        assert_eq!(staged, 8);
+        // The job's commit waits its turn the same way.
+        assert_eq!(api.queue(&admin, &id).await.status, StatusCode::OK);
+        let turn = api.db.write_turn().await;
+        let job = {
+            let api = api.clone();
+            tokio::spawn(async move { jobs::run_once(&api.db, &runner("r")).await })
+        };
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        assert!(!job.is_finished(), "the job does not commit while another holds the writer");
+        assert_eq!(api.count("clients", "acme").await, 3);
+        drop(turn);
+        assert!(job.await.unwrap().unwrap(), "the job ran");
+        assert_eq!(api.count("clients", "acme").await, 3 + 80);
+    })
+    .await;
+}

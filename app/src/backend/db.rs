@@ -9,7 +9,9 @@ use csv_import_core::{messages, FieldType, Lang, Template};
 use sqlx::any::{install_default_drivers, AnyPoolOptions};
 use sqlx::{AnyConnection, AnyPool, Executor};
 use std::path::Path;
+use std::sync::Arc;
 use thiserror::Error;
+use tokio::sync::{Mutex, MutexGuard};
 
 /// The database used when `DATABASE_URL` is not set: a file under `./data/`.
 pub const DEFAULT_URL: &str = "sqlite://data/csv-import.db";
@@ -94,6 +96,34 @@ pub struct Db {
     pub pool: AnyPool,
     /// SQLite or PostgreSQL.
     pub backend: Backend,
+    /// This process's turn at SQLite's one writer ([`Db::write_turn`]).
+    writer: Arc<Mutex<()>>,
+}
+
+impl Db {
+    /// A pool for `backend`, as [`connect`] makes it (without migrating).
+    fn new(pool: AnyPool, backend: Backend) -> Db {
+        Db { pool, backend, writer: Arc::new(Mutex::new(())) }
+    }
+
+    /// Wait for this process's turn at the database's writer, before taking
+    /// a connection and beginning a transaction that writes much (a batch
+    /// staged or committed, an import started or ended); hold it until that
+    /// transaction ends. SQLite has one writer: a transaction that finds it
+    /// taken sleeps in SQLite's busy handler, up to 100 ms a time, and the
+    /// writer stays idle until it wakes; waiting here hands the writer over
+    /// in order the moment it is free, and spares the waiters the busy
+    /// timeout. PostgreSQL locks rows, not the database: no turn (`None`).
+    ///
+    /// Taken before the connection, never while holding one, so that the
+    /// holder can always get the connections it needs; and never twice in
+    /// one task (it is not reentrant).
+    pub async fn write_turn(&self) -> Option<MutexGuard<'_, ()>> {
+        match self.backend {
+            Backend::Sqlite => Some(self.writer.lock().await),
+            Backend::Postgres => None,
+        }
+    }
 }
 
 /// Connect to `url`, creating an SQLite file (and its folder) if needed, and
@@ -118,7 +148,7 @@ pub async fn connect(url: &str) -> Result<Db, DbError> {
         })
         .connect(&url)
         .await?;
-    let db = Db { pool, backend };
+    let db = Db::new(pool, backend);
     migrate(&db).await?;
     Ok(db)
 }

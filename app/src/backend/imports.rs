@@ -223,6 +223,7 @@ pub async fn start(
 
     let id = random_hex(16)?;
     let created = now();
+    let _turn = db.write_turn().await;
     let mut tx = db.pool.begin().await?;
     sqlx::query(
         "INSERT INTO imports (id, workspace_id, user_id, template, file_name, state, total_rows, skipped, note, created_at, lang) \
@@ -710,6 +711,7 @@ async fn attempt_together(
     works: &[BatchWork<'_>],
     checks: Vec<Checked>,
 ) -> Result<Vec<BatchResult>, AppError> {
+    let _turn = db.write_turn().await;
     let mut tx = db.pool.begin().await?;
     if lock(&mut tx, db.backend, &head.id).await? != Some(ImportState::Running) {
         return Err(AppError::Conflict("the import is not running".into()));
@@ -790,6 +792,7 @@ impl BatchWork<'_> {
     /// (`row_by_row`) each in a savepoint, skipping those the database refuses.
     async fn attempt(&self, mut checked: Checked, row_by_row: bool) -> Result<Attempt, AppError> {
         let (head, seq) = (self.head, self.batch.seq);
+        let _turn = self.db.write_turn().await;
         let mut tx = self.db.pool.begin().await?;
         match lock(&mut tx, self.db.backend, &head.id).await? {
             Some(ImportState::Running) => {}
@@ -1004,6 +1007,7 @@ async fn skips(db: &Db, import_id: &str, seq: Option<u32>) -> Result<Vec<Skipped
 /// batches): its runner then drops what is staged and ends it.
 pub async fn finish(db: &Db, head: &ImportHead, cancelled: bool) -> Result<(), AppError> {
     let state = if cancelled { ImportState::Cancelled } else { ImportState::Done };
+    let _turn = db.write_turn().await;
     let mut tx = db.pool.begin().await?;
     sqlx::query("UPDATE imports SET state = $1, finished_at = $2 WHERE id = $3 AND state = 'running'")
         .bind(state_text(state))

@@ -128,6 +128,9 @@ fn has_ready_batch() -> String {
 /// acknowledged and then left out.
 pub async fn stage(db: &Db, head: &ImportHead, seq: u32, rows: &[Record]) -> Result<Staged, AppError> {
     let template = access::template(&head.template)?;
+    // Encoded before the writer's turn, which this does not need.
+    let payload = serde_json::to_string(rows).map_err(|e| AppError::internal("encoding a batch", e))?;
+    let _turn = db.write_turn().await;
     let mut tx = db.pool.begin().await?;
     let state = imports::lock(&mut tx, db.backend, &head.id).await?;
     let stored: Option<i64> =
@@ -149,7 +152,6 @@ pub async fn stage(db: &Db, head: &ImportHead, seq: u32, rows: &[Record]) -> Res
         return Err(AppError::Conflict("This import has ended; start a new import to send more rows.".into()));
     }
     imports::check_announced(&mut tx, head, &template, seq, rows).await?;
-    let payload = serde_json::to_string(rows).map_err(|e| AppError::internal("encoding a batch", e))?;
     sqlx::query(
         "INSERT INTO import_staged (import_id, seq, payload, row_count, created_at) VALUES ($1, $2, $3, $4, $5)",
     )
@@ -186,6 +188,7 @@ async fn insert_job(conn: &mut sqlx::AnyConnection, head: &ImportHead, sealed: b
 /// Queue the import: every batch is staged; its job, sealed, commits what
 /// is left and ends the import. Queueing twice queues once.
 pub async fn queue(db: &Db, head: &ImportHead) -> Result<(), AppError> {
+    let _turn = db.write_turn().await;
     let mut tx = db.pool.begin().await?;
     let state = imports::lock(&mut tx, db.backend, &head.id).await?;
     let job = job_sealed(&mut tx, &head.id).await?;
@@ -459,6 +462,7 @@ pub async fn run(db: &Db, config: &RunnerConfig, claim: &Claim) -> Result<Turn, 
     // Done and its staged rows gone together: nobody sees one without the
     // other. The rows go first: the end time is taken last, just before
     // the commit that shows it.
+    let _turn = db.write_turn().await;
     let mut tx = db.pool.begin().await?;
     sqlx::query("DELETE FROM import_staged WHERE import_id = $1").bind(head.id.clone()).execute(&mut *tx).await?;
     let ended = sqlx::query(
@@ -626,6 +630,7 @@ pub async fn drop_abandoned(db: &Db, older_than: Duration) -> Result<u64, AppErr
         let Some(head) = imports::load(db, &id, None).await? else {
             continue;
         };
+        let _turn = db.write_turn().await;
         let mut tx = db.pool.begin().await?;
         imports::lock(&mut tx, db.backend, &id).await?;
         let still: Option<String> =
