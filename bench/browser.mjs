@@ -16,8 +16,8 @@
 //                                them into wasm, decoding, parsing, storing;
 //                                mapping and checking the rows
 //   e2e_5000_rows_ms             drop a 5,000-row file to the "finished"
-//                                notification (the clients template imports
-//                                in the background)
+//                                notification, as the page shows it (the
+//                                clients template imports in the background)
 //   e2e_1m_rows_s                the same for the 1M-row file
 //   bundle_gzip_kb               JS, wasm and CSS the Clients page, its import
 //                                modal and the worker download, gzipped
@@ -462,6 +462,18 @@ async function measureEndToEnd(browser, file, timeout) {
     started = Date.now();
     await dropAndReview(page, dialog, file, rows, timeout);
     const reviewedMs = Date.now() - started;
+    // When the page shows the notice, by the page's clock: Playwright's
+    // own wait polls, and may notice it up to 100 ms later.
+    await page.evaluate((before) => {
+      window.__bench.noticeAt = null;
+      const seen = () => {
+        const note = document.querySelectorAll(".notification")[before];
+        if (window.__bench.noticeAt === null && note && /finished: [\d,]+ imported, [\d,]+ skipped\./.test(note.textContent)) {
+          window.__bench.noticeAt = Date.now();
+        }
+      };
+      new MutationObserver(seen).observe(document.body, { childList: true, subtree: true, characterData: true });
+    }, before);
     await dialog.getByRole("button", { name: /^Import \d/ }).click();
     // When the server has the import done (its history says so), polled
     // every 50 ms; the page learns it at its next notification poll.
@@ -486,7 +498,9 @@ async function measureEndToEnd(browser, file, timeout) {
       const seen = (await page.locator("body").innerText().catch(() => "")).replace(/\s+/g, " ").slice(0, 600);
       throw new Error(`${e.message.split("\n")[0]}; the page said: ${seen} (screenshot ${shot})`);
     }
-    const ms = Date.now() - started;
+    const noticedMs = Date.now() - started;
+    const noticeAt = await page.evaluate(() => window.__bench.noticeAt);
+    const ms = noticeAt === null ? noticedMs : Math.min(noticedMs, noticeAt - started);
     await polling;
     // A background import's job commits while the rows are sent: the last
     // batch's answer is the end of the upload.
@@ -525,7 +539,7 @@ async function measureEndToEnd(browser, file, timeout) {
         .map((r) => `${r.what} ${r.start}-${r.end}`);
       console.log(`  (${path.basename(file)}: from the drop on, in ms (reviewed at ${reviewedMs}): ${steps.join(", ")})`);
     }
-    console.log(`  (${path.basename(file)}: ${(await note.innerText()).replace(/\s+/g, " ").trim()} after ${ms} ms; reviewed after ${reviewedMs} ms; first batch sent after ${firstBatchMs} ms; last batch answered after ${uploadedMs} ms; done on the server after ${doneMs} ms)`);
+    console.log(`  (${path.basename(file)}: ${(await note.innerText()).replace(/\s+/g, " ").trim()} after ${ms} ms (Playwright noticed it after ${noticedMs}); reviewed after ${reviewedMs} ms; first batch sent after ${firstBatchMs} ms; last batch answered after ${uploadedMs} ms; done on the server after ${doneMs} ms)`);
     return ms;
   } finally {
     await context.close();
