@@ -521,6 +521,12 @@ async function measureEndToEnd(browser, file, timeout) {
         .filter((r) => r.end - started > reviewedMs - 1000 && r.start - started < startImport.sent)
         .map((r) => `${r.what} ${r.start - started}-${r.end - started} ms`);
       console.log(`  (${path.basename(file)}: the worker's requests until then: ${requests.join(", ") || "none"})`);
+      // And the page's own long tasks (50 ms and more) in that time.
+      const busy = (await page.evaluate(() => window.__bench.longTasks.map((t) => ({ start: performance.timeOrigin + t.start, duration: t.duration }))))
+        .map((t) => ({ start: Math.round(t.start - started), end: Math.round(t.start + t.duration - started) }))
+        .filter((t) => t.end > reviewedMs - 1000 && t.start < startImport.sent + 200)
+        .map((t) => `${t.start}-${t.end} ms`);
+      console.log(`  (${path.basename(file)}: the page busy until then: ${busy.join(", ") || "never 50 ms at a time"})`);
     }
     if (batches.length <= 2) {
       // A small file: every step from the drop to the notice, the

@@ -57,7 +57,7 @@
 
 use app::backend::{access, imports, jobs, records};
 use app::portal::backend::{demo};
-use app::model::{Role, SessionInfo, StartImport, WorkspaceInfo};
+use app::model::{Role, SessionInfo, SkippedRow, StartImport, WorkspaceInfo};
 use csv_import::db::{self, Db};
 use csv_import_core::{check, Options, Record};
 use sqlx::Row;
@@ -116,6 +116,7 @@ async fn main() {
     let url = format!("sqlite://{}/job.db", dir.path().display());
     let sqlite = db::connect(&url).await.expect("SQLite");
     report_job("sqlite", rows.len(), job_all(&sqlite, &rows, batch_rows).await);
+    report_start_skips("sqlite", start_skips(&sqlite).await);
 
     // PostgreSQL.
     let base = std::env::var("BENCH_DATABASE_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into());
@@ -132,6 +133,7 @@ async fn main() {
             match postgres(&base, "job").await {
                 Ok((pg, _, job_schema)) => {
                     report_job("postgres", rows.len(), job_all(&pg, &rows, batch_rows).await);
+                    report_start_skips("postgres", start_skips(&pg).await);
                     pg.pool.close().await;
                     let _ = sqlx::query(&format!("DROP SCHEMA {job_schema} CASCADE")).execute(&admin).await;
                 }
@@ -373,6 +375,38 @@ async fn job_all(db: &Db, rows: &[Record], batch_rows: usize) -> (f64, f64) {
     let summary = imports::counts(db, &head).await.expect("summary");
     assert_eq!(summary.inserted, rows.len() as u64, "every valid row of the file is a new client");
     (staged, job)
+}
+
+/// Rows a big file's import starts with as skipped (the million-row
+/// file's invalid rows are about this many).
+const START_SKIPS: u64 = 50_000;
+
+/// Seconds to start an import of a million rows of which [`START_SKIPS`]
+/// are skipped, each with a reason, as the page announces them.
+async fn start_skips(db: &Db) -> f64 {
+    let session = session(db).await;
+    let template = access::template("clients").unwrap();
+    let skipped = (1..=START_SKIPS)
+        .map(|i| SkippedRow {
+            row: i * 20,
+            reasons: vec![format!("Email: \"user{i}@\" is not an email address. Correct it, e.g. name@example.com.")],
+        })
+        .collect();
+    let input = StartImport { total_rows: 1_000_000, skipped, ..start_input(&[]) };
+    let start = Instant::now();
+    let import = imports::start(db, &session, &template, &input).await.expect("start").import_id;
+    let seconds = start.elapsed().as_secs_f64();
+    let stored: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM import_skips WHERE import_id = $1")
+        .bind(import)
+        .fetch_one(&db.pool)
+        .await
+        .expect("the skipped rows");
+    assert_eq!(stored, START_SKIPS as i64, "every skipped row is stored");
+    seconds
+}
+
+fn report_start_skips(db: &str, seconds: f64) {
+    println!("start_skipped_rows_per_s_{db}: {:.0} ({START_SKIPS} rows in {seconds:.2} s)", START_SKIPS as f64 / seconds);
 }
 
 /// The start of one import of `rows`, as the page announces it.
