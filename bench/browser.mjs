@@ -239,6 +239,15 @@ async function signInAndOpenImport(page) {
   return dialog;
 }
 
+// The page's long tasks (50 ms and more), in ms since `started` (a
+// Date.now() of the benchmark: the page's epoch clock is the same).
+async function pageBusy(page, started) {
+  const tasks = await page.evaluate(() =>
+    window.__bench.longTasks.map((t) => ({ start: performance.timeOrigin + t.start, duration: t.duration })),
+  );
+  return tasks.map((t) => ({ start: Math.round(t.start - started), end: Math.round(t.start + t.duration - started) }));
+}
+
 // From the file to the review step's counts; milliseconds.
 async function dropAndReview(page, dialog, file, rows, timeout) {
   const started = Date.now();
@@ -522,8 +531,7 @@ async function measureEndToEnd(browser, file, timeout) {
         .map((r) => `${r.what} ${r.start - started}-${r.end - started} ms`);
       console.log(`  (${path.basename(file)}: the worker's requests until then: ${requests.join(", ") || "none"})`);
       // And the page's own long tasks (50 ms and more) in that time.
-      const busy = (await page.evaluate(() => window.__bench.longTasks.map((t) => ({ start: performance.timeOrigin + t.start, duration: t.duration }))))
-        .map((t) => ({ start: Math.round(t.start - started), end: Math.round(t.start + t.duration - started) }))
+      const busy = (await pageBusy(page, started))
         .filter((t) => t.end > reviewedMs - 1000 && t.start < startImport.sent + 200)
         .map((t) => `${t.start}-${t.end} ms`);
       console.log(`  (${path.basename(file)}: the page busy until then: ${busy.join(", ") || "never 50 ms at a time"})`);
@@ -531,14 +539,10 @@ async function measureEndToEnd(browser, file, timeout) {
     if (batches.length <= 2) {
       // A small file: every step from the drop to the notice, the
       // worker's and the server's, to see where the waits are.
-      const { requests, longTasks } = await page.evaluate(() => ({
-        requests: window.__bench.requests || [],
-        // On the same clock as the requests (ms since the epoch).
-        longTasks: window.__bench.longTasks.map((t) => ({ start: performance.timeOrigin + t.start, duration: t.duration })),
-      }));
+      const requests = await page.evaluate(() => window.__bench.requests || []);
       const steps = requests
         .map((r) => ({ what: r.what, start: r.start - started, end: r.end - started }))
-        .concat(longTasks.map((t) => ({ what: "page busy", start: Math.round(t.start - started), end: Math.round(t.start + t.duration - started) })))
+        .concat((await pageBusy(page, started)).map((t) => ({ what: "page busy", ...t })))
         .concat(calls)
         .filter((r) => r.end > 0)
         .sort((a, b) => a.start - b.start)
