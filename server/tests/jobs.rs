@@ -11,7 +11,7 @@ mod common;
 use app::backend::jobs::{self, RunnerConfig};
 use axum::body::Body;
 use axum::http::{header, HeaderMap, Request, StatusCode};
-use csv_import::db::{Db, Place};
+use csv_import::db::Db;
 use leptos::prelude::LeptosOptions;
 use serde_json::{json, Value};
 use std::time::Duration;
@@ -731,7 +731,7 @@ async fn on_sqlite_batches_sent_at_once_wait_for_the_writers_turn() {
         let api = std::sync::Arc::new(Api::new(db).await);
         let admin = api.login("admin@acme.test").await;
         let id = api.start(&admin, "clients", "together.csv", 80, json!([])).await;
-        let turn = api.db.write_turn(Place::InLine).await;
+        let turn = api.db.write_turn().await;
         assert!(turn.is_some(), "SQLite's writer is taken in turn");
         let sent: Vec<_> = (0..8_u32)
             .map(|seq| {
@@ -754,7 +754,7 @@ async fn on_sqlite_batches_sent_at_once_wait_for_the_writers_turn() {
         assert_eq!(staged, 8);
         // The job's commit waits its turn the same way.
         assert_eq!(api.queue(&admin, &id).await.status, StatusCode::OK);
-        let turn = api.db.write_turn(Place::InLine).await;
+        let turn = api.db.write_turn().await;
         let job = {
             let api = api.clone();
             tokio::spawn(async move { jobs::run_once(&api.db, &runner("r")).await })
@@ -767,30 +767,4 @@ async fn on_sqlite_batches_sent_at_once_wait_for_the_writers_turn() {
         assert_eq!(api.count("clients", "acme").await, 3 + 80);
     })
     .await;
-}
-
-/// A background import's job waits for SQLite's writer ahead of the line
-/// (after the holder and at most one waiter), so that it keeps up with the
-/// batches still sent; a waiter in line still gets every other turn.
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn on_sqlite_the_job_waits_for_the_writer_ahead_of_the_line() {
-    let (db, _dir) = common::sqlite().await;
-    let order = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
-    let held = db.write_turn(Place::InLine).await;
-    let mut waiting = Vec::new();
-    for (name, place) in [("first in line", Place::InLine), ("second in line", Place::InLine), ("ahead", Place::Ahead)] {
-        let (db, order) = (db.clone(), order.clone());
-        waiting.push(tokio::spawn(async move {
-            let _turn = db.write_turn(place).await;
-            order.lock().unwrap().push(name);
-        }));
-        // Each waits before the next comes.
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    assert!(order.lock().unwrap().is_empty(), "nobody writes while the turn is held");
-    drop(held);
-    for w in waiting {
-        w.await.unwrap();
-    }
-    assert_eq!(*order.lock().unwrap(), vec!["first in line", "ahead", "second in line"]);
 }

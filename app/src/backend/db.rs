@@ -88,19 +88,6 @@ impl Backend {
     }
 }
 
-/// Where a transaction waits for SQLite's writer ([`Db::write_turn`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Place {
-    /// In line, in the order of arrival.
-    InLine,
-    /// Ahead of the line: after the holder and at most one waiter, so a
-    /// waiter in line still gets every other turn. For a background
-    /// import's job, which commits what the batches sent in line staged:
-    /// in line, it fell behind the upload and ended up to 3 s after the
-    /// last batch of a million rows.
-    Ahead,
-}
-
 /// A connection pool and the backend it talks to. The server provides it
 /// to server functions as Leptos context (`use_context::<Db>()`).
 #[derive(Clone, Debug)]
@@ -111,14 +98,12 @@ pub struct Db {
     pub backend: Backend,
     /// This process's turn at SQLite's one writer ([`Db::write_turn`]).
     writer: Arc<Mutex<()>>,
-    /// The line for it, in order of arrival ([`Place::InLine`]).
-    line: Arc<Mutex<()>>,
 }
 
 impl Db {
     /// A pool for `backend`, as [`connect`] makes it (without migrating).
     fn new(pool: AnyPool, backend: Backend) -> Db {
-        Db { pool, backend, writer: Arc::new(Mutex::new(())), line: Arc::new(Mutex::new(())) }
+        Db { pool, backend, writer: Arc::new(Mutex::new(())) }
     }
 
     /// Wait for this process's turn at the database's writer, before taking
@@ -127,22 +112,16 @@ impl Db {
     /// transaction ends. SQLite has one writer: a transaction that finds it
     /// taken sleeps in SQLite's busy handler, up to 100 ms a time, and the
     /// writer stays idle until it wakes; waiting here hands the writer over
-    /// the moment it is free, and spares the waiters the busy timeout.
-    /// PostgreSQL locks rows, not the database: no turn (`None`).
+    /// in order the moment it is free, and spares the waiters the busy
+    /// timeout. PostgreSQL locks rows, not the database: no turn (`None`).
     ///
     /// Taken before the connection, never while holding one, so that the
     /// holder can always get the connections it needs; and never twice in
     /// one task (it is not reentrant).
-    pub async fn write_turn(&self, place: Place) -> Option<MutexGuard<'_, ()>> {
-        if self.backend == Backend::Postgres {
-            return None;
-        }
-        match place {
-            Place::InLine => {
-                let _line = self.line.lock().await;
-                Some(self.writer.lock().await)
-            }
-            Place::Ahead => Some(self.writer.lock().await),
+    pub async fn write_turn(&self) -> Option<MutexGuard<'_, ()>> {
+        match self.backend {
+            Backend::Sqlite => Some(self.writer.lock().await),
+            Backend::Postgres => None,
         }
     }
 }

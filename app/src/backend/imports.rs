@@ -9,7 +9,7 @@
 
 use super::destination::{self, Batch, Destination, Prepared};
 use super::db::Backend;
-use super::db::{Db, Place};
+use super::db::Db;
 use super::records::{self, key_text};
 use super::references;
 use super::{clean_text, now, random_hex};
@@ -223,7 +223,7 @@ pub async fn start(
 
     let id = random_hex(16)?;
     let created = now();
-    let _turn = db.write_turn(Place::InLine).await;
+    let _turn = db.write_turn().await;
     let mut tx = db.pool.begin().await?;
     sqlx::query(
         "INSERT INTO imports (id, workspace_id, user_id, template, file_name, state, total_rows, skipped, note, created_at, lang) \
@@ -584,7 +584,7 @@ pub async fn commit(
     seq: u32,
     rows: &[Record],
 ) -> Result<BatchResult, AppError> {
-    commit_batches(db, head, template, &[(seq, rows)], Place::InLine)
+    commit_batches(db, head, template, &[(seq, rows)])
         .await?
         .pop()
         .ok_or_else(|| AppError::internal("commit", "no result for the batch"))
@@ -597,14 +597,12 @@ pub async fn commit(
 /// committed together write each page once. When that transaction cannot
 /// take them (a row refused, a batch committed before, the import ended, a
 /// fault), nothing of it stays and each batch is committed alone, with
-/// exactly [`commit`]'s answers. Each transaction waits for SQLite's
-/// writer at `place`.
+/// exactly [`commit`]'s answers.
 pub async fn commit_batches(
     db: &Db,
     head: &ImportHead,
     template: &Template,
     batches: &[(u32, &[Record])],
-    place: Place,
 ) -> Result<Vec<BatchResult>, AppError> {
     if head.state != ImportState::Running {
         let mut results = Vec::with_capacity(batches.len());
@@ -651,11 +649,11 @@ pub async fn commit_batches(
     let works: Vec<BatchWork> = parts
         .iter()
         .zip(&prepared)
-        .map(|(batch, prepared)| BatchWork { db, head, destination: destination.as_ref(), batch, prepared, place })
+        .map(|(batch, prepared)| BatchWork { db, head, destination: destination.as_ref(), batch, prepared })
         .collect();
     let together = match works.len() {
         0 | 1 => None,
-        _ => match LAST_FAULT.scope(Cell::new(None), attempt_together(db, head, &works, checks.clone(), place)).await {
+        _ => match LAST_FAULT.scope(Cell::new(None), attempt_together(db, head, &works, checks.clone())).await {
             Ok(results) => Some(results),
             Err(e) => {
                 tracing::debug!("import {}: batches committed one by one: {e}", head.id);
@@ -712,9 +710,8 @@ async fn attempt_together(
     head: &ImportHead,
     works: &[BatchWork<'_>],
     checks: Vec<Checked>,
-    place: Place,
 ) -> Result<Vec<BatchResult>, AppError> {
-    let _turn = db.write_turn(place).await;
+    let _turn = db.write_turn().await;
     let mut tx = db.pool.begin().await?;
     if lock(&mut tx, db.backend, &head.id).await? != Some(ImportState::Running) {
         return Err(AppError::Conflict("the import is not running".into()));
@@ -743,7 +740,6 @@ struct BatchWork<'a> {
     destination: &'a dyn Destination,
     batch: &'a Batch<'a>,
     prepared: &'a Prepared,
-    place: Place,
 }
 
 /// How a try at a batch ended, short of a fault that stops it.
@@ -796,7 +792,7 @@ impl BatchWork<'_> {
     /// (`row_by_row`) each in a savepoint, skipping those the database refuses.
     async fn attempt(&self, mut checked: Checked, row_by_row: bool) -> Result<Attempt, AppError> {
         let (head, seq) = (self.head, self.batch.seq);
-        let _turn = self.db.write_turn(self.place).await;
+        let _turn = self.db.write_turn().await;
         let mut tx = self.db.pool.begin().await?;
         match lock(&mut tx, self.db.backend, &head.id).await? {
             Some(ImportState::Running) => {}
@@ -1011,7 +1007,7 @@ async fn skips(db: &Db, import_id: &str, seq: Option<u32>) -> Result<Vec<Skipped
 /// batches): its runner then drops what is staged and ends it.
 pub async fn finish(db: &Db, head: &ImportHead, cancelled: bool) -> Result<(), AppError> {
     let state = if cancelled { ImportState::Cancelled } else { ImportState::Done };
-    let _turn = db.write_turn(Place::InLine).await;
+    let _turn = db.write_turn().await;
     let mut tx = db.pool.begin().await?;
     sqlx::query("UPDATE imports SET state = $1, finished_at = $2 WHERE id = $3 AND state = 'running'")
         .bind(state_text(state))

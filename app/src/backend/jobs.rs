@@ -18,7 +18,7 @@
 //! duplicates: the batches already committed are in `import_batches`, and
 //! [`imports::commit`] skips them.
 
-use super::db::{Backend, Db, Place};
+use super::db::{Backend, Db};
 use super::imports::{self, ImportHead, SUMMARY_COLUMNS, SUMMARY_JOINS};
 use super::{access, now, random_hex, rfc3339};
 use crate::model::{FailureCause, FinishedImports, ImportState, ImportSummary, Staged};
@@ -130,7 +130,7 @@ pub async fn stage(db: &Db, head: &ImportHead, seq: u32, rows: &[Record]) -> Res
     let template = access::template(&head.template)?;
     // Encoded before the writer's turn, which this does not need.
     let payload = serde_json::to_string(rows).map_err(|e| AppError::internal("encoding a batch", e))?;
-    let _turn = db.write_turn(Place::InLine).await;
+    let _turn = db.write_turn().await;
     let mut tx = db.pool.begin().await?;
     let state = imports::lock(&mut tx, db.backend, &head.id).await?;
     let stored: Option<i64> =
@@ -188,7 +188,7 @@ async fn insert_job(conn: &mut sqlx::AnyConnection, head: &ImportHead, sealed: b
 /// Queue the import: every batch is staged; its job, sealed, commits what
 /// is left and ends the import. Queueing twice queues once.
 pub async fn queue(db: &Db, head: &ImportHead) -> Result<(), AppError> {
-    let _turn = db.write_turn(Place::InLine).await;
+    let _turn = db.write_turn().await;
     let mut tx = db.pool.begin().await?;
     let state = imports::lock(&mut tx, db.backend, &head.id).await?;
     let job = job_sealed(&mut tx, &head.id).await?;
@@ -441,8 +441,7 @@ pub async fn run(db: &Db, config: &RunnerConfig, claim: &Claim) -> Result<Turn, 
                     // Rows the database refuses are skipped with a reason inside
                     // the commit; an error here is a fault that is not about rows,
                     // or the import ended meanwhile (cancelled while it was sent).
-                    // Ahead of the batches still sent, to keep up with them.
-                    match imports::commit_batches(db, &head, &template, &batches, Place::Ahead).await {
+                    match imports::commit_batches(db, &head, &template, &batches).await {
                         Ok(_) => {}
                         Err(AppError::Conflict(_)) if head_of(db, &head.id).await?.state != ImportState::Running => break,
                         Err(e) => return Err(e),
@@ -463,7 +462,7 @@ pub async fn run(db: &Db, config: &RunnerConfig, claim: &Claim) -> Result<Turn, 
     // Done and its staged rows gone together: nobody sees one without the
     // other. The rows go first: the end time is taken last, just before
     // the commit that shows it.
-    let _turn = db.write_turn(Place::InLine).await;
+    let _turn = db.write_turn().await;
     let mut tx = db.pool.begin().await?;
     sqlx::query("DELETE FROM import_staged WHERE import_id = $1").bind(head.id.clone()).execute(&mut *tx).await?;
     let ended = sqlx::query(
@@ -631,7 +630,7 @@ pub async fn drop_abandoned(db: &Db, older_than: Duration) -> Result<u64, AppErr
         let Some(head) = imports::load(db, &id, None).await? else {
             continue;
         };
-        let _turn = db.write_turn(Place::InLine).await;
+        let _turn = db.write_turn().await;
         let mut tx = db.pool.begin().await?;
         imports::lock(&mut tx, db.backend, &id).await?;
         let still: Option<String> =
