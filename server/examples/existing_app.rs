@@ -19,10 +19,9 @@ use axum::middleware::Next;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::Router;
-use csv_import::db::Db;
+use csv_import::db::{on_conn, Conn, Db};
 use csv_import::destination::{Batch, BatchResult, BoxFuture, Destination, Prepared, Rows, SkippedRow};
 use csv_import::embed::{EmbedConfig, Principal, Role};
-use sqlx::Row;
 use std::path::PathBuf;
 
 /// A user of the portal, as its own sign-in knows them.
@@ -135,7 +134,7 @@ impl Destination for PortalContacts {
 
     fn write<'a>(
         &'a self,
-        conn: &'a mut sqlx::AnyConnection,
+        mut conn: Conn<'a>,
         batch: &'a Batch<'a>,
         rows: Rows,
         skipped: Vec<SkippedRow>,
@@ -146,33 +145,43 @@ impl Destination for PortalContacts {
             // The template's field order: email, name, phone.
             for (_row, values) in rows {
                 let [email, name, phone] = [0, 1, 2].map(|i| values.get(i).cloned().flatten());
-                let stored = sqlx::query("SELECT name, phone FROM portal_contacts WHERE workspace_id = $1 AND email = $2")
-                    .bind(batch.workspace_id)
-                    .bind(email.clone())
-                    .fetch_optional(&mut *conn)
-                    .await?;
+                // Written once for SQLite and PostgreSQL: `on_conn!` runs the
+                // body on either database's connection.
+                let stored: Option<(Option<String>, Option<String>)> = on_conn!(conn, c => {
+                    sqlx::query_as("SELECT name, phone FROM portal_contacts WHERE workspace_id = $1 AND email = $2")
+                        .bind(batch.workspace_id)
+                        .bind(&email)
+                        .fetch_optional(c)
+                        .await
+                })?;
                 match stored {
                     None => {
-                        sqlx::query("INSERT INTO portal_contacts (workspace_id, email, name, phone) VALUES ($1, $2, $3, $4)")
-                            .bind(batch.workspace_id)
-                            .bind(email)
-                            .bind(name)
-                            .bind(phone)
-                            .execute(&mut *conn)
-                            .await?;
+                        on_conn!(conn, c => {
+                            sqlx::query("INSERT INTO portal_contacts (workspace_id, email, name, phone) VALUES ($1, $2, $3, $4)")
+                                .bind(batch.workspace_id)
+                                .bind(&email)
+                                .bind(&name)
+                                .bind(&phone)
+                                .execute(c)
+                                .await
+                                .map(drop)
+                        })?;
                         result.inserted += 1;
                     }
-                    Some(row) if row.try_get::<Option<String>, _>(0)? == name && row.try_get::<Option<String>, _>(1)? == phone => {
+                    Some(found) if found == (name.clone(), phone.clone()) => {
                         result.unchanged += 1;
                     }
                     Some(_) => {
-                        sqlx::query("UPDATE portal_contacts SET name = $1, phone = $2 WHERE workspace_id = $3 AND email = $4")
-                            .bind(name)
-                            .bind(phone)
-                            .bind(batch.workspace_id)
-                            .bind(email)
-                            .execute(&mut *conn)
-                            .await?;
+                        on_conn!(conn, c => {
+                            sqlx::query("UPDATE portal_contacts SET name = $1, phone = $2 WHERE workspace_id = $3 AND email = $4")
+                                .bind(&name)
+                                .bind(&phone)
+                                .bind(batch.workspace_id)
+                                .bind(&email)
+                                .execute(c)
+                                .await
+                                .map(drop)
+                        })?;
                         result.updated += 1;
                     }
                 }

@@ -4,3 +4,4 @@
 //! re-exports it.
 
 pub use app::backend::db::*;
+pub use app::on_conn;

@@ -298,9 +298,9 @@ async fn commit_in_transaction(
     records: &[csv_import_core::Record],
     passwords: &app::portal::backend::client_accounts::Passwords,
 ) -> app::model::BatchResult {
-    let mut tx = db.pool.begin().await.unwrap();
+    let mut tx = db.begin().await.unwrap();
     let result = app::portal::backend::client_accounts::commit(
-        &mut tx,
+        tx.conn(),
         workspace_id,
         template,
         valid,

@@ -268,12 +268,12 @@ async fn writes_cross_statement_chunks_and_repeat_ids(db: Db) {
     // More rows than one statement takes on either database.
     let n = 10_123;
     let writes: Vec<records::Write> = (0..n).map(|i| records::Write { id: None, values: lead(i, "L") }).collect();
-    let mut conn = db.pool.acquire().await.unwrap();
-    records::write_many(&mut conn, &template, table, acme.workspace.id, &writes, "2026-01-01T00:00:00Z")
+    let mut conn = db.acquire().await.unwrap();
+    records::write_many(conn.conn(), &template, table, acme.workspace.id, &writes, "2026-01-01T00:00:00Z")
         .await
         .unwrap();
     let keys: Vec<String> = (0..n).map(|i| format!("L{i}@EXAMPLE.COM").to_lowercase()).collect();
-    let found = records::find_by_key(&mut conn, &template, table, acme.workspace.id, "email", &keys).await.unwrap();
+    let found = records::find_by_key(conn.conn(), &template, table, acme.workspace.id, "email", &keys).await.unwrap();
     assert_eq!(found.len(), n, "every written lead is found by its key");
 
     // The same record written twice in one call: the later values win.
@@ -283,20 +283,20 @@ async fn writes_cross_statement_chunks_and_repeat_ids(db: Db) {
         records::Write { id: Some(id), values: lead(7, "second") },
         records::Write { id: None, values: lead(n + 1, "L") },
     ];
-    records::write_many(&mut conn, &template, table, acme.workspace.id, &twice, "2026-01-02T00:00:00Z")
+    records::write_many(conn.conn(), &template, table, acme.workspace.id, &twice, "2026-01-02T00:00:00Z")
         .await
         .unwrap();
-    let found = records::find_by_key(&mut conn, &template, table, acme.workspace.id, "email", &keys).await.unwrap();
+    let found = records::find_by_key(conn.conn(), &template, table, acme.workspace.id, "email", &keys).await.unwrap();
     let first_name = template.fields.iter().position(|f| f.key == "first_name").unwrap();
     assert_eq!(found["l7@example.com"].values[first_name].as_deref(), Some("second7"));
 
     // A record of another workspace is never overwritten, even by id.
     let globex = session(&db, "globex", "admin@globex.test").await;
     let foreign = vec![records::Write { id: Some(id), values: lead(7, "foreign") }];
-    records::write_many(&mut conn, &template, table, globex.workspace.id, &foreign, "2026-01-03T00:00:00Z")
+    records::write_many(conn.conn(), &template, table, globex.workspace.id, &foreign, "2026-01-03T00:00:00Z")
         .await
         .unwrap();
-    let found = records::find_by_key(&mut conn, &template, table, acme.workspace.id, "email", &keys).await.unwrap();
+    let found = records::find_by_key(conn.conn(), &template, table, acme.workspace.id, "email", &keys).await.unwrap();
     assert_eq!(found["l7@example.com"].values[first_name].as_deref(), Some("second7"));
     let globex_leads: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM leads WHERE workspace_id = $1")
         .bind(globex.workspace.id)

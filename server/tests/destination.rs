@@ -43,7 +43,7 @@ impl Destination for Memory {
 
     fn write<'a>(
         &'a self,
-        _conn: &'a mut sqlx::AnyConnection,
+        _conn: app::backend::db::Conn<'a>,
         batch: &'a Batch<'a>,
         rows: Rows,
         mut skipped: Vec<SkippedRow>,

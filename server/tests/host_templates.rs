@@ -61,7 +61,7 @@ impl Destination for HostProjects {
 
     fn unknown_references<'a>(
         &'a self,
-        _conn: &'a mut sqlx::AnyConnection,
+        _conn: app::backend::db::Conn<'a>,
         _workspace_id: i64,
         _template: &'a csv_import_core::Template,
         name: &'a str,
@@ -75,7 +75,7 @@ impl Destination for HostProjects {
 
     fn write<'a>(
         &'a self,
-        _conn: &'a mut sqlx::AnyConnection,
+        _conn: app::backend::db::Conn<'a>,
         batch: &'a Batch<'a>,
         rows: Rows,
         skipped: Vec<SkippedRow>,
@@ -116,7 +116,7 @@ impl Destination for Nowhere {
 
     fn write<'a>(
         &'a self,
-        _conn: &'a mut sqlx::AnyConnection,
+        _conn: app::backend::db::Conn<'a>,
         _batch: &'a Batch<'a>,
         rows: Rows,
         skipped: Vec<SkippedRow>,

@@ -1,5 +1,8 @@
-//! The database: one pool for SQLite or PostgreSQL, chosen by URL, with its
-//! migrations run at start-up.
+//! The database: SQLite or PostgreSQL, chosen by URL, with its migrations
+//! run at start-up. Two pools on it: the `Any` pool for pages and settings,
+//! written once for both databases, and a typed one ([`Conn`]) for the
+//! import's writes and the destinations, so that each database gets its own
+//! fast path (arrays bound by the driver, `COPY` on PostgreSQL).
 //!
 //! The migrations live in `server/migrations/{sqlite,postgres}` and are
 //! compiled into the binary (`app/build.rs` makes a new file rebuild it).
@@ -7,7 +10,11 @@
 use crate::AppError;
 use csv_import_core::{messages, FieldType, Lang, Template};
 use sqlx::any::{install_default_drivers, AnyPoolOptions};
-use sqlx::{AnyConnection, AnyPool, Executor};
+use sqlx::pool::{PoolConnection, PoolOptions};
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+use sqlx::sqlite::{SqliteConnectOptions, SqlitePoolOptions};
+use sqlx::{AnyConnection, AnyPool, Executor, PgConnection, Postgres, Sqlite, SqliteConnection, Transaction};
+use std::str::FromStr;
 use std::path::Path;
 use std::sync::Arc;
 use thiserror::Error;
@@ -96,14 +103,144 @@ pub struct Db {
     pub pool: AnyPool,
     /// SQLite or PostgreSQL.
     pub backend: Backend,
+    /// The typed pool of the import's writes ([`Db::begin`], [`Db::acquire`]).
+    typed: TypedPool,
     /// This process's turn at SQLite's one writer ([`Db::write_turn`]).
     writer: Arc<Mutex<()>>,
 }
 
+/// A pool of the database's own driver.
+#[derive(Clone, Debug)]
+enum TypedPool {
+    Sqlite(sqlx::SqlitePool),
+    Postgres(sqlx::PgPool),
+}
+
+/// A transaction of the typed pool ([`Db::begin`]).
+pub enum Tx {
+    /// On SQLite.
+    Sqlite(Transaction<'static, Sqlite>),
+    /// On PostgreSQL.
+    Postgres(Transaction<'static, Postgres>),
+}
+
+/// A connection of the typed pool, outside a transaction ([`Db::acquire`]).
+pub enum Pooled {
+    /// On SQLite.
+    Sqlite(PoolConnection<Sqlite>),
+    /// On PostgreSQL.
+    Postgres(PoolConnection<Postgres>),
+}
+
+/// A connection of the database's own driver, borrowed from a [`Tx`] or a
+/// [`Pooled`]: what the import's writes and the destinations run on. Write
+/// a statement once for both databases with [`on_conn!`](crate::on_conn);
+/// match on it where a database has a faster way of its own.
+pub enum Conn<'c> {
+    /// SQLite.
+    Sqlite(&'c mut SqliteConnection),
+    /// PostgreSQL.
+    Postgres(&'c mut PgConnection),
+}
+
+/// Run `$body` with `$c` bound to the connection of `$conn` (a [`Conn`]),
+/// `&mut SqliteConnection` or `&mut PgConnection`: the body is written
+/// once and compiled for each database, and must give the same type on both:
+/// decode rows into Rust values inside it, and take what you need of a
+/// statement's result (its two types differ).
+///
+/// ```ignore
+/// let n: i64 = on_conn!(conn, c => sqlx::query_scalar("SELECT COUNT(*) FROM imports").fetch_one(c).await)?;
+/// let changed = on_conn!(conn, c => sqlx::query("UPDATE imports SET note = NULL WHERE id = $1")
+///     .bind(id)
+///     .execute(c)
+///     .await
+///     .map(|done| done.rows_affected()))?;
+/// ```
+#[macro_export]
+macro_rules! on_conn {
+    ($conn:expr, $c:ident => $body:expr) => {
+        match $conn.reborrow() {
+            $crate::backend::db::Conn::Sqlite($c) => $body,
+            $crate::backend::db::Conn::Postgres($c) => $body,
+        }
+    };
+}
+
+impl Conn<'_> {
+    /// The same connection, borrowed again for one call.
+    pub fn reborrow(&mut self) -> Conn<'_> {
+        match self {
+            Conn::Sqlite(c) => Conn::Sqlite(c),
+            Conn::Postgres(c) => Conn::Postgres(c),
+        }
+    }
+
+    /// The database it talks to.
+    pub fn backend(&self) -> Backend {
+        match self {
+            Conn::Sqlite(_) => Backend::Sqlite,
+            Conn::Postgres(_) => Backend::Postgres,
+        }
+    }
+
+    /// Run `sql`, statements without parameters (a savepoint).
+    pub async fn run(&mut self, sql: &str) -> Result<(), sqlx::Error> {
+        on_conn!(self, c => c.execute(sql).await.map(drop))
+    }
+}
+
+impl Tx {
+    /// Its connection.
+    pub fn conn(&mut self) -> Conn<'_> {
+        match self {
+            Tx::Sqlite(tx) => Conn::Sqlite(tx),
+            Tx::Postgres(tx) => Conn::Postgres(tx),
+        }
+    }
+
+    /// Commit it.
+    pub async fn commit(self) -> Result<(), sqlx::Error> {
+        match self {
+            Tx::Sqlite(tx) => tx.commit().await,
+            Tx::Postgres(tx) => tx.commit().await,
+        }
+    }
+
+    /// Roll it back.
+    pub async fn rollback(self) -> Result<(), sqlx::Error> {
+        match self {
+            Tx::Sqlite(tx) => tx.rollback().await,
+            Tx::Postgres(tx) => tx.rollback().await,
+        }
+    }
+}
+
+impl Pooled {
+    /// Its connection.
+    pub fn conn(&mut self) -> Conn<'_> {
+        match self {
+            Pooled::Sqlite(c) => Conn::Sqlite(c),
+            Pooled::Postgres(c) => Conn::Postgres(c),
+        }
+    }
+}
+
 impl Db {
-    /// A pool for `backend`, as [`connect`] makes it (without migrating).
-    fn new(pool: AnyPool, backend: Backend) -> Db {
-        Db { pool, backend, writer: Arc::new(Mutex::new(())) }
+    /// A transaction on the typed pool.
+    pub async fn begin(&self) -> Result<Tx, sqlx::Error> {
+        Ok(match &self.typed {
+            TypedPool::Sqlite(pool) => Tx::Sqlite(pool.begin().await?),
+            TypedPool::Postgres(pool) => Tx::Postgres(pool.begin().await?),
+        })
+    }
+
+    /// A connection of the typed pool, for reads outside a transaction.
+    pub async fn acquire(&self) -> Result<Pooled, sqlx::Error> {
+        Ok(match &self.typed {
+            TypedPool::Sqlite(pool) => Pooled::Sqlite(pool.acquire().await?),
+            TypedPool::Postgres(pool) => Pooled::Postgres(pool.acquire().await?),
+        })
     }
 
     /// Wait for this process's turn at the database's writer, before taking
@@ -135,9 +272,10 @@ pub async fn connect(url: &str) -> Result<Db, DbError> {
         Backend::Sqlite => sqlite_url_creating_folder(url)?,
         Backend::Postgres => url.to_string(),
     };
+    // SQLite has one writer; more connections only queue on its lock.
+    let max = if backend == Backend::Sqlite { 4 } else { 16 };
     let pool = AnyPoolOptions::new()
-        // SQLite has one writer; more connections only queue on its lock.
-        .max_connections(if backend == Backend::Sqlite { 4 } else { 16 })
+        .max_connections(max)
         .after_connect(move |conn, _| {
             Box::pin(async move {
                 if backend == Backend::Sqlite {
@@ -148,9 +286,29 @@ pub async fn connect(url: &str) -> Result<Db, DbError> {
         })
         .connect(&url)
         .await?;
-    let db = Db::new(pool, backend);
+    let typed = match backend {
+        Backend::Sqlite => TypedPool::Sqlite(
+            with_sqlite_pragmas(SqlitePoolOptions::new().max_connections(max))
+                .connect_with(SqliteConnectOptions::from_str(&url)?)
+                .await?,
+        ),
+        Backend::Postgres => {
+            TypedPool::Postgres(PgPoolOptions::new().max_connections(max).connect_with(PgConnectOptions::from_str(&url)?).await?)
+        }
+    };
+    let db = Db { pool, backend, typed, writer: Arc::new(Mutex::new(())) };
     migrate(&db).await?;
     Ok(db)
+}
+
+/// `options` with [`SQLITE_PRAGMAS`] set on each connection as it opens.
+fn with_sqlite_pragmas(options: PoolOptions<Sqlite>) -> PoolOptions<Sqlite> {
+    options.after_connect(|conn, _| {
+        Box::pin(async move {
+            conn.execute(SQLITE_PRAGMAS).await?;
+            Ok(())
+        })
+    })
 }
 
 /// Run the migrations of the pool's backend, then fold the record keys

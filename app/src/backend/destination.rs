@@ -14,7 +14,7 @@ use super::db::Db;
 use crate::model::{BatchResult, RefusedCombination, SessionInfo, SkippedRow};
 use crate::AppError;
 use csv_import_core::{Lang, Record, Template};
-use sqlx::AnyConnection;
+use super::db::Conn;
 use std::any::Any;
 use std::future::Future;
 use std::pin::Pin;
@@ -137,7 +137,7 @@ pub trait Destination: Send + Sync {
     /// then finds the row the database refused and tries again without it.
     fn write<'a>(
         &'a self,
-        conn: &'a mut AnyConnection,
+        conn: Conn<'a>,
         batch: &'a Batch<'a>,
         rows: Rows,
         skipped: Vec<SkippedRow>,
@@ -152,7 +152,7 @@ pub trait Destination: Send + Sync {
     /// references of its own, and the check is refused.
     fn unknown_references<'a>(
         &'a self,
-        _conn: &'a mut AnyConnection,
+        _conn: Conn<'a>,
         _workspace_id: i64,
         template: &'a Template,
         name: &'a str,
@@ -172,7 +172,7 @@ pub trait Destination: Send + Sync {
     #[allow(clippy::too_many_arguments)]
     fn refused_combinations<'a>(
         &'a self,
-        _conn: &'a mut AnyConnection,
+        _conn: Conn<'a>,
         _session: &'a SessionInfo,
         template: &'a Template,
         _group: &'a [String],

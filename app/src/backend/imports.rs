@@ -8,8 +8,7 @@
 //! template's key; nothing is ever deleted.
 
 use super::destination::{self, Batch, Destination, Prepared};
-use super::db::Backend;
-use super::db::Db;
+use super::db::{Backend, Conn, Db, Tx};
 use super::records::{self, key_text};
 use super::references;
 use super::{clean_text, now, random_hex};
@@ -23,7 +22,8 @@ use csv_import_core::recheck::Rechecker;
 use csv_import_core::template::OnInvalid;
 use csv_import_core::Lang;
 use csv_import_core::{Record, Template};
-use sqlx::{Executor, Row};
+use crate::on_conn;
+use sqlx::Row;
 use std::cell::Cell;
 use std::collections::{HashMap, HashSet};
 
@@ -224,31 +224,32 @@ pub async fn start(
     let id = random_hex(16)?;
     let created = now();
     let _turn = db.write_turn().await;
-    let mut tx = db.pool.begin().await?;
-    sqlx::query(
+    let mut tx = db.begin().await?;
+    on_conn!(tx.conn(), c => sqlx::query(
         "INSERT INTO imports (id, workspace_id, user_id, template, file_name, state, total_rows, skipped, note, created_at, lang) \
          VALUES ($1, $2, $3, $4, $5, 'running', $6, $7, $8, $9, $10)",
     )
-    .bind(id.clone())
+    .bind(&id)
     .bind(session.workspace.id)
     .bind(session.user_id)
-    .bind(template.name.clone())
-    .bind(file_name)
+    .bind(&template.name)
+    .bind(&file_name)
     .bind(i64::try_from(input.total_rows).unwrap_or(i64::MAX))
     .bind(input.skipped.len() as i64)
-    .bind(template.success_note.clone())
-    .bind(created)
+    .bind(&template.success_note)
+    .bind(&created)
     .bind(input.lang.tag())
-    .execute(&mut *tx)
-    .await?;
-    insert_skips(&mut tx, &id, None, &input.skipped).await?;
+    .execute(c)
+    .await
+    .map(|done| done.rows_affected()))?;
+    insert_skips(tx.conn(), &id, None, &input.skipped).await?;
     tx.commit().await?;
     let max_batch_rows = destination::for_template(template).map_or(MAX_BATCH_ROWS, |d| batch_rows(d.as_ref()));
     Ok(ImportStarted { import_id: id, max_batch_rows, max_batch_bytes: MAX_BATCH_BYTES })
 }
 
 async fn insert_skips(
-    conn: &mut sqlx::AnyConnection,
+    mut conn: Conn<'_>,
     import_id: &str,
     seq: Option<u32>,
     skipped: &[SkippedRow],
@@ -259,24 +260,29 @@ async fn insert_skips(
     for chunk in skipped.chunks(ROWS) {
         // SQLite looks `$n` parameters up one by one (quadratic over
         // thousands): anonymous ones there, bound in order.
-        let tuples: Vec<String> = match super::db::is_postgres(conn) {
-            true => (0..chunk.len())
+        let tuples: Vec<String> = match conn.backend() {
+            Backend::Postgres => (0..chunk.len())
                 .map(|i| format!("(${}, ${}, ${}, ${})", 4 * i + 1, 4 * i + 2, 4 * i + 3, 4 * i + 4))
                 .collect(),
-            false => vec!["(?, ?, ?, ?)".to_string(); chunk.len()],
+            Backend::Sqlite => vec!["(?, ?, ?, ?)".to_string(); chunk.len()],
         };
         let sql = format!("INSERT INTO import_skips (import_id, seq, row, reasons) VALUES {}", tuples.join(", "));
-        let mut query = sqlx::query(&sql).persistent(chunk.len() == ROWS);
-        for s in chunk {
-            let reasons = serde_json::to_string(&clean_reasons(&s.reasons))
-                .map_err(|e| AppError::internal("encoding reasons", e))?;
-            query = query
-                .bind(import_id.to_string())
-                .bind(seq.map(i64::from))
-                .bind(i64::try_from(s.row).unwrap_or(i64::MAX))
-                .bind(reasons);
-        }
-        query.execute(&mut *conn).await?;
+        let reasons = chunk
+            .iter()
+            .map(|s| serde_json::to_string(&clean_reasons(&s.reasons)))
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|e| AppError::internal("encoding reasons", e))?;
+        on_conn!(conn, c => {
+            let mut query = sqlx::query(&sql).persistent(chunk.len() == ROWS);
+            for (s, reasons) in chunk.iter().zip(&reasons) {
+                query = query
+                    .bind(import_id)
+                    .bind(seq.map(i64::from))
+                    .bind(i64::try_from(s.row).unwrap_or(i64::MAX))
+                    .bind(reasons.as_str());
+            }
+            query.execute(c).await.map(|done| done.rows_affected())
+        })?;
     }
     Ok(())
 }
@@ -344,7 +350,7 @@ fn check_rows(
 /// workspace, with core's reason; the browser flagged them already, but a
 /// request can say anything and users come and go.
 async fn check_references(
-    conn: &mut sqlx::AnyConnection,
+    mut conn: Conn<'_>,
     template: &Template,
     workspace_id: i64,
     checked: &mut Checked,
@@ -365,7 +371,7 @@ async fn check_references(
         }
         let values = references::distinct(&values).unwrap_or(values);
         let missing: HashSet<String> =
-            references::unknown(conn, workspace_id, template, reference, &values).await?.iter().map(|v| key_text(v)).collect();
+            references::unknown(conn.reborrow(), workspace_id, template, reference, &values).await?.iter().map(|v| key_text(v)).collect();
         if missing.is_empty() {
             continue;
         }
@@ -491,16 +497,12 @@ fn row_fault_reason(lang: Lang, template: &Template, fault: RowFault) -> String 
 /// state as the lock sees it (`None`: no such import). On SQLite the lock is
 /// a write (SQLite has one writer): taking it first also keeps the
 /// transaction's later reads current.
-pub(crate) async fn lock(
-    conn: &mut sqlx::AnyConnection,
-    backend: Backend,
-    import_id: &str,
-) -> Result<Option<ImportState>, AppError> {
-    let sql = match backend {
+pub(crate) async fn lock(mut conn: Conn<'_>, import_id: &str) -> Result<Option<ImportState>, AppError> {
+    let sql = match conn.backend() {
         Backend::Postgres => "SELECT state FROM imports WHERE id = $1 FOR UPDATE",
         Backend::Sqlite => "UPDATE imports SET state = state WHERE id = $1 RETURNING state",
     };
-    let state: Option<String> = sqlx::query_scalar(sql).bind(import_id.to_string()).fetch_optional(&mut *conn).await?;
+    let state: Option<String> = on_conn!(conn, c => sqlx::query_scalar(sql).bind(import_id).fetch_optional(c).await)?;
     state.as_deref().map(state_of).transpose()
 }
 
@@ -511,7 +513,7 @@ pub(crate) async fn lock(
 /// the file's rows or the template's limit. Runs in the transaction that
 /// holds the import's [`lock`], and before a delivery that leaves it.
 pub(crate) async fn check_announced(
-    conn: &mut sqlx::AnyConnection,
+    mut conn: Conn<'_>,
     head: &ImportHead,
     template: &Template,
     seq: u32,
@@ -541,7 +543,7 @@ pub(crate) async fn check_announced(
             )));
         }
     }
-    let sent: i64 = sqlx::query_scalar(
+    let sent: i64 = on_conn!(conn, c => sqlx::query_scalar(
         "SELECT CAST(COALESCE(SUM(n), 0) AS BIGINT) FROM ( \
            SELECT row_count AS n FROM import_staged WHERE import_id = $1 AND seq <> $2 \
            UNION ALL \
@@ -549,10 +551,10 @@ pub(crate) async fn check_announced(
              AND NOT EXISTS (SELECT 1 FROM import_staged s WHERE s.import_id = b.import_id AND s.seq = b.seq) \
          ) t",
     )
-    .bind(head.id.clone())
+    .bind(&head.id)
     .bind(i64::from(seq))
-    .fetch_one(&mut *conn)
-    .await?;
+    .fetch_one(c)
+    .await)?;
     let sent = count(sent) + rows.len() as u64;
     if sent > limit {
         let why = if limit < total {
@@ -696,8 +698,8 @@ async fn prepare(
     }
     // The transaction checks the batch against what the import announced
     // again; this keeps rows beyond it from leaving.
-    let mut conn = db.pool.acquire().await?;
-    check_announced(&mut conn, head, batch.template, batch.seq, batch.records).await?;
+    let mut conn = db.acquire().await?;
+    check_announced(conn.conn(), head, batch.template, batch.seq, batch.records).await?;
     drop(conn);
     work.await
 }
@@ -712,17 +714,17 @@ async fn attempt_together(
     checks: Vec<Checked>,
 ) -> Result<Vec<BatchResult>, AppError> {
     let _turn = db.write_turn().await;
-    let mut tx = db.pool.begin().await?;
-    if lock(&mut tx, db.backend, &head.id).await? != Some(ImportState::Running) {
+    let mut tx = db.begin().await?;
+    if lock(tx.conn(), &head.id).await? != Some(ImportState::Running) {
         return Err(AppError::Conflict("the import is not running".into()));
     }
     let mut results = Vec::with_capacity(works.len());
     for (work, mut checked) in works.iter().zip(checks) {
-        if !work.claim(&mut tx, &mut checked).await? {
+        if !work.claim(tx.conn(), &mut checked).await? {
             return Err(AppError::Conflict(format!("batch {} was committed before", work.batch.seq)));
         }
-        let result = work.apply(&mut tx, checked.valid, checked.skipped).await?;
-        record_batch(&mut tx, head, work.batch.seq, &result).await?;
+        let result = work.apply(tx.conn(), checked.valid, checked.skipped).await?;
+        record_batch(tx.conn(), head, work.batch.seq, &result).await?;
         results.push(result);
     }
     tx.commit().await?;
@@ -766,24 +768,24 @@ impl BatchWork<'_> {
     /// In a transaction that holds the import's lock: claim the batch
     /// (false when it was committed before), check it against what the
     /// import announced, and skip the rows whose references do not exist.
-    async fn claim(&self, tx: &mut sqlx::AnyConnection, checked: &mut Checked) -> Result<bool, AppError> {
+    async fn claim(&self, mut tx: Conn<'_>, checked: &mut Checked) -> Result<bool, AppError> {
         let head = self.head;
-        let claimed = sqlx::query(
+        let claimed = on_conn!(tx, c => sqlx::query(
             "INSERT INTO import_batches (import_id, seq, row_count, created_at) VALUES ($1, $2, $3, $4) \
              ON CONFLICT (import_id, seq) DO NOTHING",
         )
-        .bind(head.id.clone())
+        .bind(&head.id)
         .bind(i64::from(self.batch.seq))
         .bind(self.batch.records.len() as i64)
-        .bind(self.batch.now.to_string())
-        .execute(&mut *tx)
-        .await?
-        .rows_affected();
+        .bind(self.batch.now)
+        .execute(c)
+        .await
+        .map(|done| done.rows_affected()))?;
         if claimed == 0 {
             return Ok(false);
         }
-        check_announced(&mut *tx, head, self.batch.template, self.batch.seq, self.batch.records).await?;
-        check_references(&mut *tx, self.batch.template, head.workspace_id, checked, head.lang).await?;
+        check_announced(tx.reborrow(), head, self.batch.template, self.batch.seq, self.batch.records).await?;
+        check_references(tx, self.batch.template, head.workspace_id, checked, head.lang).await?;
         Ok(true)
     }
 
@@ -793,8 +795,8 @@ impl BatchWork<'_> {
     async fn attempt(&self, mut checked: Checked, row_by_row: bool) -> Result<Attempt, AppError> {
         let (head, seq) = (self.head, self.batch.seq);
         let _turn = self.db.write_turn().await;
-        let mut tx = self.db.pool.begin().await?;
-        match lock(&mut tx, self.db.backend, &head.id).await? {
+        let mut tx = self.db.begin().await?;
+        match lock(tx.conn(), &head.id).await? {
             Some(ImportState::Running) => {}
             Some(state) => {
                 tx.rollback().await?;
@@ -805,7 +807,7 @@ impl BatchWork<'_> {
             }
             None => return Err(not_found()),
         }
-        if !self.claim(&mut tx, &mut checked).await? {
+        if !self.claim(tx.conn(), &mut checked).await? {
             tx.rollback().await?;
             return stored_batch(self.db, &head.id, seq)
                 .await?
@@ -814,7 +816,7 @@ impl BatchWork<'_> {
         }
 
         if !row_by_row {
-            return match self.apply(&mut tx, checked.valid, checked.skipped).await {
+            return match self.apply(tx.conn(), checked.valid, checked.skipped).await {
                 Ok(result) => finish_batch(tx, head, seq, result).await.map(Attempt::Done),
                 Err(error) => match fault_behind(&error) {
                     Fault::Row(_) => {
@@ -836,15 +838,15 @@ impl BatchWork<'_> {
         for (row, values) in checked.valid {
             let mut tried_again = false;
             loop {
-                (&mut *tx).execute("SAVEPOINT batch_row").await?;
+                tx.conn().run("SAVEPOINT batch_row").await?;
                 let _ = LAST_FAULT.try_with(|last| last.set(None));
-                match self.apply(&mut tx, vec![(row, values.clone())], Vec::new()).await {
+                match self.apply(tx.conn(), vec![(row, values.clone())], Vec::new()).await {
                     Ok(one) => {
                         if reject {
-                            (&mut *tx).execute("ROLLBACK TO SAVEPOINT batch_row").await?;
+                            tx.conn().run("ROLLBACK TO SAVEPOINT batch_row").await?;
                             kept.push((row, values));
                         } else {
-                            (&mut *tx).execute("RELEASE SAVEPOINT batch_row").await?;
+                            tx.conn().run("RELEASE SAVEPOINT batch_row").await?;
                             result.inserted += one.inserted;
                             result.updated += one.updated;
                             result.unchanged += one.unchanged;
@@ -854,7 +856,7 @@ impl BatchWork<'_> {
                     }
                     Err(error) => match fault_behind(&error) {
                         Fault::Row(fault) => {
-                            (&mut *tx).execute("ROLLBACK TO SAVEPOINT batch_row").await?;
+                            tx.conn().run("ROLLBACK TO SAVEPOINT batch_row").await?;
                             // A record another import added at the same moment
                             // is found when the row is tried again.
                             if fault == RowFault::Duplicate && !tried_again {
@@ -872,7 +874,7 @@ impl BatchWork<'_> {
             }
         }
         if reject {
-            result = self.apply(&mut tx, kept, skipped).await?;
+            result = self.apply(tx.conn(), kept, skipped).await?;
         } else {
             skipped.sort_by_key(|s| s.row);
             result.skipped = skipped;
@@ -884,7 +886,7 @@ impl BatchWork<'_> {
     /// and the rows the destination refused, by row.
     async fn apply(
         &self,
-        conn: &mut sqlx::AnyConnection,
+        conn: Conn<'_>,
         valid: Vec<(u64, Vec<Option<String>>)>,
         skipped: Vec<SkippedRow>,
     ) -> Result<BatchResult, AppError> {
@@ -895,12 +897,12 @@ impl BatchWork<'_> {
 /// Store the batch's skipped rows and counts, add them to the import's, and
 /// commit the transaction.
 async fn finish_batch(
-    mut tx: sqlx::Transaction<'_, sqlx::Any>,
+    mut tx: Tx,
     head: &ImportHead,
     seq: u32,
     result: BatchResult,
 ) -> Result<BatchResult, AppError> {
-    record_batch(&mut tx, head, seq, &result).await?;
+    record_batch(tx.conn(), head, seq, &result).await?;
     tx.commit().await?;
     Ok(result)
 }
@@ -909,26 +911,27 @@ async fn finish_batch(
 /// in the batch's transaction; a conflict when the import has ended (the
 /// transaction must then be rolled back).
 async fn record_batch(
-    conn: &mut sqlx::AnyConnection,
+    mut conn: Conn<'_>,
     head: &ImportHead,
     seq: u32,
     result: &BatchResult,
 ) -> Result<(), AppError> {
-    insert_skips(&mut *conn, &head.id, Some(seq), &result.skipped).await?;
+    insert_skips(conn.reborrow(), &head.id, Some(seq), &result.skipped).await?;
     let skipped = result.skipped.len() as i64;
 
-    sqlx::query(
+    on_conn!(conn, c => sqlx::query(
         "UPDATE import_batches SET inserted = $1, updated = $2, unchanged = $3, skipped = $4 WHERE import_id = $5 AND seq = $6",
     )
     .bind(result.inserted as i64)
     .bind(result.updated as i64)
     .bind(result.unchanged as i64)
     .bind(skipped)
-    .bind(head.id.clone())
+    .bind(&head.id)
     .bind(i64::from(seq))
-    .execute(&mut *conn)
-    .await?;
-    let running = sqlx::query(
+    .execute(c)
+    .await
+    .map(|done| done.rows_affected()))?;
+    let running = on_conn!(conn, c => sqlx::query(
         "UPDATE imports SET inserted = inserted + $1, updated = updated + $2, unchanged = unchanged + $3, \
          skipped = skipped + $4 WHERE id = $5 AND state = 'running'",
     )
@@ -936,10 +939,10 @@ async fn record_batch(
     .bind(result.updated as i64)
     .bind(result.unchanged as i64)
     .bind(skipped)
-    .bind(head.id.clone())
-    .execute(&mut *conn)
-    .await?
-    .rows_affected();
+    .bind(&head.id)
+    .execute(c)
+    .await
+    .map(|done| done.rows_affected()))?;
     if running == 0 {
         return Err(AppError::Conflict(
             "This import ended while the batch was sent; nothing of the batch was stored.".into(),
@@ -1008,18 +1011,19 @@ async fn skips(db: &Db, import_id: &str, seq: Option<u32>) -> Result<Vec<Skipped
 pub async fn finish(db: &Db, head: &ImportHead, cancelled: bool) -> Result<(), AppError> {
     let state = if cancelled { ImportState::Cancelled } else { ImportState::Done };
     let _turn = db.write_turn().await;
-    let mut tx = db.pool.begin().await?;
-    sqlx::query("UPDATE imports SET state = $1, finished_at = $2 WHERE id = $3 AND state = 'running'")
+    let mut tx = db.begin().await?;
+    on_conn!(tx.conn(), c => sqlx::query("UPDATE imports SET state = $1, finished_at = $2 WHERE id = $3 AND state = 'running'")
         .bind(state_text(state))
         .bind(now())
-        .bind(head.id.clone())
-        .execute(&mut *tx)
-        .await?;
-    let sealed = sqlx::query("UPDATE import_jobs SET sealed = 1 WHERE import_id = $1 AND sealed = 0")
-        .bind(head.id.clone())
-        .execute(&mut *tx)
-        .await?
-        .rows_affected();
+        .bind(&head.id)
+        .execute(c)
+        .await
+        .map(|done| done.rows_affected()))?;
+    let sealed = on_conn!(tx.conn(), c => sqlx::query("UPDATE import_jobs SET sealed = 1 WHERE import_id = $1 AND sealed = 0")
+        .bind(&head.id)
+        .execute(c)
+        .await
+        .map(|done| done.rows_affected()))?;
     tx.commit().await?;
     if sealed > 0 {
         super::jobs::wake_runners();
@@ -1065,7 +1069,7 @@ pub fn failure_message(cause: FailureCause, lang: Lang) -> String {
 /// in the import's language and `detail` after it (what the receiver said);
 /// an ended import stays as it is.
 pub(crate) async fn fail(
-    conn: &mut sqlx::AnyConnection,
+    mut conn: Conn<'_>,
     head: &ImportHead,
     cause: FailureCause,
     detail: Option<&str>,
@@ -1074,16 +1078,17 @@ pub(crate) async fn fail(
         Some(detail) => format!("{} {}", failure_message(cause, head.lang), super::clean_text(detail, 600)),
         None => failure_message(cause, head.lang),
     };
-    sqlx::query(
+    on_conn!(conn, c => sqlx::query(
         "UPDATE imports SET state = 'cancelled', finished_at = $1, failure = $2, failure_message = $3 \
          WHERE id = $4 AND state = 'running'",
     )
     .bind(now())
     .bind(cause.as_str())
-    .bind(message)
-    .bind(head.id.clone())
-    .execute(&mut *conn)
-    .await?;
+    .bind(&message)
+    .bind(&head.id)
+    .execute(c)
+    .await
+    .map(|done| done.rows_affected()))?;
     Ok(())
 }
 

@@ -18,10 +18,11 @@
 //! duplicates: the batches already committed are in `import_batches`, and
 //! [`imports::commit`] skips them.
 
-use super::db::{Backend, Db};
+use super::db::{Backend, Conn, Db};
 use super::imports::{self, ImportHead, SUMMARY_COLUMNS, SUMMARY_JOINS};
 use super::{access, now, random_hex, rfc3339};
 use crate::model::{FailureCause, FinishedImports, ImportState, ImportSummary, Staged};
+use crate::on_conn;
 use crate::AppError;
 use csv_import_core::Record;
 use sqlx::Row;
@@ -92,11 +93,11 @@ pub struct Claim {
 }
 
 /// The import's job, if it has one yet: whether it is sealed (staging is over).
-async fn job_sealed(conn: &mut sqlx::AnyConnection, import_id: &str) -> Result<Option<bool>, AppError> {
-    let sealed: Option<i64> = sqlx::query_scalar("SELECT sealed FROM import_jobs WHERE import_id = $1")
-        .bind(import_id.to_string())
-        .fetch_optional(&mut *conn)
-        .await?;
+async fn job_sealed(mut conn: Conn<'_>, import_id: &str) -> Result<Option<bool>, AppError> {
+    let sealed: Option<i64> = on_conn!(conn, c => sqlx::query_scalar("SELECT sealed FROM import_jobs WHERE import_id = $1")
+        .bind(import_id)
+        .fetch_optional(c)
+        .await)?;
     Ok(sealed.map(|sealed| sealed != 0))
 }
 
@@ -131,39 +132,40 @@ pub async fn stage(db: &Db, head: &ImportHead, seq: u32, rows: &[Record]) -> Res
     // Encoded before the writer's turn, which this does not need.
     let payload = serde_json::to_string(rows).map_err(|e| AppError::internal("encoding a batch", e))?;
     let _turn = db.write_turn().await;
-    let mut tx = db.pool.begin().await?;
-    let state = imports::lock(&mut tx, db.backend, &head.id).await?;
-    let stored: Option<i64> =
+    let mut tx = db.begin().await?;
+    let state = imports::lock(tx.conn(), &head.id).await?;
+    let stored: Option<i64> = on_conn!(tx.conn(), c =>
         sqlx::query_scalar("SELECT row_count FROM import_staged WHERE import_id = $1 AND seq = $2")
-            .bind(head.id.clone())
+            .bind(&head.id)
             .bind(i64::from(seq))
-            .fetch_optional(&mut *tx)
-            .await?;
+            .fetch_optional(c)
+            .await)?;
     // A retry of a batch staged before gets its answer, even once queued.
     if let Some(n) = stored {
         tx.rollback().await?;
         return Ok(Staged { rows: u64::try_from(n).unwrap_or(0), already_staged: true });
     }
-    let job = job_sealed(&mut tx, &head.id).await?;
+    let job = job_sealed(tx.conn(), &head.id).await?;
     if job == Some(true) {
         return Err(AppError::Conflict("This import is already queued; start a new import to send more rows.".into()));
     }
     if state != Some(ImportState::Running) {
         return Err(AppError::Conflict("This import has ended; start a new import to send more rows.".into()));
     }
-    imports::check_announced(&mut tx, head, &template, seq, rows).await?;
-    sqlx::query(
+    imports::check_announced(tx.conn(), head, &template, seq, rows).await?;
+    on_conn!(tx.conn(), c => sqlx::query(
         "INSERT INTO import_staged (import_id, seq, payload, row_count, created_at) VALUES ($1, $2, $3, $4, $5)",
     )
-    .bind(head.id.clone())
+    .bind(&head.id)
     .bind(i64::from(seq))
-    .bind(payload)
+    .bind(&payload)
     .bind(rows.len() as i64)
     .bind(now())
-    .execute(&mut *tx)
-    .await?;
+    .execute(c)
+    .await
+    .map(|done| done.rows_affected()))?;
     if job.is_none() {
-        insert_job(&mut tx, head, false).await?;
+        insert_job(tx.conn(), head, false).await?;
     }
     tx.commit().await?;
     wake_runners();
@@ -171,17 +173,18 @@ pub async fn stage(db: &Db, head: &ImportHead, seq: u32, rows: &[Record]) -> Res
 }
 
 /// Make the import's job, sealed or still taking batches.
-async fn insert_job(conn: &mut sqlx::AnyConnection, head: &ImportHead, sealed: bool) -> Result<(), AppError> {
-    sqlx::query(
+async fn insert_job(mut conn: Conn<'_>, head: &ImportHead, sealed: bool) -> Result<(), AppError> {
+    on_conn!(conn, c => sqlx::query(
         "INSERT INTO import_jobs (import_id, workspace_id, state, attempts, created_at, sealed) \
          VALUES ($1, $2, 'queued', 0, $3, $4)",
     )
-    .bind(head.id.clone())
+    .bind(&head.id)
     .bind(head.workspace_id)
     .bind(now())
     .bind(i64::from(sealed))
-    .execute(&mut *conn)
-    .await?;
+    .execute(c)
+    .await
+    .map(|done| done.rows_affected()))?;
     Ok(())
 }
 
@@ -189,9 +192,9 @@ async fn insert_job(conn: &mut sqlx::AnyConnection, head: &ImportHead, sealed: b
 /// is left and ends the import. Queueing twice queues once.
 pub async fn queue(db: &Db, head: &ImportHead) -> Result<(), AppError> {
     let _turn = db.write_turn().await;
-    let mut tx = db.pool.begin().await?;
-    let state = imports::lock(&mut tx, db.backend, &head.id).await?;
-    let job = job_sealed(&mut tx, &head.id).await?;
+    let mut tx = db.begin().await?;
+    let state = imports::lock(tx.conn(), &head.id).await?;
+    let job = job_sealed(tx.conn(), &head.id).await?;
     if job == Some(true) {
         return Ok(());
     }
@@ -200,12 +203,13 @@ pub async fn queue(db: &Db, head: &ImportHead) -> Result<(), AppError> {
     }
     match job {
         Some(_) => {
-            sqlx::query("UPDATE import_jobs SET sealed = 1 WHERE import_id = $1")
-                .bind(head.id.clone())
-                .execute(&mut *tx)
-                .await?;
+            on_conn!(tx.conn(), c => sqlx::query("UPDATE import_jobs SET sealed = 1 WHERE import_id = $1")
+                .bind(&head.id)
+                .execute(c)
+                .await
+                .map(|done| done.rows_affected()))?;
         }
-        None => insert_job(&mut tx, head, true).await?,
+        None => insert_job(tx.conn(), head, true).await?,
     }
     tx.commit().await?;
     wake_runners();
@@ -463,19 +467,19 @@ pub async fn run(db: &Db, config: &RunnerConfig, claim: &Claim) -> Result<Turn, 
     // other. The rows go first: the end time is taken last, just before
     // the commit that shows it.
     let _turn = db.write_turn().await;
-    let mut tx = db.pool.begin().await?;
-    sqlx::query("DELETE FROM import_staged WHERE import_id = $1").bind(head.id.clone()).execute(&mut *tx).await?;
-    let ended = sqlx::query(
+    let mut tx = db.begin().await?;
+    on_conn!(tx.conn(), c => sqlx::query("DELETE FROM import_staged WHERE import_id = $1").bind(&head.id).execute(c).await.map(|done| done.rows_affected()))?;
+    let ended = on_conn!(tx.conn(), c => sqlx::query(
         "UPDATE import_jobs SET state = 'done', finished_at = $1, heartbeat_at = $2, error = NULL \
          WHERE id = $3 AND claimed_by = $4 AND state = 'running'",
     )
     .bind(now())
     .bind(now())
     .bind(claim.id)
-    .bind(config.name.clone())
-    .execute(&mut *tx)
-    .await?
-    .rows_affected();
+    .bind(&config.name)
+    .execute(c)
+    .await
+    .map(|done| done.rows_affected()))?;
     if ended == 0 {
         tx.rollback().await?;
         return Ok(Turn::TakenOver);
@@ -510,9 +514,9 @@ async fn failed(db: &Db, config: &RunnerConfig, claim: &Claim, error: &AppError)
     .await?;
     if give_up {
         let head = head_of(db, &claim.import_id).await?;
-        let mut conn = db.pool.acquire().await?;
+        let mut conn = db.acquire().await?;
         let cause = if destination.is_some() { FailureCause::Destination } else { FailureCause::Infrastructure };
-        imports::fail(&mut conn, &head, cause, destination).await?;
+        imports::fail(conn.conn(), &head, cause, destination).await?;
     }
     Ok(())
 }
@@ -631,18 +635,18 @@ pub async fn drop_abandoned(db: &Db, older_than: Duration) -> Result<u64, AppErr
             continue;
         };
         let _turn = db.write_turn().await;
-        let mut tx = db.pool.begin().await?;
-        imports::lock(&mut tx, db.backend, &id).await?;
+        let mut tx = db.begin().await?;
+        imports::lock(tx.conn(), &id).await?;
         let still: Option<String> =
-            sqlx::query_scalar(left).bind(id.clone()).bind(before.clone()).fetch_optional(&mut *tx).await?;
+            on_conn!(tx.conn(), c => sqlx::query_scalar(left).bind(&id).bind(&before).fetch_optional(c).await)?;
         if still.is_none() {
             tx.rollback().await?;
             continue;
         }
-        sqlx::query("DELETE FROM import_staged WHERE import_id = $1").bind(id.clone()).execute(&mut *tx).await?;
-        imports::fail(&mut tx, &head, FailureCause::Abandoned, None).await?;
+        on_conn!(tx.conn(), c => sqlx::query("DELETE FROM import_staged WHERE import_id = $1").bind(&id).execute(c).await.map(|done| done.rows_affected()))?;
+        imports::fail(tx.conn(), &head, FailureCause::Abandoned, None).await?;
         // Its job, sealed, is ended by a runner (nothing left to commit).
-        sqlx::query("UPDATE import_jobs SET sealed = 1 WHERE import_id = $1").bind(id.clone()).execute(&mut *tx).await?;
+        on_conn!(tx.conn(), c => sqlx::query("UPDATE import_jobs SET sealed = 1 WHERE import_id = $1").bind(&id).execute(c).await.map(|done| done.rows_affected()))?;
         tx.commit().await?;
         tracing::info!("import {id}: staged a day ago and never queued; its staged rows were dropped");
         dropped += 1;

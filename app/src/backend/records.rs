@@ -10,12 +10,12 @@
 //! (checked by [`table_for`]), never from a request; values are always bound
 //! as parameters.
 
-use super::db::{is_postgres, Db};
+use super::db::{Backend, Conn, Db};
 use super::destination::{with_skipped, Batch, BoxFuture, Destination, Prepared, Rows};
 use crate::model::{BatchResult, RecordPage, RecordRow, SessionInfo, SkippedRow};
 use crate::AppError;
 use csv_import_core::{fold_key, Template, Value};
-use sqlx::{AnyConnection, Executor, Row};
+use sqlx::Row;
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
@@ -145,41 +145,9 @@ pub struct Existing {
 /// `SQLITE_MAX_VARIABLE_NUMBER` since 3.32; the bundled SQLite is newer).
 const SQLITE_MAX_PARAMS: usize = 32_766;
 
-/// Rows per PostgreSQL statement (the arrays are one parameter each, so
-/// this bounds memory, not a protocol limit).
+/// Rows per PostgreSQL statement (the arrays are one parameter each, bound
+/// by the driver, so this bounds memory, not a protocol limit).
 const POSTGRES_MAX_ROWS: usize = 10_000;
-
-/// A PostgreSQL array literal of texts (`{"a","b",NULL}`), to be bound as
-/// one text parameter and cast (`$n::text[]`): the Any driver binds no arrays.
-fn pg_text_array<'a>(items: impl Iterator<Item = Option<&'a str>>) -> String {
-    let mut out = String::from("{");
-    for (i, item) in items.enumerate() {
-        if i > 0 {
-            out.push(',');
-        }
-        match item {
-            None => out.push_str("NULL"),
-            Some(text) => {
-                out.push('"');
-                for c in text.chars() {
-                    if c == '"' || c == '\\' {
-                        out.push('\\');
-                    }
-                    out.push(c);
-                }
-                out.push('"');
-            }
-        }
-    }
-    out.push('}');
-    out
-}
-
-/// A PostgreSQL array literal of optional integers (`{1,NULL,3}`).
-fn pg_id_array(ids: impl Iterator<Item = Option<i64>>) -> String {
-    let items: Vec<String> = ids.map(|id| id.map_or_else(|| "NULL".to_string(), |id| id.to_string())).collect();
-    format!("{{{}}}", items.join(","))
-}
 
 /// The workspace's records whose `key` field (the table's key) has one of
 /// `keys` as its folded text ([`key_text`], as the caller gives them), by
@@ -188,7 +156,7 @@ fn pg_id_array(ids: impl Iterator<Item = Option<i64>>) -> String {
 /// statement on PostgreSQL (the keys as one array); on SQLite as few as its
 /// parameter limit allows.
 pub async fn find_by_key(
-    conn: &mut AnyConnection,
+    mut conn: Conn<'_>,
     template: &Template,
     table: RecordTable,
     workspace_id: i64,
@@ -199,55 +167,68 @@ pub async fn find_by_key(
         return Err(AppError::internal("find_by_key", format!("{key} is not the key of {}", table.name)));
     }
     let columns: Vec<&str> = template.fields.iter().map(|f| f.key.as_str()).collect();
-    let select =
-        format!("SELECT id, key_folded, {} FROM {} WHERE workspace_id = $1 AND ", columns.join(", "), table.name);
-    let postgres = is_postgres(conn);
+    let postgres = conn.backend() == Backend::Postgres;
     let chunk_len = if postgres { POSTGRES_MAX_ROWS } else { SQLITE_MAX_PARAMS - 1 };
     let mut found = HashMap::new();
     for chunk in keys.chunks(chunk_len) {
-        let rows = if postgres {
-            // One probe of the (workspace_id, key_folded) unique index per
-            // key: while a big import runs, the table's statistics lag, and
-            // `key_folded = ANY (...)` (or a plain join) is then planned as a
-            // scan of the whole workspace, which grows with every batch. The
-            // `LIMIT 1` (the key is unique) keeps the probe a nested loop.
-            let sql = format!(
-                "SELECT r.id, r.key_folded, {} FROM unnest($2::text[]) AS k(key) \
-                 CROSS JOIN LATERAL (SELECT * FROM {} t WHERE t.workspace_id = $1 AND t.key_folded = k.key LIMIT 1) r",
-                columns.iter().map(|c| format!("r.{c}")).collect::<Vec<_>>().join(", "),
-                table.name
-            );
-            // Planned each time (not kept prepared): a plan kept from when
-            // the table was small scans the whole table once it is not.
-            sqlx::query(&sql)
-                .persistent(false)
-                .bind(workspace_id)
-                .bind(pg_text_array(chunk.iter().map(|k| Some(k.as_str()))))
-                .fetch_all(&mut *conn)
-                .await
-                .map_err(super::db::value_error)?
-        } else {
-            // Anonymous `?` parameters: SQLite looks named ones (`$n`) up
-            // by a linear search, which is quadratic over a long list.
-            let select = select.replace("$1", "?");
-            let placeholders = vec!["?"; chunk.len()];
-            let sql = format!("{select}key_folded IN ({})", placeholders.join(", "));
-            let mut query = sqlx::query(&sql).persistent(false).bind(workspace_id);
-            for k in chunk {
-                query = query.bind(k.clone());
+        let rows: Vec<(i64, String, Vec<Option<String>>)> = match conn.reborrow() {
+            Conn::Postgres(c) => {
+                // One probe of the (workspace_id, key_folded) unique index per
+                // key: while a big import runs, the table's statistics lag, and
+                // `key_folded = ANY (...)` (or a plain join) is then planned as a
+                // scan of the whole workspace, which grows with every batch. The
+                // `LIMIT 1` (the key is unique) keeps the probe a nested loop.
+                let sql = format!(
+                    "SELECT r.id, r.key_folded, {} FROM unnest($2::text[]) AS k(key) \
+                     CROSS JOIN LATERAL (SELECT * FROM {} t WHERE t.workspace_id = $1 AND t.key_folded = k.key LIMIT 1) r",
+                    columns.iter().map(|c| format!("r.{c}")).collect::<Vec<_>>().join(", "),
+                    table.name
+                );
+                // Planned each time (not kept prepared): a plan kept from when
+                // the table was small scans the whole table once it is not.
+                let rows = sqlx::query(&sql)
+                    .persistent(false)
+                    .bind(workspace_id)
+                    .bind(chunk)
+                    .fetch_all(c)
+                    .await
+                    .map_err(super::db::value_error)?;
+                rows.iter().map(|row| existing_of(row, columns.len())).collect::<Result<_, _>>()?
             }
-            query.fetch_all(&mut *conn).await?
+            Conn::Sqlite(c) => {
+                // Anonymous `?` parameters: SQLite looks named ones (`$n`) up
+                // by a linear search, which is quadratic over a long list.
+                let sql = format!(
+                    "SELECT id, key_folded, {} FROM {} WHERE workspace_id = ? AND key_folded IN ({})",
+                    columns.join(", "),
+                    table.name,
+                    vec!["?"; chunk.len()].join(", ")
+                );
+                let mut query = sqlx::query(&sql).persistent(false).bind(workspace_id);
+                for k in chunk {
+                    query = query.bind(k.as_str());
+                }
+                let rows = query.fetch_all(c).await?;
+                rows.iter().map(|row| existing_of(row, columns.len())).collect::<Result<_, _>>()?
+            }
         };
-        for row in rows {
-            let id: i64 = row.try_get(0)?;
-            let folded: String = row.try_get(1)?;
-            let values = (0..columns.len())
-                .map(|i| row.try_get::<Option<String>, _>(i + 2))
-                .collect::<Result<Vec<_>, _>>()?;
+        for (id, folded, values) in rows {
             found.insert(folded, Existing { id, values });
         }
     }
     Ok(found)
+}
+
+/// A record's id, folded key and `fields` values, from a row that has them
+/// in that order.
+fn existing_of<R: Row>(row: &R, fields: usize) -> Result<(i64, String, Vec<Option<String>>), sqlx::Error>
+where
+    usize: sqlx::ColumnIndex<R>,
+    i64: for<'r> sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+    String: for<'r> sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+{
+    let values = (0..fields).map(|i| row.try_get::<Option<String>, _>(i + 2)).collect::<Result<Vec<_>, _>>()?;
+    Ok((row.try_get(0)?, row.try_get(1)?, values))
 }
 
 /// Give every record that has a key but no `key_folded` (rows from before
@@ -306,7 +287,7 @@ pub struct Write {
 /// Insert records (values in field order), several per statement. A key
 /// already taken (a concurrent import) is a 409 [`AppError::Conflict`].
 pub async fn insert_many(
-    conn: &mut AnyConnection,
+    conn: Conn<'_>,
     template: &Template,
     table: RecordTable,
     workspace_id: i64,
@@ -328,7 +309,7 @@ pub async fn insert_many(
 /// already taken by another record (a concurrent import) is a 409
 /// [`AppError::Conflict`].
 pub async fn write_many(
-    conn: &mut AnyConnection,
+    mut conn: Conn<'_>,
     template: &Template,
     table: RecordTable,
     workspace_id: i64,
@@ -348,7 +329,7 @@ pub async fn write_many(
     let Some(key_at) = columns.iter().position(|c| *c == table.key) else {
         return Err(AppError::internal("write_many", format!("{} has no field {}", template.name, table.key)));
     };
-    let postgres = is_postgres(conn);
+    let postgres = conn.backend() == Backend::Postgres;
     let max_rows = if postgres { POSTGRES_MAX_ROWS } else { SQLITE_MAX_PARAMS / (columns.len() + 5) };
     // One statement may not update a record twice (PostgreSQL refuses it):
     // a second write of the same id starts the next statement.
@@ -363,10 +344,9 @@ pub async fn write_many(
         // Kept prepared: the statements of a full chunk or a full batch,
         // which every import repeats.
         let full = chunk.len() == max_rows || chunk.len() == super::imports::MAX_BATCH_ROWS as usize;
-        if postgres {
-            write_postgres(conn, &columns, key_at, table, workspace_id, chunk, now).await?;
-        } else {
-            write_sqlite(conn, &columns, key_at, table, workspace_id, chunk, now, full).await?;
+        match conn.reborrow() {
+            Conn::Postgres(c) => write_postgres(c, &columns, key_at, table, workspace_id, chunk, now).await?,
+            Conn::Sqlite(c) => write_sqlite(c, &columns, key_at, table, workspace_id, chunk, now, full).await?,
         }
         start = end;
     }
@@ -402,7 +382,7 @@ fn conflict(e: sqlx::Error) -> AppError {
 
 #[allow(clippy::too_many_arguments)]
 async fn write_sqlite(
-    conn: &mut AnyConnection,
+    conn: &mut sqlx::SqliteConnection,
     columns: &[&str],
     key_at: usize,
     table: RecordTable,
@@ -426,16 +406,16 @@ async fn write_sqlite(
     for write in chunk {
         query = query.bind(write.id).bind(workspace_id);
         for v in &write.values {
-            query = query.bind(v.clone());
+            query = query.bind(v.as_deref());
         }
-        query = query.bind(folded(write, key_at)).bind(now.to_string()).bind(now.to_string());
+        query = query.bind(folded(write, key_at)).bind(now).bind(now);
     }
     query.execute(&mut *conn).await.map_err(conflict)?;
     Ok(())
 }
 
 async fn write_postgres(
-    conn: &mut AnyConnection,
+    conn: &mut sqlx::PgConnection,
     columns: &[&str],
     key_at: usize,
     table: RecordTable,
@@ -449,12 +429,12 @@ async fn write_postgres(
     let (new, changed): (Vec<&Write>, Vec<&Write>) = chunk.iter().partition(|w| w.id.is_none());
     let name = table.name;
     let cols = columns.join(", ");
-    let values: Vec<String> = columns.iter().map(|c| format!("v.{c}")).collect();
-    let folded_of = |writes: &[&Write]| {
-        let keys: Vec<Option<String>> = writes.iter().map(|w| folded(w, key_at)).collect();
-        pg_text_array(keys.iter().map(Option::as_deref))
-    };
+    let folded_of = |writes: &[&Write]| writes.iter().map(|w| folded(w, key_at)).collect::<Vec<_>>();
+    fn column_of<'w>(writes: &[&'w Write], i: usize) -> Vec<Option<&'w str>> {
+        writes.iter().map(|w| w.values[i].as_deref()).collect()
+    }
     if !new.is_empty() {
+        let values: Vec<String> = columns.iter().map(|c| format!("v.{c}")).collect();
         let arrays: Vec<String> = (0..columns.len()).map(|i| format!("${}::text[]", i + 4)).collect();
         let sql = format!(
             "INSERT INTO {name} (workspace_id, {cols}, key_folded, created_at, updated_at) \
@@ -462,9 +442,9 @@ async fn write_postgres(
             values = values.join(", "),
             arrays = arrays.join(", "),
         );
-        let mut query = sqlx::query(&sql).bind(workspace_id).bind(now.to_string()).bind(folded_of(&new));
+        let mut query = sqlx::query(&sql).bind(workspace_id).bind(now).bind(folded_of(&new));
         for i in 0..columns.len() {
-            query = query.bind(pg_text_array(new.iter().map(|w| w.values[i].as_deref())));
+            query = query.bind(column_of(&new, i));
         }
         query.execute(&mut *conn).await.map_err(conflict)?;
     }
@@ -483,11 +463,11 @@ async fn write_postgres(
         let mut query = sqlx::query(&sql)
             .persistent(false)
             .bind(workspace_id)
-            .bind(now.to_string())
-            .bind(pg_id_array(changed.iter().map(|w| w.id)))
+            .bind(now)
+            .bind(changed.iter().map(|w| w.id).collect::<Vec<_>>())
             .bind(folded_of(&changed));
         for i in 0..columns.len() {
-            query = query.bind(pg_text_array(changed.iter().map(|w| w.values[i].as_deref())));
+            query = query.bind(column_of(&changed, i));
         }
         query.execute(&mut *conn).await.map_err(conflict)?;
     }
@@ -506,7 +486,7 @@ async fn write_postgres(
 /// met existing records, so that a re-import tries it once, not per batch
 /// (each refusal is an error in PostgreSQL's log).
 pub async fn write_batch(
-    conn: &mut sqlx::AnyConnection,
+    mut conn: Conn<'_>,
     workspace_id: i64,
     template: &Template,
     table: RecordTable,
@@ -515,20 +495,19 @@ pub async fn write_batch(
     new_first: bool,
 ) -> Result<BatchResult, AppError> {
     if !new_first || valid.is_empty() {
-        return match_and_write(conn, workspace_id, template, table, valid, now).await;
+        return match_and_write(conn.reborrow(), workspace_id, template, table, valid, now).await;
     }
     let (rows, writes): (Vec<u64>, Vec<Write>) =
         valid.into_iter().map(|(row, values)| (row, Write { id: None, values })).unzip();
-    (&mut *conn).execute("SAVEPOINT new_records").await?;
-    match write_many(conn, template, table, workspace_id, &writes, now).await {
+    conn.run("SAVEPOINT new_records").await?;
+    match write_many(conn.reborrow(), template, table, workspace_id, &writes, now).await {
         Ok(()) => {
-            (&mut *conn).execute("RELEASE SAVEPOINT new_records").await?;
+            conn.run("RELEASE SAVEPOINT new_records").await?;
             return Ok(BatchResult { inserted: writes.len() as u64, ..BatchResult::default() });
         }
         // A key taken, by a record of the workspace or an earlier row.
         Err(AppError::Conflict(_)) => {
-            (&mut *conn).execute("ROLLBACK TO SAVEPOINT new_records").await?;
-            (&mut *conn).execute("RELEASE SAVEPOINT new_records").await?;
+            conn.run("ROLLBACK TO SAVEPOINT new_records; RELEASE SAVEPOINT new_records").await?;
         }
         Err(e) => return Err(e),
     }
@@ -540,7 +519,7 @@ pub async fn write_batch(
 /// or unchanged against the records found, and write the new and changed
 /// ones.
 async fn match_and_write(
-    conn: &mut sqlx::AnyConnection,
+    mut conn: Conn<'_>,
     workspace_id: i64,
     template: &Template,
     table: RecordTable,
@@ -565,7 +544,7 @@ async fn match_and_write(
         existing.push(if wanted.is_empty() {
             HashMap::new()
         } else {
-            find_by_key(conn, template, table, workspace_id, key, &wanted).await?
+            find_by_key(conn.reborrow(), template, table, workspace_id, key, &wanted).await?
         });
     }
 
@@ -620,7 +599,7 @@ impl Destination for RecordDestination {
 
     fn write<'a>(
         &'a self,
-        conn: &'a mut AnyConnection,
+        conn: Conn<'a>,
         batch: &'a Batch<'a>,
         rows: Rows,
         skipped: Vec<SkippedRow>,

@@ -7,7 +7,8 @@
 use crate::AppError;
 use csv_import_core::template::Reference;
 use csv_import_core::Template;
-use sqlx::AnyConnection;
+use super::db::Conn;
+use crate::on_conn;
 use std::collections::{HashMap, HashSet};
 
 /// The most distinct values one check may ask about.
@@ -58,7 +59,7 @@ pub fn distinct(values: &[String]) -> Result<Vec<String>, AppError> {
 /// The values (as given) that do not exist in the workspace as `reference`
 /// of `template`. Compared ignoring case.
 pub async fn unknown(
-    conn: &mut AnyConnection,
+    mut conn: Conn<'_>,
     workspace_id: i64,
     template: &Template,
     reference: &Reference,
@@ -66,7 +67,7 @@ pub async fn unknown(
 ) -> Result<Vec<String>, AppError> {
     match reference {
         Reference::User => {
-            let known = user_ids(conn, workspace_id, values).await?;
+            let known = user_ids(conn.reborrow(), workspace_id, values).await?;
             Ok(not_in(values, &known))
         }
         // Any other reference is the destination's data (tag names, record
@@ -87,7 +88,7 @@ pub fn not_in<V>(values: &[String], known: &std::collections::HashMap<String, V>
 
 /// The ids of the workspace's members among `emails`, by lowercase email.
 pub async fn user_ids(
-    conn: &mut AnyConnection,
+    mut conn: Conn<'_>,
     workspace_id: i64,
     emails: &[String],
 ) -> Result<HashMap<String, i64>, AppError> {
@@ -101,11 +102,14 @@ pub async fn user_ids(
              WHERE m.workspace_id = $1 AND u.email IN ({})",
             placeholders
         );
-        let mut query = sqlx::query_as::<_, (String, i64)>(&sql).persistent(false).bind(workspace_id);
-        for email in chunk {
-            query = query.bind(email.clone());
-        }
-        for (email, id) in query.fetch_all(&mut *conn).await? {
+        let rows: Vec<(String, i64)> = on_conn!(conn, c => {
+            let mut query = sqlx::query_as(&sql).persistent(false).bind(workspace_id);
+            for email in chunk {
+                query = query.bind(email.as_str());
+            }
+            query.fetch_all(c).await
+        })?;
+        for (email, id) in rows {
             found.insert(email, id);
         }
     }

@@ -21,7 +21,7 @@ use crate::model::{BatchResult, SkippedRow};
 use crate::AppError;
 use csv_import_core::{Template, WebhookTarget};
 use serde::{Deserialize, Serialize};
-use sqlx::AnyConnection;
+use super::db::Conn;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::time::Duration;
 
@@ -324,7 +324,7 @@ impl Destination for Webhook {
 
     fn write<'a>(
         &'a self,
-        _conn: &'a mut AnyConnection,
+        _conn: Conn<'a>,
         batch: &'a Batch<'a>,
         rows: Rows,
         mut skipped: Vec<SkippedRow>,

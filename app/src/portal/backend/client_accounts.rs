@@ -24,13 +24,14 @@
 //! passwords do not quote it either).
 
 use crate::backend::auth;
-use crate::backend::db::{unstorable, unstorable_reason, Db};
+use crate::backend::db::{unstorable, unstorable_reason, Conn, Db};
 use crate::model::{BatchResult, SkippedRow};
 use crate::portal::model::{ClientAccount, ClientAccountPage, Tag};
+use crate::on_conn;
 use crate::AppError;
 use csv_import_core::recheck::Rechecker;
 use csv_import_core::{fold_key, messages, Lang, Record, Template, Value};
-use sqlx::{AnyConnection, Row};
+use sqlx::Row;
 use std::collections::{HashMap, HashSet};
 
 /// The `entity` of templates stored here.
@@ -125,8 +126,8 @@ pub async fn hash_passwords(
     }
     let emails: Vec<String> = wanted.iter().map(|(email, _)| email.clone()).collect();
     let stored = {
-        let mut conn = db.pool.acquire().await?;
-        find(&mut conn, workspace_id, &emails).await?
+        let mut conn = db.acquire().await?;
+        find(conn.conn(), workspace_id, &emails).await?
     };
     let jobs: Vec<(String, Option<String>)> = wanted
         .iter()
@@ -172,7 +173,7 @@ async fn decide_passwords(jobs: Vec<(String, Option<String>)>) -> Result<Vec<Opt
 /// or that it did not see, is hashed here). Runs in the batch's transaction.
 #[allow(clippy::too_many_arguments)]
 pub async fn commit(
-    conn: &mut AnyConnection,
+    mut conn: Conn<'_>,
     workspace_id: i64,
     template: &Template,
     rows: Vec<(u64, Vec<Option<String>>)>,
@@ -201,7 +202,7 @@ pub async fn commit(
         tag_lists.insert(*row, names);
     }
     let all_tags: Vec<String> = tag_lists.values().flatten().cloned().collect();
-    let tag_ids = tag_ids(conn, workspace_id, &all_tags).await?;
+    let tag_ids = tag_ids(conn.reborrow(), workspace_id, &all_tags).await?;
 
     let mut result = BatchResult::default();
     let mut pending = Vec::with_capacity(rows.len());
@@ -261,7 +262,7 @@ pub async fn commit(
     }
 
     let emails: Vec<String> = pending.iter().map(|p| p.email.clone()).collect();
-    let existing = find(conn, workspace_id, &emails).await?;
+    let existing = find(conn.reborrow(), workspace_id, &emails).await?;
 
     // What was decided before the transaction holds while the account's
     // stored hash is still the one it was decided against.
@@ -287,22 +288,22 @@ pub async fn commit(
         let (account, changed) = match existing.get(&p.email) {
             None => {
                 let hash = hash.ok_or_else(|| AppError::internal("client accounts", "a new account has no hash"))?;
-                let id: i64 = sqlx::query_scalar(
+                let id: i64 = on_conn!(conn, c => sqlx::query_scalar(
                     "INSERT INTO client_accounts (workspace_id, email, password_hash, first_name, last_name, \
                      birthdate, gender, external_id, created_at, updated_at) \
                      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9) RETURNING id",
                 )
                 .bind(workspace_id)
-                .bind(p.email.clone())
-                .bind(hash)
-                .bind(first.unwrap_or_default())
-                .bind(last.unwrap_or_default())
-                .bind(birthdate)
-                .bind(gender)
-                .bind(external_id)
-                .bind(now.to_string())
-                .fetch_one(&mut *conn)
-                .await
+                .bind(&p.email)
+                .bind(&hash)
+                .bind(first.as_deref().unwrap_or_default())
+                .bind(last.as_deref().unwrap_or_default())
+                .bind(birthdate.as_deref())
+                .bind(gender.as_deref())
+                .bind(external_id.as_deref())
+                .bind(now)
+                .fetch_one(c)
+                .await)
                 .map_err(crate::backend::db::value_error)?;
                 result.inserted += 1;
                 (id, None)
@@ -312,20 +313,21 @@ pub async fn commit(
                 let profile = [first.clone(), last.clone(), birthdate.clone(), gender.clone(), external_id.clone()];
                 let changed = profile != stored.profile || hash.is_some();
                 if changed {
-                    sqlx::query(
+                    on_conn!(conn, c => sqlx::query(
                         "UPDATE client_accounts SET password_hash = $1, first_name = $2, last_name = $3, \
                          birthdate = $4, gender = $5, external_id = $6, updated_at = $7 WHERE id = $8",
                     )
-                    .bind(hash.unwrap_or_else(|| stored.password_hash.clone()))
-                    .bind(first.unwrap_or_default())
-                    .bind(last.unwrap_or_default())
-                    .bind(birthdate)
-                    .bind(gender)
-                    .bind(external_id)
-                    .bind(now.to_string())
+                    .bind(hash.as_deref().unwrap_or(&stored.password_hash))
+                    .bind(first.as_deref().unwrap_or_default())
+                    .bind(last.as_deref().unwrap_or_default())
+                    .bind(birthdate.as_deref())
+                    .bind(gender.as_deref())
+                    .bind(external_id.as_deref())
+                    .bind(now)
                     .bind(stored.id)
-                    .execute(&mut *conn)
+                    .execute(c)
                     .await
+                    .map(drop))
                     .map_err(crate::backend::db::value_error)?;
                 }
                 (stored.id, Some(changed))
@@ -333,38 +335,39 @@ pub async fn commit(
         };
         let mut extra = 0u64;
         for tag in &p.tags {
-            extra += sqlx::query(
+            extra += on_conn!(conn, c => sqlx::query(
                 "INSERT INTO account_tags (account_id, tag_id) VALUES ($1, $2) ON CONFLICT (account_id, tag_id) DO NOTHING",
             )
             .bind(account)
             .bind(*tag)
-            .execute(&mut *conn)
-            .await?
-            .rows_affected();
+            .execute(c)
+            .await
+            .map(|done| done.rows_affected()))?;
         }
         for (name, value) in &p.attributes {
             // Only a new or different value counts as a change.
-            extra += sqlx::query(
+            extra += on_conn!(conn, c => sqlx::query(
                 "INSERT INTO account_attributes (account_id, name, value) VALUES ($1, $2, $3) \
                  ON CONFLICT (account_id, name) DO UPDATE SET value = excluded.value \
                  WHERE account_attributes.value <> excluded.value",
             )
             .bind(account)
-            .bind(name.clone())
-            .bind(value.clone())
-            .execute(&mut *conn)
-            .await?
-            .rows_affected();
+            .bind(name)
+            .bind(value)
+            .execute(c)
+            .await
+            .map(|done| done.rows_affected()))?;
         }
         match changed {
             None => {}
             Some(true) => result.updated += 1,
             Some(false) if extra > 0 => {
-                sqlx::query("UPDATE client_accounts SET updated_at = $1 WHERE id = $2")
-                    .bind(now.to_string())
+                on_conn!(conn, c => sqlx::query("UPDATE client_accounts SET updated_at = $1 WHERE id = $2")
+                    .bind(now)
                     .bind(account)
-                    .execute(&mut *conn)
-                    .await?;
+                    .execute(c)
+                    .await
+                    .map(drop))?;
                 result.updated += 1;
             }
             Some(false) => result.unchanged += 1,
@@ -374,8 +377,12 @@ pub async fn commit(
     Ok(result)
 }
 
+/// An account as [`find`] reads it: id, email, password hash, first name,
+/// last name, birthdate, gender, external ID.
+type StoredRow = (i64, String, String, String, String, Option<String>, Option<String>, Option<String>);
+
 /// The workspace's accounts among `emails` (lowercase), by email.
-async fn find(conn: &mut AnyConnection, workspace_id: i64, emails: &[String]) -> Result<HashMap<String, Stored>, AppError> {
+async fn find(mut conn: Conn<'_>, workspace_id: i64, emails: &[String]) -> Result<HashMap<String, Stored>, AppError> {
     let mut found = HashMap::new();
     let wanted: Vec<&String> = emails.iter().collect::<HashSet<_>>().into_iter().collect();
     for chunk in wanted.chunks(CHUNK) {
@@ -385,25 +392,25 @@ async fn find(conn: &mut AnyConnection, workspace_id: i64, emails: &[String]) ->
              FROM client_accounts WHERE workspace_id = $1 AND email IN ({})",
             placeholders
         );
-        let mut query = sqlx::query(&sql).persistent(false).bind(workspace_id);
-        for email in chunk {
-            query = query.bind((*email).clone());
-        }
-        for row in query.fetch_all(&mut *conn).await? {
-            let email: String = row.try_get(1)?;
-            let first: String = row.try_get(3)?;
-            let last: String = row.try_get(4)?;
+        let rows: Vec<StoredRow> = on_conn!(conn, c => {
+            let mut query = sqlx::query_as(&sql).persistent(false).bind(workspace_id);
+            for email in chunk {
+                query = query.bind(email.as_str());
+            }
+            query.fetch_all(c).await
+        })?;
+        for (id, email, password_hash, first, last, birthdate, gender, external_id) in rows {
             found.insert(
                 email,
                 Stored {
-                    id: row.try_get(0)?,
-                    password_hash: row.try_get(2)?,
+                    id,
+                    password_hash,
                     profile: [
                         Some(first).filter(|s| !s.is_empty()),
                         Some(last).filter(|s| !s.is_empty()),
-                        row.try_get(5)?,
-                        row.try_get(6)?,
-                        row.try_get(7)?,
+                        birthdate,
+                        gender,
+                        external_id,
                     ],
                 },
             );
@@ -413,7 +420,7 @@ async fn find(conn: &mut AnyConnection, workspace_id: i64, emails: &[String]) ->
 }
 
 /// The ids of the workspace's tags among `names`, by lowercase name.
-pub async fn tag_ids(conn: &mut AnyConnection, workspace_id: i64, names: &[String]) -> Result<HashMap<String, i64>, AppError> {
+pub async fn tag_ids(mut conn: Conn<'_>, workspace_id: i64, names: &[String]) -> Result<HashMap<String, i64>, AppError> {
     let wanted = crate::backend::distinct_keys(names);
     let mut found = HashMap::new();
     for chunk in wanted.chunks(CHUNK) {
@@ -422,11 +429,14 @@ pub async fn tag_ids(conn: &mut AnyConnection, workspace_id: i64, names: &[Strin
             "SELECT name_key, id FROM tags WHERE workspace_id = $1 AND name_key IN ({})",
             placeholders
         );
-        let mut query = sqlx::query_as::<_, (String, i64)>(&sql).persistent(false).bind(workspace_id);
-        for name in chunk {
-            query = query.bind(name.clone());
-        }
-        for (name, id) in query.fetch_all(&mut *conn).await? {
+        let rows: Vec<(String, i64)> = on_conn!(conn, c => {
+            let mut query = sqlx::query_as(&sql).persistent(false).bind(workspace_id);
+            for name in chunk {
+                query = query.bind(name.as_str());
+            }
+            query.fetch_all(c).await
+        })?;
+        for (name, id) in rows {
             found.insert(name, id);
         }
     }

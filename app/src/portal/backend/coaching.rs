@@ -3,13 +3,14 @@
 //! here: each row makes its lead a lead and, when it names a coach, adds the
 //! lead-coach pair. Nothing is ever removed by an import.
 
-use crate::backend::db::Db;
+use crate::backend::db::{Conn, Db};
 use crate::backend::references;
 use crate::model::{BatchResult, SkippedRow};
 use crate::portal::model::{CoachingLead, CoachingPage, Person};
+use crate::on_conn;
 use crate::AppError;
 use csv_import_core::{messages, Lang, Template};
-use sqlx::{AnyConnection, Row};
+use sqlx::Row;
 use std::collections::HashMap;
 
 /// The `entity` of templates stored here.
@@ -23,7 +24,7 @@ pub const MAX_LISTED: i64 = 200;
 /// `unchanged`; a row naming someone who is not a member (any more) is
 /// skipped with the reason. Runs in the batch's transaction.
 pub async fn commit(
-    conn: &mut AnyConnection,
+    mut conn: Conn<'_>,
     workspace_id: i64,
     template: &Template,
     rows: Vec<(u64, Vec<Option<String>>)>,
@@ -34,7 +35,7 @@ pub async fn commit(
     let (lead_at, coach_at) = (index("lead_email")?, index("coach_email")?);
     let emails: Vec<String> =
         rows.iter().flat_map(|(_, v)| [v[lead_at].clone(), v[coach_at].clone()]).flatten().collect();
-    let ids = references::user_ids(conn, workspace_id, &emails).await?;
+    let ids = references::user_ids(conn.reborrow(), workspace_id, &emails).await?;
 
     let mut result = BatchResult::default();
     for (row, values) in rows {
@@ -73,28 +74,28 @@ pub async fn commit(
             });
             continue;
         }
-        let mut added = sqlx::query(
+        let mut added = on_conn!(conn, c => sqlx::query(
             "INSERT INTO coaching_leads (workspace_id, user_id, created_at) VALUES ($1, $2, $3) \
              ON CONFLICT (workspace_id, user_id) DO NOTHING",
         )
         .bind(workspace_id)
         .bind(lead)
-        .bind(now.to_string())
-        .execute(&mut *conn)
-        .await?
-        .rows_affected();
+        .bind(now)
+        .execute(c)
+        .await
+        .map(|done| done.rows_affected()))?;
         if let Some(coach) = coach {
-            added += sqlx::query(
+            added += on_conn!(conn, c => sqlx::query(
                 "INSERT INTO coaching_pairs (workspace_id, lead_user_id, coach_user_id, created_at) \
                  VALUES ($1, $2, $3, $4) ON CONFLICT (workspace_id, lead_user_id, coach_user_id) DO NOTHING",
             )
             .bind(workspace_id)
             .bind(lead)
             .bind(coach)
-            .bind(now.to_string())
-            .execute(&mut *conn)
-            .await?
-            .rows_affected();
+            .bind(now)
+            .execute(c)
+            .await
+            .map(|done| done.rows_affected()))?;
         }
         if added > 0 {
             result.inserted += 1;

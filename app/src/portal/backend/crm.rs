@@ -5,12 +5,13 @@
 //! workspace. The export writes the clients in the template's own format,
 //! so an edited export imports back as updates.
 
-use crate::backend::db::Db;
+use crate::backend::db::{Backend, Conn, Db};
 use crate::model::{BatchResult, SkippedRow};
+use crate::on_conn;
 use crate::portal::model::{CrmClient, CrmPage};
 use crate::AppError;
 use csv_import_core::{fold_key, messages, Lang, Template};
-use sqlx::{AnyConnection, Row};
+use sqlx::Row;
 use std::collections::{HashMap, HashSet};
 
 /// The `entity` of templates stored here.
@@ -51,7 +52,11 @@ fn select_list() -> String {
     COLUMNS.iter().map(|(_, c)| *c).collect::<Vec<_>>().join(", ")
 }
 
-fn stored_of(row: &sqlx::any::AnyRow) -> Result<Stored, AppError> {
+fn stored_of<R: Row>(row: &R) -> Result<Stored, sqlx::Error>
+where
+    usize: sqlx::ColumnIndex<R>,
+    for<'r> Option<String>: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+{
     let mut out = Vec::with_capacity(COLUMNS.len());
     for i in 0..COLUMNS.len() {
         out.push(row.try_get::<Option<String>, _>(i)?);
@@ -60,18 +65,23 @@ fn stored_of(row: &sqlx::any::AnyRow) -> Result<Stored, AppError> {
 }
 
 async fn find_where(
-    conn: &mut AnyConnection,
+    mut conn: Conn<'_>,
     workspace_id: i64,
     column: &str,
     value: &str,
 ) -> Result<Option<Stored>, AppError> {
     let sql = format!("SELECT {} FROM crm_clients WHERE workspace_id = $1 AND {column} = $2", select_list());
-    let row = sqlx::query(&sql).bind(workspace_id).bind(value.to_string()).fetch_optional(&mut *conn).await?;
-    row.as_ref().map(stored_of).transpose()
+    let stored = on_conn!(conn, c => sqlx::query(&sql)
+        .bind(workspace_id)
+        .bind(value)
+        .fetch_optional(c)
+        .await
+        .and_then(|row| row.as_ref().map(stored_of).transpose()))?;
+    Ok(stored)
 }
 
 /// The IDs among `ids` that are not clients of the workspace (as given).
-pub async fn unknown_ids(conn: &mut AnyConnection, workspace_id: i64, ids: &[String]) -> Result<Vec<String>, AppError> {
+pub async fn unknown_ids(mut conn: Conn<'_>, workspace_id: i64, ids: &[String]) -> Result<Vec<String>, AppError> {
     let mut unknown = Vec::new();
     for chunk in ids.chunks(500) {
         let wanted: Vec<String> = chunk.iter().map(|v| v.trim().to_lowercase()).filter(|v| valid_id(v)).collect();
@@ -82,11 +92,14 @@ pub async fn unknown_ids(conn: &mut AnyConnection, workspace_id: i64, ids: &[Str
                 "SELECT id FROM crm_clients WHERE workspace_id = $1 AND id IN ({})",
                 placeholders
             );
-            let mut query = sqlx::query_scalar::<_, String>(&sql).persistent(false).bind(workspace_id);
-            for id in &wanted {
-                query = query.bind(id.clone());
-            }
-            known.extend(query.fetch_all(&mut *conn).await?);
+            let found: Vec<String> = on_conn!(conn, c => {
+                let mut query = sqlx::query_scalar(&sql).persistent(false).bind(workspace_id);
+                for id in &wanted {
+                    query = query.bind(id.as_str());
+                }
+                query.fetch_all(c).await
+            })?;
+            known.extend(found);
         }
         unknown.extend(chunk.iter().filter(|v| !known.contains(&v.trim().to_lowercase())).cloned());
     }
@@ -135,20 +148,20 @@ struct Base {
 
 impl Usernames {
     /// The base's names, read once.
-    async fn base(&mut self, conn: &mut AnyConnection, workspace_id: i64, base: &str) -> Result<&mut Base, AppError> {
+    async fn base(&mut self, mut conn: Conn<'_>, workspace_id: i64, base: &str) -> Result<&mut Base, AppError> {
         if !self.bases.contains_key(base) {
             // `{base}` and `{base}{digits}` sort in byte order between
             // `{base}` and `{base}:` (`:` follows `9`); others in the range,
             // such as `sam0x`, are filtered out.
             let (low, high) = (base.to_string(), format!("{base}:"));
-            let sql = if crate::backend::db::is_postgres(conn) {
+            let sql = if conn.backend() == Backend::Postgres {
                 "SELECT username, id FROM crm_clients WHERE workspace_id = $1 \
                  AND username COLLATE \"C\" >= $2 AND username COLLATE \"C\" < $3"
             } else {
                 "SELECT username, id FROM crm_clients WHERE workspace_id = $1 AND username >= $2 AND username < $3"
             };
             let rows: Vec<(String, String)> =
-                sqlx::query_as(sql).bind(workspace_id).bind(low).bind(high).fetch_all(&mut *conn).await?;
+                on_conn!(conn, c => sqlx::query_as(sql).bind(workspace_id).bind(&low).bind(&high).fetch_all(c).await)?;
             let owners = rows.into_iter().filter(|(name, _)| looks_generated(name, base)).collect();
             self.bases.insert(base.to_string(), Base { owners, next: 2 });
         }
@@ -211,24 +224,24 @@ impl Base {
 
 /// Whether `username` belongs to a client of the workspace other than `me`.
 async fn username_taken(
-    conn: &mut AnyConnection,
+    mut conn: Conn<'_>,
     workspace_id: i64,
     username: &str,
     me: Option<&str>,
 ) -> Result<bool, AppError> {
     let owner: Option<String> =
-        sqlx::query_scalar("SELECT id FROM crm_clients WHERE workspace_id = $1 AND username = $2")
+        on_conn!(conn, c => sqlx::query_scalar("SELECT id FROM crm_clients WHERE workspace_id = $1 AND username = $2")
             .bind(workspace_id)
-            .bind(username.to_string())
-            .fetch_optional(&mut *conn)
-            .await?;
+            .bind(username)
+            .fetch_optional(c)
+            .await)?;
     Ok(owner.is_some_and(|id| Some(id.as_str()) != me))
 }
 
 /// Store the valid rows of one batch (row number, values in field order).
 /// Runs in the batch's transaction.
 pub async fn commit(
-    conn: &mut AnyConnection,
+    mut conn: Conn<'_>,
     workspace_id: i64,
     template: &Template,
     rows: Vec<(u64, Vec<Option<String>>)>,
@@ -254,7 +267,7 @@ pub async fn commit(
         // The client this row is about, if it exists.
         let current = match wanted[ID].clone().map(|v| v.trim().to_lowercase()) {
             Some(id) => {
-                let found = if valid_id(&id) { find_where(conn, workspace_id, "id", &id).await? } else { None };
+                let found = if valid_id(&id) { find_where(conn.reborrow(), workspace_id, "id", &id).await? } else { None };
                 match found {
                     Some(found) => Some(found),
                     None => {
@@ -265,12 +278,12 @@ pub async fn commit(
                     }
                 }
             }
-            None => find_where(conn, workspace_id, "email", &email).await?,
+            None => find_where(conn.reborrow(), workspace_id, "email", &email).await?,
         };
         let me = current.as_ref().and_then(|c| c[ID].clone());
 
         // The email may not belong to another client.
-        if let Some(owner) = find_where(conn, workspace_id, "email", &email).await?
+        if let Some(owner) = find_where(conn.reborrow(), workspace_id, "email", &email).await?
             && owner[ID] != me
         {
             skip(
@@ -293,11 +306,11 @@ pub async fn commit(
             (Some(c), true) if c[USERNAME].is_some() => c[USERNAME].clone().unwrap_or_default(),
             (_, true) => {
                 let first = given.clone().unwrap_or_else(|| base.clone());
-                usernames.base(conn, workspace_id, &base).await?.free_name(&base, first, me.as_deref())
+                usernames.base(conn.reborrow(), workspace_id, &base).await?.free_name(&base, first, me.as_deref())
             }
             (_, false) => {
                 let name = given.clone().unwrap_or_default();
-                if username_taken(conn, workspace_id, &name, me.as_deref()).await? {
+                if username_taken(conn.reborrow(), workspace_id, &name, me.as_deref()).await? {
                     skip(
                         &mut result,
                         format!(
@@ -332,17 +345,14 @@ pub async fn commit(
                     COLUMNS.len() + 1,
                     COLUMNS.len() + 2
                 );
-                let mut query = sqlx::query(&sql).persistent(false);
-                for value in wanted.iter().skip(1) {
-                    query = query.bind(value.clone());
-                }
-                query
-                    .bind(now.to_string())
-                    .bind(workspace_id)
-                    .bind(wanted[ID].clone())
-                    .execute(&mut *conn)
-                    .await
-                    .map_err(crate::backend::db::value_error)?;
+                on_conn!(conn, c => {
+                    let mut query = sqlx::query(&sql).persistent(false);
+                    for value in wanted.iter().skip(1) {
+                        query = query.bind(value.as_deref());
+                    }
+                    query.bind(now).bind(workspace_id).bind(wanted[ID].as_deref()).execute(c).await.map(drop)
+                })
+                .map_err(crate::backend::db::value_error)?;
                 if let Some(old) = current[USERNAME].as_deref().filter(|old| *old != username) {
                     usernames.freed(old);
                 }
@@ -352,7 +362,7 @@ pub async fn commit(
             None => {
                 let id = crate::backend::random_hex(12)?;
                 wanted[ID] = Some(id.clone());
-                insert(conn, workspace_id, &wanted, now).await?;
+                insert(conn.reborrow(), workspace_id, &wanted, now).await?;
                 usernames.taken(&username, &id);
                 result.inserted += 1;
             }
@@ -361,34 +371,37 @@ pub async fn commit(
     Ok(result)
 }
 
-async fn insert(conn: &mut AnyConnection, workspace_id: i64, values: &Stored, now: &str) -> Result<(), AppError> {
+async fn insert(mut conn: Conn<'_>, workspace_id: i64, values: &Stored, now: &str) -> Result<(), AppError> {
     let placeholders = crate::backend::placeholders(COLUMNS.len() + 2, 1);
     let sql = format!(
         "INSERT INTO crm_clients ({}, workspace_id, updated_at) VALUES ({})",
         select_list(),
         placeholders
     );
-    let mut query = sqlx::query(&sql).persistent(false);
-    for value in values {
-        query = query.bind(value.clone());
-    }
-    query.bind(workspace_id).bind(now.to_string()).execute(&mut *conn).await.map_err(crate::backend::db::value_error)?;
+    on_conn!(conn, c => {
+        let mut query = sqlx::query(&sql).persistent(false);
+        for value in values {
+            query = query.bind(value.as_deref());
+        }
+        query.bind(workspace_id).bind(now).execute(c).await.map(drop)
+    })
+    .map_err(crate::backend::db::value_error)?;
     Ok(())
 }
 
 /// Add the clients (values in template field order, ID ignored) that the
 /// workspace does not have yet by email. For the demo data.
 pub async fn seed(db: &Db, workspace_id: i64, clients: &[[&str; 11]], now: &str) -> Result<(), AppError> {
-    let mut conn = db.pool.acquire().await?;
+    let mut conn = db.acquire().await?;
     for client in clients {
         let email = fold_key(client[EMAIL]);
-        if find_where(&mut conn, workspace_id, "email", &email).await?.is_some() {
+        if find_where(conn.conn(), workspace_id, "email", &email).await?.is_some() {
             continue;
         }
         let mut values: Stored = client.iter().map(|v| (!v.is_empty()).then(|| v.to_string())).collect();
         values[ID] = Some(crate::backend::random_hex(12)?);
         values[EMAIL] = Some(email);
-        insert(&mut conn, workspace_id, &values, now).await?;
+        insert(conn.conn(), workspace_id, &values, now).await?;
     }
     Ok(())
 }

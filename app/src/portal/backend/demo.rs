@@ -130,8 +130,8 @@ pub async fn seed(db: &Db) -> Result<(), AppError> {
             .iter()
             .map(|row| row.iter().map(|v| (!v.is_empty()).then(|| v.to_string())).collect())
             .collect();
-        let mut conn = db.pool.acquire().await?;
-        records::insert_many(&mut conn, &template, table, acme, &values, &now).await?;
+        let mut conn = db.acquire().await?;
+        records::insert_many(conn.conn(), &template, table, acme, &values, &now).await?;
     }
     // The tags the `client-accounts` sample file names (added if missing).
     for tag in TAGS {

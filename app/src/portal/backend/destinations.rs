@@ -2,13 +2,12 @@
 //! templates name (coaching pairs, client accounts, CRM clients and partner
 //! leads), each handing a batch to the module that stores that entity.
 
-use crate::backend::db::Db;
+use crate::backend::db::{Conn, Db};
 use crate::backend::destination::{cannot_check, with_skipped, Batch, BoxFuture, Destination, Prepared, Rows};
 use crate::model::{BatchResult, RefusedCombination, SessionInfo, SkippedRow};
 use crate::AppError;
 use csv_import_core::template::Reference;
 use csv_import_core::{Lang, Template};
-use sqlx::AnyConnection;
 use std::sync::Arc;
 
 /// The import permissions the portal grants besides the importer's own: a
@@ -36,7 +35,7 @@ impl Destination for CoachingPairs {
 
     fn write<'a>(
         &'a self,
-        conn: &'a mut AnyConnection,
+        conn: Conn<'a>,
         batch: &'a Batch<'a>,
         rows: Rows,
         skipped: Vec<SkippedRow>,
@@ -83,7 +82,7 @@ impl Destination for ClientAccounts {
 
     fn write<'a>(
         &'a self,
-        conn: &'a mut AnyConnection,
+        conn: Conn<'a>,
         batch: &'a Batch<'a>,
         rows: Rows,
         skipped: Vec<SkippedRow>,
@@ -109,7 +108,7 @@ impl Destination for ClientAccounts {
 
     fn unknown_references<'a>(
         &'a self,
-        conn: &'a mut AnyConnection,
+        conn: Conn<'a>,
         workspace_id: i64,
         template: &'a Template,
         name: &'a str,
@@ -135,7 +134,7 @@ impl Destination for CrmClients {
 
     fn write<'a>(
         &'a self,
-        conn: &'a mut AnyConnection,
+        conn: Conn<'a>,
         batch: &'a Batch<'a>,
         rows: Rows,
         skipped: Vec<SkippedRow>,
@@ -150,7 +149,7 @@ impl Destination for CrmClients {
     // Only the CRM clients template refers to records (its own IDs).
     fn unknown_references<'a>(
         &'a self,
-        conn: &'a mut AnyConnection,
+        conn: Conn<'a>,
         workspace_id: i64,
         template: &'a Template,
         name: &'a str,
@@ -189,7 +188,7 @@ impl Destination for PartnerLeads {
 
     fn write<'a>(
         &'a self,
-        conn: &'a mut AnyConnection,
+        conn: Conn<'a>,
         batch: &'a Batch<'a>,
         rows: Rows,
         skipped: Vec<SkippedRow>,
@@ -212,7 +211,7 @@ impl Destination for PartnerLeads {
     // partner's user may name only their own partner.
     fn refused_combinations<'a>(
         &'a self,
-        conn: &'a mut AnyConnection,
+        conn: Conn<'a>,
         session: &'a SessionInfo,
         template: &'a Template,
         group: &'a [String],
@@ -264,7 +263,7 @@ impl Destination for PartnerLeads {
     // partner is a check of the pair (`refused_combinations`).
     fn unknown_references<'a>(
         &'a self,
-        conn: &'a mut AnyConnection,
+        conn: Conn<'a>,
         workspace_id: i64,
         template: &'a Template,
         name: &'a str,

@@ -4,15 +4,15 @@
 //! file, the mapping's required columns and the checks in the browser and at
 //! commit all follow the saved form.
 
-use crate::backend::db::Db;
+use crate::backend::db::{Conn, Db};
 use super::partners::TEMPLATE;
 use crate::backend::{clean_text, now};
 use crate::model::{Role, SessionInfo};
 use crate::portal::server_fns::partners::{FormField, FormFieldType, LeadForm};
+use crate::on_conn;
 use crate::AppError;
 use csv_import_core::template::{EnumOption, Field, FieldType, Sample};
 use csv_import_core::Template;
-use sqlx::{AnyConnection, Row};
 use std::collections::HashSet;
 
 /// The two fields every derived template ends with; the form may not use their keys.
@@ -145,22 +145,22 @@ pub fn clean_form(fields: Vec<FormField>) -> Result<Vec<FormField>, AppError> {
 }
 
 /// The workspace's form (the default one until an admin saves another).
-pub async fn form(conn: &mut AnyConnection, workspace_id: i64) -> Result<(Vec<FormField>, Option<String>), AppError> {
-    let row = sqlx::query("SELECT fields, updated_at FROM lead_forms WHERE workspace_id = $1")
-        .bind(workspace_id)
-        .fetch_optional(&mut *conn)
-        .await?;
-    let Some(row) = row else { return Ok((default_form(), None)) };
-    let text: String = row.try_get(0)?;
+pub async fn form(mut conn: Conn<'_>, workspace_id: i64) -> Result<(Vec<FormField>, Option<String>), AppError> {
+    let row: Option<(String, Option<String>)> =
+        on_conn!(conn, c => sqlx::query_as("SELECT fields, updated_at FROM lead_forms WHERE workspace_id = $1")
+            .bind(workspace_id)
+            .fetch_optional(c)
+            .await)?;
+    let Some((text, updated_at)) = row else { return Ok((default_form(), None)) };
     let fields: Vec<FormField> =
         serde_json::from_str(&text).map_err(|e| AppError::internal("lead form", format!("stored form: {e}")))?;
-    Ok((fields, row.try_get(1)?))
+    Ok((fields, updated_at))
 }
 
 /// The form as the editor shows it.
 pub async fn lead_form(db: &Db, session: &SessionInfo) -> Result<LeadForm, AppError> {
-    let mut conn = db.pool.acquire().await?;
-    let (fields, updated_at) = form(&mut conn, session.workspace.id).await?;
+    let mut conn = db.acquire().await?;
+    let (fields, updated_at) = form(conn.conn(), session.workspace.id).await?;
     Ok(LeadForm { fields, updated_at, may_edit: session.role == Role::Admin })
 }
 
@@ -273,12 +273,12 @@ fn example(field: &Field) -> String {
 
 /// The workspace's `partner-leads` template.
 pub async fn template_for(db: &Db, workspace_id: i64) -> Result<Template, AppError> {
-    let mut conn = db.pool.acquire().await?;
-    template_in(&mut conn, workspace_id).await
+    let mut conn = db.acquire().await?;
+    template_in(conn.conn(), workspace_id).await
 }
 
 /// [`template_for`] on a connection (a batch's transaction).
-pub async fn template_in(conn: &mut AnyConnection, workspace_id: i64) -> Result<Template, AppError> {
+pub async fn template_in(conn: Conn<'_>, workspace_id: i64) -> Result<Template, AppError> {
     let (fields, _) = form(conn, workspace_id).await?;
     derive(&fields)
 }

@@ -8,7 +8,7 @@
 //! user with the partner role imports only for their own partner; any row
 //! that fails rejects the whole batch, nothing of it is stored.
 
-use crate::backend::db::Db;
+use crate::backend::db::{Conn, Db};
 use super::lead_form::{form, label_of, RESERVED};
 use crate::backend::{clean_text, now};
 use crate::model::{BatchResult, Role, SessionInfo, SkippedRow};
@@ -16,9 +16,10 @@ use crate::portal::server_fns::partners::{
     FormField, LeadPage, LeadState, Partner, PartnerDetails, PartnerLead,
     PartnerUser,
 };
+use crate::on_conn;
 use crate::AppError;
 use csv_import_core::{messages, Lang, Template};
-use sqlx::{AnyConnection, Row};
+use sqlx::Row;
 use std::collections::HashMap;
 
 /// The `entity` of the template stored here.
@@ -36,7 +37,7 @@ const CHUNK: usize = 500;
 /// IDs (partners or partner users) by lowercase ID: (database id, ID as
 /// stored, the partner's database id, the partner's ID).
 async fn find_codes(
-    conn: &mut AnyConnection,
+    mut conn: Conn<'_>,
     workspace_id: i64,
     users: bool,
     values: &[String],
@@ -57,12 +58,15 @@ async fn find_codes(
                 placeholders
             )
         };
-        let mut query = sqlx::query(&sql).persistent(false).bind(workspace_id);
-        for v in chunk {
-            query = query.bind(v.clone());
-        }
-        for row in query.fetch_all(&mut *conn).await? {
-            found.insert(row.try_get::<String, _>(0)?, (row.try_get(1)?, row.try_get(2)?, row.try_get(3)?, row.try_get(4)?));
+        let rows: Vec<(String, i64, String, i64, String)> = on_conn!(conn, c => {
+            let mut query = sqlx::query_as(&sql).persistent(false).bind(workspace_id);
+            for v in chunk {
+                query = query.bind(v.as_str());
+            }
+            query.fetch_all(c).await
+        })?;
+        for (key, id, code, partner_id, partner_code) in rows {
+            found.insert(key, (id, code, partner_id, partner_code));
         }
     }
     Ok(found)
@@ -70,7 +74,7 @@ async fn find_codes(
 
 /// The values (as given) that are no partner ID (or, with `users`, no
 /// partner user ID) of the workspace; case ignored.
-pub async fn unknown(conn: &mut AnyConnection, workspace_id: i64, users: bool, values: &[String]) -> Result<Vec<String>, AppError> {
+pub async fn unknown(conn: Conn<'_>, workspace_id: i64, users: bool, values: &[String]) -> Result<Vec<String>, AppError> {
     let known = find_codes(conn, workspace_id, users, values).await?;
     Ok(values.iter().filter(|v| !known.contains_key(&v.trim().to_lowercase())).cloned().collect())
 }
@@ -78,27 +82,24 @@ pub async fn unknown(conn: &mut AnyConnection, workspace_id: i64, users: bool, v
 /// The partner (database id, ID) whose team the user is on, when the user's
 /// role in the workspace is `external` (a partner's user): such a user imports and sees leads of
 /// that partner only. `Ok(None)` for every other role.
-pub async fn own_partner(conn: &mut AnyConnection, workspace_id: i64, user_id: i64) -> Result<Option<Option<(i64, String)>>, AppError> {
-    let role: Option<String> = sqlx::query_scalar("SELECT role FROM memberships WHERE workspace_id = $1 AND user_id = $2")
+pub async fn own_partner(mut conn: Conn<'_>, workspace_id: i64, user_id: i64) -> Result<Option<Option<(i64, String)>>, AppError> {
+    let role: Option<String> = on_conn!(conn, c => sqlx::query_scalar("SELECT role FROM memberships WHERE workspace_id = $1 AND user_id = $2")
         .bind(workspace_id)
         .bind(user_id)
-        .fetch_optional(&mut *conn)
-        .await?;
+        .fetch_optional(c)
+        .await)?;
     if role.as_deref() != Some(Role::External.as_str()) {
         return Ok(None);
     }
-    let row = sqlx::query(
+    let row: Option<(i64, String)> = on_conn!(conn, c => sqlx::query_as(
         "SELECT p.id, p.code FROM partner_users u JOIN partners p ON p.id = u.partner_id \
          WHERE u.workspace_id = $1 AND u.user_id = $2 ORDER BY u.id LIMIT 1",
     )
     .bind(workspace_id)
     .bind(user_id)
-    .fetch_optional(&mut *conn)
-    .await?;
-    Ok(Some(match row {
-        Some(row) => Some((row.try_get(0)?, row.try_get(1)?)),
-        None => None,
-    }))
+    .fetch_optional(c)
+    .await)?;
+    Ok(Some(row))
 }
 
 /// What is wrong with one row's pair, given what the server knows: the
@@ -130,13 +131,13 @@ fn pair_problem(
 /// partner other than their own. Pairs without a problem are left out;
 /// each problem marks the Partner ID (0) or the Partner User ID (1).
 pub async fn pair_problems(
-    conn: &mut AnyConnection,
+    mut conn: Conn<'_>,
     workspace_id: i64,
     user_id: i64,
     pairs: &[(String, String)],
     lang: Lang,
 ) -> Result<Vec<(usize, usize, String)>, AppError> {
-    let own = own_partner(conn, workspace_id, user_id).await?;
+    let own = own_partner(conn.reborrow(), workspace_id, user_id).await?;
     let users: Vec<String> = pairs.iter().map(|(_, u)| u.clone()).collect();
     let found = find_codes(conn, workspace_id, true, &users).await?;
     let mut out = Vec::new();
@@ -157,7 +158,7 @@ pub async fn pair_problems(
 /// is stored, and every row is reported with why.
 #[allow(clippy::too_many_arguments)]
 pub async fn commit(
-    conn: &mut AnyConnection,
+    mut conn: Conn<'_>,
     workspace_id: i64,
     importer: i64,
     import_id: &str,
@@ -171,9 +172,9 @@ pub async fn commit(
     let (partner_at, user_at, email_at) = (index("partner_id")?, index("partner_user_id")?, index("email")?);
     let partner_codes: Vec<String> = valid.iter().filter_map(|(_, v)| v[partner_at].clone()).collect();
     let user_codes: Vec<String> = valid.iter().filter_map(|(_, v)| v[user_at].clone()).collect();
-    let partners = find_codes(conn, workspace_id, false, &partner_codes).await?;
-    let users = find_codes(conn, workspace_id, true, &user_codes).await?;
-    let own = own_partner(conn, workspace_id, importer).await?;
+    let partners = find_codes(conn.reborrow(), workspace_id, false, &partner_codes).await?;
+    let users = find_codes(conn.reborrow(), workspace_id, true, &user_codes).await?;
+    let own = own_partner(conn.reborrow(), workspace_id, importer).await?;
 
     let mut rows = Vec::with_capacity(valid.len());
     for (row, values) in valid {
@@ -217,20 +218,21 @@ pub async fn commit(
             .filter_map(|(f, v)| v.clone().map(|v| (f.key.clone(), v)))
             .collect();
         let details = serde_json::to_string(&details).map_err(|e| AppError::internal("partner leads", e))?;
-        sqlx::query(
+        on_conn!(conn, c => sqlx::query(
             "INSERT INTO partner_leads (workspace_id, partner_id, partner_user_id, email, field_values, state, import_id, created_at) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
         )
         .bind(workspace_id)
         .bind(partner_db)
         .bind(user_db)
-        .bind(email)
-        .bind(details)
+        .bind(&email)
+        .bind(&details)
         .bind(state.as_str())
-        .bind(import_id.to_string())
-        .bind(now.to_string())
-        .execute(&mut *conn)
-        .await?;
+        .bind(import_id)
+        .bind(now)
+        .execute(c)
+        .await
+        .map(drop))?;
         result.inserted += 1;
     }
     Ok(result)
@@ -240,8 +242,8 @@ pub async fn commit(
 /// workspace's, or for a partner's user their partner's), lowercased and
 /// sorted: the review step warns that importing adds them again.
 pub async fn existing_emails(db: &Db, session: &SessionInfo, values: &[String]) -> Result<Vec<String>, AppError> {
-    let mut conn = db.pool.acquire().await?;
-    let scope = scope(&mut conn, session).await?;
+    let mut conn = db.acquire().await?;
+    let scope = scope(conn.conn(), session).await?;
     let wanted: Vec<String> = values
         .iter()
         .map(|v| v.trim().to_lowercase())
@@ -256,18 +258,21 @@ pub async fn existing_emails(db: &Db, session: &SessionInfo, values: &[String]) 
             "SELECT DISTINCT email FROM partner_leads WHERE workspace_id = $1 AND ($2 = 0 OR partner_id = $2) AND email IN ({})",
             placeholders
         );
-        let mut query = sqlx::query_scalar::<_, String>(&sql).persistent(false).bind(session.workspace.id).bind(scope);
-        for v in chunk {
-            query = query.bind(v.clone());
-        }
-        found.extend(query.fetch_all(&mut *conn).await?);
+        let emails: Vec<String> = on_conn!(conn.conn(), c => {
+            let mut query = sqlx::query_scalar(&sql).persistent(false).bind(session.workspace.id).bind(scope);
+            for v in chunk {
+                query = query.bind(v.as_str());
+            }
+            query.fetch_all(c).await
+        })?;
+        found.extend(emails);
     }
     Ok(found.into_iter().collect())
 }
 
 /// Which partner a session sees: 0 for all of them, or its own partner's
 /// database id (-1 when a partner's user is on no team: they see nothing).
-async fn scope(conn: &mut AnyConnection, session: &SessionInfo) -> Result<i64, AppError> {
+async fn scope(conn: Conn<'_>, session: &SessionInfo) -> Result<i64, AppError> {
     if session.role != Role::External {
         return Ok(0);
     }
@@ -283,9 +288,9 @@ fn count(n: i64) -> u64 {
 
 /// The partners a session may see (a partner's user: their own), by name.
 pub async fn list_partners(db: &Db, session: &SessionInfo) -> Result<Vec<Partner>, AppError> {
-    let mut conn = db.pool.acquire().await?;
-    let scope = scope(&mut conn, session).await?;
-    let rows = sqlx::query(
+    let mut conn = db.acquire().await?;
+    let scope = scope(conn.conn(), session).await?;
+    let rows: Vec<(String, String, i64, i64, i64)> = on_conn!(conn.conn(), c => sqlx::query_as(
         "SELECT p.code, p.name, \
          (SELECT COUNT(*) FROM partner_users u WHERE u.partner_id = p.id), \
          (SELECT COUNT(*) FROM partner_leads l WHERE l.partner_id = p.id), \
@@ -294,19 +299,18 @@ pub async fn list_partners(db: &Db, session: &SessionInfo) -> Result<Vec<Partner
     )
     .bind(session.workspace.id)
     .bind(scope)
-    .fetch_all(&mut *conn)
-    .await?;
-    rows.iter()
-        .map(|r| {
-            Ok(Partner {
-                id: r.try_get(0)?,
-                name: r.try_get(1)?,
-                team: count(r.try_get(2)?),
-                leads: count(r.try_get(3)?),
-                pending: count(r.try_get(4)?),
-            })
+    .fetch_all(c)
+    .await)?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, name, team, leads, pending)| Partner {
+            id,
+            name,
+            team: count(team),
+            leads: count(leads),
+            pending: count(pending),
         })
-        .collect()
+        .collect())
 }
 
 /// One partner with its team; 404 for an ID the session may not see.
@@ -342,42 +346,47 @@ pub async fn get_partner(db: &Db, session: &SessionInfo, id: &str) -> Result<Par
 /// The leads a session may see, newest first (the latest [`MAX_LISTED`]),
 /// optionally of one state.
 pub async fn list_leads(db: &Db, session: &SessionInfo, state: Option<LeadState>) -> Result<LeadPage, AppError> {
-    let mut conn = db.pool.acquire().await?;
-    let scope = scope(&mut conn, session).await?;
-    let (form, _) = form(&mut conn, session.workspace.id).await?;
+    let mut conn = db.acquire().await?;
+    let scope = scope(conn.conn(), session).await?;
+    let (form, _) = form(conn.conn(), session.workspace.id).await?;
     let state = state.map(|s| s.as_str()).unwrap_or("");
-    let total: i64 = sqlx::query_scalar(
+    let total: i64 = on_conn!(conn.conn(), c => sqlx::query_scalar(
         "SELECT COUNT(*) FROM partner_leads WHERE workspace_id = $1 AND ($2 = 0 OR partner_id = $2) AND ($3 = '' OR state = $3)",
     )
     .bind(session.workspace.id)
     .bind(scope)
     .bind(state)
-    .fetch_one(&mut *conn)
-    .await?;
-    let pending: i64 = sqlx::query_scalar(
+    .fetch_one(c)
+    .await)?;
+    let pending: i64 = on_conn!(conn.conn(), c => sqlx::query_scalar(
         "SELECT COUNT(*) FROM partner_leads WHERE workspace_id = $1 AND ($2 = 0 OR partner_id = $2) AND state = 'pending'",
     )
     .bind(session.workspace.id)
     .bind(scope)
-    .fetch_one(&mut *conn)
-    .await?;
-    let rows = sqlx::query(&format!(
+    .fetch_one(c)
+    .await)?;
+    let sql = format!(
         "SELECT l.id, l.email, l.field_values, p.code, p.name, u.code, u.name, l.state, l.created_at, l.reviewed_at \
          FROM partner_leads l JOIN partners p ON p.id = l.partner_id JOIN partner_users u ON u.id = l.partner_user_id \
          WHERE l.workspace_id = $1 AND ($2 = 0 OR l.partner_id = $2) AND ($3 = '' OR l.state = $3) \
          ORDER BY l.id DESC LIMIT {MAX_LISTED}"
-    ))
-    .bind(session.workspace.id)
-    .bind(scope)
-    .bind(state)
-    .fetch_all(&mut *conn)
-    .await?;
-    let leads = rows.iter().map(|r| lead_of(r, &form)).collect::<Result<Vec<_>, AppError>>()?;
+    );
+    let rows: Vec<LeadRow> = on_conn!(conn.conn(), c => sqlx::query_as(&sql)
+        .bind(session.workspace.id)
+        .bind(scope)
+        .bind(state)
+        .fetch_all(c)
+        .await)?;
+    let leads = rows.into_iter().map(|r| lead_of(r, &form)).collect();
     Ok(LeadPage { leads, total: count(total), pending: count(pending), may_review: session.role == Role::Admin })
 }
 
-fn lead_of(r: &sqlx::any::AnyRow, form: &[FormField]) -> Result<PartnerLead, AppError> {
-    let values: String = r.try_get(2)?;
+/// A lead as [`list_leads`] reads it: id, email, field values, partner ID
+/// and name, partner user ID and name, state, created, reviewed.
+type LeadRow = (i64, String, String, String, String, String, String, String, String, Option<String>);
+
+fn lead_of(r: LeadRow, form: &[FormField]) -> PartnerLead {
+    let (id, email, values, partner_id, partner_name, partner_user_id, partner_user_name, state, created_at, reviewed_at) = r;
     let values: Vec<(String, String)> = serde_json::from_str(&values).unwrap_or_default();
     // In the form's order, with its labels; values of fields removed since, after.
     let mut details: Vec<(String, String)> = form
@@ -391,19 +400,18 @@ fn lead_of(r: &sqlx::any::AnyRow, form: &[FormField]) -> Result<PartnerLead, App
             .filter(|(k, _)| k != "email" && !form.iter().any(|f| &f.key == k))
             .map(|(k, v)| (label_of(k), v.clone())),
     );
-    let state: String = r.try_get(7)?;
-    Ok(PartnerLead {
-        id: r.try_get(0)?,
-        email: r.try_get(1)?,
+    PartnerLead {
+        id,
+        email,
         details,
-        partner_id: r.try_get(3)?,
-        partner_name: r.try_get(4)?,
-        partner_user_id: r.try_get(5)?,
-        partner_user_name: r.try_get(6)?,
+        partner_id,
+        partner_name,
+        partner_user_id,
+        partner_user_name,
         state: LeadState::parse(&state).unwrap_or_default(),
-        created_at: r.try_get(8)?,
-        reviewed_at: r.try_get(9)?,
-    })
+        created_at,
+        reviewed_at,
+    }
 }
 
 /// Approve or reject a pending lead (the caller checked that the session is

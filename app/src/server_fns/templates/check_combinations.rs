@@ -59,8 +59,8 @@ pub async fn check_combinations(
     let Some(destination) = destination::for_template(&template) else {
         return Err(destination::cannot_check_together(&template));
     };
-    let mut conn = db.pool.acquire().await?;
+    let mut conn = db.acquire().await?;
     destination
-        .refused_combinations(&mut conn, &session, &template, &fields, &combinations, lang.unwrap_or_default())
+        .refused_combinations(conn.conn(), &session, &template, &fields, &combinations, lang.unwrap_or_default())
         .await
 }

@@ -28,6 +28,6 @@ pub async fn check_references(template: String, field: String, values: Vec<Strin
         return Ok(Vec::new());
     }
     let db = db()?;
-    let mut conn = db.pool.acquire().await?;
-    references::unknown(&mut conn, session.workspace.id, &template, &reference, &values).await
+    let mut conn = db.acquire().await?;
+    references::unknown(conn.conn(), session.workspace.id, &template, &reference, &values).await
 }
