@@ -301,9 +301,9 @@ pub async fn insert_many(
 /// Insert the new records and overwrite the existing ones of `writes` in as
 /// few statements as the database allows: one multi-row `INSERT ... ON
 /// CONFLICT (id) DO UPDATE` per chunk on SQLite (chunks sized to its
-/// parameter limit), and on PostgreSQL one `INSERT ... SELECT FROM unnest(..)`
-/// for the new records and one `UPDATE ... FROM unnest(..)` for the changed
-/// ones, each column as one array parameter. New
+/// parameter limit), and on PostgreSQL one `COPY` for the new records and
+/// one `UPDATE ... FROM unnest(..)` for the changed ones, each column as one
+/// array parameter. New
 /// records get `created_at` and `updated_at` = `now`, updated ones
 /// `updated_at`. A record is only ever updated within `workspace_id`. A key
 /// already taken by another record (a concurrent import) is a 409
@@ -434,19 +434,18 @@ async fn write_postgres(
         writes.iter().map(|w| w.values[i].as_deref()).collect()
     }
     if !new.is_empty() {
-        let values: Vec<String> = columns.iter().map(|c| format!("v.{c}")).collect();
-        let arrays: Vec<String> = (0..columns.len()).map(|i| format!("${}::text[]", i + 4)).collect();
+        // New records by `COPY`, PostgreSQL's bulk loader, straight into the
+        // table: a taken key fails it as it would fail an INSERT.
         let sql = format!(
-            "INSERT INTO {name} (workspace_id, {cols}, key_folded, created_at, updated_at) \
-             SELECT $1, {values}, v.key_folded, $2, $2 FROM unnest($3::text[], {arrays}) AS v(key_folded, {cols})",
-            values = values.join(", "),
-            arrays = arrays.join(", "),
+            "COPY {name} (workspace_id, {cols}, key_folded, created_at, updated_at) FROM STDIN (FORMAT binary)"
         );
-        let mut query = sqlx::query(&sql).bind(workspace_id).bind(now).bind(folded_of(&new));
-        for i in 0..columns.len() {
-            query = query.bind(column_of(&new, i));
+        let data = copy_rows(workspace_id, &new, key_at, now);
+        let mut copy = conn.copy_in_raw(&sql).await.map_err(conflict)?;
+        if let Err(e) = copy.send(data).await {
+            let _ = copy.abort("the rows could not be sent").await;
+            return Err(conflict(e));
         }
-        query.execute(&mut *conn).await.map_err(conflict)?;
+        copy.finish().await.map_err(conflict)?;
     }
     if !changed.is_empty() {
         let arrays: Vec<String> = (0..columns.len()).map(|i| format!("${}::text[]", i + 5)).collect();
@@ -472,6 +471,40 @@ async fn write_postgres(
         query.execute(&mut *conn).await.map_err(conflict)?;
     }
     Ok(())
+}
+
+/// New records as `COPY ... (FORMAT binary)` data: per row the workspace,
+/// the values, the folded key, and `now` as created and updated time.
+fn copy_rows(workspace_id: i64, writes: &[&Write], key_at: usize, now: &str) -> Vec<u8> {
+    fn text(out: &mut Vec<u8>, value: Option<&str>) {
+        match value {
+            // A field's length, or -1 for NULL; text is sent as its UTF-8 bytes.
+            Some(v) => {
+                out.extend_from_slice(&(v.len() as i32).to_be_bytes());
+                out.extend_from_slice(v.as_bytes());
+            }
+            None => out.extend_from_slice(&(-1i32).to_be_bytes()),
+        }
+    }
+    let mut out = Vec::with_capacity(64 + writes.len() * 256);
+    // The signature, no flags, no header extension.
+    out.extend_from_slice(b"PGCOPY\n\xff\r\n\0");
+    out.extend_from_slice(&0i32.to_be_bytes());
+    out.extend_from_slice(&0i32.to_be_bytes());
+    for write in writes {
+        let fields = 1 + write.values.len() + 3;
+        out.extend_from_slice(&(fields as i16).to_be_bytes());
+        out.extend_from_slice(&8i32.to_be_bytes());
+        out.extend_from_slice(&workspace_id.to_be_bytes());
+        for value in &write.values {
+            text(&mut out, value.as_deref());
+        }
+        text(&mut out, folded(write, key_at).as_deref());
+        text(&mut out, Some(now));
+        text(&mut out, Some(now));
+    }
+    out.extend_from_slice(&(-1i16).to_be_bytes());
+    out
 }
 
 /// Insert the new records of a record table and update the changed ones,
@@ -629,3 +662,33 @@ impl Destination for RecordDestination {
     }
 }
 
+
+#[cfg(test)]
+mod tests {
+    use super::{copy_rows, Write};
+
+    #[test]
+    fn new_records_are_copied_as_binary_fields_with_null_as_minus_one() {
+        let write = Write { id: None, values: vec![Some("Zoë".into()), None, Some("A@x.COM".into())] };
+        let data = copy_rows(7, &[&write], 2, "now");
+        let mut expected = b"PGCOPY\n\xff\r\n\0".to_vec();
+        expected.extend([0, 0, 0, 0, 0, 0, 0, 0]);
+        // Seven fields: the workspace, three values, the folded key, two times.
+        expected.extend(7i16.to_be_bytes());
+        expected.extend(8i32.to_be_bytes());
+        expected.extend(7i64.to_be_bytes());
+        expected.extend(4i32.to_be_bytes());
+        expected.extend("Zoë".as_bytes());
+        expected.extend((-1i32).to_be_bytes());
+        expected.extend(7i32.to_be_bytes());
+        expected.extend(b"A@x.COM");
+        expected.extend(7i32.to_be_bytes());
+        expected.extend(b"a@x.com");
+        for _ in 0..2 {
+            expected.extend(3i32.to_be_bytes());
+            expected.extend(b"now");
+        }
+        expected.extend((-1i16).to_be_bytes());
+        assert_eq!(data, expected);
+    }
+}
