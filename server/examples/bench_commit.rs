@@ -58,7 +58,7 @@
 use app::backend::{access, imports, jobs, records};
 use app::portal::backend::{demo};
 use app::model::{Role, SessionInfo, SkippedRow, StartImport, WorkspaceInfo};
-use csv_import::db::{self, Db};
+use csv_import::db::{self, on_pool, Db};
 use csv_import_core::{check, Options, Record};
 use sqlx::Row;
 use std::path::Path;
@@ -129,12 +129,12 @@ async fn main() {
         Ok((pg, admin, schema)) => {
             let commit_pg = commit_all(&pg, &rows, batch_rows).await;
             report_recommit("postgres", rows.len(), recommit_all(&pg, &rows, batch_rows).await);
-            pg.pool.close().await;
+            on_pool!(pg.pool, p => p.close().await);
             match postgres(&base, "job").await {
                 Ok((pg, _, job_schema)) => {
                     report_job("postgres", rows.len(), job_all(&pg, &rows, batch_rows).await);
                     report_start_skips("postgres", start_skips(&pg).await);
-                    pg.pool.close().await;
+                    on_pool!(pg.pool, p => p.close().await);
                     let _ = sqlx::query(&format!("DROP SCHEMA {job_schema} CASCADE")).execute(&admin).await;
                 }
                 Err(reason) => println!("job_rows_per_s_postgres: n/a ({reason})"),
@@ -155,7 +155,7 @@ async fn main() {
             let indexed = match postgres(&base, "indexed").await {
                 Ok((pg, _, indexed_schema)) => {
                     let seconds = postgres_indexed(&pg, &base, &indexed_schema, dir.path(), &rows, &columns).await;
-                    pg.pool.close().await;
+                    on_pool!(pg.pool, p => p.close().await);
                     let _ = sqlx::query(&format!("DROP SCHEMA {indexed_schema} CASCADE")).execute(&admin).await;
                     seconds
                 }
@@ -231,7 +231,7 @@ async fn sqlite_indexed(dir: &Path, rows: &[Record], columns: &[&str]) -> Option
     let db = db::connect(&format!("sqlite://{}", file.display())).await.expect("SQLite");
     let (workspace, csv, list) = indexed_rows(&db, dir, rows, columns).await;
     let before = clients_of(&db, workspace).await;
-    db.pool.close().await;
+    on_pool!(db.pool, p => p.close().await);
     let scratch = format!("CREATE TEMP TABLE scratch ({})", list.split(", ").map(|c| format!("{c} TEXT")).collect::<Vec<_>>().join(", "));
     let seconds = timed_command(
         Command::new("sqlite3")
@@ -263,10 +263,10 @@ async fn sqlite_indexed(dir: &Path, rows: &[Record], columns: &[&str]) -> Option
 
 /// How many clients the workspace has (the demo data has some).
 async fn clients_of(db: &Db, workspace: i64) -> i64 {
-    sqlx::query_scalar("SELECT COUNT(*) FROM clients WHERE workspace_id = $1")
+    on_pool!(db.pool, p => sqlx::query_scalar("SELECT COUNT(*) FROM clients WHERE workspace_id = $1")
         .bind(workspace)
-        .fetch_one(&db.pool)
-        .await
+        .fetch_one(p)
+        .await)
         .expect("the clients can be counted")
 }
 
@@ -296,9 +296,8 @@ fn timed_command(command: &mut Command) -> Option<f64> {
 
 /// A fresh schema of the PostgreSQL at `base`, migrated: the app's pool,
 /// an admin pool and the schema's name.
-async fn postgres(base: &str, name: &str) -> Result<(Db, sqlx::AnyPool, String), String> {
-    sqlx::any::install_default_drivers();
-    let admin = sqlx::AnyPool::connect(base).await.map_err(|e| format!("PostgreSQL at {base} does not answer: {e}"))?;
+async fn postgres(base: &str, name: &str) -> Result<(Db, sqlx::PgPool, String), String> {
+    let admin = sqlx::PgPool::connect(base).await.map_err(|e| format!("PostgreSQL at {base} does not answer: {e}"))?;
     let schema = format!("bench_{name}_{}", std::process::id());
     sqlx::query(&format!("CREATE SCHEMA {schema}")).execute(&admin).await.map_err(|e| e.to_string())?;
     let separator = if base.contains('?') { '&' } else { '?' };
@@ -396,10 +395,10 @@ async fn start_skips(db: &Db) -> f64 {
     let start = Instant::now();
     let import = imports::start(db, &session, &template, &input).await.expect("start").import_id;
     let seconds = start.elapsed().as_secs_f64();
-    let stored: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM import_skips WHERE import_id = $1")
+    let stored: i64 = on_pool!(db.pool, p => sqlx::query_scalar("SELECT COUNT(*) FROM import_skips WHERE import_id = $1")
         .bind(import)
-        .fetch_one(&db.pool)
-        .await
+        .fetch_one(p)
+        .await)
         .expect("the skipped rows");
     assert_eq!(stored, START_SKIPS as i64, "every skipped row is stored");
     seconds
@@ -459,17 +458,17 @@ async fn import_rows(db: &Db, rows: &[Record], batch_rows: usize) -> (f64, u64, 
 }
 
 async fn session(db: &Db) -> SessionInfo {
-    let row = sqlx::query(
+    let (workspace_id, workspace_name, user_id, name) = on_pool!(db.pool, p => sqlx::query_as::<_, (i64, String, i64, String)>(
         "SELECT w.id, w.name, u.id, u.name FROM workspaces w, users u WHERE w.slug = 'acme' AND u.email = 'admin@acme.test'",
     )
-    .fetch_one(&db.pool)
-    .await
+    .fetch_one(p)
+    .await)
     .expect("the demo admin");
     SessionInfo {
-        user_id: row.get(2),
+        user_id,
         email: "admin@acme.test".into(),
-        name: row.get(3),
-        workspace: WorkspaceInfo { id: row.get(0), slug: "acme".into(), name: row.get(1) },
+        name,
+        workspace: WorkspaceInfo { id: workspace_id, slug: "acme".into(), name: workspace_name },
         role: Role::Admin,
     }
 }

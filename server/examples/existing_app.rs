@@ -19,7 +19,7 @@ use axum::middleware::Next;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::Router;
-use csv_import::db::{on_conn, Conn, Db};
+use csv_import::db::{on_conn, on_pool, Conn, Db};
 use csv_import::destination::{Batch, BatchResult, BoxFuture, Destination, Prepared, Rows, SkippedRow};
 use csv_import::embed::{EmbedConfig, Principal, Role};
 use std::path::PathBuf;
@@ -112,13 +112,14 @@ type = "phone"
 /// The portal's own table, in its own database (here the one csv-import
 /// also uses, so that a batch and its bookkeeping commit together).
 pub async fn create_tables(db: &Db) -> Result<(), sqlx::Error> {
-    sqlx::query(
+    on_pool!(db.pool, p => sqlx::query(
         "CREATE TABLE IF NOT EXISTS portal_contacts (\
            workspace_id BIGINT NOT NULL, email TEXT NOT NULL, name TEXT NOT NULL, phone TEXT, \
            PRIMARY KEY (workspace_id, email))",
     )
-    .execute(&db.pool)
-    .await?;
+    .execute(p)
+    .await
+    .map(drop))?;
     Ok(())
 }
 

@@ -4,4 +4,4 @@
 //! re-exports it.
 
 pub use app::backend::db::*;
-pub use app::on_conn;
+pub use app::{on_conn, on_pool};

@@ -9,7 +9,7 @@ mod common;
 use axum::body::Body;
 use common::Site;
 use axum::http::{header, HeaderMap, Request, StatusCode};
-use csv_import::db::Db;
+use csv_import::db::{on_pool, Db};
 use leptos::prelude::LeptosOptions;
 use serde_json::{json, Value};
 use tower::ServiceExt;
@@ -146,12 +146,12 @@ impl Api {
     }
 
     async fn count(&self, table: &str, workspace_slug: &str) -> i64 {
-        sqlx::query_scalar(&format!(
+        on_pool!(self.db.pool, p => sqlx::query_scalar(&format!(
             "SELECT COUNT(*) FROM {table} t JOIN workspaces w ON w.id = t.workspace_id WHERE w.slug = $1"
         ))
         .bind(workspace_slug)
-        .fetch_one(&self.db.pool)
-        .await
+        .fetch_one(p)
+        .await)
         .unwrap()
     }
 }
@@ -192,7 +192,7 @@ async fn login_sets_a_session_cookie(db: Db) {
     assert_eq!(token.len(), 64);
 
     // Only the token's hash is stored.
-    let ids: Vec<String> = sqlx::query_scalar("SELECT id FROM sessions").fetch_all(&api.db.pool).await.unwrap();
+    let ids: Vec<String> = on_pool!(api.db.pool, p => sqlx::query_scalar("SELECT id FROM sessions").fetch_all(p).await).unwrap();
     assert_eq!(ids, vec![app::backend::sha256_hex(token)]);
 
     let cookie = format!("csv_import_session={token}");
@@ -213,7 +213,7 @@ async fn wrong_password_or_unknown_email_is_401(db: Db) {
         assert_eq!(reply.error(), ("unauthenticated", "Email or password is wrong."));
         assert!(reply.headers.get(header::SET_COOKIE).is_none());
     }
-    let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM sessions").fetch_one(&api.db.pool).await.unwrap();
+    let count: i64 = on_pool!(api.db.pool, p => sqlx::query_scalar("SELECT COUNT(*) FROM sessions").fetch_one(p).await).unwrap();
     assert_eq!(count, 0);
 }
 
@@ -390,9 +390,9 @@ async fn import_inserts_then_unchanged_then_updated(db: Db) {
     let reply = api.batch(&admin, &third, 0, rows).await;
     assert_eq!(counts(&reply), (0, 1, 2, 0, false));
     assert_eq!(api.count("clients", "acme").await, 6, "updated, not inserted");
-    let phone: Option<String> = sqlx::query_scalar("SELECT phone FROM clients WHERE email = 'ann.lee@example.com'")
-        .fetch_one(&api.db.pool)
-        .await
+    let phone: Option<String> = on_pool!(api.db.pool, p => sqlx::query_scalar("SELECT phone FROM clients WHERE email = 'ann.lee@example.com'")
+        .fetch_one(p)
+        .await)
         .unwrap();
     assert_eq!(phone.as_deref(), Some("+1 415 555 0199"));
     // Rows without a key value are inserted.
@@ -438,11 +438,11 @@ async fn tampered_rows_are_skipped_not_committed(db: Db) {
     assert!(reasons(7).contains("Same Email as row 6"), "{}", reasons(7));
     assert_eq!(api.count("leads", "acme").await, 3, "two seeded leads and the one valid row");
     let stored: (String, Option<String>) =
-        sqlx::query_as("SELECT email, status FROM leads WHERE first_name = 'Val'").fetch_one(&api.db.pool).await.unwrap();
+        on_pool!(api.db.pool, p => sqlx::query_as("SELECT email, status FROM leads WHERE first_name = 'Val'").fetch_one(p).await).unwrap();
     assert_eq!(stored, ("val.id@example.com".to_string(), Some("new".to_string())));
-    let evil: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM leads WHERE email IN ('not-an-email', 'eve@example.com')")
-        .fetch_one(&api.db.pool)
-        .await
+    let evil: i64 = on_pool!(api.db.pool, p => sqlx::query_scalar("SELECT COUNT(*) FROM leads WHERE email IN ('not-an-email', 'eve@example.com')")
+        .fetch_one(p)
+        .await)
         .unwrap();
     assert_eq!(evil, 0);
 
@@ -674,20 +674,20 @@ async fn demo_seed_is_idempotent(db: Db) {
     let api = Api::new(db.clone()).await;
     app::portal::backend::demo::seed(&db).await.unwrap();
     app::portal::backend::demo::seed(&db).await.unwrap();
-    let users: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users").fetch_one(&db.pool).await.unwrap();
-    let workspaces: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM workspaces").fetch_one(&db.pool).await.unwrap();
+    let users: i64 = on_pool!(db.pool, p => sqlx::query_scalar("SELECT COUNT(*) FROM users").fetch_one(p).await).unwrap();
+    let workspaces: i64 = on_pool!(db.pool, p => sqlx::query_scalar("SELECT COUNT(*) FROM workspaces").fetch_one(p).await).unwrap();
     assert_eq!((users, workspaces), (9, 2));
     // Partners, their users and leads once too.
     for (table, n) in [("partners", 2), ("partner_users", 3), ("partner_leads", 2)] {
-        let count: i64 = sqlx::query_scalar(&format!("SELECT COUNT(*) FROM {table}")).fetch_one(&db.pool).await.unwrap();
+        let count: i64 = on_pool!(db.pool, p => sqlx::query_scalar(&format!("SELECT COUNT(*) FROM {table}")).fetch_one(p).await).unwrap();
         assert_eq!(count, n, "{table}");
     }
     assert_eq!((api.count("clients", "acme").await, api.count("leads", "acme").await, api.count("companies", "acme").await), (3, 2, 2));
-    let roles: Vec<(String, String)> = sqlx::query_as(
+    let roles: Vec<(String, String)> = on_pool!(db.pool, p => sqlx::query_as(
         "SELECT u.email, m.role FROM memberships m JOIN users u ON u.id = m.user_id ORDER BY u.email",
     )
-    .fetch_all(&db.pool)
-    .await
+    .fetch_all(p)
+    .await)
     .unwrap();
     assert_eq!(
         roles,
@@ -704,9 +704,9 @@ async fn demo_seed_is_idempotent(db: Db) {
         ]
         .map(|(e, r)| (e.to_string(), r.to_string()))
     );
-    let hash: String = sqlx::query_scalar("SELECT password_hash FROM users WHERE email = 'staff@acme.test'")
-        .fetch_one(&db.pool)
-        .await
+    let hash: String = on_pool!(db.pool, p => sqlx::query_scalar("SELECT password_hash FROM users WHERE email = 'staff@acme.test'")
+        .fetch_one(p)
+        .await)
         .unwrap();
     assert!(hash.starts_with("$argon2id$"), "{hash}");
 
@@ -986,9 +986,9 @@ async fn a_new_password_ends_the_sessions(db: Db) {
     add_user(&db, &user("second password")).await.unwrap();
     assert_eq!(me(cookie).await, Value::Null);
     assert_eq!(me(admin).await, "admin@acme.test");
-    let left: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM sessions s JOIN users u ON u.id = s.user_id WHERE u.email = 'pat@initech.test'")
-        .fetch_one(&db.pool)
-        .await
+    let left: i64 = on_pool!(db.pool, p => sqlx::query_scalar("SELECT COUNT(*) FROM sessions s JOIN users u ON u.id = s.user_id WHERE u.email = 'pat@initech.test'")
+        .fetch_one(p)
+        .await)
         .unwrap();
     assert_eq!(left, 0);
     sign_in("second password").await;

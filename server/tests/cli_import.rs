@@ -5,6 +5,7 @@
 
 mod common;
 
+use csv_import::db::on_pool;
 use std::process::{Command, Output};
 
 fn run(args: &[&str], url: &str) -> Output {
@@ -54,10 +55,10 @@ async fn a_file_is_imported_from_the_command_line(url: String) {
     assert!(text(&second).contains("0 added, 0 updated, 2 unchanged, 1 skipped"), "{}", text(&second));
 
     let db = csv_import::db::connect(&url).await.unwrap();
-    let emails: Vec<String> = sqlx::query_scalar("SELECT email FROM clients ORDER BY email").fetch_all(&db.pool).await.unwrap();
+    let emails: Vec<String> = on_pool!(db.pool, p => sqlx::query_scalar("SELECT email FROM clients ORDER BY email").fetch_all(p).await).unwrap();
     assert_eq!(emails, ["ada@example.com", "grace@example.com"]);
     let history: Vec<(String, String)> =
-        sqlx::query_as("SELECT file_name, state FROM imports ORDER BY created_at").fetch_all(&db.pool).await.unwrap();
+        on_pool!(db.pool, p => sqlx::query_as("SELECT file_name, state FROM imports ORDER BY created_at").fetch_all(p).await).unwrap();
     assert_eq!(history.len(), 2);
     assert!(history.iter().all(|(name, state)| name == "nightly.csv" && state == "done"), "{history:?}");
 

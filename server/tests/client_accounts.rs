@@ -6,7 +6,7 @@
 mod common;
 
 use axum::http::StatusCode;
-use csv_import::db::Db;
+use csv_import::db::{on_pool, Db};
 use serde_json::{json, Value};
 
 on_both!(
@@ -58,10 +58,10 @@ impl Client {
     }
 
     async fn hash_of(&self, email: &str) -> String {
-        sqlx::query_scalar("SELECT password_hash FROM client_accounts WHERE email = $1")
+        on_pool!(self.db.pool, p => sqlx::query_scalar("SELECT password_hash FROM client_accounts WHERE email = $1")
             .bind(email.to_string())
-            .fetch_one(&self.db.pool)
-            .await
+            .fetch_one(p)
+            .await)
             .unwrap()
     }
 
@@ -175,7 +175,7 @@ async fn bad_rows_are_skipped_on_the_server_too(db: Db) {
     let skipped = batch["skipped"].as_array().unwrap();
     assert_eq!(skipped.iter().map(|s| s["row"].as_u64().unwrap()).collect::<Vec<_>>(), [2, 3, 4]);
     assert!(skipped[1]["reasons"][0].as_str().unwrap().contains("ghost-tag"), "{batch}");
-    let stored: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM client_accounts").fetch_one(&client.db.pool).await.unwrap();
+    let stored: i64 = on_pool!(client.db.pool, p => sqlx::query_scalar("SELECT COUNT(*) FROM client_accounts").fetch_one(p).await).unwrap();
     assert_eq!(stored, 1);
 }
 
@@ -325,7 +325,7 @@ async fn passwords_are_hashed_before_the_write_transaction(db: Db) {
     client.import(&admin, json!([row(1, "ada@example.com", "Analytical#1815", &[], &[])])).await;
     let template = app::backend::access::template(TEMPLATE).unwrap();
     let acme: i64 =
-        sqlx::query_scalar("SELECT id FROM workspaces WHERE slug = 'acme'").fetch_one(&client.db.pool).await.unwrap();
+        on_pool!(client.db.pool, p => sqlx::query_scalar("SELECT id FROM workspaces WHERE slug = 'acme'").fetch_one(p).await).unwrap();
     let rows = json!([
         row(1, "ada@example.com", "Second#Pass22", &[], &[]),
         row(2, "new@example.com", "Brand#New333", &[], &[]),
@@ -416,6 +416,6 @@ async fn batches_stay_small_where_each_row_is_hashed(db: Db) {
     let batch = site.json("commit_batch", json!({"batch": {"import_id": id, "seq": 0, "rows": rows}}), &admin).await;
     assert_eq!(batch.status, StatusCode::BAD_REQUEST, "{}", batch.text);
     assert!(batch.text.contains("at most 500 rows"), "{}", batch.text);
-    let stored: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM client_accounts").fetch_one(&site.db.pool).await.unwrap();
+    let stored: i64 = on_pool!(site.db.pool, p => sqlx::query_scalar("SELECT COUNT(*) FROM client_accounts").fetch_one(p).await).unwrap();
     assert_eq!(stored, 0);
 }

@@ -6,7 +6,7 @@
 mod common;
 
 use axum::http::StatusCode;
-use csv_import::db::Db;
+use csv_import::db::{on_pool, Db};
 use serde_json::{json, Value};
 
 on_both!(
@@ -48,20 +48,20 @@ impl Client {
 
     /// Every pair of Acme as "lead > coach", and every lead, sorted.
     async fn stored(&self) -> (Vec<String>, Vec<String>) {
-        let pairs: Vec<(String, String)> = sqlx::query_as(
+        let pairs: Vec<(String, String)> = on_pool!(self.db.pool, p => sqlx::query_as(
             "SELECT l.email, c.email FROM coaching_pairs p JOIN users l ON l.id = p.lead_user_id \
              JOIN users c ON c.id = p.coach_user_id JOIN workspaces w ON w.id = p.workspace_id \
              WHERE w.slug = 'acme' ORDER BY l.email, c.email",
         )
-        .fetch_all(&self.db.pool)
-        .await
+        .fetch_all(p)
+        .await)
         .unwrap();
-        let leads: Vec<String> = sqlx::query_scalar(
+        let leads: Vec<String> = on_pool!(self.db.pool, p => sqlx::query_scalar(
             "SELECT u.email FROM coaching_leads l JOIN users u ON u.id = l.user_id \
              JOIN workspaces w ON w.id = l.workspace_id WHERE w.slug = 'acme' ORDER BY u.email",
         )
-        .fetch_all(&self.db.pool)
-        .await
+        .fetch_all(p)
+        .await)
         .unwrap();
         (pairs.into_iter().map(|(l, c)| format!("{l} > {c}")).collect(), leads)
     }

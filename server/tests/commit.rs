@@ -10,7 +10,7 @@ mod common;
 
 use app::backend::{access, existing, imports, records};
 use app::model::{BatchResult, Role, SessionInfo, StartImport, WorkspaceInfo};
-use csv_import::db::Db;
+use csv_import::db::{on_pool, Db};
 use csv_import_core::{Lang, Record};
 use serde_json::{json, Value};
 use sqlx::Row;
@@ -28,19 +28,19 @@ on_both!(
 
 /// A session of `email` in the workspace `slug` (demo data seeded).
 async fn session(db: &Db, slug: &str, email: &str) -> SessionInfo {
-    let row = sqlx::query(
+    let (workspace_id, workspace_name, user_id, name) = on_pool!(db.pool, p => sqlx::query_as::<_, (i64, String, i64, String)>(
         "SELECT w.id, w.name, u.id, u.name FROM workspaces w, users u WHERE w.slug = $1 AND u.email = $2",
     )
     .bind(slug)
     .bind(email)
-    .fetch_one(&db.pool)
-    .await
+    .fetch_one(p)
+    .await)
     .expect("demo workspace and user");
     SessionInfo {
-        user_id: row.get(2),
+        user_id,
         email: email.to_string(),
-        name: row.get(3),
-        workspace: WorkspaceInfo { id: row.get(0), slug: slug.to_string(), name: row.get(1) },
+        name,
+        workspace: WorkspaceInfo { id: workspace_id, slug: slug.to_string(), name: workspace_name },
         role: Role::Admin,
     }
 }
@@ -79,17 +79,19 @@ async fn stored(db: &Db, table: &str, columns: &str, slug: &str) -> Vec<(Vec<Opt
          WHERE w.slug = $1 ORDER BY t.id"
     );
     let width = columns.split(',').count();
-    sqlx::query(&sql)
+    on_pool!(db.pool, p => sqlx::query(&sql)
         .bind(slug)
-        .fetch_all(&db.pool)
+        .fetch_all(p)
         .await
+        .map(|rows| {
+            rows.iter()
+                .map(|r| {
+                    let values = (0..width).map(|i| r.get::<Option<String>, _>(i)).collect();
+                    (values, r.get(width), r.get(width + 1))
+                })
+                .collect()
+        }))
         .unwrap()
-        .iter()
-        .map(|r| {
-            let values = (0..width).map(|i| r.get::<Option<String>, _>(i)).collect();
-            (values, r.get(width), r.get(width + 1))
-        })
-        .collect()
 }
 
 fn client(row: u64, first: &str, email: Option<&str>, phone: Option<&str>) -> Value {
@@ -235,12 +237,14 @@ async fn values_that_need_quoting_are_stored_as_sent(db: Db) {
     let (_, result) = commit(&db, &acme, "clients", 0, &json!(changed)).await;
     assert_eq!((result.inserted, result.updated, result.unchanged), (0, awkward.len() as u64, 0));
     let found: BTreeMap<String, (Option<String>, Option<String>)> =
-        sqlx::query("SELECT email, last_name, company FROM clients WHERE email LIKE 'q%@example.com'")
-            .fetch_all(&db.pool)
-            .await
+        on_pool!(db.pool, p => sqlx::query_as::<_, (String, Option<String>, Option<String>)>(
+            "SELECT email, last_name, company FROM clients WHERE email LIKE 'q%@example.com'",
+        )
+            .fetch_all(p)
+            .await)
             .unwrap()
-            .iter()
-            .map(|r| (r.get(0), (r.get(1), r.get(2))))
+            .into_iter()
+            .map(|(email, last_name, company)| (email, (last_name, company)))
             .collect();
     for (i, text) in awkward.iter().enumerate() {
         let (last, company) = &found[&format!("q{i}@example.com")];
@@ -298,10 +302,10 @@ async fn writes_cross_statement_chunks_and_repeat_ids(db: Db) {
         .unwrap();
     let found = records::find_by_key(conn.conn(), &template, table, acme.workspace.id, "email", &keys).await.unwrap();
     assert_eq!(found["l7@example.com"].values[first_name].as_deref(), Some("second7"));
-    let globex_leads: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM leads WHERE workspace_id = $1")
+    let globex_leads: i64 = on_pool!(db.pool, p => sqlx::query_scalar("SELECT COUNT(*) FROM leads WHERE workspace_id = $1")
         .bind(globex.workspace.id)
-        .fetch_one(&db.pool)
-        .await
+        .fetch_one(p)
+        .await)
         .unwrap();
     assert_eq!(globex_leads, 0);
 }
@@ -399,33 +403,35 @@ async fn keys_stored_before_folding_are_folded_at_start_up(db: Db) {
     let acme = session(&db, "acme", "admin@acme.test").await;
     let ws = acme.workspace.id;
     for (name, city) in [("Ölwerk", "Old"), ("ölwerk", "Newer"), ("İzmir AŞ", "Izmir")] {
-        sqlx::query(
+        on_pool!(db.pool, p => sqlx::query(
             "INSERT INTO companies (workspace_id, name, city, created_at, updated_at) VALUES ($1, $2, $3, 'then', 'then')",
         )
             .bind(ws)
             .bind(name)
             .bind(city)
-            .execute(&db.pool)
+            .execute(p)
             .await
+            .map(drop))
             .unwrap();
     }
-    sqlx::query(
+    on_pool!(db.pool, p => sqlx::query(
         "INSERT INTO clients (workspace_id, first_name, email, created_at, updated_at) \
          VALUES ($1, 'Leg', 'legacy@example.com', 'then', 'then')",
     )
         .bind(ws)
-        .execute(&db.pool)
+        .execute(p)
         .await
+        .map(drop))
         .unwrap();
 
     csv_import::db::migrate(&db).await.expect("migrations and folding");
     let folded: Vec<(String, Option<String>)> =
-        sqlx::query_as(
+        on_pool!(db.pool, p => sqlx::query_as(
             "SELECT city, key_folded FROM companies WHERE workspace_id = $1 AND created_at = 'then' ORDER BY id",
         )
             .bind(ws)
-            .fetch_all(&db.pool)
-            .await
+            .fetch_all(p)
+            .await)
             .unwrap();
     assert_eq!(
         folded,
@@ -441,10 +447,10 @@ async fn keys_stored_before_folding_are_folded_at_start_up(db: Db) {
     let rows = json!([company(1, "ÖLWERK", "Old"), company(2, "İZMIR AŞ", "Izmir")]);
     let (_, result) = commit(&db, &acme, "companies", 0, &rows).await;
     assert_eq!((result.inserted, result.updated, result.unchanged, result.skipped.len()), (0, 2, 0, 0), "{result:?}");
-    let oldest: String = sqlx::query_scalar("SELECT name FROM companies WHERE workspace_id = $1 AND city = 'Old'")
+    let oldest: String = on_pool!(db.pool, p => sqlx::query_scalar("SELECT name FROM companies WHERE workspace_id = $1 AND city = 'Old'")
         .bind(ws)
-        .fetch_one(&db.pool)
-        .await
+        .fetch_one(p)
+        .await)
         .unwrap();
     assert_eq!(oldest, "ÖLWERK", "the oldest record of the key is the one updated");
     let rows = json!([client(1, "Leg", Some("Legacy@Example.com"), None)]);

@@ -57,8 +57,7 @@ pub async fn postgres() -> Option<Db> {
 pub async fn postgres_url() -> Option<String> {
     let base = std::env::var("TEST_DATABASE_URL")
         .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".to_string());
-    sqlx::any::install_default_drivers();
-    let admin = match sqlx::AnyPool::connect(&base).await {
+    let admin = match sqlx::PgPool::connect(&base).await {
         Ok(pool) => pool,
         Err(e) => {
             if std::env::var("CI").is_ok_and(|v| v == "true") {

@@ -7,7 +7,7 @@ mod common;
 
 use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
-use csv_import::db::Db;
+use csv_import::db::{on_pool, Db};
 use leptos::prelude::LeptosOptions;
 use serde_json::{json, Value};
 use tower::ServiceExt;
@@ -45,7 +45,7 @@ impl Client {
     async fn new(db: Db) -> Client {
         app::portal::backend::demo::seed(&db).await.expect("demo seed");
         // Start from no clients: the tests count what they add.
-        sqlx::query("DELETE FROM crm_clients").execute(&db.pool).await.unwrap();
+        on_pool!(db.pool, p => sqlx::query("DELETE FROM crm_clients").execute(p).await.map(drop)).unwrap();
         let options = LeptosOptions::builder().output_name("csv-import").site_root("target/site").build();
         Client { router: csv_import::serve::router(options, db.clone(), true), db }
     }
@@ -117,14 +117,14 @@ impl Client {
     /// The clients of workspace `slug` by email.
     async fn stored(&self, slug: &str) -> Vec<Stored> {
         let rows: Vec<(String, String, Option<String>, Option<String>, String, String, String, String, String, String, String)> =
-            sqlx::query_as(
+            on_pool!(self.db.pool, p => sqlx::query_as(
                 "SELECT c.id, c.first_name, c.last_name, c.middle_name, c.email, c.username, c.project, c.desk, \
                  c.active, c.client_type, c.created FROM crm_clients c JOIN workspaces w ON w.id = c.workspace_id \
                  WHERE w.slug = $1 ORDER BY c.email",
             )
             .bind(slug)
-            .fetch_all(&self.db.pool)
-            .await
+            .fetch_all(p)
+            .await)
             .unwrap();
         rows.into_iter()
             .map(|r| vec![Some(r.0), Some(r.1), r.2, r.3, Some(r.4), Some(r.5), Some(r.6), Some(r.7), Some(r.8), Some(r.9), Some(r.10)])
@@ -376,7 +376,7 @@ async fn export_is_the_template_format_with_formulas_escaped(db: Db) {
         .import(&staff, vec![row(1, ["", "Ann", "Doe, Jr", "", "a@example.com", "", "", "", "", "", "2024-06-13T15:06:02.802Z"])])
         .await;
     // The import refuses formulas, but a value may have come from elsewhere.
-    sqlx::query("UPDATE crm_clients SET first_name = $1").bind("=HYPERLINK(\"x\")").execute(&client.db.pool).await.unwrap();
+    on_pool!(client.db.pool, p => sqlx::query("UPDATE crm_clients SET first_name = $1").bind("=HYPERLINK(\"x\")").execute(p).await.map(drop)).unwrap();
     let answer = client.export(Some(&staff)).await;
     assert_eq!(answer.status, StatusCode::OK);
     let lines = lines(&answer.text);

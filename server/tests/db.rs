@@ -3,14 +3,14 @@
 #[macro_use]
 mod common;
 
-use csv_import::db::{self, Backend};
+use csv_import::db::{self, on_conn, on_pool, Backend, Conn};
 
 async fn tables(db: &db::Db) -> Vec<String> {
     let sql = match db.backend {
         Backend::Sqlite => "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name",
         Backend::Postgres => "SELECT table_name::text FROM information_schema.tables WHERE table_schema = current_schema() ORDER BY table_name",
     };
-    sqlx::query_scalar(sql).fetch_all(&db.pool).await.expect("list tables")
+    on_pool!(db.pool, p => sqlx::query_scalar(sql).fetch_all(p).await).expect("list tables")
 }
 
 #[tokio::test]
@@ -43,22 +43,23 @@ fn unknown_database_urls_are_refused_clearly() {
 
 /// A new workspace's id.
 async fn workspace(db: &db::Db, slug: &str) -> i64 {
-    sqlx::query_scalar("INSERT INTO workspaces (slug, name) VALUES ($1, $1) RETURNING id")
+    on_pool!(db.pool, p => sqlx::query_scalar("INSERT INTO workspaces (slug, name) VALUES ($1, $1) RETURNING id")
         .bind(slug.to_string())
-        .fetch_one(&db.pool)
-        .await
+        .fetch_one(p)
+        .await)
         .expect("a workspace")
 }
 
 /// Add one record per table to `workspace` in `conn`'s transaction.
-async fn add_records(conn: &mut sqlx::AnyConnection, workspace: i64) -> Result<(), sqlx::Error> {
+async fn add_records(mut conn: Conn<'_>, workspace: i64) -> Result<(), sqlx::Error> {
     for (table, key) in [("clients", "email"), ("leads", "email"), ("companies", "name")] {
-        sqlx::query(&format!(
+        on_conn!(conn, c => sqlx::query(&format!(
             "INSERT INTO {table} (workspace_id, {key}, key_folded, created_at, updated_at) VALUES ($1, 'a', 'a', 'now', 'now')"
         ))
         .bind(workspace)
-        .execute(&mut *conn)
-        .await?;
+        .execute(c)
+        .await
+        .map(drop))?;
     }
     Ok(())
 }
@@ -66,10 +67,10 @@ async fn add_records(conn: &mut sqlx::AnyConnection, workspace: i64) -> Result<(
 async fn records_of(db: &db::Db, workspace: i64) -> i64 {
     let mut total = 0;
     for table in ["clients", "leads", "companies"] {
-        let n: i64 = sqlx::query_scalar(&format!("SELECT COUNT(*) FROM {table} WHERE workspace_id = $1"))
+        let n: i64 = on_pool!(db.pool, p => sqlx::query_scalar(&format!("SELECT COUNT(*) FROM {table} WHERE workspace_id = $1"))
             .bind(workspace)
-            .fetch_one(&db.pool)
-            .await
+            .fetch_one(p)
+            .await)
             .unwrap();
         total += n;
     }
@@ -84,31 +85,33 @@ on_both!(records_need_their_workspace, deleting_a_workspace_waits_for_its_import
 async fn records_need_their_workspace(db: db::Db) {
     let acme = workspace(&db, "acme").await;
     let missing = acme + 1000;
-    let mut conn = db.pool.acquire().await.unwrap();
-    add_records(&mut conn, acme).await.unwrap();
+    let mut conn = db.acquire().await.unwrap();
+    add_records(conn.conn(), acme).await.unwrap();
     drop(conn);
     for (table, key) in [("clients", "email"), ("leads", "email"), ("companies", "name")] {
-        let insert = sqlx::query(&format!(
+        let insert = on_pool!(db.pool, p => sqlx::query(&format!(
             "INSERT INTO {table} (workspace_id, {key}, key_folded, created_at, updated_at) \
              VALUES ($1, 'b', 'b', 'now', 'now'), ($2, 'c', 'c', 'now', 'now')"
         ))
         .bind(acme)
         .bind(missing)
-        .execute(&db.pool)
-        .await;
+        .execute(p)
+        .await
+        .map(|done| done.rows_affected()));
         refused_as_foreign_key(insert, &format!("{table}: a row of a missing workspace"));
-        let moved = sqlx::query(&format!("UPDATE {table} SET workspace_id = $1 WHERE workspace_id = $2"))
+        let moved = on_pool!(db.pool, p => sqlx::query(&format!("UPDATE {table} SET workspace_id = $1 WHERE workspace_id = $2"))
             .bind(missing)
             .bind(acme)
-            .execute(&db.pool)
-            .await;
+            .execute(p)
+            .await
+            .map(|done| done.rows_affected()));
         refused_as_foreign_key(moved, &format!("{table}: a record moved to a missing workspace"));
     }
     assert_eq!(records_of(&db, missing).await, 0);
     assert_eq!(records_of(&db, acme).await, 3, "the statements refused stored nothing");
 }
 
-fn refused_as_foreign_key(result: Result<sqlx::any::AnyQueryResult, sqlx::Error>, what: &str) {
+fn refused_as_foreign_key(result: Result<u64, sqlx::Error>, what: &str) {
     match result {
         Err(sqlx::Error::Database(e)) => assert!(e.is_foreign_key_violation(), "{what}: {e}"),
         other => panic!("{what} was stored: {other:?}"),
@@ -121,14 +124,14 @@ fn refused_as_foreign_key(result: Result<sqlx::any::AnyQueryResult, sqlx::Error>
 async fn deleting_a_workspace_waits_for_its_imports_and_deletes_its_records(db: db::Db) {
     let gone = workspace(&db, "gone").await;
     let kept = workspace(&db, "kept").await;
-    let mut conn = db.pool.acquire().await.unwrap();
-    add_records(&mut conn, kept).await.unwrap();
+    let mut conn = db.acquire().await.unwrap();
+    add_records(conn.conn(), kept).await.unwrap();
     drop(conn);
-    let mut import = db.pool.begin().await.unwrap();
-    add_records(&mut import, gone).await.unwrap();
+    let mut import = db.begin().await.unwrap();
+    add_records(import.conn(), gone).await.unwrap();
     let pool = db.pool.clone();
     let delete = tokio::spawn(async move {
-        sqlx::query("DELETE FROM workspaces WHERE id = $1").bind(gone).execute(&pool).await.map(|r| r.rows_affected())
+        on_pool!(pool, p => sqlx::query("DELETE FROM workspaces WHERE id = $1").bind(gone).execute(p).await.map(|r| r.rows_affected()))
     });
     tokio::time::sleep(std::time::Duration::from_millis(500)).await;
     assert!(!delete.is_finished(), "the workspace was deleted under an import adding records to it");

@@ -9,7 +9,7 @@ mod common;
 
 use axum::http::StatusCode;
 use common::Site;
-use csv_import::db::Db;
+use csv_import::db::{on_pool, Db};
 use csv_import::destination::{self, Batch, BatchResult, BoxFuture, Destination, Prepared, Rows, SessionInfo, SkippedRow};
 use csv_import_core::Template;
 use serde_json::json;
@@ -88,7 +88,7 @@ async fn a_registered_destination_receives_the_checked_rows_and_answers_for_them
     let memory = memory();
     let site = Site::new(db).await;
     let admin = site.sign_in("admin@acme.test").await;
-    let table_before: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM companies").fetch_one(&site.db.pool).await.unwrap();
+    let table_before: i64 = on_pool!(site.db.pool, p => sqlx::query_scalar("SELECT COUNT(*) FROM companies").fetch_one(p).await).unwrap();
 
     let start = json!({"import": {"template": "companies", "file_name": "c.csv", "total_rows": 3, "skipped": []}});
     let started = site.json("start_import", start, &admin).await;
@@ -128,6 +128,6 @@ async fn a_registered_destination_receives_the_checked_rows_and_answers_for_them
     assert_eq!(found.body, json!([csv_import_core::fold_key("Ölwerk GmbH")]));
 
     // The portal's own table was not touched.
-    let table_after: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM companies").fetch_one(&site.db.pool).await.unwrap();
+    let table_after: i64 = on_pool!(site.db.pool, p => sqlx::query_scalar("SELECT COUNT(*) FROM companies").fetch_one(p).await).unwrap();
     assert_eq!(table_before, table_after);
 }

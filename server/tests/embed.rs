@@ -12,7 +12,7 @@ mod common;
 mod existing_app;
 
 use common::Site;
-use csv_import::db::Db;
+use csv_import::db::{on_pool, Db};
 use csv_import::serve::SiteOptions;
 use serde_json::{json, Value};
 use std::collections::HashMap;
@@ -169,11 +169,11 @@ async fn the_host_sign_in_decides_who_imports(db: Db) {
     assert_eq!((done.json()["inserted"].clone(), done.json()["skipped"].clone()), (json!(2), json!(1)));
     assert_eq!(done.json()["user_email"], "alice@northwind.test");
 
-    let stored: i64 = sqlx::query_scalar(
+    let stored: i64 = on_pool!(db.pool, p => sqlx::query_scalar(
         "SELECT COUNT(*) FROM clients c JOIN workspaces w ON w.id = c.workspace_id WHERE w.slug = 'northwind'",
     )
-    .fetch_one(&db.pool)
-    .await
+    .fetch_one(p)
+    .await)
     .unwrap();
     assert_eq!(stored, 2, "the rows are in the portal user's workspace");
 
@@ -226,16 +226,17 @@ async fn the_hosts_own_table_gets_each_row_once(db: Db) {
     let body = json!({"batch": {"import_id": id, "seq": 0, "rows": contacts(1, 2, "Contact")}});
     let first = server.json("/csv-import/api/commit_batch", body, &[ALICE]).await;
     assert_eq!((first.status, first.json()["inserted"].clone()), (200, json!(2)), "{}", first.body);
-    sqlx::query("UPDATE import_jobs SET heartbeat_at = '2000-01-01T00:00:00.000Z' WHERE id = $1")
+    on_pool!(db.pool, p => sqlx::query("UPDATE import_jobs SET heartbeat_at = '2000-01-01T00:00:00.000Z' WHERE id = $1")
         .bind(claim.id)
-        .execute(&db.pool)
+        .execute(p)
         .await
+        .map(drop))
         .unwrap();
     let live = RunnerConfig { name: "live".into(), ..dead.clone() };
     assert!(jobs::run_once(&db, &live).await.unwrap());
 
     let stored: Vec<(String, String)> =
-        sqlx::query_as("SELECT email, name FROM portal_contacts ORDER BY email").fetch_all(&db.pool).await.unwrap();
+        on_pool!(db.pool, p => sqlx::query_as("SELECT email, name FROM portal_contacts ORDER BY email").fetch_all(p).await).unwrap();
     let expected: Vec<(String, String)> =
         (1..=4).map(|i| (format!("c{i}@northwind.test"), format!("Contact {i}"))).collect();
     assert_eq!(stored, expected, "each row once, in the portal's own table");
@@ -251,7 +252,7 @@ async fn the_hosts_own_table_gets_each_row_once(db: Db) {
     let body = json!({"batch": {"import_id": again, "seq": 0, "rows": rows}});
     let answer = server.json("/csv-import/api/commit_batch", body, &[ALICE]).await;
     assert_eq!((answer.json()["unchanged"].clone(), answer.json()["updated"].clone()), (json!(1), json!(1)), "{}", answer.body);
-    let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM portal_contacts").fetch_one(&db.pool).await.unwrap();
+    let count: i64 = on_pool!(db.pool, p => sqlx::query_scalar("SELECT COUNT(*) FROM portal_contacts").fetch_one(p).await).unwrap();
     assert_eq!(count, 4);
 }
 

@@ -13,7 +13,7 @@ mod common;
 use app::backend::jobs::{self, RunnerConfig};
 use axum::http::StatusCode;
 use common::{Answer, Site};
-use csv_import::db::{Backend, Db};
+use csv_import::db::{on_conn, on_pool, Backend, Db};
 use serde_json::{json, Value};
 use std::collections::BTreeSet;
 use std::sync::Arc;
@@ -65,9 +65,9 @@ impl Site {
     }
 
     async fn emails(&self) -> BTreeSet<String> {
-        sqlx::query_scalar::<_, Option<String>>("SELECT email FROM clients")
-            .fetch_all(&self.db.pool)
-            .await
+        on_pool!(self.db.pool, p => sqlx::query_scalar::<_, Option<String>>("SELECT email FROM clients")
+            .fetch_all(p)
+            .await)
             .unwrap()
             .into_iter()
             .flatten()
@@ -75,7 +75,7 @@ impl Site {
     }
 
     async fn sql(&self, sql: &str) {
-        sqlx::raw_sql(sql).execute(&self.db.pool).await.unwrap_or_else(|e| panic!("{sql}: {e}"));
+        on_pool!(self.db.pool, p => sqlx::raw_sql(sql).execute(p).await.map(drop)).unwrap_or_else(|e| panic!("{sql}: {e}"));
     }
 
     /// Rules a database administrator added that the template does not
@@ -145,10 +145,10 @@ async fn a_row_the_database_refuses_is_skipped_and_the_job_goes_on(db: Db) {
     // The three batches, staged ahead of the job, could not go in one
     // transaction: each was committed alone, with its own counts.
     let counts: Vec<(i64, i64, i64)> =
-        sqlx::query_as("SELECT seq, inserted, skipped FROM import_batches WHERE import_id = $1 ORDER BY seq")
+        on_pool!(site.db.pool, p => sqlx::query_as("SELECT seq, inserted, skipped FROM import_batches WHERE import_id = $1 ORDER BY seq")
             .bind(id.clone())
-            .fetch_all(&site.db.pool)
-            .await
+            .fetch_all(p)
+            .await)
             .unwrap();
     assert_eq!(counts, vec![(0, 4, 0), (1, 2, 2), (2, 4, 0)]);
     let emails = site.emails().await;
@@ -255,13 +255,13 @@ async fn batches_carry_no_more_rows_than_announced(db: Db) {
         assert_eq!(ok.status, StatusCode::OK, "{}", ok.text);
         refused(&site.batch(function, &admin, &id, 2, &clients(function, 5, 1)).await, "a sixth row");
     }
-    let stored: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM clients WHERE email LIKE '%.commit_batch@example.com'")
-        .fetch_one(&site.db.pool)
-        .await
+    let stored: i64 = on_pool!(site.db.pool, p => sqlx::query_scalar("SELECT COUNT(*) FROM clients WHERE email LIKE '%.commit_batch@example.com'")
+        .fetch_one(p)
+        .await)
         .unwrap();
-    let staged: i64 = sqlx::query_scalar("SELECT CAST(SUM(row_count) AS BIGINT) FROM import_staged")
-        .fetch_one(&site.db.pool)
-        .await
+    let staged: i64 = on_pool!(site.db.pool, p => sqlx::query_scalar("SELECT CAST(SUM(row_count) AS BIGINT) FROM import_staged")
+        .fetch_one(p)
+        .await)
         .unwrap();
     assert_eq!((stored, staged), (5, 5));
 }
@@ -275,18 +275,19 @@ async fn a_staged_batch_is_never_dropped_by_a_racing_queue(db: Db) {
     // refused: acknowledged, it would be staged behind the job's back.
     let id = site.start(&admin, "interleaved.csv", 4).await;
     assert_eq!(site.batch("stage_batch", &admin, &id, 0, &clients("il", 1, 2)).await.status, StatusCode::OK);
-    let mut queueing = site.db.pool.begin().await.unwrap();
+    let mut queueing = site.db.begin().await.unwrap();
     let hold = match site.db.backend {
         Backend::Postgres => "SELECT state FROM imports WHERE id = $1 FOR UPDATE",
         Backend::Sqlite => "UPDATE imports SET state = state WHERE id = $1 RETURNING state",
     };
-    sqlx::query(hold).bind(id.clone()).fetch_one(&mut *queueing).await.unwrap();
-    let sealed = sqlx::query("UPDATE import_jobs SET sealed = 1 WHERE import_id = $1")
+    on_conn!(queueing.conn(), c => sqlx::query(hold).bind(id.clone()).fetch_one(c).await.map(drop)).unwrap();
+    let sealed = on_conn!(queueing.conn(), c => sqlx::query("UPDATE import_jobs SET sealed = 1 WHERE import_id = $1")
         .bind(id.clone())
-        .execute(&mut *queueing)
+        .execute(c)
         .await
+        .map(|done| done.rows_affected()))
         .unwrap();
-    assert_eq!(sealed.rows_affected(), 1, "the first batch made the job");
+    assert_eq!(sealed, 1, "the first batch made the job");
     let late = {
         let (site, admin, id) = (site.clone(), admin.clone(), id.clone());
         tokio::spawn(async move { site.batch("stage_batch", &admin, &id, 1, &clients("il", 3, 2)).await })
@@ -295,10 +296,10 @@ async fn a_staged_batch_is_never_dropped_by_a_racing_queue(db: Db) {
     queueing.commit().await.unwrap();
     let late = late.await.unwrap();
     assert_eq!(late.status, StatusCode::CONFLICT, "a batch staged while the import was queued: {}", late.text);
-    let staged: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM import_staged WHERE import_id = $1")
+    let staged: i64 = on_pool!(site.db.pool, p => sqlx::query_scalar("SELECT COUNT(*) FROM import_staged WHERE import_id = $1")
         .bind(id.clone())
-        .fetch_one(&site.db.pool)
-        .await
+        .fetch_one(p)
+        .await)
         .unwrap();
     assert_eq!(staged, 1, "only the batch staged before the queueing");
 
@@ -342,10 +343,10 @@ async fn a_staged_batch_is_never_dropped_by_a_racing_queue(db: Db) {
         // The job ends.
         let mut state = String::new();
         for _ in 0..400 {
-            state = sqlx::query_scalar("SELECT state FROM import_jobs WHERE import_id = $1")
+            state = on_pool!(site.db.pool, p => sqlx::query_scalar("SELECT state FROM import_jobs WHERE import_id = $1")
                 .bind(id.clone())
-                .fetch_one(&site.db.pool)
-                .await
+                .fetch_one(p)
+                .await)
                 .unwrap();
             if state == "done" {
                 break;
@@ -368,7 +369,7 @@ async fn a_staged_batch_is_never_dropped_by_a_racing_queue(db: Db) {
             }
         }
     }
-    let left: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM import_staged").fetch_one(&site.db.pool).await.unwrap();
+    let left: i64 = on_pool!(site.db.pool, p => sqlx::query_scalar("SELECT COUNT(*) FROM import_staged").fetch_one(p).await).unwrap();
     assert_eq!(left, 0, "no staged batch is left behind");
     assert!(refused > 0 && !acknowledged.is_empty(), "the race ran both ways: {refused} refused");
 }
@@ -434,10 +435,11 @@ async fn imports_left_in_staging_are_abandoned_after_a_day(db: Db) {
     }
     assert_eq!(site.form("queue_import", &format!("import_id={queued}"), Some(&admin)).await.status, StatusCode::OK);
     // Two of them were staged two days ago; one of those was queued.
-    sqlx::query("UPDATE import_staged SET created_at = '2026-01-01T00:00:00.000Z' WHERE import_id <> $1")
+    on_pool!(site.db.pool, p => sqlx::query("UPDATE import_staged SET created_at = '2026-01-01T00:00:00.000Z' WHERE import_id <> $1")
         .bind(fresh.clone())
-        .execute(&site.db.pool)
+        .execute(p)
         .await
+        .map(drop))
         .unwrap();
 
     assert_eq!(jobs::drop_abandoned(&site.db, jobs::ABANDON_AFTER).await.unwrap(), 1);
@@ -445,10 +447,10 @@ async fn imports_left_in_staging_are_abandoned_after_a_day(db: Db) {
     let staged = |id: String| {
         let pool = site.db.pool.clone();
         async move {
-            sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM import_staged WHERE import_id = $1")
+            on_pool!(pool, p => sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM import_staged WHERE import_id = $1")
                 .bind(id)
-                .fetch_one(&pool)
-                .await
+                .fetch_one(p)
+                .await)
                 .unwrap()
         }
     };
@@ -470,10 +472,10 @@ async fn imports_left_in_staging_are_abandoned_after_a_day(db: Db) {
     let job_of = |id: String| {
         let pool = site.db.pool.clone();
         async move {
-            sqlx::query_as::<_, (String, i64)>("SELECT state, sealed FROM import_jobs WHERE import_id = $1")
+            on_pool!(pool, p => sqlx::query_as::<_, (String, i64)>("SELECT state, sealed FROM import_jobs WHERE import_id = $1")
                 .bind(id)
-                .fetch_one(&pool)
-                .await
+                .fetch_one(p)
+                .await)
                 .unwrap()
         }
     };

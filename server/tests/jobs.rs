@@ -11,7 +11,7 @@ mod common;
 use app::backend::jobs::{self, RunnerConfig};
 use axum::body::Body;
 use axum::http::{header, HeaderMap, Request, StatusCode};
-use csv_import::db::Db;
+use csv_import::db::{on_pool, Db};
 use leptos::prelude::LeptosOptions;
 use serde_json::{json, Value};
 use std::time::Duration;
@@ -125,20 +125,20 @@ impl Api {
     }
 
     async fn count(&self, table: &str, workspace_slug: &str) -> i64 {
-        sqlx::query_scalar(&format!(
+        on_pool!(self.db.pool, p => sqlx::query_scalar(&format!(
             "SELECT COUNT(*) FROM {table} t JOIN workspaces w ON w.id = t.workspace_id WHERE w.slug = $1"
         ))
         .bind(workspace_slug)
-        .fetch_one(&self.db.pool)
-        .await
+        .fetch_one(p)
+        .await)
         .unwrap()
     }
 
     async fn job(&self, import_id: &str) -> (String, i64, Option<String>) {
-        sqlx::query_as("SELECT state, attempts, claimed_by FROM import_jobs WHERE import_id = $1")
+        on_pool!(self.db.pool, p => sqlx::query_as("SELECT state, attempts, claimed_by FROM import_jobs WHERE import_id = $1")
             .bind(import_id)
-            .fetch_one(&self.db.pool)
-            .await
+            .fetch_one(p)
+            .await)
             .unwrap()
     }
 }
@@ -186,9 +186,9 @@ async fn a_runner_commits_a_staged_import(db: Db) {
     assert!(jobs::run_once(&api.db, &runner("r1")).await.unwrap(), "a job was claimed");
     assert!(!jobs::run_once(&api.db, &runner("r1")).await.unwrap(), "no job left");
     assert_eq!(api.count("clients", "acme").await, 6);
-    let evil: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM clients WHERE email = 'evil@example.com'")
-        .fetch_one(&api.db.pool)
-        .await
+    let evil: i64 = on_pool!(api.db.pool, p => sqlx::query_scalar("SELECT COUNT(*) FROM clients WHERE email = 'evil@example.com'")
+        .fetch_one(p)
+        .await)
         .unwrap();
     assert_eq!(evil, 0);
     let summary = api.form("get_import", &[("import_id", &import_id)], Some(&admin)).await;
@@ -198,7 +198,7 @@ async fn a_runner_commits_a_staged_import(db: Db) {
     let skipped: Vec<u64> = b["skipped_rows"].as_array().unwrap().iter().map(|s| s["row"].as_u64().unwrap()).collect();
     assert_eq!(skipped, vec![4, 5]);
     assert!(b["skipped_rows"][0]["reasons"][0].as_str().unwrap().contains("formula"));
-    let staged: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM import_staged").fetch_one(&api.db.pool).await.unwrap();
+    let staged: i64 = on_pool!(api.db.pool, p => sqlx::query_scalar("SELECT COUNT(*) FROM import_staged").fetch_one(p).await).unwrap();
     assert_eq!(staged, 0, "staged rows are dropped once committed");
 
     // The notification: finished since the page asked.
@@ -221,11 +221,12 @@ async fn a_runner_commits_a_staged_import(db: Db) {
     tokio::time::sleep(Duration::from_millis(5)).await;
     let asked = api.form("import_notifications", &[("since", &next)], Some(&admin)).await.body["now"].as_str().unwrap().to_string();
     assert!(ended > asked, "{ended} after {asked}");
-    sqlx::query("UPDATE import_jobs SET finished_at = $1 WHERE import_id = $2")
+    on_pool!(api.db.pool, p => sqlx::query("UPDATE import_jobs SET finished_at = $1 WHERE import_id = $2")
         .bind(ended)
         .bind(import_id.clone())
-        .execute(&api.db.pool)
+        .execute(p)
         .await
+        .map(drop))
         .unwrap();
     let late = api.form("import_notifications", &[("since", &asked)], Some(&admin)).await;
     assert_eq!(late.body["finished"][0]["id"], json!(import_id), "{}", late.text);
@@ -262,9 +263,9 @@ async fn the_spawned_runner_wakes_when_a_job_is_queued_and_notifies(db: Db) {
     handle.abort();
     assert_eq!(state, "done");
     assert_eq!(api.count("leads", "acme").await, 4);
-    let status: Option<String> = sqlx::query_scalar("SELECT status FROM leads WHERE email = 'tom.bg@example.de'")
-        .fetch_one(&api.db.pool)
-        .await
+    let status: Option<String> = on_pool!(api.db.pool, p => sqlx::query_scalar("SELECT status FROM leads WHERE email = 'tom.bg@example.de'")
+        .fetch_one(p)
+        .await)
         .unwrap();
     assert_eq!(status.as_deref(), Some("new"), "normalised again by the job: the default status");
 }
@@ -302,15 +303,15 @@ async fn two_runners_share_jobs_without_doing_one_twice(db: Db) {
         let (state, attempts, claimed_by) = api.job(id).await;
         assert_eq!((state.as_str(), attempts), ("done", 1), "{id}");
         assert!(matches!(claimed_by.as_deref(), Some("runner-a" | "runner-b")));
-        let inserted: i64 = sqlx::query_scalar("SELECT inserted FROM imports WHERE id = $1")
+        let inserted: i64 = on_pool!(api.db.pool, p => sqlx::query_scalar("SELECT inserted FROM imports WHERE id = $1")
             .bind(id.clone())
-            .fetch_one(&api.db.pool)
-            .await
+            .fetch_one(p)
+            .await)
             .unwrap();
         assert_eq!(inserted, 120);
     }
     assert_eq!(api.count("clients", "acme").await, 3 + 6 * 120, "each record inserted once");
-    let distinct: i64 = sqlx::query_scalar("SELECT COUNT(DISTINCT email) FROM clients").fetch_one(&api.db.pool).await.unwrap();
+    let distinct: i64 = on_pool!(api.db.pool, p => sqlx::query_scalar("SELECT COUNT(DISTINCT email) FROM clients").fetch_one(p).await).unwrap();
     assert_eq!(distinct, 3 + 6 * 120);
 }
 
@@ -335,19 +336,20 @@ async fn an_interrupted_job_resumes_without_duplicates(db: Db) {
     let live = runner("live");
     assert!(!jobs::run_once(&api.db, &live).await.unwrap(), "a live job is not taken over");
     // Silent for longer than the staleness limit: abandoned.
-    sqlx::query("UPDATE import_jobs SET heartbeat_at = '2000-01-01T00:00:00.000Z' WHERE id = $1")
+    on_pool!(api.db.pool, p => sqlx::query("UPDATE import_jobs SET heartbeat_at = '2000-01-01T00:00:00.000Z' WHERE id = $1")
         .bind(claim.id)
-        .execute(&api.db.pool)
+        .execute(p)
         .await
+        .map(drop))
         .unwrap();
     assert!(jobs::run_once(&api.db, &live).await.unwrap(), "the abandoned job is claimed again");
     let (state, attempts, claimed_by) = api.job(&id).await;
     assert_eq!((state.as_str(), attempts, claimed_by.as_deref()), ("done", 2, Some("live")));
     assert_eq!(api.count("clients", "acme").await, 3 + 90, "each row once");
-    let inserted: (i64, i64, String) = sqlx::query_as("SELECT inserted, unchanged, state FROM imports WHERE id = $1")
+    let inserted: (i64, i64, String) = on_pool!(api.db.pool, p => sqlx::query_as("SELECT inserted, unchanged, state FROM imports WHERE id = $1")
         .bind(id.clone())
-        .fetch_one(&api.db.pool)
-        .await
+        .fetch_one(p)
+        .await)
         .unwrap();
     assert_eq!(inserted, (90, 0, "done".to_string()), "the first batch is counted once");
 
@@ -402,8 +404,8 @@ async fn background_functions_check_session_role_and_workspace(db: Db) {
     assert_eq!(api.json("existing_values", ask_many, Some(&admin)).await.status, StatusCode::BAD_REQUEST);
 
     // Nothing was staged or queued by any of it.
-    let staged: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM import_staged").fetch_one(&api.db.pool).await.unwrap();
-    let queued: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM import_jobs").fetch_one(&api.db.pool).await.unwrap();
+    let staged: i64 = on_pool!(api.db.pool, p => sqlx::query_scalar("SELECT COUNT(*) FROM import_staged").fetch_one(p).await).unwrap();
+    let queued: i64 = on_pool!(api.db.pool, p => sqlx::query_scalar("SELECT COUNT(*) FROM import_jobs").fetch_one(p).await).unwrap();
     assert_eq!((staged, queued), (0, 0));
 }
 
@@ -467,8 +469,7 @@ async fn the_error_report_is_a_csv_with_formulas_escaped(db: Db) {
 async fn two_processes_on_one_postgres_share_jobs() {
     let base =
         std::env::var("TEST_DATABASE_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".to_string());
-    sqlx::any::install_default_drivers();
-    let admin_pool = match sqlx::AnyPool::connect(&base).await {
+    let admin_pool = match sqlx::PgPool::connect(&base).await {
         Ok(pool) => pool,
         Err(e) => {
             if std::env::var("CI").is_ok_and(|v| v == "true") {
@@ -523,7 +524,7 @@ async fn two_processes_on_one_postgres_share_jobs() {
     }
     assert_eq!(first.count("clients", "acme").await, 3 + 600, "each record once");
     let distinct: i64 =
-        sqlx::query_scalar("SELECT COUNT(DISTINCT email) FROM clients").fetch_one(&second.db.pool).await.unwrap();
+        on_pool!(second.db.pool, p => sqlx::query_scalar("SELECT COUNT(DISTINCT email) FROM clients").fetch_one(p).await).unwrap();
     assert_eq!(distinct, 3 + 600);
     drop((first, second));
     let _ = sqlx::query(&format!("DROP SCHEMA {schema} CASCADE")).execute(&admin_pool).await;
@@ -537,10 +538,11 @@ async fn a_job_that_keeps_failing_is_marked_failed_and_notified(db: Db) {
     assert_eq!(api.stage(&admin, &id, 0, clients("ok", 1, 2)).await.status, StatusCode::OK);
     assert_eq!(api.stage(&admin, &id, 1, clients("ok", 3, 2)).await.status, StatusCode::OK);
     // The second batch is damaged in storage: every try stops there.
-    sqlx::query("UPDATE import_staged SET payload = 'not json' WHERE import_id = $1 AND seq = 1")
+    on_pool!(api.db.pool, p => sqlx::query("UPDATE import_staged SET payload = 'not json' WHERE import_id = $1 AND seq = 1")
         .bind(id.clone())
-        .execute(&api.db.pool)
+        .execute(p)
         .await
+        .map(drop))
         .unwrap();
     assert_eq!(api.queue(&admin, &id).await.status, StatusCode::OK);
     let config = runner("r");
@@ -637,10 +639,10 @@ async fn the_job_commits_batches_while_the_page_sends_them(db: Db) {
     assert_eq!(api.stage(&admin, &id, 2, clients("s", 61, 30)).await.status, StatusCode::OK);
     assert!(jobs::run_once(&api.db, &r).await.unwrap());
     assert_eq!(api.count("clients", "acme").await, 3 + 120);
-    let seqs: Vec<i64> = sqlx::query_scalar("SELECT seq FROM import_batches WHERE import_id = $1 ORDER BY created_at, seq")
+    let seqs: Vec<i64> = on_pool!(api.db.pool, p => sqlx::query_scalar("SELECT seq FROM import_batches WHERE import_id = $1 ORDER BY created_at, seq")
         .bind(id.clone())
-        .fetch_all(&api.db.pool)
-        .await
+        .fetch_all(p)
+        .await)
         .unwrap();
     assert_eq!(seqs, vec![0, 1, 2, 3]);
     assert_eq!(api.form("get_import", &[("import_id", &id)], Some(&admin)).await.body["state"], "running", "not sealed yet");
@@ -652,7 +654,7 @@ async fn the_job_commits_batches_while_the_page_sends_them(db: Db) {
     let b = &summary.body;
     assert_eq!((b["state"].clone(), b["job"].clone(), b["inserted"].clone()), (json!("done"), json!("done"), json!(120)));
     assert_eq!(api.job(&id).await.1, 1, "one counted try: the last turn");
-    let staged: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM import_staged").fetch_one(&api.db.pool).await.unwrap();
+    let staged: i64 = on_pool!(api.db.pool, p => sqlx::query_scalar("SELECT COUNT(*) FROM import_staged").fetch_one(p).await).unwrap();
     assert_eq!(staged, 0);
     assert_eq!(api.stage(&admin, &id, 4, clients("s", 100, 1)).await.status, StatusCode::CONFLICT);
 }
@@ -674,7 +676,7 @@ async fn an_import_cancelled_while_it_is_sent_keeps_what_its_job_committed(db: D
     let b = &summary.body;
     assert_eq!((b["state"].clone(), b["job"].clone(), b["inserted"].clone()), (json!("cancelled"), json!("done"), json!(30)));
     assert_eq!(api.count("clients", "acme").await, 3 + 30, "the committed batch stays, the staged one does not come in");
-    let staged: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM import_staged").fetch_one(&api.db.pool).await.unwrap();
+    let staged: i64 = on_pool!(api.db.pool, p => sqlx::query_scalar("SELECT COUNT(*) FROM import_staged").fetch_one(p).await).unwrap();
     assert_eq!(staged, 0);
     assert_eq!(api.stage(&admin, &id, 2, clients("c", 59, 1)).await.status, StatusCode::CONFLICT);
 }
@@ -691,23 +693,23 @@ async fn the_batches_sent_ahead_of_the_job_are_committed_together(db: Db) {
     let r = runner("r");
     assert!(jobs::run_once(&api.db, &r).await.unwrap());
     assert_eq!(api.count("clients", "acme").await, 3 + 90, "batch 4 waits for batch 3");
-    let batches: Vec<(i64, i64, String)> = sqlx::query_as(
+    let batches: Vec<(i64, i64, String)> = on_pool!(api.db.pool, p => sqlx::query_as(
         "SELECT seq, inserted, created_at FROM import_batches WHERE import_id = $1 ORDER BY seq",
     )
     .bind(id.clone())
-    .fetch_all(&api.db.pool)
-    .await
+    .fetch_all(p)
+    .await)
     .unwrap();
     assert_eq!(batches.iter().map(|b| (b.0, b.1)).collect::<Vec<_>>(), vec![(0, 30), (1, 30), (2, 30)], "each batch's own counts");
     assert!(batches.iter().all(|b| b.2 == batches[0].2), "one commit time: {batches:?}");
     if api.db.backend == csv_import::db::Backend::Postgres {
         // The transaction that wrote each batch's bookkeeping.
-        let transactions: Vec<String> = sqlx::query_scalar(
+        let transactions: Vec<String> = on_pool!(api.db.pool, p => sqlx::query_scalar(
             "SELECT DISTINCT CAST(xmin AS TEXT) FROM import_batches WHERE import_id = $1",
         )
         .bind(id.clone())
-        .fetch_all(&api.db.pool)
-        .await
+        .fetch_all(p)
+        .await)
         .unwrap();
         assert_eq!(transactions.len(), 1, "one transaction for the three batches: {transactions:?}");
     }
@@ -746,10 +748,10 @@ async fn on_sqlite_batches_sent_at_once_wait_for_the_writers_turn() {
             let reply = s.await.unwrap();
             assert_eq!(reply.status, StatusCode::OK, "{}", reply.text);
         }
-        let staged: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM import_staged WHERE import_id = $1")
+        let staged: i64 = on_pool!(api.db.pool, p => sqlx::query_scalar("SELECT COUNT(*) FROM import_staged WHERE import_id = $1")
             .bind(id.clone())
-            .fetch_one(&api.db.pool)
-            .await
+            .fetch_one(p)
+            .await)
             .unwrap();
         assert_eq!(staged, 8);
         // The job's commit waits its turn the same way.

@@ -6,7 +6,7 @@
 mod common;
 
 use axum::http::StatusCode;
-use csv_import::db::Db;
+use csv_import::db::{on_pool, Db};
 use serde_json::{json, Value};
 
 on_both!(
@@ -42,13 +42,13 @@ impl Client {
 
     /// The stored leads of Acme as "email partner/user state", by email.
     async fn leads(&self) -> Vec<String> {
-        let rows: Vec<(String, String, String, String)> = sqlx::query_as(
+        let rows: Vec<(String, String, String, String)> = on_pool!(self.db.pool, p => sqlx::query_as(
             "SELECT l.email, p.code, u.code, l.state FROM partner_leads l JOIN partners p ON p.id = l.partner_id \
              JOIN partner_users u ON u.id = l.partner_user_id JOIN workspaces w ON w.id = l.workspace_id \
              WHERE w.slug = 'acme' ORDER BY l.email",
         )
-        .fetch_all(&self.db.pool)
-        .await
+        .fetch_all(p)
+        .await)
         .unwrap();
         rows.into_iter().map(|(e, p, u, s)| format!("{e} {p}/{u} {s}")).collect()
     }

@@ -12,7 +12,7 @@ mod common;
 use app::backend::jobs::{self, RunnerConfig};
 use axum::http::StatusCode;
 use common::Site;
-use csv_import::db::Db;
+use csv_import::db::{on_pool, Db};
 use csv_import::destination::{self, Webhook};
 use serde_json::{json, Value};
 use std::collections::{HashMap, VecDeque};
@@ -330,10 +330,11 @@ async fn a_background_import_delivers_every_batch_once_across_a_restart(db: Db) 
     process.abort();
     assert!(process.await.unwrap_err().is_cancelled());
     assert_eq!(receiver.applied_in(&id), (1..=30).collect::<Vec<u64>>());
-    sqlx::query("UPDATE import_jobs SET heartbeat_at = '2000-01-01T00:00:00.000Z' WHERE id = $1")
+    on_pool!(site.db.pool, p => sqlx::query("UPDATE import_jobs SET heartbeat_at = '2000-01-01T00:00:00.000Z' WHERE id = $1")
         .bind(claim.id)
-        .execute(&site.db.pool)
+        .execute(p)
         .await
+        .map(drop))
         .unwrap();
 
     // After the restart another runner takes the job over: the first batch

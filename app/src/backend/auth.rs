@@ -11,11 +11,10 @@
 use super::db::Db;
 use super::{now, random_hex, rfc3339, sha256_hex};
 use crate::model::{Role, SessionInfo, WorkspaceInfo};
-use crate::AppError;
+use crate::{on_conn, on_pool, AppError};
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
 use axum::http::{header, HeaderMap};
-use sqlx::Row;
 use std::sync::{Mutex, OnceLock};
 
 /// The session cookie's name.
@@ -187,7 +186,7 @@ pub async fn optional_session() -> Result<Option<SessionInfo>, AppError> {
 
 /// The live session whose token is `token`.
 pub async fn session_for_token(db: &Db, token: &str) -> Result<Option<SessionInfo>, AppError> {
-    let row = sqlx::query(
+    let row = on_pool!(db.pool, p => sqlx::query_as::<_, (i64, String, String, i64, String, String, String)>(
         "SELECT u.id, u.email, u.name, w.id, w.slug, w.name, m.role \
          FROM sessions s \
          JOIN users u ON u.id = s.user_id \
@@ -197,18 +196,17 @@ pub async fn session_for_token(db: &Db, token: &str) -> Result<Option<SessionInf
     )
     .bind(sha256_hex(token))
     .bind(now())
-    .fetch_optional(&db.pool)
-    .await?;
-    let Some(row) = row else { return Ok(None) };
-    let role: String = row.try_get(6)?;
+    .fetch_optional(p)
+    .await)?;
+    let Some((user_id, email, name, workspace_id, slug, workspace_name, role)) = row else { return Ok(None) };
     let Some(role) = Role::parse(&role) else {
         return Err(AppError::internal("session", format!("unknown role {role:?}")));
     };
     Ok(Some(SessionInfo {
-        user_id: row.try_get(0)?,
-        email: row.try_get(1)?,
-        name: row.try_get(2)?,
-        workspace: WorkspaceInfo { id: row.try_get(3)?, slug: row.try_get(4)?, name: row.try_get(5)? },
+        user_id,
+        email,
+        name,
+        workspace: WorkspaceInfo { id: workspace_id, slug, name: workspace_name },
         role,
     }))
 }
@@ -227,52 +225,53 @@ pub async fn sign_in(
     if email.is_empty() || password.is_empty() || email.len() > 320 || password.len() > MAX_PASSWORD {
         return Err(wrong());
     }
-    let user = sqlx::query("SELECT id, password_hash FROM users WHERE email = $1")
+    let user = on_pool!(db.pool, p => sqlx::query_as::<_, (i64, String)>("SELECT id, password_hash FROM users WHERE email = $1")
         .bind(email.clone())
-        .fetch_optional(&db.pool)
-        .await?;
-    let (user_id, hash) = match &user {
-        Some(row) => (Some(row.try_get::<i64, _>(0)?), Some(row.try_get::<String, _>(1)?)),
+        .fetch_optional(p)
+        .await)?;
+    let (user_id, hash) = match user {
+        Some((id, hash)) => (Some(id), Some(hash)),
         None => (None, None),
     };
     let matches = verify_password_async(hash, password.to_string()).await?;
     let Some(user_id) = user_id.filter(|_| matches) else { return Err(wrong()) };
 
     let slug = workspace.map(str::trim).filter(|s| !s.is_empty()).map(str::to_lowercase);
-    let membership = sqlx::query(
+    let membership = on_pool!(db.pool, p => sqlx::query_scalar::<_, i64>(
         "SELECT w.id FROM memberships m JOIN workspaces w ON w.id = m.workspace_id \
          WHERE m.user_id = $1 AND (w.slug = $2 OR $3 = 0) ORDER BY w.id LIMIT 1",
     )
     .bind(user_id)
     .bind(slug.clone().unwrap_or_default())
     .bind(i64::from(slug.is_some()))
-    .fetch_optional(&db.pool)
-    .await?;
-    let Some(membership) = membership else {
+    .fetch_optional(p)
+    .await)?;
+    let Some(workspace_id) = membership else {
         return Err(AppError::Forbidden(match slug {
             Some(s) => format!("You are not a member of the workspace \"{}\".", super::clean_text(&s, 60)),
             None => "Your account belongs to no workspace yet. Ask an admin to add you to one.".to_string(),
         }));
     };
-    let workspace_id: i64 = membership.try_get(0)?;
 
     let token = random_hex(32)?;
     let created = time::OffsetDateTime::now_utc();
     let expires = created + time::Duration::days(SESSION_DAYS);
     // Sweep this user's expired sessions while here.
-    sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND expires_at <= $2")
+    on_pool!(db.pool, p => sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND expires_at <= $2")
         .bind(user_id)
         .bind(rfc3339(created))
-        .execute(&db.pool)
-        .await?;
-    sqlx::query("INSERT INTO sessions (id, user_id, workspace_id, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)")
+        .execute(p)
+        .await
+        .map(drop))?;
+    on_pool!(db.pool, p => sqlx::query("INSERT INTO sessions (id, user_id, workspace_id, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)")
         .bind(sha256_hex(&token))
         .bind(user_id)
         .bind(workspace_id)
         .bind(rfc3339(created))
         .bind(rfc3339(expires))
-        .execute(&db.pool)
-        .await?;
+        .execute(p)
+        .await
+        .map(drop))?;
     let session = session_for_token(db, &token)
         .await?
         .ok_or_else(|| AppError::internal("sign in", "the new session is not found"))?;
@@ -281,7 +280,7 @@ pub async fn sign_in(
 
 /// End the session whose token is `token` (nothing if there is none).
 pub async fn sign_out(db: &Db, token: &str) -> Result<(), AppError> {
-    sqlx::query("DELETE FROM sessions WHERE id = $1").bind(sha256_hex(token)).execute(&db.pool).await?;
+    on_pool!(db.pool, p => sqlx::query("DELETE FROM sessions WHERE id = $1").bind(sha256_hex(token)).execute(p).await.map(drop))?;
     Ok(())
 }
 
@@ -334,23 +333,24 @@ pub async fn add_user(db: &Db, new: &NewUser) -> Result<UserAdded, AppError> {
     let hash = hash_password_async(new.password.clone()).await?;
     let (workspace_id, created_workspace) =
         ensure_workspace(db, &new.workspace_slug, new.workspace_name.as_deref()).await?;
-    let existing: Option<(i64, String)> = sqlx::query_as("SELECT id, password_hash FROM users WHERE email = $1")
+    let existing: Option<(i64, String)> = on_pool!(db.pool, p => sqlx::query_as("SELECT id, password_hash FROM users WHERE email = $1")
         .bind(email.clone())
-        .fetch_optional(&db.pool)
-        .await?;
+        .fetch_optional(p)
+        .await)?;
     let (user_id, created_user) = match existing {
         Some((id, old_hash)) => {
             let unchanged = verify_password_async(Some(old_hash), new.password.clone()).await?;
-            let mut tx = db.pool.begin().await?;
-            sqlx::query("UPDATE users SET name = $1, password_hash = $2 WHERE id = $3")
+            let mut tx = db.begin().await?;
+            on_conn!(tx.conn(), c => sqlx::query("UPDATE users SET name = $1, password_hash = $2 WHERE id = $3")
                 .bind(name)
                 .bind(hash)
                 .bind(id)
-                .execute(&mut *tx)
-                .await?;
+                .execute(c)
+                .await
+                .map(drop))?;
             if !unchanged {
                 // Whoever signed in with the old password is signed out.
-                sqlx::query("DELETE FROM sessions WHERE user_id = $1").bind(id).execute(&mut *tx).await?;
+                on_conn!(tx.conn(), c => sqlx::query("DELETE FROM sessions WHERE user_id = $1").bind(id).execute(c).await.map(drop))?;
             }
             tx.commit().await?;
             (id, false)
@@ -363,29 +363,30 @@ pub async fn add_user(db: &Db, new: &NewUser) -> Result<UserAdded, AppError> {
 
 /// Insert a user whose password is already hashed; their id.
 pub async fn insert_user(db: &Db, email: &str, name: &str, password_hash: &str) -> Result<i64, AppError> {
-    let id = sqlx::query_scalar(
+    let id = on_pool!(db.pool, p => sqlx::query_scalar::<_, i64>(
         "INSERT INTO users (email, name, password_hash, created_at) VALUES ($1, $2, $3, $4) RETURNING id",
     )
     .bind(email.to_lowercase())
     .bind(name.to_string())
     .bind(password_hash.to_string())
     .bind(now())
-    .fetch_one(&db.pool)
-    .await?;
+    .fetch_one(p)
+    .await)?;
     Ok(id)
 }
 
 /// Give a user a role in a workspace (replacing any role they had there).
 pub async fn set_membership(db: &Db, workspace_id: i64, user_id: i64, role: Role) -> Result<(), AppError> {
-    sqlx::query(
+    on_pool!(db.pool, p => sqlx::query(
         "INSERT INTO memberships (workspace_id, user_id, role) VALUES ($1, $2, $3) \
          ON CONFLICT (workspace_id, user_id) DO UPDATE SET role = excluded.role",
     )
     .bind(workspace_id)
     .bind(user_id)
     .bind(role.as_str())
-    .execute(&db.pool)
-    .await?;
+    .execute(p)
+    .await
+    .map(drop))?;
     Ok(())
 }
 
@@ -403,17 +404,18 @@ pub async fn ensure_workspace(db: &Db, slug: &str, name: Option<&str>) -> Result
             super::clean_text(&slug, 80)
         )));
     }
-    let find = || sqlx::query_scalar::<_, i64>("SELECT id FROM workspaces WHERE slug = $1").bind(slug.clone());
-    if let Some(id) = find().fetch_optional(&db.pool).await? {
+    let find = "SELECT id FROM workspaces WHERE slug = $1";
+    if let Some(id) = on_pool!(db.pool, p => sqlx::query_scalar::<_, i64>(find).bind(slug.clone()).fetch_optional(p).await)? {
         return Ok((id, false));
     }
     let name = name.map(|n| super::clean_text(n, 200)).filter(|n| !n.is_empty()).unwrap_or_else(|| slug.clone());
-    sqlx::query("INSERT INTO workspaces (slug, name) VALUES ($1, $2) ON CONFLICT (slug) DO NOTHING")
+    on_pool!(db.pool, p => sqlx::query("INSERT INTO workspaces (slug, name) VALUES ($1, $2) ON CONFLICT (slug) DO NOTHING")
         .bind(slug.clone())
         .bind(name)
-        .execute(&db.pool)
-        .await?;
-    Ok((find().fetch_one(&db.pool).await?, true))
+        .execute(p)
+        .await
+        .map(drop))?;
+    Ok((on_pool!(db.pool, p => sqlx::query_scalar::<_, i64>(find).bind(slug.clone()).fetch_one(p).await)?, true))
 }
 
 #[cfg(test)]
@@ -453,7 +455,7 @@ mod tests {
 /// an email, its first admin's), for work done on the server's own behalf
 /// (an import from the command line); `None` when there is no such member.
 pub async fn member_session(db: &Db, slug: &str, email: Option<&str>) -> Result<Option<SessionInfo>, AppError> {
-    let row = sqlx::query(
+    let row = on_pool!(db.pool, p => sqlx::query_as::<_, (i64, String, i64, String, String, String)>(
         "SELECT w.id, w.name, u.id, u.email, u.name, m.role FROM workspaces w \
          JOIN memberships m ON m.workspace_id = w.id JOIN users u ON u.id = m.user_id \
          WHERE w.slug = $1 AND (($2 = '' AND m.role = 'admin') OR LOWER(u.email) = LOWER($2)) \
@@ -461,15 +463,14 @@ pub async fn member_session(db: &Db, slug: &str, email: Option<&str>) -> Result<
     )
     .bind(slug.to_string())
     .bind(email.unwrap_or_default().trim().to_string())
-    .fetch_optional(&db.pool)
-    .await?;
-    let Some(row) = row else { return Ok(None) };
-    let role: String = row.try_get(5)?;
+    .fetch_optional(p)
+    .await)?;
+    let Some((workspace_id, workspace_name, user_id, email, name, role)) = row else { return Ok(None) };
     Ok(Some(SessionInfo {
-        user_id: row.try_get(2)?,
-        email: row.try_get(3)?,
-        name: row.try_get(4)?,
-        workspace: crate::model::WorkspaceInfo { id: row.try_get(0)?, slug: slug.to_string(), name: row.try_get(1)? },
+        user_id,
+        email,
+        name,
+        workspace: crate::model::WorkspaceInfo { id: workspace_id, slug: slug.to_string(), name: workspace_name },
         role: Role::parse(&role).unwrap_or(Role::Viewer),
     }))
 }

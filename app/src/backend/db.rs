@@ -1,19 +1,18 @@
 //! The database: SQLite or PostgreSQL, chosen by URL, with its migrations
-//! run at start-up. Two pools on it: the `Any` pool for pages and settings,
-//! written once for both databases, and a typed one ([`Conn`]) for the
-//! import's writes and the destinations, so that each database gets its own
-//! fast path (arrays bound by the driver, `COPY` on PostgreSQL).
+//! run at start-up. One pool of the database's own sqlx driver ([`Pool`]),
+//! so that each database gets its own fast path (arrays bound by the
+//! driver, `COPY` on PostgreSQL). A statement written once for both runs
+//! through [`on_pool!`](crate::on_pool) or [`on_conn!`](crate::on_conn).
 //!
 //! The migrations live in `server/migrations/{sqlite,postgres}` and are
 //! compiled into the binary (`app/build.rs` makes a new file rebuild it).
 
 use crate::AppError;
 use csv_import_core::{messages, FieldType, Lang, Template};
-use sqlx::any::{install_default_drivers, AnyPoolOptions};
 use sqlx::pool::{PoolConnection, PoolOptions};
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqlitePoolOptions};
-use sqlx::{AnyConnection, AnyPool, Executor, PgConnection, Postgres, Sqlite, SqliteConnection, Transaction};
+use sqlx::{Executor, PgConnection, Postgres, Sqlite, SqliteConnection, Transaction};
 use std::str::FromStr;
 use std::path::Path;
 use std::sync::Arc;
@@ -99,24 +98,41 @@ impl Backend {
 /// to server functions as Leptos context (`use_context::<Db>()`).
 #[derive(Clone, Debug)]
 pub struct Db {
-    /// The pool.
-    pub pool: AnyPool,
+    /// The pool ([`on_pool!`](crate::on_pool), [`Db::begin`], [`Db::acquire`]).
+    pub pool: Pool,
     /// SQLite or PostgreSQL.
     pub backend: Backend,
-    /// The typed pool of the import's writes ([`Db::begin`], [`Db::acquire`]).
-    typed: TypedPool,
     /// This process's turn at SQLite's one writer ([`Db::write_turn`]).
     writer: Arc<Mutex<()>>,
 }
 
-/// A pool of the database's own driver.
+/// A pool of the database's own sqlx driver.
 #[derive(Clone, Debug)]
-enum TypedPool {
+pub enum Pool {
+    /// SQLite.
     Sqlite(sqlx::SqlitePool),
+    /// PostgreSQL.
     Postgres(sqlx::PgPool),
 }
 
-/// A transaction of the typed pool ([`Db::begin`]).
+/// Run `$body` with `$p` bound to the pool `$pool` (a [`Pool`]) as
+/// `&SqlitePool` or `&PgPool`, as [`on_conn!`](crate::on_conn) does with a
+/// connection: for a statement that needs no transaction of its own.
+///
+/// ```ignore
+/// let n: i64 = on_pool!(db.pool, p => sqlx::query_scalar("SELECT COUNT(*) FROM imports").fetch_one(p).await)?;
+/// ```
+#[macro_export]
+macro_rules! on_pool {
+    ($pool:expr, $p:ident => $body:expr) => {
+        match &$pool {
+            $crate::backend::db::Pool::Sqlite($p) => $body,
+            $crate::backend::db::Pool::Postgres($p) => $body,
+        }
+    };
+}
+
+/// A transaction ([`Db::begin`]).
 pub enum Tx {
     /// On SQLite.
     Sqlite(Transaction<'static, Sqlite>),
@@ -124,7 +140,7 @@ pub enum Tx {
     Postgres(Transaction<'static, Postgres>),
 }
 
-/// A connection of the typed pool, outside a transaction ([`Db::acquire`]).
+/// A connection of the pool, outside a transaction ([`Db::acquire`]).
 pub enum Pooled {
     /// On SQLite.
     Sqlite(PoolConnection<Sqlite>),
@@ -227,19 +243,19 @@ impl Pooled {
 }
 
 impl Db {
-    /// A transaction on the typed pool.
+    /// A transaction.
     pub async fn begin(&self) -> Result<Tx, sqlx::Error> {
-        Ok(match &self.typed {
-            TypedPool::Sqlite(pool) => Tx::Sqlite(pool.begin().await?),
-            TypedPool::Postgres(pool) => Tx::Postgres(pool.begin().await?),
+        Ok(match &self.pool {
+            Pool::Sqlite(pool) => Tx::Sqlite(pool.begin().await?),
+            Pool::Postgres(pool) => Tx::Postgres(pool.begin().await?),
         })
     }
 
-    /// A connection of the typed pool, for reads outside a transaction.
+    /// A connection of the pool, for several statements outside a transaction.
     pub async fn acquire(&self) -> Result<Pooled, sqlx::Error> {
-        Ok(match &self.typed {
-            TypedPool::Sqlite(pool) => Pooled::Sqlite(pool.acquire().await?),
-            TypedPool::Postgres(pool) => Pooled::Postgres(pool.acquire().await?),
+        Ok(match &self.pool {
+            Pool::Sqlite(pool) => Pooled::Sqlite(pool.acquire().await?),
+            Pool::Postgres(pool) => Pooled::Postgres(pool.acquire().await?),
         })
     }
 
@@ -266,7 +282,6 @@ impl Db {
 /// Connect to `url`, creating an SQLite file (and its folder) if needed, and
 /// run the migrations.
 pub async fn connect(url: &str) -> Result<Db, DbError> {
-    install_default_drivers();
     let backend = Backend::of_url(url)?;
     let url = match backend {
         Backend::Sqlite => sqlite_url_creating_folder(url)?,
@@ -274,29 +289,17 @@ pub async fn connect(url: &str) -> Result<Db, DbError> {
     };
     // SQLite has one writer; more connections only queue on its lock.
     let max = if backend == Backend::Sqlite { 4 } else { 16 };
-    let pool = AnyPoolOptions::new()
-        .max_connections(max)
-        .after_connect(move |conn, _| {
-            Box::pin(async move {
-                if backend == Backend::Sqlite {
-                    conn.execute(SQLITE_PRAGMAS).await?;
-                }
-                Ok(())
-            })
-        })
-        .connect(&url)
-        .await?;
-    let typed = match backend {
-        Backend::Sqlite => TypedPool::Sqlite(
+    let pool = match backend {
+        Backend::Sqlite => Pool::Sqlite(
             with_sqlite_pragmas(SqlitePoolOptions::new().max_connections(max))
                 .connect_with(SqliteConnectOptions::from_str(&url)?)
                 .await?,
         ),
         Backend::Postgres => {
-            TypedPool::Postgres(PgPoolOptions::new().max_connections(max).connect_with(PgConnectOptions::from_str(&url)?).await?)
+            Pool::Postgres(PgPoolOptions::new().max_connections(max).connect_with(PgConnectOptions::from_str(&url)?).await?)
         }
     };
-    let db = Db { pool, backend, typed, writer: Arc::new(Mutex::new(())) };
+    let db = Db { pool, backend, writer: Arc::new(Mutex::new(())) };
     migrate(&db).await?;
     Ok(db)
 }
@@ -314,17 +317,12 @@ fn with_sqlite_pragmas(options: PoolOptions<Sqlite>) -> PoolOptions<Sqlite> {
 /// Run the migrations of the pool's backend, then fold the record keys
 /// that rows from before the folded-key migration lack.
 pub async fn migrate(db: &Db) -> Result<(), DbError> {
-    match db.backend {
-        Backend::Sqlite => sqlx::migrate!("../server/migrations/sqlite").run(&db.pool).await?,
-        Backend::Postgres => sqlx::migrate!("../server/migrations/postgres").run(&db.pool).await?,
+    match &db.pool {
+        Pool::Sqlite(pool) => sqlx::migrate!("../server/migrations/sqlite").run(pool).await?,
+        Pool::Postgres(pool) => sqlx::migrate!("../server/migrations/postgres").run(pool).await?,
     }
     super::records::fill_folded_keys(db).await?;
     Ok(())
-}
-
-/// Whether the connection talks to PostgreSQL (else SQLite).
-pub fn is_postgres(conn: &AnyConnection) -> bool {
-    conn.backend_name().eq_ignore_ascii_case("postgresql")
 }
 
 /// The longest value stored, in bytes: far above any template's

@@ -4,9 +4,8 @@
 
 use super::db::Db;
 use super::imports::ImportHead;
-use crate::AppError;
+use crate::{on_pool, AppError};
 use csv_import_core::report::spreadsheet_csv;
-use sqlx::Row;
 
 /// The most skipped rows in one report.
 const MAX_ROWS: i64 = 100_000;
@@ -14,16 +13,13 @@ const MAX_ROWS: i64 = 100_000;
 /// The report of `head`'s import: a `row,reasons` header, then one line per
 /// skipped row, by row; several reasons joined with `; `. CRLF line ends.
 pub async fn csv(db: &Db, head: &ImportHead) -> Result<String, AppError> {
-    let rows = sqlx::query(&format!(
-        "SELECT row, reasons FROM import_skips WHERE import_id = $1 ORDER BY row LIMIT {MAX_ROWS}"
-    ))
-    .bind(head.id.clone())
-    .fetch_all(&db.pool)
-    .await?;
+    let sql = format!("SELECT row, reasons FROM import_skips WHERE import_id = $1 ORDER BY row LIMIT {MAX_ROWS}");
+    let rows = on_pool!(db.pool, p => sqlx::query_as::<_, (i64, String)>(&sql)
+        .bind(head.id.clone())
+        .fetch_all(p)
+        .await)?;
     let mut lines = vec![vec!["row".to_string(), "reasons".to_string()]];
-    for r in rows {
-        let row: i64 = r.try_get(0)?;
-        let reasons: String = r.try_get(1)?;
+    for (row, reasons) in rows {
         let reasons: Vec<String> = serde_json::from_str(&reasons).unwrap_or_else(|_| vec![reasons]);
         lines.push(vec![row.to_string(), reasons.join("; ")]);
     }

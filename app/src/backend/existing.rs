@@ -5,7 +5,7 @@
 
 use super::db::Db;
 use super::records::{key_text, RecordTable};
-use crate::AppError;
+use crate::{on_pool, AppError};
 use std::collections::BTreeSet;
 
 /// The most values one call may ask about.
@@ -42,11 +42,13 @@ pub async fn existing(
             table.name,
             placeholders
         );
-        let mut query = sqlx::query_scalar::<_, String>(&sql).persistent(false).bind(workspace_id);
-        for v in chunk {
-            query = query.bind(v.clone());
-        }
-        found.extend(query.fetch_all(&db.pool).await?);
+        found.extend(on_pool!(db.pool, p => {
+            let mut query = sqlx::query_scalar::<_, String>(&sql).persistent(false).bind(workspace_id);
+            for v in chunk {
+                query = query.bind(v.clone());
+            }
+            query.fetch_all(p).await
+        })?);
     }
     Ok(found.into_iter().collect())
 }

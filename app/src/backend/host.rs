@@ -12,9 +12,8 @@
 use super::auth;
 use super::db::Db;
 use crate::model::{Role, SessionInfo};
-use crate::AppError;
+use crate::{on_pool, AppError};
 use axum::http::request::Parts;
-use sqlx::Row;
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
@@ -101,28 +100,29 @@ pub async fn session_for_principal(db: &Db, principal: &Principal) -> Result<Ses
     let name = super::clean_text(&principal.name, 200);
     let name = if name.is_empty() { email.clone() } else { name };
     let user_id: i64 =
-        match sqlx::query_scalar("SELECT id FROM users WHERE email = $1").bind(email.clone()).fetch_optional(&db.pool).await? {
+        match on_pool!(db.pool, p => sqlx::query_scalar("SELECT id FROM users WHERE email = $1").bind(email.clone()).fetch_optional(p).await)? {
             Some(id) => id,
             None => match auth::insert_user(db, &email, &name, NO_PASSWORD).await {
                 Ok(id) => id,
                 // Two first requests at once: the other one inserted it.
-                Err(_) => sqlx::query_scalar("SELECT id FROM users WHERE email = $1").bind(email.clone()).fetch_one(&db.pool).await?,
+                Err(_) => on_pool!(db.pool, p => sqlx::query_scalar("SELECT id FROM users WHERE email = $1").bind(email.clone()).fetch_one(p).await)?,
             },
         };
-    let role: Option<String> = sqlx::query_scalar("SELECT role FROM memberships WHERE workspace_id = $1 AND user_id = $2")
+    let role: Option<String> = on_pool!(db.pool, p => sqlx::query_scalar("SELECT role FROM memberships WHERE workspace_id = $1 AND user_id = $2")
         .bind(workspace_id)
         .bind(user_id)
-        .fetch_optional(&db.pool)
-        .await?;
+        .fetch_optional(p)
+        .await)?;
     if role.as_deref() != Some(principal.role.as_str()) {
         auth::set_membership(db, workspace_id, user_id, principal.role).await?;
     }
-    let row = sqlx::query("SELECT slug, name FROM workspaces WHERE id = $1").bind(workspace_id).fetch_one(&db.pool).await?;
+    let (slug, workspace_name): (String, String) =
+        on_pool!(db.pool, p => sqlx::query_as("SELECT slug, name FROM workspaces WHERE id = $1").bind(workspace_id).fetch_one(p).await)?;
     Ok(SessionInfo {
         user_id,
         email,
         name,
-        workspace: crate::model::WorkspaceInfo { id: workspace_id, slug: row.try_get(0)?, name: row.try_get(1)? },
+        workspace: crate::model::WorkspaceInfo { id: workspace_id, slug, name: workspace_name },
         role: principal.role,
     })
 }

@@ -22,7 +22,7 @@ use csv_import_core::recheck::Rechecker;
 use csv_import_core::template::OnInvalid;
 use csv_import_core::Lang;
 use csv_import_core::{Record, Template};
-use crate::on_conn;
+use crate::{on_conn, on_pool};
 use sqlx::Row;
 use std::cell::Cell;
 use std::collections::{HashMap, HashSet};
@@ -129,24 +129,24 @@ pub async fn find(db: &Db, session: &SessionInfo, id: &str) -> Result<ImportHead
 
 /// The import `id` (of `workspace_id` when given), if there is one.
 pub(crate) async fn load(db: &Db, id: &str, workspace_id: Option<i64>) -> Result<Option<ImportHead>, AppError> {
-    let row = sqlx::query(
+    let row: Option<(i64, i64, String, String, String, i64, i64)> = on_pool!(db.pool, p => sqlx::query_as(
         "SELECT workspace_id, user_id, template, state, lang, total_rows, updated + unchanged FROM imports \
          WHERE id = $1 AND ($2 IS NULL OR workspace_id = $2)",
     )
-    .bind(id.to_string())
+    .bind(id)
     .bind(workspace_id)
-    .fetch_optional(&db.pool)
-    .await?;
-    let Some(row) = row else { return Ok(None) };
+    .fetch_optional(p)
+    .await)?;
+    let Some((workspace_id, user_id, template, state, lang, total_rows, matched)) = row else { return Ok(None) };
     Ok(Some(ImportHead {
         id: id.to_string(),
-        workspace_id: row.try_get(0)?,
-        user_id: row.try_get(1)?,
-        template: row.try_get(2)?,
-        state: state_of(&row.try_get::<String, _>(3)?)?,
-        lang: Lang::from_tag(&row.try_get::<String, _>(4)?),
-        total_rows: count(row.try_get(5)?),
-        matched: count(row.try_get(6)?),
+        workspace_id,
+        user_id,
+        template,
+        state: state_of(&state)?,
+        lang: Lang::from_tag(&lang),
+        total_rows: count(total_rows),
+        matched: count(matched),
     }))
 }
 
@@ -953,17 +953,19 @@ async fn record_batch(
 
 /// The counts a batch had when it was committed, if it was.
 async fn stored_batch(db: &Db, import_id: &str, seq: u32) -> Result<Option<BatchResult>, AppError> {
-    let row = sqlx::query("SELECT inserted, updated, unchanged FROM import_batches WHERE import_id = $1 AND seq = $2")
-        .bind(import_id.to_string())
-        .bind(i64::from(seq))
-        .fetch_optional(&db.pool)
-        .await?;
-    let Some(row) = row else { return Ok(None) };
+    let row: Option<(i64, i64, i64)> = on_pool!(db.pool, p => sqlx::query_as(
+        "SELECT inserted, updated, unchanged FROM import_batches WHERE import_id = $1 AND seq = $2",
+    )
+    .bind(import_id)
+    .bind(i64::from(seq))
+    .fetch_optional(p)
+    .await)?;
+    let Some((inserted, updated, unchanged)) = row else { return Ok(None) };
     let skipped = skips(db, import_id, Some(seq)).await?;
     Ok(Some(BatchResult {
-        inserted: count(row.try_get(0)?),
-        updated: count(row.try_get(1)?),
-        unchanged: count(row.try_get(2)?),
+        inserted: count(inserted),
+        updated: count(updated),
+        unchanged: count(unchanged),
         skipped,
         already_applied: true,
     }))
@@ -975,28 +977,27 @@ fn count(n: i64) -> u64 {
 
 /// The skipped rows of an import (of one batch, or all of them), by row.
 async fn skips(db: &Db, import_id: &str, seq: Option<u32>) -> Result<Vec<SkippedRow>, AppError> {
-    let rows = match seq {
-        Some(seq) => {
-            sqlx::query("SELECT row, reasons FROM import_skips WHERE import_id = $1 AND seq = $2 ORDER BY row")
-                .bind(import_id.to_string())
+    let rows: Vec<(i64, String)> = match seq {
+        Some(seq) => on_pool!(db.pool, p => {
+            sqlx::query_as("SELECT row, reasons FROM import_skips WHERE import_id = $1 AND seq = $2 ORDER BY row")
+                .bind(import_id)
                 .bind(i64::from(seq))
-                .fetch_all(&db.pool)
-                .await?
-        }
-        None => {
-            sqlx::query(&format!(
+                .fetch_all(p)
+                .await
+        })?,
+        None => on_pool!(db.pool, p => {
+            sqlx::query_as(&format!(
                 "SELECT row, reasons FROM import_skips WHERE import_id = $1 ORDER BY row LIMIT {MAX_LISTED_SKIPS}"
             ))
-            .bind(import_id.to_string())
-            .fetch_all(&db.pool)
-            .await?
-        }
+            .bind(import_id)
+            .fetch_all(p)
+            .await
+        })?,
     };
     rows.into_iter()
-        .map(|r| {
-            let reasons: String = r.try_get(1)?;
+        .map(|(row, reasons)| {
             Ok(SkippedRow {
-                row: count(r.try_get(0)?),
+                row: count(row),
                 reasons: serde_json::from_str(&reasons).unwrap_or_else(|_| vec![reasons]),
             })
         })
@@ -1102,7 +1103,12 @@ pub(crate) const SUMMARY_COLUMNS: &str =
 pub(crate) const SUMMARY_JOINS: &str =
     "FROM imports i JOIN users u ON u.id = i.user_id LEFT JOIN import_jobs j ON j.import_id = i.id";
 
-pub(crate) fn summary_of(row: &sqlx::any::AnyRow) -> Result<ImportSummary, AppError> {
+pub(crate) fn summary_of<R: Row>(row: &R) -> Result<ImportSummary, AppError>
+where
+    usize: sqlx::ColumnIndex<R>,
+    String: for<'r> sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+    i64: for<'r> sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+{
     Ok(ImportSummary {
         id: row.try_get(0)?,
         template: row.try_get(1)?,
@@ -1139,26 +1145,19 @@ pub async fn summary(db: &Db, head: &ImportHead) -> Result<ImportSummary, AppErr
 /// One import's summary without its skipped rows, as the lists and the
 /// notices give it.
 pub async fn counts(db: &Db, head: &ImportHead) -> Result<ImportSummary, AppError> {
-    let row = sqlx::query(&format!("SELECT {SUMMARY_COLUMNS} {SUMMARY_JOINS} WHERE i.id = $1 AND i.workspace_id = $2"))
-        .bind(head.id.clone())
-        .bind(head.workspace_id)
-        .fetch_optional(&db.pool)
-        .await?
-        .ok_or_else(not_found)?;
-    summary_of(&row)
+    let sql = format!("SELECT {SUMMARY_COLUMNS} {SUMMARY_JOINS} WHERE i.id = $1 AND i.workspace_id = $2");
+    on_pool!(db.pool, p => {
+        let row = sqlx::query(&sql).bind(&head.id).bind(head.workspace_id).fetch_optional(p).await?;
+        summary_of(&row.ok_or_else(not_found)?)
+    })
 }
 
 /// The workspace's imports, newest first (the latest 200), without their
 /// skipped rows.
 pub async fn list(db: &Db, workspace_id: i64) -> Result<Vec<ImportSummary>, AppError> {
-    sqlx::query(&format!(
+    let sql = format!(
         "SELECT {SUMMARY_COLUMNS} {SUMMARY_JOINS} WHERE i.workspace_id = $1 \
          ORDER BY i.created_at DESC, i.id DESC LIMIT {MAX_LISTED_IMPORTS}"
-    ))
-    .bind(workspace_id)
-    .fetch_all(&db.pool)
-    .await?
-    .iter()
-    .map(summary_of)
-    .collect()
+    );
+    on_pool!(db.pool, p => sqlx::query(&sql).bind(workspace_id).fetch_all(p).await?.iter().map(summary_of).collect())
 }

@@ -22,10 +22,9 @@ use super::db::{Backend, Conn, Db};
 use super::imports::{self, ImportHead, SUMMARY_COLUMNS, SUMMARY_JOINS};
 use super::{access, now, random_hex, rfc3339};
 use crate::model::{FailureCause, FinishedImports, ImportState, ImportSummary, Staged};
-use crate::on_conn;
+use crate::{on_conn, on_pool};
 use crate::AppError;
 use csv_import_core::Record;
-use sqlx::Row;
 use std::time::Duration;
 
 /// Wakes this process's idle runners when a job is queued here, so that a
@@ -226,39 +225,39 @@ pub async fn claim(db: &Db, config: &RunnerConfig) -> Result<Option<Claim>, AppE
     let stale_before = rfc3339(now_t - stale);
     match db.backend {
         Backend::Postgres => {
-            let mut tx = db.pool.begin().await?;
-            let row = sqlx::query(&format!(
+            let mut tx = db.begin().await?;
+            let sql = format!(
                 "SELECT j.id, j.import_id FROM import_jobs j \
                  WHERE (j.state = 'queued' AND (j.sealed = 1 OR {ready})) \
                     OR (j.state = 'running' AND j.heartbeat_at < $1) \
                  ORDER BY j.id LIMIT 1 FOR UPDATE OF j SKIP LOCKED",
                 ready = has_ready_batch()
-            ))
-            .bind(stale_before)
-            .fetch_optional(&mut *tx)
-            .await?;
-            let Some(row) = row else {
+            );
+            let row: Option<(i64, String)> =
+                on_conn!(tx.conn(), c => sqlx::query_as(&sql).bind(&stale_before).fetch_optional(c).await)?;
+            let Some((id, import_id)) = row else {
                 tx.rollback().await?;
                 return Ok(None);
             };
-            let claim = Claim { id: row.try_get(0)?, import_id: row.try_get(1)? };
-            sqlx::query(
+            let claim = Claim { id, import_id };
+            on_conn!(tx.conn(), c => sqlx::query(
                 "UPDATE import_jobs SET state = 'running', claimed_by = $1, claimed_at = $2, heartbeat_at = $3, \
                  attempts = attempts + 1 WHERE id = $4",
             )
-            .bind(config.name.clone())
-            .bind(now.clone())
-            .bind(now)
+            .bind(&config.name)
+            .bind(&now)
+            .bind(&now)
             .bind(claim.id)
-            .execute(&mut *tx)
-            .await?;
+            .execute(c)
+            .await
+            .map(drop))?;
             tx.commit().await?;
             Ok(Some(claim))
         }
         Backend::Sqlite => {
             // One statement, and SQLite has one writer: two runners cannot
             // both see the job queued.
-            let row = sqlx::query(&format!(
+            let sql = format!(
                 "UPDATE import_jobs SET state = 'running', claimed_by = $1, claimed_at = $2, heartbeat_at = $3, \
                  attempts = attempts + 1 \
                  WHERE id = (SELECT j.id FROM import_jobs j \
@@ -268,18 +267,16 @@ pub async fn claim(db: &Db, config: &RunnerConfig) -> Result<Option<Claim>, AppE
                  AND (state = 'queued' OR (state = 'running' AND heartbeat_at < $5)) \
                  RETURNING id, import_id",
                 ready = has_ready_batch()
-            ))
-            .bind(config.name.clone())
-            .bind(now.clone())
-            .bind(now)
-            .bind(stale_before.clone())
-            .bind(stale_before)
-            .fetch_optional(&db.pool)
-            .await?;
-            match row {
-                Some(row) => Ok(Some(Claim { id: row.try_get(0)?, import_id: row.try_get(1)? })),
-                None => Ok(None),
-            }
+            );
+            let row: Option<(i64, String)> = on_pool!(db.pool, p => sqlx::query_as(&sql)
+                .bind(&config.name)
+                .bind(&now)
+                .bind(&now)
+                .bind(&stale_before)
+                .bind(&stale_before)
+                .fetch_optional(p)
+                .await)?;
+            Ok(row.map(|(id, import_id)| Claim { id, import_id }))
         }
     }
 }
@@ -302,11 +299,14 @@ async fn change_own_job(
     value: Option<String>,
 ) -> Result<bool, AppError> {
     let sql = format!("UPDATE import_jobs SET {set} WHERE id = $1 AND claimed_by = $2 AND state = 'running' {also}");
-    let mut query = sqlx::query(&sql).bind(claim.id).bind(config.name.clone());
-    if let Some(value) = value {
-        query = query.bind(value);
-    }
-    Ok(query.execute(&db.pool).await?.rows_affected() > 0)
+    let changed = on_pool!(db.pool, p => {
+        let mut query = sqlx::query(&sql).bind(claim.id).bind(&config.name);
+        if let Some(value) = &value {
+            query = query.bind(value);
+        }
+        query.execute(p).await.map(|done| done.rows_affected())
+    })?;
+    Ok(changed > 0)
 }
 
 /// The import of a job, read without a session (the runner acts for the
@@ -353,30 +353,28 @@ enum Next {
 async fn next_step(db: &Db, import_id: &str) -> Result<Next, AppError> {
     // Sealed first: once sealed, nothing more is staged, so "no batch" then
     // means every batch is committed.
-    let sealed: i64 = sqlx::query_scalar("SELECT sealed FROM import_jobs WHERE import_id = $1")
-        .bind(import_id.to_string())
-        .fetch_one(&db.pool)
-        .await?;
-    let first: Option<i64> = sqlx::query_scalar(&format!(
+    let sealed: i64 = on_pool!(db.pool, p => sqlx::query_scalar("SELECT sealed FROM import_jobs WHERE import_id = $1")
+        .bind(import_id)
+        .fetch_one(p)
+        .await)?;
+    let sql = format!(
         "SELECT s.seq FROM import_staged s JOIN import_jobs j ON j.import_id = s.import_id \
          WHERE s.import_id = $1 AND {READY} ORDER BY s.seq LIMIT 1"
-    ))
-    .bind(import_id.to_string())
-    .fetch_optional(&db.pool)
-    .await?;
+    );
+    let first: Option<i64> = on_pool!(db.pool, p => sqlx::query_scalar(&sql).bind(import_id).fetch_optional(p).await)?;
     let Some(first) = first else {
         return Ok(if sealed != 0 { Next::Finish } else { Next::Wait });
     };
     // The sizes first (from the index), then only the payloads taken.
-    let sizes: Vec<(i64, i64)> = sqlx::query_as(
+    let sizes: Vec<(i64, i64)> = on_pool!(db.pool, p => sqlx::query_as(
         "SELECT s.seq, s.row_count FROM import_staged s WHERE s.import_id = $1 AND s.seq >= $2 \
          AND NOT EXISTS (SELECT 1 FROM import_batches b WHERE b.import_id = s.import_id AND b.seq = s.seq) \
          ORDER BY s.seq LIMIT 64",
     )
-    .bind(import_id.to_string())
+    .bind(import_id)
     .bind(first)
-    .fetch_all(&db.pool)
-    .await?;
+    .fetch_all(p)
+    .await)?;
     let mut last = first;
     let mut rows = 0;
     for (seq, count) in sizes {
@@ -388,14 +386,14 @@ async fn next_step(db: &Db, import_id: &str) -> Result<Next, AppError> {
         last = seq;
         rows += count;
     }
-    let batches: Vec<(i64, String)> = sqlx::query_as(
+    let batches: Vec<(i64, String)> = on_pool!(db.pool, p => sqlx::query_as(
         "SELECT seq, payload FROM import_staged WHERE import_id = $1 AND seq >= $2 AND seq <= $3 ORDER BY seq",
     )
-    .bind(import_id.to_string())
+    .bind(import_id)
     .bind(first)
     .bind(last)
-    .fetch_all(&db.pool)
-    .await?;
+    .fetch_all(p)
+    .await)?;
     let batches = batches
         .into_iter()
         .map(|(seq, payload)| Ok((u32::try_from(seq).map_err(|e| AppError::internal("staged seq", e))?, payload)))
@@ -492,8 +490,9 @@ pub async fn run(db: &Db, config: &RunnerConfig, claim: &Claim) -> Result<Turn, 
 /// back to the queue, or fails after [`MAX_ATTEMPTS`]: its import then ends
 /// as cancelled with a message that says why; what was committed stays.
 async fn failed(db: &Db, config: &RunnerConfig, claim: &Claim, error: &AppError) -> Result<(), AppError> {
-    let attempts: i64 =
-        sqlx::query_scalar("SELECT attempts FROM import_jobs WHERE id = $1").bind(claim.id).fetch_one(&db.pool).await?;
+    let attempts: i64 = on_pool!(db.pool, p => {
+        sqlx::query_scalar("SELECT attempts FROM import_jobs WHERE id = $1").bind(claim.id).fetch_one(p).await
+    })?;
     // A receiver that refused the rows, or stayed down through the
     // delivery's own retries, is not tried again by the job.
     let destination = match error {
@@ -502,16 +501,17 @@ async fn failed(db: &Db, config: &RunnerConfig, claim: &Claim, error: &AppError)
     };
     let give_up = attempts >= MAX_ATTEMPTS || destination.is_some();
     let message = super::clean_text(&error.to_string(), 500);
-    sqlx::query(
+    on_pool!(db.pool, p => sqlx::query(
         "UPDATE import_jobs SET state = $1, error = $2, finished_at = $3 WHERE id = $4 AND claimed_by = $5 AND state = 'running'",
     )
     .bind(if give_up { "failed" } else { "queued" })
-    .bind(message)
+    .bind(&message)
     .bind(give_up.then(now))
     .bind(claim.id)
-    .bind(config.name.clone())
-    .execute(&db.pool)
-    .await?;
+    .bind(&config.name)
+    .execute(p)
+    .await
+    .map(drop))?;
     if give_up {
         let head = head_of(db, &claim.import_id).await?;
         let mut conn = db.acquire().await?;
@@ -584,10 +584,10 @@ pub async fn wait_for_end(db: &Db, head: &ImportHead, wait: Duration) -> Result<
         let ended = ENDED.notified();
         tokio::pin!(ended);
         ended.as_mut().enable();
-        let state: Option<String> = sqlx::query_scalar("SELECT state FROM import_jobs WHERE import_id = $1")
-            .bind(head.id.clone())
-            .fetch_optional(&db.pool)
-            .await?;
+        let state: Option<String> = on_pool!(db.pool, p => sqlx::query_scalar("SELECT state FROM import_jobs WHERE import_id = $1")
+            .bind(&head.id)
+            .fetch_optional(p)
+            .await)?;
         match state.as_deref() {
             None => return Err(AppError::Conflict("This import has no background job.".into())),
             Some("done" | "failed") => return imports::counts(db, head).await.map(Some),
@@ -624,11 +624,9 @@ pub async fn drop_abandoned(db: &Db, older_than: Duration) -> Result<u64, AppErr
          WHERE i.state = 'running' \
          AND NOT EXISTS (SELECT 1 FROM import_jobs j WHERE j.import_id = s.import_id AND j.sealed = 1) \
          AND ($1 = '' OR s.import_id = $1) GROUP BY s.import_id HAVING MAX(s.created_at) < $2";
-    let ids: Vec<String> = sqlx::query_scalar(&format!("{left} LIMIT 100"))
-        .bind(String::new())
-        .bind(before.clone())
-        .fetch_all(&db.pool)
-        .await?;
+    let first = format!("{left} LIMIT 100");
+    let ids: Vec<String> =
+        on_pool!(db.pool, p => sqlx::query_scalar(&first).bind("").bind(&before).fetch_all(p).await)?;
     let mut dropped = 0;
     for id in ids {
         let Some(head) = imports::load(db, &id, None).await? else {
@@ -720,15 +718,11 @@ pub async fn notices(db: &Db, workspace_id: i64, since: &str) -> Result<Finished
 /// The workspace's background imports whose job ended (done or failed)
 /// after `since`, oldest first (at most 50).
 async fn finished_since(db: &Db, workspace_id: i64, since: &str) -> Result<Vec<ImportSummary>, AppError> {
-    sqlx::query(&format!(
+    let sql = format!(
         "SELECT {SUMMARY_COLUMNS} {SUMMARY_JOINS} WHERE i.workspace_id = $1 AND j.state IN ('done', 'failed') \
          AND j.finished_at > $2 ORDER BY j.finished_at, i.id LIMIT 50"
-    ))
-    .bind(workspace_id)
-    .bind(since.to_string())
-    .fetch_all(&db.pool)
-    .await?
-    .iter()
-    .map(imports::summary_of)
-    .collect()
+    );
+    on_pool!(db.pool, p => {
+        sqlx::query(&sql).bind(workspace_id).bind(since).fetch_all(p).await?.iter().map(imports::summary_of).collect()
+    })
 }

@@ -7,7 +7,7 @@
 use super::db::Db;
 use super::now;
 use crate::model::{Role, SessionInfo};
-use crate::AppError;
+use crate::{on_pool, AppError};
 use csv_import_core::map::Override;
 
 /// The most headers a remembered file may have.
@@ -62,14 +62,14 @@ pub fn check_input(headers: &[String], columns: &[Override]) -> Result<(), AppEr
 
 /// The choices remembered for these headers, or none.
 pub async fn remembered(db: &Db, session: &SessionInfo, template: &str, headers: &[String]) -> Result<Vec<Override>, AppError> {
-    let text: Option<String> = sqlx::query_scalar(
+    let text: Option<String> = on_pool!(db.pool, p => sqlx::query_scalar(
         "SELECT columns FROM remembered_mappings WHERE workspace_id = $1 AND template = $2 AND headers = $3",
     )
     .bind(session.workspace.id)
     .bind(template)
     .bind(headers_key(headers))
-    .fetch_optional(&db.pool)
-    .await?;
+    .fetch_optional(p)
+    .await)?;
     Ok(text.and_then(|t| serde_json::from_str(&t).ok()).unwrap_or_default())
 }
 
@@ -82,7 +82,7 @@ pub async fn remember(
     columns: &[Override],
 ) -> Result<(), AppError> {
     let text = serde_json::to_string(columns).map_err(|e| AppError::internal("remember mapping", e))?;
-    sqlx::query(
+    on_pool!(db.pool, p => sqlx::query(
         "INSERT INTO remembered_mappings (workspace_id, template, headers, columns, updated_by, updated_at) \
          VALUES ($1, $2, $3, $4, $5, $6) \
          ON CONFLICT (workspace_id, template, headers) DO UPDATE SET columns = excluded.columns, \
@@ -94,8 +94,9 @@ pub async fn remember(
     .bind(text)
     .bind(session.user_id)
     .bind(now())
-    .execute(&db.pool)
-    .await?;
+    .execute(p)
+    .await
+    .map(drop))?;
     Ok(())
 }
 
@@ -105,12 +106,13 @@ pub async fn forget(db: &Db, session: &SessionInfo, template: &str) -> Result<u6
     if session.role != Role::Admin {
         return Err(AppError::Forbidden("Only an admin of the workspace may clear remembered mappings.".into()));
     }
-    let done = sqlx::query("DELETE FROM remembered_mappings WHERE workspace_id = $1 AND template = $2")
+    let forgotten = on_pool!(db.pool, p => sqlx::query("DELETE FROM remembered_mappings WHERE workspace_id = $1 AND template = $2")
         .bind(session.workspace.id)
         .bind(template)
-        .execute(&db.pool)
-        .await?;
-    Ok(done.rows_affected())
+        .execute(p)
+        .await
+        .map(|done| done.rows_affected()))?;
+    Ok(forgotten)
 }
 
 #[cfg(test)]

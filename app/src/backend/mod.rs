@@ -42,7 +42,7 @@ pub fn field_at(template: &csv_import_core::Template, key: &str) -> Result<usize
 }
 
 /// Placeholders `$first, $first+1, ...` for `count` values bound in a
-/// statement (the same text for SQLite and PostgreSQL through the Any driver).
+/// statement (the same text for SQLite and PostgreSQL).
 pub fn placeholders(count: usize, first: usize) -> String {
     (first..first + count).map(|i| format!("${i}")).collect::<Vec<_>>().join(", ")
 }

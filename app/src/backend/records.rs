@@ -15,6 +15,7 @@ use super::destination::{with_skipped, Batch, BoxFuture, Destination, Prepared, 
 use crate::model::{BatchResult, RecordPage, RecordRow, SessionInfo, SkippedRow};
 use crate::AppError;
 use csv_import_core::{fold_key, Template, Value};
+use crate::{on_conn, on_pool};
 use sqlx::Row;
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
@@ -95,33 +96,37 @@ pub async fn page(
     let table_name = table.name;
 
     let count_sql = format!("SELECT COUNT(*) FROM {table_name} WHERE workspace_id = $1{filter}");
-    let mut count = sqlx::query_scalar::<_, i64>(&count_sql).bind(workspace_id);
-    if !filter.is_empty() {
-        count = count.bind(pattern.clone()).bind(folded.clone());
-    }
-    let total = count.fetch_one(&db.pool).await?;
+    let total: i64 = on_pool!(db.pool, p => {
+        let mut count = sqlx::query_scalar(&count_sql).bind(workspace_id);
+        if !filter.is_empty() {
+            count = count.bind(&pattern).bind(&folded);
+        }
+        count.fetch_one(p).await
+    })?;
 
     let offset = u64::from(page) * u64::from(PER_PAGE);
     let select_sql = format!(
         "SELECT id, {} FROM {table_name} WHERE workspace_id = $1{filter} ORDER BY id DESC LIMIT {PER_PAGE} OFFSET {offset}",
         columns.join(", ")
     );
-    let mut select = sqlx::query(&select_sql).bind(workspace_id);
-    if !filter.is_empty() {
-        select = select.bind(pattern).bind(folded);
-    }
-    let rows = select
-        .fetch_all(&db.pool)
-        .await?
-        .into_iter()
-        .map(|row| {
-            let id: i64 = row.try_get(0)?;
-            let values = (0..columns.len())
-                .map(|i| row.try_get::<Option<String>, _>(i + 1).map(Option::unwrap_or_default))
-                .collect::<Result<Vec<String>, _>>()?;
-            Ok(RecordRow { id, values })
-        })
-        .collect::<Result<Vec<RecordRow>, sqlx::Error>>()?;
+    let rows = on_pool!(db.pool, p => {
+        let mut select = sqlx::query(&select_sql).bind(workspace_id);
+        if !filter.is_empty() {
+            select = select.bind(&pattern).bind(&folded);
+        }
+        select
+            .fetch_all(p)
+            .await?
+            .into_iter()
+            .map(|row| {
+                let id: i64 = row.try_get(0)?;
+                let values = (0..columns.len())
+                    .map(|i| row.try_get::<Option<String>, _>(i + 1).map(Option::unwrap_or_default))
+                    .collect::<Result<Vec<String>, _>>()?;
+                Ok(RecordRow { id, values })
+            })
+            .collect::<Result<Vec<RecordRow>, sqlx::Error>>()
+    })?;
     Ok(RecordPage {
         columns: template.fields.iter().map(|f| f.header().to_string()).collect(),
         rows,
@@ -242,30 +247,25 @@ pub async fn fill_folded_keys(db: &Db) -> Result<(), sqlx::Error> {
     for (table, key) in KEYS {
         let mut after = 0i64;
         loop {
-            let rows: Vec<(i64, String)> = sqlx::query_as(&format!(
+            let sql = format!(
                 "SELECT id, {key} FROM {table} WHERE key_folded IS NULL AND {key} IS NOT NULL AND id > $1 \
                  ORDER BY id LIMIT 1000"
-            ))
-            .bind(after)
-            .fetch_all(&db.pool)
-            .await?;
+            );
+            let rows: Vec<(i64, String)> = on_pool!(db.pool, p => sqlx::query_as(&sql).bind(after).fetch_all(p).await)?;
             let Some((last, _)) = rows.last() else { break };
             let last = *last;
-            let mut tx = db.pool.begin().await?;
-            if db.backend == super::db::Backend::Postgres {
+            let mut tx = db.begin().await?;
+            if let Conn::Postgres(c) = tx.conn() {
                 // Server processes starting together fold one at a time.
-                sqlx::query("SELECT pg_advisory_xact_lock(2026120301)").execute(&mut *tx).await?;
+                sqlx::query("SELECT pg_advisory_xact_lock(2026120301)").execute(c).await?;
             }
+            // Not when another record of the workspace has the key.
+            let update = format!(
+                "UPDATE {table} SET key_folded = $1 WHERE id = $2 AND NOT EXISTS \
+                 (SELECT 1 FROM {table} o WHERE o.workspace_id = {table}.workspace_id AND o.key_folded = $1)"
+            );
             for (id, value) in rows {
-                // Not when another record of the workspace has the key.
-                sqlx::query(&format!(
-                    "UPDATE {table} SET key_folded = $1 WHERE id = $2 AND NOT EXISTS \
-                     (SELECT 1 FROM {table} o WHERE o.workspace_id = {table}.workspace_id AND o.key_folded = $1)"
-                ))
-                .bind(fold_key(&value))
-                .bind(id)
-                .execute(&mut *tx)
-                .await?;
+                on_conn!(tx.conn(), c => sqlx::query(&update).bind(fold_key(&value)).bind(id).execute(c).await.map(drop))?;
             }
             tx.commit().await?;
             after = last;

@@ -27,11 +27,10 @@ use crate::backend::auth;
 use crate::backend::db::{unstorable, unstorable_reason, Conn, Db};
 use crate::model::{BatchResult, SkippedRow};
 use crate::portal::model::{ClientAccount, ClientAccountPage, Tag};
-use crate::on_conn;
+use crate::{on_conn, on_pool};
 use crate::AppError;
 use csv_import_core::recheck::Rechecker;
 use csv_import_core::{fold_key, messages, Lang, Record, Template, Value};
-use sqlx::Row;
 use std::collections::{HashMap, HashSet};
 
 /// The `entity` of templates stored here.
@@ -451,7 +450,7 @@ pub async fn add_tag(db: &Db, workspace_id: i64, name: &str) -> Result<bool, App
     if name.is_empty() {
         return Err(AppError::BadRequest("A tag needs a name.".to_string()));
     }
-    let added = sqlx::query(
+    let added = on_pool!(db.pool, p => sqlx::query(
         "INSERT INTO tags (workspace_id, name, name_key, created_at) VALUES ($1, $2, $3, $4) \
          ON CONFLICT (workspace_id, name_key) DO NOTHING",
     )
@@ -459,9 +458,9 @@ pub async fn add_tag(db: &Db, workspace_id: i64, name: &str) -> Result<bool, App
     .bind(name.to_string())
     .bind(fold_key(name))
     .bind(crate::backend::now())
-    .execute(&db.pool)
-    .await?
-    .rows_affected();
+    .execute(p)
+    .await
+    .map(|done| done.rows_affected()))?;
     Ok(added > 0)
 }
 
@@ -473,24 +472,24 @@ pub async fn client_login(db: &Db, workspace_id: i64, email: &str, password: &st
     let hash: Option<String> = if email.contains('\0') {
         None
     } else {
-        sqlx::query_scalar("SELECT password_hash FROM client_accounts WHERE workspace_id = $1 AND email = $2")
+        on_pool!(db.pool, p => sqlx::query_scalar("SELECT password_hash FROM client_accounts WHERE workspace_id = $1 AND email = $2")
             .bind(workspace_id)
-            .bind(email)
-            .fetch_optional(&db.pool)
-            .await?
+            .bind(&email)
+            .fetch_optional(p)
+            .await)?
     };
     auth::verify_password_async(hash, password.to_string()).await
 }
 
 /// The workspace's tags by name, with how many accounts carry each.
 pub async fn list_tags(db: &Db, workspace_id: i64) -> Result<Vec<Tag>, AppError> {
-    let rows: Vec<(i64, String, i64)> = sqlx::query_as(
+    let rows: Vec<(i64, String, i64)> = on_pool!(db.pool, p => sqlx::query_as(
         "SELECT t.id, t.name, (SELECT COUNT(*) FROM account_tags a WHERE a.tag_id = t.id) \
          FROM tags t WHERE t.workspace_id = $1 ORDER BY t.name_key",
     )
     .bind(workspace_id)
-    .fetch_all(&db.pool)
-    .await?;
+    .fetch_all(p)
+    .await)?;
     Ok(rows.into_iter().map(|(id, name, n)| Tag { id, name, accounts: u64::try_from(n).unwrap_or(0) }).collect())
 }
 
@@ -508,9 +507,13 @@ pub async fn delete_tag(db: &Db, workspace_id: i64, id: i64) -> Result<(), AppEr
             tag.name, tag.accounts
         )));
     }
-    sqlx::query("DELETE FROM tags WHERE id = $1 AND workspace_id = $2").bind(id).bind(workspace_id).execute(&db.pool).await?;
+    on_pool!(db.pool, p => sqlx::query("DELETE FROM tags WHERE id = $1 AND workspace_id = $2").bind(id).bind(workspace_id).execute(p).await.map(drop))?;
     Ok(())
 }
+
+/// An account as [`list`] reads it: id, email, first name, last name,
+/// birthdate, gender, external ID.
+type AccountRow = (i64, String, String, String, Option<String>, Option<String>, Option<String>);
 
 /// Accounts listed by [`list`].
 pub const MAX_LISTED: i64 = 200;
@@ -523,44 +526,45 @@ pub async fn list(db: &Db, workspace_id: i64, search: &str) -> Result<ClientAcco
     let pattern = crate::backend::db::contains_pattern(&search);
     let filter = "($2 = '' OR LOWER(email) LIKE $3 ESCAPE '\\' OR LOWER(first_name || ' ' || last_name) LIKE $3 ESCAPE '\\' \
          OR LOWER(COALESCE(external_id, '')) LIKE $3 ESCAPE '\\')";
-    let total: i64 = sqlx::query_scalar(&format!("SELECT COUNT(*) FROM client_accounts WHERE workspace_id = $1 AND {filter}"))
+    let total: i64 = on_pool!(db.pool, p => sqlx::query_scalar(&format!("SELECT COUNT(*) FROM client_accounts WHERE workspace_id = $1 AND {filter}"))
         .bind(workspace_id)
-        .bind(search.clone())
-        .bind(pattern.clone())
-        .fetch_one(&db.pool)
-        .await?;
-    let rows = sqlx::query(&format!(
+        .bind(&search)
+        .bind(&pattern)
+        .fetch_one(p)
+        .await)?;
+    let sql = format!(
         "SELECT id, email, first_name, last_name, birthdate, gender, external_id FROM client_accounts \
          WHERE workspace_id = $1 AND {filter} ORDER BY email LIMIT {MAX_LISTED}"
-    ))
-    .bind(workspace_id)
-    .bind(search)
-    .bind(pattern)
-    .fetch_all(&db.pool)
-    .await?;
+    );
+    let rows: Vec<AccountRow> = on_pool!(db.pool, p => sqlx::query_as(&sql)
+        .bind(workspace_id)
+        .bind(&search)
+        .bind(&pattern)
+        .fetch_all(p)
+        .await)?;
     let mut accounts = Vec::with_capacity(rows.len());
-    for row in rows {
+    for (id, email, first_name, last_name, birthdate, gender, external_id) in rows {
         let mut account = ClientAccount {
-            id: row.try_get(0)?,
-            email: row.try_get(1)?,
-            first_name: row.try_get(2)?,
-            last_name: row.try_get(3)?,
-            birthdate: row.try_get(4)?,
-            gender: row.try_get(5)?,
-            external_id: row.try_get(6)?,
+            id,
+            email,
+            first_name,
+            last_name,
+            birthdate,
+            gender,
+            external_id,
             ..ClientAccount::default()
         };
-        account.tags = sqlx::query_scalar(
+        account.tags = on_pool!(db.pool, p => sqlx::query_scalar(
             "SELECT t.name FROM account_tags a JOIN tags t ON t.id = a.tag_id WHERE a.account_id = $1 ORDER BY t.name_key",
         )
         .bind(account.id)
-        .fetch_all(&db.pool)
-        .await?;
-        account.attributes =
+        .fetch_all(p)
+        .await)?;
+        account.attributes = on_pool!(db.pool, p =>
             sqlx::query_as("SELECT name, value FROM account_attributes WHERE account_id = $1 ORDER BY name")
                 .bind(account.id)
-                .fetch_all(&db.pool)
-                .await?;
+                .fetch_all(p)
+                .await)?;
         accounts.push(account);
     }
     Ok(ClientAccountPage { accounts, total: u64::try_from(total).unwrap_or(0) })

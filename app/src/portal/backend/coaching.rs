@@ -7,10 +7,9 @@ use crate::backend::db::{Conn, Db};
 use crate::backend::references;
 use crate::model::{BatchResult, SkippedRow};
 use crate::portal::model::{CoachingLead, CoachingPage, Person};
-use crate::on_conn;
+use crate::{on_conn, on_pool};
 use crate::AppError;
 use csv_import_core::{messages, Lang, Template};
-use sqlx::Row;
 use std::collections::HashMap;
 
 /// The `entity` of templates stored here.
@@ -116,27 +115,27 @@ pub async fn list(db: &Db, workspace_id: i64, search: &str) -> Result<CoachingPa
          OR EXISTS (SELECT 1 FROM coaching_pairs p JOIN users c ON c.id = p.coach_user_id \
          WHERE p.workspace_id = l.workspace_id AND p.lead_user_id = l.user_id \
          AND (LOWER(c.email) LIKE $3 ESCAPE '\\' OR LOWER(c.name) LIKE $3 ESCAPE '\\')))";
-    let total: i64 = sqlx::query_scalar(&format!(
+    let total: i64 = on_pool!(db.pool, p => sqlx::query_scalar(&format!(
         "SELECT COUNT(*) FROM coaching_leads l JOIN users u ON u.id = l.user_id WHERE l.workspace_id = $1 AND {filter}"
     ))
     .bind(workspace_id)
-    .bind(search.clone())
-    .bind(pattern.clone())
-    .fetch_one(&db.pool)
-    .await?;
-    let leads = sqlx::query(&format!(
+    .bind(&search)
+    .bind(&pattern)
+    .fetch_one(p)
+    .await)?;
+    let sql = format!(
         "SELECT u.id, u.email, u.name FROM coaching_leads l JOIN users u ON u.id = l.user_id \
          WHERE l.workspace_id = $1 AND {filter} ORDER BY u.email LIMIT {MAX_LISTED}"
-    ))
-    .bind(workspace_id)
-    .bind(search)
-    .bind(pattern)
-    .fetch_all(&db.pool)
-    .await?;
+    );
+    let leads: Vec<(i64, String, String)> = on_pool!(db.pool, p => sqlx::query_as(&sql)
+        .bind(workspace_id)
+        .bind(&search)
+        .bind(&pattern)
+        .fetch_all(p)
+        .await)?;
     let mut out: Vec<(i64, CoachingLead)> = Vec::with_capacity(leads.len());
-    for row in leads {
-        let id: i64 = row.try_get(0)?;
-        out.push((id, CoachingLead { lead: Person { email: row.try_get(1)?, name: row.try_get(2)? }, coaches: Vec::new() }));
+    for (id, email, name) in leads {
+        out.push((id, CoachingLead { lead: Person { email, name }, coaches: Vec::new() }));
     }
     let position: HashMap<i64, usize> = out.iter().enumerate().map(|(i, (id, _))| (*id, i)).collect();
     let ids: Vec<i64> = out.iter().map(|(id, _)| *id).collect();
@@ -147,14 +146,16 @@ pub async fn list(db: &Db, workspace_id: i64, search: &str) -> Result<CoachingPa
              WHERE p.workspace_id = $1 AND p.lead_user_id IN ({}) ORDER BY c.email",
             placeholders
         );
-        let mut query = sqlx::query(&sql).persistent(false).bind(workspace_id);
-        for id in chunk {
-            query = query.bind(*id);
-        }
-        for row in query.fetch_all(&db.pool).await? {
-            let lead: i64 = row.try_get(0)?;
+        let rows: Vec<(i64, String, String)> = on_pool!(db.pool, p => {
+            let mut query = sqlx::query_as(&sql).persistent(false).bind(workspace_id);
+            for id in chunk {
+                query = query.bind(*id);
+            }
+            query.fetch_all(p).await
+        })?;
+        for (lead, email, name) in rows {
             if let Some(&i) = position.get(&lead) {
-                out[i].1.coaches.push(Person { email: row.try_get(1)?, name: row.try_get(2)? });
+                out[i].1.coaches.push(Person { email, name });
             }
         }
     }

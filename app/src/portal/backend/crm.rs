@@ -7,7 +7,7 @@
 
 use crate::backend::db::{Backend, Conn, Db};
 use crate::model::{BatchResult, SkippedRow};
-use crate::on_conn;
+use crate::{on_conn, on_pool};
 use crate::portal::model::{CrmClient, CrmPage};
 use crate::AppError;
 use csv_import_core::{fold_key, messages, Lang, Template};
@@ -432,41 +432,41 @@ pub async fn list(db: &Db, workspace_id: i64, search: &str) -> Result<CrmPage, A
     let filter = "($2 = '' OR LOWER(first_name) LIKE $3 ESCAPE '\\' OR LOWER(COALESCE(last_name, '')) LIKE $3 ESCAPE '\\' \
          OR email LIKE $3 ESCAPE '\\' OR LOWER(username) LIKE $3 ESCAPE '\\')";
     let total: i64 =
-        sqlx::query_scalar(&format!("SELECT COUNT(*) FROM crm_clients WHERE workspace_id = $1 AND {filter}"))
+        on_pool!(db.pool, p => sqlx::query_scalar(&format!("SELECT COUNT(*) FROM crm_clients WHERE workspace_id = $1 AND {filter}"))
             .bind(workspace_id)
-            .bind(search.clone())
-            .bind(pattern.clone())
-            .fetch_one(&db.pool)
-            .await?;
-    let rows = sqlx::query(&format!(
+            .bind(&search)
+            .bind(&pattern)
+            .fetch_one(p)
+            .await)?;
+    let sql = format!(
         "SELECT {} FROM crm_clients WHERE workspace_id = $1 AND {filter} ORDER BY email LIMIT {MAX_LISTED}",
         select_list()
-    ))
-    .bind(workspace_id)
-    .bind(search)
-    .bind(pattern)
-    .fetch_all(&db.pool)
-    .await?;
-    let mut clients = Vec::with_capacity(rows.len());
-    for row in &rows {
-        clients.push(client_of(stored_of(row)?));
-    }
+    );
+    let rows: Vec<Stored> = on_pool!(db.pool, p => sqlx::query(&sql)
+        .bind(workspace_id)
+        .bind(&search)
+        .bind(&pattern)
+        .fetch_all(p)
+        .await
+        .and_then(|rows| rows.iter().map(stored_of).collect::<Result<Vec<_>, sqlx::Error>>()))?;
+    let clients: Vec<CrmClient> = rows.into_iter().map(client_of).collect();
     Ok(CrmPage { clients, total: u64::try_from(total).unwrap_or(0) })
 }
 
 /// Every client of the workspace as CSV in the template's format: the
 /// fields' headers, then one line per client by email. CRLF line ends.
 pub async fn export_csv(db: &Db, workspace_id: i64, template: &Template) -> Result<String, AppError> {
-    let rows = sqlx::query(&format!(
+    let sql = format!(
         "SELECT {} FROM crm_clients WHERE workspace_id = $1 ORDER BY email",
         select_list()
-    ))
-    .bind(workspace_id)
-    .fetch_all(&db.pool)
-    .await?;
+    );
+    let rows: Vec<Stored> = on_pool!(db.pool, p => sqlx::query(&sql)
+        .bind(workspace_id)
+        .fetch_all(p)
+        .await
+        .and_then(|rows| rows.iter().map(stored_of).collect::<Result<Vec<_>, sqlx::Error>>()))?;
     let mut lines: Vec<Vec<String>> = vec![template.fields.iter().map(|f| f.header().to_string()).collect()];
-    for row in &rows {
-        let stored = stored_of(row)?;
+    for stored in rows {
         let line: Vec<String> = template
             .fields
             .iter()

@@ -10,6 +10,7 @@ use crate::backend::auth::{ensure_workspace, hash_password_async, insert_user, s
 use crate::backend::db::Db;
 use crate::backend::records::{self, RecordTable};
 use crate::model::{DemoAccount, Role};
+use crate::on_pool;
 use crate::AppError;
 
 /// The password of every demo account; shown on the sign-in page in demo mode.
@@ -95,7 +96,7 @@ pub async fn seed(db: &Db) -> Result<(), AppError> {
     for (email, name, role, slug, workspace_name) in ACCOUNTS.into_iter().chain(members) {
         let (workspace_id, _) = ensure_workspace(db, slug, Some(workspace_name)).await?;
         let existing: Option<i64> =
-            sqlx::query_scalar("SELECT id FROM users WHERE email = $1").bind(email).fetch_optional(&db.pool).await?;
+            on_pool!(db.pool, p => sqlx::query_scalar("SELECT id FROM users WHERE email = $1").bind(email).fetch_optional(p).await)?;
         let user_id = match existing {
             Some(id) => id,
             None => {
@@ -108,11 +109,11 @@ pub async fn seed(db: &Db) -> Result<(), AppError> {
             }
         };
         let member: Option<String> =
-            sqlx::query_scalar("SELECT role FROM memberships WHERE workspace_id = $1 AND user_id = $2")
+            on_pool!(db.pool, p => sqlx::query_scalar("SELECT role FROM memberships WHERE workspace_id = $1 AND user_id = $2")
                 .bind(workspace_id)
                 .bind(user_id)
-                .fetch_optional(&db.pool)
-                .await?;
+                .fetch_optional(p)
+                .await)?;
         if member.is_none() {
             set_membership(db, workspace_id, user_id, role).await?;
         }
@@ -157,6 +158,6 @@ pub const TAGS: [&str; 2] = ["vip", "newsletter"];
 
 async fn has_records(db: &Db, table: RecordTable, workspace_id: i64) -> Result<bool, AppError> {
     let sql = format!("SELECT COUNT(*) FROM {} WHERE workspace_id = $1", table.name);
-    let count: i64 = sqlx::query_scalar(&sql).bind(workspace_id).fetch_one(&db.pool).await?;
+    let count: i64 = on_pool!(db.pool, p => sqlx::query_scalar(&sql).bind(workspace_id).fetch_one(p).await)?;
     Ok(count > 0)
 }

@@ -9,7 +9,7 @@ use super::partners::TEMPLATE;
 use crate::backend::{clean_text, now};
 use crate::model::{Role, SessionInfo};
 use crate::portal::server_fns::partners::{FormField, FormFieldType, LeadForm};
-use crate::on_conn;
+use crate::{on_conn, on_pool};
 use crate::AppError;
 use csv_import_core::template::{EnumOption, Field, FieldType, Sample};
 use csv_import_core::Template;
@@ -170,15 +170,16 @@ pub async fn save_form(db: &Db, session: &SessionInfo, fields: Vec<FormField>) -
     derive(&fields)?;
     let text = serde_json::to_string(&fields).map_err(|e| AppError::internal("lead form", e))?;
     let updated = now();
-    sqlx::query(
+    on_pool!(db.pool, p => sqlx::query(
         "INSERT INTO lead_forms (workspace_id, fields, updated_at) VALUES ($1, $2, $3) \
          ON CONFLICT (workspace_id) DO UPDATE SET fields = excluded.fields, updated_at = excluded.updated_at",
     )
     .bind(session.workspace.id)
-    .bind(text)
-    .bind(updated.clone())
-    .execute(&db.pool)
-    .await?;
+    .bind(&text)
+    .bind(&updated)
+    .execute(p)
+    .await
+    .map(drop))?;
     Ok(LeadForm { fields, updated_at: Some(updated), may_edit: true })
 }
 

@@ -16,10 +16,9 @@ use crate::portal::server_fns::partners::{
     FormField, LeadPage, LeadState, Partner, PartnerDetails, PartnerLead,
     PartnerUser,
 };
-use crate::on_conn;
+use crate::{on_conn, on_pool};
 use crate::AppError;
 use csv_import_core::{messages, Lang, Template};
-use sqlx::Row;
 use std::collections::HashMap;
 
 /// The `entity` of the template stored here.
@@ -321,25 +320,18 @@ pub async fn get_partner(db: &Db, session: &SessionInfo, id: &str) -> Result<Par
         .into_iter()
         .find(|p| p.id.to_lowercase() == id)
         .ok_or_else(|| AppError::NotFound(format!("There is no partner with the ID \"{}\" in this workspace.", clean_text(&id, 40))))?;
-    let rows = sqlx::query(
+    let rows: Vec<(String, String, String, Option<i64>)> = on_pool!(db.pool, p => sqlx::query_as(
         "SELECT u.code, u.name, u.email, u.user_id FROM partner_users u JOIN partners p ON p.id = u.partner_id \
          WHERE p.workspace_id = $1 AND p.code_key = $2 ORDER BY u.name, u.code",
     )
     .bind(session.workspace.id)
-    .bind(id)
-    .fetch_all(&db.pool)
-    .await?;
+    .bind(&id)
+    .fetch_all(p)
+    .await)?;
     let team = rows
-        .iter()
-        .map(|r| {
-            Ok(PartnerUser {
-                id: r.try_get(0)?,
-                name: r.try_get(1)?,
-                email: r.try_get(2)?,
-                you: r.try_get::<Option<i64>, _>(3)? == Some(session.user_id),
-            })
-        })
-        .collect::<Result<Vec<_>, AppError>>()?;
+        .into_iter()
+        .map(|(id, name, email, user_id)| PartnerUser { id, name, email, you: user_id == Some(session.user_id) })
+        .collect();
     Ok(PartnerDetails { partner, team })
 }
 
@@ -420,26 +412,27 @@ pub async fn review(db: &Db, session: &SessionInfo, id: i64, decision: LeadState
     if decision == LeadState::Pending {
         return Err(AppError::BadRequest("A lead can be approved or rejected; choose approve or reject.".into()));
     }
-    let changed = sqlx::query(
+    let reviewed_at = now();
+    let changed = on_pool!(db.pool, p => sqlx::query(
         "UPDATE partner_leads SET state = $1, reviewed_at = $2, reviewed_by = $3 \
          WHERE id = $4 AND workspace_id = $5 AND state = 'pending'",
     )
     .bind(decision.as_str())
-    .bind(now())
+    .bind(&reviewed_at)
     .bind(session.user_id)
     .bind(id)
     .bind(session.workspace.id)
-    .execute(&db.pool)
-    .await?
-    .rows_affected();
+    .execute(p)
+    .await
+    .map(|done| done.rows_affected()))?;
     if changed == 1 {
         return Ok(decision);
     }
-    let state: Option<String> = sqlx::query_scalar("SELECT state FROM partner_leads WHERE id = $1 AND workspace_id = $2")
+    let state: Option<String> = on_pool!(db.pool, p => sqlx::query_scalar("SELECT state FROM partner_leads WHERE id = $1 AND workspace_id = $2")
         .bind(id)
         .bind(session.workspace.id)
-        .fetch_optional(&db.pool)
-        .await?;
+        .fetch_optional(p)
+        .await)?;
     match state {
         None => Err(AppError::NotFound("There is no such lead in this workspace.".into())),
         Some(state) => Err(AppError::Conflict(format!(
@@ -471,7 +464,7 @@ pub const LEADS: [(&str, &str, &str, &str, &str, &str); 2] = [
 pub async fn seed(db: &Db, workspace_id: i64) -> Result<(), AppError> {
     let now = now();
     for (code, name, team) in PARTNERS {
-        sqlx::query(
+        on_pool!(db.pool, p => sqlx::query(
             "INSERT INTO partners (workspace_id, code, code_key, name, created_at) VALUES ($1, $2, $3, $4, $5) \
              ON CONFLICT (workspace_id, code_key) DO NOTHING",
         )
@@ -479,23 +472,24 @@ pub async fn seed(db: &Db, workspace_id: i64) -> Result<(), AppError> {
         .bind(code)
         .bind(code.to_lowercase())
         .bind(name)
-        .bind(now.clone())
-        .execute(&db.pool)
-        .await?;
-        let partner: i64 = sqlx::query_scalar("SELECT id FROM partners WHERE workspace_id = $1 AND code_key = $2")
+        .bind(&now)
+        .execute(p)
+        .await
+        .map(drop))?;
+        let partner: i64 = on_pool!(db.pool, p => sqlx::query_scalar("SELECT id FROM partners WHERE workspace_id = $1 AND code_key = $2")
             .bind(workspace_id)
             .bind(code.to_lowercase())
-            .fetch_one(&db.pool)
-            .await?;
+            .fetch_one(p)
+            .await)?;
         for (user_code, user_name, email) in team.iter() {
-            let account: Option<i64> = sqlx::query_scalar(
+            let account: Option<i64> = on_pool!(db.pool, p => sqlx::query_scalar(
                 "SELECT u.id FROM users u JOIN memberships m ON m.user_id = u.id WHERE m.workspace_id = $1 AND u.email = $2",
             )
             .bind(workspace_id)
             .bind(*email)
-            .fetch_optional(&db.pool)
-            .await?;
-            sqlx::query(
+            .fetch_optional(p)
+            .await)?;
+            on_pool!(db.pool, p => sqlx::query(
                 "INSERT INTO partner_users (workspace_id, partner_id, code, code_key, name, email, user_id, created_at) \
                  VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (workspace_id, code_key) DO NOTHING",
             )
@@ -506,28 +500,28 @@ pub async fn seed(db: &Db, workspace_id: i64) -> Result<(), AppError> {
             .bind(*user_name)
             .bind(*email)
             .bind(account)
-            .bind(now.clone())
-            .execute(&db.pool)
-            .await?;
+            .bind(&now)
+            .execute(p)
+            .await
+            .map(drop))?;
         }
     }
-    let has_leads: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM partner_leads WHERE workspace_id = $1")
+    let has_leads: i64 = on_pool!(db.pool, p => sqlx::query_scalar("SELECT COUNT(*) FROM partner_leads WHERE workspace_id = $1")
         .bind(workspace_id)
-        .fetch_one(&db.pool)
-        .await?;
+        .fetch_one(p)
+        .await)?;
     if has_leads > 0 {
         return Ok(());
     }
     for (user_code, email, first, last, company, state) in LEADS {
-        let row = sqlx::query("SELECT id, partner_id FROM partner_users WHERE workspace_id = $1 AND code_key = $2")
+        let (user, partner): (i64, i64) = on_pool!(db.pool, p => sqlx::query_as("SELECT id, partner_id FROM partner_users WHERE workspace_id = $1 AND code_key = $2")
             .bind(workspace_id)
             .bind(user_code.to_lowercase())
-            .fetch_one(&db.pool)
-            .await?;
-        let (user, partner): (i64, i64) = (row.try_get(0)?, row.try_get(1)?);
+            .fetch_one(p)
+            .await)?;
         let values = serde_json::to_string(&[("first_name", first), ("last_name", last), ("email", email), ("company", company)])
             .map_err(|e| AppError::internal("partner leads", e))?;
-        sqlx::query(
+        on_pool!(db.pool, p => sqlx::query(
             "INSERT INTO partner_leads (workspace_id, partner_id, partner_user_id, email, field_values, state, created_at, reviewed_at) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
         )
@@ -535,12 +529,13 @@ pub async fn seed(db: &Db, workspace_id: i64) -> Result<(), AppError> {
         .bind(partner)
         .bind(user)
         .bind(email)
-        .bind(values)
+        .bind(&values)
         .bind(state)
-        .bind(now.clone())
-        .bind((state != "pending").then(|| now.clone()))
-        .execute(&db.pool)
-        .await?;
+        .bind(&now)
+        .bind((state != "pending").then_some(now.as_str()))
+        .execute(p)
+        .await
+        .map(drop))?;
     }
     Ok(())
 }

@@ -23,10 +23,10 @@ pub async fn client_login(workspace: String, email: String, password: String) ->
     let guard = SignIns::current();
     let attempt = guard.attempt(Endpoint::ClientLogin, &workspace, &email, &guard.client())?;
     let db = db()?;
-    let id: Option<i64> = sqlx::query_scalar("SELECT id FROM workspaces WHERE slug = $1")
+    let id: Option<i64> = crate::on_pool!(db.pool, p => sqlx::query_scalar("SELECT id FROM workspaces WHERE slug = $1")
         .bind(workspace.trim().to_lowercase())
-        .fetch_optional(&db.pool)
-        .await?;
+        .fetch_optional(p)
+        .await)?;
     // The check of an unknown workspace or email takes as long (a decoy),
     // under the same slot.
     let slot = guard.slot().await?;
