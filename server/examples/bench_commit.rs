@@ -21,7 +21,10 @@
 //! into it, and on SQLite the shell's `.import` into a scratch table then
 //! one `INSERT ... SELECT` (`.import` takes no column list), in one
 //! transaction. That is the bulk loader's speed on this schema, the floor
-//! the commit's own work adds to. It prints `name: value` lines:
+//! the commit's own work adds to. The same load again with one transaction
+//! per batch of the commit's size (a `\copy` or an `INSERT ... SELECT` per
+//! batch): the writes the commit does, with none of its checks, lookups or
+//! bookkeeping (`*_indexed_batched_*`). It prints `name: value` lines:
 //!
 //! ```text
 //! commit_rows: ...
@@ -35,12 +38,16 @@
 //! recommit_rows_per_s_sqlite: ...
 //! sqlite_import_indexed_rows_per_s: ...
 //! commit_vs_bulk_indexed_sqlite: ...
+//! sqlite_import_indexed_batched_rows_per_s: ...
+//! commit_vs_bulk_indexed_batched_sqlite: ...
 //! commit_rows_per_s_postgres: ...
 //! postgres_copy_rows_per_s: ...
 //! commit_vs_bulk_postgres: ...
 //! recommit_rows_per_s_postgres: ...
 //! postgres_copy_indexed_rows_per_s: ...
 //! commit_vs_bulk_indexed_postgres: ...
+//! postgres_copy_indexed_batched_rows_per_s: ...
+//! commit_vs_bulk_indexed_batched_postgres: ...
 //! job_stage_s_sqlite: ...
 //! job_commit_s_sqlite: ...
 //! job_rows_per_s_sqlite: ...
@@ -111,8 +118,10 @@ async fn main() {
         (loaded == rows.len()).then_some(seconds)
     });
     report_pair("sqlite", rows.len(), Some(commit_sqlite), bulk_sqlite, "sqlite_import_rows_per_s", "the sqlite3 shell");
-    let indexed_sqlite = sqlite_indexed(dir.path(), &rows, &columns).await;
-    report_indexed("sqlite", rows.len(), commit_sqlite, indexed_sqlite, "sqlite_import_indexed_rows_per_s");
+    let indexed_sqlite = sqlite_indexed(dir.path(), &rows, &columns, None).await;
+    report_indexed("sqlite", rows.len(), commit_sqlite, indexed_sqlite, "sqlite_import_indexed_rows_per_s", "indexed");
+    let batched_sqlite = sqlite_indexed(dir.path(), &rows, &columns, Some(batch_rows)).await;
+    report_indexed("sqlite", rows.len(), commit_sqlite, batched_sqlite, "sqlite_import_indexed_batched_rows_per_s", "indexed_batched");
     let url = format!("sqlite://{}/job.db", dir.path().display());
     let sqlite = db::connect(&url).await.expect("SQLite");
     report_job("sqlite", rows.len(), job_all(&sqlite, &rows, batch_rows).await);
@@ -152,16 +161,21 @@ async fn main() {
                 .and_then(|r| r.try_get(0).ok());
             let copy = copy.filter(|_| loaded == Some(rows.len() as i64));
             report_pair("postgres", rows.len(), Some(commit_pg), copy, "postgres_copy_rows_per_s", "psql's \\copy");
-            let indexed = match postgres(&base, "indexed").await {
-                Ok((pg, _, indexed_schema)) => {
-                    let seconds = postgres_indexed(&pg, &base, &indexed_schema, dir.path(), &rows, &columns).await;
-                    on_pool!(pg.pool, p => p.close().await);
-                    let _ = sqlx::query(&format!("DROP SCHEMA {indexed_schema} CASCADE")).execute(&admin).await;
-                    seconds
-                }
-                Err(_) => None,
-            };
-            report_indexed("postgres", rows.len(), commit_pg, indexed, "postgres_copy_indexed_rows_per_s");
+            let mut indexed = [None, None];
+            for (i, batches) in [None, Some(batch_rows)].into_iter().enumerate() {
+                indexed[i] = match postgres(&base, &format!("indexed{i}")).await {
+                    Ok((pg, _, indexed_schema)) => {
+                        let seconds =
+                            postgres_indexed(&pg, &base, &indexed_schema, dir.path(), &rows, &columns, batches).await;
+                        on_pool!(pg.pool, p => p.close().await);
+                        let _ = sqlx::query(&format!("DROP SCHEMA {indexed_schema} CASCADE")).execute(&admin).await;
+                        seconds
+                    }
+                    Err(_) => None,
+                };
+            }
+            report_indexed("postgres", rows.len(), commit_pg, indexed[0], "postgres_copy_indexed_rows_per_s", "indexed");
+            report_indexed("postgres", rows.len(), commit_pg, indexed[1], "postgres_copy_indexed_batched_rows_per_s", "indexed_batched");
             let _ = sqlx::query(&format!("DROP SCHEMA {schema} CASCADE")).execute(&admin).await;
         }
     }
@@ -191,15 +205,18 @@ fn report_recommit(db: &str, rows: usize, seconds: f64) {
 
 /// The bulk loader into the commit's own table: its rows per second and
 /// the commit's share of that speed.
-fn report_indexed(db: &str, rows: usize, commit: f64, bulk: Option<f64>, bulk_name: &str) {
+/// `ratio` names the loader: `indexed` (one transaction) or
+/// `indexed_batched` (one transaction per batch of the commit's size: the
+/// commit against the same writes with no checks, lookups or bookkeeping).
+fn report_indexed(db: &str, rows: usize, commit: f64, bulk: Option<f64>, bulk_name: &str, ratio: &str) {
     match bulk {
         Some(seconds) => {
             println!("{bulk_name}: {:.0}", rows as f64 / seconds);
-            println!("commit_vs_bulk_indexed_{db}: {:.2}", seconds / commit);
+            println!("commit_vs_bulk_{ratio}_{db}: {:.2}", seconds / commit);
         }
         None => {
             println!("{bulk_name}: n/a (the loader did not load the rows)");
-            println!("commit_vs_bulk_indexed_{db}: n/a (a figure is missing)");
+            println!("commit_vs_bulk_{ratio}_{db}: n/a (a figure is missing)");
         }
     }
 }
@@ -225,9 +242,14 @@ async fn indexed_rows(db: &Db, dir: &Path, rows: &[Record], columns: &[&str]) ->
 }
 
 /// Seconds for the sqlite3 shell to load `rows` into the `clients` table
-/// of a fresh migrated file, in one transaction; `None` if the count is off.
-async fn sqlite_indexed(dir: &Path, rows: &[Record], columns: &[&str]) -> Option<f64> {
-    let file = dir.join("indexed.db");
+/// of a fresh migrated file, in one transaction, or with `batch_rows` in
+/// one transaction per batch as the commit writes them; `None` if the count
+/// is off.
+async fn sqlite_indexed(dir: &Path, rows: &[Record], columns: &[&str], batch_rows: Option<usize>) -> Option<f64> {
+    let file = dir.join(match batch_rows {
+        Some(_) => "indexed-batched.db",
+        None => "indexed.db",
+    });
     let db = db::connect(&format!("sqlite://{}", file.display())).await.expect("SQLite");
     let (workspace, csv, list) = indexed_rows(&db, dir, rows, columns).await;
     let before = clients_of(&db, workspace).await;
@@ -247,10 +269,17 @@ async fn sqlite_indexed(dir: &Path, rows: &[Record], columns: &[&str]) -> Option
             .arg(format!(".import --csv {} scratch", csv.display()))
             // Empty cells are no value, as the commit stores them (the key
             // index would otherwise take every row without a key as one).
-            .arg(format!(
-                "INSERT INTO clients ({list}) SELECT {} FROM scratch",
-                list.split(", ").map(|c| format!("NULLIF({c}, '')")).collect::<Vec<_>>().join(", ")
-            )),
+            // Each statement is its own transaction.
+            .arg(
+                batch_bounds(rows.len(), batch_rows)
+                    .map(|(from, to)| {
+                        format!(
+                            "INSERT INTO clients ({list}) SELECT {} FROM scratch WHERE rowid > {from} AND rowid <= {to};",
+                            list.split(", ").map(|c| format!("NULLIF({c}, '')")).collect::<Vec<_>>().join(", ")
+                        )
+                    })
+                    .collect::<String>(),
+            ),
     )?;
     let loaded = Command::new("sqlite3")
         .arg(&file)
@@ -271,15 +300,38 @@ async fn clients_of(db: &Db, workspace: i64) -> i64 {
 }
 
 /// Seconds for `psql`'s `\copy` to load `rows` straight into the `clients`
-/// table of the migrated `schema`; `None` if the count is off.
-async fn postgres_indexed(db: &Db, base: &str, schema: &str, dir: &Path, rows: &[Record], columns: &[&str]) -> Option<f64> {
+/// table of the migrated `schema`, in one transaction, or with `batch_rows`
+/// in one `\copy` (and transaction) per batch as the commit writes them;
+/// `None` if the count is off.
+async fn postgres_indexed(
+    db: &Db,
+    base: &str,
+    schema: &str,
+    dir: &Path,
+    rows: &[Record],
+    columns: &[&str],
+    batch_rows: Option<usize>,
+) -> Option<f64> {
     let (workspace, csv, list) = indexed_rows(db, dir, rows, columns).await;
     let before = clients_of(db, workspace).await;
-    let seconds = timed_command(Command::new("psql").args(["-X", "-q", "-v", "ON_ERROR_STOP=1", base]).args([
-        "-c",
-        &format!("\\copy {schema}.clients ({list}) FROM '{}' WITH (FORMAT csv)", csv.display()),
-    ]))?;
+    let text = std::fs::read_to_string(&csv).ok()?;
+    let lines: Vec<&str> = text.lines().collect();
+    let mut copies = Vec::new();
+    for (i, (from, to)) in batch_bounds(lines.len(), batch_rows).enumerate() {
+        let part = dir.join(format!("indexed-{i}.csv"));
+        std::fs::write(&part, lines[from..to].iter().map(|l| format!("{l}\n")).collect::<String>()).ok()?;
+        copies.push("-c".to_string());
+        copies.push(format!("\\copy {schema}.clients ({list}) FROM '{}' WITH (FORMAT csv)", part.display()));
+    }
+    let seconds = timed_command(Command::new("psql").args(["-X", "-q", "-v", "ON_ERROR_STOP=1", base]).args(&copies))?;
     (clients_of(db, workspace).await - before == rows.len() as i64).then_some(seconds)
+}
+
+/// The rows `from..to` of each batch of `batch_rows` (one batch of all
+/// `rows` for `None`).
+fn batch_bounds(rows: usize, batch_rows: Option<usize>) -> impl Iterator<Item = (usize, usize)> {
+    let size = batch_rows.unwrap_or(rows).max(1);
+    (0..rows).step_by(size).map(move |from| (from, (from + size).min(rows)))
 }
 
 /// Seconds a command takes, if it succeeds.
