@@ -4,6 +4,7 @@
 
 pub mod access;
 pub mod auth;
+pub mod conn;
 pub mod db;
 pub mod destination;
 pub mod error_report;
