@@ -190,7 +190,7 @@ pub async fn serve(config: ServeConfig) -> Result<(), crate::error::Error> {
         }
     }
     let db = crate::db::connect(&config.database_url).await?;
-    let demo = config.demo && db.backend == Backend::Sqlite;
+    let demo = config.demo && db.backend() == Backend::Sqlite;
     if config.demo && !demo {
         tracing::warn!("demo mode is for SQLite only: nothing is seeded on PostgreSQL, and no demo account is listed");
     }

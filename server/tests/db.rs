@@ -6,7 +6,7 @@ mod common;
 use csv_import::db::{self, on_conn, on_pool, Backend, Conn};
 
 async fn tables(db: &db::Db) -> Vec<String> {
-    let sql = match db.backend {
+    let sql = match db.backend() {
         Backend::Sqlite => "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name",
         Backend::Postgres => "SELECT table_name::text FROM information_schema.tables WHERE table_schema = current_schema() ORDER BY table_name",
     };
@@ -19,7 +19,7 @@ async fn sqlite_file_and_folder_are_created_and_migrated() {
     let path = dir.path().join("nested/folder/app.db");
     let url = format!("sqlite://{}", path.display());
     let db = db::connect(&url).await.unwrap();
-    assert_eq!(db.backend, Backend::Sqlite);
+    assert_eq!(db.backend(), Backend::Sqlite);
     assert!(path.exists(), "the SQLite file is created on first start");
     assert!(tables(&db).await.contains(&"workspaces".to_string()));
     drop(db);
@@ -31,7 +31,7 @@ async fn sqlite_file_and_folder_are_created_and_migrated() {
 #[tokio::test]
 async fn postgres_is_migrated() {
     let Some(db) = common::postgres().await else { return };
-    assert_eq!(db.backend, Backend::Postgres);
+    assert_eq!(db.backend(), Backend::Postgres);
     assert!(tables(&db).await.contains(&"workspaces".to_string()));
 }
 

@@ -82,7 +82,7 @@ impl Site {
     /// know: a client's company may not be "Refused Inc", and a phone
     /// number belongs to one client of a workspace.
     async fn add_database_rules(&self) {
-        match self.db.backend {
+        match self.db.backend() {
             Backend::Postgres => {
                 self.sql("ALTER TABLE clients ADD CONSTRAINT clients_company_allowed CHECK (company <> 'Refused Inc')")
                     .await
@@ -276,7 +276,7 @@ async fn a_staged_batch_is_never_dropped_by_a_racing_queue(db: Db) {
     let id = site.start(&admin, "interleaved.csv", 4).await;
     assert_eq!(site.batch("stage_batch", &admin, &id, 0, &clients("il", 1, 2)).await.status, StatusCode::OK);
     let mut queueing = site.db.begin().await.unwrap();
-    let hold = match site.db.backend {
+    let hold = match site.db.backend() {
         Backend::Postgres => "SELECT state FROM imports WHERE id = $1 FOR UPDATE",
         Backend::Sqlite => "UPDATE imports SET state = state WHERE id = $1 RETURNING state",
     };

@@ -702,7 +702,7 @@ async fn the_batches_sent_ahead_of_the_job_are_committed_together(db: Db) {
     .unwrap();
     assert_eq!(batches.iter().map(|b| (b.0, b.1)).collect::<Vec<_>>(), vec![(0, 30), (1, 30), (2, 30)], "each batch's own counts");
     assert!(batches.iter().all(|b| b.2 == batches[0].2), "one commit time: {batches:?}");
-    if api.db.backend == csv_import::db::Backend::Postgres {
+    if api.db.backend() == csv_import::db::Backend::Postgres {
         // The transaction that wrote each batch's bookkeeping.
         let transactions: Vec<String> = on_pool!(api.db.pool, p => sqlx::query_scalar(
             "SELECT DISTINCT CAST(xmin AS TEXT) FROM import_batches WHERE import_id = $1",

@@ -17,6 +17,16 @@ pub enum Pool {
     Postgres(sqlx::PgPool),
 }
 
+impl Pool {
+    /// The database it talks to.
+    pub fn backend(&self) -> Backend {
+        match self {
+            Pool::Sqlite(_) => Backend::Sqlite,
+            Pool::Postgres(_) => Backend::Postgres,
+        }
+    }
+}
+
 /// Run `$body` with `$p` bound to the pool `$pool` (a [`Pool`]) as
 /// `&SqlitePool` or `&PgPool`, as [`on_conn!`](crate::on_conn) does with a
 /// connection: for a statement that needs no transaction of its own.

@@ -101,13 +101,16 @@ impl Backend {
 pub struct Db {
     /// The pool ([`on_pool!`](crate::on_pool), [`Db::begin`], [`Db::acquire`]).
     pub pool: Pool,
-    /// SQLite or PostgreSQL.
-    pub backend: Backend,
     /// This process's turn at SQLite's one writer ([`Db::write_turn`]).
     writer: Arc<Mutex<()>>,
 }
 
 impl Db {
+    /// SQLite or PostgreSQL.
+    pub fn backend(&self) -> Backend {
+        self.pool.backend()
+    }
+
     /// A transaction.
     pub async fn begin(&self) -> Result<Tx, sqlx::Error> {
         Ok(match &self.pool {
@@ -137,7 +140,7 @@ impl Db {
     /// holder can always get the connections it needs; and never twice in
     /// one task (it is not reentrant).
     pub async fn write_turn(&self) -> Option<MutexGuard<'_, ()>> {
-        match self.backend {
+        match self.backend() {
             Backend::Sqlite => Some(self.writer.lock().await),
             Backend::Postgres => None,
         }
@@ -164,7 +167,7 @@ pub async fn connect(url: &str) -> Result<Db, DbError> {
             Pool::Postgres(PgPoolOptions::new().max_connections(max).connect_with(PgConnectOptions::from_str(&url)?).await?)
         }
     };
-    let db = Db { pool, backend, writer: Arc::new(Mutex::new(())) };
+    let db = Db { pool, writer: Arc::new(Mutex::new(())) };
     migrate(&db).await?;
     Ok(db)
 }

@@ -223,7 +223,7 @@ pub async fn claim(db: &Db, config: &RunnerConfig) -> Result<Option<Claim>, AppE
     let now = rfc3339(now_t);
     let stale = time::Duration::try_from(config.stale).unwrap_or(time::Duration::seconds(30));
     let stale_before = rfc3339(now_t - stale);
-    match db.backend {
+    match db.backend() {
         Backend::Postgres => {
             let mut tx = db.begin().await?;
             let sql = format!(
