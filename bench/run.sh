@@ -88,10 +88,10 @@ for name in browser_rows_per_s_wasm browser_rows_per_s_papaparse browser_vs_papa
   worker_read_ms worker_parse_store_ms worker_check_ms max_main_thread_task_ms peak_worker_memory_mb; do
   figure "$name" "$browser_why"
 done
-for name in commit_rows_per_s_sqlite sqlite_import_rows_per_s commit_vs_bulk_sqlite \
+for name in commit_rows_per_s_sqlite sqlite_import_rows_per_s commit_vs_bulk_sqlite bulk_key_index_vs_plain_sqlite \
   sqlite_import_indexed_rows_per_s commit_vs_bulk_indexed_sqlite commit_vs_bulk_indexed_batched_sqlite \
   recommit_rows_per_s_sqlite \
-  commit_rows_per_s_postgres postgres_copy_rows_per_s commit_vs_bulk_postgres \
+  commit_rows_per_s_postgres postgres_copy_rows_per_s commit_vs_bulk_postgres bulk_key_index_vs_plain_postgres \
   postgres_copy_indexed_rows_per_s commit_vs_bulk_indexed_postgres commit_vs_bulk_indexed_batched_postgres \
   recommit_rows_per_s_postgres \
   job_rows_per_s_sqlite job_rows_per_s_postgres wire_json_mb wire_json_decode_s; do

@@ -14,7 +14,11 @@
 //! local PostgreSQL, then again as a second import of the same rows (a
 //! re-import: every row found unchanged, `recommit_rows_per_s_*`). The
 //! same rows, as stored, are then written to a CSV file and loaded into a
-//! plain table by `sqlite3`'s `.import` and by `psql`'s `\copy` (COPY).
+//! plain table by `sqlite3`'s `.import` and by `psql`'s `\copy` (COPY),
+//! then into the same plain table with only a unique index on the key
+//! (`*_key_index_*`): the one index a commit that matches rows by key must
+//! write, so `bulk_key_index_vs_plain_*` is the most `commit_vs_bulk_*` can
+//! be.
 //! They are also bulk-loaded into the real `clients` table of a fresh,
 //! migrated database, with its key index, its other indexes and its
 //! workspace check, as the commit writes them: `psql`'s `\copy` straight
@@ -35,6 +39,8 @@
 //! commit_rows_per_s_sqlite: ...
 //! sqlite_import_rows_per_s: ...
 //! commit_vs_bulk_sqlite: ...
+//! sqlite_import_key_index_rows_per_s: ...
+//! bulk_key_index_vs_plain_sqlite: ...
 //! recommit_rows_per_s_sqlite: ...
 //! sqlite_import_indexed_rows_per_s: ...
 //! commit_vs_bulk_indexed_sqlite: ...
@@ -43,6 +49,8 @@
 //! commit_rows_per_s_postgres: ...
 //! postgres_copy_rows_per_s: ...
 //! commit_vs_bulk_postgres: ...
+//! postgres_copy_key_index_rows_per_s: ...
+//! bulk_key_index_vs_plain_postgres: ...
 //! recommit_rows_per_s_postgres: ...
 //! postgres_copy_indexed_rows_per_s: ...
 //! commit_vs_bulk_indexed_postgres: ...
@@ -104,20 +112,10 @@ async fn main() {
     let sqlite = db::connect(&url).await.expect("SQLite");
     let commit_sqlite = commit_all(&sqlite, &rows, batch_rows).await;
     report_recommit("sqlite", rows.len(), recommit_all(&sqlite, &rows, batch_rows).await);
-    let bulk_db = dir.path().join("bulk.db");
-    let bulk_sqlite = timed_command(
-        Command::new("sqlite3")
-            .arg(&bulk_db)
-            .arg("-cmd")
-            .arg(&create_plain)
-            .arg(format!(".import --csv {} clients_bulk", csv_path.display())),
-    )
-    .and_then(|seconds| {
-        let loaded = Command::new("sqlite3").arg(&bulk_db).arg("SELECT COUNT(*) FROM clients_bulk").output().ok()?;
-        let loaded: usize = String::from_utf8_lossy(&loaded.stdout).trim().parse().ok()?;
-        (loaded == rows.len()).then_some(seconds)
-    });
+    let bulk_sqlite = sqlite_plain(dir.path(), &csv_path, &create_plain, None, rows.len());
     report_pair("sqlite", rows.len(), Some(commit_sqlite), bulk_sqlite, "sqlite_import_rows_per_s", "the sqlite3 shell");
+    let keyed_sqlite = sqlite_plain(dir.path(), &csv_path, &create_plain, Some(KEY_INDEX), rows.len());
+    report_key_index("sqlite", rows.len(), bulk_sqlite, keyed_sqlite, "sqlite_import_key_index_rows_per_s");
     let indexed_sqlite = sqlite_indexed(dir.path(), &rows, &columns, None).await;
     report_indexed("sqlite", rows.len(), commit_sqlite, indexed_sqlite, "sqlite_import_indexed_rows_per_s", "indexed");
     let batched_sqlite = sqlite_indexed(dir.path(), &rows, &columns, Some(batch_rows)).await;
@@ -148,19 +146,10 @@ async fn main() {
                 }
                 Err(reason) => println!("job_rows_per_s_postgres: n/a ({reason})"),
             }
-            let copy = timed_command(Command::new("psql").args(["-X", "-q", "-v", "ON_ERROR_STOP=1", &base]).args([
-                "-c",
-                &format!("SET search_path = {schema}; {create_plain}"),
-                "-c",
-                &format!("\\copy {schema}.clients_bulk FROM '{}' WITH (FORMAT csv)", csv_path.display()),
-            ]));
-            let loaded: Option<i64> = sqlx::query(&format!("SELECT COUNT(*) FROM {schema}.clients_bulk"))
-                .fetch_one(&admin)
-                .await
-                .ok()
-                .and_then(|r| r.try_get(0).ok());
-            let copy = copy.filter(|_| loaded == Some(rows.len() as i64));
+            let copy = postgres_plain(&admin, &base, &schema, &csv_path, &create_plain, None, rows.len()).await;
             report_pair("postgres", rows.len(), Some(commit_pg), copy, "postgres_copy_rows_per_s", "psql's \\copy");
+            let keyed = postgres_plain(&admin, &base, &schema, &csv_path, &create_plain, Some(KEY_INDEX), rows.len()).await;
+            report_key_index("postgres", rows.len(), copy, keyed, "postgres_copy_key_index_rows_per_s");
             let mut indexed = [None, None];
             for (i, batches) in [None, Some(batch_rows)].into_iter().enumerate() {
                 indexed[i] = match postgres(&base, &format!("indexed{i}")).await {
@@ -177,6 +166,72 @@ async fn main() {
             report_indexed("postgres", rows.len(), commit_pg, indexed[0], "postgres_copy_indexed_rows_per_s", "indexed");
             report_indexed("postgres", rows.len(), commit_pg, indexed[1], "postgres_copy_indexed_batched_rows_per_s", "indexed_batched");
             let _ = sqlx::query(&format!("DROP SCHEMA {schema} CASCADE")).execute(&admin).await;
+        }
+    }
+}
+
+/// The unique index on the key that matching rows by key needs, for the
+/// plain table: the one index no commit that finds records by their key
+/// can do without. Empty cells are no key (the sqlite3 shell loads them as
+/// empty text, not NULL).
+const KEY_INDEX: &str = "CREATE UNIQUE INDEX clients_bulk_key ON clients_bulk (email) WHERE email <> ''";
+
+/// Seconds for the sqlite3 shell to load `csv` into a fresh plain table
+/// (`create`), with `index` made first; `None` if the count is off.
+fn sqlite_plain(dir: &Path, csv: &Path, create: &str, index: Option<&str>, rows: usize) -> Option<f64> {
+    let file = dir.join(if index.is_some() { "bulk-keyed.db" } else { "bulk.db" });
+    let seconds = timed_command(
+        Command::new("sqlite3")
+            .arg(&file)
+            .arg("-cmd")
+            .arg(format!("{create}; {}", index.unwrap_or("")))
+            .arg(format!(".import --csv {} clients_bulk", csv.display())),
+    )?;
+    let loaded = Command::new("sqlite3").arg(&file).arg("SELECT COUNT(*) FROM clients_bulk").output().ok()?;
+    let loaded: usize = String::from_utf8_lossy(&loaded.stdout).trim().parse().ok()?;
+    (loaded == rows).then_some(seconds)
+}
+
+/// Seconds for `psql`'s `\copy` to load `csv` into a fresh plain table
+/// (`create`) of `schema`, with `index` made first; `None` if the count is
+/// off.
+async fn postgres_plain(
+    admin: &sqlx::PgPool,
+    base: &str,
+    schema: &str,
+    csv: &Path,
+    create: &str,
+    index: Option<&str>,
+    rows: usize,
+) -> Option<f64> {
+    let _ = sqlx::query(&format!("DROP TABLE IF EXISTS {schema}.clients_bulk")).execute(admin).await;
+    let seconds = timed_command(Command::new("psql").args(["-X", "-q", "-v", "ON_ERROR_STOP=1", base]).args([
+        "-c",
+        &format!("SET search_path = {schema}; {create}; {}", index.unwrap_or("")),
+        "-c",
+        &format!("\\copy {schema}.clients_bulk FROM '{}' WITH (FORMAT csv)", csv.display()),
+    ]))?;
+    let loaded: Option<i64> = sqlx::query(&format!("SELECT COUNT(*) FROM {schema}.clients_bulk"))
+        .fetch_one(admin)
+        .await
+        .ok()
+        .and_then(|r| r.try_get(0).ok());
+    (loaded == Some(rows as i64)).then_some(seconds)
+}
+
+/// The loader into the plain table with only the key's unique index: its
+/// rows per second, and its share of the plain load's speed. A commit that
+/// finds records by key writes at least that index, so this share is the
+/// most `commit_vs_bulk_*` can reach.
+fn report_key_index(db: &str, rows: usize, plain: Option<f64>, keyed: Option<f64>, name: &str) {
+    match (plain, keyed) {
+        (Some(plain), Some(keyed)) => {
+            println!("{name}: {:.0}", rows as f64 / keyed);
+            println!("bulk_key_index_vs_plain_{db}: {:.2}", plain / keyed);
+        }
+        _ => {
+            println!("{name}: n/a (a loader did not load the rows)");
+            println!("bulk_key_index_vs_plain_{db}: n/a (a figure is missing)");
         }
     }
 }
