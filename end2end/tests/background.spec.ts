@@ -149,13 +149,16 @@ test("preview mode asks nothing about existing records", async ({ page }) => {
 });
 
 test("a big background import sends its next batches while the server takes one, and loses none", async ({ page }) => {
+  // 36,000 rows read, checked and sent from a debug build: more than the default minute.
+  test.setTimeout(120_000);
   await signIn(page, "admin@acme.test");
   await openDataPage(page);
   await page.getByRole("radio", { name: "Leads" }).check();
-  // The staging answers held back, as from a busy server, until six are
-  // waiting (or every batch is sent): the page goes on sending, up to six
+  // The staging answers held back, as from a busy server, until the test has
+  // seen six waiting and let them go: the page goes on sending, up to six
   // batches waiting at once and never more. Held by count rather than for a
-  // fixed time, so a slow machine reading the file slowly still gets there.
+  // fixed time, so a slow machine reading the file slowly still gets there;
+  // released by the test, so the count is never read after it has drained.
   const batches = 8;
   let waiting = 0;
   let most = 0;
@@ -166,10 +169,9 @@ test("a big background import sends its next batches while the server takes one,
     most = Math.max(most, waiting);
     const body = JSON.parse(route.request().postData() || "{}");
     seqs.push(body.batch.seq);
-    released ||= waiting >= 6 || seqs.length === batches;
     const reply = await route.fetch();
     const held = Date.now();
-    while (!released && Date.now() - held < 10_000) await new Promise((r) => setTimeout(r, 50));
+    while (!released && Date.now() - held < 30_000) await new Promise((r) => setTimeout(r, 50));
     waiting -= 1;
     await route.fulfill({ response: reply });
   });
@@ -185,8 +187,9 @@ test("a big background import sends its next batches while the server takes one,
   await dialog.getByRole("button", { name: /^Import 36,000 rows/ }).click();
   // While the batches are sent, the progress says how far it is.
   await expect(dialog.locator("#progress-label")).toBeVisible();
-  await expect.poll(() => waiting).toBeGreaterThan(1);
+  await expect.poll(() => most, { timeout: 25_000 }).toBe(6);
   await page.screenshot({ path: "screenshots/background-sending.png" });
+  released = true;
   const note = page.locator(".notifications .notification", { hasText: `ahead-${tag}.csv` });
   await expect(note).toContainText("finished: 36,000 imported, 0 skipped.", { timeout: 60_000 });
   expect(most).toBe(6);
