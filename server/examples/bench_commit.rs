@@ -219,23 +219,6 @@ async fn postgres_plain(
     (loaded == Some(rows as i64)).then_some(seconds)
 }
 
-/// The loader into the plain table with only the key's unique index: its
-/// rows per second, and its share of the plain load's speed. A commit that
-/// finds records by key writes at least that index, so this share is the
-/// most `commit_vs_bulk_*` can reach.
-fn report_key_index(db: &str, rows: usize, plain: Option<f64>, keyed: Option<f64>, name: &str) {
-    match (plain, keyed) {
-        (Some(plain), Some(keyed)) => {
-            println!("{name}: {:.0}", rows as f64 / keyed);
-            println!("bulk_key_index_vs_plain_{db}: {:.2}", plain / keyed);
-        }
-        _ => {
-            println!("{name}: n/a (a loader did not load the rows)");
-            println!("bulk_key_index_vs_plain_{db}: n/a (a figure is missing)");
-        }
-    }
-}
-
 /// Print the three figures of one database.
 fn report_pair(db: &str, rows: usize, commit: Option<f64>, bulk: Option<f64>, bulk_name: &str, loader: &str) {
     let per_s = |seconds: f64| rows as f64 / seconds;
@@ -258,22 +241,36 @@ fn report_recommit(db: &str, rows: usize, seconds: f64) {
     println!("recommit_rows_per_s_{db}: {:.0}", rows as f64 / seconds);
 }
 
-/// The bulk loader into the commit's own table: its rows per second and
-/// the commit's share of that speed.
-/// `ratio` names the loader: `indexed` (one transaction) or
-/// `indexed_batched` (one transaction per batch of the commit's size: the
-/// commit against the same writes with no checks, lookups or bookkeeping).
-fn report_indexed(db: &str, rows: usize, commit: f64, bulk: Option<f64>, bulk_name: &str, ratio: &str) {
-    match bulk {
-        Some(seconds) => {
-            println!("{bulk_name}: {:.0}", rows as f64 / seconds);
-            println!("commit_vs_bulk_{ratio}_{db}: {:.2}", seconds / commit);
-        }
-        None => {
-            println!("{bulk_name}: n/a (the loader did not load the rows)");
-            println!("commit_vs_bulk_{ratio}_{db}: n/a (a figure is missing)");
-        }
+/// A loader's rows per second (`seconds` it took, `None` when it did not
+/// load the rows) and a ratio of it to another figure (`None` when one is
+/// missing).
+fn report_load(rows: usize, name: &str, seconds: Option<f64>, ratio_name: &str, ratio: Option<f64>) {
+    match seconds {
+        Some(seconds) => println!("{name}: {:.0}", rows as f64 / seconds),
+        None => println!("{name}: n/a (the loader did not load the rows)"),
     }
+    match ratio {
+        Some(ratio) => println!("{ratio_name}: {ratio:.2}"),
+        None => println!("{ratio_name}: n/a (a figure is missing)"),
+    }
+}
+
+/// The bulk loader into the commit's own table and the commit's share of
+/// its speed (`commit_vs_bulk_{loader}_{db}`). `loader` is `indexed` (one
+/// transaction) or `indexed_batched` (one transaction per batch of the
+/// commit's size: the commit against the same writes with no checks,
+/// lookups or bookkeeping).
+fn report_indexed(db: &str, rows: usize, commit: f64, bulk: Option<f64>, name: &str, loader: &str) {
+    report_load(rows, name, bulk, &format!("commit_vs_bulk_{loader}_{db}"), bulk.map(|seconds| seconds / commit));
+}
+
+/// The loader into the plain table with only the key's unique index, and
+/// its share of the plain load's speed (`bulk_key_index_vs_plain_{db}`): a
+/// commit that finds records by key writes at least that index, so this
+/// share is the most `commit_vs_bulk_*` can reach.
+fn report_key_index(db: &str, rows: usize, plain: Option<f64>, keyed: Option<f64>, name: &str) {
+    let ratio = plain.zip(keyed).map(|(plain, keyed)| plain / keyed);
+    report_load(rows, name, keyed, &format!("bulk_key_index_vs_plain_{db}"), ratio);
 }
 
 /// The acme workspace's id and the rows as the commit stores them in
