@@ -257,16 +257,18 @@ async function pageBusy(page, started) {
   return tasks.map((t) => ({ start: Math.round(t.start - started), end: Math.round(t.start + t.duration - started) }));
 }
 
-// Gives the modal's file input `file` by its path, as Playwright does for a
-// browser it started; its own `setInputFiles` sends the file's bytes instead
-// to a browser it connected to, and refuses above 50 MB.
-async function chooseFile(page, file) {
+// Gives the file `input` (a locator, in a shadow root or not) `file` by its
+// path, as Playwright does for a browser it started; its own
+// `setInputFiles` sends the file's bytes instead to a browser it connected
+// to, and refuses above 50 MB.
+async function chooseFile(page, input, file) {
+  await input.evaluate((element) => {
+    window.__benchFileInput = element;
+  });
   const cdp = await page.context().newCDPSession(page);
   try {
-    const { result } = await cdp.send("Runtime.evaluate", {
-      expression: `document.querySelector('dialog[open] input[type="file"], [role="dialog"] input[type="file"]')`,
-    });
-    if (!result.objectId) throw new Error("the modal has no file input");
+    const { result } = await cdp.send("Runtime.evaluate", { expression: "window.__benchFileInput" });
+    if (!result.objectId) throw new Error("the modal's file input was not found");
     await cdp.send("DOM.setFileInputFiles", { files: [path.resolve(file)], objectId: result.objectId });
   } finally {
     await cdp.detach().catch(() => {});
@@ -276,7 +278,7 @@ async function chooseFile(page, file) {
 // From the file to the review step's counts; milliseconds.
 async function dropAndReview(page, dialog, file, rows, timeout) {
   const started = Date.now();
-  await chooseFile(page, file);
+  await chooseFile(page, dialog.locator('input[type="file"]'), file);
   const next = dialog.getByRole("button", { name: "Next: review rows", exact: true });
   const summary = dialog.locator(".review-summary");
   // The modal may go straight to the review when the mapping is certain.
@@ -717,7 +719,7 @@ async function embedKb() {
 
 // --- Main ------------------------------------------------------------------
 
-const { server } = await startServer();
+const { server, dir: serverDir } = await startServer();
 const browser = await chromium.launch({ executablePath: chromiumPath, args: chromiumArgs });
 try {
   let wasm = null;
@@ -789,7 +791,11 @@ try {
   }
 } finally {
   await browser.close();
+  // The server's database (400 MB after the million rows) goes with it.
+  const exited = new Promise((resolve) => server.once("exit", resolve));
   server.kill("SIGTERM");
+  await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 10_000))]);
+  fs.rmSync(serverDir, { recursive: true, force: true });
 }
 const out = args.out;
 if (out) fs.writeFileSync(out, [...results].map(([k, v]) => `${k}: ${v}\n`).join(""));

@@ -67,6 +67,7 @@ function freshDatabase(kind) {
       kind,
       url: `sqlite://${file}`,
       query: (sql) => run("sqlite3", [file, sql]),
+      drop: () => fs.rmSync(dir, { recursive: true, force: true }),
     };
   }
   const schema = `soak_${process.pid}_${Date.now()}`;
@@ -76,6 +77,7 @@ function freshDatabase(kind) {
     kind,
     url: `${pgBase}${separator}options=-c%20search_path%3D${schema}`,
     query: (sql) => run("psql", [pgBase, "-qAtc", `SET search_path TO ${schema}; ${sql}`]),
+    drop: () => run("psql", [pgBase, "-qc", `DROP SCHEMA ${schema} CASCADE`]),
   };
 }
 
@@ -386,12 +388,18 @@ for (const kind of databases) {
   for (const [name, scenario] of Object.entries(scenarios)) {
     if (!wanted(name)) continue;
     console.error(`== ${name} on ${kind}`);
+    let db = null;
     try {
-      await scenario(freshDatabase(kind));
+      db = freshDatabase(kind);
+      await scenario(db);
     } catch (error) {
       failed = true;
       print(`soak_${name}_${kind}`, `n/a (${String(error.message ?? error).split("\n")[0].slice(0, 200)})`);
     }
+    // Each scenario's database goes once its figures are printed.
+    try {
+      db?.drop();
+    } catch {}
   }
 }
 process.exit(failed ? 1 : 0);
