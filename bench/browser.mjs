@@ -85,6 +85,16 @@ const bigFile = path.join(data, "clients-1000000.csv");
 const smallFile = path.join(data, "clients-5000.csv");
 const xlsxFile = path.join(data, "clients-100000.xlsx");
 
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+// Ends a child process and waits for it to exit, at most `ms`.
+async function stop(child, ms) {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((resolve) => child.once("exit", resolve));
+  child.kill("SIGTERM");
+  await Promise.race([exited, sleep(ms)]);
+}
+
 const results = new Map();
 const result = (name, value) => {
   results.set(name, value);
@@ -122,7 +132,7 @@ async function startServer() {
       if (reply.ok) return { server, dir };
     } catch {}
     if (server.exitCode !== null) throw new Error(`the server exited with ${server.exitCode}`);
-    await new Promise((r) => setTimeout(r, 100));
+    await sleep(100);
   }
   throw new Error("the server did not answer /healthz within 60 s");
 }
@@ -515,15 +525,11 @@ async function launchDetachable() {
     stdio: ["ignore", "ignore", "pipe"],
   });
   const close = async () => {
-    if (proc.exitCode === null) {
-      const exited = new Promise((resolve) => proc.once("exit", resolve));
-      proc.kill();
-      await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 5_000))]);
-    }
+    await stop(proc, 5_000);
     // Chromium's helpers may still be writing its profile: a second try,
     // then it is left to the system's temporary folder.
     for (const wait of [0, 1_000]) {
-      await new Promise((resolve) => setTimeout(resolve, wait));
+      await sleep(wait);
       try {
         fs.rmSync(profile, { recursive: true, force: true });
         return;
@@ -607,12 +613,12 @@ async function measureEndToEnd(file, timeout) {
       const list = reply && reply.ok ? await reply.json().catch(() => null) : null;
       const latest = Array.isArray(list) ? list[0] : null;
       if (latest && latest.file_name === path.basename(file) && latest.state === "done") doneMs = Date.now() - started;
-      else await new Promise((r) => setTimeout(r, 50));
+      else await sleep(50);
     }
     if (!browser) {
       // Back only once the page has had time to show the notice (it polls
       // four times a second), so that attaching to it does not delay that.
-      await new Promise((resolve) => setTimeout(resolve, 1_500));
+      await sleep(1_500);
       browser = await chromium.connectOverCDP(chrome.endpoint);
       page = browser.contexts()[0].pages().find((p) => p.url().startsWith(base));
       if (!page) throw new Error("the page was gone when the benchmark came back to it");
@@ -814,9 +820,7 @@ try {
 } finally {
   await browser.close();
   // The server's database (400 MB after the million rows) goes with it.
-  const exited = new Promise((resolve) => server.once("exit", resolve));
-  server.kill("SIGTERM");
-  await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 10_000))]);
+  await stop(server, 10_000);
   fs.rmSync(serverDir, { recursive: true, force: true });
 }
 const out = args.out;
