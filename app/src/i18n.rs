@@ -133,6 +133,14 @@ pub(crate) fn fr(n: u64, one: &str, other: &str) -> String {
     Locale::Fr.count(n, one, other)
 }
 
+/// `message` as a sentence that can be followed by another: with its own
+/// final stop where it has one (a server's message usually does), else
+/// with a full stop added.
+fn sentence(message: &str) -> String {
+    let message = message.trim_end();
+    if message.ends_with(['.', '!', '?', '…']) { message.to_string() } else { format!("{message}.") }
+}
+
 /// The language in context (provided by the embedding component), else
 /// that of the modal opened last, else English.
 pub fn locale() -> Locale {
@@ -577,7 +585,8 @@ static EN: Text = Text {
     start_failed: |e| format!("The import could not start: {e}"),
     stopped_after: |sent, total, e| {
         let (sent, total) = (Locale::En.number(sent), en(total, "row", "rows"));
-        format!("The import stopped after {sent} of {total}: {e}. The rows before were saved; import the file again to finish (saved rows come back as unchanged).")
+        let e = sentence(e);
+        format!("The import stopped after {sent} of {total}: {e} The rows before were saved; import the file again to finish (saved rows come back as unchanged).")
     },
     queue_failed: |e| format!("The rows were uploaded but the import could not be started: {e}"),
     finish_failed: |e| format!("The rows were sent but the import could not be closed: {e}"),
@@ -772,7 +781,8 @@ static FR: Text = Text {
     start_failed: |e| format!("L’import n’a pas pu démarrer : {e}"),
     stopped_after: |sent, total, e| {
         let (sent, total) = (fr(sent, "ligne", "lignes"), Locale::Fr.number(total));
-        format!("L’import s’est arrêté après {sent} sur {total} : {e}. Les lignes précédentes sont enregistrées ; importez de nouveau le fichier pour terminer (les lignes déjà enregistrées reviendront comme inchangées).")
+        let e = sentence(e);
+        format!("L’import s’est arrêté après {sent} sur {total} : {e} Les lignes précédentes sont enregistrées ; importez de nouveau le fichier pour terminer (les lignes déjà enregistrées reviendront comme inchangées).")
     },
     queue_failed: |e| format!("Les lignes ont été envoyées mais l’import n’a pas pu être lancé : {e}"),
     finish_failed: |e| format!("Les lignes ont été envoyées mais l’import n’a pas pu être clôturé : {e}"),
@@ -961,6 +971,11 @@ mod tests {
         assert_eq!((fr.uploading)(2, 3), "Envoi… 2 lignes sur 3 envoyées");
         assert!((en.stopped_after)(1, 1, "e").starts_with("The import stopped after 1 of 1 row: e."));
         assert!((fr.stopped_after)(1, 2, "e").starts_with("L’import s’est arrêté après 1 ligne sur 2 : e."));
+        // A server's message ends its own sentence: no second stop after it.
+        let stopped = (en.stopped_after)(500, 1_400, "Sign in to continue.");
+        assert!(stopped.contains("rows: Sign in to continue. The rows before"), "{stopped}");
+        let stopped = (fr.stopped_after)(500, 1_400, "Connectez-vous pour continuer.");
+        assert!(stopped.contains("continuer. Les lignes"), "{stopped}");
         assert_eq!((en.reading_rows)(1), "Reading rows… 1 row");
         assert_eq!((fr.n_registered)(1), "1 déjà enregistrée");
         // No count message says "1 rows", "1 lignes" or "0 lignes" in either language.
