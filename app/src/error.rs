@@ -1,7 +1,7 @@
 //! The error every server function returns: a kind the UI can match on and
 //! a message a person can act on. On the wire it is JSON,
 //! `{"error": "forbidden", "message": "Your role (viewer) may not import clients. Ask an admin."}`,
-//! and the HTTP status says the same (401, 403, 404, 400, 409, 500).
+//! and the HTTP status says the same (401, 403, 404, 400, 409, 413, 500).
 
 use leptos::server_fn::codec::JsonEncoding;
 use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
@@ -31,6 +31,10 @@ pub enum AppError {
     /// Too many failed attempts; the message says how long to wait (429).
     #[error("{0}")]
     TooManyRequests(String),
+    /// The request's body is over what the server, or a proxy in front of
+    /// it, takes (413). Sending it again cannot help.
+    #[error("{0}")]
+    TooLarge(String),
     /// The destination that stores the rows (a host's webhook receiver)
     /// refused them or could not be reached after several tries; the
     /// message says which, in the host's words where it gave any (502).
@@ -50,6 +54,12 @@ impl AppError {
         AppError::Unauthenticated("Sign in to continue.".to_string())
     }
 
+    /// The server's own 413: a body over [`crate::model::REQUEST_BODY_LIMIT`].
+    pub fn body_too_large() -> AppError {
+        let mb = crate::model::REQUEST_BODY_LIMIT / (1024 * 1024);
+        AppError::TooLarge(format!("The request is over the {mb} MB the server takes. Send the rows in smaller batches."))
+    }
+
     /// The HTTP status this error is answered with.
     pub fn status(&self) -> u16 {
         match self {
@@ -59,6 +69,7 @@ impl AppError {
             AppError::BadRequest(_) => 400,
             AppError::Conflict(_) => 409,
             AppError::TooManyRequests(_) => 429,
+            AppError::TooLarge(_) => 413,
             AppError::Destination(_) => 502,
             AppError::Internal => 500,
             AppError::Network(_) => 503,
@@ -84,6 +95,16 @@ impl From<sqlx::Error> for AppError {
     }
 }
 
+/// What a proxy's "413 ... too large" page becomes: who refused, and what
+/// the host's administrator can change.
+fn proxy_too_large() -> AppError {
+    let mb = crate::model::REQUEST_BODY_LIMIT / (1024 * 1024);
+    AppError::TooLarge(format!(
+        "A proxy between this page and the server refused the rows as too large (413). \
+         Ask the site's administrator to let requests of up to {mb} MB through (nginx: client_max_body_size {mb}m)."
+    ))
+}
+
 /// The most characters of a decoder's message passed on to the caller.
 const MAX_DETAIL: usize = 300;
 
@@ -99,6 +120,13 @@ impl FromServerFnError for AppError {
 
     fn from_server_fn_error(value: ServerFnErrorErr) -> AppError {
         match value {
+            // A body of unknown length that ran past the server's limit while
+            // it was read (`http_body_util`'s `LengthLimitError`); one that
+            // announced its length is refused before (`too_large_as_json`).
+            #[cfg(feature = "ssr")]
+            ServerFnErrorErr::Args(m) | ServerFnErrorErr::Deserialization(m) if m.contains("length limit exceeded") => {
+                AppError::body_too_large()
+            }
             // The server could not read the arguments: the caller's fault.
             ServerFnErrorErr::Args(m) | ServerFnErrorErr::MissingArg(m) => {
                 AppError::BadRequest(format!("The request is not valid: {}", shorten(&m)))
@@ -115,6 +143,22 @@ impl FromServerFnError for AppError {
         }
     }
 
+    /// Decodes an error answer. One that is not this type's JSON came from
+    /// something between the page and the server (a proxy's error page):
+    /// its 413 says the proxy refused a body as too large, which no retry
+    /// mends; anything else may pass, and stays a fault worth a retry.
+    fn de(data: Bytes) -> AppError {
+        serde_json::from_slice(&data).unwrap_or_else(|_| {
+            let text = String::from_utf8_lossy(&data[..data.len().min(2048)]);
+            let lower = text.to_ascii_lowercase();
+            if lower.contains("413") && lower.contains("too large") {
+                proxy_too_large()
+            } else {
+                AppError::from_server_fn_error(ServerFnErrorErr::Deserialization(shorten(&text)))
+            }
+        })
+    }
+
     /// Encodes the error as JSON. On the server this is where an error
     /// becomes a response, so it also sets the HTTP status (through
     /// `leptos_axum::ResponseOptions`): a 403 is a real 403. A plain HTML form
@@ -124,5 +168,39 @@ impl FromServerFnError for AppError {
         #[cfg(feature = "ssr")]
         crate::backend::set_status(self.status());
         serde_json::to_vec(self).map(Bytes::from).unwrap_or_else(|_| Bytes::from_static(br#"{"error":"internal"}"#))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_proxys_413_page_is_too_large_and_says_what_to_raise() {
+        let nginx = "<html>\r\n<head><title>413 Request Entity Too Large</title></head>\r\n<body>\r\n\
+                     <center><h1>413 Request Entity Too Large</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n";
+        let error = AppError::de(Bytes::from(nginx));
+        assert!(matches!(&error, AppError::TooLarge(m) if m.contains("client_max_body_size 8m")), "{error:?}");
+        assert_eq!(error.status(), 413);
+        let plain = AppError::de(Bytes::from_static(b"413 Payload Too Large"));
+        assert!(matches!(plain, AppError::TooLarge(_)), "{plain:?}");
+    }
+
+    #[test]
+    fn other_answers_that_are_not_json_stay_faults() {
+        for page in ["<html><title>502 Bad Gateway</title></html>", "upstream timed out", ""] {
+            let error = AppError::de(Bytes::from(page));
+            assert!(!matches!(error, AppError::TooLarge(_)), "{page}: {error:?}");
+        }
+    }
+
+    #[test]
+    fn the_servers_own_errors_decode_as_they_were_sent() {
+        for error in [AppError::body_too_large(), AppError::Conflict("ended".into()), AppError::Internal] {
+            let sent = serde_json::to_vec(&error).unwrap();
+            assert_eq!(AppError::de(Bytes::from(sent)), error);
+        }
+        let body = serde_json::to_value(AppError::body_too_large()).unwrap();
+        assert_eq!(body["error"], "too_large");
     }
 }

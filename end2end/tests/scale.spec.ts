@@ -180,6 +180,43 @@ test("a dropped connection during the import resumes: no row lost, none twice", 
   expect(new Set(emails).size).toBe(rows);
 });
 
+test("a proxy that refuses a batch as too large stops the import at once, saying what to raise", async ({ page }) => {
+  await signIn(page, "staff@acme.test");
+  const dialog = await openCrm(page);
+  const tag = unique();
+  const rows = 1_400; // three batches
+  await batchesOf500(page);
+  await upload(page, "proxy.csv", crmFile(rows, tag));
+  await dialog.getByRole("button", { name: "Next: review rows" }).click();
+  await expect(dialog.locator(".review-summary")).toContainText(`${n(rows)} valid`);
+  // The second batch meets a proxy's limit: its own HTML page, not the server's JSON.
+  let refused = 0;
+  await page.route("**/api/commit_batch", async (route) => {
+    if (/"seq":1\b/.test(route.request().postData() ?? "")) {
+      refused += 1;
+      await route.fulfill({
+        status: 413,
+        contentType: "text/html",
+        body: "<html><head><title>413 Request Entity Too Large</title></head><body><h1>413 Request Entity Too Large</h1><hr>nginx</body></html>",
+      });
+      return;
+    }
+    await route.continue();
+  });
+  await dialog.getByRole("button", { name: `Import ${n(rows)} rows`, exact: true }).click();
+  // Not retried as a lost connection would be (that goes on for minutes).
+  const alert = dialog.getByRole("alert");
+  await expect(alert).toContainText("refused the rows as too large", { timeout: 15_000 });
+  await expect(alert).toContainText("client_max_body_size 8m");
+  await expect(alert).toContainText("stopped after 500 of 1,400 rows");
+  expect(await alert.textContent()).not.toContain("..");
+  await expect(dialog.locator("#reconnecting")).toHaveCount(0);
+  expect(refused).toBe(1);
+  await page.screenshot({ path: "screenshots/scale-proxy-too-large.png" });
+  // The batch before was saved, once.
+  expect(await crmEmails(page, tag)).toHaveLength(500);
+});
+
 test("an import cancelled half-way keeps the saved batches, each once", async ({ page }) => {
   await signIn(page, "staff@acme.test");
   const dialog = await openCrm(page);

@@ -17,10 +17,8 @@ use std::net::SocketAddr;
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::services::ServeDir;
 
-/// The largest request body accepted: 8 MiB. A batch of 500 rows (the most
-/// `commit_batch` takes) of the built-in templates is well under 1 MiB of
-/// JSON even with long values, so every batch fits with room to spare.
-pub const BODY_LIMIT: usize = 8 * 1024 * 1024;
+/// The largest request body accepted ([`app::model::REQUEST_BODY_LIMIT`]).
+pub const BODY_LIMIT: usize = app::model::REQUEST_BODY_LIMIT;
 
 /// Settings of `csv-import serve`.
 #[derive(Clone, Debug)]
@@ -145,10 +143,31 @@ pub fn router_with(leptos_options: LeptosOptions, db: Db, site: &SiteOptions) ->
         // the raw body, which RequestBodyLimitLayer caps (413 beyond it).
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .layer(RequestBodyLimitLayer::new(BODY_LIMIT))
+        .layer(axum::middleware::map_response(too_large_as_json))
         // Cross-origin pages: CORS for the allow-list (the importer's
         // endpoints only), 403 for others' state-changing requests.
         .layer(axum::middleware::from_fn_with_state(origins, crate::embed::origin_guard))
         .with_state(leptos_options)
+}
+
+/// The body limit's 413 is plain text; callers of the server functions
+/// get every error as [`app::AppError`]'s JSON, this one too.
+async fn too_large_as_json(response: Response) -> Response {
+    let json = response
+        .headers()
+        .get(axum::http::header::CONTENT_TYPE)
+        .is_some_and(|v| v.as_bytes().starts_with(b"application/json"));
+    if response.status() != axum::http::StatusCode::PAYLOAD_TOO_LARGE || json {
+        return response;
+    }
+    let body = serde_json::to_vec(&app::AppError::body_too_large()).unwrap_or_default();
+    let mut answer = Response::new(axum::body::Body::from(body));
+    *answer.status_mut() = axum::http::StatusCode::PAYLOAD_TOO_LARGE;
+    answer.headers_mut().insert(
+        axum::http::header::CONTENT_TYPE,
+        axum::http::HeaderValue::from_static("application/json"),
+    );
+    answer
 }
 
 /// The site's compiled files (`/pkg/`: the page's wasm, its chunks, the

@@ -547,6 +547,22 @@ async fn malformed_requests_are_4xx(db: Db) {
     let huge = vec![b' '; csv_import::serve::BODY_LIMIT + 1];
     let reply = api.request(path, "application/json", huge, Some(&admin)).await;
     assert_eq!(reply.status, StatusCode::PAYLOAD_TOO_LARGE);
+    assert_eq!(reply.body["error"], "too_large", "{}", reply.text);
+    assert!(reply.text.contains("smaller batches"), "{}", reply.text);
+    // The same body sent in pieces, its length unknown until it ends.
+    let pieces = (0..=csv_import::serve::BODY_LIMIT / 65_536).map(|_| Ok::<_, std::io::Error>(vec![b' '; 65_536]));
+    let request = Request::builder()
+        .method("POST")
+        .uri(path)
+        .header(header::CONTENT_TYPE, "application/json")
+        .header(header::COOKIE, admin.as_str())
+        .body(Body::from_stream(futures::stream::iter(pieces)))
+        .unwrap();
+    let response = api.router.clone().oneshot(request).await.unwrap();
+    let status = response.status();
+    let bytes = axum::body::to_bytes(response.into_body(), usize::MAX).await.unwrap();
+    let body: Value = serde_json::from_slice(&bytes).unwrap();
+    assert_eq!((status, &body["error"]), (StatusCode::PAYLOAD_TOO_LARGE, &json!("too_large")), "{body}");
     // An unknown server function.
     let reply = api.form("drop_everything", &[], Some(&admin)).await;
     assert!(reply.status.is_client_error(), "{}", reply.status);
