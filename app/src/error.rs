@@ -56,7 +56,7 @@ impl AppError {
 
     /// The server's own 413: a body over [`crate::model::REQUEST_BODY_LIMIT`].
     pub fn body_too_large() -> AppError {
-        let mb = crate::model::REQUEST_BODY_LIMIT / (1024 * 1024);
+        let mb = limit_mb();
         AppError::TooLarge(format!("The request is over the {mb} MB the server takes. Send the rows in smaller batches."))
     }
 
@@ -95,10 +95,15 @@ impl From<sqlx::Error> for AppError {
     }
 }
 
+/// [`crate::model::REQUEST_BODY_LIMIT`] in MiB, as the messages name it.
+fn limit_mb() -> usize {
+    crate::model::REQUEST_BODY_LIMIT / (1024 * 1024)
+}
+
 /// What a proxy's "413 ... too large" page becomes: who refused, and what
 /// the host's administrator can change.
 fn proxy_too_large() -> AppError {
-    let mb = crate::model::REQUEST_BODY_LIMIT / (1024 * 1024);
+    let mb = limit_mb();
     AppError::TooLarge(format!(
         "A proxy between this page and the server refused the rows as too large (413). \
          Ask the site's administrator to let requests of up to {mb} MB through (nginx: client_max_body_size {mb}m)."

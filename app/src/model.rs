@@ -150,10 +150,10 @@ pub struct StartImport {
     pub lang: csv_import_core::Lang,
 }
 
-/// The largest request body the server takes: 8 MiB, twice a batch's
-/// most JSON (`max_batch_bytes` of [`ImportStarted`]), so that every batch
-/// fits with its envelope. A proxy in front of the server must let as much
-/// through.
+/// The largest request body the server takes: 8 MiB. A batch's rows take
+/// at most half of it (`max_batch_bytes` of [`ImportStarted`]), so that
+/// every batch fits with its envelope. A proxy in front of the server must
+/// let as much through.
 pub const REQUEST_BODY_LIMIT: usize = 8 * 1024 * 1024;
 
 /// The server's answer to [`StartImport`].

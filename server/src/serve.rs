@@ -8,7 +8,7 @@ use app::backend::DemoMode;
 use app::{shell, App};
 use axum::extract::{DefaultBodyLimit, Path};
 use axum::http::HeaderMap;
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
 use leptos::prelude::*;
@@ -160,14 +160,7 @@ async fn too_large_as_json(response: Response) -> Response {
     if response.status() != axum::http::StatusCode::PAYLOAD_TOO_LARGE || json {
         return response;
     }
-    let body = serde_json::to_vec(&app::AppError::body_too_large()).unwrap_or_default();
-    let mut answer = Response::new(axum::body::Body::from(body));
-    *answer.status_mut() = axum::http::StatusCode::PAYLOAD_TOO_LARGE;
-    answer.headers_mut().insert(
-        axum::http::header::CONTENT_TYPE,
-        axum::http::HeaderValue::from_static("application/json"),
-    );
-    answer
+    (response.status(), axum::Json(app::AppError::body_too_large())).into_response()
 }
 
 /// The site's compiled files (`/pkg/`: the page's wasm, its chunks, the

@@ -34,10 +34,10 @@ use std::collections::{HashMap, HashSet};
 /// (BENCHMARKS.md); a retry redoes at most that many.
 pub const MAX_BATCH_ROWS: u32 = 5_000;
 
-/// The most bytes of JSON a batch's rows may take, so that a batch of long
-/// values is cut short of the server's 8 MiB body limit. The browser counts
-/// an upper bound of the JSON before it sends.
-pub const MAX_BATCH_BYTES: u32 = 4 * 1024 * 1024;
+/// The most bytes of JSON a batch's rows may take: half the server's body
+/// limit, so that a batch of long values is cut short of it. The browser
+/// counts an upper bound of the JSON before it sends.
+pub const MAX_BATCH_BYTES: u32 = (crate::model::REQUEST_BODY_LIMIT / 2) as u32;
 
 /// The most rows a batch of `destination`'s imports carries.
 pub fn batch_rows(destination: &dyn Destination) -> u32 {
