@@ -61,13 +61,25 @@ test("Data management: leads sample, mapping, background import, notification, r
   await expect(dialog.locator(".review-summary")).toContainText("5 valid");
   await expect(dialog.locator(".review-summary")).toContainText("1 with errors");
 
+  // The page is not told the import ended until it has said it started.
+  let tell!: () => void;
+  const told = new Promise<void>((resolve) => (tell = resolve));
+  for (const endpoint of ["**/api/wait_for_import*", "**/api/import_notifications*"]) {
+    await page.route(endpoint, async (route) => {
+      await told;
+      await route.continue();
+    });
+  }
   await dialog.getByRole("button", { name: "Import 5 valid rows, skip 1" }).click();
   await expect(dialog).toBeHidden();
-  await expect(page.getByRole("status").filter({ hasText: "Import started. Records will appear in the system shortly." })).toBeVisible();
+  const banner = page.locator("p[role=status]", { hasText: /^Import (started|finished)/ });
+  await expect(banner).toHaveText("Import started. Records will appear in the system shortly. Open Leads");
   await page.screenshot({ path: "screenshots/background-started.png" });
+  tell();
 
-  // The notification arrives without a reload.
+  // The notification arrives without a reload, and the page's own line says how it ended.
   const note = page.locator(".notifications .notification").first();
+  await expect(banner).toHaveText("Import finished: 5 inserted, 0 updated, 0 unchanged, 1 skipped. Open Leads");
   await expect(note).toHaveText(new RegExp(`Import of fair-${tag}\\.csv finished: 5 imported, 1 skipped\\.`));
   await expect(page.locator(".notifications")).toHaveAttribute("aria-live", "polite");
   await expect(note.getByRole("link", { name: "See imports" })).toHaveAttribute("href", "/imports");

@@ -47,16 +47,21 @@ pub fn expect_import_end(import_id: String) {
     }
 }
 
-/// Counts the background imports that finished while the page is open;
-/// provided by the app, bumped by [`Notifications`], tracked by the record
-/// pages to reload.
+/// The background imports that finished while the page is open; provided
+/// by the app, told by [`Notifications`]. Record pages track the count to
+/// reload; a page that started an import finds how it ended in `told`.
 #[derive(Clone, Copy, Debug)]
-pub struct ImportsFinished(pub RwSignal<u32>);
+pub struct ImportsFinished {
+    /// How many finished.
+    pub count: RwSignal<u32>,
+    /// Each one's summary, in the order they were told.
+    pub told: RwSignal<Vec<ImportSummary>>,
+}
 
 impl ImportsFinished {
-    /// A fresh counter.
+    /// None finished yet.
     pub fn new() -> ImportsFinished {
-        ImportsFinished(RwSignal::new(0))
+        ImportsFinished { count: RwSignal::new(0), told: RwSignal::new(Vec::new()) }
     }
 }
 
@@ -97,10 +102,11 @@ pub fn Notifications() -> impl IntoView {
     let tell = move |mut news: Vec<ImportSummary>| {
         told.update_value(|told| news.retain(|summary| told.insert(summary.id.clone())));
         if !news.is_empty() {
-            items.update(|list| list.extend(news));
             if let Some(finished) = finished {
-                finished.0.update(|n| *n += 1);
+                finished.told.update(|told| told.extend(news.iter().cloned()));
+                finished.count.update(|n| *n += 1);
             }
+            items.update(|list| list.extend(news));
         }
     };
     // Effects run in the browser only: the server renders no polling.

@@ -5,12 +5,10 @@
 //! they are done.
 
 use crate::components::import_modal::{ImportModal, Mode};
+use super::import_notice::{ImportNotice, ImportNoticeLine};
 use crate::model::{ImportSummary, TemplateAccess};
 use crate::server_fns::templates::get_template::get_template;
 use leptos::prelude::*;
-
-/// What a page says when a background import was queued.
-pub const STARTED: &str = "Import started. Records will appear in the system shortly.";
 
 /// The data types this page imports: template name, label, records page.
 const TYPES: [(&str, &str, &str); 3] =
@@ -21,20 +19,12 @@ pub fn DataPage() -> impl IntoView {
     let chosen = RwSignal::new("clients");
     let access = Resource::new(move || chosen.get(), |name| get_template(name.to_string(), None));
     let open = RwSignal::new(None::<TemplateAccess>);
-    let notice = RwSignal::new(None::<(String, bool)>);
+    let notice = RwSignal::new(None::<ImportNotice>);
 
     let on_close = move |summary: Option<ImportSummary>| {
         open.set(None);
-        match summary {
-            Some(s) if s.job.is_some() => notice.set(Some((STARTED.to_string(), true))),
-            Some(s) => notice.set(Some((
-                format!(
-                    "Import finished: {} inserted, {} updated, {} unchanged, {} skipped.",
-                    s.inserted, s.updated, s.unchanged, s.skipped
-                ),
-                false,
-            ))),
-            None => {}
+        if let Some(said) = ImportNotice::after(summary) {
+            notice.set(Some(said));
         }
     };
 
@@ -113,16 +103,14 @@ pub fn DataPage() -> impl IntoView {
                     }
                 })}
             </Suspense>
-            {move || notice.get().map(|(text, started)| {
-                let name = chosen.get_untracked();
-                let link = TYPES.iter().find(|t| t.0 == name).map(|t| (t.2, t.1));
-                view! {
-                    <p class="success" role="status">
-                        {text}
-                        {started.then(|| link.map(|(href, label)| view! { " " <a href=href>{format!("Open {label}")}</a> }))}
-                    </p>
-                }
-            })}
+            // The link goes to the records of the type imported.
+            <ImportNoticeLine
+                notice
+                link=Signal::derive(move || {
+                    let name = chosen.get();
+                    TYPES.iter().find(|t| t.0 == name).map(|t| (t.2, format!("Open {}", t.1)))
+                })
+            />
         </section>
         {move || open.get().map(|access| view! { <ImportModal access mode=Mode::Import on_close=on_close/> })}
     }

@@ -30,7 +30,7 @@ pub fn state_label(summary: &ImportSummary) -> &'static str {
 pub fn ImportsPage() -> impl IntoView {
     // Reload when a background import finishes, so its counts show.
     let finished = use_context::<crate::components::notifications::ImportsFinished>();
-    let imports = Resource::new(move || finished.map(|f| f.0.get()), |_| list_imports());
+    let imports = Resource::new(move || finished.map(|f| f.count.get()), |_| list_imports());
     view! {
         <h1>"Imports"</h1>
         <Transition fallback=|| view! { <p aria-busy="true">"Loading…"</p> }>

@@ -7,6 +7,7 @@ pub mod crm;
 pub mod data;
 pub mod embed_example;
 pub mod home;
+pub mod import_notice;
 pub mod imports;
 pub mod lead_form;
 pub mod local_time;

@@ -1,6 +1,7 @@
 //! The Clients, Leads and Companies pages: the workspace's records, with
 //! search and paging, and the Import button that opens the modal.
 
+use super::import_notice::{ImportNotice, ImportNoticeLine};
 use crate::components::import_launcher::ImportLauncher;
 use crate::portal::server_fns::records::list_records::list_records;
 use leptos::prelude::*;
@@ -21,20 +22,17 @@ pub fn RecordsPage(
     // A background import that finished shows its records without a reload.
     let finished = use_context::<crate::components::notifications::ImportsFinished>();
     let records = Resource::new(
-        move || (search.get(), page.get(), reload.get(), finished.map(|f| f.0.get())),
+        move || (search.get(), page.get(), reload.get(), finished.map(|f| f.count.get())),
         move |(search, page, _, _)| list_records(entity.to_string(), search, page),
     );
-    let notice = RwSignal::new(None::<String>);
+    let notice = RwSignal::new(None::<ImportNotice>);
 
     let on_close = move |summary: Option<crate::model::ImportSummary>| {
-        if summary.as_ref().is_some_and(|s| s.job.is_some()) {
-            notice.set(Some(crate::portal::pages::data::STARTED.to_string()));
-        } else if let Some(summary) = summary {
-            notice.set(Some(format!(
-                "Import finished: {} inserted, {} updated, {} unchanged, {} skipped.",
-                summary.inserted, summary.updated, summary.unchanged, summary.skipped
-            )));
-            reload.update(|n| *n += 1);
+        if let Some(said) = ImportNotice::after(summary) {
+            if matches!(said, ImportNotice::Finished(_)) {
+                reload.update(|n| *n += 1);
+            }
+            notice.set(Some(said));
         }
     };
     view! {
@@ -42,7 +40,7 @@ pub fn RecordsPage(
             <h1>{title}</h1>
             <ImportLauncher template=template label="Import" on_close=on_close/>
         </div>
-        {move || notice.get().map(|n| view! { <p class="success" role="status">{n}</p> })}
+        <ImportNoticeLine notice/>
         <form class="search" role="search" on:submit=|ev| ev.prevent_default()>
             <label>
                 <span class="visually-hidden">{format!("Search {}", title.to_lowercase())}</span>
