@@ -584,8 +584,11 @@ static EN: Text = Text {
     no_file: "There is no file to import.",
     start_failed: |e| format!("The import could not start: {e}"),
     stopped_after: |sent, total, e| {
-        let (sent, total) = (Locale::En.number(sent), en(total, "row", "rows"));
         let e = sentence(e);
+        if sent == 0 {
+            return format!("The import stopped before any row was saved: {e} Import the file again once this is fixed.");
+        }
+        let (sent, total) = (Locale::En.number(sent), en(total, "row", "rows"));
         format!("The import stopped after {sent} of {total}: {e} The rows before were saved; import the file again to finish (saved rows come back as unchanged).")
     },
     queue_failed: |e| format!("The rows were uploaded but the import could not be started: {e}"),
@@ -780,6 +783,10 @@ static FR: Text = Text {
     no_file: "Il n’y a aucun fichier à importer.",
     start_failed: |e| format!("L’import n’a pas pu démarrer : {e}"),
     stopped_after: |sent, total, e| {
+        if sent == 0 {
+            let e = sentence(e);
+            return format!("L’import s’est arrêté avant qu’aucune ligne ne soit enregistrée : {e} Importez de nouveau le fichier une fois le problème réglé.");
+        }
         let (sent, total) = (fr(sent, "ligne", "lignes"), Locale::Fr.number(total));
         let e = sentence(e);
         format!("L’import s’est arrêté après {sent} sur {total} : {e} Les lignes précédentes sont enregistrées ; importez de nouveau le fichier pour terminer (les lignes déjà enregistrées reviendront comme inchangées).")
@@ -976,6 +983,11 @@ mod tests {
         assert!(stopped.contains("rows: Sign in to continue. The rows before"), "{stopped}");
         let stopped = (fr.stopped_after)(500, 1_400, "Connectez-vous pour continuer.");
         assert!(stopped.contains("continuer. Les lignes"), "{stopped}");
+        // Nothing saved: no "after 0 rows", no "the rows before".
+        let stopped = (en.stopped_after)(0, 1_400, "Too large.");
+        assert_eq!(stopped, "The import stopped before any row was saved: Too large. Import the file again once this is fixed.");
+        let stopped = (fr.stopped_after)(0, 1_400, "Trop grand");
+        assert!(stopped.starts_with("L’import s’est arrêté avant qu’aucune ligne ne soit enregistrée : Trop grand. Importez"), "{stopped}");
         assert_eq!((en.reading_rows)(1), "Reading rows… 1 row");
         assert_eq!((fr.n_registered)(1), "1 déjà enregistrée");
         // No count message says "1 rows", "1 lignes" or "0 lignes" in either language.

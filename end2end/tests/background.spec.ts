@@ -213,3 +213,58 @@ test("a big background import sends its next batches while the server takes one,
   await expect(page.locator("table.records tbody tr")).toHaveCount(1);
   await expect(page.locator("table.records")).toContainText("Lead36000");
 });
+
+test("behind a proxy with a lower body limit, the batches refused in flight go again in halves, every row once", async ({ page }) => {
+  test.setTimeout(120_000);
+  await signIn(page, "admin@acme.test");
+  await openDataPage(page);
+  await page.getByRole("radio", { name: "Leads" }).check();
+  // Batches of 1,000 rows, so that six are in flight when the first is refused.
+  await page.route("**/api/start_import", async (route) => {
+    const response = await route.fetch();
+    await route.fulfill({ response, json: { ...(await response.json()), max_batch_rows: 1_000 } });
+  });
+  // The proxy takes a little over half of what the first batch weighs. Its
+  // refusals are held until six batches are in flight, as when the proxy
+  // answers slower than the page sends.
+  let limit = 0;
+  let refused = 0;
+  let most = 0;
+  const passed: { seq: number; rows: number }[] = [];
+  await page.route("**/api/stage_batch", async (route) => {
+    const body = route.request().postData() ?? "";
+    limit ||= Math.floor(body.length * 0.6);
+    if (body.length > limit) {
+      refused += 1;
+      most = Math.max(most, refused);
+      const held = Date.now();
+      while (most < 6 && Date.now() - held < 20_000) await new Promise((r) => setTimeout(r, 50));
+      await route.fulfill({ status: 413, contentType: "text/html", body: "<html><body><h1>413 Request Entity Too Large</h1></body></html>" });
+      return;
+    }
+    const batch = JSON.parse(body).batch;
+    passed.push({ seq: batch.seq, rows: batch.rows.length });
+    await route.continue();
+  });
+  const tag = unique();
+  const rows = 12_000;
+  const lines = ["First Name,Last Name,Email,Status"];
+  for (let i = 1; i <= rows; i++) lines.push(`Lead${i},Proxy,lead${i}.${tag}@example.com,new`);
+  await page.getByRole("button", { name: "Import leads" }).click();
+  const dialog = page.getByRole("dialog");
+  await upload(page, `proxy-${tag}.csv`, lines.join("\n"));
+  await dialog.getByRole("button", { name: "Next: review rows" }).click();
+  await expect(dialog.locator(".review-summary")).toContainText("12,000 valid");
+  await dialog.getByRole("button", { name: /^Import 12,000 rows/ }).click();
+  const note = page.locator(".notifications .notification", { hasText: `proxy-${tag}.csv` });
+  await expect(note).toContainText("finished: 12,000 imported, 0 skipped.", { timeout: 60_000 });
+  // The six batches in flight were refused, and only they: cut in halves, they all went through.
+  expect(refused).toBe(6);
+  // Each sequence number saved once, none missing, every row in one of them.
+  expect(passed.map((b) => b.seq).sort((a, b) => a - b)).toEqual([...Array(passed.length).keys()]);
+  expect(passed.reduce((sum, b) => sum + b.rows, 0)).toBe(rows);
+  await page.getByRole("link", { name: "Open Leads" }).click();
+  await page.waitForURL("**/leads");
+  await page.getByRole("searchbox").fill(`.${tag}@`);
+  await expect(page.locator(".pager")).toContainText("12000 records");
+});

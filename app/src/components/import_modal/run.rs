@@ -97,13 +97,54 @@ where
     }
 }
 
+/// Why a batch was not saved.
+enum NotSaved {
+    /// Refused for its size (by the server, or by a proxy in front of it)
+    /// before any of it was saved: its rows come back to go again in
+    /// smaller batches, with what to say if they cannot be cut smaller.
+    TooLarge(Vec<Box<RawValue>>, String),
+    /// The import stops, saying this.
+    Stop(String),
+}
+
+/// The bytes of JSON `records` make in a batch.
+fn json_bytes(records: &[Box<RawValue>]) -> usize {
+    records.iter().map(|r| r.get().len() + 1).sum()
+}
+
+/// `batch` in pieces of at most `limit` bytes of JSON (0: no limit), each
+/// of at least one record, in order; only the last piece can be the end of
+/// the rows.
+fn cut(batch: NextRows, limit: usize) -> Vec<NextRows> {
+    if limit == 0 || json_bytes(&batch.records) <= limit {
+        return vec![batch];
+    }
+    let mut pieces = Vec::new();
+    let (mut piece, mut bytes) = (Vec::new(), 0);
+    for record in batch.records {
+        let size = record.get().len() + 1;
+        if !piece.is_empty() && bytes + size > limit {
+            pieces.push(NextRows { records: std::mem::take(&mut piece), done: false });
+            bytes = 0;
+        }
+        bytes += size;
+        piece.push(record);
+    }
+    pieces.push(NextRows { records: piece, done: batch.done });
+    pieces
+}
+
 /// Ask the worker for the valid rows, `size` (and at most `max_bytes` of
 /// JSON, unless 0) at a time, and hand each batch to `send` (with its
 /// sequence number, whether it is the last, and how many rows were sent
 /// before it), keeping the progress up to date. The next batch is read from
 /// the worker while batches are sent; up to `in_flight` are sent before the
-/// first of them is answered. Stops when the user cancels (the batches sent
-/// get their answers first). The rows sent, and whether the user cancelled.
+/// first of them is answered. A batch refused as too large (a proxy with a
+/// lower body limit than the server's) goes again cut in halves, under the
+/// sequence numbers from its own on, with the batches sent after it (as
+/// large, so refused too) and those read since; the rest are read at that
+/// size. Stops when the user cancels (the batches sent get their answers
+/// first). The rows sent, and whether the user cancelled.
 async fn send_batches<F, Fut>(
     state: ModalState,
     (size, max_bytes, in_flight): (usize, usize, usize),
@@ -112,72 +153,119 @@ async fn send_batches<F, Fut>(
 ) -> Result<(u64, bool), String>
 where
     F: FnMut(u32, Vec<Box<RawValue>>, bool, u64) -> Fut,
-    Fut: Future<Output = Result<(), String>>,
+    Fut: Future<Output = Result<(), NotSaved>>,
 {
     use futures::stream::{FuturesOrdered, StreamExt};
     type Reading = std::pin::Pin<Box<dyn Future<Output = Result<NextRows, String>>>>;
     let began = crate::browser::now_ms();
     let (mut sent, mut handed, mut seq) = (0_u64, 0_u64, 0_u32);
-    let ask_next = move || -> Reading {
-        Box::pin(async move { crate::browser::ask::<NextRows>(&Request::NextBatch { size, max_bytes }).await })
+    // The most bytes of JSON in a batch: lowered when one is refused as too large.
+    let limit = std::rc::Rc::new(std::cell::Cell::new(max_bytes));
+    let ask_next = {
+        let limit = limit.clone();
+        move || -> Reading {
+            let max_bytes = limit.get();
+            Box::pin(async move { crate::browser::ask::<NextRows>(&Request::NextBatch { size, max_bytes }).await })
+        }
     };
     let mut sending = FuturesOrdered::new();
     let mut reading: Option<Reading> = Some(ask_next());
-    let mut next: Option<NextRows> = None;
+    // Batches read and not sent yet, in order; `read_all` once the last is read.
+    let mut ready = std::collections::VecDeque::<NextRows>::new();
+    let mut read_all = false;
+    // Batches refused as too large, in order, while those sent after them
+    // are answered; `recut` unless one sent after them was saved (their
+    // sequence numbers are then no longer free to share out again).
+    let mut refused = Vec::<NextRows>::new();
+    let mut recut = true;
+    let mut refusal = String::new();
     let mut cancelled = false;
     loop {
         cancelled |= state.cancel_requested.get_untracked();
         if cancelled {
             reading = None;
-            next = None;
+            ready.clear();
+            read_all = true;
         }
-        // Hand on the batch read, while fewer than `in_flight` wait.
-        if sending.len() < in_flight.max(1)
-            && let Some(batch) = next.take()
+        // Hand on the batch read, while fewer than `in_flight` wait (none
+        // while refused batches wait to be cut again).
+        let room = if refused.is_empty() { in_flight.max(1) } else { 0 };
+        if sending.len() < room
+            && let Some(batch) = ready.pop_front()
+            && !batch.records.is_empty()
         {
-            if batch.records.is_empty() {
-                reading = (!batch.done).then(&ask_next);
-            } else {
-                let rows = batch.records.len() as u64;
-                let reply = send(seq, batch.records, batch.done, handed);
-                sending.push_back(async move { reply.await.map(|()| rows) });
-                seq += 1;
-                handed += rows;
-                reading = (!batch.done).then(&ask_next);
-            }
+            let rows = batch.records.len() as u64;
+            let reply = send(seq, batch.records, batch.done, handed);
+            sending.push_back(async move { (rows, batch.done, reply.await) });
+            seq += 1;
+            handed += rows;
         }
-        if sending.is_empty() && reading.is_none() && next.is_none() {
+        if reading.is_none() && ready.is_empty() && !read_all {
+            reading = Some(ask_next());
+        }
+        if sending.is_empty() && reading.is_none() && ready.is_empty() {
             return Ok((sent, cancelled));
         }
         // Wait for the next answer, or for the worker's next batch when
         // there is room to send it.
-        let answered = match reading.as_mut().filter(|_| next.is_none()) {
-            Some(read) if !sending.is_empty() => {
-                match futures::future::select(sending.next(), read).await {
-                    futures::future::Either::Left((answer, _)) => answer,
-                    futures::future::Either::Right((batch, _)) => {
-                        reading = None;
-                        next = Some(batch?);
-                        None
-                    }
-                }
-            }
-            Some(read) => {
-                let batch = read.await;
-                reading = None;
-                next = Some(batch?);
-                None
-            }
-            None => sending.next().await,
+        let (answered, read) = match reading.as_mut().filter(|_| ready.is_empty()) {
+            Some(read) if !sending.is_empty() => match futures::future::select(sending.next(), read).await {
+                futures::future::Either::Left((answer, _)) => (answer, None),
+                futures::future::Either::Right((batch, _)) => (None, Some(batch)),
+            },
+            Some(read) => (None, Some(read.await)),
+            None => (sending.next().await, None),
         };
-        if let Some(answer) = answered {
-            sent += answer?;
-            let rate = sent as f64 / ((crate::browser::now_ms() - began) / 1000.0).max(0.001);
-            let _ = state.progress.try_update(|p| {
-                p.done = sent;
-                p.rate = rate;
-                p.left = (rate > 0.0).then(|| total.saturating_sub(sent) as f64 / rate);
-            });
+        if let Some(batch) = read {
+            reading = None;
+            let batch = batch?;
+            read_all = batch.done;
+            ready.extend(cut(batch, limit.get()));
+        }
+        match answered {
+            None => {}
+            Some((rows, _, Ok(()))) => {
+                recut &= refused.is_empty();
+                sent += rows;
+                let rate = sent as f64 / ((crate::browser::now_ms() - began) / 1000.0).max(0.001);
+                let _ = state.progress.try_update(|p| {
+                    p.done = sent;
+                    p.rate = rate;
+                    p.left = (rate > 0.0).then(|| total.saturating_sub(sent) as f64 / rate);
+                });
+            }
+            Some((_, done, Err(NotSaved::TooLarge(records, message)))) => {
+                if refused.is_empty() {
+                    refusal = message;
+                }
+                refused.push(NextRows { records, done });
+            }
+            Some((_, _, Err(NotSaved::Stop(message)))) => return Err(message),
+        }
+        // Every batch after the refused ones answered: they were the last
+        // handed on, so their sequence numbers go again to their rows, in
+        // batches of half the size, and so do the batches read since.
+        if sending.is_empty() && !refused.is_empty() {
+            if cancelled {
+                refused.clear();
+                continue;
+            }
+            // A lone row refused cannot be cut: the import stops there.
+            if !recut || refused[0].records.len() < 2 {
+                return Err(refusal);
+            }
+            let first = json_bytes(&refused[0].records);
+            let current = if limit.get() == 0 { first } else { limit.get().min(first) };
+            limit.set((current / 2).max(1));
+            let done = refused.last().is_some_and(|b| b.done);
+            seq -= refused.len() as u32;
+            let records: Vec<Box<RawValue>> = refused.drain(..).flat_map(|b| b.records).collect();
+            handed -= records.len() as u64;
+            let mut again: std::collections::VecDeque<NextRows> = cut(NextRows { records, done }, limit.get()).into();
+            for batch in ready.drain(..) {
+                again.extend(cut(batch, limit.get()));
+            }
+            ready = again;
         }
     }
 }
@@ -206,8 +294,8 @@ async fn deliver(state: ModalState) -> Result<(), String> {
             });
         async move {
             match delivered {
-                Ok(delivered) => delivered.await.map_err(|why| (text.page_refused)(sent, &why)),
-                Err(garbled) => Err(garbled),
+                Ok(delivered) => delivered.await.map_err(|why| NotSaved::Stop((text.page_refused)(sent, &why))),
+                Err(garbled) => Err(NotSaved::Stop(garbled)),
             }
         }
     })
@@ -278,8 +366,8 @@ async fn import(state: ModalState) -> Result<(), String> {
     let in_flight = if background { BACKGROUND_IN_FLIGHT } else { 1 };
     let batch_size = (started.max_batch_rows.max(1) as usize, started.max_batch_bytes as usize, in_flight);
     let import_id = started.import_id.clone();
-    let (_, cancelled) = send_batches(state, batch_size, total, |seq, rows, _last, sent| {
-        let batch = Batch { import_id: import_id.clone(), seq, rows: Vec::new(), rows_json: Some(rows) };
+    let sending = send_batches(state, batch_size, total, |seq, rows, _last, sent| {
+        let mut batch = Batch { import_id: import_id.clone(), seq, rows: Vec::new(), rows_json: Some(rows) };
         async move {
             // The same (import, seq) is applied once however often it is
             // sent, so a batch whose answer was lost can be sent again safely.
@@ -294,16 +382,24 @@ async fn import(state: ModalState) -> Result<(), String> {
                 }
             })
             .await;
-            match outcome {
-                Ok(()) => Ok(()),
-                Err(e) => {
-                    let _ = finish_import(batch.import_id.clone(), true).await;
-                    Err((text.stopped_after)(sent, total, &text.app_error(&e)))
+            outcome.map_err(|e| {
+                let message = (text.stopped_after)(sent, total, &text.app_error(&e));
+                match e {
+                    AppError::TooLarge(_) => NotSaved::TooLarge(batch.rows_json.take().unwrap_or_default(), message),
+                    _ => NotSaved::Stop(message),
                 }
-            }
+            })
         }
     })
-    .await?;
+    .await;
+    let cancelled = match sending {
+        Ok((_, cancelled)) => cancelled,
+        Err(message) => {
+            // What was saved stays; the import is told it ended here.
+            let _ = finish_import(started.import_id.clone(), true).await;
+            return Err(message);
+        }
+    };
     if background && !cancelled {
         let summary = with_retry(state, || queue_import(started.import_id.clone()))
             .await
@@ -439,5 +535,48 @@ fn ResultView(summary: ImportSummary) -> impl IntoView {
             </ul>
             {(more > 0).then(|| view! { <p class="hint">{(crate::i18n::text().and_more)(more)}</p> })}
         })}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{cut, json_bytes, NextRows};
+    use serde_json::value::RawValue;
+
+    fn rows(values: &[&str]) -> Vec<Box<RawValue>> {
+        values.iter().map(|v| RawValue::from_string(format!("{v:?}")).unwrap()).collect()
+    }
+
+    fn texts(piece: &NextRows) -> Vec<String> {
+        piece.records.iter().map(|r| serde_json::from_str::<String>(r.get()).unwrap()).collect()
+    }
+
+    #[test]
+    fn a_batch_is_cut_in_order_into_pieces_within_the_limit() {
+        // Each record is 4 bytes of JSON ("ab") and a comma.
+        let batch = NextRows { records: rows(&["a1", "a2", "a3", "a4", "a5"]), done: true };
+        let pieces = cut(batch, 10);
+        let got: Vec<Vec<String>> = pieces.iter().map(texts).collect();
+        assert_eq!(got, [vec!["a1", "a2"], vec!["a3", "a4"], vec!["a5"]]);
+        assert!(pieces.iter().all(|p| json_bytes(&p.records) <= 10));
+        // Only the last piece can end the rows.
+        assert_eq!(pieces.iter().map(|p| p.done).collect::<Vec<_>>(), [false, false, true]);
+    }
+
+    #[test]
+    fn a_batch_within_the_limit_or_without_one_stays_whole() {
+        for limit in [0, 25, 1_000] {
+            let pieces = cut(NextRows { records: rows(&["a1", "a2", "a3", "a4", "a5"]), done: false }, limit);
+            assert_eq!(pieces.len(), 1, "limit {limit}");
+            assert_eq!(texts(&pieces[0]).len(), 5);
+            assert!(!pieces[0].done);
+        }
+    }
+
+    #[test]
+    fn a_record_over_the_limit_goes_alone() {
+        let pieces = cut(NextRows { records: rows(&["a1", "a much longer value", "a3"]), done: false }, 6);
+        let got: Vec<Vec<String>> = pieces.iter().map(texts).collect();
+        assert_eq!(got, [vec!["a1"], vec!["a much longer value"], vec!["a3"]]);
     }
 }

@@ -3,7 +3,8 @@ use crate::AppError;
 use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
 
-/// Commits one batch of an import's valid rows (at most 500), so that a big
+/// Commits one batch of an import's valid rows (at most the `max_batch_rows`
+/// and `max_batch_bytes` its start answered), so that a big
 /// file is stored in steps the user can follow and a lost answer can be
 /// retried: the same `(import_id, seq)` is applied once. Every row is
 /// checked again on the server; a row that fails is skipped with its
