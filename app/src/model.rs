@@ -150,6 +150,21 @@ pub struct StartImport {
     pub lang: csv_import_core::Lang,
 }
 
+/// More of the rows the browser skipped, for an import whose list is too
+/// long to go with its start in one request.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct MoreSkips {
+    /// The import, as [`ImportStarted`] named it.
+    pub import_id: String,
+    /// Rows the browser found invalid and will not send, with their reasons.
+    pub skipped: Vec<SkippedRow>,
+}
+
+/// The most bytes of skipped rows the page puts in one request
+/// ([`StartImport`] or [`MoreSkips`]): far under the body limit, and under
+/// the 1 MB a proxy lets through by default.
+pub const MAX_SKIPS_BYTES: usize = 512 * 1024;
+
 /// The largest request body the server takes: 8 MiB. A batch's rows take
 /// at most half of it (`max_batch_bytes` of [`ImportStarted`]), so that
 /// every batch fits with its envelope. A proxy in front of the server must

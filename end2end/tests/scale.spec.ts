@@ -261,6 +261,41 @@ test("a proxy that refuses even one row as too large stops the import, saying wh
   expect(await crmEmails(page, tag)).toHaveLength(0);
 });
 
+test("a file with ten thousand invalid rows imports its valid ones: the reasons go to the server in parts", async ({ page }) => {
+  test.setTimeout(120_000);
+  await signIn(page, "admin@acme.test");
+  const dialog = await openImport(page, "/clients");
+  const tag = unique();
+  const [rows, invalid] = [12_000, 10_000];
+  const lines = ["First Name,Last Name,Email"];
+  for (let i = 1; i <= rows; i++) {
+    lines.push(i <= invalid ? `Bad${i},Row,not-an-email-${i}.${tag}` : `Good${i},Row,good${i}.${tag}@example.com`);
+  }
+  // A request carries at most 512 KiB of reasons: more than that follow the start.
+  const parts: number[] = [];
+  await page.route("**/api/skip_rows", async (route) => {
+    parts.push(route.request().postData()?.length ?? 0);
+    await route.continue();
+  });
+  await upload(page, `many-invalid-${tag}.csv`, lines.join("\r\n"));
+  await dialog.getByRole("button", { name: "Next: review rows" }).click();
+  await expect(dialog.locator(".review-summary")).toContainText(`${n(invalid)} with errors`);
+  await dialog.getByRole("button", { name: `Import ${n(rows - invalid)} valid rows, skip ${n(invalid)}`, exact: true }).click();
+  const note = page.locator(".notifications .notification", { hasText: `many-invalid-${tag}.csv` });
+  await expect(note).toContainText(`finished: ${n(rows - invalid)} imported, ${n(invalid)} skipped.`, { timeout: 60_000 });
+  expect(parts.length).toBeGreaterThan(0);
+  expect(parts.every((bytes) => bytes <= 600 * 1024)).toBe(true);
+  // The error report lists every skipped row, once.
+  await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Imports" }).click();
+  const entry = page.locator("table.imports tr", { hasText: `many-invalid-${tag}.csv` });
+  const reportDownload = page.waitForEvent("download");
+  await entry.getByRole("link", { name: /Error report/ }).click();
+  const report = (await import("node:fs")).readFileSync(await (await reportDownload).path(), "utf8");
+  const reported = report.split(/\r?\n/).slice(1).filter((line) => /^\d+,/.test(line)).map((line) => Number(line.split(",")[0]));
+  expect(reported).toHaveLength(invalid);
+  expect(new Set(reported).size).toBe(invalid);
+});
+
 test("an import cancelled half-way keeps the saved batches, each once", async ({ page }) => {
   await signIn(page, "staff@acme.test");
   const dialog = await openCrm(page);

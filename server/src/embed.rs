@@ -242,7 +242,7 @@ pub fn spawn_background_imports(db: &Db) -> tokio::task::JoinHandle<()> {
 /// The server functions that pages of allowed origins may call: what the
 /// importer itself needs, and nothing of the portal (no lists of records or
 /// accounts, no export, no administration, no sign-in).
-pub const IMPORTER_FUNCTIONS: [&str; 15] = [
+pub const IMPORTER_FUNCTIONS: [&str; 16] = [
     "list_templates",
     "get_template",
     "check_references",
@@ -253,6 +253,7 @@ pub const IMPORTER_FUNCTIONS: [&str; 15] = [
     "start_import",
     "commit_batch",
     "stage_batch",
+    "skip_rows",
     "queue_import",
     "finish_import",
     "get_import",

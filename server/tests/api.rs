@@ -28,6 +28,7 @@ on_both!(
     a_batch_sent_twice_is_applied_once,
     malformed_requests_are_4xx,
     get_import_lists_browser_and_server_skips,
+    a_long_list_of_skipped_rows_goes_in_parts,
     finished_imports_take_no_more_batches,
     records_are_searched_and_paged_per_workspace,
     demo_seed_is_idempotent,
@@ -621,6 +622,65 @@ async fn get_import_lists_browser_and_server_skips(db: Db) {
     assert_eq!(listed.len(), 4_501);
     assert!(listed.iter().enumerate().all(|(i, s)| s["row"] == i as u64 + 1));
     assert_eq!(listed[4_500]["reasons"][0], "Émail: \"x4501\" is not an email.");
+}
+
+async fn a_long_list_of_skipped_rows_goes_in_parts(db: Db) {
+    let api = Api::new(db).await;
+    let staff = api.login("staff@acme.test").await;
+    // 100,000 invalid rows with their reasons: over the 8 MiB a request may
+    // carry, so the list cannot go with the start alone.
+    let total = 100_010_u64;
+    let skip = |row: u64| json!({"row": row, "reasons": [format!("Email: \"person{row}.example.com\" has no @: write it as name@domain, or skip this row.")]});
+    let all: Vec<Value> = (1..=100_000).map(skip).collect();
+    let whole = api
+        .json("start_import", json!({"import": {"template": "clients", "file_name": "big.csv", "total_rows": total, "skipped": all}}), Some(&staff))
+        .await;
+    assert_eq!((whole.status, whole.body["error"].clone()), (StatusCode::PAYLOAD_TOO_LARGE, json!("too_large")));
+
+    // The start carries the first rows, `skip_rows` the rest, in parts.
+    let import_id = api.start(&staff, "clients", total, Value::Array((1..=20_000).map(skip).collect())).await;
+    let more = |rows: std::ops::RangeInclusive<u64>| json!({"skips": {"import_id": import_id, "skipped": rows.map(skip).collect::<Vec<_>>()}});
+    for part in [20_001..=50_000, 50_001..=80_000, 80_001..=100_000] {
+        let added = api.json("skip_rows", more(part.clone()), Some(&staff)).await;
+        assert_eq!((added.status, added.body.clone()), (StatusCode::OK, json!(part.count())), "{}", added.text);
+    }
+    // A part sent again (its answer lost) adds nothing; one that overlaps adds the new rows only.
+    let again = api.json("skip_rows", more(80_001..=100_000), Some(&staff)).await;
+    assert_eq!(again.body, json!(0));
+    let overlap = api.json("skip_rows", more(99_999..=100_002), Some(&staff)).await;
+    assert_eq!(overlap.body, json!(2));
+
+    // Not a row of the file, a row twice, a viewer, another workspace, no session: refused.
+    let outside = api.json("skip_rows", more(total + 1..=total + 1), Some(&staff)).await;
+    assert_eq!(outside.status, StatusCode::BAD_REQUEST, "{}", outside.text);
+    assert!(outside.text.contains("not a row of the file"), "{}", outside.text);
+    let twice = json!({"skips": {"import_id": import_id, "skipped": [skip(100_005), skip(100_005)]}});
+    let twice = api.json("skip_rows", twice, Some(&staff)).await;
+    assert_eq!(twice.status, StatusCode::BAD_REQUEST, "{}", twice.text);
+    assert!(twice.text.contains("listed twice"), "{}", twice.text);
+    let viewer = api.login("viewer@acme.test").await;
+    assert_eq!(api.json("skip_rows", more(100_006..=100_006), Some(&viewer)).await.status, StatusCode::FORBIDDEN);
+    let elsewhere = api.login("admin@globex.test").await;
+    assert_eq!(api.json("skip_rows", more(100_006..=100_006), Some(&elsewhere)).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(api.json("skip_rows", more(100_006..=100_006), None).await.status, StatusCode::UNAUTHORIZED);
+
+    // Every row once, in the count and in the list.
+    let done = api.form("finish_import", &[("import_id", &import_id), ("cancelled", "false")], Some(&staff)).await;
+    assert_eq!(done.body["skipped"], 100_002, "{}", &done.text[..done.text.len().min(300)]);
+    let (stored, distinct, lowest, highest): (i64, i64, i64, i64) = on_pool!(api.db.pool, p => sqlx::query_as(
+        "SELECT COUNT(*), COUNT(DISTINCT row), MIN(row), MAX(row) FROM import_skips WHERE import_id = $1",
+    )
+    .bind(&import_id)
+    .fetch_one(p)
+    .await)
+    .unwrap();
+    assert_eq!((stored, distinct, lowest, highest), (100_002, 100_002, 1, 100_002));
+    // The answer lists the first 10,000, in order (the error report has them all).
+    let listed: Vec<u64> = done.body["skipped_rows"].as_array().unwrap().iter().map(|s| s["row"].as_u64().unwrap()).collect();
+    assert!(listed.iter().copied().eq(1..=10_000), "{} listed, from {:?}", listed.len(), listed.first());
+    // Once the import has ended, no more.
+    let late = api.json("skip_rows", more(100_007..=100_007), Some(&staff)).await;
+    assert_eq!(late.status, StatusCode::CONFLICT, "{}", late.text);
 }
 
 async fn finished_imports_take_no_more_batches(db: Db) {

@@ -208,18 +208,7 @@ pub async fn start(
             input.total_rows
         )));
     }
-    if let Some(bad) = input.skipped.iter().find(|s| s.row == 0 || s.row > input.total_rows) {
-        return Err(AppError::BadRequest(format!(
-            "Skipped row {} is not a row of the file (1 to {}).",
-            bad.row, input.total_rows
-        )));
-    }
-    if template.on_invalid == OnInvalid::Reject && !input.skipped.is_empty() {
-        return Err(AppError::BadRequest(format!(
-            "This template imports nothing until every row is valid: fix the {} invalid rows and upload again.",
-            input.skipped.len()
-        )));
-    }
+    check_skips(template, input.total_rows, &input.skipped)?;
 
     let id = random_hex(16)?;
     let created = now();
@@ -246,6 +235,68 @@ pub async fn start(
     tx.commit().await?;
     let max_batch_rows = destination::for_template(template).map_or(MAX_BATCH_ROWS, |d| batch_rows(d.as_ref()));
     Ok(ImportStarted { import_id: id, max_batch_rows, max_batch_bytes: MAX_BATCH_BYTES })
+}
+
+/// Refuse skipped rows that are not rows of the file (1 to `total_rows`),
+/// a row listed twice, or any for a template that imports nothing until
+/// every row is valid.
+fn check_skips(template: &Template, total_rows: u64, skipped: &[SkippedRow]) -> Result<(), AppError> {
+    if let Some(bad) = skipped.iter().find(|s| s.row == 0 || s.row > total_rows) {
+        return Err(AppError::BadRequest(format!(
+            "Skipped row {} is not a row of the file (1 to {total_rows}).",
+            bad.row
+        )));
+    }
+    let mut seen = HashSet::with_capacity(skipped.len());
+    if let Some(twice) = skipped.iter().find(|s| !seen.insert(s.row)) {
+        return Err(AppError::BadRequest(format!("Skipped row {} is listed twice; list each row once.", twice.row)));
+    }
+    if template.on_invalid == OnInvalid::Reject && !skipped.is_empty() {
+        return Err(AppError::BadRequest(format!(
+            "This template imports nothing until every row is valid: fix the {} invalid rows and upload again.",
+            skipped.len()
+        )));
+    }
+    Ok(())
+}
+
+/// Store more of the rows the browser skipped, for an import whose list is
+/// too long to go with its start: each row once however often it is sent
+/// (its number is its key), added to the import's count. Only while the
+/// import runs. The rows added now. The caller has checked the session, its
+/// workspace and its permission.
+pub async fn add_skips(db: &Db, head: &ImportHead, template: &Template, skipped: &[SkippedRow]) -> Result<u64, AppError> {
+    check_skips(template, head.total_rows, skipped)?;
+    let (Some(first), Some(last)) = (skipped.iter().map(|s| s.row).min(), skipped.iter().map(|s| s.row).max()) else {
+        return Ok(0);
+    };
+    let _turn = db.write_turn().await;
+    let mut tx = db.begin().await?;
+    match lock(tx.conn(), &head.id).await? {
+        Some(ImportState::Running) => {}
+        Some(state) => return Err(ended(state)),
+        None => return Err(not_found()),
+    }
+    // The rows of this list stored before: it was sent again.
+    let stored: Vec<i64> = on_conn!(tx.conn(), c => sqlx::query_scalar(
+        "SELECT row FROM import_skips WHERE import_id = $1 AND seq IS NULL AND row BETWEEN $2 AND $3",
+    )
+    .bind(&head.id)
+    .bind(i64::try_from(first).unwrap_or(i64::MAX))
+    .bind(i64::try_from(last).unwrap_or(i64::MAX))
+    .fetch_all(c)
+    .await)?;
+    let stored: HashSet<u64> = stored.into_iter().map(count).collect();
+    let new: Vec<SkippedRow> = skipped.iter().filter(|s| !stored.contains(&s.row)).cloned().collect();
+    insert_skips(tx.conn(), &head.id, None, &new).await?;
+    on_conn!(tx.conn(), c => sqlx::query("UPDATE imports SET skipped = skipped + $1 WHERE id = $2")
+        .bind(new.len() as i64)
+        .bind(&head.id)
+        .execute(c)
+        .await
+        .map(|done| done.rows_affected()))?;
+    tx.commit().await?;
+    Ok(new.len() as u64)
 }
 
 async fn insert_skips(

@@ -13,12 +13,12 @@
 use super::state::{ModalState, Mode, RunProgress, Step};
 use crate::components::csv_import::DeliveredRows;
 use crate::analysis::{Request, Skipped};
-use crate::model::{Batch, ImportState, ImportSummary, SkippedRow, StartImport};
+use crate::model::{Batch, ImportState, ImportSummary, MoreSkips, SkippedRow, StartImport, MAX_SKIPS_BYTES};
 use csv_import_core::Record;
 use crate::AppError;
 use crate::server_fns::imports::{
-    commit_batch::commit_batch, finish_import::finish_import, queue_import::queue_import, stage_batch::stage_batch,
-    start_import::start_import,
+    commit_batch::commit_batch, finish_import::finish_import, queue_import::queue_import, skip_rows::skip_rows,
+    stage_batch::stage_batch, start_import::start_import,
 };
 use leptos::prelude::*;
 use serde_json::value::RawValue;
@@ -107,31 +107,55 @@ enum NotSaved {
     Stop(String),
 }
 
+/// The bytes of JSON a record makes in a batch, its comma included.
+fn record_bytes(record: &RawValue) -> usize {
+    record.get().len() + 1
+}
+
 /// The bytes of JSON `records` make in a batch.
 fn json_bytes(records: &[Box<RawValue>]) -> usize {
-    records.iter().map(|r| r.get().len() + 1).sum()
+    records.iter().map(|r| record_bytes(r)).sum()
+}
+
+/// `items` in parts of at most `limit` bytes (0: no limit) as `size` counts
+/// them, each of at least one item, in order; at least one part.
+fn parts<T>(items: Vec<T>, limit: usize, size: impl Fn(&T) -> usize) -> Vec<Vec<T>> {
+    if limit == 0 {
+        return vec![items];
+    }
+    let mut parts = Vec::new();
+    let (mut part, mut bytes) = (Vec::new(), 0);
+    for item in items {
+        let n = size(&item);
+        if !part.is_empty() && bytes + n > limit {
+            parts.push(std::mem::take(&mut part));
+            bytes = 0;
+        }
+        bytes += n;
+        part.push(item);
+    }
+    parts.push(part);
+    parts
 }
 
 /// `batch` in pieces of at most `limit` bytes of JSON (0: no limit), each
 /// of at least one record, in order; only the last piece can be the end of
 /// the rows.
 fn cut(batch: NextRows, limit: usize) -> Vec<NextRows> {
-    if limit == 0 || json_bytes(&batch.records) <= limit {
-        return vec![batch];
+    let done = batch.done;
+    let mut pieces: Vec<NextRows> =
+        parts(batch.records, limit, |r| record_bytes(r)).into_iter().map(|records| NextRows { records, done: false }).collect();
+    if let Some(last) = pieces.last_mut() {
+        last.done = done;
     }
-    let mut pieces = Vec::new();
-    let (mut piece, mut bytes) = (Vec::new(), 0);
-    for record in batch.records {
-        let size = record.get().len() + 1;
-        if !piece.is_empty() && bytes + size > limit {
-            pieces.push(NextRows { records: std::mem::take(&mut piece), done: false });
-            bytes = 0;
-        }
-        bytes += size;
-        piece.push(record);
-    }
-    pieces.push(NextRows { records: piece, done: batch.done });
     pieces
+}
+
+/// The most bytes of JSON a skipped row can take, escapes included.
+fn skip_bytes(skip: &SkippedRow) -> usize {
+    let escaped = |text: &str| text.chars().map(|c| if c < ' ' { 6 } else if c == '"' || c == '\\' { 2 } else { c.len_utf8() }).sum::<usize>();
+    // `{"row":N,"reasons":[...]},` with N at most 20 digits.
+    48 + skip.reasons.iter().map(|r| escaped(r) + 3).sum::<usize>()
 }
 
 /// Ask the worker for the valid rows, `size` (and at most `max_bytes` of
@@ -342,18 +366,31 @@ async fn import(state: ModalState) -> Result<(), String> {
     state.progress.set(RunProgress { total, ..RunProgress::default() });
 
     let file_name = state.file_name.get_untracked();
+    // As many skipped rows as one request takes go with the start, the rest
+    // right after it (a big file can have tens of thousands).
+    let mut skips = parts(skipped, MAX_SKIPS_BYTES, skip_bytes).into_iter();
+    let first_skips = skips.next().unwrap_or_default();
     let started = with_retry(state, || {
         start_import(StartImport {
             template: template.name.clone(),
             file_name: file_name.clone(),
             total_rows,
-            skipped: skipped.clone(),
+            skipped: first_skips.clone(),
             lang: state.locale.core_lang(),
         })
     })
     .await
     .map_err(|e| (text.start_failed)(&text.app_error(&e)))?;
-    drop(skipped);
+    drop(first_skips);
+    for part in skips {
+        let import_id = started.import_id.clone();
+        // Each row is kept once however often it is sent.
+        let sent = with_retry(state, || skip_rows(MoreSkips { import_id: import_id.clone(), skipped: part.clone() })).await;
+        if let Err(e) = sent {
+            let _ = finish_import(import_id, true).await;
+            return Err((text.start_failed)(&text.app_error(&e)));
+        }
+    }
 
     // Background templates: the batches are staged, then a job
     // commits them on the server while the user goes on working.
@@ -540,7 +577,8 @@ fn ResultView(summary: ImportSummary) -> impl IntoView {
 
 #[cfg(test)]
 mod tests {
-    use super::{cut, json_bytes, NextRows};
+    use super::{cut, json_bytes, parts, skip_bytes, NextRows};
+    use crate::model::{SkippedRow, MAX_SKIPS_BYTES};
     use serde_json::value::RawValue;
 
     fn rows(values: &[&str]) -> Vec<Box<RawValue>> {
@@ -578,5 +616,28 @@ mod tests {
         let pieces = cut(NextRows { records: rows(&["a1", "a much longer value", "a3"]), done: false }, 6);
         let got: Vec<Vec<String>> = pieces.iter().map(texts).collect();
         assert_eq!(got, [vec!["a1"], vec!["a much longer value"], vec!["a3"]]);
+    }
+
+    #[test]
+    fn skipped_rows_go_in_parts_whose_json_fits_a_request() {
+        // Quotes, a backslash and a control character take more as JSON.
+        let skipped: Vec<SkippedRow> = (1..=20_000_u64)
+            .map(|row| SkippedRow { row, reasons: vec![format!("Email: \"x{row}\\\u{1}\" is not an email."), "Téléphone: é".into()] })
+            .collect();
+        let all = skipped.clone();
+        let cut = parts(skipped, MAX_SKIPS_BYTES, skip_bytes);
+        assert!(cut.len() > 1, "{} parts", cut.len());
+        for (i, part) in cut.iter().enumerate() {
+            let bytes = serde_json::to_string(part).unwrap().len();
+            assert!(bytes <= MAX_SKIPS_BYTES, "{bytes} bytes");
+            let last = i + 1 == cut.len();
+            assert!(last || bytes > MAX_SKIPS_BYTES / 2, "{bytes} bytes: parts much smaller than they may be");
+        }
+        assert_eq!(cut.concat(), all);
+    }
+
+    #[test]
+    fn no_skipped_row_is_one_empty_part() {
+        assert_eq!(parts(Vec::<SkippedRow>::new(), MAX_SKIPS_BYTES, skip_bytes), vec![Vec::<SkippedRow>::new()]);
     }
 }

@@ -10,7 +10,7 @@ use leptos::prelude::*;
 #[derive(Clone, Debug)]
 pub enum ImportNotice {
     /// The rows were committed while the modal was open.
-    Finished(ImportSummary),
+    Finished(Box<ImportSummary>),
     /// A background import was queued: its id, to find how it ended.
     Started(String),
 }
@@ -22,7 +22,7 @@ impl ImportNotice {
         let summary = summary?;
         Some(match summary.job {
             Some(_) => ImportNotice::Started(summary.id),
-            None => ImportNotice::Finished(summary),
+            None => ImportNotice::Finished(Box::new(summary)),
         })
     }
 }

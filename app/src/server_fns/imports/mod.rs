@@ -8,6 +8,7 @@ pub mod import_notifications;
 pub mod list_imports;
 pub mod mappings;
 pub mod queue_import;
+pub mod skip_rows;
 pub mod stage_batch;
 pub mod start_import;
 pub mod wait_for_import;
