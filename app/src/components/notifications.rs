@@ -54,7 +54,7 @@ pub fn expect_import_end(import_id: String) {
 pub struct ImportsFinished {
     /// How many finished.
     pub count: RwSignal<u32>,
-    /// Each one's summary, in the order they were told.
+    /// Each one's summary (without its skipped rows), in the order they were told.
     pub told: RwSignal<Vec<ImportSummary>>,
 }
 
@@ -103,7 +103,9 @@ pub fn Notifications() -> impl IntoView {
         told.update_value(|told| news.retain(|summary| told.insert(summary.id.clone())));
         if !news.is_empty() {
             if let Some(finished) = finished {
-                finished.told.update(|told| told.extend(news.iter().cloned()));
+                // Without their skipped rows: the counts are what pages show.
+                let ends = news.iter().map(|s| ImportSummary { skipped_rows: Vec::new(), ..s.clone() });
+                finished.told.update(|told| told.extend(ends));
                 finished.count.update(|n| *n += 1);
             }
             items.update(|list| list.extend(news));
