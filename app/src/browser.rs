@@ -316,3 +316,12 @@ pub fn now_rfc3339() -> String {
 pub fn confirm(message: &str) -> bool {
     web_sys::window().and_then(|w| w.confirm_with_message(message).ok()).unwrap_or(true)
 }
+
+/// Whether `event` was fired at the element whose listener sees it, rather
+/// than bubbling up from one inside it.
+pub fn is_own_event(event: &web_sys::Event) -> bool {
+    match (event.target(), event.current_target()) {
+        (Some(target), Some(current)) => JsValue::from(target) == JsValue::from(current),
+        _ => true,
+    }
+}

@@ -122,6 +122,12 @@ async fn modal_view(opened: SendWrapper<Opened>) -> AnyView {
             aria-labelledby="import-modal-title"
             aria-describedby="import-modal-step"
             on:cancel=move |ev: leptos::ev::Event| {
+                // A file picker dismissed without a file fires a `cancel`
+                // that bubbles up from its input: only the dialog's own
+                // (Escape) closes it.
+                if !crate::browser::is_own_event(&ev) {
+                    return;
+                }
                 // Escape: ask before losing work instead of closing at once.
                 ev.prevent_default();
                 close();
