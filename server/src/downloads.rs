@@ -9,7 +9,8 @@ use axum::response::{IntoResponse, Response};
 
 /// `GET /imports/{id}/errors.csv`: an import's skipped rows with their
 /// reasons, as a CSV download. Needs a session in the import's workspace
-/// (401; another workspace's import is a 404).
+/// (401) whose role sees the import (another workspace's import, or another
+/// member's for a role that sees only its own, is a 404).
 pub(crate) async fn error_report(db: Db, Path(id): Path<String>, headers: HeaderMap) -> Response {
     use app::backend::{auth, error_report, imports};
     use app::AppError;
@@ -19,7 +20,7 @@ pub(crate) async fn error_report(db: Db, Path(id): Path<String>, headers: Header
     let answer = async {
         let token = auth::token_of(&headers).ok_or_else(AppError::sign_in)?;
         let session = auth::session_for_token(&db, &token).await?.ok_or_else(AppError::sign_in)?;
-        let head = imports::find(&db, &session, &id).await?;
+        let head = imports::visible(&db, &session, &id).await?;
         error_report::csv(&db, &head).await.map(|csv| (head.id, csv))
     }
     .await;

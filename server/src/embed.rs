@@ -489,7 +489,7 @@ impl Downloads {
                 let answer = async {
                     let (session, _) =
                         host::session(&self.db, identify.as_ref(), &parts).await?.ok_or_else(AppError::sign_in)?;
-                    let head = imports::find(&self.db, &session, &id).await?;
+                    let head = imports::visible(&self.db, &session, &id).await?;
                     error_report::csv(&self.db, &head).await.map(|csv| (format!("import-{}-errors.csv", head.id), csv))
                 }
                 .await;

@@ -457,9 +457,12 @@ async fn the_error_report_is_a_csv_with_formulas_escaped(db: Db) {
     assert_eq!(api.send("GET", &path, "text/plain", Vec::new(), None).await.status, StatusCode::UNAUTHORIZED);
     let globex = api.login("admin@globex.test").await;
     assert_eq!(api.send("GET", &path, "text/plain", Vec::new(), Some(&globex)).await.status, StatusCode::NOT_FOUND);
-    // Every role of the workspace may read it.
+    // Every role that sees the workspace may read it; a partner's user sees
+    // only their own imports, so another's report is unknown to them.
     let viewer = api.login("viewer@acme.test").await;
     assert_eq!(api.send("GET", &path, "text/plain", Vec::new(), Some(&viewer)).await.status, StatusCode::OK);
+    let partner = api.login("partner@northwind.test").await;
+    assert_eq!(api.send("GET", &path, "text/plain", Vec::new(), Some(&partner)).await.status, StatusCode::NOT_FOUND);
 }
 
 /// Two server processes on one PostgreSQL: two routers, each with its own

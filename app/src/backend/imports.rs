@@ -150,6 +150,28 @@ pub(crate) async fn load(db: &Db, id: &str, workspace_id: Option<i64>) -> Result
     }))
 }
 
+/// An import the session may send rows to, with the template and the
+/// destination its rows go through.
+pub struct Sending {
+    /// The import.
+    pub head: ImportHead,
+    /// Its template, as the session's workspace has it now.
+    pub template: Template,
+    /// Where its rows go.
+    pub destination: std::sync::Arc<dyn Destination>,
+}
+
+/// The import `id` as the requests that add to it (batches, skipped rows,
+/// the queueing) check it: in the session's workspace (404), the template
+/// still importable by the session's role, which may have changed since the
+/// import started (403), started by this user or an admin (404).
+pub async fn sending(db: &Db, session: &SessionInfo, id: &str) -> Result<Sending, AppError> {
+    let head = find(db, session, id).await?;
+    let (template, destination) = super::access::importable(session, &head.template)?;
+    may_send(session, &head)?;
+    Ok(Sending { head, template, destination })
+}
+
 /// 404 unless the session's user started the import or is an admin of its
 /// workspace: a member sends rows to, queues and ends only their own imports
 /// (another member's import is not told apart from an unknown one).
@@ -160,9 +182,18 @@ pub fn may_send(session: &SessionInfo, head: &ImportHead) -> Result<(), AppError
     Err(not_found())
 }
 
+/// The import `id` as the requests that read it (its summary, its end,
+/// its error report) check it: in the session's workspace, and seen by the
+/// session's role (else 404, as if unknown).
+pub async fn visible(db: &Db, session: &SessionInfo, id: &str) -> Result<ImportHead, AppError> {
+    let head = find(db, session, id).await?;
+    may_see(session, &head)?;
+    Ok(head)
+}
+
 /// 404 unless the session's role sees the whole workspace or its user
 /// started the import: other roles see their own imports only.
-pub fn may_see(session: &SessionInfo, head: &ImportHead) -> Result<(), AppError> {
+fn may_see(session: &SessionInfo, head: &ImportHead) -> Result<(), AppError> {
     if session.role.sees_workspace() || head.user_id == session.user_id {
         return Ok(());
     }

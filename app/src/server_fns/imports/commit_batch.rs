@@ -16,15 +16,10 @@ use leptos::server_fn::codec::Json;
 /// the file once (else 400). JSON body: `{"batch": {"import_id", "seq", "rows"}}`.
 #[server(endpoint = "commit_batch", input = Json)]
 pub async fn commit_batch(batch: Batch) -> Result<BatchResult, AppError> {
-    use crate::backend::{access, auth, db, imports};
+    use crate::backend::{auth, db, imports};
     let session = auth::current_session().await?;
     let db = db()?;
-    // 404 unless the import is in the session's workspace.
-    let head = imports::find(&db, &session, &batch.import_id).await?;
-    // The role may have changed since the import started.
-    let (template, destination) = access::importable(&session, &head.template)?;
-    // Another member's import, unless an admin: 404, as if unknown.
-    imports::may_send(&session, &head)?;
-    imports::check_batch_size(destination.as_ref(), &batch.rows)?;
-    imports::commit(&db, &head, &template, batch.seq, &batch.rows).await
+    let import = imports::sending(&db, &session, &batch.import_id).await?;
+    imports::check_batch_size(import.destination.as_ref(), &batch.rows)?;
+    imports::commit(&db, &import.head, &import.template, batch.seq, &batch.rows).await
 }

@@ -10,8 +10,6 @@ pub async fn get_import(import_id: String) -> Result<ImportSummary, AppError> {
     use crate::backend::{auth, db, imports};
     let session = auth::current_session().await?;
     let db = db()?;
-    let head = imports::find(&db, &session, &import_id).await?;
-    // A role that does not see the workspace sees its own imports only.
-    imports::may_see(&session, &head)?;
+    let head = imports::visible(&db, &session, &import_id).await?;
     imports::summary(&db, &head).await
 }

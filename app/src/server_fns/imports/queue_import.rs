@@ -10,13 +10,10 @@ use leptos::prelude::*;
 /// and the template's permission (403).
 #[server(endpoint = "queue_import")]
 pub async fn queue_import(import_id: String) -> Result<ImportSummary, AppError> {
-    use crate::backend::{access, auth, db, imports, jobs};
+    use crate::backend::{auth, db, imports, jobs};
     let session = auth::current_session().await?;
     let db = db()?;
-    let head = imports::find(&db, &session, &import_id).await?;
-    access::importable(&session, &head.template)?;
-    // Another member's import, unless an admin: 404, as if unknown.
-    imports::may_send(&session, &head)?;
-    jobs::queue(&db, &head).await?;
-    imports::summary(&db, &head).await
+    let import = imports::sending(&db, &session, &import_id).await?;
+    jobs::queue(&db, &import.head).await?;
+    imports::summary(&db, &import.head).await
 }

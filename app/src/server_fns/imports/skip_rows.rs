@@ -13,11 +13,9 @@ use leptos::server_fn::codec::Json;
 /// (409). JSON body: `{"skips": {"import_id", "skipped": [{"row", "reasons"}]}}`.
 #[server(endpoint = "skip_rows", input = Json)]
 pub async fn skip_rows(skips: MoreSkips) -> Result<u64, AppError> {
-    use crate::backend::{access, auth, db, imports};
+    use crate::backend::{auth, db, imports};
     let session = auth::current_session().await?;
     let db = db()?;
-    let head = imports::find(&db, &session, &skips.import_id).await?;
-    let (template, _destination) = access::importable(&session, &head.template)?;
-    imports::may_send(&session, &head)?;
-    imports::add_skips(&db, &head, &template, &skips.skipped).await
+    let import = imports::sending(&db, &session, &skips.import_id).await?;
+    imports::add_skips(&db, &import.head, &import.template, &skips.skipped).await
 }

@@ -16,13 +16,10 @@ use leptos::server_fn::codec::Json;
 /// JSON body: `{"batch": {"import_id", "seq", "rows"}}`.
 #[server(endpoint = "stage_batch", input = Json)]
 pub async fn stage_batch(batch: Batch) -> Result<Staged, AppError> {
-    use crate::backend::{access, auth, db, imports, jobs};
+    use crate::backend::{auth, db, imports, jobs};
     let session = auth::current_session().await?;
     let db = db()?;
-    let head = imports::find(&db, &session, &batch.import_id).await?;
-    let (_template, destination) = access::importable(&session, &head.template)?;
-    // Another member's import, unless an admin: 404, as if unknown.
-    imports::may_send(&session, &head)?;
-    imports::check_batch_size(destination.as_ref(), &batch.rows)?;
-    jobs::stage(&db, &head, batch.seq, &batch.rows).await
+    let import = imports::sending(&db, &session, &batch.import_id).await?;
+    imports::check_batch_size(import.destination.as_ref(), &batch.rows)?;
+    jobs::stage(&db, &import.head, batch.seq, &batch.rows).await
 }

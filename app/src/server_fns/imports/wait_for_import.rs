@@ -13,8 +13,6 @@ pub async fn wait_for_import(import_id: String, wait_ms: u32) -> Result<Option<I
     use crate::backend::{auth, db, imports, jobs};
     let session = auth::current_session().await?;
     let db = db()?;
-    let head = imports::find(&db, &session, &import_id).await?;
-    // A role that does not see the workspace sees its own imports only.
-    imports::may_see(&session, &head)?;
+    let head = imports::visible(&db, &session, &import_id).await?;
     jobs::wait_for_end(&db, &head, std::time::Duration::from_millis(u64::from(wait_ms))).await
 }
