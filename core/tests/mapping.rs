@@ -34,57 +34,58 @@ fn a_french_export_maps_with_no_manual_step() {
     assert_eq!((report.rows.valid, report.rows.invalid), (4, 0));
 }
 
-/// Each column's header, the field it went to, and how.
-fn mapped(report: &csv_import_core::Report) -> Vec<(&str, Option<&str>, MatchKind)> {
-    report.columns.iter().map(|c| (c.header.as_str(), c.field.as_deref(), c.how)).collect()
+/// Check `file` against the built-in `template`: its encoding, every
+/// column mapped by a synonym to the field given (header, field), and every
+/// one of its `rows` valid.
+fn maps_by_synonym(file: &str, template: &str, encoding: &str, expected: &[(&str, &str)], rows: u64) {
+    let template = builtin::get(template).unwrap();
+    let report = check(&fixture(file), &template, &Options::default());
+    assert_eq!(report.encoding, encoding, "{file}");
+    let mapped: Vec<(&str, Option<&str>, MatchKind)> =
+        report.columns.iter().map(|c| (c.header.as_str(), c.field.as_deref(), c.how)).collect();
+    let expected: Vec<(&str, Option<&str>, MatchKind)> =
+        expected.iter().map(|(header, field)| (*header, Some(*field), MatchKind::Synonym)).collect();
+    assert_eq!(mapped, expected, "{file}");
+    assert_eq!((report.rows.valid, report.rows.invalid), (rows, 0), "{file}");
 }
 
 #[test]
 fn a_german_export_maps_with_no_manual_step() {
-    let template = builtin::get("clients").unwrap();
-    let report = check(&fixture("german_1252_outlook.csv"), &template, &Options::default());
-    assert_eq!(report.encoding, "windows-1252");
-    assert_eq!(
-        mapped(&report),
-        vec![
-            ("Vorname", Some("first_name"), MatchKind::Synonym),
-            ("Nachname", Some("last_name"), MatchKind::Synonym),
-            ("E-Mail-Adresse", Some("email"), MatchKind::Synonym),
-            ("Mobiltelefon", Some("phone"), MatchKind::Synonym),
-            ("Firma", Some("company"), MatchKind::Synonym),
-        ]
+    maps_by_synonym(
+        "german_1252_outlook.csv",
+        "clients",
+        "windows-1252",
+        &[
+            ("Vorname", "first_name"),
+            ("Nachname", "last_name"),
+            ("E-Mail-Adresse", "email"),
+            ("Mobiltelefon", "phone"),
+            ("Firma", "company"),
+        ],
+        2,
     );
-    assert_eq!((report.rows.valid, report.rows.invalid), (2, 0));
-
-    let companies = builtin::get("companies").unwrap();
-    let report = check(&fixture("german_1252_companies.csv"), &companies, &Options::default());
-    assert_eq!(
-        mapped(&report),
-        vec![
-            ("Firmenname", Some("name"), MatchKind::Synonym),
-            ("Webseite", Some("website"), MatchKind::Synonym),
-            ("Straße", Some("address"), MatchKind::Synonym),
-            ("Ort", Some("city"), MatchKind::Synonym),
-            ("Land", Some("country"), MatchKind::Synonym),
-        ]
+    maps_by_synonym(
+        "german_1252_companies.csv",
+        "companies",
+        "windows-1252",
+        &[("Firmenname", "name"), ("Webseite", "website"), ("Straße", "address"), ("Ort", "city"), ("Land", "country")],
+        1,
     );
-    assert_eq!((report.rows.valid, report.rows.invalid), (1, 0));
 }
 
 #[test]
 fn a_spanish_export_maps_with_no_manual_step() {
-    let template = builtin::get("leads").unwrap();
-    let report = check(&fixture("spanish_utf8_bom.csv"), &template, &Options::default());
-    assert_eq!(report.encoding, "utf-8");
-    assert_eq!(
-        mapped(&report),
-        vec![
-            ("Nombre", Some("first_name"), MatchKind::Synonym),
-            ("Apellidos", Some("last_name"), MatchKind::Synonym),
-            ("Correo electrónico", Some("email"), MatchKind::Synonym),
-            ("Teléfono móvil", Some("phone"), MatchKind::Synonym),
-            ("Empresa", Some("company"), MatchKind::Synonym),
-        ]
+    maps_by_synonym(
+        "spanish_utf8_bom.csv",
+        "leads",
+        "utf-8",
+        &[
+            ("Nombre", "first_name"),
+            ("Apellidos", "last_name"),
+            ("Correo electrónico", "email"),
+            ("Teléfono móvil", "phone"),
+            ("Empresa", "company"),
+        ],
+        2,
     );
-    assert_eq!((report.rows.valid, report.rows.invalid), (2, 0));
 }

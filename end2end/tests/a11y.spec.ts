@@ -102,16 +102,6 @@ test("closing the file chooser without a file leaves the modal open", async ({ p
   await dialog.getByText("Choose a file").click();
   await (await chooser).setFiles({ name: "b.csv", mimeType: "text/csv", buffer: Buffer.from("First Name\nAda\n") });
   await expect(dialog.locator(".steps li.current")).toContainText("Map columns");
-
-  // Escape, the dialog's own `cancel`, still asks before losing the file.
-  let asked = "";
-  page.once("dialog", (d) => {
-    asked = d.message();
-    d.dismiss();
-  });
-  await page.keyboard.press("Escape");
-  await expect.poll(() => asked).toContain("Close the import?");
-  await expect(dialog).toBeVisible();
 });
 
 test("Escape asks before closing a modal with work in it, and closes an empty one", async ({ page }) => {
