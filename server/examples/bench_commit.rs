@@ -557,7 +557,7 @@ async fn import_rows(db: &Db, rows: &[Record], batch_rows: usize) -> (f64, u64, 
         unchanged += result.unchanged;
     }
     let head = imports::find(db, &session, &import).await.expect("import");
-    imports::finish(db, &head, false).await.expect("finish");
+    imports::finish(db, &head, false, imports::By::Sender).await.expect("finish");
     (start.elapsed().as_secs_f64(), inserted, unchanged)
 }
 

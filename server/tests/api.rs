@@ -459,7 +459,7 @@ async fn another_workspaces_import_is_404(db: Db) {
     let api = Api::new(db).await;
     let globex = api.login("admin@globex.test").await;
     let acme = api.login("admin@acme.test").await;
-    let globex_import = api.start(&globex, "clients", 3, json!([{"row": 3, "reasons": ["Email: bad"]}])).await;
+    let globex_import = api.start(&globex, "clients", 4, json!([{"row": 4, "reasons": ["Email: bad"]}])).await;
 
     let reply = api.batch(&acme, &globex_import, 0, three_clients()).await;
     assert_eq!(reply.status, StatusCode::NOT_FOUND, "{}", reply.text);

@@ -223,9 +223,13 @@ async fn the_hosts_own_table_gets_each_row_once(db: Db) {
     // and its process dies; another takes the job over once it is silent.
     let dead = RunnerConfig { name: "dead".into(), poll: std::time::Duration::from_millis(20), stale: std::time::Duration::from_secs(30) };
     let claim = jobs::claim(&db, &dead).await.unwrap().expect("the job is claimed");
-    let body = json!({"batch": {"import_id": id, "seq": 0, "rows": contacts(1, 2, "Contact")}});
-    let first = server.json("/csv-import/api/commit_batch", body, &[ALICE]).await;
-    assert_eq!((first.status, first.json()["inserted"].clone()), (200, json!(2)), "{}", first.body);
+    let head = app::backend::imports::load(&db, &id, None).await.unwrap().unwrap();
+    let template = app::backend::access::template(&head.template).unwrap();
+    let rows: Vec<csv_import_core::Record> = serde_json::from_value(contacts(1, 2, "Contact")).unwrap();
+    let first = app::backend::imports::commit_batches(&db, &head, &template, &[(0, &rows)], app::backend::imports::By::Job)
+        .await
+        .unwrap();
+    assert_eq!(first[0].inserted, 2);
     on_pool!(db.pool, p => sqlx::query("UPDATE import_jobs SET heartbeat_at = '2000-01-01T00:00:00.000Z' WHERE id = $1")
         .bind(claim.id)
         .execute(p)

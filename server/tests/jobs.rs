@@ -8,6 +8,7 @@
 #[macro_use]
 mod common;
 
+use app::backend::imports;
 use app::backend::jobs::{self, RunnerConfig};
 use axum::body::Body;
 use axum::http::{header, HeaderMap, Request, StatusCode};
@@ -30,6 +31,9 @@ on_both!(
     the_job_commits_batches_while_the_page_sends_them,
     an_import_cancelled_while_it_is_sent_keeps_what_its_job_committed,
     the_batches_sent_ahead_of_the_job_are_committed_together,
+    an_import_ended_as_done_commits_every_staged_batch,
+    each_row_is_sent_once_in_a_batch_or_as_skipped,
+    staged_and_committed_batches_are_not_mixed,
 );
 
 struct Api {
@@ -328,8 +332,11 @@ async fn an_interrupted_job_resumes_without_duplicates(db: Db) {
     // commit path and idempotency as commit_batch), and its process dies.
     let dead = runner("dead");
     let claim = jobs::claim(&api.db, &dead).await.unwrap().expect("the job is claimed");
-    let first = api.json("commit_batch", json!({"batch": {"import_id": id, "seq": 0, "rows": clients("crash", 1, 30)}}), Some(&admin)).await;
-    assert_eq!((first.status, first.body["inserted"].clone()), (StatusCode::OK, json!(30)), "{}", first.text);
+    let head = imports::load(&api.db, &id, None).await.unwrap().unwrap();
+    let template = app::backend::access::template(&head.template).unwrap();
+    let rows: Vec<csv_import_core::Record> = serde_json::from_value(clients("crash", 1, 30)).unwrap();
+    let first = imports::commit_batches(&api.db, &head, &template, &[(0, &rows)], imports::By::Job).await.unwrap();
+    assert_eq!((first[0].inserted, first[0].already_applied), (30, false));
     assert_eq!(api.count("clients", "acme").await, 33);
 
     // While its heartbeat is fresh, nobody else takes the job.
@@ -772,4 +779,93 @@ async fn on_sqlite_batches_sent_at_once_wait_for_the_writers_turn() {
         assert_eq!(api.count("clients", "acme").await, 3 + 80);
     })
     .await;
+}
+
+/// A background import its sender ends as done (the page stopped on an
+/// error, out of order) keeps every batch the server acknowledged: its job
+/// commits them, then ends it.
+async fn an_import_ended_as_done_commits_every_staged_batch(db: Db) {
+    let api = Api::new(db).await;
+    let admin = api.login("admin@acme.test").await;
+    let id = api.start(&admin, "clients", "stopped.csv", 30, json!([])).await;
+    // Batch 0 never came; 1 and 2 were acknowledged.
+    assert_eq!(api.stage(&admin, &id, 1, clients("d", 11, 10)).await.status, StatusCode::OK);
+    assert_eq!(api.stage(&admin, &id, 2, clients("d", 21, 10)).await.status, StatusCode::OK);
+    let done = api.form("finish_import", &[("import_id", &id), ("cancelled", "false")], Some(&admin)).await;
+    assert_eq!(done.status, StatusCode::OK, "{}", done.text);
+    assert_eq!(done.body["state"], json!("running"), "the job ends it: {}", done.text);
+    let r = runner("r");
+    while jobs::run_once(&api.db, &r).await.unwrap() {}
+    let summary = api.form("get_import", &[("import_id", &id)], Some(&admin)).await;
+    let b = &summary.body;
+    assert_eq!((b["state"].clone(), b["inserted"].clone()), (json!("done"), json!(20)), "{}", summary.text);
+    assert_eq!(api.count("clients", "acme").await, 3 + 20);
+    // Nothing more is taken once it is ended.
+    assert_eq!(api.stage(&admin, &id, 0, clients("d", 1, 10)).await.status, StatusCode::CONFLICT);
+}
+
+/// A row is sent once: in a batch, or listed as skipped. The counts of an
+/// import never pass its rows.
+async fn each_row_is_sent_once_in_a_batch_or_as_skipped(db: Db) {
+    let api = Api::new(db).await;
+    let admin = api.login("admin@acme.test").await;
+    let commit = |id: String, seq: u32, rows: Value| {
+        let api = &api;
+        let admin = admin.clone();
+        async move { api.json("commit_batch", json!({"batch": {"import_id": id, "seq": seq, "rows": rows}}), Some(&admin)).await }
+    };
+    // Listed as skipped at the start, then sent in a batch.
+    let skipped = json!([{"row": 1, "reasons": ["bad"]}, {"row": 2, "reasons": ["bad"]}]);
+    let id = api.start(&admin, "leads", "twice.csv", 3, skipped).await;
+    let leads = |first: u64, n: u64| {
+        Value::Array((first..first + n).map(|i| json!({"row": i, "values": ["L", "Ee", format!("twice{i}@example.com"), null, null, null, null]})).collect())
+    };
+    let both = commit(id.clone(), 0, leads(2, 2)).await;
+    assert_eq!(both.status, StatusCode::BAD_REQUEST, "{}", both.text);
+    assert!(both.text.contains("Row 2 was listed as skipped"), "{}", both.text);
+    assert_eq!(commit(id.clone(), 0, leads(3, 1)).await.status, StatusCode::OK);
+    // Sent in a batch, then listed as skipped: the file has 3 rows.
+    let more = api.json("skip_rows", json!({"skips": {"import_id": id, "skipped": [{"row": 3, "reasons": ["x"]}]}}), Some(&admin)).await;
+    assert_eq!(more.status, StatusCode::BAD_REQUEST, "{}", more.text);
+    let done = api.form("finish_import", &[("import_id", &id), ("cancelled", "false")], Some(&admin)).await;
+    let b = &done.body;
+    assert_eq!((b["inserted"].clone(), b["skipped"].clone(), b["total_rows"].clone()), (json!(1), json!(2), json!(3)), "{}", done.text);
+
+    // Batches first, then the same rows listed as skipped.
+    let id = api.start(&admin, "leads", "later.csv", 2, json!([])).await;
+    let rows = Value::Array((1..=2).map(|i| json!({"row": i, "values": ["L", "Ee", format!("later{i}@example.com"), null, null, null, null]})).collect());
+    assert_eq!(commit(id.clone(), 0, rows).await.status, StatusCode::OK);
+    let late = api.json("skip_rows", json!({"skips": {"import_id": id, "skipped": [{"row": 1, "reasons": ["x"]}, {"row": 2, "reasons": ["x"]}]}}), Some(&admin)).await;
+    assert_eq!(late.status, StatusCode::BAD_REQUEST, "{}", late.text);
+    let b = api.form("get_import", &[("import_id", &id)], Some(&admin)).await.body;
+    assert_eq!((b["inserted"].clone(), b["skipped"].clone()), (json!(2), json!(0)));
+}
+
+/// A background import's batches are staged and committed by its job; a
+/// request cannot commit one (it could take the seq of a staged batch,
+/// which would then never be committed), nor stage after committing.
+async fn staged_and_committed_batches_are_not_mixed(db: Db) {
+    let api = Api::new(db).await;
+    let admin = api.login("admin@acme.test").await;
+    let commit = |id: &str, seq: u32, rows: Value| {
+        api.json("commit_batch", json!({"batch": {"import_id": id, "seq": seq, "rows": rows}}), Some(&admin))
+    };
+    let id = api.start(&admin, "clients", "mixed.csv", 20, json!([])).await;
+    assert_eq!(api.stage(&admin, &id, 1, clients("m", 11, 10)).await.status, StatusCode::OK);
+    let mixed = commit(&id, 1, clients("other", 11, 10)).await;
+    assert_eq!(mixed.status, StatusCode::CONFLICT, "{}", mixed.text);
+    let early = commit(&id, 0, clients("m", 1, 10)).await;
+    assert_eq!(early.status, StatusCode::CONFLICT, "{}", early.text);
+    assert_eq!(api.stage(&admin, &id, 0, clients("m", 1, 10)).await.status, StatusCode::OK);
+    assert_eq!(api.queue(&admin, &id).await.status, StatusCode::OK);
+    while jobs::run_once(&api.db, &runner("r")).await.unwrap() {}
+    let b = api.form("get_import", &[("import_id", &id)], Some(&admin)).await.body;
+    assert_eq!((b["state"].clone(), b["inserted"].clone()), (json!("done"), json!(20)));
+    let theirs: i64 = on_pool!(api.db.pool, p => sqlx::query_scalar("SELECT COUNT(*) FROM clients WHERE email LIKE '%.m@example.com'").fetch_one(p).await).unwrap();
+    assert_eq!(theirs, 20, "the acknowledged rows, not the ones a commit tried to put in their place");
+
+    // Committed one at a time, then staged.
+    let id = api.start(&admin, "clients", "mixed2.csv", 20, json!([])).await;
+    assert_eq!(commit(&id, 0, clients("n", 1, 10)).await.status, StatusCode::OK);
+    assert_eq!(api.stage(&admin, &id, 1, clients("n", 11, 10)).await.status, StatusCode::CONFLICT);
 }

@@ -91,6 +91,12 @@ pub struct Claim {
     pub import_id: String,
 }
 
+/// Whether the import has a job: it is a background import, whose batches
+/// are staged.
+pub(crate) async fn has_job(conn: Conn<'_>, import_id: &str) -> Result<bool, AppError> {
+    Ok(job_sealed(conn, import_id).await?.is_some())
+}
+
 /// The import's job, if it has one yet: whether it is sealed (staging is over).
 async fn job_sealed(mut conn: Conn<'_>, import_id: &str) -> Result<Option<bool>, AppError> {
     let sealed: Option<i64> = on_conn!(conn, c => sqlx::query_scalar("SELECT sealed FROM import_jobs WHERE import_id = $1")
@@ -150,6 +156,13 @@ pub async fn stage(db: &Db, head: &ImportHead, seq: u32, rows: &[Record]) -> Res
     }
     if state != Some(ImportState::Running) {
         return Err(AppError::Conflict("This import has ended; start a new import to send more rows.".into()));
+    }
+    // Staged and committed batches are not mixed: a staged batch whose seq
+    // a request committed would never be committed.
+    if job.is_none() && imports::has_committed_batches(tx.conn(), &head.id).await? {
+        return Err(AppError::Conflict(
+            "This import's batches are committed one at a time (commit_batch); send the rest the same way.".into(),
+        ));
     }
     imports::check_announced(tx.conn(), head, &template, seq, rows).await?;
     on_conn!(tx.conn(), c => sqlx::query(
@@ -445,14 +458,14 @@ pub async fn run(db: &Db, config: &RunnerConfig, claim: &Claim) -> Result<Turn, 
                     // Rows the database refuses are skipped with a reason inside
                     // the commit; an error here is a fault that is not about rows,
                     // or the import ended meanwhile (cancelled while it was sent).
-                    match imports::commit_batches(db, &head, &template, &batches).await {
+                    match imports::commit_batches(db, &head, &template, &batches, imports::By::Job).await {
                         Ok(_) => {}
                         Err(AppError::Conflict(_)) if head_of(db, &head.id).await?.state != ImportState::Running => break,
                         Err(e) => return Err(e),
                     }
                 }
                 Next::Finish => {
-                    imports::finish(db, &head, false).await?;
+                    imports::finish(db, &head, false, imports::By::Job).await?;
                     break;
                 }
                 Next::Wait => {

@@ -81,7 +81,7 @@ pub fn import(args: &ImportArgs) -> Result<ExitCode, Error> {
             app::backend::imports::commit(&db, &head, &template, seq, rows).await?;
         }
         let head = app::backend::imports::find(&db, &session, &started.import_id).await?;
-        app::backend::imports::finish(&db, &head, false).await?;
+        app::backend::imports::finish(&db, &head, false, app::backend::imports::By::Sender).await?;
         let summary = app::backend::imports::summary(&db, &head).await?;
         println!(
             "Import {} of {}: {} added, {} updated, {} unchanged, {} skipped.",

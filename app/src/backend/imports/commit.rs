@@ -3,8 +3,8 @@
 //! batch's claim, a batch sent again answered from what was stored.
 
 use super::faults::{fault_behind, row_fault_reason, Fault, RowFault, LAST_FAULT};
-use super::skips::{insert_skips, skips};
-use super::{count, ended, lock, not_found, ImportHead, MAX_TOTAL_ROWS};
+use super::skips::{insert_skips, listed_skips, listed_skips_between, skips};
+use super::{count, ended, lock, not_found, By, ImportHead, MAX_TOTAL_ROWS};
 use crate::backend::db::{Conn, Db, Tx};
 use crate::backend::destination::{self, Batch, Destination, Prepared};
 use crate::backend::records::{self, key_text};
@@ -161,19 +161,7 @@ pub(crate) async fn check_announced(
             )));
         }
     }
-    let sent: i64 = on_conn!(conn, c => sqlx::query_scalar(
-        "SELECT CAST(COALESCE(SUM(n), 0) AS BIGINT) FROM ( \
-           SELECT row_count AS n FROM import_staged WHERE import_id = $1 AND seq <> $2 \
-           UNION ALL \
-           SELECT b.row_count AS n FROM import_batches b WHERE b.import_id = $1 AND b.seq <> $2 \
-             AND NOT EXISTS (SELECT 1 FROM import_staged s WHERE s.import_id = b.import_id AND s.seq = b.seq) \
-         ) t",
-    )
-    .bind(&head.id)
-    .bind(i64::from(seq))
-    .fetch_one(c)
-    .await)?;
-    let sent = count(sent) + rows.len() as u64;
+    let sent = rows_in_batches(conn.reborrow(), &head.id, Some(seq)).await? + rows.len() as u64;
     if sent > limit {
         let why = if limit < total {
             format!("{} takes at most {limit} rows per import", template.name)
@@ -185,7 +173,41 @@ pub(crate) async fn check_announced(
              Start a new import for the rows beyond."
         )));
     }
+    // Each row of the file is sent once: in a batch, or listed as skipped.
+    let (Some(first), Some(last)) = (seen.iter().min(), seen.iter().max()) else { return Ok(()) };
+    if let Some(row) = listed_skips_between(conn.reborrow(), &head.id, *first, *last).await?.into_iter().find(|r| seen.contains(r)) {
+        return Err(AppError::BadRequest(format!(
+            "Row {row} was listed as skipped for this import; send it in a batch or as skipped, not both."
+        )));
+    }
+    let listed = listed_skips(conn, &head.id).await?;
+    if sent + listed > total {
+        return Err(AppError::BadRequest(format!(
+            "Batch {seq} is refused: with the {listed} rows listed as skipped, the batches would carry {sent} rows, \
+             more than the {total} this import announced. Send each row of the file once, in a batch or as skipped."
+        )));
+    }
     Ok(())
+}
+
+/// The rows of the import's batches, staged or committed, each batch once
+/// (but `except`).
+pub(super) async fn rows_in_batches(mut conn: Conn<'_>, import_id: &str, except: Option<u32>) -> Result<u64, AppError> {
+    // No seq is negative: -1 leaves none out.
+    let except = except.map_or(-1, i64::from);
+    let sent: i64 = on_conn!(conn, c => sqlx::query_scalar(
+        "SELECT CAST(COALESCE(SUM(n), 0) AS BIGINT) FROM ( \
+           SELECT row_count AS n FROM import_staged WHERE import_id = $1 AND seq <> $2 \
+           UNION ALL \
+           SELECT b.row_count AS n FROM import_batches b WHERE b.import_id = $1 AND b.seq <> $2 \
+             AND NOT EXISTS (SELECT 1 FROM import_staged s WHERE s.import_id = b.import_id AND s.seq = b.seq) \
+         ) t",
+    )
+    .bind(import_id)
+    .bind(except)
+    .fetch_one(c)
+    .await)?;
+    Ok(count(sent))
 }
 
 /// Commit one batch of `head`'s import (whose template is `template`) into
@@ -204,7 +226,7 @@ pub async fn commit(
     seq: u32,
     rows: &[Record],
 ) -> Result<BatchResult, AppError> {
-    commit_batches(db, head, template, &[(seq, rows)])
+    commit_batches(db, head, template, &[(seq, rows)], By::Sender)
         .await?
         .pop()
         .ok_or_else(|| AppError::internal("commit", "no result for the batch"))
@@ -223,6 +245,7 @@ pub async fn commit_batches(
     head: &ImportHead,
     template: &Template,
     batches: &[(u32, &[Record])],
+    by: By,
 ) -> Result<Vec<BatchResult>, AppError> {
     if head.state != ImportState::Running {
         let mut results = Vec::with_capacity(batches.len());
@@ -269,7 +292,7 @@ pub async fn commit_batches(
     let works: Vec<BatchWork> = parts
         .iter()
         .zip(&prepared)
-        .map(|(batch, prepared)| BatchWork { db, head, destination: destination.as_ref(), batch, prepared })
+        .map(|(batch, prepared)| BatchWork { db, head, destination: destination.as_ref(), batch, prepared, by })
         .collect();
     let together = match works.len() {
         0 | 1 => None,
@@ -356,6 +379,7 @@ struct BatchWork<'a> {
     destination: &'a dyn Destination,
     batch: &'a Batch<'a>,
     prepared: &'a Prepared,
+    by: By,
 }
 
 /// How a try at a batch ended, short of a fault that stops it.
@@ -397,6 +421,14 @@ impl BatchWork<'_> {
         .map(|done| done.rows_affected()))?;
         if claimed == 0 {
             return Ok(false);
+        }
+        // A background import's batches are staged, and committed by its
+        // job only: a batch its sender committed could take the seq of one
+        // staged and acknowledged, which would then never be committed.
+        if self.by == By::Sender && crate::backend::jobs::has_job(tx.reborrow(), &head.id).await? {
+            return Err(AppError::Conflict(
+                "This import is sent in the background: stage its batches (stage_batch), its job commits them.".into(),
+            ));
         }
         check_announced(tx.reborrow(), head, self.batch.template, self.batch.seq, self.batch.records).await?;
         check_references(tx, self.batch.template, head.workspace_id, checked, head.lang).await?;
@@ -583,4 +615,13 @@ async fn stored_batch(db: &Db, import_id: &str, seq: u32) -> Result<Option<Batch
         skipped,
         already_applied: true,
     }))
+}
+
+/// Whether any batch of the import was committed (or claimed) yet.
+pub(crate) async fn has_committed_batches(mut conn: Conn<'_>, import_id: &str) -> Result<bool, AppError> {
+    let found: Option<i64> = on_conn!(conn, c => sqlx::query_scalar("SELECT seq FROM import_batches WHERE import_id = $1 LIMIT 1")
+        .bind(import_id)
+        .fetch_optional(c)
+        .await)?;
+    Ok(found.is_some())
 }

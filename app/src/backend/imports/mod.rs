@@ -24,7 +24,7 @@ mod commit;
 mod faults;
 mod skips;
 
-pub(crate) use commit::check_announced;
+pub(crate) use commit::{check_announced, has_committed_batches};
 pub use commit::{commit, commit_batches};
 pub use faults::{fault_of, note_database_error, Fault, RowFault};
 pub use skips::add_skips;
@@ -124,7 +124,7 @@ pub async fn find(db: &Db, session: &SessionInfo, id: &str) -> Result<ImportHead
 }
 
 /// The import `id` (of `workspace_id` when given), if there is one.
-pub(crate) async fn load(db: &Db, id: &str, workspace_id: Option<i64>) -> Result<Option<ImportHead>, AppError> {
+pub async fn load(db: &Db, id: &str, workspace_id: Option<i64>) -> Result<Option<ImportHead>, AppError> {
     let row: Option<(i64, i64, String, String, String, i64, i64)> = on_pool!(db.pool, p => sqlx::query_as(
         "SELECT workspace_id, user_id, template, state, lang, total_rows, updated + unchanged FROM imports \
          WHERE id = $1 AND ($2 IS NULL OR workspace_id = $2)",
@@ -271,21 +271,40 @@ fn count(n: i64) -> u64 {
     u64::try_from(n).unwrap_or(0)
 }
 
+/// Who commits an import's batches, or ends it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum By {
+    /// Its sender: `commit_batch` and `finish_import` (the page, the CLI).
+    Sender,
+    /// Its background job, which commits the staged batches and ends the
+    /// import once every one is committed.
+    Job,
+}
+
 /// End a running import as done or cancelled (an ended one stays as it is).
 /// A background import's job, if it is still taking batches, is sealed in
 /// the same transaction (never an ended import with a job waiting for
-/// batches): its runner then drops what is staged and ends it.
-pub async fn finish(db: &Db, head: &ImportHead, cancelled: bool) -> Result<(), AppError> {
+/// batches). Cancelled, its runner then drops what is staged and ends it.
+/// Ended as done by its sender, the import keeps every batch the server
+/// acknowledged: it stays running, as queueing leaves it, until its job has
+/// committed them and ends it.
+pub async fn finish(db: &Db, head: &ImportHead, cancelled: bool, by: By) -> Result<(), AppError> {
     let state = if cancelled { ImportState::Cancelled } else { ImportState::Done };
     let _turn = db.write_turn().await;
     let mut tx = db.begin().await?;
-    on_conn!(tx.conn(), c => sqlx::query("UPDATE imports SET state = $1, finished_at = $2 WHERE id = $3 AND state = 'running'")
-        .bind(state_text(state))
-        .bind(now())
-        .bind(&head.id)
-        .execute(c)
-        .await
-        .map(|done| done.rows_affected()))?;
+    // Locked first, so that no batch is staged between the look at the job
+    // and the end.
+    lock(tx.conn(), &head.id).await?;
+    let job_commits_staged = !cancelled && by == By::Sender && super::jobs::has_job(tx.conn(), &head.id).await?;
+    if !job_commits_staged {
+        on_conn!(tx.conn(), c => sqlx::query("UPDATE imports SET state = $1, finished_at = $2 WHERE id = $3 AND state = 'running'")
+            .bind(state_text(state))
+            .bind(now())
+            .bind(&head.id)
+            .execute(c)
+            .await
+            .map(|done| done.rows_affected()))?;
+    }
     let sealed = on_conn!(tx.conn(), c => sqlx::query("UPDATE import_jobs SET sealed = 1 WHERE import_id = $1 AND sealed = 0")
         .bind(&head.id)
         .execute(c)

@@ -73,16 +73,20 @@ pub async fn add_skips(db: &Db, head: &ImportHead, template: &Template, skipped:
         None => return Err(not_found()),
     }
     // The rows of this list stored before: it was sent again.
-    let stored: Vec<i64> = on_conn!(tx.conn(), c => sqlx::query_scalar(
-        "SELECT row FROM import_skips WHERE import_id = $1 AND seq IS NULL AND row BETWEEN $2 AND $3",
-    )
-    .bind(&head.id)
-    .bind(i64::try_from(first).unwrap_or(i64::MAX))
-    .bind(i64::try_from(last).unwrap_or(i64::MAX))
-    .fetch_all(c)
-    .await)?;
-    let stored: HashSet<u64> = stored.into_iter().map(count).collect();
+    let stored: HashSet<u64> = listed_skips_between(tx.conn(), &head.id, first, last).await?.into_iter().collect();
     let new: Vec<SkippedRow> = skipped.iter().filter(|s| !stored.contains(&s.row)).cloned().collect();
+    // Each row of the file is sent once: in a batch, or listed as skipped.
+    let listed = listed_skips(tx.conn(), &head.id).await?;
+    let sent = super::commit::rows_in_batches(tx.conn(), &head.id, None).await?;
+    if listed + new.len() as u64 + sent > head.total_rows {
+        return Err(AppError::BadRequest(format!(
+            "{} more rows listed as skipped would make {} with the {listed} listed before and the {sent} sent in \
+             batches, more than the {} this import announced. Send each row of the file once, in a batch or as skipped.",
+            new.len(),
+            listed + new.len() as u64 + sent,
+            head.total_rows
+        )));
+    }
     insert_skips(tx.conn(), &head.id, None, &new).await?;
     on_conn!(tx.conn(), c => sqlx::query("UPDATE imports SET skipped = skipped + $1 WHERE id = $2")
         .bind(new.len() as i64)
@@ -161,4 +165,31 @@ pub(super) async fn skips(db: &Db, import_id: &str, seq: Option<u32>) -> Result<
         })
         .collect::<Result<Vec<_>, sqlx::Error>>()
         .map_err(AppError::from)
+}
+
+/// The rows listed as skipped (by the browser, not by the server's commit)
+/// from `first` to `last`.
+pub(super) async fn listed_skips_between(mut conn: Conn<'_>, import_id: &str, first: u64, last: u64) -> Result<Vec<u64>, AppError> {
+    let rows: Vec<i64> = on_conn!(conn, c => sqlx::query_scalar(
+        "SELECT row FROM import_skips WHERE import_id = $1 AND seq IS NULL AND row BETWEEN $2 AND $3",
+    )
+    .bind(import_id)
+    .bind(i64::try_from(first).unwrap_or(i64::MAX))
+    .bind(i64::try_from(last).unwrap_or(i64::MAX))
+    .fetch_all(c)
+    .await)?;
+    Ok(rows.into_iter().map(count).collect())
+}
+
+/// How many rows are listed as skipped: the import's skipped rows but those
+/// of its committed batches, kept with their batch.
+pub(super) async fn listed_skips(mut conn: Conn<'_>, import_id: &str) -> Result<u64, AppError> {
+    let listed: i64 = on_conn!(conn, c => sqlx::query_scalar(
+        "SELECT CAST(i.skipped - COALESCE((SELECT SUM(b.skipped) FROM import_batches b WHERE b.import_id = i.id), 0) AS BIGINT) \
+         FROM imports i WHERE i.id = $1",
+    )
+    .bind(import_id)
+    .fetch_one(c)
+    .await)?;
+    Ok(count(listed))
 }

@@ -403,8 +403,12 @@ async fn import(state: ModalState) -> Result<(), String> {
     let in_flight = if background { BACKGROUND_IN_FLIGHT } else { 1 };
     let batch_size = (started.max_batch_rows.max(1) as usize, started.max_batch_bytes as usize, in_flight);
     let import_id = started.import_id.clone();
+    // Whether the server acknowledged a batch: a background import that
+    // stops keeps those.
+    let acknowledged = std::rc::Rc::new(std::cell::Cell::new(false));
     let sending = send_batches(state, batch_size, total, |seq, rows, _last, sent| {
         let mut batch = Batch { import_id: import_id.clone(), seq, rows: Vec::new(), rows_json: Some(rows) };
+        let acknowledged = acknowledged.clone();
         async move {
             // The same (import, seq) is applied once however often it is
             // sent, so a batch whose answer was lost can be sent again safely.
@@ -419,6 +423,9 @@ async fn import(state: ModalState) -> Result<(), String> {
                 }
             })
             .await;
+            if outcome.is_ok() {
+                acknowledged.set(true);
+            }
             outcome.map_err(|e| {
                 let message = (text.stopped_after)(sent, total, &text.app_error(&e));
                 match e {
@@ -432,8 +439,14 @@ async fn import(state: ModalState) -> Result<(), String> {
     let cancelled = match sending {
         Ok((_, cancelled)) => cancelled,
         Err(message) => {
-            // What was saved stays; the import is told it ended here.
-            let _ = finish_import(started.import_id.clone(), true).await;
+            // What was saved stays; the import is told it ended here. A
+            // background import ended as done keeps every batch the server
+            // acknowledged: its job commits them, then ends it.
+            let keep_staged = background && acknowledged.get();
+            let _ = finish_import(started.import_id.clone(), !keep_staged).await;
+            if keep_staged {
+                crate::components::notifications::expect_import_end(started.import_id.clone());
+            }
             return Err(message);
         }
     };

@@ -14,6 +14,6 @@ pub async fn finish_import(import_id: String, cancelled: bool) -> Result<ImportS
     let db = db()?;
     let head = imports::find(&db, &session, &import_id).await?;
     imports::may_send(&session, &head)?;
-    imports::finish(&db, &head, cancelled).await?;
+    imports::finish(&db, &head, cancelled, imports::By::Sender).await?;
     imports::summary(&db, &head).await
 }
