@@ -145,3 +145,18 @@ fn a_checker_is_reusable_across_threads() {
     assert_eq!(results, [Value::Text("1981-11-20".into()), Value::Text("2024-02-29".into())]);
     assert_eq!(checker.field().kind.as_str(), "date");
 }
+
+#[test]
+fn a_report_written_for_spreadsheets_is_read_back() {
+    // A phone number starts with `+`, so the report marks it as text.
+    let csv = csv_import_core::report::spreadsheet_csv([
+        vec!["First Name", "Email", "Phone"],
+        vec!["Ann", "ann.report@example.com", "+1 415 555 0101"],
+    ]);
+    assert!(csv.contains(",'+1 415 555 0101"), "{csv}");
+    let template = csv_import_core::builtin::get("clients").unwrap();
+    let report = csv_import_core::check(csv.as_bytes(), &template, &csv_import_core::Options::default());
+    assert_eq!((report.rows.valid, report.rows.invalid), (1, 0), "{:?}", report.errors);
+    let phone = template.fields.iter().position(|f| f.key == "phone").unwrap();
+    assert_eq!(report.records[0].values[phone], Value::Text("+1 415 555 0101".to_string()));
+}

@@ -187,6 +187,10 @@ impl FieldChecker {
     pub(crate) fn check_cell<'a>(&'a self, raw: &'a str) -> Result<Checked<'a>, ValueError> {
         let (kind, lang) = (self.field.kind, self.lang);
         let s = trim(raw);
+        // `'+1 415 555 0101`: a number or phone number marked as text, as
+        // spreadsheets write it and the error reports do (`escape_formula`),
+        // so that a report fixed and imported again is read back.
+        let s = if formula_exempt(kind) { without_text_mark(s) } else { s };
         // A password is taken as written; other values trimmed, which drops
         // a tab or line break at either end.
         let kept = if kind == FieldType::Password { raw } else { s };
@@ -406,6 +410,15 @@ fn check_type_length(s: &str, kind: FieldType, max: usize, lang: Lang) -> Result
 /// `+44 20 ...`); their own parser rejects anything else that does.
 fn formula_exempt(kind: FieldType) -> bool {
     matches!(kind, FieldType::Integer | FieldType::Decimal | FieldType::Phone | FieldType::Date | FieldType::Datetime)
+}
+
+/// `s` without the leading `'` that marks a value starting with `+` or `-`
+/// as text.
+fn without_text_mark(s: &str) -> &str {
+    match s.strip_prefix('\'') {
+        Some(rest) if rest.starts_with(['+', '-']) => rest,
+        _ => s,
+    }
 }
 
 /// Formula and markup checks, shared by every type but passwords.

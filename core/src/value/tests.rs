@@ -93,6 +93,19 @@ fn number_phone_and_date_types_may_start_like_formulas() {
 }
 
 #[test]
+fn a_number_or_phone_marked_as_text_is_read_back() {
+    // As spreadsheets and the error reports write them.
+    assert_eq!(of("phone").check("'+44 20 7946 0958"), text("+44 20 7946 0958"));
+    assert_eq!(of("integer").check(" '-5 "), Ok(Value::Int(-5)));
+    assert_eq!(of("decimal").check("'-1,234.5"), text("-1234.5"));
+    // The mark before anything else is not one; nor is it on text.
+    assert_eq!(code(&of("phone"), "'44 20 7946 0958"), RowErrorCode::InvalidPhone);
+    assert_eq!(code(&of("integer"), "''-5"), RowErrorCode::InvalidNumber);
+    assert_eq!(code(&of("phone"), "'=5551234567"), RowErrorCode::InvalidPhone);
+    assert_eq!(of("text").check("'-note"), text("'-note"));
+}
+
+#[test]
 fn markup_is_refused() {
     for raw in [
         "<b>Ann</b>",
