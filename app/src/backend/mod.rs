@@ -121,10 +121,16 @@ pub fn set_status(status: u16) {
     }
 }
 
-/// Text from a request trimmed, with control characters removed and cut to
-/// `max` characters.
+/// Text from a request trimmed, with control characters and invisible ones
+/// (a right-to-left override, a zero-width space: see
+/// [`is_invisible`](csv_import_core::value::is_invisible)) removed, and cut
+/// to `max` characters.
 pub fn clean_text(text: &str, max: usize) -> String {
-    text.trim().chars().filter(|c| !c.is_control()).take(max).collect()
+    text.trim()
+        .chars()
+        .filter(|c| !c.is_control() && !csv_import_core::value::is_invisible(*c))
+        .take(max)
+        .collect()
 }
 
 /// Add a `Set-Cookie` header to the server function's response.
@@ -152,5 +158,14 @@ mod tests {
         let mut keys = distinct_keys(&values);
         keys.sort();
         assert_eq!(keys, ["ann@example.com", "bo@x.org"]);
+    }
+
+    #[test]
+    fn clean_text_drops_control_and_invisible_characters() {
+        assert_eq!(clean_text(" \u{202E}RTL\u{200B} tag\u{7}\u{FEFF} ", 100), "RTL tag");
+        assert_eq!(clean_text("\u{FFFF}", 100), "");
+        // Text stays: accents, curly quotes, joiners of emoji.
+        assert_eq!(clean_text("O\u{2019}Brien \u{1F469}\u{200D}\u{1F4BB} é", 100), "O\u{2019}Brien \u{1F469}\u{200D}\u{1F4BB} é");
+        assert_eq!(clean_text("abcdef", 3), "abc");
     }
 }

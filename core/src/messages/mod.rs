@@ -327,6 +327,15 @@ fn control_name(lang: Lang, c: char) -> String {
         '\u{1b}' => pick(lang, "escape", "échappement"),
         '\u{7f}' => pick(lang, "delete", "suppression"),
         '\u{85}' => pick(lang, "next line", "ligne suivante"),
+        '\u{200B}' => pick(lang, "zero-width space", "espace sans chasse"),
+        '\u{202A}' => pick(lang, "left-to-right embedding", "enchâssement de gauche à droite"),
+        '\u{202B}' => pick(lang, "right-to-left embedding", "enchâssement de droite à gauche"),
+        '\u{202C}' => pick(lang, "pop directional formatting", "dépilement de formatage directionnel"),
+        '\u{202D}' => pick(lang, "left-to-right override", "forçage de gauche à droite"),
+        '\u{202E}' => pick(lang, "right-to-left override", "forçage de droite à gauche"),
+        '\u{2060}' => pick(lang, "word joiner", "gluon de mots"),
+        '\u{2066}'..='\u{2069}' => pick(lang, "directional isolate", "isolat directionnel"),
+        '\u{FEFF}' => pick(lang, "byte order mark", "indicateur d’ordre des octets"),
         _ => return format!("U+{:04X}", c as u32),
     };
     format!("U+{:04X} ({name})", c as u32)
@@ -357,6 +366,18 @@ pub fn control_character(
         Some(v) => quote(lang, v),
         None => pick(lang, "The password", "Le mot de passe").to_string(),
     };
+    if c == '\u{FFFD}' {
+        return match lang {
+            Lang::Fr => format!(
+                "{what} contient le caractère de remplacement U+FFFD (\u{FFFD}) en position {position} : le fichier a été lu \
+                 dans un autre encodage que le sien. Choisissez son encodage (par exemple Windows-1252) et relisez-le."
+            ),
+            _ => format!(
+                "{what} contains the replacement character U+FFFD (\u{FFFD}) at position {position}: the file was read in \
+                 an encoding other than its own. Choose its encoding (such as Windows-1252) and read it again."
+            ),
+        };
+    }
     let name = control_name(lang, c);
     let line_break = matches!(c, '\n' | '\r') && !multiline && value.is_some();
     match (line_break, lang) {

@@ -197,7 +197,7 @@ impl FieldChecker {
         if is_spreadsheet_error(s) {
             return Err(ValueError::new(RowErrorCode::CellError, messages::cell_error(lang, s)));
         }
-        if let Some((at, c)) = find_control(kept, self.controls) {
+        if let Some((at, c)) = find_unstorable(kept, self.controls) {
             return Err(self.control_error(raw, kept, at, c));
         }
         if kind != FieldType::Password {
@@ -379,6 +379,36 @@ pub(crate) fn find_control(s: &str, allowed: Controls) -> Option<(usize, char)> 
 #[cold]
 fn find_control_slow(s: &str, allowed: Controls) -> Option<(usize, char)> {
     s.char_indices().find(|&(_, c)| c.is_control() && !allowed.allows(c))
+}
+
+/// [`find_control`], and the invisible characters of [`is_invisible`]:
+/// what a value stored in a record may not hold. Those start with the byte
+/// `E2` or `EF` (as do `’` and `€`), so only the cells with one of these
+/// bytes as well are looked at closely.
+#[inline]
+fn find_unstorable(s: &str, allowed: Controls) -> Option<(usize, char)> {
+    let suspect =
+        s.bytes().fold(false, |any, b| any | (b < 0x20) | (b == 0x7f) | (b == 0xc2) | (b == 0xe2) | (b == 0xef));
+    if !suspect {
+        return None;
+    }
+    find_unstorable_slow(s, allowed)
+}
+
+#[cold]
+fn find_unstorable_slow(s: &str, allowed: Controls) -> Option<(usize, char)> {
+    s.char_indices().find(|&(_, c)| (c.is_control() && !allowed.allows(c)) || is_invisible(c))
+}
+
+/// Characters a record should not hold though they are not controls: those
+/// that change the direction of the text around them (a company shown as
+/// "LTR" that is stored as "RTL"), a zero-width space or word joiner, a byte
+/// order mark inside a cell, the replacement character that a file read in
+/// the wrong encoding is full of, and the non-characters U+FFFE and U+FFFF.
+/// The joiners of some scripts and emoji (U+200C, U+200D) and the marks that
+/// only set a direction (U+200E, U+200F) are text and stay.
+pub fn is_invisible(c: char) -> bool {
+    matches!(c, '\u{200B}' | '\u{202A}'..='\u{202E}' | '\u{2060}' | '\u{2066}'..='\u{2069}' | '\u{FEFF}' | '\u{FFFD}'..='\u{FFFF}')
 }
 
 /// The bound of a type other than text, on the value as written (trimmed):

@@ -271,6 +271,12 @@ proptest! {
     fn weak_password_messages_never_contain_the_password(pw in "\\PC{3,24}|[a-zA-Z0-9!?# ]{3,12}") {
         let c = of("password");
         if let Err(e) = c.check(&pw) {
+            if e.code == RowErrorCode::ControlCharacter {
+                // Printable, but invisible (a byte order mark, say).
+                prop_assert!(pw.chars().any(is_invisible), "{:?}", pw);
+                prop_assert!(!e.message.contains(pw.as_str()), "{}", e.message);
+                return Ok(());
+            }
             prop_assert_eq!(e.code, RowErrorCode::WeakPassword);
             // The message depends only on what is missing...
             prop_assert_eq!(&e.message, &messages::weak_password(Lang::En, &password_problems(&pw)));
@@ -365,4 +371,29 @@ fn emails_are_lowercased_and_borrowed_when_they_already_are() {
     let c = of("email");
     assert_eq!(c.check_cell(" ann@example.com "), Ok(Checked::Text(Cow::Borrowed("ann@example.com"))));
     assert_eq!(c.check_cell("Ann@Example.COM"), Ok(Checked::Text(Cow::Owned("ann@example.com".to_string()))));
+}
+
+#[test]
+fn invisible_characters_are_refused_with_their_name() {
+    let c = of("text");
+    for (raw, named) in [
+        ("\u{202E}RTL", "U+202E (right-to-left override)"),
+        ("Ann\u{200B}Lee", "U+200B (zero-width space)"),
+        ("\u{FEFF}Northwind", "U+FEFF (byte order mark)"),
+        ("x\u{2066}y\u{2069}", "U+2066 (directional isolate)"),
+        ("\u{FFFF}", "U+FFFF"),
+    ] {
+        let e = c.check(raw).unwrap_err();
+        assert_eq!(e.code, RowErrorCode::ControlCharacter, "{raw:?}");
+        assert!(e.message.contains(named), "{raw:?}: {}", e.message);
+    }
+    // A file read in the wrong encoding: the way out is named.
+    let e = c.check("M\u{FFFD}ller").unwrap_err();
+    assert_eq!(e.code, RowErrorCode::ControlCharacter);
+    assert!(e.message.contains("read in an encoding other than its own"), "{}", e.message);
+    // Joiners and direction marks are text; so are curly quotes and the euro sign.
+    for raw in ["\u{1F469}\u{200D}\u{1F4BB}", "\u{645}\u{200C}\u{6CC}", "abc\u{200F}", "O\u{2019}Brien \u{20AC}5"] {
+        assert_eq!(c.check(raw), text(raw), "{raw:?}");
+    }
+    assert_eq!(code(&of("email"), "ann\u{200B}@example.com"), RowErrorCode::ControlCharacter);
 }
