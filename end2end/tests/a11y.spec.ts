@@ -114,6 +114,8 @@ test("Escape asks before closing a modal with work in it, and closes an empty on
   await open();
   await page.keyboard.press("Escape");
   await expect(page.getByRole("dialog")).toHaveCount(0);
+  // The focus is back on the button that opened it.
+  await expect(page.getByRole("button", { name: "Import", exact: true })).toBeFocused();
 
   await open();
   await page

@@ -96,6 +96,23 @@ test("the value bar shows a cut value in full, and columns resize by drag, keys 
   await input.press("Enter");
   await expect(bar).not.toContainText("editing");
   await expect(bar.locator("output")).toHaveText("ann.lee.with.a.much.longer.address@example.com");
+
+  // Left with Escape or Tab, the editor gives the focus back to its cell,
+  // not to the page: the keyboard goes on from there.
+  for (const key of ["Escape", "Tab"]) {
+    await cell(2, 1).focus();
+    await page.keyboard.press("Enter");
+    await expect(dialog.getByLabel("Row 2, Last Name")).toBeFocused();
+    await page.keyboard.press(key);
+    await expect(cell(2, 1)).toBeFocused();
+  }
+  let asked = "";
+  page.once("dialog", (d) => {
+    asked = d.message();
+    d.dismiss();
+  });
+  await page.keyboard.press("Escape");
+  await expect.poll(() => asked).toContain("Close the import?");
 });
 
 test("the value bar masks passwords as the grid does", async ({ page }) => {

@@ -25,9 +25,17 @@ pub fn ImportLauncher(
 ) -> impl IntoView {
     let access = Resource::new(|| (), move |_| get_template(template.to_string(), None));
     let open = RwSignal::new(false);
+    let button = NodeRef::<leptos::html::Button>::new();
     let close = Callback::new(move |summary: Option<ImportSummary>| {
         open.set(false);
         on_close.run(summary);
+        // The focus goes back to the button that opened the modal, once the
+        // modal dialog (which makes the rest of the page inert) is gone.
+        request_animation_frame(move || {
+            if let Some(button) = button.get_untracked() {
+                let _ = button.focus();
+            }
+        });
     });
     view! {
         <Suspense fallback=|| ()>
@@ -38,7 +46,7 @@ pub fn ImportLauncher(
                         Ok(access) if access.may_import => view! {
                             <span class="page-actions">
                                 {actions.as_ref().map(ViewFn::run)}
-                                <button type="button" class="primary" on:click=move |_| open.set(true)>{label}</button>
+                                <button type="button" class="primary" node_ref=button on:click=move |_| open.set(true)>{label}</button>
                             </span>
                         }.into_any(),
                         Ok(access) => view! {

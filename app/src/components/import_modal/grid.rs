@@ -519,6 +519,13 @@ pub fn Grid(state: ModalState) -> impl IntoView {
                     });
                     let on_key = {
                         let finish = finish.clone();
+                        // Left with a key, the cell that replaces the input
+                        // takes the focus back, rather than the page.
+                        let finish = move |value: Option<String>| {
+                            finish(value);
+                            state.refocus.set(Some((number, column)));
+                        };
+                        let finish = std::rc::Rc::new(finish);
                         move |ev: leptos::ev::KeyboardEvent| match ev.key().as_str() {
                             "Enter" => {
                                 // Stop here: the events are delegated, and the cell that
@@ -533,6 +540,13 @@ pub fn Grid(state: ModalState) -> impl IntoView {
                                 ev.prevent_default();
                                 ev.stop_propagation();
                                 finish(None);
+                            }
+                            // Saved, the focus on the cell: Tab then goes on
+                            // from there as from any cell.
+                            "Tab" => {
+                                ev.prevent_default();
+                                ev.stop_propagation();
+                                finish(Some(event_target_value(&ev)));
                             }
                             _ => {}
                         }
