@@ -41,8 +41,9 @@ test("a two-sheet workbook: choose the sheet, see the header found, map, review,
   await expect(options.nth(1)).toContainText("6 rows");
   await expect(options.nth(1)).toContainText("starts with Clients export");
   await expect(dialog.locator(".steps li.current")).toContainText("Upload");
+  // The sheet with the rows is chosen already, not the notes before it.
+  await expect(dialog.getByRole("radio", { name: /Clients/ })).toBeChecked();
   await page.screenshot({ path: "screenshots/workbook-1-sheets.png" });
-  await dialog.getByRole("radio", { name: /Clients/ }).check();
   await dialog.getByRole("button", { name: "Use this sheet" }).click();
 
   // The header found on row 4, the title and date above it ignored.

@@ -21,7 +21,10 @@ pub fn SheetChoice(state: ModalState) -> impl IntoView {
         let sheets = sheets();
         (sheets.len() > 1).then(|| {
             if chosen.get_untracked().is_empty() {
-                chosen.set(sheets[0].name.clone());
+                // The sheet with the most rows (the first of equals): a
+                // workbook often opens on a cover or notes sheet.
+                let most = sheets.iter().rev().max_by_key(|s| s.rows).unwrap_or(&sheets[0]);
+                chosen.set(most.name.clone());
             }
             let text = crate::i18n::text();
             view! {
