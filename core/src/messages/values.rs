@@ -52,11 +52,13 @@ pub(crate) fn email(lang: Lang, value: &str, problem: EmailProblem<'_>) -> Strin
         (P::NoDomain, Lang::En) => format!("has nothing after the @. Add the domain, {eg}."),
         (P::NoDomain, Lang::Fr) => format!("n’a rien après le @. Ajoutez le domaine, {eg}."),
         (P::DomainChar(c), Lang::En) => format!(
-            "contains {} after the @; a domain has only letters, digits, '-' and '.'. Correct the domain, {eg}.",
+            "contains {} after the @; a domain has only the letters a to z, digits, '-' and '.' (a domain with accents \
+             is written in its xn-- form). Correct the domain, {eg}.",
             describe_char(lang, c)
         ),
         (P::DomainChar(c), Lang::Fr) => format!(
-            "contient {} après le @ ; un domaine n’a que des lettres, des chiffres, « - » et « . ». Corrigez le domaine, {eg}.",
+            "contient {} après le @ ; un domaine n’a que les lettres a à z, des chiffres, « - » et « . » (un domaine \
+             accentué s’écrit sous sa forme xn--). Corrigez le domaine, {eg}.",
             describe_char(lang, c)
         ),
         (P::NoDot, Lang::En) => format!("has no domain ending after the @. Add the domain ending, {eg}."),

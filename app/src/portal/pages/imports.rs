@@ -38,13 +38,15 @@ pub fn ImportsPage() -> impl IntoView {
                 match imports.await {
                     Ok(list) if list.is_empty() => view! { <p class="notice">"No import yet."</p> }.into_any(),
                     Ok(list) => view! {
+                        <div class="table-scroll">
                         <table class="records imports">
                             <thead>
                                 <tr>
                                     <th scope="col">"When"</th><th scope="col">"Who"</th><th scope="col">"Template"</th>
-                                    <th scope="col">"File"</th><th scope="col">"State"</th><th scope="col">"Rows"</th>
-                                    <th scope="col">"Inserted"</th><th scope="col">"Updated"</th><th scope="col">"Unchanged"</th>
-                                    <th scope="col">"Skipped"</th><th scope="col">"Error report"</th>
+                                    <th scope="col">"File"</th><th scope="col">"State"</th><th scope="col" class="num">"Rows"</th>
+                                    <th scope="col" class="num">"Inserted"</th><th scope="col" class="num">"Updated"</th>
+                                    <th scope="col" class="num">"Unchanged"</th><th scope="col" class="num">"Skipped"</th>
+                                    <th scope="col">"Error report"</th>
                                 </tr>
                             </thead>
                             <tbody>
@@ -62,17 +64,20 @@ pub fn ImportsPage() -> impl IntoView {
                                             "Download CSV"
                                         </a>
                                     });
+                                    let n = |n: u64| crate::i18n::Locale::En.number(n);
                                     view! {
                                         <tr data-import=i.id.clone()>
                                             <td><LocalTime value=i.created_at/></td><td>{i.user_email}</td><td>{i.template}</td><td>{i.file_name}</td>
-                                            <td data-state=state>{state}{failure}</td><td>{i.total_rows}</td>
-                                            <td>{i.inserted}</td><td>{i.updated}</td><td>{i.unchanged}</td><td>{i.skipped}</td>
+                                            <td data-state=state>{state}{failure}</td><td class="num">{n(i.total_rows)}</td>
+                                            <td class="num">{n(i.inserted)}</td><td class="num">{n(i.updated)}</td>
+                                            <td class="num">{n(i.unchanged)}</td><td class="num">{n(i.skipped)}</td>
                                             <td>{report}</td>
                                         </tr>
                                     }
                                 }).collect_view()}
                             </tbody>
                         </table>
+                        </div>
                     }.into_any(),
                     Err(e) => view! { <p class="error" role="alert">{e.to_string()} " " <a href="/sign-in">"Sign in"</a></p> }.into_any(),
                 }
