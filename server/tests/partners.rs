@@ -287,6 +287,12 @@ async fn a_partner_user_imports_only_for_their_own_partner(db: Db) {
     assert_eq!(pairs.body.as_array().unwrap().len(), 1, "{}", pairs.text);
     assert_eq!(pairs.body[0]["marked"], 0, "the Partner ID is the cell to fix");
     assert!(pairs.body[0]["message"].as_str().unwrap().contains("only for your own partner, P-1001"), "{}", pairs.text);
+    // Another partner's team member: not on theirs, without saying whose.
+    let stranger = client.json("check_combinations", together(json!([["P-1001", "PU-2003"]])), &partner).await;
+    assert_eq!(stranger.body[0]["marked"], 1, "{}", stranger.text);
+    let message = stranger.body[0]["message"].as_str().unwrap();
+    assert!(message.contains("PU-2003 is not on the team of P-1001"), "{message}");
+    assert!(!message.contains("P-1002"), "{message}");
 
     let refused = client.import(&partner, json!([row(1, "ada@example.com", "P-1002", "PU-2003")])).await;
     assert_eq!(counts(&refused), (0, 1), "{refused}");

@@ -13,6 +13,9 @@ pub struct PortalText {
     pub not_own_partner: fn(&str, &str) -> String,
     /// A partner user of another partner: user, their partner, the one named.
     pub other_partners_user: fn(&str, &str, &str) -> String,
+    /// For a partner's own user: a user ID that is not on their team
+    /// (whose team it is, is not theirs to learn): user, own partner.
+    pub not_on_your_team: fn(&str, &str) -> String,
     /// A client account's attribute too long: name, most characters of a
     /// name, of a value.
     pub attribute_too_long: fn(&str, usize, usize) -> String,
@@ -41,6 +44,7 @@ static EN: PortalText = PortalText {
     on_no_team: "You are not on any partner's team, so you cannot register leads. Ask an admin to add you to your partner's team.",
     not_own_partner: |own, named| format!("You may import leads only for your own partner, {own}; this row names {named}. Use {own}, or ask an admin to import it."),
     other_partners_user: |user, theirs, named| format!("Partner user {user} belongs to partner {theirs}, not {named}. Use the ID of someone on {named}'s team (on its partner page), or correct the Partner ID."),
+    not_on_your_team: |user, own| format!("Partner user {user} is not on the team of {own}. Use the ID of someone on your team (on the Team members page)."),
     attribute_too_long: |name, max_name, max_value| format!("attribute:{name}: too long: names take at most {max_name} characters, values {max_value}."),
     malformed_account: "Malformed row: the email address and the initial password are required.",
     crm_finished: |updated, added, unchanged, skipped| {
@@ -59,6 +63,7 @@ static FR: PortalText = PortalText {
     on_no_team: "Vous n’êtes dans l’équipe d’aucun partenaire : vous ne pouvez donc pas enregistrer de prospects. Demandez à un administrateur de vous ajouter à l’équipe de votre partenaire.",
     not_own_partner: |own, named| format!("Vous ne pouvez importer des prospects que pour votre propre partenaire, {own} ; cette ligne nomme {named}. Utilisez {own}, ou demandez à un administrateur de l’importer."),
     other_partners_user: |user, theirs, named| format!("L’utilisateur partenaire {user} appartient au partenaire {theirs}, pas à {named}. Utilisez l’identifiant d’un membre de l’équipe de {named} (sur sa page partenaire), ou corrigez l’identifiant du partenaire."),
+    not_on_your_team: |user, own| format!("L’utilisateur partenaire {user} n’est pas dans l’équipe de {own}. Utilisez l’identifiant d’un membre de votre équipe (page Membres de l’équipe)."),
     attribute_too_long: |name, max_name, max_value| format!("attribute:{name} : trop long : un nom a au plus {max_name} caractères, une valeur {max_value}."),
     malformed_account: "Ligne mal formée : l’adresse e-mail et le mot de passe initial sont obligatoires.",
     crm_finished: |updated, added, unchanged, skipped| {
@@ -83,6 +88,7 @@ mod tests {
             (en.on_no_team.to_string(), fr.on_no_team.to_string()),
             ((en.not_own_partner)("P-1", "P-2"), (fr.not_own_partner)("P-1", "P-2")),
             ((en.other_partners_user)("U", "P-1", "P-2"), (fr.other_partners_user)("U", "P-1", "P-2")),
+            ((en.not_on_your_team)("U", "P-1"), (fr.not_on_your_team)("U", "P-1")),
             ((en.attribute_too_long)("a", 1, 2), (fr.attribute_too_long)("a", 1, 2)),
             (en.malformed_account.to_string(), fr.malformed_account.to_string()),
             ((en.crm_finished)(1, 2, 3, 4), (fr.crm_finished)(1, 2, 3, 4)),

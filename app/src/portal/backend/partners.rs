@@ -121,7 +121,13 @@ fn pair_problem(
     }
     let user_partner = user_partner?;
     (!user_partner.eq_ignore_ascii_case(partner)).then(|| {
-        ("partner_user_id", (text.other_partners_user)(&clean_text(user, 40), user_partner, &clean_text(partner, 40)))
+        let user = clean_text(user, 40);
+        let message = match own {
+            // A partner's user learns nothing of the other partners' teams.
+            Some(_) => (text.not_on_your_team)(&user, &clean_text(partner, 40)),
+            None => (text.other_partners_user)(&user, user_partner, &clean_text(partner, 40)),
+        };
+        ("partner_user_id", message)
     })
 }
 
