@@ -6,7 +6,8 @@
 //! finds out which, in this order:
 //!
 //! 1. Binary signatures (zip/xlsx, old xls, PDF, images, gzip, executables)
-//!    and NUL bytes give [`FileErrorCode::NotText`].
+//!    and NUL bytes in number give [`FileErrorCode::NotText`]; a few stray
+//!    NULs in a text file are read, each an error of its cell.
 //! 2. A byte order mark decides the encoding; the mark never reaches the text.
 //! 3. UTF-16 without a mark is recognised by its NUL-in-every-other-byte
 //!    pattern.
@@ -252,22 +253,24 @@ fn detect<'a>(
             _ => 0,
         };
         let utf16 = encoding == UTF_16LE || encoding == UTF_16BE;
-        if !utf16 && memchr::memchr(0, bytes).is_some() {
+        if !utf16 && !stray_nuls_at_most(bytes) {
             return Err(not_text(lang, NotText::NulBytes));
         }
         return Ok(Found { encoding, bom_len, utf8: None });
     }
     if let Some((encoding, bom_len)) = Encoding::for_bom(bytes) {
-        if encoding == UTF_8 && memchr::memchr(0, bytes).is_some() {
+        if encoding == UTF_8 && !stray_nuls_at_most(bytes) {
             return Err(not_text(lang, NotText::NulBytes));
         }
         return Ok(Found { encoding, bom_len, utf8: None });
     }
     if memchr::memchr(0, bytes).is_some() {
-        return match utf16_without_bom(bytes) {
-            Some(encoding) => Ok(Found { encoding, bom_len: 0, utf8: None }),
-            None => Err(not_text(lang, NotText::NulBytes)),
-        };
+        if let Some(encoding) = utf16_without_bom(bytes) {
+            return Ok(Found { encoding, bom_len: 0, utf8: None });
+        }
+        if !stray_nuls_at_most(bytes) {
+            return Err(not_text(lang, NotText::NulBytes));
+        }
     }
     match std::str::from_utf8(bytes) {
         Ok(text) => return Ok(Found { encoding: UTF_8, bom_len: 0, utf8: Some(text) }),
@@ -280,6 +283,17 @@ fn detect<'a>(
     let mut detector = chardetng::EncodingDetector::new();
     detector.feed(bytes, complete);
     Ok(Found { encoding: detector.guess(None, true), bom_len: 0, utf8: None })
+}
+
+/// Whether `bytes` (one byte per character, not UTF-16) are text with at
+/// most a few stray NUL bytes, as a damaged export can leave: no more than
+/// 8 or one in 10,000, and under 1% of other control bytes. Such a file is
+/// read, and each cell with a NUL is an error of its row (the NUL named,
+/// the row fixable in the review); a binary file has far more of both.
+fn stray_nuls_at_most(bytes: &[u8]) -> bool {
+    let nuls = memchr::memchr_iter(0, bytes).count();
+    let controls = bytes.iter().filter(|&&b| b < 0x20 && !matches!(b, 0 | b'\t' | b'\n' | b'\r' | 0x0c)).count();
+    nuls <= 8.max(bytes.len() / 10_000) && controls * 100 < bytes.len()
 }
 
 /// UTF-16 saved without a byte order mark: mostly Latin text, so nearly every
@@ -535,7 +549,10 @@ mod tests {
     #[test]
     fn signatures_win_over_forced_encoding() {
         assert_eq!(err(b"PK\x03\x04", Some("utf-8")).code, FileErrorCode::NotText);
-        assert_eq!(err(b"a\x00b", Some("windows-1252")).code, FileErrorCode::NotText);
+        // More NULs than a damaged export leaves: binary.
+        assert_eq!(err(b"a\x00b\x00c\x00d\x00e\x00f\x00g\x00h\x00i\x00", Some("windows-1252")).code, FileErrorCode::NotText);
+        // A stray one is read (its cell is an error).
+        assert_eq!(decode(b"a\x00b", Some("windows-1252")).unwrap().text, "a\u{0}b");
     }
 
     #[test]

@@ -150,6 +150,20 @@ fn a_nul_in_a_utf16_file_is_a_row_error() {
 }
 
 #[test]
+fn a_few_stray_nuls_in_a_text_file_are_row_errors() {
+    let report = every_reader("stray_nul.csv", &clients());
+    assert!(report.file_errors.is_empty(), "{:?}", report.file_errors);
+    assert_eq!(report.encoding, "windows-1252");
+    assert_eq!(
+        errors(&report),
+        [(1, 2, Some("Last Name"), "control_character"), (3, 4, Some("Email"), "control_character")]
+    );
+    assert!(report.errors[0].message.contains("U+0000 (NUL) at position 3"), "{}", report.errors[0].message);
+    assert_eq!(report.rows.valid, 1);
+    assert_eq!(report.records[0].text(&clients(), "first_name"), Some("Ann"));
+}
+
+#[test]
 fn cells_too_long_for_their_field() {
     let template = Template::from_toml(
         r#"

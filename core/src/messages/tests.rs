@@ -276,7 +276,7 @@ fn every_file_error_has_french() {
         (b"\x89PNG\r\n\x1a\n", now()),
         (b"\x1F\x8B", now()),
         (b"\x7FELF", now()),
-        (b"Email\nann\0@example.com\n", now()),
+        (b"Email\nann\0\0\0\0\0\0\0\0\0@example.com\n", now()),
         (b"  \n \n", now()),
         (b"Email\na\n", Options { encoding: Some("nope".into()), ..now() }),
         (b"Email\na\n", Options { delimiter: Some(b'"'), ..now() }),
