@@ -152,6 +152,9 @@ test("preview mode asks nothing about existing records", async ({ page }) => {
   await expect(page.locator("body")).toHaveAttribute("data-hydrated", "true");
   await page.locator('button[data-template="leads"]').click();
   const dialog = page.getByRole("dialog");
+  // A check imports nothing: the template's words about its import are not shown.
+  await expect(dialog.locator(".expected-columns")).toBeVisible();
+  await expect(dialog).not.toContainText("runs in the background");
   await upload(page, "private.csv", "First Name,Email\nHiro,hiro.tanaka@example.jp\n");
   await dialog.getByRole("button", { name: "Next: review rows" }).click();
   await expect(dialog.locator(".review-summary")).toContainText("1 valid");

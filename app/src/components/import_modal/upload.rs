@@ -106,7 +106,9 @@ pub fn UploadStep(state: ModalState) -> impl IntoView {
         {move || state.error.get().map(|message| view! { <p class="error" role="alert">{message}</p> })}
         <section class="expected-columns" aria-labelledby="expected-heading">
             <h3 id="expected-heading">{crate::i18n::text().expected_columns}</h3>
-            <p>{template.description.clone()}</p>
+            // The template's description tells how its import goes: not for
+            // a check, which imports nothing.
+            {(state.mode != super::state::Mode::Preview).then(|| view! { <p>{template.description.clone()}</p> })}
             <p>
                 <strong>{crate::i18n::text().required_label}</strong>
                 {required.join(", ")}

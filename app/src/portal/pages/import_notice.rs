@@ -32,9 +32,13 @@ pub const STARTED: &str = "Import started. Records will appear in the system sho
 
 /// The counts of a finished import.
 fn finished(summary: &ImportSummary) -> String {
+    let n = |n: u64| crate::i18n::Locale::En.number(n);
     format!(
         "Import finished: {} inserted, {} updated, {} unchanged, {} skipped.",
-        summary.inserted, summary.updated, summary.unchanged, summary.skipped
+        n(summary.inserted),
+        n(summary.updated),
+        n(summary.unchanged),
+        n(summary.skipped)
     )
 }
 
