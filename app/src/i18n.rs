@@ -386,7 +386,8 @@ pub struct Text {
     pub no_file: &'static str,
     /// `start_import` failed (the cause).
     pub start_failed: fn(&str) -> String,
-    /// A batch failed for good: rows sent, rows in all, the cause.
+    /// A batch failed for good: the rows saved (acknowledged by the server,
+    /// in any order), the rows in all, the cause.
     pub stopped_after: fn(u64, u64, &str) -> String,
     /// The rows of a background import were staged but it could not be queued.
     pub queue_failed: fn(&str) -> String,
@@ -589,7 +590,7 @@ static EN: Text = Text {
             return format!("The import stopped before any row was saved: {e} Import the file again once this is fixed.");
         }
         let (sent, total) = (Locale::En.number(sent), en(total, "row", "rows"));
-        format!("The import stopped after {sent} of {total}: {e} The rows before were saved; import the file again to finish (saved rows come back as unchanged).")
+        format!("The import stopped with {sent} of {total} saved: {e} Import the file again to finish (saved rows come back as unchanged).")
     },
     queue_failed: |e| format!("The rows were uploaded but the import could not be started: {e}"),
     finish_failed: |e| format!("The rows were sent but the import could not be closed: {e}"),
@@ -787,9 +788,10 @@ static FR: Text = Text {
             let e = sentence(e);
             return format!("L’import s’est arrêté avant qu’aucune ligne ne soit enregistrée : {e} Importez de nouveau le fichier une fois le problème réglé.");
         }
+        let saved = if sent == 1 { "enregistrée" } else { "enregistrées" };
         let (sent, total) = (fr(sent, "ligne", "lignes"), Locale::Fr.number(total));
         let e = sentence(e);
-        format!("L’import s’est arrêté après {sent} sur {total} : {e} Les lignes précédentes sont enregistrées ; importez de nouveau le fichier pour terminer (les lignes déjà enregistrées reviendront comme inchangées).")
+        format!("L’import s’est arrêté avec {sent} sur {total} {saved} : {e} Importez de nouveau le fichier pour terminer (les lignes déjà enregistrées reviendront comme inchangées).")
     },
     queue_failed: |e| format!("Les lignes ont été envoyées mais l’import n’a pas pu être lancé : {e}"),
     finish_failed: |e| format!("Les lignes ont été envoyées mais l’import n’a pas pu être clôturé : {e}"),
@@ -976,13 +978,14 @@ mod tests {
         assert_eq!((en.importing)(1, 1), "Importing… 1 of 1 row saved");
         assert_eq!((fr.importing)(1, 3), "Import… 1 ligne sur 3 enregistrée");
         assert_eq!((fr.uploading)(2, 3), "Envoi… 2 lignes sur 3 envoyées");
-        assert!((en.stopped_after)(1, 1, "e").starts_with("The import stopped after 1 of 1 row: e."));
-        assert!((fr.stopped_after)(1, 2, "e").starts_with("L’import s’est arrêté après 1 ligne sur 2 : e."));
+        assert!((en.stopped_after)(1, 1, "e").starts_with("The import stopped with 1 of 1 row saved: e."));
+        assert!((fr.stopped_after)(1, 2, "e").starts_with("L’import s’est arrêté avec 1 ligne sur 2 enregistrée : e."));
+        assert!((fr.stopped_after)(3, 4, "e").starts_with("L’import s’est arrêté avec 3 lignes sur 4 enregistrées : e."));
         // A server's message ends its own sentence: no second stop after it.
         let stopped = (en.stopped_after)(500, 1_400, "Sign in to continue.");
-        assert!(stopped.contains("rows: Sign in to continue. The rows before"), "{stopped}");
+        assert!(stopped.contains("rows saved: Sign in to continue. Import the file"), "{stopped}");
         let stopped = (fr.stopped_after)(500, 1_400, "Connectez-vous pour continuer.");
-        assert!(stopped.contains("continuer. Les lignes"), "{stopped}");
+        assert!(stopped.contains("continuer. Importez"), "{stopped}");
         // Nothing saved: no "after 0 rows", no "the rows before".
         let stopped = (en.stopped_after)(0, 1_400, "Too large.");
         assert_eq!(stopped, "The import stopped before any row was saved: Too large. Import the file again once this is fixed.");

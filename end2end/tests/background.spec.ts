@@ -217,6 +217,35 @@ test("a big background import sends its next batches while the server takes one,
   await expect(page.locator("table.records")).toContainText("Lead36000");
 });
 
+test("a background import that stops on a refused batch keeps the batches the server acknowledged", async ({ page }) => {
+  test.setTimeout(90_000);
+  await signIn(page, "admin@acme.test");
+  await openDataPage(page);
+  await page.getByRole("radio", { name: "Leads" }).check();
+  // The first batch is refused by the server (a row that is not in the
+  // file); the two after it, sent meanwhile, are acknowledged. The job
+  // commits in the file's order, so they wait staged until the end.
+  await page.route("**/api/stage_batch", async (route) => {
+    const body = JSON.parse(route.request().postData() || "{}");
+    if (body.batch.seq === 0) body.batch.rows[0].row = 999_999;
+    await route.continue({ postData: JSON.stringify(body) });
+  });
+  const tag = unique();
+  const lines = ["First Name,Last Name,Email,Status"];
+  for (let i = 1; i <= 12_000; i++) lines.push(`Kept${i},Batch,kept${i}.${tag}@example.com,new`);
+  await page.getByRole("button", { name: "Import leads" }).click();
+  const dialog = page.getByRole("dialog");
+  await upload(page, `stopped-${tag}.csv`, lines.join("\n"));
+  await dialog.getByRole("button", { name: "Next: review rows" }).click();
+  await dialog.getByRole("button", { name: /^Import 12,000 rows/ }).click();
+  await expect(dialog.getByRole("alert")).toContainText("The import stopped with 7,000 of 12,000 rows saved");
+  // They were: the job commits the two acknowledged batches, then ends the import.
+  const note = page.locator(".notifications .notification", { hasText: `stopped-${tag}.csv` });
+  await expect(note).toContainText("finished: 7,000 imported", { timeout: 30_000 });
+  const count = await page.request.post("/api/list_records", { form: { entity: "leads", search: `.${tag}@`, page: "0" } });
+  expect((await count.json()).total).toBe(7_000);
+});
+
 test("behind a proxy with a lower body limit, the batches refused in flight go again in halves, every row once", async ({ page }) => {
   test.setTimeout(120_000);
   await signIn(page, "admin@acme.test");

@@ -101,10 +101,19 @@ where
 enum NotSaved {
     /// Refused for its size (by the server, or by a proxy in front of it)
     /// before any of it was saved: its rows come back to go again in
-    /// smaller batches, with what to say if they cannot be cut smaller.
+    /// smaller batches, with the reason to give if they cannot be cut smaller.
     TooLarge(Vec<Box<RawValue>>, String),
-    /// The import stops, saying this.
+    /// Refused: the import stops, for this reason.
     Stop(String),
+}
+
+/// Why sending the batches stopped.
+enum Stopped {
+    /// A batch was refused, for this reason; the batches sent with it have
+    /// their answers.
+    Refused(String),
+    /// Anything else (the worker failed), said as it is.
+    Failed(String),
 }
 
 /// The bytes of JSON a record makes in a batch, its comma included.
@@ -174,7 +183,7 @@ async fn send_batches<F, Fut>(
     (size, max_bytes, in_flight): (usize, usize, usize),
     total: u64,
     mut send: F,
-) -> Result<(u64, bool), String>
+) -> Result<(u64, bool), Stopped>
 where
     F: FnMut(u32, Vec<Box<RawValue>>, bool, u64) -> Fut,
     Fut: Future<Output = Result<(), NotSaved>>,
@@ -204,9 +213,12 @@ where
     let mut recut = true;
     let mut refusal = String::new();
     let mut cancelled = false;
+    // A batch refused: nothing more is sent, and the batches sent with it
+    // get their answers before the import stops (none is left unknown).
+    let mut stopping: Option<String> = None;
     loop {
         cancelled |= state.cancel_requested.get_untracked();
-        if cancelled {
+        if cancelled || stopping.is_some() {
             reading = None;
             ready.clear();
             read_all = true;
@@ -228,7 +240,10 @@ where
             reading = Some(ask_next());
         }
         if sending.is_empty() && reading.is_none() && ready.is_empty() {
-            return Ok((sent, cancelled));
+            return match stopping {
+                Some(reason) => Err(Stopped::Refused(reason)),
+                None => Ok((sent, cancelled)),
+            };
         }
         // Wait for the next answer, or for the worker's next batch when
         // there is room to send it.
@@ -242,7 +257,7 @@ where
         };
         if let Some(batch) = read {
             reading = None;
-            let batch = batch?;
+            let batch = batch.map_err(Stopped::Failed)?;
             read_all = batch.done;
             ready.extend(cut(batch, limit.get()));
         }
@@ -264,19 +279,21 @@ where
                 }
                 refused.push(NextRows { records, done });
             }
-            Some((_, _, Err(NotSaved::Stop(message)))) => return Err(message),
+            Some((_, _, Err(NotSaved::Stop(reason)))) => {
+                stopping.get_or_insert(reason);
+            }
         }
         // Every batch after the refused ones answered: they were the last
         // handed on, so their sequence numbers go again to their rows, in
         // batches of half the size, and so do the batches read since.
         if sending.is_empty() && !refused.is_empty() {
-            if cancelled {
+            if cancelled || stopping.is_some() {
                 refused.clear();
                 continue;
             }
             // A lone row refused cannot be cut: the import stops there.
             if !recut || refused[0].records.len() < 2 {
-                return Err(refusal);
+                return Err(Stopped::Refused(std::mem::take(&mut refusal)));
             }
             let first = json_bytes(&refused[0].records);
             let current = if limit.get() == 0 { first } else { limit.get().min(first) };
@@ -323,7 +340,9 @@ async fn deliver(state: ModalState) -> Result<(), String> {
             }
         }
     })
-    .await?;
+    .await
+    // One batch at a time: what the page refused is said in full already.
+    .map_err(|(Stopped::Refused(message) | Stopped::Failed(message))| message)?;
     let skipped_rows: Vec<SkippedRow> = skipped.into_iter().map(|s| SkippedRow { row: s.row, reasons: s.reasons }).collect();
     let now = js_sys::Date::new_0().to_iso_string().as_string().unwrap_or_default();
     let summary = ImportSummary {
@@ -403,10 +422,11 @@ async fn import(state: ModalState) -> Result<(), String> {
     let in_flight = if background { BACKGROUND_IN_FLIGHT } else { 1 };
     let batch_size = (started.max_batch_rows.max(1) as usize, started.max_batch_bytes as usize, in_flight);
     let import_id = started.import_id.clone();
-    // Whether the server acknowledged a batch: a background import that
-    // stops keeps those.
-    let acknowledged = std::rc::Rc::new(std::cell::Cell::new(false));
-    let sending = send_batches(state, batch_size, total, |seq, rows, _last, sent| {
+    // The rows of the batches the server acknowledged, in any order: what
+    // an import that stops has saved (a background import keeps them all).
+    let acknowledged = std::rc::Rc::new(std::cell::Cell::new(0_u64));
+    let sending = send_batches(state, batch_size, total, |seq, rows, _last, _sent| {
+        let rows_n = rows.len() as u64;
         let mut batch = Batch { import_id: import_id.clone(), seq, rows: Vec::new(), rows_json: Some(rows) };
         let acknowledged = acknowledged.clone();
         async move {
@@ -424,13 +444,13 @@ async fn import(state: ModalState) -> Result<(), String> {
             })
             .await;
             if outcome.is_ok() {
-                acknowledged.set(true);
+                acknowledged.set(acknowledged.get() + rows_n);
             }
             outcome.map_err(|e| {
-                let message = (text.stopped_after)(sent, total, &text.app_error(&e));
+                let reason = text.app_error(&e);
                 match e {
-                    AppError::TooLarge(_) => NotSaved::TooLarge(batch.rows_json.take().unwrap_or_default(), message),
-                    _ => NotSaved::Stop(message),
+                    AppError::TooLarge(_) => NotSaved::TooLarge(batch.rows_json.take().unwrap_or_default(), reason),
+                    _ => NotSaved::Stop(reason),
                 }
             })
         }
@@ -438,16 +458,20 @@ async fn import(state: ModalState) -> Result<(), String> {
     .await;
     let cancelled = match sending {
         Ok((_, cancelled)) => cancelled,
-        Err(message) => {
+        Err(stopped) => {
             // What was saved stays; the import is told it ended here. A
             // background import ended as done keeps every batch the server
             // acknowledged: its job commits them, then ends it.
-            let keep_staged = background && acknowledged.get();
+            let saved = acknowledged.get();
+            let keep_staged = background && saved > 0;
             let _ = finish_import(started.import_id.clone(), !keep_staged).await;
             if keep_staged {
                 crate::components::notifications::expect_import_end(started.import_id.clone());
             }
-            return Err(message);
+            return Err(match stopped {
+                Stopped::Refused(reason) => (text.stopped_after)(saved, total, &reason),
+                Stopped::Failed(message) => message,
+            });
         }
     };
     if background && !cancelled {
