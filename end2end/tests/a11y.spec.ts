@@ -1,5 +1,5 @@
 import { test, expect, Page } from "@playwright/test";
-import { signIn } from "./helpers";
+import { escapeAsksBeforeClosing, signIn } from "./helpers";
 import AxeBuilder from "@axe-core/playwright";
 
 // The import modal for keyboard and screen-reader users: axe-core finds no
@@ -122,13 +122,7 @@ test("Escape asks before closing a modal with work in it, and closes an empty on
     .locator('dialog input[type="file"]')
     .setInputFiles({ name: "a.csv", mimeType: "text/csv", buffer: Buffer.from("First Name\nAda\n") });
   await expect(page.getByRole("dialog").locator(".steps li.current")).toContainText("Map columns");
-  let asked = "";
-  page.once("dialog", (d) => {
-    asked = d.message();
-    d.dismiss();
-  });
-  await page.keyboard.press("Escape");
-  await expect.poll(() => asked).toContain("Close the import?");
+  await escapeAsksBeforeClosing(page);
   await expect(page.getByRole("dialog")).toBeVisible();
   await expectAccessible(page, "after a dismissed close");
 });

@@ -11,3 +11,15 @@ export async function signIn(page: Page, email: string, { origin = "", home = "*
   await page.waitForURL(home);
   await expect(page.locator("body")).toHaveAttribute("data-hydrated", "true");
 }
+
+// Press Escape in an import modal with work in it: it asks before closing
+// (the question is dismissed, so the modal stays).
+export async function escapeAsksBeforeClosing(page: Page) {
+  let asked = "";
+  page.once("dialog", (d) => {
+    asked = d.message();
+    d.dismiss();
+  });
+  await page.keyboard.press("Escape");
+  await expect.poll(() => asked).toContain("Close the import?");
+}

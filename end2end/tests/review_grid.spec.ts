@@ -1,5 +1,5 @@
 import { test, expect, Locator, Page } from "@playwright/test";
-import { signIn } from "./helpers";
+import { escapeAsksBeforeClosing, signIn } from "./helpers";
 
 // The review grid for values longer than a column: the value bar above the
 // grid shows the selected cell's full value (masked for passwords), and
@@ -106,13 +106,7 @@ test("the value bar shows a cut value in full, and columns resize by drag, keys 
     await page.keyboard.press(key);
     await expect(cell(2, 1)).toBeFocused();
   }
-  let asked = "";
-  page.once("dialog", (d) => {
-    asked = d.message();
-    d.dismiss();
-  });
-  await page.keyboard.press("Escape");
-  await expect.poll(() => asked).toContain("Close the import?");
+  await escapeAsksBeforeClosing(page);
 });
 
 test("the value bar masks passwords as the grid does", async ({ page }) => {
