@@ -223,11 +223,20 @@ test("a background import that stops on a refused batch keeps the batches the se
   await openDataPage(page);
   await page.getByRole("radio", { name: "Leads" }).check();
   // The first batch is refused by the server (a row that is not in the
-  // file); the two after it, sent meanwhile, are acknowledged. The job
+  // file), once the two after it, sent meanwhile, are acknowledged. The job
   // commits in the file's order, so they wait staged until the end.
+  let answered = 0;
   await page.route("**/api/stage_batch", async (route) => {
     const body = JSON.parse(route.request().postData() || "{}");
-    if (body.batch.seq === 0) body.batch.rows[0].row = 999_999;
+    if (body.batch.seq !== 0) {
+      const reply = await route.fetch();
+      answered += 1;
+      await route.fulfill({ response: reply });
+      return;
+    }
+    const held = Date.now();
+    while (answered < 2 && Date.now() - held < 30_000) await new Promise((r) => setTimeout(r, 50));
+    body.batch.rows[0].row = 999_999;
     await route.continue({ postData: JSON.stringify(body) });
   });
   const tag = unique();
