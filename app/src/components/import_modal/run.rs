@@ -109,11 +109,12 @@ enum NotSaved {
 
 /// Why sending the batches stopped.
 enum Stopped {
-    /// A batch was refused, for this reason; the batches sent with it have
-    /// their answers.
-    Refused(String),
-    /// Anything else (the worker failed), said as it is.
-    Failed(String),
+    /// A batch was refused, for this `reason`; the batches sent with it have
+    /// their answers, and `saved` counts the rows of all those acknowledged.
+    Refused { reason: String, saved: u64 },
+    /// Anything else (the worker failed), said as it is; `saved` as above,
+    /// of the batches answered so far.
+    Failed { message: String, saved: u64 },
 }
 
 /// The bytes of JSON a record makes in a batch, its comma included.
@@ -241,7 +242,7 @@ where
         }
         if sending.is_empty() && reading.is_none() && ready.is_empty() {
             return match stopping {
-                Some(reason) => Err(Stopped::Refused(reason)),
+                Some(reason) => Err(Stopped::Refused { reason, saved: sent }),
                 None => Ok((sent, cancelled)),
             };
         }
@@ -257,7 +258,7 @@ where
         };
         if let Some(batch) = read {
             reading = None;
-            let batch = batch.map_err(Stopped::Failed)?;
+            let batch = batch.map_err(|message| Stopped::Failed { message, saved: sent })?;
             read_all = batch.done;
             ready.extend(cut(batch, limit.get()));
         }
@@ -293,7 +294,7 @@ where
             }
             // A lone row refused cannot be cut: the import stops there.
             if !recut || refused[0].records.len() < 2 {
-                return Err(Stopped::Refused(std::mem::take(&mut refusal)));
+                return Err(Stopped::Refused { reason: std::mem::take(&mut refusal), saved: sent });
             }
             let first = json_bytes(&refused[0].records);
             let current = if limit.get() == 0 { first } else { limit.get().min(first) };
@@ -342,7 +343,7 @@ async fn deliver(state: ModalState) -> Result<(), String> {
     })
     .await
     // One batch at a time: what the page refused is said in full already.
-    .map_err(|(Stopped::Refused(message) | Stopped::Failed(message))| message)?;
+    .map_err(|(Stopped::Refused { reason: message, .. } | Stopped::Failed { message, .. })| message)?;
     let skipped_rows: Vec<SkippedRow> = skipped.into_iter().map(|s| SkippedRow { row: s.row, reasons: s.reasons }).collect();
     let now = js_sys::Date::new_0().to_iso_string().as_string().unwrap_or_default();
     let summary = ImportSummary {
@@ -422,13 +423,8 @@ async fn import(state: ModalState) -> Result<(), String> {
     let in_flight = if background { BACKGROUND_IN_FLIGHT } else { 1 };
     let batch_size = (started.max_batch_rows.max(1) as usize, started.max_batch_bytes as usize, in_flight);
     let import_id = started.import_id.clone();
-    // The rows of the batches the server acknowledged, in any order: what
-    // an import that stops has saved (a background import keeps them all).
-    let acknowledged = std::rc::Rc::new(std::cell::Cell::new(0_u64));
     let sending = send_batches(state, batch_size, total, |seq, rows, _last, _sent| {
-        let rows_n = rows.len() as u64;
         let mut batch = Batch { import_id: import_id.clone(), seq, rows: Vec::new(), rows_json: Some(rows) };
-        let acknowledged = acknowledged.clone();
         async move {
             // The same (import, seq) is applied once however often it is
             // sent, so a batch whose answer was lost can be sent again safely.
@@ -443,9 +439,6 @@ async fn import(state: ModalState) -> Result<(), String> {
                 }
             })
             .await;
-            if outcome.is_ok() {
-                acknowledged.set(acknowledged.get() + rows_n);
-            }
             outcome.map_err(|e| {
                 let reason = text.app_error(&e);
                 match e {
@@ -462,16 +455,16 @@ async fn import(state: ModalState) -> Result<(), String> {
             // What was saved stays; the import is told it ended here. A
             // background import ended as done keeps every batch the server
             // acknowledged: its job commits them, then ends it.
-            let saved = acknowledged.get();
+            let (message, saved) = match stopped {
+                Stopped::Refused { reason, saved } => ((text.stopped_after)(saved, total, &reason), saved),
+                Stopped::Failed { message, saved } => (message, saved),
+            };
             let keep_staged = background && saved > 0;
             let _ = finish_import(started.import_id.clone(), !keep_staged).await;
             if keep_staged {
                 crate::components::notifications::expect_import_end(started.import_id.clone());
             }
-            return Err(match stopped {
-                Stopped::Refused(reason) => (text.stopped_after)(saved, total, &reason),
-                Stopped::Failed(message) => message,
-            });
+            return Err(message);
         }
     };
     if background && !cancelled {
