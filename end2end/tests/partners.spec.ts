@@ -190,12 +190,25 @@ test("a partner's user finds their team's IDs and imports for their own partner 
   const dialog = await importCsv(
     page,
     "my-leads.csv",
-    [HEADER, "Hedy,Lamarr,hedy@spread.example,Spread Spectrum,,P-1001,PU-2001", "Barbara,Liskov,barbara@clu.example,CLU Labs,,P-1002,PU-2003"].join("\r\n"),
+    [
+      HEADER,
+      "Hedy,Lamarr,hedy@spread.example,Spread Spectrum,,P-1001,PU-2001",
+      "Barbara,Liskov,barbara@clu.example,CLU Labs,,P-1002,PU-2003",
+      "Radia,Perlman,radia@stp.example,STP Labs,,P-1001,PU-2003",
+      "Frances,Allen,frances@ptran.example,PTRAN,,P-1001,PU-2099",
+    ].join("\r\n"),
   );
   const partnerCell = dialog.locator('.cell[data-row="2"][data-column="5"]');
   await expect(partnerCell).toHaveClass(/invalid/);
   await expect(partnerCell).toHaveAttribute("title", /You may import leads only for your own partner, P-1001/);
-  await expect(dialog.getByRole("button", { name: "Fix 1 row to import this file", exact: true })).toBeDisabled();
+  // Another partner's user and an ID that exists nowhere read the same:
+  // a partner's user learns nothing beyond their own team.
+  for (const [row, user] of [["3", "PU-2003"], ["4", "PU-2099"]]) {
+    const userCell = dialog.locator(`.cell[data-row="${row}"][data-column="6"]`);
+    await expect(userCell).toHaveClass(/invalid/);
+    await expect(userCell).toHaveAttribute("title", new RegExp(`Partner user ${user} is not on the team of P-1001`));
+  }
+  await expect(dialog.getByRole("button", { name: "Fix 3 rows to import this file", exact: true })).toBeDisabled();
   await dialog.getByRole("button", { name: "Close dialog" }).click();
 
   const own = await importCsv(page, "my-leads.csv", [HEADER, "Hedy,Lamarr,hedy@spread.example,Spread Spectrum,,P-1001,PU-2001"].join("\r\n"));

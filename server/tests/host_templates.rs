@@ -62,7 +62,7 @@ impl Destination for HostProjects {
     fn unknown_references<'a>(
         &'a self,
         _conn: app::backend::db::Conn<'a>,
-        _workspace_id: i64,
+        _asker: app::backend::destination::Asker,
         _template: &'a csv_import_core::Template,
         name: &'a str,
         values: &'a [String],

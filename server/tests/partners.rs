@@ -293,6 +293,27 @@ async fn a_partner_user_imports_only_for_their_own_partner(db: Db) {
     let message = stranger.body[0]["message"].as_str().unwrap();
     assert!(message.contains("PU-2003 is not on the team of P-1001"), "{message}");
     assert!(!message.contains("P-1002"), "{message}");
+    // Nor whether an ID off their team exists: the reference check tells
+    // them nothing, and the pair check says the same of PU-2003 and PU-7.
+    let check = |field: &str, values: Value| json!({"template": TEMPLATE, "field": field, "values": values});
+    for (field, values) in [("partner_id", json!(["P-1001", "P-1002", "P-9999"])), ("partner_user_id", json!(["PU-2002", "PU-2003", "PU-7"]))] {
+        let unknown = client.json("check_references", check(field, values), &partner).await;
+        assert_eq!(unknown.status, StatusCode::OK, "{}", unknown.text);
+        assert_eq!(unknown.body, json!([]), "{field}");
+    }
+    let strangers = client.json("check_combinations", together(json!([["P-1001", "PU-2003"], ["P-1001", "PU-7"], ["P-9999", "PU-2002"]])), &partner).await;
+    let told: Vec<String> = strangers.body.as_array().unwrap().iter().map(|p| p["message"].as_str().unwrap().replace("PU-2003", "PU-7")).collect();
+    assert_eq!(told.len(), 3, "{}", strangers.text);
+    assert_eq!(told[0], told[1], "one message whether the user exists or not");
+    assert!(told[2].contains("only for your own partner, P-1001"), "{}", told[2]);
+    let nowhere = client.import(&partner, json!([row(1, "ada@example.com", "P-1001", "PU-7")])).await;
+    let elsewhere = client.import(&partner, json!([row(1, "ada@example.com", "P-1001", "PU-2003")])).await;
+    assert_eq!(counts(&nowhere), (0, 1), "{nowhere}");
+    assert_eq!(reasons(&nowhere, 0), reasons(&elsewhere, 0).iter().map(|r| r.replace("PU-2003", "PU-7")).collect::<Vec<_>>());
+    assert!(reasons(&nowhere, 0)[0].contains("not on the team of P-1001"), "{nowhere}");
+    let unknown_partner = client.import(&partner, json!([row(1, "ada@example.com", "P-9999", "PU-2002")])).await;
+    let other_partner = client.import(&partner, json!([row(1, "ada@example.com", "P-1002", "PU-2002")])).await;
+    assert_eq!(reasons(&unknown_partner, 0), reasons(&other_partner, 0).iter().map(|r| r.replace("P-1002", "P-9999")).collect::<Vec<_>>());
 
     let refused = client.import(&partner, json!([row(1, "ada@example.com", "P-1002", "PU-2003")])).await;
     assert_eq!(counts(&refused), (0, 1), "{refused}");

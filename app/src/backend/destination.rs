@@ -53,6 +53,16 @@ pub struct Batch<'a> {
     pub found_existing: bool,
 }
 
+/// Who a check is for: the workspace whose data answers it, and the user who
+/// asks, to whom a destination may show only part of that data.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Asker {
+    /// The workspace.
+    pub workspace_id: i64,
+    /// The user.
+    pub user_id: i64,
+}
+
 /// What a destination worked out before the write transaction (see
 /// [`Destination::prepare`]); handed back to [`Destination::write`].
 #[derive(Default)]
@@ -144,16 +154,18 @@ pub trait Destination: Send + Sync {
         prepared: &'a Prepared,
     ) -> BoxFuture<'a, Result<BatchResult, AppError>>;
 
-    /// Which of `values` (distinct, as given) are not values the workspace
-    /// has for the reference `name` that a field of `template` declares
-    /// (`reference = "project"`: "must be an existing project code"), on the
-    /// caller's connection; values in, never rows. Compare as your data
-    /// does (ignoring case, say). By default the destination knows no
+    /// Which of `values` (distinct, as given) are not values `asker`'s
+    /// workspace has for the reference `name` that a field of `template`
+    /// declares (`reference = "project"`: "must be an existing project
+    /// code"), on the caller's connection; values in, never rows. Compare as
+    /// your data does (ignoring case, say). Answer only what `asker.user_id`
+    /// may know: a user who sees part of the workspace must not learn which
+    /// values exist outside it. By default the destination knows no
     /// references of its own, and the check is refused.
     fn unknown_references<'a>(
         &'a self,
         _conn: Conn<'a>,
-        _workspace_id: i64,
+        _asker: Asker,
         template: &'a Template,
         name: &'a str,
         _values: &'a [String],

@@ -8,6 +8,7 @@ use crate::AppError;
 use csv_import_core::template::Reference;
 use csv_import_core::Template;
 use super::db::Conn;
+use super::destination::Asker;
 use crate::on_conn;
 use std::collections::{HashMap, HashSet};
 
@@ -56,18 +57,19 @@ pub fn distinct(values: &[String]) -> Result<Vec<String>, AppError> {
     Ok(out)
 }
 
-/// The values (as given) that do not exist in the workspace as `reference`
-/// of `template`. Compared ignoring case.
+/// The values (as given) that do not exist in `asker`'s workspace as
+/// `reference` of `template`, as far as the asking user may know. Compared
+/// ignoring case.
 pub async fn unknown(
     mut conn: Conn<'_>,
-    workspace_id: i64,
+    asker: Asker,
     template: &Template,
     reference: &Reference,
     values: &[String],
 ) -> Result<Vec<String>, AppError> {
     match reference {
         Reference::User => {
-            let known = user_ids(conn.reborrow(), workspace_id, values).await?;
+            let known = user_ids(conn.reborrow(), asker.workspace_id, values).await?;
             Ok(not_in(values, &known))
         }
         // Any other reference is the destination's data (tag names, record
@@ -76,7 +78,7 @@ pub async fn unknown(
             let destination = super::destination::for_template(template).ok_or_else(|| {
                 AppError::BadRequest(super::access::unsupported(template).unwrap_or_default())
             })?;
-            destination.unknown_references(conn, workspace_id, template, named.name(), values).await
+            destination.unknown_references(conn, asker, template, named.name(), values).await
         }
     }
 }

@@ -6,7 +6,7 @@ use super::faults::{fault_behind, row_fault_reason, Fault, RowFault, LAST_FAULT}
 use super::skips::{insert_skips, listed_skips, listed_skips_between, skips};
 use super::{count, ended, lock, not_found, By, ImportHead, MAX_TOTAL_ROWS};
 use crate::backend::db::{Conn, Db, Tx};
-use crate::backend::destination::{self, Batch, Destination, Prepared};
+use crate::backend::destination::{self, Asker, Batch, Destination, Prepared};
 use crate::backend::records::{self, key_text};
 use crate::backend::references;
 use crate::backend::{clean_text, now};
@@ -85,7 +85,7 @@ fn check_rows(
 async fn check_references(
     mut conn: Conn<'_>,
     template: &Template,
-    workspace_id: i64,
+    asker: Asker,
     checked: &mut Checked,
     lang: Lang,
 ) -> Result<(), AppError> {
@@ -104,7 +104,7 @@ async fn check_references(
         }
         let values = references::distinct(&values).unwrap_or(values);
         let missing: HashSet<String> =
-            references::unknown(conn.reborrow(), workspace_id, template, reference, &values).await?.iter().map(|v| key_text(v)).collect();
+            references::unknown(conn.reborrow(), asker, template, reference, &values).await?.iter().map(|v| key_text(v)).collect();
         if missing.is_empty() {
             continue;
         }
@@ -431,7 +431,8 @@ impl BatchWork<'_> {
             ));
         }
         check_announced(tx.reborrow(), head, self.batch.template, self.batch.seq, self.batch.records).await?;
-        check_references(tx, self.batch.template, head.workspace_id, checked, head.lang).await?;
+        let asker = Asker { workspace_id: head.workspace_id, user_id: head.user_id };
+        check_references(tx, self.batch.template, asker, checked, head.lang).await?;
         Ok(true)
     }
 

@@ -3,7 +3,7 @@
 //! leads), each handing a batch to the module that stores that entity.
 
 use crate::backend::db::{Conn, Db};
-use crate::backend::destination::{cannot_check, with_skipped, Batch, BoxFuture, Destination, Prepared, Rows};
+use crate::backend::destination::{cannot_check, with_skipped, Asker, Batch, BoxFuture, Destination, Prepared, Rows};
 use crate::model::{BatchResult, RefusedCombination, SessionInfo, SkippedRow};
 use crate::AppError;
 use csv_import_core::template::Reference;
@@ -109,7 +109,7 @@ impl Destination for ClientAccounts {
     fn unknown_references<'a>(
         &'a self,
         conn: Conn<'a>,
-        workspace_id: i64,
+        asker: Asker,
         template: &'a Template,
         name: &'a str,
         values: &'a [String],
@@ -118,7 +118,7 @@ impl Destination for ClientAccounts {
             if name != "tag" {
                 return Err(cannot_check(template, name));
             }
-            let known = super::client_accounts::tag_ids(conn, workspace_id, values).await?;
+            let known = super::client_accounts::tag_ids(conn, asker.workspace_id, values).await?;
             Ok(crate::backend::references::not_in(values, &known))
         })
     }
@@ -150,14 +150,14 @@ impl Destination for CrmClients {
     fn unknown_references<'a>(
         &'a self,
         conn: Conn<'a>,
-        workspace_id: i64,
+        asker: Asker,
         template: &'a Template,
         name: &'a str,
         values: &'a [String],
     ) -> BoxFuture<'a, Result<Vec<String>, AppError>> {
         Box::pin(async move {
             match name {
-                "record" => super::crm::unknown_ids(conn, workspace_id, values).await,
+                "record" => super::crm::unknown_ids(conn, asker.workspace_id, values).await,
                 _ => Err(cannot_check(template, name)),
             }
         })
@@ -264,17 +264,18 @@ impl Destination for PartnerLeads {
     fn unknown_references<'a>(
         &'a self,
         conn: Conn<'a>,
-        workspace_id: i64,
+        asker: Asker,
         template: &'a Template,
         name: &'a str,
         values: &'a [String],
     ) -> BoxFuture<'a, Result<Vec<String>, AppError>> {
         Box::pin(async move {
-            match name {
-                "partner" => super::partners::unknown(conn, workspace_id, false, values).await,
-                "partner_user" => super::partners::unknown(conn, workspace_id, true, values).await,
-                _ => Err(cannot_check(template, name)),
-            }
+            let users = match name {
+                "partner" => false,
+                "partner_user" => true,
+                _ => return Err(cannot_check(template, name)),
+            };
+            super::partners::unknown(conn, asker, users, values).await
         })
     }
 }

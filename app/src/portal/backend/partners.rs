@@ -9,6 +9,7 @@
 //! that fails rejects the whole batch, nothing of it is stored.
 
 use crate::backend::db::{Conn, Db};
+use crate::backend::destination::Asker;
 use super::lead_form::{form, label_of, RESERVED};
 use crate::backend::{clean_text, now};
 use crate::model::{BatchResult, Role, SessionInfo, SkippedRow};
@@ -72,9 +73,15 @@ async fn find_codes(
 }
 
 /// The values (as given) that are no partner ID (or, with `users`, no
-/// partner user ID) of the workspace; case ignored.
-pub async fn unknown(conn: Conn<'_>, workspace_id: i64, users: bool, values: &[String]) -> Result<Vec<String>, AppError> {
-    let known = find_codes(conn, workspace_id, users, values).await?;
+/// partner user ID) of the workspace; case ignored. A partner's user is told
+/// none: whether an ID exists outside their own team is not theirs to know,
+/// and the check of the pair refuses every partner but their own and every
+/// user not on their team, with one message whether the ID exists or not.
+pub async fn unknown(mut conn: Conn<'_>, asker: Asker, users: bool, values: &[String]) -> Result<Vec<String>, AppError> {
+    if own_partner(conn.reborrow(), asker.workspace_id, asker.user_id).await?.is_some() {
+        return Ok(Vec::new());
+    }
+    let known = find_codes(conn, asker.workspace_id, users, values).await?;
     Ok(values.iter().filter(|v| !known.contains_key(&v.trim().to_lowercase())).cloned().collect())
 }
 
@@ -119,16 +126,17 @@ fn pair_problem(
         }
         _ => {}
     }
+    let user = clean_text(user, 40);
+    if own.is_some() {
+        // A partner's user learns nothing of the other partners' teams, nor
+        // whether an ID off their team exists: one message for both.
+        let on_team = user_partner.is_some_and(|p| p.eq_ignore_ascii_case(partner));
+        return (!on_team).then(|| ("partner_user_id", (text.not_on_your_team)(&user, &clean_text(partner, 40))));
+    }
+    // An unknown user ID is flagged as such by the reference check.
     let user_partner = user_partner?;
-    (!user_partner.eq_ignore_ascii_case(partner)).then(|| {
-        let user = clean_text(user, 40);
-        let message = match own {
-            // A partner's user learns nothing of the other partners' teams.
-            Some(_) => (text.not_on_your_team)(&user, &clean_text(partner, 40)),
-            None => (text.other_partners_user)(&user, user_partner, &clean_text(partner, 40)),
-        };
-        ("partner_user_id", message)
-    })
+    (!user_partner.eq_ignore_ascii_case(partner))
+        .then(|| ("partner_user_id", (text.other_partners_user)(&user, user_partner, &clean_text(partner, 40))))
 }
 
 /// The problems of (Partner ID, Partner User ID) pairs for `user_id`'s
@@ -188,8 +196,10 @@ pub async fn commit(
         let mut reasons = Vec::new();
         let partner_found = partners.get(&partner.trim().to_lowercase());
         let user_found = users.get(&user.trim().to_lowercase());
+        // A partner's user is told of their own partner and team only: the
+        // check of the pair below says what is wrong with any other ID.
         for (at, found) in [(partner_at, partner_found.is_some()), (user_at, user_found.is_some())] {
-            if !found {
+            if !found && own.is_none() {
                 let field = &template.fields[at];
                 let value = values[at].clone().unwrap_or_default();
                 let error = csv_import_core::validate::reference_error_in(field, &value, lang);

@@ -10,7 +10,7 @@ use leptos::server_fn::codec::Json;
 /// `{"template", "field", "values": [...]}`; answers the unknown values.
 #[server(endpoint = "check_references", input = Json)]
 pub async fn check_references(template: String, field: String, values: Vec<String>) -> Result<Vec<String>, AppError> {
-    use crate::backend::{access, auth, db, references};
+    use crate::backend::{access, auth, db, destination, references};
     let session = auth::current_session().await?;
     let template = access::template(&template)?;
     if let Some(reason) = access::refusal(session.role, &template) {
@@ -29,5 +29,6 @@ pub async fn check_references(template: String, field: String, values: Vec<Strin
     }
     let db = db()?;
     let mut conn = db.acquire().await?;
-    references::unknown(conn.conn(), session.workspace.id, &template, &reference, &values).await
+    let asker = destination::Asker { workspace_id: session.workspace.id, user_id: session.user_id };
+    references::unknown(conn.conn(), asker, &template, &reference, &values).await
 }
