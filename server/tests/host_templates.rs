@@ -48,10 +48,12 @@ reference = "client_code"
 /// The client codes the host knows (its own reference, `client_code`).
 const CLIENT_CODES: [&str; 2] = ["ACME", "GLOBEX"];
 
-/// The host's storage: the rows it was handed.
+/// The host's storage: the rows it was handed, and how many times its slow
+/// work before the transaction ran for each (import, seq).
 #[derive(Default)]
 struct HostProjects {
     rows: Mutex<Vec<(String, Rows)>>,
+    prepared: Mutex<Vec<(String, u32)>>,
 }
 
 impl Destination for HostProjects {
@@ -71,6 +73,20 @@ impl Destination for HostProjects {
             assert_eq!(name, "client_code");
             Ok(values.iter().filter(|v| !CLIENT_CODES.iter().any(|c| c.eq_ignore_ascii_case(v))).cloned().collect())
         })
+    }
+
+    // Slow work outside the transaction, as hashing passwords or a delivery.
+    fn prepare<'a>(
+        &'a self,
+        _db: &'a Db,
+        batch: &'a Batch<'a>,
+        _rows: &'a Rows,
+    ) -> Option<BoxFuture<'a, Result<Prepared, app::AppError>>> {
+        Some(Box::pin(async move {
+            self.prepared.lock().unwrap().push((batch.import_id.to_string(), batch.seq));
+            tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+            Ok(Prepared::default())
+        }))
     }
 
     fn write<'a>(
@@ -224,4 +240,26 @@ async fn a_host_template_is_offered_checked_and_delivered_to_its_destination(db:
     assert_eq!(ours.len(), 1);
     let codes: Vec<Option<String>> = ours[0].iter().map(|(_, v)| v[0].clone()).collect();
     assert_eq!(codes, [Some("PRJ-0001".to_string()), Some("PRJ-0003".to_string())]);
+    drop(delivered);
+
+    // The same batch sent five times at once (a retry racing the first try)
+    // is prepared once: the copies wait for the first, then find it stored.
+    let start = json!({"import": {"template": "projects", "file_name": "p.csv", "total_rows": 1, "skipped": []}});
+    let id = site.json("start_import", start, &admin).await.body["import_id"].as_str().unwrap().to_string();
+    let batch = json!({"batch": {"import_id": id, "seq": 0, "rows": [{"row": 1, "values": ["PRJ-0010", "Dam", null]}]}});
+    let copies = (0..5).map(|_| {
+        let (site, batch, admin) = (site.clone(), batch.clone(), admin.clone());
+        tokio::spawn(async move { site.json("commit_batch", batch, &admin).await })
+    });
+    let mut applied = 0;
+    for copy in copies.collect::<Vec<_>>() {
+        let answer = copy.await.unwrap();
+        assert_eq!(answer.status, StatusCode::OK, "{}", answer.text);
+        assert_eq!(answer.body["inserted"], 1, "{}", answer.text);
+        applied += usize::from(answer.body["already_applied"] != true);
+    }
+    assert_eq!(applied, 1, "one copy applied, the others answered as applied before");
+    let prepared = host.prepared.lock().unwrap().iter().filter(|(import, _)| *import == id).count();
+    assert_eq!(prepared, 1, "the slow work ran once");
+    assert_eq!(host.rows.lock().unwrap().iter().filter(|(import, _)| *import == id).count(), 1);
 }

@@ -2,6 +2,7 @@
 //! written through the template's destination in one transaction with the
 //! batch's claim, a batch sent again answered from what was stored.
 
+use super::in_flight::Turn;
 use super::faults::{fault_behind, row_fault_reason, Fault, RowFault, LAST_FAULT};
 use super::skips::{insert_skips, listed_skips, listed_skips_between, skips};
 use super::{count, ended, lock, not_found, By, ImportHead, MAX_TOTAL_ROWS};
@@ -278,9 +279,10 @@ pub async fn commit_batches(
     // work is done (delivered to another system, say), are committed first,
     // as they would be one by one.
     let mut prepared = Vec::with_capacity(batches.len());
+    let mut turns = Vec::new();
     let mut stopped = None;
     for (batch, checked) in parts.iter().zip(&checks) {
-        match prepare(db, head, destination.as_ref(), batch, checked).await {
+        match prepare(db, head, destination.as_ref(), batch, checked, &mut turns).await {
             Ok(work) => prepared.push(work),
             Err(e) => {
                 stopped = Some(e);
@@ -323,17 +325,21 @@ pub async fn commit_batches(
 /// Work outside the write transaction (slow work, or delivery to another
 /// system); not for a batch applied before (a future does nothing until
 /// awaited), nor for one that the transaction would refuse as a whole.
+/// Copies of the batch sent at once take turns (`turns` keeps this one's
+/// until the commit ends), so that a copy finds the batch stored.
 async fn prepare(
     db: &Db,
     head: &ImportHead,
     destination: &dyn Destination,
     batch: &Batch<'_>,
     checked: &Checked,
+    turns: &mut Vec<Turn>,
 ) -> Result<Prepared, AppError> {
     let rejected = batch.template.on_invalid == OnInvalid::Reject && !checked.skipped.is_empty();
     let Some(work) = destination.prepare(db, batch, &checked.valid).filter(|_| !rejected) else {
         return Ok(Prepared::default());
     };
+    turns.push(Turn::take(&head.id, batch.seq).await);
     if stored_batch(db, &head.id, batch.seq).await?.is_some() {
         return Ok(Prepared::default());
     }

@@ -22,6 +22,7 @@ use sqlx::Row;
 
 mod commit;
 mod faults;
+mod in_flight;
 mod skips;
 
 pub(crate) use commit::{check_announced, has_committed_batches};
