@@ -5,7 +5,7 @@
 use super::Session;
 use super::history::{CellChanges, Step};
 use crate::{ChangeOutcome, EditOutcome, FixCount, Offer, Target};
-use csv_import_core::fix::{Case, Find, Fix};
+use csv_import_core::fix::{Find, Fix};
 use csv_import_core::validate::Cells;
 use csv_import_core::{FieldType, RowErrorCode};
 use std::collections::BTreeMap;
@@ -139,10 +139,9 @@ impl Session {
                 .find(|c| c.index == column)
                 .and_then(|c| c.field.as_deref())
                 .and_then(|key| self.template.field(key));
+            // No lower-case fix: emails and choices are checked ignoring case,
+            // so it would change cells and make none valid.
             let mut candidates = vec![Fix::Trim];
-            if matches!(code, RowErrorCode::InvalidEmail | RowErrorCode::InvalidEnum) {
-                candidates.push(Fix::Case(Case::Lower));
-            }
             if let Some(field) = field.filter(|f| f.kind == FieldType::Date && code == RowErrorCode::InvalidDate) {
                 let to = field.formats.first().cloned().unwrap_or_else(|| "YYYY-MM-DD".to_string());
                 if let Some(from) = self.guess_date_format(target, &to) {

@@ -85,6 +85,17 @@ fn find_counts_before_replace_and_replace_is_checked_again() {
 }
 
 #[test]
+fn no_fix_is_offered_that_would_leave_every_cell_wrong() {
+    // Emails are checked ignoring case: lower case would change the cells
+    // and fix none.
+    let s = load("Name,Email,Phone,Born\nAnn,ÉMILE@EXAMPLE.COM,,\nBob,BOB@@EXAMPLE.COM,,\n");
+    let offers = s.offers();
+    let emails = offers.iter().find(|o| o.target.column == 1).expect("the emails' errors");
+    assert_eq!(emails.errors, 2);
+    assert!(emails.fixes.iter().all(|(fix, _)| !matches!(fix, Fix::Case(_))), "{:?}", emails.fixes);
+}
+
+#[test]
 fn fixes_are_offered_from_the_errors_with_their_counts_and_fix_them() {
     let mut s = load(FILE);
     let offers = s.offers();
