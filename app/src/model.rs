@@ -148,6 +148,26 @@ pub struct StartImport {
     /// reasons in it.
     #[serde(default)]
     pub lang: csv_import_core::Lang,
+    /// Where the row numbers the user saw differ from the data row numbers
+    /// (a workbook's rows, as the spreadsheet numbers them): `[row, shown]`
+    /// pairs, by row, each saying that from data row `row` on, data row `r`
+    /// was shown as `shown + (r - row)`; at most [`MAX_SHOWN_ROWS`]. Empty:
+    /// the data row numbers were shown. The error report uses them.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub shown_rows: Vec<[u64; 2]>,
+}
+
+/// The most `[row, shown]` pairs of [`StartImport::shown_rows`].
+pub const MAX_SHOWN_ROWS: usize = 10_000;
+
+/// The number data row `row` was shown with, by `shown_rows` (see
+/// [`StartImport::shown_rows`]).
+pub fn shown_row(shown_rows: &[[u64; 2]], row: u64) -> u64 {
+    let at = shown_rows.partition_point(|&[from, _]| from <= row);
+    match at.checked_sub(1).map(|i| shown_rows[i]) {
+        Some([from, shown]) => shown.saturating_add(row - from),
+        None => row,
+    }
 }
 
 /// More of the rows the browser skipped, for an import whose list is too
@@ -398,7 +418,17 @@ pub struct DemoAccount {
 
 #[cfg(test)]
 mod tests {
-    use super::Batch;
+    use super::{shown_row, Batch};
+
+    #[test]
+    fn rows_are_named_as_shown() {
+        // A header on the sheet's row 4, a blank row 8 skipped.
+        let shown = [[1, 5], [4, 9]];
+        let named: Vec<u64> = (1..=5).map(|row| shown_row(&shown, row)).collect();
+        assert_eq!(named, [5, 6, 7, 9, 10]);
+        assert_eq!(shown_row(&[], 7), 7, "no pairs: the data row");
+        assert_eq!(shown_row(&[[3, 10]], 2), 2, "before the first pair: the data row");
+    }
     use csv_import_core::{check, Options, Template};
     use serde_json::value::RawValue;
 

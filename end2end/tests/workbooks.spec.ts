@@ -85,6 +85,12 @@ test("a two-sheet workbook: choose the sheet, see the header found, map, review,
   const note = page.locator(".notification").filter({ hasText: "Import of clients.xlsx finished" });
   await expect(note).toContainText(/Import of clients\.xlsx finished: 3 imported, 1 skipped\./);
   await page.screenshot({ path: "screenshots/workbook-4-done.png" });
+  // The history's error report names the row as the review did.
+  const report = await page.request.get(`/imports/${await note.getAttribute("data-import")}/errors.csv`);
+  expect(report.status()).toBe(200);
+  const lines = (await report.text()).replace(/^\uFEFF/, "").trim().split("\r\n");
+  expect(lines).toHaveLength(2);
+  expect(lines[1]).toMatch(/^7,.*spreadsheet error/);
   await page.getByRole("searchbox").fill("dee@example.com");
   await expect(page.locator("table.records")).toContainText("Initech");
 });

@@ -391,6 +391,13 @@ pub enum Request {
     },
     /// The rows with errors and why: answers `Vec<Skipped>`.
     Skipped,
+    /// Where the row numbers shown differ from the data row numbers (a
+    /// workbook's), as at most `max` `[row, shown]` pairs: answers
+    /// `Vec<[u64; 2]>` (see `Session::shown_rows`).
+    ShownRows {
+        /// The most pairs; beyond it, none.
+        max: usize,
+    },
     /// Start handing out valid records from the first row: answers the
     /// number of valid rows.
     StartCommit,

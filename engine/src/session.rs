@@ -512,6 +512,31 @@ impl Session {
             .collect()
     }
 
+    /// Where the row numbers the review shows differ from the data row
+    /// numbers the import records: a workbook's rows are shown as the
+    /// spreadsheet numbers them. `[row, shown]` pairs, by row, each saying
+    /// that from data row `row` on, data row `r` is shown as
+    /// `shown + (r - row)`, until the next pair; empty when every row is
+    /// shown with its data row number (a text file) or when the pairs would
+    /// be more than `max`.
+    pub fn shown_rows(&self, max: usize) -> Vec<[u64; 2]> {
+        if self.sheet.is_none() {
+            return Vec::new();
+        }
+        let mut runs: Vec<[u64; 2]> = Vec::new();
+        for index in 0..self.store.len() {
+            let at = self.store.position(index);
+            let continues = runs.last().is_some_and(|&[row, shown]| shown + (at.row - row) == at.line);
+            if !continues {
+                if runs.len() == max {
+                    return Vec::new();
+                }
+                runs.push([at.row, at.line]);
+            }
+        }
+        runs
+    }
+
     /// Start handing out the valid records from the first row.
     pub fn start_commit(&mut self) -> u64 {
         self.commit =
@@ -606,6 +631,7 @@ impl Session {
             Request::KeyValues { column, max } => serde_json::to_string(&self.key_values(column, max)),
             Request::Existing { column, values } => serde_json::to_string(&self.set_existing(column, values)),
             Request::Skipped => serde_json::to_string(&self.skipped()),
+            Request::ShownRows { max } => serde_json::to_string(&self.shown_rows(max)),
             Request::StartCommit => serde_json::to_string(&self.start_commit()),
             Request::NextBatch { size, max_bytes } => serde_json::to_string(&self.next_batch(size, max_bytes)),
         }

@@ -521,6 +521,7 @@ fn start_input(rows: &[Record]) -> StartImport {
         total_rows: rows.iter().map(|r| r.row).max().unwrap_or(0),
         skipped: vec![],
         lang: Default::default(),
+        shown_rows: Vec::new(),
     }
 }
 

@@ -60,7 +60,7 @@ async fn start(db: &Db, session: &SessionInfo, template: &str, total_rows: u64) 
 async fn start_in(db: &Db, session: &SessionInfo, template: &str, total_rows: u64, lang: Lang) -> String {
     let t = access::template(template).unwrap();
     let input =
-        StartImport { template: template.into(), file_name: "people.csv".into(), total_rows, skipped: vec![], lang };
+        StartImport { template: template.into(), file_name: "people.csv".into(), total_rows, skipped: vec![], lang, shown_rows: vec![] };
     imports::start(db, session, &t, &input).await.expect("start").import_id
 }
 

@@ -34,6 +34,7 @@ on_both!(
     an_import_ended_as_done_commits_every_staged_batch,
     each_row_is_sent_once_in_a_batch_or_as_skipped,
     staged_and_committed_batches_are_not_mixed,
+    a_workbooks_error_report_names_rows_as_the_spreadsheet_does,
 );
 
 struct Api {
@@ -470,6 +471,35 @@ async fn the_error_report_is_a_csv_with_formulas_escaped(db: Db) {
     assert_eq!(api.send("GET", &path, "text/plain", Vec::new(), Some(&viewer)).await.status, StatusCode::OK);
     let partner = api.login("partner@northwind.test").await;
     assert_eq!(api.send("GET", &path, "text/plain", Vec::new(), Some(&partner)).await.status, StatusCode::NOT_FOUND);
+}
+
+async fn a_workbooks_error_report_names_rows_as_the_spreadsheet_does(db: Db) {
+    let api = Api::new(db).await;
+    let admin = api.login("admin@acme.test").await;
+    let start = |shown_rows: Value| {
+        let skipped = json!([{"row": 2, "reasons": ["Email: not an email"]}, {"row": 4, "reasons": ["First name: missing"]}]);
+        json!({"import": {"template": "clients", "file_name": "c.xlsx", "total_rows": 5, "skipped": skipped, "shown_rows": shown_rows}})
+    };
+    // The header on the sheet's row 4, a blank row after the third data row.
+    let reply = api.json("start_import", start(json!([[1, 5], [4, 9]])), Some(&admin)).await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.text);
+    let id = reply.body["import_id"].as_str().unwrap().to_string();
+    // A row the server refuses is named the same way.
+    let rows = json!([{"row": 5, "values": ["Bad", null, "bad@", null, null]}]);
+    assert_eq!(api.stage(&admin, &id, 0, rows).await.status, StatusCode::OK);
+    assert_eq!(api.queue(&admin, &id).await.status, StatusCode::OK);
+    assert!(jobs::run_once(&api.db, &runner("r")).await.unwrap());
+    let report = api.send("GET", &format!("/imports/{id}/errors.csv"), "text/plain", Vec::new(), Some(&admin)).await;
+    let named: Vec<&str> =
+        report.text.trim_start_matches('\u{feff}').lines().skip(1).map(|l| l.split(',').next().unwrap()).collect();
+    assert_eq!(named, ["6", "9", "10"], "{}", report.text);
+
+    // Pairs out of order, beyond the file or numbered 0 are refused.
+    for bad in [json!([[3, 5], [2, 9]]), json!([[6, 5]]), json!([[1, 0]]), json!([[0, 4]])] {
+        let reply = api.json("start_import", start(bad.clone()), Some(&admin)).await;
+        assert_eq!(reply.status, StatusCode::BAD_REQUEST, "{bad}: {}", reply.text);
+        assert!(reply.text.contains("shown row numbers"), "{}", reply.text);
+    }
 }
 
 /// Two server processes on one PostgreSQL: two routers, each with its own

@@ -248,6 +248,30 @@ mod tests {
     }
 
     #[test]
+    fn a_workbooks_rows_are_shown_with_the_spreadsheets_numbers() {
+        let template = csv_import_core::builtin::get("clients").unwrap();
+        let mut session = load_in_chunks(&fixture("clients.xlsx"), 1000, template.clone(), options()).ok().unwrap();
+        session.check(CheckOptions { sheet: Some("Clients".into()), ..options() }, &mut |_, _| {});
+        let runs = session.shown_rows(100);
+        assert_eq!(runs[0], [1, 5], "the first data row is the sheet's row 5");
+        let total = session.summary().report.rows.total;
+        let numbers: Vec<u64> = (1..=total).collect();
+        for row in session.rows(&numbers) {
+            let [from, shown] = *runs.iter().rev().find(|[from, _]| *from <= row.row).unwrap();
+            assert_eq!(shown + (row.row - from), row.line, "row {}", row.row);
+        }
+        // Too many pairs to send: none, and the data rows are recorded.
+        assert_eq!(session.shown_rows(0), Vec::<[u64; 2]>::new());
+        // A text file's rows are shown with their data row numbers.
+        let text = load_in_chunks(b"Title
+
+First Name,Email
+Ann,ann@example.com
+", 7, template, options()).ok().unwrap();
+        assert!(text.shown_rows(100).is_empty());
+    }
+
+    #[test]
     fn another_header_row_reads_the_rows_again_and_a_bad_one_keeps_them() {
         let template = csv_import_core::builtin::get("clients").unwrap();
         let file = b"Clients of March\n\nFirst Name,Email\nAnn,ann@example.com\nBob,bob@example.com\n";

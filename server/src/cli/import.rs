@@ -72,6 +72,7 @@ pub fn import(args: &ImportArgs) -> Result<ExitCode, Error> {
             total_rows: report.rows.total,
             skipped,
             lang: Lang::En,
+            shown_rows: Vec::new(),
         };
         let started = app::backend::imports::start(&db, &session, &template, &input).await?;
         let batch_rows = started.max_batch_rows as usize;

@@ -197,6 +197,32 @@ fn may_see(session: &SessionInfo, head: &ImportHead) -> Result<(), AppError> {
     Err(not_found())
 }
 
+/// The row numbers shown (see [`StartImport::shown_rows`]) as stored, or a
+/// 400 naming what is wrong with them: pairs by row, within the file, and
+/// numbers a spreadsheet could have.
+fn shown_rows_json(pairs: &[[u64; 2]], total_rows: u64) -> Result<Option<String>, AppError> {
+    const MOST_SHOWN: u64 = 1 << 40;
+    if pairs.is_empty() {
+        return Ok(None);
+    }
+    if pairs.len() > crate::model::MAX_SHOWN_ROWS {
+        return Err(AppError::BadRequest(format!(
+            "At most {} pairs of shown row numbers are taken; send none to have the data rows named.",
+            crate::model::MAX_SHOWN_ROWS
+        )));
+    }
+    let mut after = 0;
+    for &[row, shown] in pairs {
+        if row <= after || row > total_rows || shown == 0 || shown > MOST_SHOWN {
+            return Err(AppError::BadRequest(format!(
+                "The shown row numbers must go by data row, each row 1 to {total_rows} once, each number 1 to {MOST_SHOWN}: [{row}, {shown}] does not."
+            )));
+        }
+        after = row;
+    }
+    serde_json::to_string(pairs).map(Some).map_err(|e| AppError::internal("shown rows", e))
+}
+
 /// Start an import of `template` for the session: checks the announced rows
 /// and stores the rows the browser skipped.
 pub async fn start(
@@ -222,14 +248,15 @@ pub async fn start(
         )));
     }
     check_skips(template, input.total_rows, &input.skipped)?;
+    let shown_rows = shown_rows_json(&input.shown_rows, input.total_rows)?;
 
     let id = random_hex(16)?;
     let created = now();
     let _turn = db.write_turn().await;
     let mut tx = db.begin().await?;
     on_conn!(tx.conn(), c => sqlx::query(
-        "INSERT INTO imports (id, workspace_id, user_id, template, file_name, state, total_rows, skipped, note, created_at, lang) \
-         VALUES ($1, $2, $3, $4, $5, 'running', $6, $7, $8, $9, $10)",
+        "INSERT INTO imports (id, workspace_id, user_id, template, file_name, state, total_rows, skipped, note, created_at, lang, shown_rows) \
+         VALUES ($1, $2, $3, $4, $5, 'running', $6, $7, $8, $9, $10, $11)",
     )
     .bind(&id)
     .bind(session.workspace.id)
@@ -241,6 +268,7 @@ pub async fn start(
     .bind(&template.success_note)
     .bind(&created)
     .bind(input.lang.tag())
+    .bind(&shown_rows)
     .execute(c)
     .await
     .map(|done| done.rows_affected()))?;

@@ -13,7 +13,7 @@
 use super::state::{ModalState, Mode, RunProgress, Step};
 use crate::components::csv_import::DeliveredRows;
 use crate::analysis::{Request, Skipped};
-use crate::model::{Batch, ImportState, ImportSummary, MoreSkips, SkippedRow, StartImport, MAX_SKIPS_BYTES};
+use crate::model::{Batch, ImportState, ImportSummary, MoreSkips, SkippedRow, StartImport, MAX_SHOWN_ROWS, MAX_SKIPS_BYTES};
 use csv_import_core::Record;
 use crate::AppError;
 use crate::server_fns::imports::{
@@ -382,6 +382,9 @@ async fn import(state: ModalState) -> Result<(), String> {
     // go with the import, the valid rows in batches.
     let skipped: Vec<Skipped> = crate::browser::ask(&Request::Skipped).await?;
     let skipped: Vec<SkippedRow> = skipped.into_iter().map(|s| SkippedRow { row: s.row, reasons: s.reasons }).collect();
+    // A workbook's rows were shown as the spreadsheet numbers them: the
+    // history's error report names them so too.
+    let shown_rows: Vec<[u64; 2]> = crate::browser::ask(&Request::ShownRows { max: MAX_SHOWN_ROWS }).await?;
     let total: u64 = crate::browser::ask(&Request::StartCommit).await?;
     state.progress.set(RunProgress { total, ..RunProgress::default() });
 
@@ -397,6 +400,7 @@ async fn import(state: ModalState) -> Result<(), String> {
             total_rows,
             skipped: first_skips.clone(),
             lang: state.locale.core_lang(),
+            shown_rows: shown_rows.clone(),
         })
     })
     .await
