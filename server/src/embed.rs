@@ -230,6 +230,24 @@ pub fn router<S: Clone + Send + Sync + 'static>(config: EmbedConfig) -> Router<S
             }),
         )
         .layer(axum::middleware::from_fn_with_state(origins, origin_guard))
+        .layer(axum::middleware::map_response(protective_headers))
+}
+
+/// Headers that keep a browser from misreading or framing the site: no
+/// content sniffing (a CSV download is never run as a script), and the
+/// pages framed by the site's own pages only, so that another site cannot
+/// lay its buttons over a signed-in user's (clickjacking). Hosts embed the
+/// importer with `embed.js`, never in a frame.
+pub(crate) async fn protective_headers(mut response: Response) -> Response {
+    use axum::http::{header, HeaderValue};
+    let html = response.headers().get(header::CONTENT_TYPE).is_some_and(|v| v.as_bytes().starts_with(b"text/html"));
+    let headers = response.headers_mut();
+    headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    if html {
+        headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("SAMEORIGIN"));
+        headers.entry(header::CONTENT_SECURITY_POLICY).or_insert(HeaderValue::from_static("frame-ancestors 'self'"));
+    }
+    response
 }
 
 /// Start the background import runner (clients, leads and companies import

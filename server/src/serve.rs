@@ -147,6 +147,7 @@ pub fn router_with(leptos_options: LeptosOptions, db: Db, site: &SiteOptions) ->
         // Cross-origin pages: CORS for the allow-list (the importer's
         // endpoints only), 403 for others' state-changing requests.
         .layer(axum::middleware::from_fn_with_state(origins, crate::embed::origin_guard))
+        .layer(axum::middleware::map_response(crate::embed::protective_headers))
         .with_state(leptos_options)
 }
 

@@ -1248,3 +1248,21 @@ async fn site_files_are_revalidated_each_time() {
     assert_eq!(health.status(), StatusCode::OK);
     assert!(health.headers().get(header::CACHE_CONTROL).is_none());
 }
+
+/// Pages are framed by the site's own pages only (no clickjacking from
+/// another site), and no answer is content-sniffed, the importer's included.
+#[tokio::test]
+async fn pages_refuse_other_sites_frames_and_no_answer_is_sniffed() {
+    let (db, _dir) = common::sqlite().await;
+    let site = Site::new(db).await;
+    let page = site.send("GET", "/sign-in", "", String::new(), None).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert_eq!(page.headers[header::X_FRAME_OPTIONS], "SAMEORIGIN");
+    assert_eq!(page.headers[header::CONTENT_SECURITY_POLICY], "frame-ancestors 'self'");
+    for path in ["/sign-in", "/healthz", "/csv-import/embed.js", "/templates/clients/sample.csv"] {
+        let answer = site.send("GET", path, "", String::new(), None).await;
+        assert_eq!(answer.headers[header::X_CONTENT_TYPE_OPTIONS], "nosniff", "{path}");
+    }
+    let script = site.send("GET", "/csv-import/embed.js", "", String::new(), None).await;
+    assert!(script.headers.get(header::X_FRAME_OPTIONS).is_none(), "only pages carry the frame rule");
+}
