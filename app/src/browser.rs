@@ -317,6 +317,16 @@ pub fn confirm(message: &str) -> bool {
     web_sys::window().and_then(|w| w.confirm_with_message(message).ok()).unwrap_or(true)
 }
 
+/// The element that has the keyboard's focus, looked for inside open shadow
+/// roots too (an embedding page's launch button is in one).
+pub fn focused_element() -> Option<web_sys::HtmlElement> {
+    let mut active = web_sys::window()?.document()?.active_element()?;
+    while let Some(inner) = active.shadow_root().and_then(|root| root.active_element()) {
+        active = inner;
+    }
+    active.dyn_into().ok()
+}
+
 /// Whether `event` was fired at the element whose listener sees it, rather
 /// than bubbling up from one inside it.
 pub fn is_own_event(event: &web_sys::Event) -> bool {

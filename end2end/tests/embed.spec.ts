@@ -140,6 +140,8 @@ test("CsvImport.open checks a file in French and tells the page it was closed", 
   await expect(dialog.locator(".file-settings")).toContainText("Point-virgule ;");
   await dialog.getByRole("button", { name: "Suivant : vérifier les lignes" }).click();
   await expect(dialog.locator(".review-summary")).toContainText("3 valides");
+  // The Next button went with its step: the focus stays in the dialog.
+  await expect(dialog.locator(".modal-body")).toBeFocused();
   await expect(dialog.locator(".review-summary")).toContainText("1 avec erreurs");
   // The engine's own reasons are French too, in the grid and its tooltip.
   const invalid = dialog.locator('[role="gridcell"].invalid').first();
@@ -154,8 +156,31 @@ test("CsvImport.open checks a file in French and tells the page it was closed", 
   await dialog.getByRole("button", { name: "Fermer la fenêtre" }).click();
   await expect.poll(() => asked).toContain("Fermer l’import ?");
   expect(await cancelled).toMatchObject({ template: "clients", mode: "preview" });
+  // The focus goes back to the page's button that opened the importer.
+  await expect(page.locator("#check-fr")).toBeFocused();
   await expect(page.locator("#log")).toContainText("Closed without importing (clients).");
   await expect(page.locator("#log")).toContainText("Check finished.");
+});
+
+test("a page's own template in import mode checks files only, whatever name it takes", async ({ page }) => {
+  await signIn(page, "admin@acme.test", { origin: importer });
+  await page.goto(`http://127.0.0.1:${port + 1}/`);
+  // The server's "clients" with two fields swapped: importing its rows in
+  // the page's order would store each first name as a last name.
+  await page.evaluate(() => {
+    const fields = [
+      { key: "last_name", label: "Last Name" },
+      { key: "first_name", label: "First Name", required: true },
+      { key: "email", label: "Email", type: "email" },
+    ];
+    (window as any).CsvImport.open({ mode: "import", workspace: "acme", schema: { name: "clients", label: "Host schema", fields } });
+  });
+  const dialog = page.getByRole("dialog");
+  await expect(dialog).toBeVisible();
+  await dialog.locator('input[type="file"]').setInputFiles({ name: "clients.csv", mimeType: "text/csv", buffer: clientsFile(unique()) });
+  await dialog.getByRole("button", { name: "Next: review rows" }).click();
+  await expect(dialog.locator("#preview-only")).toContainText('This server imports only with its own templates; the template "clients" checks files without importing them.');
+  await expect(dialog.getByRole("button", { name: /^Import / })).toHaveCount(0);
 });
 
 test("a page of an origin not on the allow-list cannot load the importer", async ({ page }) => {

@@ -201,6 +201,20 @@ pub fn CsvImport(
         }
     });
     let shown = RwSignal::new(true);
+    // Where the keyboard was when the importer opened (a host's button): the
+    // focus goes back there when it closes, since the dialog is removed
+    // rather than closed and the focus would fall to the page's body.
+    let opener = StoredValue::new_local(None::<web_sys::HtmlElement>);
+    Effect::new(move |_| opener.set_value(crate::browser::focused_element()));
+    let give_focus_back = move || {
+        if let Some(opener) = opener.try_get_value().flatten() {
+            request_animation_frame(move || {
+                if opener.is_connected() {
+                    let _ = opener.focus();
+                }
+            });
+        }
+    };
     let finish = move || {
         if let Some(on_close) = on_close {
             on_close.run(());
@@ -208,6 +222,7 @@ pub fn CsvImport(
     };
     let closed = Callback::new(move |summary: Option<ImportSummary>| {
         shown.set(false);
+        give_focus_back();
         match summary {
             // A background import: its job finishes after the modal closes;
             // the component stays (hidden) until then.
@@ -243,15 +258,21 @@ pub fn CsvImport(
             let text = locale.text();
             view! {
                 <Provider value=locale>
-                    <div class="csv-import" lang=locale.tag()>
+                    <div class="csv-import" lang=locale.tag() dir="ltr">
                         {move || match shown.get().then(|| access.get()).flatten() {
                             _ if !shown.get() => ().into_any(),
                             None => view! {
                                 <p class="busy" role="status"><span class="spinner" aria-hidden="true"></span>{text.loading}</p>
                             }.into_any(),
-                            Some(Ok(access)) => view! {
-                                <ImportModal access mode on_close=closed on_done nostrip:title=title.get_value() nostrip:on_rows=on_rows.get_value()/>
-                            }.into_any(),
+                            Some(Ok(access)) => {
+                                // A template the server does not import with (a page's
+                                // own, the user's permission missing) checks files only,
+                                // and the review says why.
+                                let mode = if access.may_import { mode } else { Mode::Preview };
+                                view! {
+                                    <ImportModal access mode on_close=closed on_done nostrip:title=title.get_value() nostrip:on_rows=on_rows.get_value()/>
+                                }.into_any()
+                            }
                             Some(Err(message)) => view! {
                                 <CannotOpen message on_close=closed/>
                             }.into_any(),

@@ -98,6 +98,25 @@ async fn modal_view(opened: SendWrapper<Opened>) -> AnyView {
             show_when_connected(dialog, 0);
         }
     });
+    // A step's buttons go with it (Next, Back): the focus would fall to the
+    // page's body, out of the dialog. It goes to the new step's content
+    // instead, from where Tab goes on to its controls.
+    let body = NodeRef::<leptos::html::Div>::new();
+    Effect::new(move |first: Option<()>| {
+        state.step.track();
+        if first.is_some() {
+            request_animation_frame(move || {
+                // The modal may be gone by then (the last step closes it).
+                let (Some(dialog), Some(body)) = (dialog.try_get_untracked().flatten(), body.try_get_untracked().flatten()) else {
+                    return;
+                };
+                let inside = crate::browser::focused_element().is_some_and(|f| dialog.contains(Some(&f)));
+                if !inside {
+                    let _ = body.focus();
+                }
+            });
+        }
+    });
     let close = move || {
         let step = state.step.get_untracked();
         if step == Step::Importing {
@@ -138,7 +157,7 @@ async fn modal_view(opened: SendWrapper<Opened>) -> AnyView {
                 <button type="button" class="icon-button" aria-label=text.close_dialog on:click=move |_| close()>"×"</button>
             </header>
             <StepIndicator state/>
-            <div class="modal-body" aria-live="polite">
+            <div class="modal-body" aria-live="polite" tabindex="-1" node_ref=body>
                 {move || state.busy.get().map(|message| view! {
                     <p class="busy" role="status"><span class="spinner" aria-hidden="true"></span>{message}</p>
                 })}

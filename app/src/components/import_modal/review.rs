@@ -141,7 +141,9 @@ pub fn ReviewStep(state: ModalState) -> impl IntoView {
             <button type="button" on:click=move |_| state.step.set(Step::Mapping)>{crate::i18n::text().back}</button>
             {match state.mode {
                 Mode::Preview => view! {
-                    <p class="hint">{crate::i18n::text().preview_only}</p>
+                    <p class="hint" id="preview-only">
+                        {state.access.with_value(|a| a.reason.clone()).unwrap_or_else(|| crate::i18n::text().preview_only.to_string())}
+                    </p>
                 }.into_any(),
                 Mode::Import | Mode::Deliver => view! {
                     <button

@@ -27,8 +27,10 @@ pub fn CheckPage() -> impl IntoView {
                                     <li>
                                         <button type="button" data-template=name on:click=move |_| chosen.set(Some(TemplateAccess {
                                             template: template.clone(),
+                                            // Opened to check a file: the modal's own
+                                            // "Preview only" says so.
                                             may_import: false,
-                                            reason: Some("Preview only".into()),
+                                            reason: None,
                                         }))>{label}</button>
                                     </li>
                                 }
