@@ -368,6 +368,22 @@ fn same_origin(origin: &str, headers: &HeaderMap) -> bool {
 /// without it is refused too when `Sec-Fetch-Site: cross-site` says that a
 /// page of another site sent it.
 pub async fn origin_guard(State(origins): State<Origins>, request: Request, next: Next) -> Response {
+    let mut response = guard_origin(origins, request, next).await;
+    // Whether an answer carries CORS headers depends on the Origin: a
+    // shared cache must not give one origin's answer to another. Once,
+    // though the guard may run twice (the importer's router nested in the
+    // site's).
+    let headers = response.headers_mut();
+    let varies = headers.get_all(header::VARY).iter().any(|v| {
+        v.to_str().is_ok_and(|v| v.split(',').any(|name| name.trim().eq_ignore_ascii_case("origin")))
+    });
+    if !varies {
+        headers.append(header::VARY, HeaderValue::from_static("Origin"));
+    }
+    response
+}
+
+async fn guard_origin(origins: Origins, request: Request, next: Next) -> Response {
     let safe = matches!(*request.method(), Method::GET | Method::HEAD);
     let origin = match request.headers().get(header::ORIGIN).map(|o| o.to_str()) {
         None => None,
@@ -426,7 +442,6 @@ pub async fn origin_guard(State(origins): State<Origins>, request: Request, next
     let headers = response.headers_mut();
     headers.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, allow_origin);
     headers.insert(header::ACCESS_CONTROL_ALLOW_CREDENTIALS, HeaderValue::from_static("true"));
-    headers.append(header::VARY, HeaderValue::from_static("Origin"));
     response
 }
 

@@ -84,10 +84,12 @@ impl Running {
         let (head, body) = raw.split_once("\r\n\r\n").expect("a head and a body");
         let mut lines = head.lines();
         let status = lines.next().unwrap().split(' ').nth(1).unwrap().parse().unwrap();
-        let headers = lines
-            .filter_map(|l| l.split_once(':'))
-            .map(|(k, v)| (k.trim().to_ascii_lowercase(), v.trim().to_string()))
-            .collect::<HashMap<_, _>>();
+        // A header sent more than once is kept as one list, as HTTP reads it.
+        let mut headers = HashMap::<String, String>::new();
+        for (name, value) in lines.filter_map(|l| l.split_once(':')) {
+            let (name, value) = (name.trim().to_ascii_lowercase(), value.trim());
+            headers.entry(name).and_modify(|v| *v = format!("{v}, {value}")).or_insert_with(|| value.to_string());
+        }
         let chunked = headers.get("transfer-encoding").is_some_and(|v| v.contains("chunked"));
         let body = if chunked { dechunk(body) } else { body.to_string() };
         Answer { status, headers, body }
@@ -388,6 +390,13 @@ async fn other_origins_need_the_allow_list(db: Db) {
     assert!(!script.headers.contains_key("access-control-allow-origin"));
     let script = server.send("GET", "/csv-import/embed.js", &[("Origin", partner)], "").await;
     assert_eq!(script.headers["access-control-allow-origin"], partner);
+    // Each answer says once that it depends on the Origin, with CORS headers
+    // or without: a shared cache keeps one answer per origin.
+    for origin in [Some(partner), Some("http://evil.example.test"), None] {
+        let headers: Vec<(&str, &str)> = origin.map(|o| ("Origin", o)).into_iter().collect();
+        let script = server.send("GET", "/csv-import/embed.js", &headers, "").await;
+        assert_eq!(script.headers.get("vary").map(String::as_str), Some("Origin"), "{origin:?}");
+    }
 
     // The server's own pages (same origin) work as before.
     let own = format!("http://{}", server.addr);
