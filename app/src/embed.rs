@@ -50,7 +50,8 @@ impl EmbedOptions {
 
 /// Mount the modal into `host` (an element in the shadow root). `on_event`
 /// is called as `on_event(kind, json)` with kind `complete` (json: the
-/// [`ImportResult`]), `cancel` or `close` (json: `null`), and in `deliver`
+/// [`ImportResult`]), `cancel` or `close` (json: `null`), `error` (json:
+/// `{"message"}`, when the importer cannot open), and in `deliver`
 /// mode `rows` (json: the [`DeliveredRows`]), for which it returns a
 /// promise that settles once the page has taken the rows. The returned
 /// value unmounts the modal when dropped.
@@ -74,6 +75,9 @@ pub fn mount(host: JsValue, options_json: &str, on_event: JsValue) -> Result<Box
         });
         let on_cancel = Callback::new(move |()| send("cancel", "null".into()));
         let on_close = Callback::new(move |()| send("close", "null".into()));
+        let on_error = Callback::new(move |message: String| {
+            send("error", serde_json::json!({ "message": message }).to_string())
+        });
         let on_rows = RowsHandler(std::rc::Rc::new(move |rows: DeliveredRows| {
             let answer = serde_json::to_string(&rows).map(|json| {
                 emit.with_value(|f| f.call2(&JsValue::NULL, &JsValue::from_str("rows"), &JsValue::from_str(&json)))
@@ -100,6 +104,7 @@ pub fn mount(host: JsValue, options_json: &str, on_event: JsValue) -> Result<Box
                 on_complete
                 on_cancel
                 on_close
+                on_error
                 on_rows
             />
         }

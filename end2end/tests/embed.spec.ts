@@ -183,6 +183,31 @@ test("a page's own template in import mode checks files only, whatever name it t
   await expect(dialog.getByRole("button", { name: /^Import / })).toHaveCount(0);
 });
 
+test("a page that closes the importer itself hears it closed, and its promise settles", async ({ page }) => {
+  await signIn(page, "admin@acme.test", { origin: importer });
+  await page.goto(`http://127.0.0.1:${port + 1}/`);
+  const heard = await page.evaluate(async () => {
+    const events: string[] = [];
+    const element = document.createElement("csv-import") as HTMLElement & { open(): Promise<unknown>; close(): void };
+    element.setAttribute("template", "clients");
+    element.setAttribute("no-button", "");
+    for (const kind of ["cancel", "close"]) element.addEventListener(`csv-import:${kind}`, () => events.push(kind));
+    document.body.append(element);
+    const shown = () => new Promise((done) => setTimeout(done, 1000));
+    const first = element.open();
+    await shown();
+    element.close();
+    const closed = await first;
+    // Taken off the page while open: the same.
+    const second = element.open();
+    await shown();
+    element.remove();
+    return { closed, removed: await second, events };
+  });
+  expect(heard).toEqual({ closed: null, removed: null, events: ["cancel", "close", "cancel", "close"] });
+  await expect(page.getByRole("dialog")).toHaveCount(0);
+});
+
 test("a page of an origin not on the allow-list cannot load the importer", async ({ page }) => {
   await signIn(page, "admin@acme.test", { origin: importer });
   const failures: string[] = [];
@@ -212,9 +237,14 @@ test("a page of an origin not on the allow-list cannot load the importer", async
 test("wrong workspace: the importer says so instead of importing elsewhere", async ({ page }) => {
   await signIn(page, "admin@globex.test", { origin: importer });
   await page.goto(`http://127.0.0.1:${port + 1}/`);
+  const failed = page.evaluate(
+    () => new Promise((resolve) => document.addEventListener("csv-import:error", (e) => resolve((e as CustomEvent).detail), { once: true })),
+  );
   await page.getByRole("button", { name: "Import clients", exact: true }).click();
   const dialog = page.getByRole("dialog", { name: "The importer cannot open" });
   await expect(dialog).toContainText('You are signed in to the workspace "globex", not "acme".');
+  // The page hears it too, and may act on it.
+  expect(((await failed) as { message: string }).message).toContain('You are signed in to the workspace "globex", not "acme".');
   await dialog.getByRole("button", { name: "Close", exact: true }).click();
   await expect(page.getByRole("dialog")).toHaveCount(0);
 });

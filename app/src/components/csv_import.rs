@@ -172,6 +172,10 @@ pub fn CsvImport(
     /// imports, once their job has finished). Unmount the component here.
     #[prop(optional, into)]
     on_close: Option<Callback<()>>,
+    /// Called with the reason when the importer cannot open (an unknown
+    /// template, another workspace, no session); the modal says it too.
+    #[prop(optional, into)]
+    on_error: Option<Callback<String>>,
 ) -> impl IntoView {
     let mode = mode.unwrap_or(Mode::Import);
     let chosen = RwSignal::new(locale.unwrap_or_default());
@@ -185,6 +189,17 @@ pub fn CsvImport(
         let locale = chosen.get();
         async move { load(source, workspace, locale, mode).await }
     });
+    if let Some(on_error) = on_error {
+        Effect::new(move |told: Option<bool>| {
+            let failed = access.with(|a| matches!(a, Some(Err(_))));
+            if failed && told != Some(true) {
+                if let Some(Err(message)) = access.get() {
+                    on_error.run(message);
+                }
+            }
+            failed || told == Some(true)
+        });
+    }
     let completed = StoredValue::new(false);
     let complete = move |summary: ImportSummary| {
         if completed.try_get_value() == Some(false) {

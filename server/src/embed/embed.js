@@ -10,7 +10,9 @@
 //                                  totalRows, inserted, updated, unchanged, skipped }
 //   csv-import:cancel    detail: { template, mode }  (closed without importing)
 //   csv-import:close     detail: { template, mode }  (the modal closed)
-//   csv-import:error     detail: { message }        (the importer could not start)
+//   csv-import:error     detail: { message }        (the importer could not start or open:
+//                                                   an unknown template, another workspace,
+//                                                   no session; the modal says so too)
 //   csv-import:rows      detail: { template, fileName, seq, rows, last, waitUntil(promise) }
 //                        mode="deliver" only: a batch of valid rows for the page to store
 //                        itself; the next batch waits for the promises given to waitUntil
@@ -48,7 +50,9 @@ function load() {
 /**
  * On a page of another origin, the importer's requests to its server carry
  * the user's cookies (the server answers only origins on its allow-list).
- * Only requests to the importer's own origin are changed.
+ * Only requests under the importer's own address are changed, and only
+ * those that left credentials at their default: a request that says
+ * `credentials: "omit"` keeps it.
  */
 function sendCredentials() {
   if (ORIGIN === location.origin || window.__csvImportCredentials) return;
@@ -56,9 +60,12 @@ function sendCredentials() {
   const pageFetch = window.fetch;
   window.fetch = function (input, init) {
     const url = input instanceof Request ? input.url : String(input instanceof URL ? input.href : input);
-    if (url.startsWith(ORIGIN + "/")) {
-      if (input instanceof Request) return pageFetch.call(this, new Request(input, { credentials: "include" }), init);
-      return pageFetch.call(this, input, { ...init, credentials: "include" });
+    if (url.startsWith(BASE) && (init == null || init.credentials == null)) {
+      if (input instanceof Request) {
+        if (input.credentials === "same-origin") return pageFetch.call(this, new Request(input, { credentials: "include" }), init);
+      } else {
+        return pageFetch.call(this, input, { ...init, credentials: "include" });
+      }
     }
     return pageFetch.call(this, input, init);
   };
@@ -142,10 +149,15 @@ class CsvImportElement extends HTMLElement {
     const options = this.options();
     let settle;
     this._pending = new Promise((resolve) => (settle = resolve));
+    // Kept for close(): a modal closed by the page still settles and tells.
+    this._settle = settle;
+    this._about = { template: options.template, mode: options.mode };
     let result = null;
     try {
       if (!options.template) throw new Error('<csv-import> needs a template attribute, e.g. template="clients", or a schema.');
       const module = await load();
+      // Closed by the page while the importer was loading: told already.
+      if (this._settle !== settle) return this._pending;
       this._mounted = module.mount_import(this._mount, JSON.stringify(options), (kind, json) => {
         const detail = JSON.parse(json);
         const about = { template: options.template, mode: options.mode };
@@ -160,11 +172,15 @@ class CsvImportElement extends HTMLElement {
         if (kind === "complete") {
           result = detail;
           this.dispatch("csv-import:complete", detail);
+        } else if (kind === "error") {
+          // The modal says why too; the page hears it and may act.
+          this.dispatch("csv-import:error", detail);
         } else if (kind === "cancel") {
           this.dispatch("csv-import:cancel", about);
         } else if (kind === "close") {
           // Unmount after the current event has been handled.
           queueMicrotask(() => {
+            this._settle = null;
             this.close();
             this.dispatch("csv-import:close", about);
             settle(result);
@@ -173,6 +189,7 @@ class CsvImportElement extends HTMLElement {
       });
     } catch (error) {
       this._mounted = null;
+      this._settle = null;
       const message = String((error && error.message) || error);
       this.dispatch("csv-import:error", { message });
       settle(null);
@@ -180,11 +197,22 @@ class CsvImportElement extends HTMLElement {
     return this._pending;
   }
 
-  /** Close the modal without asking. */
+  /**
+   * Close the modal without asking (also when the element leaves the page).
+   * The page hears csv-import:cancel and csv-import:close, and open()'s
+   * promise settles with null, as when the user closes it.
+   */
   close() {
     const mounted = this._mounted;
+    const settle = this._settle;
     this._mounted = null;
+    this._settle = null;
     if (mounted) mounted.free();
+    if (settle) {
+      this.dispatch("csv-import:cancel", this._about);
+      this.dispatch("csv-import:close", this._about);
+      settle(null);
+    }
   }
 
   dispatch(type, detail) {
