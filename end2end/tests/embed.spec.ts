@@ -57,6 +57,13 @@ function clientsFile(tag: string) {
   );
 }
 
+// The portal page, once its module has loaded embed.js (CsvImport and the
+// element defined).
+async function openPortal(page: Page) {
+  await page.goto(`http://127.0.0.1:${port + 1}/`);
+  await page.waitForFunction(() => (window as any).CsvImport && customElements.get("csv-import"));
+}
+
 // No serious or critical accessibility violations in the open dialog.
 async function expectAccessible(page: Page, what: string) {
   const results = await new AxeBuilder({ page }).include("csv-import").analyze();
@@ -164,7 +171,7 @@ test("CsvImport.open checks a file in French and tells the page it was closed", 
 
 test("a page's own template in import mode checks files only, whatever name it takes", async ({ page }) => {
   await signIn(page, "admin@acme.test", { origin: importer });
-  await page.goto(`http://127.0.0.1:${port + 1}/`);
+  await openPortal(page);
   // The server's "clients" with two fields swapped: importing its rows in
   // the page's order would store each first name as a last name.
   await page.evaluate(() => {
@@ -185,7 +192,7 @@ test("a page's own template in import mode checks files only, whatever name it t
 
 test("a page that closes the importer itself hears it closed, and its promise settles", async ({ page }) => {
   await signIn(page, "admin@acme.test", { origin: importer });
-  await page.goto(`http://127.0.0.1:${port + 1}/`);
+  await openPortal(page);
   const heard = await page.evaluate(async () => {
     const events: string[] = [];
     const element = document.createElement("csv-import") as HTMLElement & { open(): Promise<unknown>; close(): void };
@@ -206,6 +213,24 @@ test("a page that closes the importer itself hears it closed, and its promise se
   });
   expect(heard).toEqual({ closed: null, removed: null, events: ["cancel", "close", "cancel", "close"] });
   await expect(page.getByRole("dialog")).toHaveCount(0);
+});
+
+test("a page that hides the importer is told, and is not blocked by an unseen dialog", async ({ page }) => {
+  await signIn(page, "admin@acme.test", { origin: importer });
+  await openPortal(page);
+  const outcome = await page.evaluate(async () => {
+    const style = document.createElement("style");
+    style.textContent = "csv-import { display: none !important; }";
+    document.head.append(style);
+    let message = "";
+    document.addEventListener("csv-import:error", (e) => (message = (e as CustomEvent).detail.message), { once: true });
+    const result = await (window as any).CsvImport.open({ template: "clients", workspace: "acme" });
+    return { result, message };
+  });
+  expect(outcome.result).toBeNull();
+  expect(outcome.message).toContain("The page hides the <csv-import> element");
+  await expect(page.locator("dialog[open]")).toHaveCount(0);
+  await page.locator("#check-fr").click({ trial: true });
 });
 
 test("a page of an origin not on the allow-list cannot load the importer", async ({ page }) => {

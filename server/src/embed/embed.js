@@ -155,6 +155,11 @@ class CsvImportElement extends HTMLElement {
     let result = null;
     try {
       if (!options.template) throw new Error('<csv-import> needs a template attribute, e.g. template="clients", or a schema.');
+      // A modal dialog under a hidden element would not show, yet would
+      // block the page until Escape.
+      if (typeof this.checkVisibility === "function" && !this.checkVisibility()) {
+        throw new Error("The page hides the <csv-import> element (display: none on it or around it), so the importer cannot show.");
+      }
       const module = await load();
       // Closed by the page while the importer was loading: told already.
       if (this._settle !== settle) return this._pending;
