@@ -190,14 +190,14 @@ pub fn CsvImport(
         async move { load(source, workspace, locale, mode).await }
     });
     if let Some(on_error) = on_error {
+        // Told once, when the importer's template and session are known.
         Effect::new(move |told: Option<bool>| {
-            let failed = access.with(|a| matches!(a, Some(Err(_))));
-            if failed && told != Some(true) {
-                if let Some(Err(message)) = access.get() {
-                    on_error.run(message);
-                }
+            if told == Some(true) {
+                return true;
             }
-            failed || told == Some(true)
+            let Some(Err(message)) = access.get() else { return false };
+            on_error.run(message);
+            true
         });
     }
     let completed = StoredValue::new(false);
